@@ -1,0 +1,61 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const RECIPIENT_HINT =
+	'Comma- or semicolon-separated, e.g. <code>jane@contoso.com; "Doe, John" &lt;john@contoso.com&gt;</code>. An expression may also return a list of addresses or of {address, name} objects.';
+
+/** The message itself: who sends it, to whom, and what it says. */
+export const messageProperties: INodeProperties[] = [
+	{
+		displayName:
+			'The Mail.Send application permission lets this app send as <b>any</b> mailbox in the tenant, unless an Exchange Online policy (RBAC for Applications or an application access policy) or the credential\'s Allowed Senders restricts it.',
+		name: 'mailSendNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Sender',
+		name: 'sender',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. invoices@contoso.com',
+		description:
+			'Mailbox to send from: its user principal name or Entra object ID. Leave empty to use the credential\'s Default Sender Mailbox. Evaluated per item.',
+	},
+	{
+		displayName: 'To',
+		name: 'toRecipients',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. jane@contoso.com, "Doe, John" <john@contoso.com>',
+		description: `Recipients of the message. ${RECIPIENT_HINT}`,
+	},
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		default: '',
+		description: 'Subject line of the message (one line)',
+	},
+	{
+		displayName: 'Body Content Type',
+		name: 'bodyContentType',
+		type: 'options',
+		options: [
+			{ name: 'HTML', value: 'html', description: 'The body is HTML; inline images can be referenced as cid:&lt;binary property name&gt;' },
+			{ name: 'Text', value: 'text', description: 'The body is plain text' },
+		],
+		default: 'html',
+		description: 'Format of the body',
+	},
+	{
+		displayName: 'Body',
+		name: 'bodyContent',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		description: 'Content of the message, as HTML or plain text according to Body Content Type',
+	},
+];
+
+export const RECIPIENT_DESCRIPTION = RECIPIENT_HINT;

@@ -1,0 +1,158 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { RECIPIENT_DESCRIPTION } from './message.properties';
+
+/** Everything else a message can carry, plus how the run behaves. Names are a public contract. */
+export const optionsProperty: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Attachments',
+			name: 'attachments',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. data, invoice',
+			description:
+				'Binary properties of the input item to attach, separated by commas; * attaches every binary property. File name and MIME type come from the binary data. Up to 150 MB each: files of 3 MB or more go through upload sessions (needs Mail.ReadWrite).',
+		},
+		{
+			displayName: 'BCC',
+			name: 'bccRecipients',
+			type: 'string',
+			default: '',
+			description: `Blind-copy recipients. ${RECIPIENT_DESCRIPTION}`,
+		},
+		{
+			displayName: 'Categories',
+			name: 'categories',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Invoices, Automated',
+			description: 'Outlook category names, separated by commas',
+		},
+		{
+			displayName: 'CC',
+			name: 'ccRecipients',
+			type: 'string',
+			default: '',
+			description: `Copy recipients. ${RECIPIENT_DESCRIPTION}`,
+		},
+		{
+			displayName: 'Custom Headers',
+			name: 'headers',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true },
+			default: {},
+			placeholder: 'Add Header',
+			description: 'Internet message headers; Microsoft Graph accepts at most 5 and their names must start with x-',
+			options: [
+				{
+					displayName: 'Header',
+					name: 'header',
+					values: [
+						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. X-Ticket-Id' },
+						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Dry Run',
+			name: 'dryRun',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to only build and validate the message and output the exact Graph request(s) (without the Authorization header) instead of sending',
+		},
+		{
+			displayName: 'From Address',
+			name: 'fromAddress',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. sales@contoso.com',
+			description: 'The From address when it differs from the sender mailbox (the sender needs Send As rights on it)',
+		},
+		{
+			displayName: 'From Name',
+			name: 'fromName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Contoso Billing',
+			description: 'Display name shown to recipients',
+		},
+		{
+			displayName: 'Importance',
+			name: 'importance',
+			type: 'options',
+			options: [
+				{ name: 'Low', value: 'low' },
+				{ name: 'Normal', value: 'normal' },
+				{ name: 'High', value: 'high' },
+			],
+			default: 'normal',
+		},
+		{
+			displayName: 'Inline Images',
+			name: 'inlineImages',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. logo',
+			description: 'Binary properties sent as inline images; each gets the content ID of its property name, so the HTML body can use &lt;img src="cid:logo"&gt;',
+		},
+		{
+			displayName: 'Max Concurrency',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 4 },
+			default: 4,
+			description: 'How many messages of one sender mailbox are sent at the same time (Graph allows 4 per mailbox); different mailboxes run in parallel',
+		},
+		{
+			displayName: 'Pass Through Binary',
+			name: 'passThroughBinary',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to copy the input item\'s binary data to the output item',
+		},
+		{
+			displayName: 'Reply To',
+			name: 'replyTo',
+			type: 'string',
+			default: '',
+			description: `Addresses replies should go to. ${RECIPIENT_DESCRIPTION}`,
+		},
+		{
+			displayName: 'Request Delivery Receipt',
+			name: 'isDeliveryReceiptRequested',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to ask for a delivery receipt',
+		},
+		{
+			displayName: 'Request Read Receipt',
+			name: 'isReadReceiptRequested',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to ask recipients for a read receipt',
+		},
+		{
+			displayName: 'Request Timeout (Seconds)',
+			name: 'requestTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 900 },
+			default: 120,
+			description: 'How long to wait for each Microsoft answer. A send that times out is reported as "delivery unknown", never repeated blindly.',
+		},
+		{
+			displayName: 'Save to Sent Items',
+			name: 'saveToSentItems',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to keep a copy in the sender mailbox\'s Sent Items',
+		},
+	],
+};

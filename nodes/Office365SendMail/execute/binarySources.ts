@@ -1,0 +1,45 @@
+import { Readable } from 'node:stream';
+
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+
+import type { AttachmentSource } from '../message/attachments';
+import { InputError } from '../message/inputError';
+
+/**
+ * Attachments read through n8n's binary helpers, so memory, filesystem and S3 binary modes all work: binary
+ * data stored by id is streamed from its store; in-memory (base64) data is decoded from the item.
+ */
+export async function binarySource(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	property: string,
+	field: string,
+	inline: boolean,
+): Promise<AttachmentSource> {
+	const binary: IBinaryData = ctx.helpers.assertBinaryData(itemIndex, property);
+	let size: number;
+	let name = binary.fileName;
+	let contentType = binary.mimeType;
+	if (binary.id) {
+		const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
+		size = metadata.fileSize;
+		name = name || metadata.fileName;
+		contentType = contentType || metadata.mimeType || '';
+	} else {
+		if (typeof binary.data !== 'string') throw new InputError(field, `Binary property "${property}" holds no data.`);
+		size = Buffer.byteLength(binary.data, 'base64');
+	}
+	if (!Number.isFinite(size)) throw new InputError(field, `The size of binary property "${property}" is unknown; the binary data may be missing.`);
+	const source: AttachmentSource = {
+		property,
+		name: name || property,
+		contentType: contentType || 'application/octet-stream',
+		size,
+		inline,
+		contentId: inline ? property : undefined,
+		readAll: () => ctx.helpers.getBinaryDataBuffer(itemIndex, binary),
+		openStream: async () =>
+			binary.id ? await ctx.helpers.getBinaryStream(binary.id) : Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
+	};
+	return source;
+}

@@ -1,0 +1,188 @@
+import { CredentialConfigError } from '../credential/errors';
+import { isGuid } from '../credential/identifiers';
+import { describeSenderRules, isSenderAllowed } from '../credential/senderRules';
+import { readGraphSettings, type GraphSettings } from '../credential/settings';
+import { TokenError } from '../token/tokenErrors';
+import { acquireToken, type AccessToken } from '../token/tokenProvider';
+import { GraphClient } from '../transport/graphClient';
+import { GraphApiError, NetworkError, DeliveryUnknownError } from '../transport/graphErrors';
+import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
+import { adviseGraphError } from './graphAdvice';
+
+/** Why the Test failed, as a stable name (tests and docs use it) plus the admin-facing message. */
+export class CredentialTestFailure extends Error {
+	constructor(
+		readonly reason: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'CredentialTestFailure';
+	}
+}
+
+export interface CredentialTestReport {
+	settings: GraphSettings;
+	/** What was verified, in an admin's words. */
+	summary: string;
+	roles: string[];
+	mailboxProbe?: 'reachable';
+	testMessage?: { recipient: string; requestId?: string };
+}
+
+const TEST_TIMEOUT_MS = 20_000;
+const TEST_RETRY = { maxRetries: 1, maxTotalMs: 15_000, baseDelayMs: 500, maxDelayMs: 5_000 };
+
+function graphFor(settings: GraphSettings, token: AccessToken, http: HttpClient): GraphClient {
+	return new GraphClient(settings.graphEndpoint, { getToken: async () => token.token }, http, { timeoutMs: TEST_TIMEOUT_MS, retry: TEST_RETRY });
+}
+
+/**
+ * The mailbox probe: `POST /users/{mailbox}/sendMail` with a message that has NO recipients. Graph checks the
+ * token, the permission, that the mailbox exists and has Exchange Online, and the app's Exchange scoping
+ * (access policy / RBAC for Applications) before it looks at recipients, then refuses the message with
+ * 400 ErrorInvalidRecipients ("A message can't be sent because it contains no recipients"). A message without
+ * recipients cannot be delivered to anyone, and saveToSentItems=false keeps no copy; so the probe proves the
+ * sending path without sending mail and needs no permission beyond Mail.Send.
+ */
+async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> {
+	try {
+		await graph.request({
+			operation: 'mailbox probe',
+			method: 'POST',
+			url: graph.userUrl(mailbox, 'sendMail'),
+			json: {
+				message: {
+					subject: 'n8n credential test: mailbox probe (has no recipients, so it cannot be delivered)',
+					body: { contentType: 'Text', content: 'Probe sent by the n8n credential Test. It has no recipients and is refused by design.' },
+				},
+				saveToSentItems: false,
+			},
+			authenticated: true,
+			replay: 'notIfSent',
+		});
+	} catch (error) {
+		if (error instanceof GraphApiError && error.status === 400 && error.code === 'ErrorInvalidRecipients') return;
+		throw error;
+	}
+}
+
+function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string, roles: string[], hasRolesClaim: boolean): never {
+	if (error instanceof GraphApiError) {
+		const advice = adviseGraphError(error, { mailbox, clientId: settings.clientId, permission: 'Mail.Send' });
+		if (advice.reason === 'accessDenied' && hasRolesClaim && !roles.includes('Mail.Send')) {
+			throw new CredentialTestFailure(
+				'missingMailSend',
+				`The app has application permissions (${roles.join(', ')}) but not Mail.Send. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send (not the Delegated one) and click "Grant admin consent". (${error.status} ${error.code})`,
+			);
+		}
+		if (advice.reason === 'noPermissions' || (advice.reason === 'accessDenied' && !hasRolesClaim)) {
+			throw new CredentialTestFailure(
+				'consentMissing',
+				`Admin consent is missing: the app's token carries no application permissions. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent for <your tenant>" (the status must turn green). (${error.status} ${error.code})`,
+			);
+		}
+		throw new CredentialTestFailure(advice.reason, advice.message);
+	}
+	if (error instanceof NetworkError || error instanceof DeliveryUnknownError) {
+		throw new CredentialTestFailure('graphUnreachable', `Cannot get an answer from Microsoft Graph at ${settings.graphEndpoint}: ${error.message}. Check the network, proxy (HTTPS_PROXY) and Cloud.`);
+	}
+	throw error;
+}
+
+/**
+ * What the credential's Test button runs. Every failure is a CredentialTestFailure whose message names the cause,
+ * the fix and Microsoft's code, and never contains a secret, key, passphrase or token.
+ */
+export async function runCredentialTest(raw: Record<string, unknown>, http: HttpClient = nodeHttpClient): Promise<CredentialTestReport> {
+	let settings: GraphSettings;
+	try {
+		settings = readGraphSettings(raw);
+	} catch (error) {
+		if (error instanceof CredentialConfigError) throw new CredentialTestFailure(`invalid:${error.field}`, error.message);
+		throw error;
+	}
+	const mailbox = settings.senderMailbox;
+	if (mailbox && !isSenderAllowed(settings.allowedSenders, mailbox)) {
+		throw new CredentialTestFailure(
+			'senderNotAllowed',
+			`Default Sender Mailbox ${mailbox} is not in Allowed Senders (${describeSenderRules(settings.allowedSenders)}): the node would refuse it. Add it or change the default.`,
+		);
+	}
+	if (settings.testRecipient && !mailbox) {
+		throw new CredentialTestFailure('invalid:senderMailbox', 'Test Recipient needs a Default Sender Mailbox to send the test message from.');
+	}
+
+	// 1. A fresh token, never from a cache: a rotated or revoked secret shows at once.
+	let token: AccessToken;
+	try {
+		token = await acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http });
+	} catch (error) {
+		if (error instanceof TokenError) throw new CredentialTestFailure(error.reason, error.message);
+		throw error;
+	}
+
+	// 2. Read the token's claims locally: no extra Graph permission is needed for this.
+	const { claims } = token;
+	if (isGuid(settings.tenantId) && claims.tid && claims.tid.toLowerCase() !== settings.tenantId) {
+		throw new CredentialTestFailure(
+			'tenantMismatch',
+			`Microsoft issued the token for tenant ${claims.tid}, not for the Directory (tenant) ID ${settings.tenantId} entered here. Copy the tenant ID again from the app registration's Overview page.`,
+		);
+	}
+	const roles = claims.roles;
+	if (!mailbox) {
+		if (!claims.hasRolesClaim) {
+			throw new CredentialTestFailure(
+				'consentMissing',
+				'Sign-in works, but admin consent is missing: the token carries no application permissions. Add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent". (If you grant Mail.Send through Exchange RBAC for Applications instead, fill in Default Sender Mailbox so the Test can check that mailbox.)',
+			);
+		}
+		if (!roles.includes('Mail.Send')) {
+			throw new CredentialTestFailure(
+				'missingMailSend',
+				`Sign-in works, but the app's application permissions (${roles.join(', ')}) do not include Mail.Send. Add Microsoft Graph › Application permissions › Mail.Send and grant admin consent.`,
+			);
+		}
+	}
+
+	// 3. Probe the sender mailbox without delivering anything; 4. optionally send a real test message.
+	const graph = graphFor(settings, token, http);
+	let testMessage: CredentialTestReport['testMessage'];
+	if (mailbox) {
+		try {
+			await probeMailbox(graph, mailbox);
+			if (settings.testRecipient) {
+				const sent = await graph.request({
+					operation: 'test message',
+					method: 'POST',
+					url: graph.userUrl(mailbox, 'sendMail'),
+					json: {
+						message: {
+							subject: 'n8n: Microsoft Graph Client Credentials test message',
+							body: { contentType: 'Text', content: `This message was sent by the Test button of an n8n credential at ${new Date().toISOString()}. The app can send mail as ${mailbox}.` },
+							toRecipients: [{ emailAddress: { address: settings.testRecipient } }],
+						},
+					},
+					authenticated: true,
+					replay: 'notIfSent',
+				});
+				testMessage = { recipient: settings.testRecipient, requestId: sent.requestId };
+			}
+		} catch (error) {
+			failFromGraph(error, settings, mailbox, roles, claims.hasRolesClaim);
+		}
+	}
+
+	// 5. Say what was verified.
+	const auth =
+		settings.auth.kind === 'clientSecret' ? 'a client secret' : `a certificate (SHA-256 thumbprint ${settings.auth.certificate.thumbprintSha256})`;
+	const permissions = claims.hasRolesClaim ? roles.join(', ') || 'none' : 'none in the token (granted through Exchange RBAC for Applications)';
+	const parts = [
+		`Tenant ${claims.tid ?? settings.tenantId} (${settings.cloudLabel} cloud)`,
+		`app ${claims.appDisplayName ? `"${claims.appDisplayName}" ` : ''}${settings.clientId} signed in with ${auth}`,
+		`application permissions: ${permissions}`,
+	];
+	if (mailbox) parts.push(`mailbox ${mailbox} can send (probe only, nothing delivered)`);
+	if (testMessage) parts.push(`test message sent to ${testMessage.recipient}${testMessage.requestId ? ` (request-id ${testMessage.requestId})` : ''}`);
+	return { settings, summary: `Verified: ${parts.join('; ')}.`, roles, mailboxProbe: mailbox ? 'reachable' : undefined, testMessage };
+}

@@ -1,0 +1,132 @@
+import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
+
+import type { GraphSettings } from '../credential/settings';
+import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
+import type { RetryPolicy } from '../transport/retry';
+import { readTokenClaims, type TokenClaims } from './claims';
+import { MsalNetworkClient } from './msalNetworkClient';
+import { describeTokenFailure } from './tokenErrors';
+
+export interface AccessToken {
+	token: string;
+	expiresOn?: Date;
+	claims: TokenClaims;
+	/** True when msal-node answered from its cache without a network call. */
+	fromCache: boolean;
+}
+
+export interface AcquireOptions {
+	/** A new msal application, never any cache: what the credential Test uses, so a rotated secret shows at once. */
+	fresh?: boolean;
+	/** Skip msal-node's token cache (used once after Graph answers 401). */
+	forceRefresh?: boolean;
+	timeoutMs?: number;
+	http?: HttpClient;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const TOKEN_RETRY: RetryPolicy = { maxRetries: 3, maxTotalMs: 60_000, baseDelayMs: 500, maxDelayMs: 10_000 };
+const MAX_CACHED_APPS = 100;
+
+interface CachedApp {
+	app: ConfidentialClientApplication;
+	network: MsalNetworkClient;
+}
+
+/**
+ * One msal application per distinct credential (keyed by GraphSettings.cacheKey, a hash of every field that
+ * affects the token), kept for the life of the n8n process so that a token is fetched once per lifetime for all
+ * items and executions (msal-node caches tokens per application instance: reference §7.3).
+ */
+const apps = new Map<string, CachedApp>();
+/** Single flight: parallel items of one credential share one token request. */
+const inFlight = new Map<string, Promise<AccessToken>>();
+
+function msalConfig(settings: GraphSettings, network: MsalNetworkClient): Configuration {
+	const authority = `${settings.authorityHost}/${settings.tenantId}`;
+	const auth: Configuration['auth'] = { clientId: settings.clientId, authority };
+	if (settings.auth.kind === 'clientSecret') {
+		auth.clientSecret = settings.auth.clientSecret;
+	} else {
+		auth.clientCertificate = {
+			thumbprintSha256: settings.auth.certificate.thumbprintSha256,
+			privateKey: settings.auth.certificate.privateKeyPem,
+		};
+	}
+	if (settings.cloud === 'custom') {
+		// Known Microsoft hosts have metadata built into msal-node; a custom host would otherwise trigger
+		// instance discovery at login.microsoftonline.com (reference §7.4), so give msal-node the metadata.
+		const host = new URL(settings.authorityHost).host;
+		auth.knownAuthorities = [host];
+		auth.authorityMetadata = JSON.stringify({
+			token_endpoint: `${authority}/oauth2/v2.0/token`,
+			issuer: `${authority}/v2.0`,
+			authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+			jwks_uri: `${authority}/discovery/v2.0/keys`,
+			end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+		});
+	}
+	return {
+		auth,
+		system: {
+			networkClient: network,
+			// msal-node logs nothing unless asked; PII logging stays off.
+			loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
+		},
+	};
+}
+
+function createApp(settings: GraphSettings, options: AcquireOptions): CachedApp {
+	const network = new MsalNetworkClient(options.http ?? nodeHttpClient, {
+		timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+		retry: options.fresh ? { ...TOKEN_RETRY, maxRetries: 1 } : TOKEN_RETRY,
+	});
+	return { app: new ConfidentialClientApplication(msalConfig(settings, network)), network };
+}
+
+function cachedApp(settings: GraphSettings, options: AcquireOptions): CachedApp {
+	let entry = apps.get(settings.cacheKey);
+	if (entry) {
+		// Refresh the LRU position.
+		apps.delete(settings.cacheKey);
+		apps.set(settings.cacheKey, entry);
+		return entry;
+	}
+	entry = createApp(settings, options);
+	apps.set(settings.cacheKey, entry);
+	if (apps.size > MAX_CACHED_APPS) apps.delete(apps.keys().next().value as string);
+	return entry;
+}
+
+async function acquire(entry: CachedApp, settings: GraphSettings, skipCache: boolean): Promise<AccessToken> {
+	let result;
+	try {
+		result = await entry.app.acquireTokenByClientCredential({ scopes: [`${settings.graphEndpoint}/.default`], skipCache });
+	} catch (error) {
+		throw describeTokenFailure(error, settings, entry.network.lastFailure);
+	}
+	if (!result?.accessToken) throw describeTokenFailure(new Error('empty token response'), settings);
+	return {
+		token: result.accessToken,
+		expiresOn: result.expiresOn ?? undefined,
+		claims: readTokenClaims(result.accessToken),
+		fromCache: result.fromCache,
+	};
+}
+
+/** A Graph access token for the credential. Throws TokenError with an admin-readable message. */
+export async function acquireToken(settings: GraphSettings, options: AcquireOptions = {}): Promise<AccessToken> {
+	if (options.fresh) return acquire(createApp(settings, options), settings, true);
+	const flightKey = `${settings.cacheKey}:${options.forceRefresh ? 'refresh' : 'cache'}`;
+	const pending = inFlight.get(flightKey);
+	if (pending) return pending;
+	const promise = acquire(cachedApp(settings, options), settings, options.forceRefresh === true).finally(() => inFlight.delete(flightKey));
+	inFlight.set(flightKey, promise);
+	return promise;
+}
+
+/** Forgets every cached msal application (tests use it to start from a clean process state). */
+export function clearTokenCache(): void {
+	apps.clear();
+	inFlight.clear();
+}

@@ -1,0 +1,94 @@
+import type { Readable } from 'node:stream';
+
+import type { GraphClient } from './graphClient';
+
+/**
+ * Outlook upload sessions take the bytes in order, in ranges "up to 4 MB each time"; the server answers 200 with
+ * `nextExpectedRanges: ["{start}"]` until the last range, which gets 201 (learn: outlook-large-attachments,
+ * resources/uploadsession; reference §2.2). 3.75 MiB keeps every chunk under 4 MB in either unit and on a
+ * 320 KiB boundary.
+ */
+export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
+
+/** Yields exactly `size`-byte buffers (the last may be shorter) from a stream, holding at most one chunk. */
+export async function* fixedChunks(stream: Readable, size: number): AsyncGenerator<Buffer> {
+	let parts: Buffer[] = [];
+	let length = 0;
+	for await (const piece of stream) {
+		let buffer = Buffer.isBuffer(piece) ? piece : Buffer.from(piece as Uint8Array);
+		while (buffer.length > 0) {
+			const take = Math.min(size - length, buffer.length);
+			parts.push(buffer.subarray(0, take));
+			length += take;
+			buffer = buffer.subarray(take);
+			if (length === size) {
+				yield Buffer.concat(parts, length);
+				parts = [];
+				length = 0;
+			}
+		}
+	}
+	if (length > 0) yield Buffer.concat(parts, length);
+}
+
+export class UploadSessionError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'UploadSessionError';
+	}
+}
+
+/**
+ * PUTs the stream to a pre-authenticated upload URL. The URL is used verbatim and never gets the bearer token
+ * (habit 8). The stream is read one chunk at a time, so memory stays flat whatever the file size.
+ */
+export async function uploadStream(
+	graph: GraphClient,
+	uploadUrl: string,
+	stream: Readable,
+	totalBytes: number,
+	label: string,
+	chunkBytes = UPLOAD_CHUNK_BYTES,
+): Promise<{ chunks: number }> {
+	const chunkCount = Math.ceil(totalBytes / chunkBytes);
+	let offset = 0;
+	let index = 0;
+	try {
+		for await (const chunk of fixedChunks(stream, chunkBytes)) {
+			index++;
+			const end = offset + chunk.length - 1;
+			if (end >= totalBytes) throw new UploadSessionError(`${label}: the file is larger than its metadata says (${totalBytes} bytes).`);
+			const response = await graph.request({
+				operation: `upload ${label} (chunk ${index}/${chunkCount})`,
+				method: 'PUT',
+				url: uploadUrl,
+				body: chunk,
+				headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${offset}-${end}/${totalBytes}` },
+				authenticated: false,
+				replay: 'notIfSent',
+			});
+			offset = end + 1;
+			if (response.status === 201) break;
+			const next = readNextExpected(response.body);
+			if (next !== undefined && next !== offset) {
+				throw new UploadSessionError(`${label}: the upload session expects byte ${next} but ${offset} bytes were sent; the upload cannot continue.`);
+			}
+		}
+	} finally {
+		stream.destroy();
+	}
+	if (offset !== totalBytes) {
+		throw new UploadSessionError(`${label}: ${offset} of ${totalBytes} bytes could be read from the binary data; the file is shorter than its metadata says.`);
+	}
+	return { chunks: index };
+}
+
+function readNextExpected(body: Buffer): number | undefined {
+	try {
+		const parsed = JSON.parse(body.toString('utf8')) as { nextExpectedRanges?: string[] };
+		const first = parsed.nextExpectedRanges?.[0];
+		return first === undefined ? undefined : parseInt(first.split('-')[0], 10);
+	} catch {
+		return undefined;
+	}
+}
