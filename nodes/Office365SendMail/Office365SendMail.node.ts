@@ -1,11 +1,28 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
-import { nodeDescription } from './description/node.description';
+import { CREDENTIAL_TYPE, NODE_TYPE } from './description/constants';
+import { messageProperties } from './description/message.properties';
+import { optionsProperty } from './description/options.properties';
 import { executeSendMail } from './execute/router';
 
-/** Shell: the description is data, the behaviour lives in execute/ (habit 3). */
+/** Shell: the properties are data in description/, the behaviour lives in execute/ (habit 3). */
 export class Office365SendMail implements INodeType {
-	description: INodeTypeDescription = nodeDescription;
+	description: INodeTypeDescription = {
+		displayName: 'Office 365 Send Mail',
+		name: NODE_TYPE,
+		icon: { light: 'file:office365SendMail.svg', dark: 'file:office365SendMail.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ "from " + ($parameter["sender"] || "default sender") }}',
+		description:
+			'Send mail from a Microsoft 365 mailbox with app-only Microsoft Graph access (Mail.Send): one message per item, recipients, HTML or text body, attachments up to 150 MB each, custom headers',
+		defaults: { name: 'Office 365 Send Mail' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		properties: [...messageProperties, optionsProperty],
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeSendMail.call(this);

@@ -1,6 +1,7 @@
 import { GraphApiError } from '../../shared/transport/graphErrors';
 import type { GraphClient } from '../../shared/transport/graphClient';
-import { uploadStream } from '../../shared/transport/uploadSession';
+import { UploadSessionError, uploadStream } from '../../shared/transport/uploadSession';
+import { outcomeOf } from '../../shared/outcome';
 import { draftMessage, fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
 import type { AttachmentSource } from '../message/attachments';
 import type { PreparedItem } from './prepareItem';
@@ -50,17 +51,17 @@ async function sendInOneRequest(graph: GraphClient, item: PreparedItem): Promise
 	};
 }
 
+/** Best effort: the original failure is what the user needs to see, so a failed delete is not reported. */
 async function deleteDraft(graph: GraphClient, sender: string, draftId: string): Promise<void> {
-	try {
-		await graph.request({ operation: 'delete draft', method: 'DELETE', url: graph.userUrl(sender, 'messages', draftId), authenticated: true, replay: 'always' });
-	} catch {
-		// Best effort: the original failure is what the user needs to see.
-	}
+	await outcomeOf(() =>
+		graph.request({ operation: 'delete draft', method: 'DELETE', url: graph.userUrl(sender, 'messages', draftId), authenticated: true, replay: 'always' }),
+	);
 }
 
 /** Draft → attachments (direct or upload session) → send; the draft is deleted if anything fails before send. */
 async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<SendResult> {
-	if (item.plan.kind !== 'draft') throw new Error('not a draft plan');
+	const { plan } = item;
+	if (plan.kind !== 'draft') throw new Error('not a draft plan');
 	const message = draftMessage(item.message, item.input.saveToSentItems);
 	const created = await graph.request({
 		operation: 'create draft',
@@ -73,8 +74,8 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 	const draftId = (JSON.parse(created.body.toString('utf8')) as { id?: string }).id;
 	if (!draftId) throw new Error('Microsoft Graph created a draft but returned no id.');
 
-	try {
-		for (const source of item.plan.direct) {
+	const attached = await outcomeOf(async () => {
+		for (const source of plan.direct) {
 			await graph.request({
 				operation: `add attachment "${source.name}"`,
 				method: 'POST',
@@ -84,7 +85,7 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 				replay: 'notIfSent',
 			});
 		}
-		for (const source of item.plan.uploadSession) {
+		for (const source of plan.uploadSession) {
 			const session = await graph.request({
 				operation: `create upload session for "${source.name}"`,
 				method: 'POST',
@@ -94,19 +95,17 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 				replay: 'notIfSent',
 			});
 			const uploadUrl = (JSON.parse(session.body.toString('utf8')) as { uploadUrl?: string }).uploadUrl;
-			if (!uploadUrl) throw new Error(`Microsoft Graph returned no upload URL for "${source.name}".`);
+			if (!uploadUrl) throw new UploadSessionError(`Microsoft Graph returned no upload URL for "${source.name}".`);
 			await uploadStream(graph, uploadUrl, await source.openStream(), source.size, `"${source.name}"`);
 		}
-	} catch (error) {
+	});
+	if (!attached.ok) {
 		await deleteDraft(graph, item.sender, draftId);
-		throw error;
+		throw attached.error;
 	}
 
-	const notes: string[] = [];
-	let requestId: string | undefined;
-	let clientRequestId: string;
-	try {
-		const sent = await graph.request({
+	const sent = await outcomeOf(() =>
+		graph.request({
 			operation: 'send draft',
 			method: 'POST',
 			url: `${graph.userUrl(item.sender, 'messages', draftId)}/send`,
@@ -114,10 +113,16 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 			// Safe to repeat: a draft that was already sent no longer exists and the repeat gets 404.
 			replay: 'always',
 			delivers: true,
-		});
-		requestId = sent.requestId;
-		clientRequestId = sent.clientRequestId;
-	} catch (error) {
+		}),
+	);
+	const notes: string[] = [];
+	let requestId: string | undefined;
+	let clientRequestId: string;
+	if (sent.ok) {
+		requestId = sent.value.requestId;
+		clientRequestId = sent.value.clientRequestId;
+	} else {
+		const error = sent.error;
 		const alreadySent = error instanceof GraphApiError && error.status === 404 && error.attempts > 1;
 		if (!alreadySent) {
 			if (error instanceof GraphApiError) await deleteDraft(graph, item.sender, draftId);
@@ -127,7 +132,7 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 		clientRequestId = error.clientRequestId;
 		notes.push('The first send got no clear answer; repeating it returned 404 because the draft had already been sent, so it was delivered once.');
 	}
-	const uploaded = new Set(item.plan.uploadSession);
+	const uploaded = new Set(plan.uploadSession);
 	return {
 		requestId,
 		clientRequestId,

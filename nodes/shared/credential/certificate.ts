@@ -1,5 +1,6 @@
 import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 
+import { outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from './errors';
 
 /** A certificate credential ready for msal-node: the key decrypted in memory, thumbprints computed, never typed. */
@@ -44,14 +45,14 @@ function readCertificate(text: string): X509Certificate {
 			'The Certificate field holds no PEM certificate. Paste the public certificate you uploaded to the app registration, from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----".',
 		);
 	}
-	try {
-		return new X509Certificate(block.pem);
-	} catch {
+	const parsed = outcomeOfSync(() => new X509Certificate(block.pem));
+	if (!parsed.ok) {
 		throw new CredentialConfigError(
 			'certificate',
 			'The Certificate field is not a readable X.509 certificate (the PEM is damaged). Paste the .pem/.crt file content again, unchanged.',
 		);
 	}
+	return parsed.value;
 }
 
 function readPrivateKey(text: string, passphrase: string): KeyObject {
@@ -62,9 +63,9 @@ function readPrivateKey(text: string, passphrase: string): KeyObject {
 			'The Private Key field holds no PEM private key. Paste the key from "-----BEGIN PRIVATE KEY-----" (or "ENCRYPTED PRIVATE KEY" / "RSA PRIVATE KEY") to its END line.',
 		);
 	}
-	try {
-		return createPrivateKey(passphrase ? { key: block.pem, passphrase } : { key: block.pem });
-	} catch (error) {
+	const parsed = outcomeOfSync(() => createPrivateKey(passphrase ? { key: block.pem, passphrase } : { key: block.pem }));
+	if (!parsed.ok) {
+		const error = parsed.error;
 		const code = (error as { code?: string }).code ?? '';
 		const reason = (error as Error).message ?? '';
 		if (code === 'ERR_MISSING_PASSPHRASE' || /passphrase required/i.test(reason)) {
@@ -78,6 +79,7 @@ function readPrivateKey(text: string, passphrase: string): KeyObject {
 		}
 		throw new CredentialConfigError('privateKey', 'The Private Key is not a readable PEM private key (the text is damaged or truncated).');
 	}
+	return parsed.value;
 }
 
 export function loadCertificate(certificateText: string, privateKeyText: string, passphrase: string): CertificateMaterial {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 
+import { outcomeOfSync } from '../outcome';
 import { loadCertificate, type CertificateMaterial } from './certificate';
 import { CLOUDS, isCloudName, type CloudName } from './clouds';
 import { CredentialConfigError } from './errors';
@@ -41,12 +42,9 @@ function text(raw: Raw, field: string): string {
 function httpsOrigin(raw: Raw, field: string, label: string): string {
 	const value = text(raw, field);
 	if (!value) throw new CredentialConfigError(field, `${label} is required when Cloud is "Custom".`);
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		throw new CredentialConfigError(field, `${label} must be a URL such as https://login.microsoftonline.com.`);
-	}
+	const parsed = outcomeOfSync(() => new URL(value));
+	if (!parsed.ok) throw new CredentialConfigError(field, `${label} must be a URL such as https://login.microsoftonline.com.`);
+	const url = parsed.value;
 	if (url.protocol !== 'https:') throw new CredentialConfigError(field, `${label} must use https:// (Microsoft identity and Graph only accept TLS).`);
 	if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
 		throw new CredentialConfigError(field, `${label} must be just the scheme and host (e.g. https://graph.microsoft.com), without a path, query or user info.`);

@@ -1,3 +1,4 @@
+import { outcomeOf, outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from '../credential/errors';
 import { isGuid } from '../credential/identifiers';
 import { describeSenderRules, isSenderAllowed } from '../credential/senderRules';
@@ -45,8 +46,8 @@ function graphFor(settings: GraphSettings, token: AccessToken, http: HttpClient)
  * sending path without sending mail and needs no permission beyond Mail.Send.
  */
 async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> {
-	try {
-		await graph.request({
+	const outcome = await outcomeOf(() =>
+		graph.request({
 			operation: 'mailbox probe',
 			method: 'POST',
 			url: graph.userUrl(mailbox, 'sendMail'),
@@ -59,11 +60,11 @@ async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> 
 			},
 			authenticated: true,
 			replay: 'notIfSent',
-		});
-	} catch (error) {
-		if (error instanceof GraphApiError && error.status === 400 && error.code === 'ErrorInvalidRecipients') return;
-		throw error;
-	}
+		}),
+	);
+	if (outcome.ok) return;
+	if (outcome.error instanceof GraphApiError && outcome.error.status === 400 && outcome.error.code === 'ErrorInvalidRecipients') return;
+	throw outcome.error;
 }
 
 function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string, roles: string[], hasRolesClaim: boolean): never {
@@ -94,13 +95,12 @@ function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string,
  * the fix and Microsoft's code, and never contains a secret, key, passphrase or token.
  */
 export async function runCredentialTest(raw: Record<string, unknown>, http: HttpClient = nodeHttpClient): Promise<CredentialTestReport> {
-	let settings: GraphSettings;
-	try {
-		settings = readGraphSettings(raw);
-	} catch (error) {
-		if (error instanceof CredentialConfigError) throw new CredentialTestFailure(`invalid:${error.field}`, error.message);
-		throw error;
+	const read = outcomeOfSync(() => readGraphSettings(raw));
+	if (!read.ok) {
+		if (read.error instanceof CredentialConfigError) throw new CredentialTestFailure(`invalid:${read.error.field}`, read.error.message);
+		throw read.error;
 	}
+	const settings = read.value;
 	const mailbox = settings.senderMailbox;
 	if (mailbox && !isSenderAllowed(settings.allowedSenders, mailbox)) {
 		throw new CredentialTestFailure(
@@ -113,13 +113,12 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 	}
 
 	// 1. A fresh token, never from a cache: a rotated or revoked secret shows at once.
-	let token: AccessToken;
-	try {
-		token = await acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http });
-	} catch (error) {
-		if (error instanceof TokenError) throw new CredentialTestFailure(error.reason, error.message);
-		throw error;
+	const acquired = await outcomeOf(() => acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http }));
+	if (!acquired.ok) {
+		if (acquired.error instanceof TokenError) throw new CredentialTestFailure(acquired.error.reason, acquired.error.message);
+		throw acquired.error;
 	}
+	const token = acquired.value;
 
 	// 2. Read the token's claims locally: no extra Graph permission is needed for this.
 	const { claims } = token;
@@ -149,7 +148,7 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 	const graph = graphFor(settings, token, http);
 	let testMessage: CredentialTestReport['testMessage'];
 	if (mailbox) {
-		try {
+		const checked = await outcomeOf(async () => {
 			await probeMailbox(graph, mailbox);
 			if (settings.testRecipient) {
 				const sent = await graph.request({
@@ -168,9 +167,8 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 				});
 				testMessage = { recipient: settings.testRecipient, requestId: sent.requestId };
 			}
-		} catch (error) {
-			failFromGraph(error, settings, mailbox, roles, claims.hasRolesClaim);
-		}
+		});
+		if (!checked.ok) failFromGraph(checked.error, settings, mailbox, roles, claims.hasRolesClaim);
 	}
 
 	// 5. Say what was verified.

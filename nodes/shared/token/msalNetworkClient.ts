@@ -1,5 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
+import { outcomeOf, outcomeOfSync } from '../outcome';
 import { TransportError, type HttpClient } from '../transport/httpClient';
 import { delayBeforeRetryMs, sleep, type RetryPolicy } from '../transport/retry';
 
@@ -45,10 +46,9 @@ export class MsalNetworkClient implements INetworkModule {
 		this.lastFailure = undefined;
 		for (let attempt = 0; ; attempt++) {
 			const canRetry = (delay: number) => attempt < retry.maxRetries && Date.now() - started + delay <= retry.maxTotalMs;
-			let response;
-			try {
-				response = await this.http.send({ method, url, headers: options?.headers, body: options?.body, timeoutMs });
-			} catch (error) {
+			const sent = await outcomeOf(() => this.http.send({ method, url, headers: options?.headers, body: options?.body, timeoutMs }));
+			if (!sent.ok) {
+				const error = sent.error;
 				if (!(error instanceof TransportError)) throw error;
 				this.lastFailure = error.timedOut ? { kind: 'timeout', host, timeoutMs } : { kind: 'unreachable', host, code: error.code };
 				const delay = delayBeforeRetryMs(attempt, undefined, retry);
@@ -58,6 +58,7 @@ export class MsalNetworkClient implements INetworkModule {
 				}
 				throw error;
 			}
+			const response = sent.value;
 			if (response.status === 429 || response.status >= 500) {
 				const delay = delayBeforeRetryMs(attempt, response.headers['retry-after'], retry);
 				if (canRetry(delay)) {
@@ -69,14 +70,13 @@ export class MsalNetworkClient implements INetworkModule {
 				this.lastFailure = { kind: 'unavailable', host, status: response.status, aadsts };
 				throw new Error(`HTTP ${response.status} from ${host}`);
 			}
-			let body: T;
-			try {
-				body = JSON.parse(response.body.toString('utf8')) as T;
-			} catch {
+			const parsed = outcomeOfSync(() => JSON.parse(response.body.toString('utf8')) as T);
+			if (!parsed.ok) {
 				// An HTML page from a proxy or a wrong host: msal-node would only say "token_parsing_error".
 				this.lastFailure = { kind: 'badResponse', host, status: response.status };
 				throw new Error(`non-JSON answer (HTTP ${response.status}) from ${host}`);
 			}
+			const body = parsed.value;
 			// Without Retry-After: a remembered one would make msal-node refuse this credential for up to an hour.
 			const headers = { ...response.headers };
 			delete headers['retry-after'];

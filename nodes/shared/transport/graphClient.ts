@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import { outcomeOf } from '../outcome';
 import { DeliveryUnknownError, GraphApiError, NetworkError, parseGraphError } from './graphErrors';
 import { TransportError, type HttpClient } from './httpClient';
 import { delayBeforeRetryMs, isNotProcessedStatus, sleep, type RetryPolicy } from './retry';
@@ -89,10 +90,9 @@ export class GraphClient {
 			if (req.authenticated) headers.Authorization = `Bearer ${await this.tokens.getToken(forceRefresh)}`;
 			forceRefresh = false;
 
-			let response;
-			try {
-				response = await this.http.send({ method: req.method, url: req.url, headers, body: payload, timeoutMs, signal });
-			} catch (error) {
+			const sent = await outcomeOf(() => this.http.send({ method: req.method, url: req.url, headers, body: payload, timeoutMs, signal }));
+			if (!sent.ok) {
+				const error = sent.error;
 				if (!(error instanceof TransportError) || error.code === 'ECANCELLED') throw error;
 				const host = new URL(req.url).host;
 				const repeatable = !error.bodySent || req.replay === 'always';
@@ -106,6 +106,7 @@ export class GraphClient {
 				if (req.delivers) throw new DeliveryUnknownError(reason, undefined, clientRequestId, req.operation);
 				throw new NetworkError(error.code, host, clientRequestId, req.operation);
 			}
+			const response = sent.value;
 
 			const requestId = response.headers['request-id'];
 			const { status } = response;
