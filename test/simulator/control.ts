@@ -1,0 +1,188 @@
+/**
+ * Control API under /_sim/ (never under a tenant path), for simulators running in another process:
+ *   POST /_sim/rpc {"method","args"}   GET /_sim/outbox.json | counters.json | requests.json | info.json
+ *   GET /_sim/outbox                   human-readable outbox (HTML)
+ */
+import type { RequestContext } from './context';
+import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
+import type {
+	AppConfig,
+	AppPatch,
+	DeliveredMessage,
+	FaultSpec,
+	RecordedRequest,
+	RestrictionConfig,
+	SimulatorCounters,
+	TenantConfig,
+	UserConfig,
+} from './types';
+
+/** What the control API drives: the in-process M365Simulator. */
+export interface ControlTarget {
+	readonly url: string;
+	readonly caCertFile: string;
+	readonly outbox: DeliveredMessage[];
+	readonly counters: SimulatorCounters;
+	readonly requests: RecordedRequest[];
+	addTenant(t: TenantConfig): void;
+	addApp(a: AppConfig): void;
+	updateApp(clientId: string, patch: AppPatch): void;
+	addUser(u: UserConfig): void;
+	restrictApp(r: RestrictionConfig): void;
+	injectFault(f: FaultSpec): string;
+	clearFaults(): void;
+	setGraphLatency(ms: number): void;
+	reset(): void;
+	resetAll(): void;
+	loadScenario(name: string): void;
+}
+
+/** FaultSpec.match.path over JSON: a regex source string, or {source, flags}. */
+type WirePath = string | { source: string; flags?: string };
+
+function faultFromWire(value: unknown): FaultSpec {
+	const spec = value as FaultSpec & { match?: { path?: WirePath } };
+	if (typeof spec !== 'object' || spec === null || typeof spec.match !== 'object' || spec.match === null) {
+		throw new Error('injectFault expects a FaultSpec with a match object');
+	}
+	const path = spec.match.path as WirePath | undefined;
+	if (path !== undefined && typeof path !== 'string') {
+		return { ...spec, match: { ...spec.match, path: new RegExp(path.source, path.flags ?? '') } };
+	}
+	return spec as FaultSpec;
+}
+
+function invoke(target: ControlTarget, method: string, args: unknown[]): unknown {
+	switch (method) {
+		case 'addTenant':
+			return target.addTenant(args[0] as TenantConfig);
+		case 'addApp':
+			return target.addApp(args[0] as AppConfig);
+		case 'updateApp':
+			return target.updateApp(String(args[0]), args[1] as AppPatch);
+		case 'addUser':
+			return target.addUser(args[0] as UserConfig);
+		case 'restrictApp':
+			return target.restrictApp(args[0] as RestrictionConfig);
+		case 'injectFault':
+			return target.injectFault(faultFromWire(args[0]));
+		case 'clearFaults':
+			return target.clearFaults();
+		case 'setGraphLatency':
+			return target.setGraphLatency(Number(args[0]));
+		case 'reset':
+			return target.reset();
+		case 'resetAll':
+			return target.resetAll();
+		case 'loadScenario':
+			return target.loadScenario(String(args[0]));
+		default:
+			throw new Error(`unknown rpc method: ${method}`);
+	}
+}
+
+/** The outbox as JSON: attachment bytes are left out. */
+export function outboxForWire(outbox: DeliveredMessage[]): DeliveredMessage[] {
+	return outbox.map((m) => ({
+		...m,
+		attachments: m.attachments.map((a) => {
+			const copy = { ...a };
+			delete copy.bytes;
+			return copy;
+		}),
+	}));
+}
+
+export async function handleControl(ctx: RequestContext, target: ControlTarget): Promise<SimResponse> {
+	const name = ctx.segments.slice(1).join('/');
+	const noStore = { 'Cache-Control': 'no-store' };
+	if (ctx.method === 'POST' && name === 'rpc') {
+		let payload: { method?: unknown; args?: unknown };
+		try {
+			payload = JSON.parse((await ctx.readBody(1024 * 1024)).toString('utf8')) as typeof payload;
+		} catch (err) {
+			const message = err instanceof BodyTooLargeError ? 'rpc body too large' : 'rpc body must be JSON {"method","args"}';
+			return jsonResponse(400, { error: message });
+		}
+		try {
+			const args = Array.isArray(payload.args) ? payload.args : [];
+			const result = invoke(target, String(payload.method), args);
+			return jsonResponse(200, { result: result ?? null }, noStore);
+		} catch (err) {
+			return jsonResponse(400, { error: err instanceof Error ? err.message : String(err) });
+		}
+	}
+	if (ctx.method === 'GET') {
+		switch (name) {
+			case 'outbox.json':
+				return jsonResponse(200, outboxForWire(target.outbox), noStore);
+			case 'counters.json':
+				return jsonResponse(200, target.counters, noStore);
+			case 'requests.json':
+				return jsonResponse(200, target.requests, noStore);
+			case 'info.json':
+				return jsonResponse(200, { url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` }, noStore);
+			case 'outbox':
+				return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore }, body: outboxHtml(target.outbox) };
+		}
+	}
+	return jsonResponse(404, { error: `no control endpoint ${ctx.method} /_sim/${name}` });
+}
+
+function escapeHtml(value: unknown): string {
+	const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;')
+		.replace(/'/g, '&#39;');
+}
+
+interface WireRecipient {
+	emailAddress?: { address?: unknown; name?: unknown };
+}
+
+function recipientList(list: unknown): string {
+	if (!Array.isArray(list) || list.length === 0) return '';
+	return (list as WireRecipient[])
+		.map((r) => {
+			const name = r.emailAddress?.name;
+			const address = r.emailAddress?.address;
+			return name ? `${escapeHtml(name)} &lt;${escapeHtml(address)}&gt;` : escapeHtml(address);
+		})
+		.join(', ');
+}
+
+function outboxHtml(outbox: DeliveredMessage[]): string {
+	const rows = outbox
+		.map((m) => {
+			const msg = (m.message ?? {}) as Record<string, unknown>;
+			const from = msg.from ? recipientList([msg.from]) : escapeHtml(m.mailbox);
+			const attachments = m.attachments
+				.map((a) => `${escapeHtml(a.name)} (${a.size} bytes, sha256 <code>${escapeHtml(a.sha256)}</code>${a.isInline ? ', inline' : ''})`)
+				.join('<br>');
+			return (
+				'<tr>' +
+				`<td>${escapeHtml(m.deliveredAt)}</td>` +
+				`<td>${from}<br><small>mailbox ${escapeHtml(m.mailbox)} via ${escapeHtml(m.via)}</small></td>` +
+				`<td>To: ${recipientList(msg.toRecipients)}<br>Cc: ${recipientList(msg.ccRecipients)}<br>Bcc: ${recipientList(msg.bccRecipients)}</td>` +
+				`<td>${escapeHtml(msg.subject)}</td>` +
+				`<td>${attachments}</td>` +
+				'</tr>'
+			);
+		})
+		.join('\n');
+	return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>M365 simulator outbox</title>
+<style>body{font-family:sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}code{font-size:.8em}</style>
+</head><body>
+<h1>M365 simulator outbox</h1>
+<p>${outbox.length} delivered message(s). Nothing here leaves this machine.</p>
+<table><thead><tr><th>Time</th><th>From</th><th>Recipients</th><th>Subject</th><th>Attachments</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}

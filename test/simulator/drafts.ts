@@ -1,0 +1,264 @@
+/**
+ * Drafts for the large-attachment flow (reference §2.2: docs-contrib concepts/outlook-large-attachments.md):
+ * create (201), add small attachments (201), get, list, delete (204), send (202, empty body; message-send.md).
+ */
+import * as crypto from 'node:crypto';
+import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { GraphError } from './errors';
+import type { MailCall } from './mailcall';
+import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
+import type { Draft, StoredAttachment } from './state';
+import type { DeliveredAttachment } from './types';
+import {
+	checkAttachmentShape,
+	checkInternetMessageHeaders,
+	checkMessageShape,
+	checkMessageSize,
+	checkRecipientsForSubmission,
+	checkSendAs,
+	decodeAttachments,
+	decodeFileAttachment,
+	type DecodedAttachment,
+	withoutContentBytes,
+} from './validation';
+
+/** Attachments of 3 MB or more need an upload session (reference §2.1). */
+export const INLINE_ATTACHMENT_LIMIT = 3 * 1024 * 1024;
+
+const DRAFTS_FOLDER_ID = 'AQMkADAwATM0MDAAMi1mZmYAZC1iZDMyLTAwAi0wMAoALgAAAxsim8DraftsFolderAAAAAAEPAAAA';
+
+/** An opaque Exchange-style item id (base64url-ish, trailing '=' like real ones, so callers must URL-encode it). */
+export function newItemId(): string {
+	return `AAMkAG${crypto.randomBytes(60).toString('base64url')}AAA=`;
+}
+
+function itemNotFound(): GraphError {
+	// Exchange's "not found" for items (EWS ErrorItemNotFound), e.g. after the draft was sent or deleted.
+	return new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+}
+
+export function findDraft(call: MailCall): Draft {
+	const draft = call.messageId === undefined ? undefined : call.ctx.core.state.drafts.get(call.messageId);
+	if (!draft || draft.userId !== call.user.id) throw itemNotFound();
+	return draft;
+}
+
+function toStored(a: DecodedAttachment): StoredAttachment {
+	return {
+		id: newItemId(),
+		lastModifiedDateTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+		name: a.name,
+		contentType: a.contentType,
+		size: a.bytes.length,
+		isInline: a.isInline,
+		contentId: a.contentId,
+		sha256: a.sha256,
+		via: 'request',
+		bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
+	};
+}
+
+function attachmentJson(call: MailCall, draft: Draft, a: StoredAttachment, withContext: boolean): Record<string, unknown> {
+	const json: Record<string, unknown> = {
+		'@odata.type': '#microsoft.graph.fileAttachment',
+		'@odata.mediaContentType': a.contentType ?? 'application/octet-stream',
+		id: a.id,
+		lastModifiedDateTime: a.lastModifiedDateTime,
+		name: a.name,
+		contentType: a.contentType ?? 'application/octet-stream',
+		size: a.size,
+		isInline: a.isInline,
+		contentId: a.contentId ?? null,
+		contentLocation: null,
+	};
+	if (a.bytes) json.contentBytes = a.bytes.toString('base64');
+	if (withContext) {
+		json['@odata.context'] =
+			`${call.ctx.core.url}/v1.0/$metadata#users('${encodeURIComponent(call.userSegment)}')/messages('${encodeURIComponent(draft.id)}')/attachments/$entity`;
+	}
+	return json;
+}
+
+function bodyPreview(content: unknown): string {
+	const text = typeof content === 'string' ? content.replace(/<[^>]*>/g, ' ') : '';
+	return text.replace(/\s+/g, ' ').trim().slice(0, 255);
+}
+
+function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<string, unknown> {
+	const m = draft.message;
+	const body = (m.body ?? {}) as { contentType?: string; content?: string };
+	const json: Record<string, unknown> = {
+		'@odata.etag': `W/"${draft.changeKey}"`,
+		id: draft.id,
+		createdDateTime: draft.createdDateTime,
+		lastModifiedDateTime: draft.lastModifiedDateTime,
+		changeKey: draft.changeKey,
+		categories: m.categories ?? [],
+		receivedDateTime: draft.createdDateTime,
+		sentDateTime: draft.createdDateTime,
+		hasAttachments: draft.attachments.some((a) => !a.isInline),
+		internetMessageId: `<${draft.conversationId.slice(0, 24)}@${call.user.mail.split('@')[1] ?? 'example.com'}>`,
+		subject: m.subject ?? '',
+		bodyPreview: bodyPreview(body.content),
+		importance: typeof m.importance === 'string' ? m.importance.toLowerCase() : 'normal',
+		parentFolderId: DRAFTS_FOLDER_ID,
+		conversationId: draft.conversationId,
+		isDeliveryReceiptRequested: m.isDeliveryReceiptRequested ?? false,
+		isReadReceiptRequested: m.isReadReceiptRequested ?? false,
+		isRead: true,
+		isDraft: true,
+		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+		inferenceClassification: 'focused',
+		body: { contentType: (body.contentType ?? 'text').toLowerCase(), content: body.content ?? '' },
+		sender: m.sender ?? null,
+		from: m.from ?? null,
+		toRecipients: m.toRecipients ?? [],
+		ccRecipients: m.ccRecipients ?? [],
+		bccRecipients: m.bccRecipients ?? [],
+		replyTo: m.replyTo ?? [],
+		flag: m.flag ?? { flagStatus: 'notFlagged' },
+	};
+	if (withContext) {
+		return { '@odata.context': `${call.ctx.core.url}/v1.0/$metadata#users('${encodeURIComponent(call.userSegment)}')/messages/$entity`, ...json };
+	}
+	return json;
+}
+
+/** `POST /users/{id}/messages` → 201 + message (Mail.ReadWrite). Recipients may be empty on a draft. */
+export function createDraft(call: MailCall): SimResponse {
+	const msg = checkMessageShape(call.body ?? {});
+	checkInternetMessageHeaders(msg);
+	const attachments = decodeAttachments(msg).map(toStored);
+	const stored = withoutContentBytes(msg);
+	delete stored.attachments;
+	const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+	const draft: Draft = {
+		id: newItemId(),
+		userId: call.user.id,
+		message: stored,
+		attachments,
+		createdDateTime: now,
+		lastModifiedDateTime: now,
+		changeKey: crypto.randomBytes(18).toString('base64'),
+		conversationId: `AAQkAG${crypto.randomBytes(30).toString('base64url')}=`,
+	};
+	const state = call.ctx.core.state;
+	state.drafts.set(draft.id, draft);
+	state.counters.draftsCreated += 1;
+	return jsonResponse(201, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
+}
+
+export function getMessage(call: MailCall): SimResponse {
+	return jsonResponse(200, draftJson(call, findDraft(call), true), {}, GRAPH_JSON_CONTENT_TYPE);
+}
+
+export function listMessages(call: MailCall): SimResponse {
+	const drafts = [...call.ctx.core.state.drafts.values()].filter((d) => d.userId === call.user.id);
+	return jsonResponse(
+		200,
+		{
+			'@odata.context': `${call.ctx.core.url}/v1.0/$metadata#users('${encodeURIComponent(call.userSegment)}')/messages`,
+			value: drafts.map((d) => draftJson(call, d, false)),
+		},
+		{},
+		GRAPH_JSON_CONTENT_TYPE,
+	);
+}
+
+export function deleteMessage(call: MailCall): SimResponse {
+	const draft = findDraft(call);
+	removeDraft(call, draft);
+	call.ctx.core.state.counters.draftsDeleted += 1;
+	return emptyResponse(204);
+}
+
+function removeDraft(call: MailCall, draft: Draft): void {
+	const state = call.ctx.core.state;
+	state.drafts.delete(draft.id);
+	for (const [id, session] of state.uploads) if (session.draftId === draft.id) state.uploads.delete(id);
+}
+
+/** `POST /users/{id}/messages/{id}/attachments` with a fileAttachment under 3 MB → 201 (reference §2.2 step 4). */
+export function addAttachment(call: MailCall): SimResponse {
+	const draft = findDraft(call);
+	const value = call.body ?? {};
+	checkAttachmentShape(value);
+	const decoded = decodeFileAttachment(value);
+	if (decoded.bytes.length >= INLINE_ATTACHMENT_LIMIT) {
+		// Exact code unverified (the reference only states the "under 3 MB" rule, §2.1).
+		throw new GraphError(
+			400,
+			'ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize',
+			'The attachment size exceeds the maximum size allowed for this request. Use an upload session for attachments of 3 MB or more.',
+		);
+	}
+	const stored = toStored(decoded);
+	draft.attachments.push(stored);
+	draft.lastModifiedDateTime = stored.lastModifiedDateTime;
+	return jsonResponse(201, attachmentJson(call, draft, stored, true), {}, GRAPH_JSON_CONTENT_TYPE);
+}
+
+export function listAttachments(call: MailCall): SimResponse {
+	const draft = findDraft(call);
+	return jsonResponse(
+		200,
+		{
+			'@odata.context': `${call.ctx.core.url}/v1.0/$metadata#users('${encodeURIComponent(call.userSegment)}')/messages('${encodeURIComponent(draft.id)}')/attachments`,
+			value: draft.attachments.map((a) => attachmentJson(call, draft, a, false)),
+		},
+		{},
+		GRAPH_JSON_CONTENT_TYPE,
+	);
+}
+
+function deliveredAttachment(a: StoredAttachment): DeliveredAttachment {
+	return {
+		name: a.name,
+		contentType: a.contentType,
+		size: a.size,
+		isInline: a.isInline,
+		contentId: a.contentId,
+		sha256: a.sha256,
+		via: a.via,
+		bytes: a.bytes,
+	};
+}
+
+/**
+ * `POST /users/{id}/messages/{id}/send` (Mail.Send) → 202, empty body; the draft leaves Drafts, so sending it again
+ * gives 404 ErrorItemNotFound (reference §2.2 step 5, docs-contrib message-send.md).
+ */
+export function sendDraft(call: MailCall): SimResponse {
+	const draft = findDraft(call);
+	checkRecipientsForSubmission(draft.message);
+	checkSendAs(draft.message, call.user);
+	const message = {
+		...draft.message,
+		attachments: draft.attachments.map((a) => ({
+			'@odata.type': '#microsoft.graph.fileAttachment',
+			name: a.name,
+			contentType: a.contentType,
+			size: a.size,
+			isInline: a.isInline,
+			contentId: a.contentId,
+		})),
+	};
+	const attachmentBytes = draft.attachments.reduce((n, a) => n + a.size, 0);
+	checkMessageSize(draft.message, attachmentBytes, call.user);
+	deliver(call.ctx, {
+		user: call.user,
+		clientId: call.token.clientId,
+		via: 'draft',
+		message,
+		saveToSentItems: true,
+		attachments: draft.attachments.map(deliveredAttachment),
+		internetMessageHeaders: checkInternetMessageHeaders(draft.message),
+	});
+	removeDraft(call, draft);
+	return emptyResponse(202);
+}
+
+export function attachUploaded(draft: Draft, attachment: StoredAttachment): void {
+	draft.attachments.push(attachment);
+	draft.lastModifiedDateTime = attachment.lastModifiedDateTime;
+}

@@ -1,0 +1,209 @@
+/**
+ * Local Microsoft 365 simulator: a real HTTPS server (test CA) that plays the Microsoft identity platform token
+ * endpoint and the Microsoft Graph mail API for app-only (client credentials) callers.
+ * Wire facts follow /work/shared/reference/graph-sendmail-facts.md; see the per-behaviour comments in the modules.
+ */
+import * as https from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { loadOrCreateCa } from './ca';
+import { serverTlsFor } from './certs';
+import type { Settings, SimulatorCore } from './context';
+import { handleControl, type ControlTarget } from './control';
+import { FaultRegistry } from './faults';
+import { createRequestListener } from './server';
+import { loadScenario } from './scenarios';
+import { SimState } from './state';
+import { tokenSigningKey } from './tokens';
+import type {
+	AppConfig,
+	AppPatch,
+	DeliveredMessage,
+	FaultSpec,
+	RecordedRequest,
+	RestrictionConfig,
+	SimulatorCounters,
+	SimulatorOptions,
+	TenantConfig,
+	UserConfig,
+} from './types';
+
+export type {
+	AppConfig,
+	AppPatch,
+	DeliveredAttachment,
+	DeliveredMessage,
+	FaultAction,
+	FaultKind,
+	FaultSpec,
+	RecordedRequest,
+	RestrictionConfig,
+	SimulatorCounters,
+	SimulatorOptions,
+	TenantConfig,
+	UserConfig,
+} from './types';
+export { makeTestCertificate, type TestCertificate } from './certs';
+export { createTestCa, loadOrCreateCa } from './ca';
+export { SimulatorClient } from './client';
+export { DEMO, loadDemoScenario } from './scenarios';
+
+function hostForUrl(host: string): string {
+	if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+	return host.includes(':') ? `[${host}]` : host;
+}
+
+export class M365Simulator implements SimulatorCore, ControlTarget {
+	readonly state = new SimState();
+	readonly settings: Settings;
+	readonly faults: FaultRegistry;
+	readonly caCertPem: string;
+	readonly caCertFile: string;
+	private readonly server: https.Server;
+	private readonly sockets = new Set<Socket>();
+	private readonly initialLatency: { graph: number; token: number };
+	private origin = '';
+	private ownOrigins = new Set<string>();
+	private closed?: Promise<void>;
+
+	/** Use startSimulator(); the constructor does not listen. */
+	constructor(private readonly options: SimulatorOptions = {}) {
+		const ca = loadOrCreateCa();
+		this.caCertPem = ca.certPem;
+		this.caCertFile = ca.certFile;
+		this.settings = {
+			graphLatencyMs: options.graphLatencyMs ?? 0,
+			tokenLatencyMs: options.tokenLatencyMs ?? 0,
+			mailboxConcurrencyLimit: options.mailboxConcurrencyLimit ?? 4,
+			throttleRetryAfterSeconds: options.throttleRetryAfterSeconds ?? 1,
+			uploadBytesPer5MinPerMailbox: options.uploadBytesPer5MinPerMailbox,
+			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
+		};
+		this.initialLatency = { graph: this.settings.graphLatencyMs, token: this.settings.tokenLatencyMs };
+		this.faults = new FaultRegistry(options.seed ?? 1);
+		tokenSigningKey(); // generate the per-process key now rather than inside the first request
+		const tls = serverTlsFor(ca);
+		this.server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, createRequestListener(this, (ctx) => handleControl(ctx, this)));
+		this.server.on('connection', (socket: Socket) => {
+			this.sockets.add(socket);
+			socket.once('close', () => this.sockets.delete(socket));
+		});
+	}
+
+	/** Binds the server; resolves once listening. */
+	async listen(): Promise<void> {
+		const host = this.options.host ?? '127.0.0.1';
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.options.port ?? 0, host, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+		const port = (this.server.address() as AddressInfo).port;
+		this.origin = `https://${hostForUrl(host)}:${port}`;
+		this.ownOrigins = new Set([this.origin, `https://127.0.0.1:${port}`, `https://localhost:${port}`, `https://[::1]:${port}`]);
+	}
+
+	/** e.g. https://127.0.0.1:43123 (no trailing slash). */
+	get url(): string {
+		return this.origin;
+	}
+
+	/** Authority host for the credential's "custom" cloud (= url). */
+	get authorityHost(): string {
+		return this.origin;
+	}
+
+	/** Graph endpoint for the credential's "custom" cloud (= url); Graph lives under `${url}/v1.0/...`. */
+	get graphEndpoint(): string {
+		return this.origin;
+	}
+
+	get outbox(): DeliveredMessage[] {
+		return this.state.outbox;
+	}
+
+	get counters(): SimulatorCounters {
+		return this.state.counters;
+	}
+
+	get requests(): RecordedRequest[] {
+		return this.state.requests;
+	}
+
+	isOwnOrigin(origin: string): boolean {
+		return this.ownOrigins.has(origin.toLowerCase().replace(/\/+$/, ''));
+	}
+
+	addTenant(t: TenantConfig): void {
+		this.state.addTenant(t);
+	}
+
+	addApp(a: AppConfig): void {
+		this.state.addApp(a);
+	}
+
+	updateApp(clientId: string, patch: AppPatch): void {
+		this.state.updateApp(clientId, patch);
+	}
+
+	addUser(u: UserConfig): void {
+		this.state.addUser(u);
+	}
+
+	/** Scopes an app to some mailboxes (Application Access Policy or RBAC for Applications); replaces a previous one. */
+	restrictApp(r: RestrictionConfig): void {
+		this.state.restrictApp(r);
+	}
+
+	setGraphLatency(ms: number): void {
+		this.settings.graphLatencyMs = Math.max(0, ms);
+	}
+
+	injectFault(f: FaultSpec): string {
+		return this.faults.add(f);
+	}
+
+	clearFaults(): void {
+		this.faults.clear();
+	}
+
+	/** Loads a named scenario ('demo' or 'empty') into the directory. */
+	loadScenario(name: string): void {
+		loadScenario(this, name);
+	}
+
+	/** Clears outbox, counters, requests, faults, drafts and upload sessions, and restores the start-up latencies. */
+	reset(): void {
+		this.state.resetObservations();
+		this.faults.reset();
+		this.settings.graphLatencyMs = this.initialLatency.graph;
+		this.settings.tokenLatencyMs = this.initialLatency.token;
+	}
+
+	/** reset() + forget tenants, apps, users and restrictions. */
+	resetAll(): void {
+		this.reset();
+		this.state.resetDirectory();
+	}
+
+	/** Stops listening and destroys every socket, including hanging requests. */
+	close(): Promise<void> {
+		this.closed ??= new Promise<void>((resolve) => {
+			if (!this.server.listening) {
+				resolve();
+				return;
+			}
+			this.server.close(() => resolve());
+			for (const socket of this.sockets) socket.destroy();
+			this.server.closeAllConnections();
+		});
+		return this.closed;
+	}
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<M365Simulator> {
+	const sim = new M365Simulator(options);
+	await sim.listen();
+	return sim;
+}

@@ -1,0 +1,197 @@
+/**
+ * Public types of the local Microsoft 365 simulator (identity platform token endpoint + the Graph mail surface).
+ * Other test code, the demo, the benchmark and the e2e suite code against these names: keep them stable.
+ */
+
+export interface SimulatorOptions {
+	/** TCP port; 0 (default) picks a free one. */
+	port?: number;
+	/** Bind address; default 127.0.0.1. */
+	host?: string;
+	/** Delay added to every Graph call and upload PUT before the response is written (default 0). */
+	graphLatencyMs?: number;
+	/** Delay added to the token endpoint (default 0). */
+	tokenLatencyMs?: number;
+	/** Outlook allows 4 concurrent requests per app ID + mailbox (default 4). */
+	mailboxConcurrencyLimit?: number;
+	/** Retry-After sent with ApplicationThrottled 429s, in seconds, fractional allowed (default 1). */
+	throttleRetryAfterSeconds?: number;
+	/** Outlook upload budget per mailbox per 5 minutes; undefined (default) = not enforced. */
+	uploadBytesPer5MinPerMailbox?: number;
+	/** Seed of the RNG used for probabilistic faults (default 1). */
+	seed?: number;
+	/** expires_in of issued access tokens (default 3599). */
+	accessTokenLifetimeSeconds?: number;
+}
+
+export interface TenantConfig {
+	/** Directory (tenant) ID, a GUID. */
+	id: string;
+	/** Verified domains, e.g. contoso.onmicrosoft.com; usable instead of the GUID in authority URLs. */
+	domains?: string[];
+}
+
+export interface AppSecretConfig {
+	/** The Secret ID (GUID) shown in Entra; sending it instead of the value gives AADSTS7000215. */
+	id: string;
+	value: string;
+	expiresAt?: Date;
+}
+
+export interface AppCertificateConfig {
+	/** Public certificate PEM. */
+	pem: string;
+}
+
+export interface AppConfig {
+	tenantId: string;
+	clientId: string;
+	displayName?: string;
+	secrets?: AppSecretConfig[];
+	certificates?: AppCertificateConfig[];
+	/** Application permissions requested, e.g. ['Mail.Send', 'Mail.ReadWrite']. */
+	permissions?: string[];
+	/** Default true; false => tokens are issued WITHOUT a roles claim. */
+	adminConsent?: boolean;
+}
+
+export type AppPatch = Partial<Omit<AppConfig, 'clientId'>>;
+
+export interface UserConfig {
+	tenantId: string;
+	/** Object ID (GUID). */
+	id: string;
+	userPrincipalName: string;
+	/** Primary SMTP address; default = UPN. */
+	mail?: string;
+	/** Default true; false => MailboxNotEnabledForRESTAPI. */
+	licensed?: boolean;
+	/** true => MailboxNotEnabledForRESTAPI (mailbox hosted on-premises). */
+	onPremises?: boolean;
+	/** Addresses this mailbox may put in `from`/`sender` besides its own. */
+	sendAs?: string[];
+	/** Default 35 MiB like Exchange Online. */
+	maxSendSizeBytes?: number;
+}
+
+export interface RestrictionConfig {
+	clientId: string;
+	kind: 'applicationAccessPolicy' | 'rbac';
+	/** UPNs, SMTP addresses or object IDs. */
+	allowedMailboxes: string[];
+}
+
+export type FaultKind = 'token' | 'graph' | 'upload';
+
+export type FaultAction =
+	| 'respond'
+	| 'processThenRespond'
+	| 'resetBeforeProcessing'
+	| 'processThenReset'
+	| 'hang'
+	| 'processThenHang';
+
+export interface FaultSpec {
+	match: {
+		method?: string;
+		/** Regex (or regex source) matched against the request pathname (raw and percent-decoded). */
+		path?: RegExp | string;
+		/** UPN, SMTP address or object ID of the mailbox addressed by the request. */
+		mailbox?: string;
+		/**
+		 * 'token' = POST …/oauth2/v2.0/token only; 'graph' = /v1.0/…; 'upload' = the uploadUrl. Identity metadata
+		 * (openid-configuration, keys, instance discovery) has no kind here: match it by path.
+		 */
+		kind?: FaultKind;
+	};
+	/** How many matching requests to affect (default Infinity). */
+	times?: number;
+	/** 0..1, drawn from the seeded RNG (default 1). */
+	probability?: number;
+	/** Default 503 for 'respond', 504 for 'processThenRespond'. */
+	status?: number;
+	/** JSON body; a string is sent verbatim; null => empty body; undefined => a Microsoft-shaped default for the status. */
+	body?: unknown;
+	headers?: Record<string, string>;
+	/** Extra delay before answering. */
+	delayMs?: number;
+	action?: FaultAction;
+}
+
+export interface DeliveredAttachment {
+	name: string;
+	contentType?: string;
+	size: number;
+	isInline: boolean;
+	contentId?: string;
+	/** Hex SHA-256 of the decoded bytes. */
+	sha256: string;
+	via: 'request' | 'uploadSession';
+	/** Only kept when the attachment is <= 256 KiB. */
+	bytes?: Buffer;
+}
+
+export interface InternetMessageHeader {
+	name: string;
+	value: string;
+}
+
+export interface DeliveredMessage {
+	/** The user's UPN as configured. */
+	mailbox: string;
+	userId: string;
+	clientId: string;
+	via: 'sendMail' | 'draft';
+	/** Graph message JSON as received (sendMail) or as built by draft + attachments; fileAttachment contentBytes removed. */
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	message: any;
+	saveToSentItems: boolean;
+	requestId: string;
+	clientRequestId?: string;
+	deliveredAt: string;
+	attachments: DeliveredAttachment[];
+	internetMessageHeaders: InternetMessageHeader[];
+}
+
+export interface SimulatorCounters {
+	tokenRequests: number;
+	tokenRequestsByClient: Record<string, number>;
+	tokenErrors: number;
+	graphRequests: number;
+	sendMailCalls: number;
+	draftsCreated: number;
+	draftsDeleted: number;
+	uploadChunks: number;
+	throttled: number;
+	faultsInjected: number;
+	inFlightByMailbox: Record<string, number>;
+	maxInFlightByMailbox: Record<string, number>;
+	maxInFlight: number;
+}
+
+export type RequestKind = FaultKind | 'metadata' | 'control' | 'other';
+
+export interface RecordedRequest {
+	method: string;
+	/** Pathname only: query strings (authtoken, client-request-id) are never recorded. */
+	path: string;
+	kind: RequestKind;
+	/** UPN of the addressed mailbox when resolved, else the raw path segment. */
+	mailbox?: string;
+	clientId?: string;
+	/** HTTP status; 0 while pending or when the socket was reset / left hanging. */
+	status: number;
+	/** Graph error code or AADSTS `error` of the answer, when it was an error. */
+	errorCode?: string;
+	/** Request body bytes received (Content-Length when the body was not read). */
+	bodyBytes: number;
+	hasAuthorization: boolean;
+	clientRequestId?: string;
+	requestId: string;
+	/** Id of the fault that affected this request. */
+	faultId?: string;
+	outcome?: 'responded' | 'reset' | 'hang';
+	/** Epoch milliseconds. */
+	startedAt: number;
+	finishedAt?: number;
+}
