@@ -63,6 +63,11 @@ function readPrivateKey(text: string, passphrase: string): KeyObject {
 			'The Private Key field holds no PEM private key. Paste the key from "-----BEGIN PRIVATE KEY-----" (or "ENCRYPTED PRIVATE KEY" / "RSA PRIVATE KEY") to its END line.',
 		);
 	}
+	// Said from the PEM itself: without a passphrase, Node 20 (OpenSSL 3) reports an encrypted key only as
+	// "interrupted or cancelled", not as ERR_MISSING_PASSPHRASE.
+	if (!passphrase && (block.label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:\s*4,ENCRYPTED/im.test(block.pem))) {
+		throw new CredentialConfigError('privateKeyPassphrase', 'The private key is encrypted. Enter its passphrase in Private Key Passphrase.');
+	}
 	const parsed = outcomeOfSync(() => createPrivateKey(passphrase ? { key: block.pem, passphrase } : { key: block.pem }));
 	if (!parsed.ok) {
 		const error = parsed.error;
