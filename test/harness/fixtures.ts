@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { startSimulator, type M365Simulator, type SimulatorOptions } from '../simulator';
 
 /** A tenant with one app and a few mailboxes, configured fresh on a simulator for each test file. */
@@ -15,7 +17,7 @@ export interface TestTenant {
 	other: string;
 	unlicensed: string;
 	/** Credential data as n8n hands it to the node, pointing at the simulator (cloud "custom"). */
-	credentials(overrides?: Record<string, unknown>): Record<string, unknown>;
+	credentials(overrides?: Record<string, unknown>): ICredentialDataDecryptedObject;
 }
 
 export async function startTenant(options: SimulatorOptions = {}, permissions = ['Mail.Send', 'Mail.ReadWrite']): Promise<TestTenant> {
@@ -56,6 +58,6 @@ export async function startTenant(options: SimulatorOptions = {}, permissions = 
 			clientSecret: secret,
 			senderMailbox: sender,
 			...overrides,
-		}),
+		}) as ICredentialDataDecryptedObject,
 	};
 }

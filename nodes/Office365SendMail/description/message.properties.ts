@@ -26,9 +26,8 @@ export const messageProperties: INodeProperties[] = [
 		name: 'toRecipients',
 		type: 'string',
 		default: '',
-		required: true,
 		placeholder: 'e.g. jane@contoso.com, "Doe, John" <john@contoso.com>',
-		description: `Recipients of the message. ${RECIPIENT_HINT}`,
+		description: `Recipients of the message; may stay empty when CC or BCC has recipients (e.g. BCC-only mailings). ${RECIPIENT_HINT}`,
 	},
 	{
 		displayName: 'Subject',

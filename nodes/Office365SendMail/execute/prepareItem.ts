@@ -114,7 +114,7 @@ export async function prepareItem(ctx: IExecuteFunctions, index: number, setting
 		throw new InputError('To', `${total} recipients across To, CC and BCC; Exchange Online accepts at most ${MAX_RECIPIENTS} per message. Split the list over several items.`);
 	}
 
-	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html');
+	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
 	if (bodyType !== 'html' && bodyType !== 'text') throw new InputError('Body Content Type', `Must be html or text, got ${JSON.stringify(bodyType)}.`);
 	const subject = subjectOf(ctx.getNodeParameter('subject', index, ''));
 	const bodyContent = asText(ctx.getNodeParameter('bodyContent', index, ''), 'Body');

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { readGraphSettings, type GraphSettings } from '../../shared/credential/settings';
 import { acquireToken } from '../../shared/token/tokenProvider';
@@ -55,7 +55,7 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	} catch (error) {
 		const failure = toItemFailure(node, error, { index: 0, clientId: '' });
 		if (!continueOnFail) throw failure.error;
-		return [items.map((_, i) => ({ json: { status: 'failed', error: failure.error.message, ...failure.json, itemIndex: i }, pairedItem: { item: i } }))];
+		return [items.map((_, i) => failedItem(node, { status: 'failed', error: failure.error.message, ...failure.json, itemIndex: i }, i, failure))];
 	}
 	const fail = (index: number, error: unknown, prepared?: PreparedItem, permission?: string) => {
 		failures[index] = toItemFailure(node, error, {
@@ -96,10 +96,21 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	return [
 		items.map((_, i) => {
 			const failure = failures[i];
-			if (failure) return { json: { status: failure.status, error: failure.error.message, ...failure.json }, pairedItem: { item: i }, error: failure.error };
+			if (failure) return failedItem(node, { status: failure.status, error: failure.error.message, ...failure.json }, i, failure);
 			return results[i]!;
 		}),
 	];
+}
+
+/**
+ * n8n's WorkflowExecute replaces the json of every output item that carries `error` with `{ error: message }`, which
+ * would drop status, itemIndex, field and the request ids under "Continue (using regular output)". Only the error
+ * output ("Continue (using error output)") needs `error`, to route the item, so it is set only then.
+ */
+function failedItem(node: INode, json: IDataObject, index: number, failure: ItemFailure): INodeExecutionData {
+	const item: INodeExecutionData = { json, pairedItem: { item: index } };
+	if (node.onError === 'continueErrorOutput') item.error = failure.error;
+	return item;
 }
 
 async function sendAll(

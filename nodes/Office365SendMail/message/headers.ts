@@ -14,7 +14,12 @@ export function parseHeaders(value: unknown, field = 'Custom Headers'): Internet
 	if (value === undefined || value === null || value === '') return [];
 	const entries = (typeof value === 'object' && !Array.isArray(value) ? (value as { header?: unknown }).header : value) ?? [];
 	if (!Array.isArray(entries)) throw new InputError(field, 'Expected a list of {name, value} pairs.');
-	const headers = entries.map((entry, i): InternetHeader => {
+	// A row left completely empty in the UI is not a header.
+	const rows = entries.filter((entry) => {
+		const { name, value: v } = (entry ?? {}) as { name?: unknown; value?: unknown };
+		return !((name === undefined || name === '') && (v === undefined || v === ''));
+	});
+	const headers = rows.map((entry, i): InternetHeader => {
 		const { name, value: headerValue } = (entry ?? {}) as { name?: unknown; value?: unknown };
 		if (typeof name !== 'string' || !name.trim()) throw new InputError(field, `Header ${i + 1} has no name.`);
 		const trimmed = name.trim();
