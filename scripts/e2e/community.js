@@ -1,0 +1,118 @@
+'use strict';
+/**
+ * Community-package section of one leg: the packed tarball is installed into <userFolder>/.n8n/nodes the way
+ * n8n installs community packages, n8n is started, and the package is exercised over REST and the CLI.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const rt = require('../lib/n8n-runtime');
+const { assert } = require('./reporter');
+const c = require('./common');
+const { manualSendWorkflow, attachmentPlan } = require('./workflows');
+
+async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser }) {
+	const steps = R.steps(`[${leg.id}]`);
+	const userFolder = rt.makeTempDir(`e2e-${leg.id}-uf`);
+	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-${n}.log`);
+	const nodeTypeName = `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`;
+	let n8n;
+	let env;
+	let client;
+	let cred;
+	let typeVersion = 1;
+	const owner = { ...rt.DEFAULT_OWNER };
+
+	try {
+		await steps.req(`package installed as a community package (npm i <tarball> in .n8n/nodes)`, async () => {
+			const { pkgDir } = await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, { logFile: logs('npm-i-package') });
+			return path.relative(userFolder, pkgDir);
+		});
+
+		await steps.req('n8n starts with the package', async () => {
+			const port = await rt.freePort();
+			env = rt.n8nEnv(runtime, leg, { userFolder, port, caCertFile: sim.caCertFile, brokerPort: await rt.freePort() });
+			n8n = await rt.startN8n({ runtime, install, leg, name: `n8n-${leg.id}`, env, logFile: logs('n8n') });
+			const loadErrors = n8n.lines.filter((l) => /office365|msal|email-addresses/i.test(l) && /error|fail|cannot/i.test(l));
+			assert(!loadErrors.length, `n8n logged errors about the package:\n${loadErrors.join('\n')}`);
+			return n8n.baseUrl;
+		});
+
+		await steps.req('owner account set up over REST (POST /rest/owner/setup)', async () => {
+			client = new rt.N8nClient(n8n.baseUrl);
+			const u = await client.setupOwner(owner);
+			assert(client.cookie, 'no n8n-auth cookie returned');
+			return `owner ${u && u.email}`;
+		});
+
+		await steps.opt(`node type ${nodeTypeName} listed (/types/nodes.json)`, async () => {
+			const r = await c.checkTypesListed(client, nodeTypeName);
+			typeVersion = r.typeVersion;
+			return `"${r.displayName}" v${r.typeVersion} among ${r.count} types`;
+		});
+		await steps.opt(`credential type ${rt.CREDENTIAL_TYPE} listed (/types/credentials.json)`, async () => {
+			const t = await c.checkCredentialTypeListed(client);
+			return `"${t.displayName}"`;
+		});
+
+		await steps.req('credential created over REST (cloud custom → simulator)', async () => {
+			cred = await client.createCredential(c.CREDENTIAL_NAME, rt.CREDENTIAL_TYPE, rt.simulatorCredentialData(sim));
+			assert(cred && cred.id, `no id in ${JSON.stringify(cred)}`);
+			cred = { id: cred.id, name: c.CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE };
+			return `id ${cred.id}`;
+		});
+
+		await c.credentialTestChecks(steps, client, cred, sim);
+
+		ctx.cliWorkflow = null;
+		if (!ctx.skip.has('cli')) await runCliWorkflow({ steps, leg, runtime, install, env, sim, cred, typeVersion, nodeTypeName, ctx });
+
+		if (browser && !ctx.skip.has('browser')) {
+			const { runBrowserChecks } = require('./browser');
+			await runBrowserChecks({ steps, leg, baseUrl: n8n.baseUrl, owner, sim, ctx });
+		}
+	} finally {
+		if (n8n) await n8n.stop();
+	}
+}
+
+/** import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment. */
+async function runCliWorkflow({ steps, leg, runtime, install, env, sim, cred, typeVersion, nodeTypeName, ctx }) {
+	const tag = c.unique(`cli-${leg.id}`);
+	const plan = attachmentPlan({ items: 3, seed: 7 });
+	const wfId = c.workflowId('e2eCli');
+	const wfFile = path.join(rt.makeTempDir(`e2e-${leg.id}-wf`), 'workflow.json');
+	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-${n}.log`);
+	let before;
+	let runOutput;
+
+	await steps.req('workflow imported (n8n import:workflow --input=…)', async () => {
+		const wf = manualSendWorkflow({ id: wfId, name: `E2E send 3 mails (${tag})`, nodeType: nodeTypeName, typeVersion, credentialId: cred.id, credentialName: cred.name, items: 3, seed: 7, tag });
+		fs.writeFileSync(wfFile, JSON.stringify([wf], null, 2));
+		const res = await rt.runN8nCli({ runtime, install, env, args: ['import:workflow', `--input=${wfFile}`], logFile: logs('cli-import') });
+		assert(res.code === 0, `import:workflow exited ${res.code}:\n${res.tail(30)}`);
+		ctx.cliWorkflow = { id: wfId, tag, plan };
+		return `workflow ${wfId}`;
+	});
+
+	await steps.req('workflow runs (n8n execute --id=… --rawOutput) and outputs 3 sent items', async () => {
+		before = rt.outboxMessages(await sim.outbox()).length;
+		const t = Date.now();
+		const res = await rt.runN8nCli({ runtime, install, env, args: ['execute', `--id=${wfId}`, '--rawOutput'], logFile: logs('cli-execute'), timeoutMs: 240000 });
+		assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
+		const data = rt.parseRawOutput(res.stdout);
+		const runData = data.data && data.data.resultData && data.data.resultData.runData;
+		assert(runData, `no runData in output: ${JSON.stringify(data).slice(0, 400)}`);
+		const nodeRuns = runData['Office 365 Send Mail'];
+		assert(nodeRuns && nodeRuns[0], `Office 365 Send Mail did not run; nodes that ran: ${Object.keys(runData).join(', ')}`);
+		runOutput = nodeRuns[0].data.main[0];
+		return `${c.assertOutputItems(runOutput, plan, tag)} in ${rt.elapsed(t)}`;
+	});
+
+	await steps.opt('simulator outbox has exactly those 3 messages with byte-identical attachments', async () => {
+		const { all, tagged } = await c.outboxByTag(sim, tag);
+		assert(all.length - before === 3, `outbox grew by ${all.length - before}, expected 3`);
+		return c.assertDelivered(tagged, plan, tag);
+	});
+}
+
+module.exports = { runCommunitySection };

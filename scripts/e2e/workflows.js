@@ -1,0 +1,228 @@
+'use strict';
+/**
+ * Workflow JSON used by the e2e suite and by `npm start`.
+ * The attachment bytes are produced INSIDE n8n by a Code node from a tiny deterministic generator; the very
+ * same function runs here to know the expected bytes, so "sha256 of what the Code node produced" is computed
+ * without trusting anything n8n or the product reports.
+ */
+const crypto = require('node:crypto');
+
+/** Deterministic pseudo-random bytes (xorshift32). Must stay self-contained: its source is embedded in a Code node. */
+function e2eAttachmentBytes(seed, size) {
+	let x = Math.imul(seed + 1, 2654435761) >>> 0 || 1;
+	const out = new Uint8Array(size);
+	for (let i = 0; i < size; i++) {
+		x ^= x << 13;
+		x >>>= 0;
+		x ^= x >>> 17;
+		x ^= x << 5;
+		x >>>= 0;
+		out[i] = x & 0xff;
+	}
+	return out;
+}
+
+/** The attachments one run creates: item i gets seed+i and its own size (~50 KB). */
+function attachmentPlan({ items = 3, seed = 1, baseSize = 50 * 1024 } = {}) {
+	const plan = [];
+	for (let i = 0; i < items; i++) {
+		const size = baseSize + i * 1021;
+		const bytes = Buffer.from(e2eAttachmentBytes(seed + i, size));
+		plan.push({ index: i, seed: seed + i, size, fileName: `e2e-attachment-${i + 1}.bin`, sha256: crypto.createHash('sha256').update(bytes).digest('hex') });
+	}
+	return plan;
+}
+
+function codeNodeJs({ items, seed, baseSize, tagExpr, toPattern }) {
+	return [
+		`// Builds ${items} items, each with its own binary attachment (pseudo-random bytes, different per item).`,
+		`const e2eAttachmentBytes = ${e2eAttachmentBytes.toString()};`,
+		`const tag = ${tagExpr};`,
+		'const out = [];',
+		`for (let i = 0; i < ${items}; i++) {`,
+		`  const size = ${baseSize} + i * 1021;`,
+		`  const bytes = e2eAttachmentBytes(${seed} + i, size);`,
+		'  out.push({',
+		'    json: {',
+		'      index: i,',
+		`      to: ${JSON.stringify(toPattern)}.replace('{i}', String(i + 1)),`,
+		"      subject: 'e2e ' + tag + ' item ' + (i + 1),",
+		"      body: 'Attachment ' + (i + 1) + ' of " + items + ", ' + size + ' bytes.',",
+		'    },',
+		'    binary: {',
+		'      data: {',
+		"        data: Buffer.from(bytes).toString('base64'),",
+		"        mimeType: 'application/octet-stream',",
+		"        fileName: 'e2e-attachment-' + (i + 1) + '.bin',",
+		"        fileExtension: 'bin',",
+		'      },',
+		'    },',
+		'  });',
+		'}',
+		'return out;',
+	].join('\n');
+}
+
+function sendMailNode({ nodeType, typeVersion, credentialId, credentialName, position = [660, 300], parameters }) {
+	return {
+		id: crypto.randomUUID(),
+		name: 'Office 365 Send Mail',
+		type: nodeType,
+		typeVersion,
+		position,
+		parameters,
+		credentials: { microsoftGraphClientCredentialsApi: { id: credentialId, name: credentialName } },
+	};
+}
+
+/**
+ * Manual Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data').
+ * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
+ */
+function manualSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, items = 3, seed = 1, baseSize = 50 * 1024, tag, toPattern = 'recipient{i}@example.com' }) {
+	const nodes = [
+		{ id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
+		{
+			id: crypto.randomUUID(),
+			name: 'Build items with attachments',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [320, 300],
+			parameters: { jsCode: codeNodeJs({ items, seed, baseSize, tagExpr: JSON.stringify(tag), toPattern }) },
+		},
+		sendMailNode({
+			nodeType,
+			typeVersion,
+			credentialId,
+			credentialName,
+			parameters: {
+				sender: '',
+				toRecipients: '={{ $json.to }}',
+				subject: '={{ $json.subject }}',
+				bodyContentType: 'text',
+				bodyContent: '={{ $json.body }}',
+				options: { attachments: 'data' },
+			},
+		}),
+	];
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections: {
+			[nodes[0].name]: { main: [[{ node: nodes[1].name, type: 'main', index: 0 }]] },
+			[nodes[1].name]: { main: [[{ node: nodes[2].name, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send Mail output. */
+function webhookSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, webhookPath, items = 3, seed = 1, baseSize = 50 * 1024 }) {
+	const nodes = [
+		{
+			id: crypto.randomUUID(),
+			name: 'Webhook',
+			type: 'n8n-nodes-base.webhook',
+			typeVersion: 2,
+			position: [0, 300],
+			webhookId: crypto.randomUUID(),
+			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+		},
+		{
+			id: crypto.randomUUID(),
+			name: 'Build items with attachments',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [320, 300],
+			parameters: { jsCode: codeNodeJs({ items, seed, baseSize, tagExpr: "String($input.first().json.body.tag || 'no-tag')", toPattern: 'queue{i}@example.com' }) },
+		},
+		sendMailNode({
+			nodeType,
+			typeVersion,
+			credentialId,
+			credentialName,
+			parameters: {
+				sender: '',
+				toRecipients: '={{ $json.to }}',
+				subject: '={{ $json.subject }}',
+				bodyContentType: 'text',
+				bodyContent: '={{ $json.body }}',
+				options: { attachments: 'data' },
+			},
+		}),
+	];
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections: {
+			[nodes[0].name]: { main: [[{ node: nodes[1].name, type: 'main', index: 0 }]] },
+			[nodes[1].name]: { main: [[{ node: nodes[2].name, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** The demo workflow of `npm start`: Manual Trigger → Code (one small PDF-like binary) → Office 365 Send Mail. */
+function demoWorkflow({ id, nodeType, typeVersion = 1, credentialId, credentialName, to = 'someone@example.com' }) {
+	const jsCode = [
+		'// One item with a small PDF-like attachment, built here so the demo needs no files.',
+		'const pdf = [',
+		"  '%PDF-1.4',",
+		"  '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',",
+		"  '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',",
+		"  '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >> endobj',",
+		"  '4 0 obj << /Length 58 >> stream',",
+		"  'BT /F1 18 Tf 30 70 Td (Hello from n8n and Office 365) Tj ET',",
+		"  'endstream endobj',",
+		"  '5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj',",
+		"  'trailer << /Root 1 0 R >>',",
+		"  '%%EOF',",
+		"].join('\\n');",
+		'return [{',
+		'  json: {',
+		`    to: ${JSON.stringify(to)},`,
+		"    subject: 'Demo mail with attachment from n8n',",
+		"    body: '<p>Hello! This mail was sent by the <b>Office 365 Send Mail</b> node through the local Microsoft 365 simulator.</p>',",
+		'  },',
+		"  binary: { data: { data: Buffer.from(pdf, 'utf8').toString('base64'), mimeType: 'application/pdf', fileName: 'hello.pdf', fileExtension: 'pdf' } },",
+		'}];',
+	].join('\n');
+	const nodes = [
+		{ id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
+		{ id: crypto.randomUUID(), name: 'Make a PDF attachment', type: 'n8n-nodes-base.code', typeVersion: 2, position: [320, 300], parameters: { jsCode } },
+		sendMailNode({
+			nodeType,
+			typeVersion,
+			credentialId,
+			credentialName,
+			parameters: {
+				sender: '',
+				toRecipients: '={{ $json.to }}',
+				subject: '={{ $json.subject }}',
+				bodyContentType: 'html',
+				bodyContent: '={{ $json.body }}',
+				options: { attachments: 'data' },
+			},
+		}),
+	];
+	return {
+		id,
+		name: 'Send a demo mail with attachment',
+		active: false,
+		nodes,
+		connections: {
+			[nodes[0].name]: { main: [[{ node: nodes[1].name, type: 'main', index: 0 }]] },
+			[nodes[1].name]: { main: [[{ node: nodes[2].name, type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+module.exports = { e2eAttachmentBytes, attachmentPlan, manualSendWorkflow, webhookSendWorkflow, demoWorkflow };
