@@ -4,6 +4,7 @@ import { CredentialConfigError } from '../../shared/credential/errors';
 import { adviseGraphError } from '../../shared/diagnostics/graphAdvice';
 import { TokenError } from '../../shared/token/tokenErrors';
 import { DeliveryUnknownError, GraphApiError, NetworkError } from '../../shared/transport/graphErrors';
+import { sayNetworkCodes } from '../../shared/transport/networkWords';
 import { UploadSessionError } from '../../shared/transport/uploadSession';
 import { InputError } from '../message/inputError';
 
@@ -71,7 +72,7 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 	}
 	if (error instanceof DeliveryUnknownError) {
 		const message =
-			`${prefix}: delivery unknown — ${error.operation} got ${error.reason}. Microsoft may or may not have sent the message; ` +
+			`${prefix}: delivery unknown — ${error.operation} got ${sayNetworkCodes(error.reason)}. Microsoft may or may not have sent the message; ` +
 			`it was NOT sent again, to avoid a duplicate. Check Sent Items of ${ctx.sender ?? 'the sender'} before resending.`;
 		const response: JsonObject = { code: 'DeliveryUnknown', message: error.reason, requestId: error.requestId ?? null, clientRequestId: error.clientRequestId };
 		return {
@@ -85,10 +86,11 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 		};
 	}
 	if (error instanceof NetworkError) {
-		const message = `${prefix}: cannot reach ${error.host} (${error.code}) during ${error.operation}; nothing was sent for this step. Check the network, proxy (HTTPS_PROXY) and the credential's Cloud.`;
+		const message = `${prefix}: cannot reach ${error.host} (${sayNetworkCodes(error.code)}) during ${error.operation}; nothing was sent for this step. Check the network, proxy (HTTPS_PROXY) and the credential's Cloud.`;
 		return {
 			status: 'failed',
-			error: new NodeApiError(node, { code: error.code, message: error.message } as JsonObject, { message, itemIndex }),
+			// Not `code: error.code`: n8n would replace the whole message for a code such as ECONNREFUSED (networkWords.ts).
+			error: new NodeApiError(node, { code: 'NetworkError', networkCode: error.code, message: sayNetworkCodes(error.message) } as JsonObject, { message, itemIndex }),
 			json: { ...base, errorCode: error.code, clientRequestId: error.clientRequestId },
 		};
 	}

@@ -25,7 +25,8 @@ export function normalizePem(text: string): { label: string; pem: string }[] {
 	const blocks: { label: string; pem: string }[] = [];
 	for (const match of unescaped.matchAll(PEM_BLOCK)) {
 		const label = match[1];
-		const inner = match[2];
+		// Flattened with spaces, legacy encryption headers share the line with the base64: give each its own line.
+		const inner = match[2].replace(/\b(Proc-Type|DEK-Info):[ \t]*(\S+)[ \t]+/g, '$1: $2\n');
 		// Encrypted legacy PEMs ("Proc-Type:" headers) carry header lines that must survive.
 		const lines = inner.split('\n').map((l) => l.trim()).filter(Boolean);
 		const headers = lines.filter((l) => /^[A-Za-z-]+:/.test(l));

@@ -8,6 +8,7 @@ import { acquireToken, type AccessToken } from '../token/tokenProvider';
 import { GraphClient } from '../transport/graphClient';
 import { GraphApiError, NetworkError, DeliveryUnknownError } from '../transport/graphErrors';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
+import { sayNetworkCodes } from '../transport/networkWords';
 import { adviseGraphError } from './graphAdvice';
 
 /** Why the Test failed, as a stable name (tests and docs use it) plus the admin-facing message. */
@@ -85,7 +86,7 @@ function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string,
 		throw new CredentialTestFailure(advice.reason, advice.message);
 	}
 	if (error instanceof NetworkError || error instanceof DeliveryUnknownError) {
-		throw new CredentialTestFailure('graphUnreachable', `Cannot get an answer from Microsoft Graph at ${settings.graphEndpoint}: ${error.message}. Check the network, proxy (HTTPS_PROXY) and Cloud.`);
+		throw new CredentialTestFailure('graphUnreachable', `Cannot get an answer from Microsoft Graph at ${settings.graphEndpoint}: ${sayNetworkCodes(error.message)}. Check the network, proxy (HTTPS_PROXY) and Cloud.`);
 	}
 	throw error;
 }

@@ -1,6 +1,7 @@
 import type { GraphSettings } from '../credential/settings';
 import { isGuid } from '../credential/identifiers';
 import type { TokenNetworkFailure } from './msalNetworkClient';
+import { sayNetworkCodes } from '../transport/networkWords';
 
 /** Short, stable names for what went wrong; tests and the README's troubleshooting table use them. */
 export type TokenFailureReason =
@@ -62,7 +63,7 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 					`The TLS certificate of ${failure.host} is not trusted (${failure.code}). A TLS-inspecting proxy is the usual cause: give n8n its CA with NODE_EXTRA_CA_CERTS.`,
 				);
 			}
-			return new TokenError('unreachable', `Cannot reach the Microsoft sign-in endpoint ${failure.host} (${failure.code}). ${fix}`);
+			return new TokenError('unreachable', `Cannot reach the Microsoft sign-in endpoint ${failure.host} (${sayNetworkCodes(failure.code)}). ${fix}`);
 		case 'badResponse':
 			return new TokenError(
 				'badResponse',
