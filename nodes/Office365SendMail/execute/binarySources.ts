@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
+import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
 import type { AttachmentSource } from '../message/attachments';
 import { InputError } from '../message/inputError';
 
@@ -38,8 +39,10 @@ export async function binarySource(
 		inline,
 		contentId: inline ? property : undefined,
 		readAll: () => ctx.helpers.getBinaryDataBuffer(itemIndex, binary),
+		// In upload-chunk units: filesystem mode then reads one chunk per read (not 60 × 64 KiB) and has the next chunk
+		// read while the current one is being PUT; stores without a chunk size ignore it.
 		openStream: async () =>
-			binary.id ? await ctx.helpers.getBinaryStream(binary.id) : Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
+			binary.id ? await ctx.helpers.getBinaryStream(binary.id, UPLOAD_CHUNK_BYTES) : Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
 	};
 	return source;
 }

@@ -2,11 +2,17 @@
  * Graph allows 4 concurrent requests per app and mailbox (learn: graph/throttling-limits, Outlook service
  * limits; reference §3.1). Items of one mailbox run at most `perMailbox` at a time; different mailboxes proceed
  * in parallel up to `total`.
+ *
+ * Waiting tasks are queued per mailbox and started in arrival order among the mailboxes that have room, so one
+ * start costs O(mailboxes), not O(waiting items): a single scan over every waiting item made 10,000 items to one
+ * mailbox cost about a second of CPU and 50,000 about 20 s (docs/BENCHMARKS.md).
  */
 export class MailboxLimiter {
 	private readonly active = new Map<string, number>();
-	private readonly waiting: { mailbox: string; start: () => void }[] = [];
+	/** Per mailbox, waiting starts in arrival order; `head` is the next one (the array is not shifted). */
+	private readonly queues = new Map<string, { waiting: { seq: number; start: () => void }[]; head: number }>();
 	private running = 0;
+	private seq = 0;
 
 	constructor(
 		private readonly perMailbox: number,
@@ -16,7 +22,9 @@ export class MailboxLimiter {
 	async run<T>(mailbox: string, task: () => Promise<T>): Promise<T> {
 		const key = mailbox.toLowerCase();
 		await new Promise<void>((resolve) => {
-			this.waiting.push({ mailbox: key, start: resolve });
+			let queue = this.queues.get(key);
+			if (!queue) this.queues.set(key, (queue = { waiting: [], head: 0 }));
+			queue.waiting.push({ seq: this.seq++, start: resolve });
 			this.pump();
 		});
 		try {
@@ -29,15 +37,23 @@ export class MailboxLimiter {
 	}
 
 	private pump(): void {
-		for (let i = 0; i < this.waiting.length && this.running < this.total; ) {
-			const next = this.waiting[i];
-			if ((this.active.get(next.mailbox) ?? 0) >= this.perMailbox) {
-				i++;
-				continue;
+		while (this.running < this.total) {
+			// The earliest waiting task among mailboxes below their limit.
+			let pick: string | undefined;
+			let earliest = Infinity;
+			for (const [key, queue] of this.queues) {
+				const seq = queue.waiting[queue.head].seq;
+				if (seq < earliest && (this.active.get(key) ?? 0) < this.perMailbox) {
+					pick = key;
+					earliest = seq;
+				}
 			}
-			this.waiting.splice(i, 1);
+			if (pick === undefined) return;
+			const queue = this.queues.get(pick)!;
+			const next = queue.waiting[queue.head++];
+			if (queue.head === queue.waiting.length) this.queues.delete(pick);
 			this.running++;
-			this.active.set(next.mailbox, (this.active.get(next.mailbox) ?? 0) + 1);
+			this.active.set(pick, (this.active.get(pick) ?? 0) + 1);
 			next.start();
 		}
 	}

@@ -10,6 +10,8 @@ import { describeTokenFailure } from './tokenErrors';
 export interface AccessToken {
 	token: string;
 	expiresOn?: Date;
+	/** When the service asked for an early refresh (refresh_in), if it did. */
+	refreshOn?: Date;
 	claims: TokenClaims;
 	/** True when msal-node answered from its cache without a network call. */
 	fromCache: boolean;
@@ -27,6 +29,8 @@ export interface AcquireOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const TOKEN_RETRY: RetryPolicy = { maxRetries: 3, maxTotalMs: 60_000, baseDelayMs: 500, maxDelayMs: 10_000 };
 const MAX_CACHED_APPS = 100;
+/** msal-node's default renewal margin (tokenRenewalOffsetSeconds, 300 s): a token this close to expiry is renewed. */
+const RENEWAL_MARGIN_MS = 5 * 60_000;
 
 interface CachedApp {
 	app: ConfidentialClientApplication;
@@ -41,6 +45,18 @@ interface CachedApp {
 const apps = new Map<string, CachedApp>();
 /** Single flight: parallel items of one credential share one token request. */
 const inFlight = new Map<string, Promise<AccessToken>>();
+/**
+ * The last token per credential, handed out without asking msal-node while msal-node itself would still serve it
+ * from its cache (more than RENEWAL_MARGIN_MS before expiry, not past refresh_in). The node asks for the token
+ * before every Graph request, and even a cache hit in msal-node costs about 0.5 ms of CPU (authority resolution,
+ * cache-key filtering, correlation ids), which measurably slowed a 1,000-message run (docs/BENCHMARKS.md).
+ */
+const lastTokens = new Map<string, AccessToken>();
+
+function stillFresh(token: AccessToken | undefined, now = Date.now()): token is AccessToken {
+	if (!token?.expiresOn || token.expiresOn.getTime() - RENEWAL_MARGIN_MS <= now) return false;
+	return !token.refreshOn || token.refreshOn.getTime() > now;
+}
 
 function msalConfig(settings: GraphSettings, network: MsalNetworkClient): Configuration {
 	const authority = `${settings.authorityHost}/${settings.tenantId}`;
@@ -94,7 +110,11 @@ function cachedApp(settings: GraphSettings, options: AcquireOptions): CachedApp 
 	}
 	entry = createApp(settings, options);
 	apps.set(settings.cacheKey, entry);
-	if (apps.size > MAX_CACHED_APPS) apps.delete(apps.keys().next().value as string);
+	if (apps.size > MAX_CACHED_APPS) {
+		const oldest = apps.keys().next().value as string;
+		apps.delete(oldest);
+		lastTokens.delete(oldest);
+	}
 	return entry;
 }
 
@@ -109,6 +129,7 @@ async function acquire(entry: CachedApp, settings: GraphSettings, skipCache: boo
 	return {
 		token: result.accessToken,
 		expiresOn: result.expiresOn ?? undefined,
+		refreshOn: result.refreshOn ?? undefined,
 		claims: readTokenClaims(result.accessToken),
 		fromCache: result.fromCache,
 	};
@@ -117,10 +138,25 @@ async function acquire(entry: CachedApp, settings: GraphSettings, skipCache: boo
 /** A Graph access token for the credential. Throws TokenError with an admin-readable message. */
 export async function acquireToken(settings: GraphSettings, options: AcquireOptions = {}): Promise<AccessToken> {
 	if (options.fresh) return acquire(createApp(settings, options), settings, true);
-	const flightKey = `${settings.cacheKey}:${options.forceRefresh ? 'refresh' : 'cache'}`;
+	const { cacheKey } = settings;
+	if (options.forceRefresh) lastTokens.delete(cacheKey);
+	else {
+		const last = lastTokens.get(cacheKey);
+		if (stillFresh(last)) return last;
+	}
+	const flightKey = `${cacheKey}:${options.forceRefresh ? 'refresh' : 'cache'}`;
 	const pending = inFlight.get(flightKey);
 	if (pending) return pending;
-	const promise = acquire(cachedApp(settings, options), settings, options.forceRefresh === true).finally(() => inFlight.delete(flightKey));
+	const promise = acquire(cachedApp(settings, options), settings, options.forceRefresh === true)
+		.then((token) => {
+			// A cache lookup that finishes after a forced refresh must not put the refused token back.
+			const current = lastTokens.get(cacheKey);
+			if (options.forceRefresh || !current?.expiresOn || (token.expiresOn && token.expiresOn >= current.expiresOn)) {
+				lastTokens.set(cacheKey, { ...token, fromCache: true });
+			}
+			return token;
+		})
+		.finally(() => inFlight.delete(flightKey));
 	inFlight.set(flightKey, promise);
 	return promise;
 }
@@ -129,4 +165,5 @@ export async function acquireToken(settings: GraphSettings, options: AcquireOpti
 export function clearTokenCache(): void {
 	apps.clear();
 	inFlight.clear();
+	lastTokens.clear();
 }

@@ -22,7 +22,8 @@ export async function* fixedChunks(stream: Readable, size: number): AsyncGenerat
 			length += take;
 			buffer = buffer.subarray(take);
 			if (length === size) {
-				yield Buffer.concat(parts, length);
+				// A piece that is exactly one chunk (a stream read in chunk units) goes out without a copy.
+				yield parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
 				parts = [];
 				length = 0;
 			}
