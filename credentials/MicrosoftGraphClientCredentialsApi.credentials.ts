@@ -176,7 +176,7 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			for (const key of Object.keys(headers)) if (key.toLowerCase() === CREDENTIAL_TEST_HEADER) delete headers[key];
 			// Everything was verified above; the request n8n then makes only fetches the tenant's public
 			// sign-in metadata, which needs no token.
-			const { authorityHost, tenantId } = report.settings;
+			const { authorityHost, tenantId } = report;
 			return { ...requestOptions, headers, baseURL: undefined, url: `${authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration` };
 		}
 		const settings = readGraphSettings(credentials);

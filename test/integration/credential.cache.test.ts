@@ -94,10 +94,13 @@ test('two credentials (two apps) in concurrent runs never use each other\'s toke
 
 	const byClient = Object.fromEntries(w.sim.outbox.map((m) => [m.message.subject, m.clientId]));
 	expect(byClient).toEqual({ A1: w.t.clientId, A2: w.t.clientId, A3: w.t.clientId, B2: w.apps.rbac.clientId });
-	// One token per credential for all its runs, each used only with its own app.
-	expect(w.sim.counters.tokenRequestsByClient).toEqual({ [w.t.clientId]: 1, [w.apps.rbac.clientId]: 1 });
+	// One token per credential for all its runs, each used only with its own app. B's refusal (403) asks once
+	// for a fresh token (consent may have been granted since), at most once every 10 s per credential.
+	expect(w.sim.counters.tokenRequestsByClient).toEqual({ [w.t.clientId]: 1, [w.apps.rbac.clientId]: 2 });
 	const graphCalls = w.sim.requests.filter((r) => r.kind === 'graph');
-	expect(graphCalls).toHaveLength(6);
+	// Each refused B send is repeated only when a different token came back: once or twice in all.
+	expect(graphCalls.length).toBeGreaterThanOrEqual(7);
+	expect(graphCalls.length).toBeLessThanOrEqual(8);
 	expect(new Set(graphCalls.map((r) => r.clientId))).toEqual(new Set([w.t.clientId, w.apps.rbac.clientId]));
 });
 

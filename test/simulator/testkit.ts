@@ -8,7 +8,7 @@ export interface RawResponse {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
 	text: string;
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	 
 	json: any;
 }
 

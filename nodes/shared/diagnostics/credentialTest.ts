@@ -1,6 +1,6 @@
 import { outcomeOf, outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from '../credential/errors';
-import { isGuid } from '../credential/identifiers';
+import { isGuid, isMailboxId } from '../credential/identifiers';
 import { describeSenderRules, isSenderAllowed } from '../credential/senderRules';
 import { readGraphSettings, type GraphSettings } from '../credential/settings';
 import { TokenError } from '../token/tokenErrors';
@@ -23,7 +23,9 @@ export class CredentialTestFailure extends Error {
 }
 
 export interface CredentialTestReport {
-	settings: GraphSettings;
+	/** Where the tenant's public sign-in metadata lives (no secrets in this report). */
+	authorityHost: string;
+	tenantId: string;
 	/** What was verified, in an admin's words. */
 	summary: string;
 	roles: string[];
@@ -68,19 +70,26 @@ async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> 
 	throw outcome.error;
 }
 
+/**
+ * Exchange RBAC for Applications grants Mail.Send outside Entra (the token then carries no such role), and
+ * Entra grants add to it, so "add Mail.Send in Entra" would undo a deliberate scoping (reference §8.2).
+ */
+const RBAC_CAVEAT = (mailbox: string) =>
+	`If you grant Mail.Send through Exchange RBAC for Applications on purpose, do not add it in Entra (that would lift the scoping): check instead that ${mailbox} is in the app's management scope with Test-ServicePrincipalAuthorization, and allow 30 minutes to 2 hours for new assignments.`;
+
 function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string, roles: string[], hasRolesClaim: boolean): never {
 	if (error instanceof GraphApiError) {
 		const advice = adviseGraphError(error, { mailbox, clientId: settings.clientId, permission: 'Mail.Send' });
 		if (advice.reason === 'accessDenied' && hasRolesClaim && !roles.includes('Mail.Send')) {
 			throw new CredentialTestFailure(
 				'missingMailSend',
-				`The app has application permissions (${roles.join(', ')}) but not Mail.Send. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send (not the Delegated one) and click "Grant admin consent". (${error.status} ${error.code})`,
+				`The app has application permissions (${roles.join(', ')}) but not Mail.Send. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send (not the Delegated one) and click "Grant admin consent". ${RBAC_CAVEAT(mailbox)} (${error.status} ${error.code})`,
 			);
 		}
 		if (advice.reason === 'noPermissions' || (advice.reason === 'accessDenied' && !hasRolesClaim)) {
 			throw new CredentialTestFailure(
 				'consentMissing',
-				`Admin consent is missing: the app's token carries no application permissions. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent for <your tenant>" (the status must turn green). (${error.status} ${error.code})`,
+				`Admin consent is missing: the app's token carries no application permissions. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent for <your tenant>" (the status must turn green). ${RBAC_CAVEAT(mailbox)} (${error.status} ${error.code})`,
 			);
 		}
 		throw new CredentialTestFailure(advice.reason, advice.message);
@@ -108,6 +117,9 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 			'senderNotAllowed',
 			`Default Sender Mailbox ${mailbox} is not in Allowed Senders (${describeSenderRules(settings.allowedSenders)}): the node would refuse it. Add it or change the default.`,
 		);
+	}
+	if (settings.testRecipient && !isMailboxId(settings.testRecipient)) {
+		throw new CredentialTestFailure('invalid:testRecipient', 'Test Recipient must be one e-mail address, e.g. admin@contoso.com.');
 	}
 	if (settings.testRecipient && !mailbox) {
 		throw new CredentialTestFailure('invalid:senderMailbox', 'Test Recipient needs a Default Sender Mailbox to send the test message from.');
@@ -183,5 +195,5 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 	];
 	if (mailbox) parts.push(`mailbox ${mailbox} can send (probe only, nothing delivered)`);
 	if (testMessage) parts.push(`test message sent to ${testMessage.recipient}${testMessage.requestId ? ` (request-id ${testMessage.requestId})` : ''}`);
-	return { settings, summary: `Verified: ${parts.join('; ')}.`, roles, mailboxProbe: mailbox ? 'reachable' : undefined, testMessage };
+	return { authorityHost: settings.authorityHost, tenantId: settings.tenantId, summary: `Verified: ${parts.join('; ')}.`, roles, mailboxProbe: mailbox ? 'reachable' : undefined, testMessage };
 }

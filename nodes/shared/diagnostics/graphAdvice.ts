@@ -35,6 +35,8 @@ const CONSENT_STEPS =
 /** Admin-readable advice for a Graph error; always names Microsoft's code. */
 export function adviseGraphError(error: GraphApiError, ctx: AdviceContext): GraphAdvice {
 	const code = error.code;
+	// Graph's messages end with a full stop; ours follow them with more sentences.
+	const graphText = error.graphMessage.replace(/[.\s]+$/, '');
 	const consent = CONSENT_STEPS.replace('{permission}', ctx.permission);
 	const said = (reason: GraphFailureReason, text: string): GraphAdvice => ({ reason, message: `${text} (${error.status} ${code})` });
 
@@ -44,7 +46,7 @@ export function adviseGraphError(error: GraphApiError, ctx: AdviceContext): Grap
 	if (code === 'InvalidAuthenticationToken' || (error.status === 401 && code !== 'NoPermissionsInAccessToken')) {
 		return said(
 			'tokenRejected',
-			`Microsoft Graph refused the access token: ${error.graphMessage || 'invalid token'}. If Cloud is Custom, Authority Host and Graph Endpoint must belong to the same cloud.`,
+			`Microsoft Graph refused the access token: ${graphText || 'invalid token'}. If Cloud is Custom, Authority Host and Graph Endpoint must belong to the same cloud.`,
 		);
 	}
 	if (code === 'ErrorAccessDenied' && /OData is disabled|AccessPolicy|RAOP/i.test(error.graphMessage)) {
@@ -86,8 +88,8 @@ export function adviseGraphError(error: GraphApiError, ctx: AdviceContext): Grap
 		);
 	}
 	if (error.status === 429) {
-		return said('throttled', `Microsoft Graph kept throttling mailbox ${ctx.mailbox} after several retries: ${error.graphMessage}. Lower Max Concurrency or spread the workload over time.`);
+		return said('throttled', `Microsoft Graph kept throttling mailbox ${ctx.mailbox} after several retries: ${graphText}. Lower Max Concurrency or spread the workload over time.`);
 	}
-	if (error.status === 503) return said('unavailable', `Microsoft Graph was unavailable and stayed so after several retries: ${error.graphMessage}. Try again later.`);
-	return said('other', `Microsoft Graph refused ${error.operation}: ${error.graphMessage || 'no message'}`);
+	if (error.status === 503) return said('unavailable', `Microsoft Graph was unavailable and stayed so after several retries: ${graphText}. Try again later.`);
+	return said('other', `Microsoft Graph refused ${error.operation}: ${graphText || 'no message'}`);
 }

@@ -14,6 +14,8 @@ export type TokenNetworkFailure =
 export interface TokenNetworkOptions {
 	timeoutMs: number;
 	retry: RetryPolicy;
+	/** False for the credential Test: an admin waiting on the button should hear about a timeout once, not twice. */
+	retryTimeouts?: boolean;
 }
 
 /**
@@ -52,7 +54,7 @@ export class MsalNetworkClient implements INetworkModule {
 				if (!(error instanceof TransportError)) throw error;
 				this.lastFailure = error.timedOut ? { kind: 'timeout', host, timeoutMs } : { kind: 'unreachable', host, code: error.code };
 				const delay = delayBeforeRetryMs(attempt, undefined, retry);
-				if (canRetry(delay)) {
+				if (canRetry(delay) && (!error.timedOut || this.options.retryTimeouts !== false)) {
 					await sleep(delay);
 					continue;
 				}

@@ -29,6 +29,13 @@ export interface AcquireOptions {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const TOKEN_RETRY: RetryPolicy = { maxRetries: 3, maxTotalMs: 60_000, baseDelayMs: 500, maxDelayMs: 10_000 };
 const MAX_CACHED_APPS = 100;
+/**
+ * A refused token (Graph 401, or 403 right after admin consent was granted) asks for a fresh one. At most one
+ * such forced refresh per credential every 10 s: a mailbox that stays refused must not turn every item of
+ * every run into a token request (at most one every 10 s).
+ */
+const FORCED_REFRESH_INTERVAL_MS = 10_000;
+const lastForcedRefresh = new Map<string, number>();
 /** msal-node's default renewal margin (tokenRenewalOffsetSeconds, 300 s): a token this close to expiry is renewed. */
 const RENEWAL_MARGIN_MS = 5 * 60_000;
 
@@ -96,6 +103,7 @@ function createApp(settings: GraphSettings, options: AcquireOptions): CachedApp 
 	const network = new MsalNetworkClient(options.http ?? nodeHttpClient, {
 		timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		retry: options.fresh ? { ...TOKEN_RETRY, maxRetries: 1 } : TOKEN_RETRY,
+		retryTimeouts: !options.fresh,
 	});
 	return { app: new ConfidentialClientApplication(msalConfig(settings, network)), network };
 }
@@ -139,19 +147,24 @@ async function acquire(entry: CachedApp, settings: GraphSettings, skipCache: boo
 export async function acquireToken(settings: GraphSettings, options: AcquireOptions = {}): Promise<AccessToken> {
 	if (options.fresh) return acquire(createApp(settings, options), settings, true);
 	const { cacheKey } = settings;
-	if (options.forceRefresh) lastTokens.delete(cacheKey);
+	let forceRefresh = options.forceRefresh === true;
+	if (forceRefresh) {
+		if (Date.now() - (lastForcedRefresh.get(cacheKey) ?? 0) < FORCED_REFRESH_INTERVAL_MS) forceRefresh = false;
+		else lastForcedRefresh.set(cacheKey, Date.now());
+	}
+	if (forceRefresh) lastTokens.delete(cacheKey);
 	else {
 		const last = lastTokens.get(cacheKey);
 		if (stillFresh(last)) return last;
 	}
-	const flightKey = `${cacheKey}:${options.forceRefresh ? 'refresh' : 'cache'}`;
+	const flightKey = `${cacheKey}:${forceRefresh ? 'refresh' : 'cache'}`;
 	const pending = inFlight.get(flightKey);
 	if (pending) return pending;
-	const promise = acquire(cachedApp(settings, options), settings, options.forceRefresh === true)
+	const promise = acquire(cachedApp(settings, options), settings, forceRefresh === true)
 		.then((token) => {
 			// A cache lookup that finishes after a forced refresh must not put the refused token back.
 			const current = lastTokens.get(cacheKey);
-			if (options.forceRefresh || !current?.expiresOn || (token.expiresOn && token.expiresOn >= current.expiresOn)) {
+			if (forceRefresh || !current?.expiresOn || (token.expiresOn && token.expiresOn >= current.expiresOn)) {
 				lastTokens.set(cacheKey, { ...token, fromCache: true });
 			}
 			return token;
@@ -166,4 +179,5 @@ export function clearTokenCache(): void {
 	apps.clear();
 	inFlight.clear();
 	lastTokens.clear();
+	lastForcedRefresh.clear();
 }

@@ -75,7 +75,7 @@ export class GraphClient {
 		const payload = req.json !== undefined ? Buffer.from(JSON.stringify(req.json), 'utf8') : req.body;
 		let attempt = 0;
 		let refreshed = false;
-		let forceRefresh = false;
+		let token: string | undefined;
 
 		const retryAllowed = (delayMs: number) => attempt < retry.maxRetries && Date.now() - started + delayMs <= retry.maxTotalMs;
 		const wait = async (delayMs: number, reason: string) => {
@@ -87,8 +87,10 @@ export class GraphClient {
 		for (;;) {
 			const headers: Record<string, string> = { ...(req.headers ?? {}), 'client-request-id': clientRequestId, 'return-client-request-id': 'true' };
 			if (req.json !== undefined) headers['Content-Type'] = 'application/json';
-			if (req.authenticated) headers.Authorization = `Bearer ${await this.tokens.getToken(forceRefresh)}`;
-			forceRefresh = false;
+			if (req.authenticated) {
+				token ??= await this.tokens.getToken(false);
+				headers.Authorization = `Bearer ${token}`;
+			}
 
 			const sent = await outcomeOf(() => this.http.send({ method: req.method, url: req.url, headers, body: payload, timeoutMs, signal }));
 			if (!sent.ok) {
@@ -112,11 +114,17 @@ export class GraphClient {
 			const { status } = response;
 			if (status >= 200 && status < 300) return { ...response, requestId, clientRequestId, attempts: attempt + 1 };
 
-			// 401: the token was refused before anything was processed; fetch a fresh one once.
-			if (status === 401 && req.authenticated && !refreshed) {
+			// 401, or a 403 about permissions: refused before anything was processed. A fresh token may carry
+			// permissions granted (admin consent) since the cached one was issued, so fetch one, once.
+			const permissionRefusal = status === 403 && /^(ErrorAccessDenied|NoPermissionsInAccessToken)$/.test(parseGraphError(response.body).code ?? '');
+			if ((status === 401 || permissionRefusal) && req.authenticated && !refreshed) {
 				refreshed = true;
-				forceRefresh = true;
-				continue;
+				const fresh = await this.tokens.getToken(true);
+				// Repeat only with a different token: the same one would be refused the same way.
+				if (fresh !== token) {
+					token = fresh;
+					continue;
+				}
 			}
 			if (isNotProcessedStatus(status)) {
 				const delayMs = delayBeforeRetryMs(attempt, response.headers['retry-after'], retry);
