@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { readGraphSettings, type GraphSettings } from '../../shared/credential/settings';
-import { acquireToken } from '../../shared/token/tokenProvider';
+import { outcomeOf, type Outcome } from '../../shared/outcome';
+import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
 import { GraphClient, type TokenSource } from '../../shared/transport/graphClient';
 import { nodeHttpClient } from '../../shared/transport/httpClient';
 import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
@@ -67,10 +68,15 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 		});
 	};
 
+	// Sign-in overlaps with validating the other items (a token request to Entra ID takes a round trip or two).
+	// It starts with the first valid item that will really be sent, so bad input alone never causes a request.
+	let earlyToken: Promise<Outcome<AccessToken>> | undefined;
 	const prepared: PreparedItem[] = [];
 	for (let i = 0; i < items.length; i++) {
 		try {
-			prepared.push(await prepareItem(this, i, settings));
+			const item = await prepareItem(this, i, settings);
+			prepared.push(item);
+			if (!earlyToken && !item.dryRun) earlyToken = outcomeOf(() => acquireToken(settings, { timeoutMs: options.timeoutMs }));
 		} catch (error) {
 			fail(i, error);
 			if (!continueOnFail) throw failures[i]!.error;
@@ -88,7 +94,7 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 
 	const toSend = prepared.filter((p) => !p.dryRun);
 	if (toSend.length) {
-		await sendAll(this, settings, options, toSend, items, results, fail, continueOnFail);
+		await sendAll(this, settings, options, toSend, items, results, fail, continueOnFail, earlyToken);
 		const firstFailure = failures.find((f) => f !== undefined);
 		if (!continueOnFail && firstFailure) throw firstFailure.error;
 	}
@@ -122,17 +128,16 @@ async function sendAll(
 	results: (INodeExecutionData | undefined)[],
 	fail: (index: number, error: unknown, prepared?: PreparedItem, permission?: string) => void,
 	continueOnFail: boolean,
+	earlyToken?: Promise<Outcome<AccessToken>>,
 ): Promise<void> {
 	const signal = ctx.getExecutionCancelSignal?.();
 	// One token for the whole run (cached per credential across runs); a failure here stops every item before Graph.
-	let roles: string[] | undefined;
-	try {
-		const token = await acquireToken(settings, { timeoutMs: options.timeoutMs });
-		roles = token.claims.hasRolesClaim ? token.claims.roles : undefined;
-	} catch (error) {
-		for (const item of toSend) fail(item.index, error, item);
+	const signedIn = (await earlyToken) ?? (await outcomeOf(() => acquireToken(settings, { timeoutMs: options.timeoutMs })));
+	if (!signedIn.ok) {
+		for (const item of toSend) fail(item.index, signedIn.error, item);
 		return;
 	}
+	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
 	const tokens: TokenSource = {
 		getToken: async (forceRefresh) => (await acquireToken(settings, { forceRefresh, timeoutMs: options.timeoutMs })).token,
 	};
