@@ -59,7 +59,10 @@ test('with Test Recipient: exactly one real message per Test, from the default s
 	expect(message).toMatchObject({ mailbox: w.t.sender, clientId: w.t.clientId, via: 'sendMail' });
 	expect(message.message.toRecipients).toEqual([{ emailAddress: { address: recipient } }]);
 	expect(message.message.subject).toBe('n8n: Microsoft Graph Client Credentials test message');
-	expect(message.message.body.content).toContain(`The app can send mail as ${w.t.sender}.`);
+	expect(message.message.body.content).toContain(`the app can send mail as ${w.t.sender}.`);
+	// n8n's editor shows a fixed success banner, so the message carries what the Test verified.
+	expect(message.message.body.content).toContain(`mailbox ${w.t.sender} can send (probe only, nothing delivered)`);
+	expect(message.message.body.content).toContain('application permissions: Mail.Send, Mail.ReadWrite');
 	expect(report.testMessage).toEqual({ recipient, requestId: message.requestId });
 	expect(report.summary).toContain(`; test message sent to ${recipient} (request-id ${message.requestId}).`);
 

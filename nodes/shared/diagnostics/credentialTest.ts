@@ -157,34 +157,15 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 		}
 	}
 
-	// 3. Probe the sender mailbox without delivering anything; 4. optionally send a real test message.
+	// 3. Probe the sender mailbox without delivering anything.
 	const graph = graphFor(settings, token, http);
-	let testMessage: CredentialTestReport['testMessage'];
 	if (mailbox) {
-		const checked = await outcomeOf(async () => {
-			await probeMailbox(graph, mailbox);
-			if (settings.testRecipient) {
-				const sent = await graph.request({
-					operation: 'test message',
-					method: 'POST',
-					url: graph.userUrl(mailbox, 'sendMail'),
-					json: {
-						message: {
-							subject: 'n8n: Microsoft Graph Client Credentials test message',
-							body: { contentType: 'Text', content: `This message was sent by the Test button of an n8n credential at ${new Date().toISOString()}. The app can send mail as ${mailbox}.` },
-							toRecipients: [{ emailAddress: { address: settings.testRecipient } }],
-						},
-					},
-					authenticated: true,
-					replay: 'notIfSent',
-				});
-				testMessage = { recipient: settings.testRecipient, requestId: sent.requestId };
-			}
-		});
-		if (!checked.ok) failFromGraph(checked.error, settings, mailbox, roles, claims.hasRolesClaim);
+		const probed = await outcomeOf(() => probeMailbox(graph, mailbox));
+		if (!probed.ok) failFromGraph(probed.error, settings, mailbox, roles, claims.hasRolesClaim);
 	}
 
-	// 5. Say what was verified.
+	// 5. Say what was verified. n8n's editor shows its own fixed success banner, so the summary also goes into
+	// the test message (step 4), where the admin can read it.
 	const auth =
 		settings.auth.kind === 'clientSecret' ? 'a client secret' : `a certificate (SHA-256 thumbprint ${settings.auth.certificate.thumbprintSha256})`;
 	const permissions = claims.hasRolesClaim ? roles.join(', ') || 'none' : 'none in the token (granted through Exchange RBAC for Applications)';
@@ -194,6 +175,33 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 		`application permissions: ${permissions}`,
 	];
 	if (mailbox) parts.push(`mailbox ${mailbox} can send (probe only, nothing delivered)`);
-	if (testMessage) parts.push(`test message sent to ${testMessage.recipient}${testMessage.requestId ? ` (request-id ${testMessage.requestId})` : ''}`);
+
+	// 4. Optionally send a real test message.
+	let testMessage: CredentialTestReport['testMessage'];
+	if (mailbox && settings.testRecipient) {
+		const recipient = settings.testRecipient;
+		const sent = await outcomeOf(() =>
+			graph.request({
+				operation: 'test message',
+				method: 'POST',
+				url: graph.userUrl(mailbox, 'sendMail'),
+				json: {
+					message: {
+						subject: 'n8n: Microsoft Graph Client Credentials test message',
+						body: {
+							contentType: 'Text',
+							content: `This message was sent by the Test button of an n8n credential at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
+						},
+						toRecipients: [{ emailAddress: { address: recipient } }],
+					},
+				},
+				authenticated: true,
+				replay: 'notIfSent',
+			}),
+		);
+		if (!sent.ok) failFromGraph(sent.error, settings, mailbox, roles, claims.hasRolesClaim);
+		testMessage = { recipient, requestId: sent.value.requestId };
+		parts.push(`test message sent to ${recipient}${sent.value.requestId ? ` (request-id ${sent.value.requestId})` : ''}`);
+	}
 	return { authorityHost: settings.authorityHost, tenantId: settings.tenantId, summary: `Verified: ${parts.join('; ')}.`, roles, mailboxProbe: mailbox ? 'reachable' : undefined, testMessage };
 }
