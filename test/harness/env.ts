@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,5 +13,7 @@ export function prepareN8nEnvironment(binaryMode: 'filesystem' | 'default' = 'fi
 	process.env.N8N_DEFAULT_BINARY_DATA_MODE = binaryMode;
 	process.env.N8N_BINARY_DATA_STORAGE_PATH = join(folder, 'binaryData');
 	process.env.N8N_ENCRYPTION_KEY ??= 'test-encryption-key-not-secret';
+	// n8n's binary store for the run lives here: remove it when the (jest worker) process ends.
+	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
 	return folder;
 }
