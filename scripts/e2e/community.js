@@ -10,7 +10,7 @@ const { assert } = require('./reporter');
 const c = require('./common');
 const { manualSendWorkflow, attachmentPlan } = require('./workflows');
 
-async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser }) {
+async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser, publicApi }) {
 	const steps = R.steps(`[${leg.id}]`);
 	const userFolder = rt.makeTempDir(`e2e-${leg.id}-uf`);
 	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-${n}.log`);
@@ -63,6 +63,8 @@ async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser
 
 		await c.credentialTestChecks(steps, client, cred, sim);
 
+		if (publicApi && !ctx.skip.has('publicapi')) await runPublicApiChecks({ steps, client, cred, sim });
+
 		ctx.cliWorkflow = null;
 		if (!ctx.skip.has('cli')) await runCliWorkflow({ steps, leg, runtime, install, env, sim, cred, typeVersion, nodeTypeName, ctx });
 
@@ -73,6 +75,48 @@ async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser
 	} finally {
 		if (n8n) await n8n.stop();
 	}
+}
+
+/**
+ * n8n 2.x public API: POST /api/v1/credentials/{id}/test (scope credential:read; in 2.30.8, not in 2.8.4) tests
+ * the STORED credential data, so the wrong secret is a second stored credential. Our credential's messages must
+ * come through this path unchanged.
+ */
+async function runPublicApiChecks({ steps, client, cred, sim }) {
+	let apiKey;
+	let wrongCred;
+	const testVia = async (id) => {
+		const res = await client.publicApi('POST', `/credentials/${encodeURIComponent(id)}/test`, apiKey);
+		assert(res.status === 200, `POST /api/v1/credentials/${id}/test → HTTP ${res.status}: ${res.text.slice(0, 400)}`);
+		assert(res.json && typeof res.json.status === 'string', `unexpected answer: ${res.text.slice(0, 400)}`);
+		return res.json;
+	};
+
+	await steps.req('public API key created (POST /rest/api-keys, scope credential:read)', async () => {
+		const k = await client.createApiKey(`e2e ${Date.now()}`, ['credential:read']);
+		apiKey = k && k.rawApiKey;
+		assert(apiKey, `no rawApiKey in ${JSON.stringify(k).slice(0, 300)}`);
+		const anon = await client.publicApi('POST', `/credentials/${encodeURIComponent(cred.id)}/test`, undefined);
+		assert(anon.status === 401, `without X-N8N-API-KEY the test endpoint answered HTTP ${anon.status}, expected 401`);
+		return `scopes ${JSON.stringify(k.scopes || ['credential:read'])}; no key → 401`;
+	});
+	await steps.opt('public API: POST /api/v1/credentials/{id}/test → status OK', async () => c.expectTestOk(await testVia(cred.id)));
+	await steps.opt('public API: stored credential with a wrong secret → actionable (AADSTS7000215)', async () => {
+		const created = await client.createCredential(
+			`${c.CREDENTIAL_NAME} wrong secret`,
+			rt.CREDENTIAL_TYPE,
+			rt.simulatorCredentialData(sim, { clientSecret: 'this-is-the-wrong-secret' }),
+		);
+		wrongCred = created && created.id;
+		assert(wrongCred, `no id in ${JSON.stringify(created)}`);
+		return c.expectTestError(await testVia(wrongCred), [/AADSTS7000215/], 'a wrong client secret');
+	});
+	await steps.opt('public API: unknown credential id → 404', async () => {
+		const res = await client.publicApi('POST', '/credentials/doesNotExist0000/test', apiKey);
+		assert(res.status === 404, `HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+		return `HTTP 404 ${res.text.slice(0, 120)}`;
+	});
+	if (wrongCred) await client.delete(`/rest/credentials/${wrongCred}`, { expect: [200, 204] }).catch(() => undefined);
 }
 
 /** import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment. */

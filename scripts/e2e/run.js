@@ -3,11 +3,14 @@
 /**
  * End-to-end suite: proves the package in REAL n8n (see docs/E2E.md).
  *
- *   node scripts/e2e/run.js [--leg <id>]... [--skip browser,queue,custom,cli] [--no-build] [--keep] [--verbose] [--list]
+ *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi] [--no-build] [--keep]
+ *                           [--verbose] [--list]
  *
- * Environment: E2E_LEGS (comma list of leg ids), E2E_SKIP (like --skip), E2E_NO_BUILD=1, E2E_KEEP_TEMP=1,
- * E2E_VERBOSE=1 (echo every child's output), N8N_E2E_CACHE (n8n install cache; default <repo>/.cache/n8n),
- * E2E_TIMEOUT_MIN (whole-suite watchdog, default 35).
+ * Without --leg every leg that is not marked optional runs (--list shows them); --optional adds the optional
+ * ones (n8n 2.41.1), --leg <id> runs exactly the named legs (optional ones included).
+ * Environment: E2E_LEGS (comma list of leg ids), E2E_OPTIONAL=1 (like --optional), E2E_SKIP (like --skip),
+ * E2E_NO_BUILD=1, E2E_KEEP_TEMP=1, E2E_VERBOSE=1 (echo every child's output), N8N_E2E_CACHE (n8n and Node.js
+ * install cache; default <repo>/.cache/n8n), E2E_TIMEOUT_MIN (whole-suite watchdog, default 45).
  * Prints PASS/FAIL per check and finally exactly one line "N passed, N failed"; exits 1 on any failure.
  */
 const fs = require('node:fs');
@@ -32,16 +35,18 @@ function usage() {
 }
 
 function parseArgs(argv) {
-	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false };
+	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
 	const csv = (s) => String(s || '').split(',').map((x) => x.trim()).filter(Boolean);
 	if (process.env.E2E_LEGS) o.legs.push(...csv(process.env.E2E_LEGS));
 	for (const s of csv(process.env.E2E_SKIP)) o.skip.add(s);
 	if (process.env.E2E_NO_BUILD === '1') o.build = false;
 	if (process.env.E2E_KEEP_TEMP === '1') o.keep = true;
+	if (process.env.E2E_OPTIONAL === '1') o.optional = true;
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const val = () => (a.includes('=') ? a.split('=').slice(1).join('=') : argv[++i]);
-		if (a.startsWith('--leg')) o.legs.push(...csv(val()));
+		if (a === '--optional') o.optional = true;
+		else if (a.startsWith('--leg')) o.legs.push(...csv(val()));
 		else if (a.startsWith('--skip')) for (const s of csv(val())) o.skip.add(s);
 		else if (a === '--no-build') o.build = false;
 		else if (a === '--keep') o.keep = true;
@@ -58,10 +63,13 @@ function parseArgs(argv) {
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
 	if (opts.list) {
-		for (const l of LEGS) process.stdout.write(`${l.id}\tn8n ${l.n8nVersion}\tnode ${l.node ? JSON.stringify(l.node) : process.version}\t${JSON.stringify(l.features || {})}\n`);
+		for (const l of LEGS) {
+			const node = l.node ? l.node.npmPackage || l.node.binDir : `${process.version} (this one)`;
+			process.stdout.write(`${l.id}\tn8n ${l.n8nVersion}\tnode ${node}\t${l.optional ? 'optional' : 'default'}\t${JSON.stringify(l.features || {})}\n`);
+		}
 		return 0;
 	}
-	const legs = opts.legs.length ? LEGS.filter((l) => opts.legs.includes(l.id)) : LEGS;
+	const legs = opts.legs.length ? LEGS.filter((l) => opts.legs.includes(l.id)) : LEGS.filter((l) => !l.optional || opts.optional);
 	const unknown = opts.legs.filter((id) => !LEGS.some((l) => l.id === id));
 	if (unknown.length) throw new Error(`unknown leg(s) ${unknown.join(', ')}; known: ${LEGS.map((l) => l.id).join(', ')}`);
 	rt.setKeepTemp(opts.keep);
@@ -76,7 +84,7 @@ async function main() {
 	const ctx = { artifactsDir, logsDir, skip: opts.skip, tarball: null };
 	const cacheRoot = rt.defaultCacheRoot();
 
-	const timeoutMin = Number(process.env.E2E_TIMEOUT_MIN || 35);
+	const timeoutMin = Number(process.env.E2E_TIMEOUT_MIN || 45);
 	const watchdog = setTimeout(async () => {
 		R.fail('suite finished in time', `the suite did not finish within ${timeoutMin} minutes (E2E_TIMEOUT_MIN); stopping everything`);
 		process.stdout.write(`${R.summaryLine()}\n`);
@@ -123,7 +131,7 @@ async function main() {
 			});
 			if (steps.blocked) continue;
 			const f = leg.features || {};
-			await runCommunitySection({ R, leg, runtime, install, sim, ctx, browser: Boolean(f.browser) });
+			await runCommunitySection({ R, leg, runtime, install, sim, ctx, browser: Boolean(f.browser), publicApi: Boolean(f.publicApi) });
 			if (f.customExtensions && !opts.skip.has('custom')) await runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx });
 			if (f.queue && !opts.skip.has('queue')) await runQueueSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {

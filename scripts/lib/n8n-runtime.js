@@ -519,6 +519,39 @@ function runtimeEnv(runtime, extra = {}) {
 	return env;
 }
 
+let machineGlobalNpmrc;
+/** The global npmrc of the machine's npm (`npm config get globalconfig` run by the Node on PATH), or undefined. */
+function machineNpmGlobalConfig() {
+	if (machineGlobalNpmrc === undefined) {
+		const fromNpmRun = process.env.npm_config_globalconfig;
+		let file = fromNpmRun;
+		if (!file) {
+			const r = spawnSync('npm', ['config', 'get', 'globalconfig'], { env: cleanEnv(), encoding: 'utf8', timeout: 60000 });
+			file = r.status === 0 ? r.stdout.trim() : '';
+		}
+		machineGlobalNpmrc = file && fs.existsSync(file) ? file : '';
+	}
+	return machineGlobalNpmrc || undefined;
+}
+
+/**
+ * Environment for `npm` run with a leg's Node.js first on PATH (installs, rebuilds). npm derives its global
+ * npmrc from the Node binary running it (<node prefix>/etc/npmrc), so with a Node.js from the cache it would
+ * silently drop the machine's global settings (registry, proxy, `cafile` of a TLS-inspecting proxy: then every
+ * registry request fails with SELF_SIGNED_CERT_IN_CHAIN and npm crawls along on its stale cache). Point it at
+ * the machine's global npmrc, and keep the caller's NODE_EXTRA_CA_CERTS for the registry connection (cleanEnv
+ * drops it for n8n processes, which get the simulator's CA instead).
+ */
+function npmEnv(runtime, extra = {}) {
+	const env = runtimeEnv(runtime, extra);
+	if (!runtime.isCurrent) {
+		const globalconfig = machineNpmGlobalConfig();
+		if (globalconfig) env.npm_config_globalconfig = globalconfig;
+	}
+	if (process.env.NODE_EXTRA_CA_CERTS && !extra.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+	return env;
+}
+
 /**
  * Installs n8n@version into <cacheRoot>/<version>[-node<major>] unless that exact version is already there.
  * leg: { n8nVersion, overrides?, install?: { ignoreScripts?: boolean, rebuild?: string[] } }.
@@ -556,7 +589,7 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 			path.join(dir, 'package.json'),
 			`${JSON.stringify({ private: true, dependencies: { n8n: version }, overrides }, null, 2)}\n`,
 		);
-		const env = runtimeEnv(runtime);
+		const env = npmEnv(runtime);
 		const logFile = path.join(dir, 'install.log');
 		const args = ['i', '--no-audit', '--no-fund', `--ignore-scripts=${install.ignoreScripts ? 'true' : 'false'}`];
 		log(`installing n8n ${version} into ${dir} (npm ${args.join(' ')}; first time takes ~3-5 min; log: ${logFile}) …`);
@@ -638,7 +671,7 @@ async function installCommunityPackage(userFolder, tarball, runtime, { logFile }
 	await runOk(
 		'npm',
 		['i', tarball, '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--omit=dev'],
-		{ cwd: nodesDir, env: runtimeEnv(runtime), logFile, name: 'npm-i-package', timeoutMs: 5 * 60000 },
+		{ cwd: nodesDir, env: npmEnv(runtime), logFile, name: 'npm-i-package', timeoutMs: 5 * 60000 },
 	);
 	const pkgDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	if (!fs.existsSync(path.join(pkgDir, 'package.json'))) throw new Error(`package not found at ${pkgDir} after npm i`);
@@ -792,6 +825,16 @@ class N8nClient {
 	}
 	async nodeTypes() {
 		return this.get('/types/nodes.json');
+	}
+	/** POST /rest/api-keys (checked on n8n 2.30.8 and 2.41.1): returns the created key; the secret is in `rawApiKey`. */
+	async createApiKey(label, scopes) {
+		return this.post('/rest/api-keys', { label, scopes, expiresAt: null });
+	}
+	/** A request to the public API (/api/v1/…) with X-N8N-API-KEY (no cookie). Resolves {status, json, text}. */
+	async publicApi(method, p, apiKey, body) {
+		const headers = { accept: 'application/json' };
+		if (apiKey) headers['x-n8n-api-key'] = apiKey;
+		return httpRequest(`${this.baseUrl}/api/v1${p}`, { method, headers, body });
 	}
 	async credentialTypes() {
 		return this.get('/types/credentials.json');
@@ -1009,6 +1052,7 @@ module.exports = {
 	defaultCacheRoot,
 	ensureNodeRuntime,
 	runtimeEnv,
+	npmEnv,
 	ensureN8n,
 	assertBuilt,
 	buildRepo,
