@@ -75,21 +75,11 @@ function sendMailNode({ nodeType, typeVersion, credentialId, credentialName, pos
 	};
 }
 
-/**
- * Manual Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data').
- * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
- */
-function manualSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, items = 3, seed = 1, baseSize = 50 * 1024, tag, toPattern = 'recipient{i}@example.com' }) {
+/** Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data'), wired in a line. */
+function triggerCodeSendWorkflow({ id, name, trigger, codeJs, nodeType, typeVersion, credentialId, credentialName }) {
 	const nodes = [
-		{ id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
-		{
-			id: crypto.randomUUID(),
-			name: 'Build items with attachments',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [320, 300],
-			parameters: { jsCode: codeNodeJs({ items, seed, baseSize, tagExpr: JSON.stringify(tag), toPattern }) },
-		},
+		trigger,
+		{ id: crypto.randomUUID(), name: 'Build items with attachments', type: 'n8n-nodes-base.code', typeVersion: 2, position: [320, 300], parameters: { jsCode: codeJs } },
 		sendMailNode({
 			nodeType,
 			typeVersion,
@@ -119,10 +109,33 @@ function manualSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId,
 	};
 }
 
+/**
+ * Manual Trigger → Code → Office 365 Send Mail.
+ * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
+ */
+function manualSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, items = 3, seed = 1, baseSize = 50 * 1024, tag, toPattern = 'recipient{i}@example.com' }) {
+	return triggerCodeSendWorkflow({
+		id,
+		name,
+		nodeType,
+		typeVersion,
+		credentialId,
+		credentialName,
+		trigger: { id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
+		codeJs: codeNodeJs({ items, seed, baseSize, tagExpr: JSON.stringify(tag), toPattern }),
+	});
+}
+
 /** Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send Mail output. */
 function webhookSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, webhookPath, items = 3, seed = 1, baseSize = 50 * 1024 }) {
-	const nodes = [
-		{
+	return triggerCodeSendWorkflow({
+		id,
+		name,
+		nodeType,
+		typeVersion,
+		credentialId,
+		credentialName,
+		trigger: {
 			id: crypto.randomUUID(),
 			name: 'Webhook',
 			type: 'n8n-nodes-base.webhook',
@@ -131,44 +144,10 @@ function webhookSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId
 			webhookId: crypto.randomUUID(),
 			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
 		},
-		{
-			id: crypto.randomUUID(),
-			name: 'Build items with attachments',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [320, 300],
-			parameters: { jsCode: codeNodeJs({ items, seed, baseSize, tagExpr: "String($input.first().json.body.tag || 'no-tag')", toPattern: 'queue{i}@example.com' }) },
-		},
-		sendMailNode({
-			nodeType,
-			typeVersion,
-			credentialId,
-			credentialName,
-			parameters: {
-				sender: '',
-				toRecipients: '={{ $json.to }}',
-				subject: '={{ $json.subject }}',
-				bodyContentType: 'text',
-				bodyContent: '={{ $json.body }}',
-				options: { attachments: 'data' },
-			},
-		}),
-	];
-	return {
-		id,
-		name,
-		active: false,
-		nodes,
-		connections: {
-			[nodes[0].name]: { main: [[{ node: nodes[1].name, type: 'main', index: 0 }]] },
-			[nodes[1].name]: { main: [[{ node: nodes[2].name, type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+		codeJs: codeNodeJs({ items, seed, baseSize, tagExpr: "String($input.first().json.body.tag || 'no-tag')", toPattern: 'queue{i}@example.com' }),
+	});
 }
 
-/** The demo workflow of `npm start`: Manual Trigger → Code (one small PDF-like binary) → Office 365 Send Mail. */
 function demoWorkflow({ id, nodeType, typeVersion = 1, credentialId, credentialName, to = 'someone@example.com' }) {
 	const jsCode = [
 		'// One item with a small PDF-like attachment, built here so the demo needs no files.',
