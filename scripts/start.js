@@ -34,17 +34,6 @@ const LEG = {
 const CREDENTIAL_NAME = 'Microsoft Graph (local simulator)';
 const WORKFLOW_NAME = 'Send a demo mail with attachment';
 
-/** The header comment of this file, without the comment markers. */
-function usage() {
-	const text = fs.readFileSync(__filename, 'utf8');
-	const start = text.indexOf('/**');
-	return text
-		.slice(start + 3, text.indexOf('*/', start))
-		.split('\n')
-		.map((l) => l.replace(/^ \*( |$)/, ''))
-		.join('\n')
-		.trim();
-}
 
 function parseArgs(argv) {
 	const o = { n8n: true, build: true, run: true, fresh: false, port: undefined, simPort: undefined };
@@ -57,7 +46,7 @@ function parseArgs(argv) {
 		else if (a === '--port') o.port = Number(argv[++i]);
 		else if (a === '--sim-port') o.simPort = Number(argv[++i]);
 		else if (a === '--help' || a === '-h') {
-			process.stdout.write(`${usage()}\n`);
+			process.stdout.write(`${rt.usageOf(__filename)}\n`);
 			process.exit(0);
 		} else throw new Error(`unknown argument ${a} (see --help)`);
 	}

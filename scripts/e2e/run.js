@@ -22,17 +22,6 @@ const { runCommunitySection } = require('./community');
 const { runCustomExtensionsSection } = require('./custom');
 const { runQueueSection } = require('./queue');
 
-/** The header comment of this file, without the comment markers. */
-function usage() {
-	const text = fs.readFileSync(__filename, 'utf8');
-	const start = text.indexOf('/**');
-	return text
-		.slice(start + 3, text.indexOf('*/', start))
-		.split('\n')
-		.map((l) => l.replace(/^ \*( |$)/, ''))
-		.join('\n')
-		.trim();
-}
 
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
@@ -53,7 +42,7 @@ function parseArgs(argv) {
 		else if (a === '--verbose') process.env.E2E_VERBOSE = '1';
 		else if (a === '--list') o.list = true;
 		else if (a === '--help' || a === '-h') {
-			process.stdout.write(`${usage()}\n`);
+			process.stdout.write(`${rt.usageOf(__filename)}\n`);
 			process.exit(0);
 		} else throw new Error(`unknown argument ${a} (see --help)`);
 	}

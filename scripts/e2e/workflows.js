@@ -76,10 +76,10 @@ function sendMailNode({ nodeType, typeVersion, credentialId, credentialName, pos
 }
 
 /** Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data'), wired in a line. */
-function triggerCodeSendWorkflow({ id, name, trigger, codeJs, nodeType, typeVersion, credentialId, credentialName }) {
+function triggerCodeSendWorkflow({ id, name, trigger, codeJs, codeName = 'Build items with attachments', bodyContentType = 'text', nodeType, typeVersion, credentialId, credentialName }) {
 	const nodes = [
 		trigger,
-		{ id: crypto.randomUUID(), name: 'Build items with attachments', type: 'n8n-nodes-base.code', typeVersion: 2, position: [320, 300], parameters: { jsCode: codeJs } },
+		{ id: crypto.randomUUID(), name: codeName, type: 'n8n-nodes-base.code', typeVersion: 2, position: [320, 300], parameters: { jsCode: codeJs } },
 		sendMailNode({
 			nodeType,
 			typeVersion,
@@ -89,7 +89,7 @@ function triggerCodeSendWorkflow({ id, name, trigger, codeJs, nodeType, typeVers
 				sender: '',
 				toRecipients: '={{ $json.to }}',
 				subject: '={{ $json.subject }}',
-				bodyContentType: 'text',
+				bodyContentType,
 				bodyContent: '={{ $json.body }}',
 				options: { attachments: 'data' },
 			},
@@ -172,36 +172,18 @@ function demoWorkflow({ id, nodeType, typeVersion = 1, credentialId, credentialN
 		"  binary: { data: { data: Buffer.from(pdf, 'utf8').toString('base64'), mimeType: 'application/pdf', fileName: 'hello.pdf', fileExtension: 'pdf' } },",
 		'}];',
 	].join('\n');
-	const nodes = [
-		{ id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
-		{ id: crypto.randomUUID(), name: 'Make a PDF attachment', type: 'n8n-nodes-base.code', typeVersion: 2, position: [320, 300], parameters: { jsCode } },
-		sendMailNode({
-			nodeType,
-			typeVersion,
-			credentialId,
-			credentialName,
-			parameters: {
-				sender: '',
-				toRecipients: '={{ $json.to }}',
-				subject: '={{ $json.subject }}',
-				bodyContentType: 'html',
-				bodyContent: '={{ $json.body }}',
-				options: { attachments: 'data' },
-			},
-		}),
-	];
-	return {
+	return triggerCodeSendWorkflow({
 		id,
 		name: 'Send a demo mail with attachment',
-		active: false,
-		nodes,
-		connections: {
-			[nodes[0].name]: { main: [[{ node: nodes[1].name, type: 'main', index: 0 }]] },
-			[nodes[1].name]: { main: [[{ node: nodes[2].name, type: 'main', index: 0 }]] },
-		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+		nodeType,
+		typeVersion,
+		credentialId,
+		credentialName,
+		trigger: { id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
+		codeName: 'Make a PDF attachment',
+		codeJs: jsCode,
+		bodyContentType: 'html',
+	});
 }
 
 module.exports = { e2eAttachmentBytes, attachmentPlan, manualSendWorkflow, webhookSendWorkflow, demoWorkflow };

@@ -1021,7 +1021,20 @@ async function startPostgres({ dir, logFile }) {
 	return mp;
 }
 
+/** The header comment of a script file, without the comment markers (its --help text). */
+function usageOf(file) {
+	const text = fs.readFileSync(file, 'utf8');
+	const start = text.indexOf('/**');
+	return text
+		.slice(start + 3, text.indexOf('*/', start))
+		.split('\n')
+		.map((l) => l.replace(/^ \*( |$)/, ''))
+		.join('\n')
+		.trim();
+}
+
 module.exports = {
+	usageOf,
 	REPO_DIR,
 	PACKAGE_JSON,
 	PACKAGE_NAME,
