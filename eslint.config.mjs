@@ -9,7 +9,17 @@ import tseslint from 'typescript-eslint';
 const n8nRules = communityNodes.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', '.cache/**', 'coverage/**', 'test-artifacts/**', 'docs/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'.build/**',
+			'node_modules/**',
+			'.cache/**',
+			'coverage/**',
+			'test-artifacts/**',
+			'docs/**',
+		],
+	},
 	{
 		files: ['**/*.ts'],
 		extends: [...tseslint.configs.recommended],
@@ -40,6 +50,10 @@ export default tseslint.config(
 	},
 	{
 		files: ['test/**/*.ts', 'scripts/**/*.ts'],
-		rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-require-imports': 'off' },
+		rules: {
+			'no-console': 'off',
+			'@typescript-eslint/no-explicit-any': 'off',
+			'@typescript-eslint/no-require-imports': 'off',
+		},
 	},
 );

@@ -16,10 +16,26 @@ import { acquireToken } from '../nodes/shared/token/tokenProvider';
 export const CREDENTIAL_TEST_HEADER = 'x-o365-send-mail-credential-test';
 
 const CLOUD_OPTIONS = [
-	{ name: 'Global (Incl. GCC)', value: 'global', description: `${CLOUDS.global.authorityHost} and ${CLOUDS.global.graphEndpoint}` },
-	{ name: 'US Government L4 (GCC High)', value: 'usGovHigh', description: `${CLOUDS.usGovHigh.authorityHost} and ${CLOUDS.usGovHigh.graphEndpoint}` },
-	{ name: 'US Government L5 (DoD)', value: 'usGovDod', description: `${CLOUDS.usGovDod.authorityHost} and ${CLOUDS.usGovDod.graphEndpoint}` },
-	{ name: 'China (21Vianet)', value: 'china', description: `${CLOUDS.china.authorityHost} and ${CLOUDS.china.graphEndpoint}` },
+	{
+		name: 'Global (Incl. GCC)',
+		value: 'global',
+		description: `${CLOUDS.global.authorityHost} and ${CLOUDS.global.graphEndpoint}`,
+	},
+	{
+		name: 'US Government L4 (GCC High)',
+		value: 'usGovHigh',
+		description: `${CLOUDS.usGovHigh.authorityHost} and ${CLOUDS.usGovHigh.graphEndpoint}`,
+	},
+	{
+		name: 'US Government L5 (DoD)',
+		value: 'usGovDod',
+		description: `${CLOUDS.usGovDod.authorityHost} and ${CLOUDS.usGovDod.graphEndpoint}`,
+	},
+	{
+		name: 'China (21Vianet)',
+		value: 'china',
+		description: `${CLOUDS.china.authorityHost} and ${CLOUDS.china.graphEndpoint}`,
+	},
 	{ name: 'Custom', value: 'custom', description: 'Enter the identity and Graph hosts yourself' },
 ];
 
@@ -36,7 +52,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:microsoftGraph.svg', dark: 'file:microsoftGraph.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-office365-send-mail/n8n-nodes-office365-send-mail/blob/main/docs/SETUP.md';
+	documentationUrl =
+		'https://github.com/n8n-nodes-office365-send-mail/n8n-nodes-office365-send-mail/blob/main/docs/SETUP.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -79,7 +96,7 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 00000000-0000-0000-0000-000000000000 or contoso.onmicrosoft.com',
-			description: 'From the app registration\'s Overview page, or a verified domain of the tenant',
+			description: "From the app registration's Overview page, or a verified domain of the tenant",
 		},
 		{
 			displayName: 'Application (Client) ID',
@@ -88,7 +105,7 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 00000000-0000-0000-0000-000000000000',
-			description: 'From the app registration\'s Overview page',
+			description: "From the app registration's Overview page",
 		},
 		{
 			displayName: 'Authentication',
@@ -106,7 +123,7 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The secret\'s Value (shown once when it is created), not its Secret ID',
+			description: "The secret's Value (shown once when it is created), not its Secret ID",
 			displayOptions: { show: { authentication: ['clientSecret'] } },
 		},
 		{
@@ -116,7 +133,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			typeOptions: { password: true, rows: 4 },
 			default: '',
 			placeholder: '-----BEGIN CERTIFICATE-----',
-			description: 'PEM of the public certificate uploaded to the app registration; its thumbprint is computed from it',
+			description:
+				'PEM of the public certificate uploaded to the app registration; its thumbprint is computed from it',
 			displayOptions: { show: { authentication: ['certificate'] } },
 		},
 		{
@@ -126,7 +144,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			typeOptions: { password: true, rows: 4 },
 			default: '',
 			placeholder: '-----BEGIN PRIVATE KEY-----',
-			description: 'PEM of the certificate\'s RSA private key (PKCS#8 or PKCS#1, encrypted or not); flattened line breaks are repaired',
+			description:
+				"PEM of the certificate's RSA private key (PKCS#8 or PKCS#1, encrypted or not); flattened line breaks are repaired",
 			displayOptions: { show: { authentication: ['certificate'] } },
 		},
 		{
@@ -144,7 +163,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. notifications@contoso.com',
-			description: 'Mailbox to send from when the node\'s Sender is empty: user principal name or Entra object ID. The Test checks this mailbox without sending anything.',
+			description:
+				"Mailbox to send from when the node's Sender is empty: user principal name or Entra object ID. The Test checks this mailbox without sending anything.",
 		},
 		{
 			displayName: 'Allowed Senders',
@@ -161,7 +181,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. admin@contoso.com',
-			description: 'Optional: when set, Test also sends a short real message from the Default Sender Mailbox to this address',
+			description:
+				'Optional: when set, Test also sends a short real message from the Default Sender Mailbox to this address',
 		},
 	];
 
@@ -169,23 +190,37 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 	 * Used for the Test button (diagnosis, see below) and when the credential is picked in the HTTP Request node:
 	 * then it adds a bearer token from the shared msal-node cache, but only for this credential's Graph host.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		if (headerValue(requestOptions.headers, CREDENTIAL_TEST_HEADER) !== undefined) {
 			const report = await runCredentialTest(credentials);
 			const headers = { ...(requestOptions.headers ?? {}) };
-			for (const key of Object.keys(headers)) if (key.toLowerCase() === CREDENTIAL_TEST_HEADER) delete headers[key];
+			for (const key of Object.keys(headers))
+				if (key.toLowerCase() === CREDENTIAL_TEST_HEADER) delete headers[key];
 			// Everything was verified above; the request n8n then makes only fetches the tenant's public
 			// sign-in metadata, which needs no token.
 			const { authorityHost, tenantId } = report;
-			return { ...requestOptions, headers, baseURL: undefined, url: `${authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration` };
+			return {
+				...requestOptions,
+				headers,
+				baseURL: undefined,
+				url: `${authorityHost}/${tenantId}/v2.0/.well-known/openid-configuration`,
+			};
 		}
 		const settings = readGraphSettings(credentials);
 		const target = new URL(requestOptions.url, requestOptions.baseURL || undefined);
 		if (target.origin !== settings.graphEndpoint) {
-			throw new Error(`This credential only authenticates requests to ${settings.graphEndpoint}, not to ${target.origin}.`);
+			throw new Error(
+				`This credential only authenticates requests to ${settings.graphEndpoint}, not to ${target.origin}.`,
+			);
 		}
 		const token = await acquireToken(settings);
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token.token}` } };
+		return {
+			...requestOptions,
+			headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token.token}` },
+		};
 	}
 
 	/**

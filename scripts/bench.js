@@ -21,7 +21,18 @@ const readline = require('node:readline');
 const root = path.resolve(__dirname, '..');
 
 function parseArgs(argv) {
-	const args = { child: false, uploadChild: false, writeDocs: false, messages: 1000, throughputReps: 3, uploadMb: 100, reps: 3, inProcess: false, build: true, json: undefined };
+	const args = {
+		child: false,
+		uploadChild: false,
+		writeDocs: false,
+		messages: 1000,
+		throughputReps: 3,
+		uploadMb: 100,
+		reps: 3,
+		inProcess: false,
+		build: true,
+		json: undefined,
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const num = () => {
@@ -62,7 +73,8 @@ function newestSource(dir, newest = 0) {
 	for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
 		const full = path.join(dir, entry.name);
 		if (entry.isDirectory()) newest = newestSource(full, newest);
-		else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+		else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
+			newest = Math.max(newest, fs.statSync(full).mtimeMs);
 	}
 	return newest;
 }
@@ -73,17 +85,33 @@ function ensureBuild() {
 	const built = missing.length ? 0 : Math.min(...outputs.map((p) => fs.statSync(p).mtimeMs));
 	const stale = SOURCE_DIRS.reduce((n, d) => newestSource(path.join(root, d), n), 0) > built;
 	if (missing.length || stale) {
-		process.stderr.write(`bench: ${missing.length ? 'build missing' : 'sources changed since the last build'}; running node scripts/build.js\n`);
-		execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], { cwd: root, stdio: 'inherit' });
+		process.stderr.write(
+			`bench: ${missing.length ? 'build missing' : 'sources changed since the last build'}; running node scripts/build.js\n`,
+		);
+		execFileSync(process.execPath, [path.join(root, 'scripts/build.js')], {
+			cwd: root,
+			stdio: 'inherit',
+		});
 	}
 }
 
 function parent(argv, args) {
 	if (args.build) ensureBuild();
-	const child = spawn(process.execPath, [path.join(root, 'scripts/with-test-ca.js'), process.execPath, '--expose-gc', __filename, '--child', ...argv], {
-		cwd: root,
-		stdio: 'inherit',
-	});
+	const child = spawn(
+		process.execPath,
+		[
+			path.join(root, 'scripts/with-test-ca.js'),
+			process.execPath,
+			'--expose-gc',
+			__filename,
+			'--child',
+			...argv,
+		],
+		{
+			cwd: root,
+			stdio: 'inherit',
+		},
+	);
 	const forward = (signal) => child.kill(signal);
 	process.on('SIGINT', forward);
 	process.on('SIGTERM', forward);
@@ -96,7 +124,8 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const SIM = { graphLatencyMs: 50, mailboxConcurrencyLimit: 4, seed: 5 };
 
 function prepareEnvironment() {
-	if (!process.env.NODE_EXTRA_CA_CERTS) throw new Error('run through scripts/with-test-ca.js (npm run bench does that)');
+	if (!process.env.NODE_EXTRA_CA_CERTS)
+		throw new Error('run through scripts/with-test-ca.js (npm run bench does that)');
 	// n8n-core reads its configuration on first load: filesystem binary mode, a throw-away user folder.
 	return require(path.join(root, '.build/test/harness/env.js')).prepareN8nEnvironment('filesystem');
 }
@@ -104,18 +133,35 @@ function prepareEnvironment() {
 /** Case 4 in a fresh process; resolves to its JSON result. */
 function runUploadChild(simLine, tenant, args) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--expose-gc', __filename, '--child', '--upload-child', '--upload-mb', String(args.uploadMb), '--reps', String(args.reps)], {
-			cwd: root,
-			env: { ...process.env, BENCH_SIM_LINE: simLine, BENCH_TENANT: JSON.stringify(tenant) },
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			[
+				'--expose-gc',
+				__filename,
+				'--child',
+				'--upload-child',
+				'--upload-mb',
+				String(args.uploadMb),
+				'--reps',
+				String(args.reps),
+			],
+			{
+				cwd: root,
+				env: { ...process.env, BENCH_SIM_LINE: simLine, BENCH_TENANT: JSON.stringify(tenant) },
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		let result;
 		readline.createInterface({ input: child.stdout }).on('line', (line) => {
 			if (line.startsWith('BENCH_RESULT ')) result = JSON.parse(line.slice('BENCH_RESULT '.length));
 			else process.stdout.write(`${line}\n`);
 		});
 		child.on('error', reject);
-		child.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`case 4 process exited with ${code}`))));
+		child.on('exit', (code) =>
+			code === 0 && result
+				? resolve(result)
+				: reject(new Error(`case 4 process exited with ${code}`)),
+		);
 	});
 }
 
@@ -146,7 +192,9 @@ async function benchProcess(args) {
 		const sim = args.inProcess ? await startInProcessSim(SIM) : processSim;
 		if (sim !== processSim) sims.push(sim);
 		const t = await setupTenant(sim);
-		log(`simulator ${sim.mode === 'process' ? `process ${processSim.pid}` : 'in-process'} at ${sim.url}; graph latency ${SIM.graphLatencyMs} ms, ${SIM.mailboxConcurrencyLimit} per mailbox`);
+		log(
+			`simulator ${sim.mode === 'process' ? `process ${processSim.pid}` : 'in-process'} at ${sim.url}; graph latency ${SIM.graphLatencyMs} ms, ${SIM.mailboxConcurrencyLimit} per mailbox`,
+		);
 
 		const results = {
 			machine: machine(),
@@ -154,12 +202,20 @@ async function benchProcess(args) {
 			settings: { ...SIM, messages: args.messages, simulatorMode: sim.mode },
 		};
 		await warmUp(sim, t, log);
-		results.throughput = await caseThroughput(sim, t, { messages: args.messages, reps: args.throughputReps, log });
+		results.throughput = await caseThroughput(sim, t, {
+			messages: args.messages,
+			reps: args.throughputReps,
+			log,
+		});
 		results.faults = await caseFaults(sim, t, { messages: args.messages, log });
 		results.tokens = await caseTokens(sim, t, { executions: 10, items: 100, log });
 
 		const ut = sim === processSim ? t : await setupTenant(processSim);
-		results.upload = await runUploadChild(processSim.startupLine, { tenantId: ut.tenantId, clientId: ut.clientId, secret: ut.secret, sender: ut.sender }, args);
+		results.upload = await runUploadChild(
+			processSim.startupLine,
+			{ tenantId: ut.tenantId, clientId: ut.clientId, secret: ut.secret, sender: ut.sender },
+			args,
+		);
 		results.totalSeconds = (performance.now() - started) / 1000;
 		results.loadAverage.after = os.loadavg()[0];
 

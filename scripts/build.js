@@ -8,7 +8,8 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const tsc = require.resolve('typescript/bin/tsc');
-const run = (args) => execFileSync(process.execPath, [tsc, ...args], { cwd: root, stdio: 'inherit' });
+const run = (args) =>
+	execFileSync(process.execPath, [tsc, ...args], { cwd: root, stdio: 'inherit' });
 
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 run(['-p', 'tsconfig.build.json']);

@@ -34,9 +34,15 @@ const LEG = {
 const CREDENTIAL_NAME = 'Microsoft Graph (local simulator)';
 const WORKFLOW_NAME = 'Send a demo mail with attachment';
 
-
 function parseArgs(argv) {
-	const o = { n8n: true, build: true, run: true, fresh: false, port: undefined, simPort: undefined };
+	const o = {
+		n8n: true,
+		build: true,
+		run: true,
+		fresh: false,
+		port: undefined,
+		simPort: undefined,
+	};
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--no-n8n') o.n8n = false;
@@ -69,7 +75,8 @@ async function pickPort(preferred) {
 /** A CA kept in .cache/start/ca so a browser can trust the simulator once (created with the simulator's own code). */
 function ensureCa(stateDir) {
 	const dir = path.join(stateDir, 'ca');
-	if (fs.existsSync(path.join(dir, 'ca.pem')) && fs.existsSync(path.join(dir, 'ca-key.pem'))) return dir;
+	if (fs.existsSync(path.join(dir, 'ca.pem')) && fs.existsSync(path.join(dir, 'ca-key.pem')))
+		return dir;
 	const caModule = path.join(rt.REPO_DIR, '.build', 'test', 'simulator', 'ca.js');
 	if (!fs.existsSync(caModule)) return undefined;
 	const { createTestCa } = require(caModule);
@@ -89,12 +96,18 @@ async function main() {
 	const stateDir = path.join(rt.REPO_DIR, '.cache', 'start');
 	const logsDir = path.join(stateDir, 'logs');
 	if (opts.fresh) {
-		rt.log(`--fresh: removing ${path.relative(rt.REPO_DIR, stateDir)}/ (n8n user folder, owner login, CA)`);
+		rt.log(
+			`--fresh: removing ${path.relative(rt.REPO_DIR, stateDir)}/ (n8n user folder, owner login, CA)`,
+		);
 		fs.rmSync(stateDir, { recursive: true, force: true });
 	}
 	fs.mkdirSync(logsDir, { recursive: true });
-	rt.log(`npm start: package ${rt.PACKAGE_NAME}@${rt.PACKAGE_JSON.version} in real n8n ${N8N_VERSION} + the local Microsoft 365 simulator`);
-	rt.log(`logs: ${path.relative(rt.REPO_DIR, logsDir)}/ — the first start takes a few minutes (n8n install), later ones ~30 s`);
+	rt.log(
+		`npm start: package ${rt.PACKAGE_NAME}@${rt.PACKAGE_JSON.version} in real n8n ${N8N_VERSION} + the local Microsoft 365 simulator`,
+	);
+	rt.log(
+		`logs: ${path.relative(rt.REPO_DIR, logsDir)}/ — the first start takes a few minutes (n8n install), later ones ~30 s`,
+	);
 
 	// 1. build
 	if (opts.build) await rt.buildRepo({ simulator: true });
@@ -128,7 +141,9 @@ async function main() {
 			'',
 			'Your browser does not trust the test CA: accept the certificate warning for the outbox page,',
 			`or import ${sim.caCertFile} as a trusted authority (local testing only).`,
-			...(fs.existsSync(path.join(rt.REPO_DIR, 'scripts', 'demo.js')) ? ['', 'Headless demo (the node without n8n): npm run demo'] : []),
+			...(fs.existsSync(path.join(rt.REPO_DIR, 'scripts', 'demo.js'))
+				? ['', 'Headless demo (the node without n8n): npm run demo']
+				: []),
 		]);
 		await new Promise(() => undefined);
 	}
@@ -141,19 +156,38 @@ async function main() {
 	const packDir = rt.makeTempDir('start-pack');
 	rt.log('packing the package (npm pack) and installing it into n8n’s community-package folder …');
 	const { tarball } = await rt.packRepo(packDir);
-	fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', rt.PACKAGE_NAME), { recursive: true, force: true });
-	await rt.installCommunityPackage(userFolder, tarball, runtime, { logFile: path.join(logsDir, 'npm-i-package.log') });
+	fs.rmSync(path.join(userFolder, '.n8n', 'nodes', 'node_modules', rt.PACKAGE_NAME), {
+		recursive: true,
+		force: true,
+	});
+	await rt.installCommunityPackage(userFolder, tarball, runtime, {
+		logFile: path.join(logsDir, 'npm-i-package.log'),
+	});
 
 	const port = await pickPort(opts.port || 5678);
-	const env = rt.n8nEnv(runtime, LEG, { userFolder, port, caCertFile: sim.caCertFile, brokerPort: await rt.freePort() });
-	const n8n = await rt.startN8n({ runtime, install, leg: LEG, name: 'n8n', env, logFile: path.join(logsDir, 'n8n.log') });
+	const env = rt.n8nEnv(runtime, LEG, {
+		userFolder,
+		port,
+		caCertFile: sim.caCertFile,
+		brokerPort: await rt.freePort(),
+	});
+	const n8n = await rt.startN8n({
+		runtime,
+		install,
+		leg: LEG,
+		name: 'n8n',
+		env,
+		logFile: path.join(logsDir, 'n8n.log'),
+	});
 
 	// 4. owner, credential, workflow
 	const client = new rt.N8nClient(n8n.baseUrl);
 	const ownerFile = path.join(stateDir, 'owner.json');
 	let owner = fs.existsSync(ownerFile) ? JSON.parse(fs.readFileSync(ownerFile, 'utf8')) : null;
 	const settings = await client.get('/rest/settings');
-	const setupNeeded = Boolean(settings && settings.userManagement && settings.userManagement.showSetupOnFirstLoad);
+	const setupNeeded = Boolean(
+		settings && settings.userManagement && settings.userManagement.showSetupOnFirstLoad,
+	);
 	if (setupNeeded || !owner) {
 		owner = {
 			email: 'owner@example.com',
@@ -161,7 +195,10 @@ async function main() {
 			lastName: 'Developer',
 			password: `Local-${crypto.randomBytes(6).toString('base64url')}-9a`,
 		};
-		if (!setupNeeded) throw new Error(`n8n in ${userFolder} already has an owner but ${ownerFile} is missing: run \`npm start -- --fresh\``);
+		if (!setupNeeded)
+			throw new Error(
+				`n8n in ${userFolder} already has an owner but ${ownerFile} is missing: run \`npm start -- --fresh\``,
+			);
 		await client.setupOwner(owner);
 		fs.writeFileSync(ownerFile, `${JSON.stringify(owner, null, 2)}\n`, { mode: 0o600 });
 		rt.log(`owner account created: ${owner.email}`);
@@ -179,18 +216,29 @@ async function main() {
 		cred = await client.createCredential(CREDENTIAL_NAME, rt.CREDENTIAL_TYPE, credData);
 		rt.log(`credential "${CREDENTIAL_NAME}" created (id ${cred.id})`);
 	}
-	const test = await client.testCredential({ id: cred.id, name: CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE }, credData);
+	const test = await client.testCredential(
+		{ id: cred.id, name: CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE },
+		credData,
+	);
 	rt.log(`credential Test: ${test.status} — ${test.message}`);
 
 	const nodeType = `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`;
 	const types = await client.nodeTypes();
 	const ours = (types || []).filter((t) => t.name === nodeType);
-	if (!ours.length) throw new Error(`n8n did not load ${nodeType}; see ${path.relative(rt.REPO_DIR, n8n.logFile)}`);
-	const typeVersion = Math.max(...ours.flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version])));
+	if (!ours.length)
+		throw new Error(`n8n did not load ${nodeType}; see ${path.relative(rt.REPO_DIR, n8n.logFile)}`);
+	const typeVersion = Math.max(
+		...ours.flatMap((t) => (Array.isArray(t.version) ? t.version : [t.version])),
+	);
 	const workflows = await client.get('/rest/workflows');
 	let wf = (workflows || []).find((w) => w.name === WORKFLOW_NAME);
 	if (!wf) {
-		const def = demoWorkflow({ nodeType, typeVersion, credentialId: cred.id, credentialName: CREDENTIAL_NAME });
+		const def = demoWorkflow({
+			nodeType,
+			typeVersion,
+			credentialId: cred.id,
+			credentialName: CREDENTIAL_NAME,
+		});
 		delete def.id;
 		wf = await client.post('/rest/workflows', def);
 		rt.log(`workflow "${WORKFLOW_NAME}" created (id ${wf.id})`);
@@ -200,12 +248,20 @@ async function main() {
 
 	if (opts.run) {
 		rt.log('running the demo workflow once (n8n execute) so the outbox is not empty …');
-		const res = await rt.runN8nCli({ runtime, install, env, args: ['execute', `--id=${wf.id}`, '--rawOutput'], logFile: path.join(logsDir, 'n8n-execute.log') });
+		const res = await rt.runN8nCli({
+			runtime,
+			install,
+			env,
+			args: ['execute', `--id=${wf.id}`, '--rawOutput'],
+			logFile: path.join(logsDir, 'n8n-execute.log'),
+		});
 		if (res.code === 0) {
 			const outbox = rt.outboxMessages(await sim.outbox());
 			rt.log(`demo mail sent: the simulator outbox now holds ${outbox.length} message(s)`);
 		} else {
-			rt.log(`the demo run failed (exit ${res.code}); details in ${path.relative(rt.REPO_DIR, path.join(logsDir, 'n8n-execute.log'))}:\n${res.tail(15)}`);
+			rt.log(
+				`the demo run failed (exit ${res.code}); details in ${path.relative(rt.REPO_DIR, path.join(logsDir, 'n8n-execute.log'))}:\n${res.tail(15)}`,
+			);
 		}
 	}
 
@@ -225,9 +281,14 @@ async function main() {
 	]);
 
 	// 5. stay up until Ctrl-C; if a child dies, say so and stop
-	const died = await Promise.race([n8n.exited.then(() => 'n8n'), sim.proc.exited.then(() => 'the simulator')]);
+	const died = await Promise.race([
+		n8n.exited.then(() => 'n8n'),
+		sim.proc.exited.then(() => 'the simulator'),
+	]);
 	if (rt.isShuttingDown()) return new Promise(() => undefined); // Ctrl-C: the signal handler stops everything and exits
-	rt.log(`${died} exited unexpectedly; stopping. Last output:\n${(died === 'n8n' ? n8n : sim.proc).tail(20)}`);
+	rt.log(
+		`${died} exited unexpectedly; stopping. Last output:\n${(died === 'n8n' ? n8n : sim.proc).tail(20)}`,
+	);
 	await rt.stopAll();
 	rt.removeTempDirs();
 	process.exit(1);

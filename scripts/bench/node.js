@@ -6,7 +6,9 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const { runSendMail } = require(path.join(root, '.build/test/harness/engine.js'));
 const { clearTokenCache } = require(path.join(root, '.build/nodes/shared/token/tokenProvider.js'));
-const { UPLOAD_CHUNK_BYTES } = require(path.join(root, '.build/nodes/shared/transport/uploadSession.js'));
+const { UPLOAD_CHUNK_BYTES } = require(
+	path.join(root, '.build/nodes/shared/transport/uploadSession.js'),
+);
 
 /** What the engine recorded for the Send Mail node: start (epoch ms) and execution time. */
 function sendMailTask(run) {
@@ -38,21 +40,46 @@ async function nodeSendMail(t, { count, concurrency, prefix }) {
 	};
 	const started = performance.now();
 	const startedAt = Date.now();
-	const result = await runSendMail({ credentials: t.credentials(), items, parameters, onError: 'continueRegularOutput' });
+	const result = await runSendMail({
+		credentials: t.credentials(),
+		items,
+		parameters,
+		onError: 'continueRegularOutput',
+	});
 	const ms = performance.now() - started;
-	if (result.status !== 'success' && !result.items.length) throw new Error(`workflow ${result.status}: ${result.errorMessage}`);
-	return { ms, startedAt, task: sendMailTask(result.run), ...tally(result.items), clientRequestIds: result.items.map((i) => i.json.clientRequestId) };
+	if (result.status !== 'success' && !result.items.length)
+		throw new Error(`workflow ${result.status}: ${result.errorMessage}`);
+	return {
+		ms,
+		startedAt,
+		task: sendMailTask(result.run),
+		...tally(result.items),
+		clientRequestIds: result.items.map((i) => i.json.clientRequestId),
+	};
 }
 
 /** One message with one file attachment (n8n binary data, filesystem mode) through the node. */
 async function nodeSendFile(t, { file, fileName, mimeType, subject }) {
 	const items = [{ json: {}, binary: { file: { file, fileName, mimeType } } }];
-	const parameters = { toRecipients: 'bob@example.com', subject, bodyContent: 'x', options: { attachments: 'file' } };
+	const parameters = {
+		toRecipients: 'bob@example.com',
+		subject,
+		bodyContent: 'x',
+		options: { attachments: 'file' },
+	};
 	const started = performance.now();
-	const result = await runSendMail({ credentials: t.credentials(), items, parameters, onError: 'continueRegularOutput' });
+	const result = await runSendMail({
+		credentials: t.credentials(),
+		items,
+		parameters,
+		onError: 'continueRegularOutput',
+	});
 	const ms = performance.now() - started;
 	const counts = tally(result.items);
-	if (counts.sent !== 1) throw new Error(`the node did not send the attachment: ${result.errorMessage ?? JSON.stringify(counts.failures)}`);
+	if (counts.sent !== 1)
+		throw new Error(
+			`the node did not send the attachment: ${result.errorMessage ?? JSON.stringify(counts.failures)}`,
+		);
 	return { ms, task: sendMailTask(result.run), via: result.items[0].json.attachments?.[0]?.via };
 }
 

@@ -7,13 +7,24 @@ const https = require('node:https');
 
 function send(agent, method, url, headers, body) {
 	return new Promise((resolve, reject) => {
-		const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
-		const req = https.request(url, { method, agent, headers: { ...headers, 'Content-Length': String(payload ? payload.length : 0) } }, (res) => {
-			const chunks = [];
-			res.on('data', (c) => chunks.push(c));
-			res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-			res.on('error', reject);
-		});
+		const payload =
+			body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+		const req = https.request(
+			url,
+			{
+				method,
+				agent,
+				headers: { ...headers, 'Content-Length': String(payload ? payload.length : 0) },
+			},
+			(res) => {
+				const chunks = [];
+				res.on('data', (c) => chunks.push(c));
+				res.on('end', () =>
+					resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+				);
+				res.on('error', reject);
+			},
+		);
 		req.on('error', reject);
 		req.end(payload);
 	});
@@ -26,12 +37,19 @@ async function token(agent, t) {
 		scope: `${t.graphEndpoint}/.default`,
 		grant_type: 'client_credentials',
 	}).toString();
-	const res = await send(agent, 'POST', `${t.authorityHost}/${t.tenantId}/oauth2/v2.0/token`, { 'Content-Type': 'application/x-www-form-urlencoded' }, form);
+	const res = await send(
+		agent,
+		'POST',
+		`${t.authorityHost}/${t.tenantId}/oauth2/v2.0/token`,
+		{ 'Content-Type': 'application/x-www-form-urlencoded' },
+		form,
+	);
 	if (res.status !== 200) throw new Error(`token: HTTP ${res.status} ${res.body}`);
 	return JSON.parse(res.body.toString('utf8')).access_token;
 }
 
-const userUrl = (t, ...segments) => `${t.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}${segments.map((s) => `/${encodeURIComponent(s)}`).join('')}`;
+const userUrl = (t, ...segments) =>
+	`${t.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}${segments.map((s) => `/${encodeURIComponent(s)}`).join('')}`;
 
 /**
  * The floor: `concurrency` workers take the next message number and POST sendMail, one token for the run.
@@ -54,7 +72,17 @@ async function floorSendMail(t, { count, concurrency, subject }) {
 					toRecipients: [{ emailAddress: { address: 'bob@example.com' } }],
 				},
 			});
-			const res = await send(agent, 'POST', url, { Authorization: bearer, 'Content-Type': 'application/json', 'client-request-id': randomUUID() }, body);
+			const res = await send(
+				agent,
+				'POST',
+				url,
+				{
+					Authorization: bearer,
+					'Content-Type': 'application/json',
+					'client-request-id': randomUUID(),
+				},
+				body,
+			);
 			if (res.status !== 202) {
 				failed++;
 				statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -92,19 +120,39 @@ async function* fileChunks(file, size) {
 async function rawUploadSend(t, { file, name, contentType, subject, chunkBytes }) {
 	const agent = new https.Agent({ keepAlive: true, maxSockets: 4 });
 	const started = performance.now();
-	const auth = { Authorization: `Bearer ${await token(agent, t)}`, 'Content-Type': 'application/json' };
+	const auth = {
+		Authorization: `Bearer ${await token(agent, t)}`,
+		'Content-Type': 'application/json',
+	};
 	const expect = (res, status, what) => {
-		if (res.status !== status) throw new Error(`${what}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
+		if (res.status !== status)
+			throw new Error(`${what}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
 		return res.body.length ? JSON.parse(res.body.toString('utf8')) : {};
 	};
 	const draft = expect(
-		await send(agent, 'POST', userUrl(t, 'messages'), auth, JSON.stringify({ subject, body: { contentType: 'HTML', content: 'x' }, toRecipients: [{ emailAddress: { address: 'bob@example.com' } }] })),
+		await send(
+			agent,
+			'POST',
+			userUrl(t, 'messages'),
+			auth,
+			JSON.stringify({
+				subject,
+				body: { contentType: 'HTML', content: 'x' },
+				toRecipients: [{ emailAddress: { address: 'bob@example.com' } }],
+			}),
+		),
 		201,
 		'create draft',
 	);
 	const size = fs.statSync(file).size;
 	const session = expect(
-		await send(agent, 'POST', `${userUrl(t, 'messages', draft.id, 'attachments')}/createUploadSession`, auth, JSON.stringify({ AttachmentItem: { attachmentType: 'file', name, size, contentType } })),
+		await send(
+			agent,
+			'POST',
+			`${userUrl(t, 'messages', draft.id, 'attachments')}/createUploadSession`,
+			auth,
+			JSON.stringify({ AttachmentItem: { attachmentType: 'file', name, size, contentType } }),
+		),
 		201,
 		'createUploadSession',
 	);
@@ -112,8 +160,20 @@ async function rawUploadSend(t, { file, name, contentType, subject, chunkBytes }
 	let chunks = 0;
 	for await (const chunk of fileChunks(file, chunkBytes)) {
 		const end = offset + chunk.length - 1;
-		const res = await send(agent, 'PUT', session.uploadUrl, { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${offset}-${end}/${size}` }, chunk);
-		if (res.status !== 200 && res.status !== 201) throw new Error(`upload chunk ${chunks + 1}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`);
+		const res = await send(
+			agent,
+			'PUT',
+			session.uploadUrl,
+			{
+				'Content-Type': 'application/octet-stream',
+				'Content-Range': `bytes ${offset}-${end}/${size}`,
+			},
+			chunk,
+		);
+		if (res.status !== 200 && res.status !== 201)
+			throw new Error(
+				`upload chunk ${chunks + 1}: HTTP ${res.status} ${res.body.toString('utf8').slice(0, 300)}`,
+			);
 		offset = end + 1;
 		chunks++;
 	}

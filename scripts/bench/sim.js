@@ -14,20 +14,29 @@ async function startProcessSim(options) {
 	const { SimulatorClient } = require(build('test/simulator/client.js'));
 	const args = [
 		build('test/simulator/cli.js'),
-		'--scenario', 'empty',
-		'--graph-latency-ms', String(options.graphLatencyMs),
-		'--mailbox-concurrency-limit', String(options.mailboxConcurrencyLimit),
-		'--seed', String(options.seed ?? 1),
+		'--scenario',
+		'empty',
+		'--graph-latency-ms',
+		String(options.graphLatencyMs),
+		'--mailbox-concurrency-limit',
+		String(options.mailboxConcurrencyLimit),
+		'--seed',
+		String(options.seed ?? 1),
 	];
 	// Same environment: M365_SIM_CA_DIR makes the simulator use the CA this process already trusts.
-	const child = spawn(process.execPath, args, { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, args, {
+		env: process.env,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
 	const line = await new Promise((resolve, reject) => {
 		const rl = readline.createInterface({ input: child.stdout });
 		rl.once('line', (l) => {
 			rl.close();
 			resolve(l);
 		});
-		child.once('exit', (code) => reject(new Error(`simulator process exited (${code}) before it started`)));
+		child.once('exit', (code) =>
+			reject(new Error(`simulator process exited (${code}) before it started`)),
+		);
 		child.once('error', reject);
 	});
 	child.stdout.resume();
@@ -93,7 +102,8 @@ async function startInProcessSim(options) {
 		reset: async () => sim.reset(),
 		injectFault: async (f) => sim.injectFault(f),
 		counters: async () => structuredClone(sim.counters),
-		outbox: async () => sim.outbox.map((m) => ({ ...m, attachments: m.attachments.map(({ bytes, ...a }) => a) })),
+		outbox: async () =>
+			sim.outbox.map((m) => ({ ...m, attachments: m.attachments.map(({ bytes, ...a }) => a) })),
 		requests: async () => sim.requests.map((r) => ({ ...r })),
 		close: () => sim.close(),
 	};
@@ -107,8 +117,20 @@ async function setupTenant(sim) {
 	const secret = `bench~${randomUUID().replace(/-/g, '')}`;
 	const sender = `sender@${domain}`;
 	await sim.addTenant({ id: tenantId, domains: [domain] });
-	await sim.addApp({ tenantId, clientId, displayName: 'bench', secrets: [{ id: randomUUID(), value: secret }], permissions: ['Mail.Send', 'Mail.ReadWrite'], adminConsent: true });
-	await sim.addUser({ tenantId, id: randomUUID(), userPrincipalName: sender, maxSendSizeBytes: 160 * 1024 * 1024 });
+	await sim.addApp({
+		tenantId,
+		clientId,
+		displayName: 'bench',
+		secrets: [{ id: randomUUID(), value: secret }],
+		permissions: ['Mail.Send', 'Mail.ReadWrite'],
+		adminConsent: true,
+	});
+	await sim.addUser({
+		tenantId,
+		id: randomUUID(),
+		userPrincipalName: sender,
+		maxSendSizeBytes: 160 * 1024 * 1024,
+	});
 	return tenantFrom(sim, { tenantId, clientId, secret, sender });
 }
 

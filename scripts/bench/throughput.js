@@ -6,12 +6,19 @@ const { nodeSendMail, clearTokenCache } = require('./node');
 
 /** Checks the outbox for the messages whose subject starts with `prefix`: count, unique subjects and ids. */
 async function delivery(sim, prefix, expected) {
-	const outbox = (await sim.outbox()).filter((m) => String(m.message?.subject ?? '').startsWith(`${prefix} `));
+	const outbox = (await sim.outbox()).filter((m) =>
+		String(m.message?.subject ?? '').startsWith(`${prefix} `),
+	);
 	const subjects = new Set(outbox.map((m) => m.message.subject));
 	const ids = new Set(outbox.map((m) => m.clientRequestId).filter(Boolean));
 	let missing = 0;
 	for (let i = 0; i < expected; i++) if (!subjects.has(`${prefix} ${i}`)) missing++;
-	return { delivered: outbox.length, uniqueSubjects: subjects.size, uniqueClientRequestIds: ids.size, missing };
+	return {
+		delivered: outbox.length,
+		uniqueSubjects: subjects.size,
+		uniqueClientRequestIds: ids.size,
+		missing,
+	};
 }
 
 /**
@@ -50,7 +57,9 @@ async function withCpu(fn) {
  * is the most any client could get from this simulator on this machine.
  */
 async function serverTime(sim) {
-	const sends = (await sim.requests()).filter((q) => q.kind === 'graph' && q.status === 202 && q.finishedAt);
+	const sends = (await sim.requests()).filter(
+		(q) => q.kind === 'graph' && q.status === 202 && q.finishedAt,
+	);
 	if (!sends.length) return undefined;
 	return sends.reduce((sum, q) => sum + (q.finishedAt - q.startedAt), 0) / sends.length;
 }
@@ -79,7 +88,9 @@ async function runNodeCase(sim, t, opts) {
 
 async function runFloorCase(sim, t, { count, concurrency, prefix }) {
 	await sim.reset();
-	const r = await withCpu(() => floorSendMail(t, { count, concurrency, subject: (i) => `${prefix} ${i}` }));
+	const r = await withCpu(() =>
+		floorSendMail(t, { count, concurrency, subject: (i) => `${prefix} ${i}` }),
+	);
 	const counters = await sim.counters();
 	return {
 		ms: r.ms,
@@ -119,18 +130,39 @@ async function caseThroughput(sim, t, { messages, reps, log }) {
 	const floorRuns = [];
 	for (let rep = 1; rep <= reps; rep++) {
 		log(`case 1a: node, ${messages} messages, maxConcurrency 4 (run ${rep}/${reps})`);
-		const node = await runNodeCase(sim, t, { count: messages, concurrency: 4, prefix: `c1-node-r${rep}` });
-		log(`  ${(node.ms / 1000).toFixed(2)} s, ${(node.cpuMs / messages).toFixed(2)} ms CPU per message`);
+		const node = await runNodeCase(sim, t, {
+			count: messages,
+			concurrency: 4,
+			prefix: `c1-node-r${rep}`,
+		});
+		log(
+			`  ${(node.ms / 1000).toFixed(2)} s, ${(node.cpuMs / messages).toFixed(2)} ms CPU per message`,
+		);
 		nodeRuns.push(node);
 		log(`case 1c: floor, ${messages} messages, 4 workers (run ${rep}/${reps})`);
-		const floor = await runFloorCase(sim, t, { count: messages, concurrency: 4, prefix: `c1-floor-r${rep}` });
-		log(`  ${(floor.ms / 1000).toFixed(2)} s, ${(floor.cpuMs / messages).toFixed(2)} ms CPU per message`);
+		const floor = await runFloorCase(sim, t, {
+			count: messages,
+			concurrency: 4,
+			prefix: `c1-floor-r${rep}`,
+		});
+		log(
+			`  ${(floor.ms / 1000).toFixed(2)} s, ${(floor.cpuMs / messages).toFixed(2)} ms CPU per message`,
+		);
 		floorRuns.push(floor);
 	}
 	log(`case 1b: node one at a time (maxConcurrency 1), ${messages} messages`);
-	const sequential = await runNodeCase(sim, t, { count: messages, concurrency: 1, prefix: 'c1-seq' });
+	const sequential = await runNodeCase(sim, t, {
+		count: messages,
+		concurrency: 1,
+		prefix: 'c1-seq',
+	});
 	log(`  ${(sequential.ms / 1000).toFixed(2)} s`);
-	return { node: summarize(nodeRuns), sequential: summarize([sequential]), floor: summarize(floorRuns), reps };
+	return {
+		node: summarize(nodeRuns),
+		sequential: summarize([sequential]),
+		floor: summarize(floorRuns),
+		reps,
+	};
 }
 
 /**
@@ -142,11 +174,27 @@ async function caseFaults(sim, t, { messages, log }) {
 	await sim.reset();
 	clearTokenCache();
 	const faults = [
-		{ match: { kind: 'graph' }, probability: 0.1, status: 429, action: 'respond', headers: { 'Retry-After': '0.05' }, delayMs: 50 },
-		{ match: { kind: 'graph' }, probability: 0.1 / 0.9, status: 503, action: 'respond', headers: { 'Retry-After': '0.05' }, delayMs: 50 },
+		{
+			match: { kind: 'graph' },
+			probability: 0.1,
+			status: 429,
+			action: 'respond',
+			headers: { 'Retry-After': '0.05' },
+			delayMs: 50,
+		},
+		{
+			match: { kind: 'graph' },
+			probability: 0.1 / 0.9,
+			status: 503,
+			action: 'respond',
+			headers: { 'Retry-After': '0.05' },
+			delayMs: 50,
+		},
 	];
 	for (const f of faults) await sim.injectFault(f);
-	const r = await withCpu(() => nodeSendMail(t, { count: messages, concurrency: 4, prefix: 'c2-node' }));
+	const r = await withCpu(() =>
+		nodeSendMail(t, { count: messages, concurrency: 4, prefix: 'c2-node' }),
+	);
 	const counters = await sim.counters();
 	const result = {
 		ms: r.ms,
@@ -178,7 +226,14 @@ async function caseTokens(sim, t, { executions, items, log }) {
 	const ms = performance.now() - started;
 	const counters = await sim.counters();
 	log(`  ${counters.tokenRequests} token request(s)`);
-	return { ms, sent, executions, items, tokenRequests: counters.tokenRequests, throttled: counters.throttled };
+	return {
+		ms,
+		sent,
+		executions,
+		items,
+		tokenRequests: counters.tokenRequests,
+		throttled: counters.throttled,
+	};
 }
 
 module.exports = { warmUp, caseThroughput, caseFaults, caseTokens };

@@ -25,7 +25,9 @@ function makeFile(dir, name, bytes) {
 
 /** Time the simulator spent on this run's requests (they are sequential, so the sum does not overlap). */
 async function simulatorMs(sim) {
-	const requests = (await sim.requests()).filter((q) => q.kind === 'graph' || q.kind === 'upload' || q.kind === 'token');
+	const requests = (await sim.requests()).filter(
+		(q) => q.kind === 'graph' || q.kind === 'upload' || q.kind === 'token',
+	);
 	return requests.reduce((sum, q) => sum + ((q.finishedAt ?? q.startedAt) - q.startedAt), 0);
 }
 
@@ -41,7 +43,14 @@ async function measured(fn) {
 async function node(sim, t, file, size, label) {
 	await sim.reset();
 	clearTokenCache();
-	const { r, mem } = await measured(() => nodeSendFile(t, { file, fileName: path.basename(file), mimeType: 'application/octet-stream', subject: label }));
+	const { r, mem } = await measured(() =>
+		nodeSendFile(t, {
+			file,
+			fileName: path.basename(file),
+			mimeType: 'application/octet-stream',
+			subject: label,
+		}),
+	);
 	const sendFrom = r.task.startTime - performance.timeOrigin; // epoch ms → performance.now() time
 	const sendTo = sendFrom + r.task.executionTime;
 	const baseAtSend = mem.samples.filter((s) => s.t <= sendFrom).pop()?.rss ?? mem.baseline;
@@ -58,13 +67,23 @@ async function node(sim, t, file, size, label) {
 		sendPeakGrowthMB: (peakBetween(mem.samples, sendFrom, sendTo) - baseAtSend) / MB,
 		samples: mem.samples.length,
 		maxGapMs: maxGapMs(mem.samples),
-		delivered: (await sim.outbox()).filter((m) => m.message?.subject === label && m.attachments?.[0]?.size === size).length,
+		delivered: (await sim.outbox()).filter(
+			(m) => m.message?.subject === label && m.attachments?.[0]?.size === size,
+		).length,
 	};
 }
 
 async function raw(sim, t, file, size, label) {
 	await sim.reset();
-	const { r, mem } = await measured(() => rawUploadSend(t, { file, name: path.basename(file), contentType: 'application/octet-stream', subject: label, chunkBytes: UPLOAD_CHUNK_BYTES }));
+	const { r, mem } = await measured(() =>
+		rawUploadSend(t, {
+			file,
+			name: path.basename(file),
+			contentType: 'application/octet-stream',
+			subject: label,
+			chunkBytes: UPLOAD_CHUNK_BYTES,
+		}),
+	);
 	const serverMs = await simulatorMs(sim);
 	return {
 		wallMs: r.ms,
@@ -74,7 +93,9 @@ async function raw(sim, t, file, size, label) {
 		peakGrowthMB: (mem.peak - mem.baseline) / MB,
 		samples: mem.samples.length,
 		maxGapMs: maxGapMs(mem.samples),
-		delivered: (await sim.outbox()).filter((m) => m.message?.subject === label && m.attachments?.[0]?.size === size).length,
+		delivered: (await sim.outbox()).filter(
+			(m) => m.message?.subject === label && m.attachments?.[0]?.size === size,
+		).length,
 	};
 }
 
@@ -93,10 +114,14 @@ async function caseUpload(sim, t, { megabytes, reps, log }) {
 		const rawRuns = [];
 		for (let i = 0; i < reps; i++) {
 			const n = await node(sim, t, big, size, `c4-node-${i}`);
-			log(`  node ${megabytes} MB: Send Mail ${(n.sendMailMs / 1000).toFixed(2)} s (client side ${Math.round(n.clientMs)} ms; workflow ${(n.wallMs / 1000).toFixed(2)} s), peak RSS +${n.peakGrowthMB.toFixed(1)} MB`);
+			log(
+				`  node ${megabytes} MB: Send Mail ${(n.sendMailMs / 1000).toFixed(2)} s (client side ${Math.round(n.clientMs)} ms; workflow ${(n.wallMs / 1000).toFixed(2)} s), peak RSS +${n.peakGrowthMB.toFixed(1)} MB`,
+			);
 			nodeRuns.push(n);
 			const r = await raw(sim, t, big, size, `c4-raw-${i}`);
-			log(`  raw  ${megabytes} MB: ${(r.wallMs / 1000).toFixed(2)} s (client side ${Math.round(r.clientMs)} ms), peak RSS +${r.peakGrowthMB.toFixed(1)} MB`);
+			log(
+				`  raw  ${megabytes} MB: ${(r.wallMs / 1000).toFixed(2)} s (client side ${Math.round(r.clientMs)} ms), peak RSS +${r.peakGrowthMB.toFixed(1)} MB`,
+			);
 			rawRuns.push(r);
 		}
 		return {

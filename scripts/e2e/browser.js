@@ -27,7 +27,9 @@ function loadPlaywright() {
 	try {
 		return require('playwright-core');
 	} catch {
-		throw new Error('playwright-core is not installed: it is a devDependency of this repo (npm ci). It never downloads a browser; Debian chromium is used.');
+		throw new Error(
+			'playwright-core is not installed: it is a devDependency of this repo (npm ci). It never downloads a browser; Debian chromium is used.',
+		);
 	}
 }
 
@@ -59,7 +61,10 @@ async function fillParam(page, name, value) {
 	await input.press('Control+a');
 	await input.pressSequentially(value, { delay: 2 });
 	const got = await input.inputValue();
-	if (got !== value) throw new Error(`field "${name}" shows ${JSON.stringify(got)} after typing ${JSON.stringify(value)}`);
+	if (got !== value)
+		throw new Error(
+			`field "${name}" shows ${JSON.stringify(got)} after typing ${JSON.stringify(value)}`,
+		);
 }
 
 async function selectOption(page, name, optionText) {
@@ -68,10 +73,15 @@ async function selectOption(page, name, optionText) {
 		throw new Error(`credential form has no visible field "${name}"`);
 	});
 	await box.click();
-	const option = page.locator('.el-select-dropdown__item:visible, [role="option"]:visible').filter({ hasText: optionText }).first();
+	const option = page
+		.locator('.el-select-dropdown__item:visible, [role="option"]:visible')
+		.filter({ hasText: optionText })
+		.first();
 	await option.waitFor({ state: 'visible', timeout: 10000 }).catch(async () => {
 		const texts = await page.locator('.el-select-dropdown__item:visible').allInnerTexts();
-		throw new Error(`no option matching ${optionText} for "${name}" (visible options: ${JSON.stringify(texts)})`);
+		throw new Error(
+			`no option matching ${optionText} for "${name}" (visible options: ${JSON.stringify(texts)})`,
+		);
 	});
 	await option.click();
 }
@@ -88,9 +98,14 @@ async function waitForBanner(page, timeoutMs = 45000) {
 	while (Date.now() - start < timeoutMs) {
 		const busy = /saving|testing/i.test(await saveButton.innerText().catch(() => ''));
 		if (!busy) {
-			const ok = container.locator('[data-test-id="credentials-config-container-test-success"]:visible');
+			const ok = container.locator(
+				'[data-test-id="credentials-config-container-test-success"]:visible',
+			);
 			if (await ok.count()) {
-				await ok.first().scrollIntoViewIfNeeded().catch(() => undefined);
+				await ok
+					.first()
+					.scrollIntoViewIfNeeded()
+					.catch(() => undefined);
 				return { ok: true, text: (await ok.first().innerText()).trim() };
 			}
 			const err = container.locator('.el-tag--danger:visible');
@@ -123,7 +138,10 @@ async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 		await steps.req('browser: owner signs in to the editor', async () => {
 			const { page } = b;
 			await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
-			await page.locator('input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(owner.email);
+			await page
+				.locator('input[name="emailOrLdapLoginId"], input[name="email"]')
+				.first()
+				.fill(owner.email);
 			await page.locator('input[name="password"]').first().fill(owner.password);
 			await page.screenshot({ path: shot('01-signin') });
 			await page.locator('[data-test-id="form-submit-button"]').click();
@@ -131,40 +149,62 @@ async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 			return new URL(page.url()).pathname;
 		});
 
-		await steps.req('browser: "Microsoft Graph Client Credentials" found in the create-credential dialog', async () => {
-			const { page } = b;
-			await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
-			await page.locator('[data-test-id="add-resource-credential"]').first().click();
-			const search = page.locator('[data-test-id="new-credential-type-select"] input, input[placeholder*="Search for app"]').first();
-			await search.waitFor({ state: 'visible' });
-			await search.fill('Microsoft Graph Client');
-			const opt = page.locator('[data-test-id="new-credential-type-select-option"]').filter({ hasText: 'Microsoft Graph Client Credentials' }).first();
-			await opt.waitFor({ state: 'visible', timeout: 15000 });
-			await page.screenshot({ path: shot('02-select-type') });
-			await opt.click();
-			await page.locator('[data-test-id="new-credential-type-button"]').click();
-			await page.locator('[data-test-id="credential-edit-dialog"]').waitFor({ state: 'visible' });
-		});
+		await steps.req(
+			'browser: "Microsoft Graph Client Credentials" found in the create-credential dialog',
+			async () => {
+				const { page } = b;
+				await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
+				await page.locator('[data-test-id="add-resource-credential"]').first().click();
+				const search = page
+					.locator(
+						'[data-test-id="new-credential-type-select"] input, input[placeholder*="Search for app"]',
+					)
+					.first();
+				await search.waitFor({ state: 'visible' });
+				await search.fill('Microsoft Graph Client');
+				const opt = page
+					.locator('[data-test-id="new-credential-type-select-option"]')
+					.filter({ hasText: 'Microsoft Graph Client Credentials' })
+					.first();
+				await opt.waitFor({ state: 'visible', timeout: 15000 });
+				await page.screenshot({ path: shot('02-select-type') });
+				await opt.click();
+				await page.locator('[data-test-id="new-credential-type-button"]').click();
+				await page.locator('[data-test-id="credential-edit-dialog"]').waitFor({ state: 'visible' });
+			},
+		);
 
-		await steps.req('browser: fill the form (cloud Custom → simulator) and Save → success banner', async () => {
-			const { page } = b;
-			await selectOption(page, 'cloud', /custom/i);
-			await fillParam(page, 'authorityHost', sim.url);
-			await fillParam(page, 'graphEndpoint', sim.url);
-			await fillParam(page, 'tenantId', rt.DEMO.tenantId);
-			await fillParam(page, 'clientId', rt.DEMO.clientId);
-			await fillParam(page, 'clientSecret', rt.DEMO.clientSecret);
-			await fillParam(page, 'senderMailbox', rt.DEMO.sender);
-			await page.locator('[data-test-id="parameter-input-cloud"]').first().scrollIntoViewIfNeeded();
-			await page.screenshot({ path: shot('03-form-filled-top') });
-			await page.locator('[data-test-id="parameter-input-senderMailbox"]').first().scrollIntoViewIfNeeded();
-			await page.screenshot({ path: shot('03-form-filled-bottom') });
-			await page.locator('[data-test-id="credential-save-button"]').click();
-			const banner = await waitForBanner(page);
-			await page.screenshot({ path: shot('04-test-success') });
-			assert(banner.ok, `expected the success banner, got: "${banner.text}" (screenshot ${path.relative(rt.REPO_DIR, shot('04-test-success'))})`);
-			return `"${banner.text.replace(/\s+/g, ' ')}"`;
-		});
+		await steps.req(
+			'browser: fill the form (cloud Custom → simulator) and Save → success banner',
+			async () => {
+				const { page } = b;
+				await selectOption(page, 'cloud', /custom/i);
+				await fillParam(page, 'authorityHost', sim.url);
+				await fillParam(page, 'graphEndpoint', sim.url);
+				await fillParam(page, 'tenantId', rt.DEMO.tenantId);
+				await fillParam(page, 'clientId', rt.DEMO.clientId);
+				await fillParam(page, 'clientSecret', rt.DEMO.clientSecret);
+				await fillParam(page, 'senderMailbox', rt.DEMO.sender);
+				await page
+					.locator('[data-test-id="parameter-input-cloud"]')
+					.first()
+					.scrollIntoViewIfNeeded();
+				await page.screenshot({ path: shot('03-form-filled-top') });
+				await page
+					.locator('[data-test-id="parameter-input-senderMailbox"]')
+					.first()
+					.scrollIntoViewIfNeeded();
+				await page.screenshot({ path: shot('03-form-filled-bottom') });
+				await page.locator('[data-test-id="credential-save-button"]').click();
+				const banner = await waitForBanner(page);
+				await page.screenshot({ path: shot('04-test-success') });
+				assert(
+					banner.ok,
+					`expected the success banner, got: "${banner.text}" (screenshot ${path.relative(rt.REPO_DIR, shot('04-test-success'))})`,
+				);
+				return `"${banner.text.replace(/\s+/g, ' ')}"`;
+			},
+		);
 
 		await steps.opt('browser: wrong secret → Save shows our actionable message', async () => {
 			const { page } = b;
@@ -180,40 +220,50 @@ async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 			await page.screenshot({ path: shot('05-wrong-secret') });
 			assert(!banner.ok, 'still shows the success banner after saving a wrong secret');
 			assert(
-				/AADSTS7000215|secret is wrong|wrong (client )?secret|invalid client secret/i.test(banner.text),
+				/AADSTS7000215|secret is wrong|wrong (client )?secret|invalid client secret/i.test(
+					banner.text,
+				),
 				`error banner does not name the cause (a wrong client secret): "${banner.text}"`,
 			);
 			return `"${banner.text.replace(/\s+/g, ' ').slice(0, 200)}"`;
 		});
 
 		if (ctx.cliWorkflow) {
-			await steps.opt('browser: the imported 3-mail workflow runs from the editor (Execute workflow)', async () => {
-				const { page } = b;
-				const { id, tag, plan } = ctx.cliWorkflow;
-				const before = rt.outboxMessages(await sim.outbox()).length;
-				await page.goto(`${baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
-				const run = page.locator('[data-test-id="execute-workflow-button"]').first();
-				await run.waitFor({ state: 'visible', timeout: 30000 });
-				await page.screenshot({ path: shot('06-workflow') });
-				await run.click();
-				const all = await rt.waitFor(
-					'3 more messages in the simulator outbox',
-					async () => {
-						const list = rt.outboxMessages(await sim.outbox());
-						return list.length >= before + 3 ? list : null;
-					},
-					{ timeoutMs: 60000, intervalMs: 500 },
-				);
-				await page.waitForTimeout(1000);
-				await page.screenshot({ path: shot('07-workflow-executed') });
-				assert(all.length === before + 3, `outbox grew by ${all.length - before}, expected 3`);
-				return c.assertDelivered(all.slice(before), plan, tag);
-			});
+			await steps.opt(
+				'browser: the imported 3-mail workflow runs from the editor (Execute workflow)',
+				async () => {
+					const { page } = b;
+					const { id, tag, plan } = ctx.cliWorkflow;
+					const before = rt.outboxMessages(await sim.outbox()).length;
+					await page.goto(`${baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded' });
+					const run = page.locator('[data-test-id="execute-workflow-button"]').first();
+					await run.waitFor({ state: 'visible', timeout: 30000 });
+					await page.screenshot({ path: shot('06-workflow') });
+					await run.click();
+					const all = await rt.waitFor(
+						'3 more messages in the simulator outbox',
+						async () => {
+							const list = rt.outboxMessages(await sim.outbox());
+							return list.length >= before + 3 ? list : null;
+						},
+						{ timeoutMs: 60000, intervalMs: 500 },
+					);
+					await page.waitForTimeout(1000);
+					await page.screenshot({ path: shot('07-workflow-executed') });
+					assert(all.length === before + 3, `outbox grew by ${all.length - before}, expected 3`);
+					return c.assertDelivered(all.slice(before), plan, tag);
+				},
+			);
 		}
 	} finally {
 		if (b) await b.close().catch(() => undefined);
-		const pngs = fs.existsSync(ctx.artifactsDir) ? fs.readdirSync(ctx.artifactsDir).filter((f) => f.startsWith(`${leg.id}-browser-`)) : [];
-		if (pngs.length) rt.log(`screenshots: ${pngs.map((f) => path.join(path.relative(rt.REPO_DIR, ctx.artifactsDir), f)).join(', ')}`);
+		const pngs = fs.existsSync(ctx.artifactsDir)
+			? fs.readdirSync(ctx.artifactsDir).filter((f) => f.startsWith(`${leg.id}-browser-`))
+			: [];
+		if (pngs.length)
+			rt.log(
+				`screenshots: ${pngs.map((f) => path.join(path.relative(rt.REPO_DIR, ctx.artifactsDir), f)).join(', ')}`,
+			);
 	}
 }
 

@@ -7,7 +7,8 @@ const CREDENTIAL_NAME = 'Microsoft Graph (local simulator)';
 
 /** Finds the node type description with the given name in /types/nodes.json (array of descriptions). */
 function findType(list, name) {
-	if (!Array.isArray(list)) throw new Error(`unexpected type list: ${JSON.stringify(list).slice(0, 200)}`);
+	if (!Array.isArray(list))
+		throw new Error(`unexpected type list: ${JSON.stringify(list).slice(0, 200)}`);
 	return list.filter((t) => t && t.name === name);
 }
 
@@ -28,16 +29,31 @@ async function checkTypesListed(client, nodeTypeName) {
 	const similar = (Array.isArray(nodes) ? nodes : [])
 		.map((t) => t && t.name)
 		.filter((n) => n && /office365SendMail|office365-send-mail/i.test(n));
-	assert(found.length > 0, `/types/nodes.json (${Array.isArray(nodes) ? nodes.length : '?'} types) has no ${nodeTypeName}; similar: ${JSON.stringify(similar)}`);
+	assert(
+		found.length > 0,
+		`/types/nodes.json (${Array.isArray(nodes) ? nodes.length : '?'} types) has no ${nodeTypeName}; similar: ${JSON.stringify(similar)}`,
+	);
 	return { typeVersion: maxVersion(found), displayName: found[0].displayName, count: nodes.length };
 }
 
 async function checkCredentialTypeListed(client) {
 	const creds = await client.credentialTypes();
 	const found = findType(creds, rt.CREDENTIAL_TYPE);
-	assert(found.length > 0, `/types/credentials.json (${Array.isArray(creds) ? creds.length : '?'} types) has no ${rt.CREDENTIAL_TYPE}`);
+	assert(
+		found.length > 0,
+		`/types/credentials.json (${Array.isArray(creds) ? creds.length : '?'} types) has no ${rt.CREDENTIAL_TYPE}`,
+	);
 	const props = (found[0].properties || []).map((p) => p.name);
-	for (const f of ['cloud', 'authorityHost', 'graphEndpoint', 'tenantId', 'clientId', 'authentication', 'clientSecret', 'senderMailbox']) {
+	for (const f of [
+		'cloud',
+		'authorityHost',
+		'graphEndpoint',
+		'tenantId',
+		'clientId',
+		'authentication',
+		'clientSecret',
+		'senderMailbox',
+	]) {
 		assert(props.includes(f), `credential type has no field "${f}" (fields: ${props.join(', ')})`);
 	}
 	return found[0];
@@ -46,7 +62,10 @@ async function checkCredentialTypeListed(client) {
 /** POST /rest/credentials/test and return {status, message}. */
 async function testCredential(client, cred, data) {
 	const res = await client.testCredential(cred, data);
-	assert(res && typeof res.status === 'string', `unexpected /rest/credentials/test answer: ${JSON.stringify(res)}`);
+	assert(
+		res && typeof res.status === 'string',
+		`unexpected /rest/credentials/test answer: ${JSON.stringify(res)}`,
+	);
 	return res;
 }
 
@@ -56,7 +75,10 @@ function expectTestOk(res) {
 }
 
 function expectTestError(res, patterns, what) {
-	assert(res.status === 'Error', `expected status Error for ${what}, got ${res.status}: ${res.message}`);
+	assert(
+		res.status === 'Error',
+		`expected status Error for ${what}, got ${res.status}: ${res.message}`,
+	);
 	const msg = String(res.message || '');
 	const hit = patterns.find((p) => p.test(msg));
 	assert(hit, `message for ${what} does not match ${patterns.map(String).join(' or ')}: "${msg}"`);
@@ -66,21 +88,38 @@ function expectTestError(res, patterns, what) {
 /** Runs the three actionable-error checks against a credential. */
 async function credentialTestChecks(steps, client, cred, sim, label = '') {
 	const data = rt.simulatorCredentialData(sim);
-	await steps.opt(`${label}credential Test → status OK`, async () => expectTestOk(await testCredential(client, cred, data)));
-	await steps.opt(`${label}credential Test with a wrong secret is actionable (AADSTS7000215)`, async () =>
-		expectTestError(await testCredential(client, cred, { ...data, clientSecret: 'this-is-the-wrong-secret' }), [/AADSTS7000215/], 'a wrong client secret'),
+	await steps.opt(`${label}credential Test → status OK`, async () =>
+		expectTestOk(await testCredential(client, cred, data)),
 	);
-	await steps.opt(`${label}credential Test with an unknown sender mailbox is actionable`, async () =>
-		expectTestError(
-			await testCredential(client, cred, { ...data, senderMailbox: 'nobody-here@contoso.onmicrosoft.com' }),
-			[/ErrorInvalidUser/, /not found/i],
-			'an unknown mailbox',
-		),
+	await steps.opt(
+		`${label}credential Test with a wrong secret is actionable (AADSTS7000215)`,
+		async () =>
+			expectTestError(
+				await testCredential(client, cred, { ...data, clientSecret: 'this-is-the-wrong-secret' }),
+				[/AADSTS7000215/],
+				'a wrong client secret',
+			),
+	);
+	await steps.opt(
+		`${label}credential Test with an unknown sender mailbox is actionable`,
+		async () =>
+			expectTestError(
+				await testCredential(client, cred, {
+					...data,
+					senderMailbox: 'nobody-here@contoso.onmicrosoft.com',
+				}),
+				[/ErrorInvalidUser/, /not found/i],
+				'an unknown mailbox',
+			),
 	);
 	await steps.opt(`${label}credential Test without admin consent is actionable`, async () => {
 		await sim.rpc('updateApp', rt.DEMO.clientId, { adminConsent: false });
 		try {
-			return expectTestError(await testCredential(client, cred, data), [/admin consent/i], 'missing admin consent');
+			return expectTestError(
+				await testCredential(client, cred, data),
+				[/admin consent/i],
+				'missing admin consent',
+			);
 		} finally {
 			await sim.rpc('updateApp', rt.DEMO.clientId, { adminConsent: true });
 		}
@@ -95,9 +134,15 @@ async function outboxByTag(sim, tag) {
 
 /** Asserts that the tagged messages carry exactly the planned attachments, byte-identical (sha256). */
 function assertDelivered(tagged, plan, tag) {
-	assert(tagged.length === plan.length, `expected ${plan.length} messages tagged "${tag}" in the outbox, found ${tagged.length}`);
+	assert(
+		tagged.length === plan.length,
+		`expected ${plan.length} messages tagged "${tag}" in the outbox, found ${tagged.length}`,
+	);
 	const subjects = tagged.map((m) => m.message.subject);
-	assert(new Set(subjects).size === subjects.length, `duplicate deliveries: ${JSON.stringify(subjects)}`);
+	assert(
+		new Set(subjects).size === subjects.length,
+		`duplicate deliveries: ${JSON.stringify(subjects)}`,
+	);
 	for (const p of plan) {
 		const subject = `e2e ${tag} item ${p.index + 1}`;
 		const msg = tagged.find((m) => m.message.subject === subject);
@@ -107,7 +152,10 @@ function assertDelivered(tagged, plan, tag) {
 		const a = atts[0];
 		assert(a.name === p.fileName, `"${subject}": attachment name ${a.name} ≠ ${p.fileName}`);
 		assert(a.size === p.size, `"${subject}": attachment size ${a.size} ≠ ${p.size}`);
-		assert(a.sha256 === p.sha256, `"${subject}": attachment sha256 ${a.sha256} ≠ expected ${p.sha256} (bytes changed on the way)`);
+		assert(
+			a.sha256 === p.sha256,
+			`"${subject}": attachment sha256 ${a.sha256} ≠ expected ${p.sha256} (bytes changed on the way)`,
+		);
 	}
 	return `${tagged.length} messages, attachments ${plan.map((p) => `${p.size}B`).join('/')} sha256-identical`;
 }
@@ -118,11 +166,21 @@ function assertOutputItems(items, plan, tag) {
 	assert(items.length === plan.length, `expected ${plan.length} output items, got ${items.length}`);
 	items.forEach((it, i) => {
 		const j = it.json || it;
-		assert(j.status === 'sent', `item ${i}: status ${JSON.stringify(j.status)} (item: ${JSON.stringify(j).slice(0, 300)})`);
-		assert(j.sender === rt.DEMO.sender, `item ${i}: sender ${JSON.stringify(j.sender)} ≠ ${rt.DEMO.sender}`);
+		assert(
+			j.status === 'sent',
+			`item ${i}: status ${JSON.stringify(j.status)} (item: ${JSON.stringify(j).slice(0, 300)})`,
+		);
+		assert(
+			j.sender === rt.DEMO.sender,
+			`item ${i}: sender ${JSON.stringify(j.sender)} ≠ ${rt.DEMO.sender}`,
+		);
 		const atts = j.attachments || [];
-		assert(atts.length === 1 && atts[0].size === plan[i].size, `item ${i}: attachments ${JSON.stringify(atts)} (expected one of ${plan[i].size} bytes)`);
-		if (j.subject !== undefined) assert(String(j.subject).includes(tag), `item ${i}: subject ${j.subject}`);
+		assert(
+			atts.length === 1 && atts[0].size === plan[i].size,
+			`item ${i}: attachments ${JSON.stringify(atts)} (expected one of ${plan[i].size} bytes)`,
+		);
+		if (j.subject !== undefined)
+			assert(String(j.subject).includes(tag), `item ${i}: subject ${j.subject}`);
 	});
 	return `${items.length} items status 'sent'`;
 }
@@ -134,7 +192,10 @@ function unique(prefix) {
 /** 16-character workflow id ([A-Za-z0-9]) like n8n's own. */
 function workflowId(prefix) {
 	const rnd = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-	return `${prefix}${rnd}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 16).padEnd(16, '0');
+	return `${prefix}${rnd}`
+		.replace(/[^A-Za-z0-9]/g, '')
+		.slice(0, 16)
+		.padEnd(16, '0');
 }
 
 module.exports = {

@@ -23,16 +23,35 @@ async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser
 	const owner = { ...rt.DEFAULT_OWNER };
 
 	try {
-		await steps.req(`package installed as a community package (npm i <tarball> in .n8n/nodes)`, async () => {
-			const { pkgDir } = await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, { logFile: logs('npm-i-package') });
-			return path.relative(userFolder, pkgDir);
-		});
+		await steps.req(
+			`package installed as a community package (npm i <tarball> in .n8n/nodes)`,
+			async () => {
+				const { pkgDir } = await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
+					logFile: logs('npm-i-package'),
+				});
+				return path.relative(userFolder, pkgDir);
+			},
+		);
 
 		await steps.req('n8n starts with the package', async () => {
 			const port = await rt.freePort();
-			env = rt.n8nEnv(runtime, leg, { userFolder, port, caCertFile: sim.caCertFile, brokerPort: await rt.freePort() });
-			n8n = await rt.startN8n({ runtime, install, leg, name: `n8n-${leg.id}`, env, logFile: logs('n8n') });
-			const loadErrors = n8n.lines.filter((l) => /office365|msal|email-addresses/i.test(l) && /error|fail|cannot/i.test(l));
+			env = rt.n8nEnv(runtime, leg, {
+				userFolder,
+				port,
+				caCertFile: sim.caCertFile,
+				brokerPort: await rt.freePort(),
+			});
+			n8n = await rt.startN8n({
+				runtime,
+				install,
+				leg,
+				name: `n8n-${leg.id}`,
+				env,
+				logFile: logs('n8n'),
+			});
+			const loadErrors = n8n.lines.filter(
+				(l) => /office365|msal|email-addresses/i.test(l) && /error|fail|cannot/i.test(l),
+			);
 			assert(!loadErrors.length, `n8n logged errors about the package:\n${loadErrors.join('\n')}`);
 			return n8n.baseUrl;
 		});
@@ -49,13 +68,20 @@ async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser
 			typeVersion = r.typeVersion;
 			return `"${r.displayName}" v${r.typeVersion} among ${r.count} types`;
 		});
-		await steps.opt(`credential type ${rt.CREDENTIAL_TYPE} listed (/types/credentials.json)`, async () => {
-			const t = await c.checkCredentialTypeListed(client);
-			return `"${t.displayName}"`;
-		});
+		await steps.opt(
+			`credential type ${rt.CREDENTIAL_TYPE} listed (/types/credentials.json)`,
+			async () => {
+				const t = await c.checkCredentialTypeListed(client);
+				return `"${t.displayName}"`;
+			},
+		);
 
 		await steps.req('credential created over REST (cloud custom → simulator)', async () => {
-			cred = await client.createCredential(c.CREDENTIAL_NAME, rt.CREDENTIAL_TYPE, rt.simulatorCredentialData(sim));
+			cred = await client.createCredential(
+				c.CREDENTIAL_NAME,
+				rt.CREDENTIAL_TYPE,
+				rt.simulatorCredentialData(sim),
+			);
 			assert(cred && cred.id, `no id in ${JSON.stringify(cred)}`);
 			cred = { id: cred.id, name: c.CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE };
 			return `id ${cred.id}`;
@@ -63,10 +89,23 @@ async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser
 
 		await c.credentialTestChecks(steps, client, cred, sim);
 
-		if (publicApi && !ctx.skip.has('publicapi')) await runPublicApiChecks({ steps, client, cred, sim });
+		if (publicApi && !ctx.skip.has('publicapi'))
+			await runPublicApiChecks({ steps, client, cred, sim });
 
 		ctx.cliWorkflow = null;
-		if (!ctx.skip.has('cli')) await runCliWorkflow({ steps, leg, runtime, install, env, sim, cred, typeVersion, nodeTypeName, ctx });
+		if (!ctx.skip.has('cli'))
+			await runCliWorkflow({
+				steps,
+				leg,
+				runtime,
+				install,
+				env,
+				sim,
+				cred,
+				typeVersion,
+				nodeTypeName,
+				ctx,
+			});
 
 		if (browser && !ctx.skip.has('browser')) {
 			const { runBrowserChecks } = require('./browser');
@@ -86,41 +125,84 @@ async function runPublicApiChecks({ steps, client, cred, sim }) {
 	let apiKey;
 	let wrongCred;
 	const testVia = async (id) => {
-		const res = await client.publicApi('POST', `/credentials/${encodeURIComponent(id)}/test`, apiKey);
-		assert(res.status === 200, `POST /api/v1/credentials/${id}/test → HTTP ${res.status}: ${res.text.slice(0, 400)}`);
-		assert(res.json && typeof res.json.status === 'string', `unexpected answer: ${res.text.slice(0, 400)}`);
+		const res = await client.publicApi(
+			'POST',
+			`/credentials/${encodeURIComponent(id)}/test`,
+			apiKey,
+		);
+		assert(
+			res.status === 200,
+			`POST /api/v1/credentials/${id}/test → HTTP ${res.status}: ${res.text.slice(0, 400)}`,
+		);
+		assert(
+			res.json && typeof res.json.status === 'string',
+			`unexpected answer: ${res.text.slice(0, 400)}`,
+		);
 		return res.json;
 	};
 
-	await steps.req('public API key created (POST /rest/api-keys, scope credential:read)', async () => {
-		const k = await client.createApiKey(`e2e ${Date.now()}`, ['credential:read']);
-		apiKey = k && k.rawApiKey;
-		assert(apiKey, `no rawApiKey in ${JSON.stringify(k).slice(0, 300)}`);
-		const anon = await client.publicApi('POST', `/credentials/${encodeURIComponent(cred.id)}/test`, undefined);
-		assert(anon.status === 401, `without X-N8N-API-KEY the test endpoint answered HTTP ${anon.status}, expected 401`);
-		return `scopes ${JSON.stringify(k.scopes || ['credential:read'])}; no key → 401`;
-	});
-	await steps.opt('public API: POST /api/v1/credentials/{id}/test → status OK', async () => c.expectTestOk(await testVia(cred.id)));
-	await steps.opt('public API: stored credential with a wrong secret → actionable (AADSTS7000215)', async () => {
-		const created = await client.createCredential(
-			`${c.CREDENTIAL_NAME} wrong secret`,
-			rt.CREDENTIAL_TYPE,
-			rt.simulatorCredentialData(sim, { clientSecret: 'this-is-the-wrong-secret' }),
-		);
-		wrongCred = created && created.id;
-		assert(wrongCred, `no id in ${JSON.stringify(created)}`);
-		return c.expectTestError(await testVia(wrongCred), [/AADSTS7000215/], 'a wrong client secret');
-	});
+	await steps.req(
+		'public API key created (POST /rest/api-keys, scope credential:read)',
+		async () => {
+			const k = await client.createApiKey(`e2e ${Date.now()}`, ['credential:read']);
+			apiKey = k && k.rawApiKey;
+			assert(apiKey, `no rawApiKey in ${JSON.stringify(k).slice(0, 300)}`);
+			const anon = await client.publicApi(
+				'POST',
+				`/credentials/${encodeURIComponent(cred.id)}/test`,
+				undefined,
+			);
+			assert(
+				anon.status === 401,
+				`without X-N8N-API-KEY the test endpoint answered HTTP ${anon.status}, expected 401`,
+			);
+			return `scopes ${JSON.stringify(k.scopes || ['credential:read'])}; no key → 401`;
+		},
+	);
+	await steps.opt('public API: POST /api/v1/credentials/{id}/test → status OK', async () =>
+		c.expectTestOk(await testVia(cred.id)),
+	);
+	await steps.opt(
+		'public API: stored credential with a wrong secret → actionable (AADSTS7000215)',
+		async () => {
+			const created = await client.createCredential(
+				`${c.CREDENTIAL_NAME} wrong secret`,
+				rt.CREDENTIAL_TYPE,
+				rt.simulatorCredentialData(sim, { clientSecret: 'this-is-the-wrong-secret' }),
+			);
+			wrongCred = created && created.id;
+			assert(wrongCred, `no id in ${JSON.stringify(created)}`);
+			return c.expectTestError(
+				await testVia(wrongCred),
+				[/AADSTS7000215/],
+				'a wrong client secret',
+			);
+		},
+	);
 	await steps.opt('public API: unknown credential id → 404', async () => {
 		const res = await client.publicApi('POST', '/credentials/doesNotExist0000/test', apiKey);
 		assert(res.status === 404, `HTTP ${res.status}: ${res.text.slice(0, 300)}`);
 		return `HTTP 404 ${res.text.slice(0, 120)}`;
 	});
-	if (wrongCred) await client.delete(`/rest/credentials/${wrongCred}`, { expect: [200, 204] }).catch(() => undefined);
+	if (wrongCred)
+		await client
+			.delete(`/rest/credentials/${wrongCred}`, { expect: [200, 204] })
+			.catch(() => undefined);
 }
 
 /** import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment. */
-async function runCliWorkflow({ steps, leg, runtime, install, env, sim, cred, typeVersion, nodeTypeName, ctx }) {
+async function runCliWorkflow({
+	steps,
+	leg,
+	runtime,
+	install,
+	env,
+	sim,
+	cred,
+	typeVersion,
+	nodeTypeName,
+	ctx,
+}) {
 	const tag = c.unique(`cli-${leg.id}`);
 	const plan = attachmentPlan({ items: 3, seed: 7 });
 	const wfId = c.workflowId('e2eCli');
@@ -130,33 +212,65 @@ async function runCliWorkflow({ steps, leg, runtime, install, env, sim, cred, ty
 	let runOutput;
 
 	await steps.req('workflow imported (n8n import:workflow --input=…)', async () => {
-		const wf = manualSendWorkflow({ id: wfId, name: `E2E send 3 mails (${tag})`, nodeType: nodeTypeName, typeVersion, credentialId: cred.id, credentialName: cred.name, items: 3, seed: 7, tag });
+		const wf = manualSendWorkflow({
+			id: wfId,
+			name: `E2E send 3 mails (${tag})`,
+			nodeType: nodeTypeName,
+			typeVersion,
+			credentialId: cred.id,
+			credentialName: cred.name,
+			items: 3,
+			seed: 7,
+			tag,
+		});
 		fs.writeFileSync(wfFile, JSON.stringify([wf], null, 2));
-		const res = await rt.runN8nCli({ runtime, install, env, args: ['import:workflow', `--input=${wfFile}`], logFile: logs('cli-import') });
+		const res = await rt.runN8nCli({
+			runtime,
+			install,
+			env,
+			args: ['import:workflow', `--input=${wfFile}`],
+			logFile: logs('cli-import'),
+		});
 		assert(res.code === 0, `import:workflow exited ${res.code}:\n${res.tail(30)}`);
 		ctx.cliWorkflow = { id: wfId, tag, plan };
 		return `workflow ${wfId}`;
 	});
 
-	await steps.req('workflow runs (n8n execute --id=… --rawOutput) and outputs 3 sent items', async () => {
-		before = rt.outboxMessages(await sim.outbox()).length;
-		const t = Date.now();
-		const res = await rt.runN8nCli({ runtime, install, env, args: ['execute', `--id=${wfId}`, '--rawOutput'], logFile: logs('cli-execute'), timeoutMs: 240000 });
-		assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
-		const data = rt.parseRawOutput(res.stdout);
-		const runData = data.data && data.data.resultData && data.data.resultData.runData;
-		assert(runData, `no runData in output: ${JSON.stringify(data).slice(0, 400)}`);
-		const nodeRuns = runData['Office 365 Send Mail'];
-		assert(nodeRuns && nodeRuns[0], `Office 365 Send Mail did not run; nodes that ran: ${Object.keys(runData).join(', ')}`);
-		runOutput = nodeRuns[0].data.main[0];
-		return `${c.assertOutputItems(runOutput, plan, tag)} in ${rt.elapsed(t)}`;
-	});
+	await steps.req(
+		'workflow runs (n8n execute --id=… --rawOutput) and outputs 3 sent items',
+		async () => {
+			before = rt.outboxMessages(await sim.outbox()).length;
+			const t = Date.now();
+			const res = await rt.runN8nCli({
+				runtime,
+				install,
+				env,
+				args: ['execute', `--id=${wfId}`, '--rawOutput'],
+				logFile: logs('cli-execute'),
+				timeoutMs: 240000,
+			});
+			assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
+			const data = rt.parseRawOutput(res.stdout);
+			const runData = data.data && data.data.resultData && data.data.resultData.runData;
+			assert(runData, `no runData in output: ${JSON.stringify(data).slice(0, 400)}`);
+			const nodeRuns = runData['Office 365 Send Mail'];
+			assert(
+				nodeRuns && nodeRuns[0],
+				`Office 365 Send Mail did not run; nodes that ran: ${Object.keys(runData).join(', ')}`,
+			);
+			runOutput = nodeRuns[0].data.main[0];
+			return `${c.assertOutputItems(runOutput, plan, tag)} in ${rt.elapsed(t)}`;
+		},
+	);
 
-	await steps.opt('simulator outbox has exactly those 3 messages with byte-identical attachments', async () => {
-		const { all, tagged } = await c.outboxByTag(sim, tag);
-		assert(all.length - before === 3, `outbox grew by ${all.length - before}, expected 3`);
-		return c.assertDelivered(tagged, plan, tag);
-	});
+	await steps.opt(
+		'simulator outbox has exactly those 3 messages with byte-identical attachments',
+		async () => {
+			const { all, tagged } = await c.outboxByTag(sim, tag);
+			assert(all.length - before === 3, `outbox grew by ${all.length - before}, expected 3`);
+			return c.assertDelivered(tagged, plan, tag);
+		},
+	);
 }
 
 module.exports = { runCommunitySection };

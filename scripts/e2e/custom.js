@@ -19,13 +19,18 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 	let extDir;
 
 	try {
-		await steps.req('package copied into an extensions folder (from the packed tarball, deps alongside)', async () => {
-			// `npm i <tarball>` into a scratch folder = a copy of the built package with its runtime deps next to it;
-			// N8N_CUSTOM_EXTENSIONS then points at the package folder itself.
-			const { pkgDir } = await rt.installCommunityPackage(extRoot, ctx.tarball, runtime, { logFile: logs('npm-i-package') });
-			extDir = pkgDir;
-			return extDir;
-		});
+		await steps.req(
+			'package copied into an extensions folder (from the packed tarball, deps alongside)',
+			async () => {
+				// `npm i <tarball>` into a scratch folder = a copy of the built package with its runtime deps next to it;
+				// N8N_CUSTOM_EXTENSIONS then points at the package folder itself.
+				const { pkgDir } = await rt.installCommunityPackage(extRoot, ctx.tarball, runtime, {
+					logFile: logs('npm-i-package'),
+				});
+				extDir = pkgDir;
+				return extDir;
+			},
+		);
 
 		await steps.req('n8n starts with N8N_CUSTOM_EXTENSIONS', async () => {
 			const port = await rt.freePort();
@@ -36,7 +41,14 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 				brokerPort: await rt.freePort(),
 				extra: { N8N_CUSTOM_EXTENSIONS: extDir },
 			});
-			n8n = await rt.startN8n({ runtime, install, leg, name: `n8n-${leg.id}-custom`, env, logFile: logs('n8n') });
+			n8n = await rt.startN8n({
+				runtime,
+				install,
+				leg,
+				name: `n8n-${leg.id}-custom`,
+				env,
+				logFile: logs('n8n'),
+			});
 			return n8n.baseUrl;
 		});
 
@@ -56,16 +68,25 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 
 		let cred;
 		await steps.req('credential created over REST', async () => {
-			const created = await client.createCredential(c.CREDENTIAL_NAME, rt.CREDENTIAL_TYPE, rt.simulatorCredentialData(sim));
+			const created = await client.createCredential(
+				c.CREDENTIAL_NAME,
+				rt.CREDENTIAL_TYPE,
+				rt.simulatorCredentialData(sim),
+			);
 			cred = { id: created.id, name: c.CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE };
 			return `id ${cred.id}`;
 		});
 		const data = rt.simulatorCredentialData(sim);
-		await steps.opt('credential Test → status OK (declarative test works for custom loads)', async () =>
-			c.expectTestOk(await c.testCredential(client, cred, data)),
+		await steps.opt(
+			'credential Test → status OK (declarative test works for custom loads)',
+			async () => c.expectTestOk(await c.testCredential(client, cred, data)),
 		);
 		await steps.opt('credential Test with a wrong secret is actionable (AADSTS7000215)', async () =>
-			c.expectTestError(await c.testCredential(client, cred, { ...data, clientSecret: 'this-is-the-wrong-secret' }), [/AADSTS7000215/], 'a wrong client secret'),
+			c.expectTestError(
+				await c.testCredential(client, cred, { ...data, clientSecret: 'this-is-the-wrong-secret' }),
+				[/AADSTS7000215/],
+				'a wrong client secret',
+			),
 		);
 	} finally {
 		if (n8n) await n8n.stop();

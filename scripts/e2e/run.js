@@ -22,10 +22,13 @@ const { runCommunitySection } = require('./community');
 const { runCustomExtensionsSection } = require('./custom');
 const { runQueueSection } = require('./queue');
 
-
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
-	const csv = (s) => String(s || '').split(',').map((x) => x.trim()).filter(Boolean);
+	const csv = (s) =>
+		String(s || '')
+			.split(',')
+			.map((x) => x.trim())
+			.filter(Boolean);
 	if (process.env.E2E_LEGS) o.legs.push(...csv(process.env.E2E_LEGS));
 	for (const s of csv(process.env.E2E_SKIP)) o.skip.add(s);
 	if (process.env.E2E_NO_BUILD === '1') o.build = false;
@@ -54,13 +57,20 @@ async function main() {
 	if (opts.list) {
 		for (const l of LEGS) {
 			const node = l.node ? l.node.npmPackage || l.node.binDir : `${process.version} (this one)`;
-			process.stdout.write(`${l.id}\tn8n ${l.n8nVersion}\tnode ${node}\t${l.optional ? 'optional' : 'default'}\t${JSON.stringify(l.features || {})}\n`);
+			process.stdout.write(
+				`${l.id}\tn8n ${l.n8nVersion}\tnode ${node}\t${l.optional ? 'optional' : 'default'}\t${JSON.stringify(l.features || {})}\n`,
+			);
 		}
 		return 0;
 	}
-	const legs = opts.legs.length ? LEGS.filter((l) => opts.legs.includes(l.id)) : LEGS.filter((l) => !l.optional || opts.optional);
+	const legs = opts.legs.length
+		? LEGS.filter((l) => opts.legs.includes(l.id))
+		: LEGS.filter((l) => !l.optional || opts.optional);
 	const unknown = opts.legs.filter((id) => !LEGS.some((l) => l.id === id));
-	if (unknown.length) throw new Error(`unknown leg(s) ${unknown.join(', ')}; known: ${LEGS.map((l) => l.id).join(', ')}`);
+	if (unknown.length)
+		throw new Error(
+			`unknown leg(s) ${unknown.join(', ')}; known: ${LEGS.map((l) => l.id).join(', ')}`,
+		);
 	rt.setKeepTemp(opts.keep);
 	rt.installExitHandlers();
 
@@ -75,7 +85,10 @@ async function main() {
 
 	const timeoutMin = Number(process.env.E2E_TIMEOUT_MIN || 45);
 	const watchdog = setTimeout(async () => {
-		R.fail('suite finished in time', `the suite did not finish within ${timeoutMin} minutes (E2E_TIMEOUT_MIN); stopping everything`);
+		R.fail(
+			'suite finished in time',
+			`the suite did not finish within ${timeoutMin} minutes (E2E_TIMEOUT_MIN); stopping everything`,
+		);
 		process.stdout.write(`${R.summaryLine()}\n`);
 		await rt.stopAll();
 		rt.removeTempDirs();
@@ -83,14 +96,21 @@ async function main() {
 	}, timeoutMin * 60000);
 	watchdog.unref();
 
-	rt.log(`e2e suite: legs ${legs.map((l) => l.id).join(', ')}; skip: ${[...opts.skip].join(',') || '-'}; n8n cache ${cacheRoot}; artifacts ${path.relative(rt.REPO_DIR, artifactsDir)}`);
+	rt.log(
+		`e2e suite: legs ${legs.map((l) => l.id).join(', ')}; skip: ${[...opts.skip].join(',') || '-'}; n8n cache ${cacheRoot}; artifacts ${path.relative(rt.REPO_DIR, artifactsDir)}`,
+	);
 
 	const top = R.steps('[package]');
-	if (opts.build) await top.req('builds (npm run build + tsc -p tsconfig.tools.json)', () => rt.buildRepo({ simulator: true }));
-	else await top.req('is built (dist/ and the simulator exist)', async () => {
-		rt.assertBuilt();
-		if (!fs.existsSync(rt.SIMULATOR_CLI)) throw new Error(`${path.relative(rt.REPO_DIR, rt.SIMULATOR_CLI)} missing`);
-	});
+	if (opts.build)
+		await top.req('builds (npm run build + tsc -p tsconfig.tools.json)', () =>
+			rt.buildRepo({ simulator: true }),
+		);
+	else
+		await top.req('is built (dist/ and the simulator exist)', async () => {
+			rt.assertBuilt();
+			if (!fs.existsSync(rt.SIMULATOR_CLI))
+				throw new Error(`${path.relative(rt.REPO_DIR, rt.SIMULATOR_CLI)} missing`);
+		});
 	await top.req('packs (npm pack)', async () => {
 		const p = await rt.packRepo(rt.makeTempDir('e2e-pack'));
 		ctx.tarball = p.tarball;
@@ -109,20 +129,37 @@ async function main() {
 		let install;
 		let sim;
 		try {
-			await steps.req(`n8n ${leg.n8nVersion} installed (cache ${path.relative(rt.REPO_DIR, cacheRoot) || cacheRoot})`, async () => {
-				runtime = await rt.ensureNodeRuntime(leg.node, { cacheRoot });
-				install = await rt.ensureN8n(leg, runtime, { cacheRoot });
-				return `Node ${runtime.version}, ${install.dir}`;
-			});
+			await steps.req(
+				`n8n ${leg.n8nVersion} installed (cache ${path.relative(rt.REPO_DIR, cacheRoot) || cacheRoot})`,
+				async () => {
+					runtime = await rt.ensureNodeRuntime(leg.node, { cacheRoot });
+					install = await rt.ensureN8n(leg, runtime, { cacheRoot });
+					return `Node ${runtime.version}, ${install.dir}`;
+				},
+			);
 			await steps.req('simulator started (scenario demo)', async () => {
-				sim = await rt.startSimulator({ scenario: 'demo', logFile: path.join(logsDir, `${leg.id}-simulator.log`) });
+				sim = await rt.startSimulator({
+					scenario: 'demo',
+					logFile: path.join(logsDir, `${leg.id}-simulator.log`),
+				});
 				return sim.url;
 			});
 			if (steps.blocked) continue;
 			const f = leg.features || {};
-			await runCommunitySection({ R, leg, runtime, install, sim, ctx, browser: Boolean(f.browser), publicApi: Boolean(f.publicApi) });
-			if (f.customExtensions && !opts.skip.has('custom')) await runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx });
-			if (f.queue && !opts.skip.has('queue')) await runQueueSection({ R, leg, runtime, install, sim, ctx });
+			await runCommunitySection({
+				R,
+				leg,
+				runtime,
+				install,
+				sim,
+				ctx,
+				browser: Boolean(f.browser),
+				publicApi: Boolean(f.publicApi),
+			});
+			if (f.customExtensions && !opts.skip.has('custom'))
+				await runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx });
+			if (f.queue && !opts.skip.has('queue'))
+				await runQueueSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
 		} finally {
@@ -136,8 +173,13 @@ async function main() {
 	rt.removeTempDirs();
 	clearTimeout(watchdog);
 	rt.log(`cleaned up processes and temp folders (${rt.elapsed(tEnd)})`);
-	rt.log(`suite took ${rt.elapsed(t0)}; logs and screenshots in ${path.relative(rt.REPO_DIR, artifactsDir)}/`);
-	fs.writeFileSync(path.join(artifactsDir, 'results.json'), `${JSON.stringify({ took_ms: Date.now() - t0, results: R.results }, null, 2)}\n`);
+	rt.log(
+		`suite took ${rt.elapsed(t0)}; logs and screenshots in ${path.relative(rt.REPO_DIR, artifactsDir)}/`,
+	);
+	fs.writeFileSync(
+		path.join(artifactsDir, 'results.json'),
+		`${JSON.stringify({ took_ms: Date.now() - t0, results: R.results }, null, 2)}\n`,
+	);
 	if (R.skipped) process.stdout.write(`(${R.skipped} skipped because a step they need failed)\n`);
 	process.stdout.write(`${R.summaryLine()}\n`);
 	return R.failed ? 1 : 0;

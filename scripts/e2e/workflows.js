@@ -28,7 +28,13 @@ function attachmentPlan({ items = 3, seed = 1, baseSize = 50 * 1024 } = {}) {
 	for (let i = 0; i < items; i++) {
 		const size = baseSize + i * 1021;
 		const bytes = Buffer.from(e2eAttachmentBytes(seed + i, size));
-		plan.push({ index: i, seed: seed + i, size, fileName: `e2e-attachment-${i + 1}.bin`, sha256: crypto.createHash('sha256').update(bytes).digest('hex') });
+		plan.push({
+			index: i,
+			seed: seed + i,
+			size,
+			fileName: `e2e-attachment-${i + 1}.bin`,
+			sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+		});
 	}
 	return plan;
 }
@@ -63,7 +69,14 @@ function codeNodeJs({ items, seed, baseSize, tagExpr, toPattern }) {
 	].join('\n');
 }
 
-function sendMailNode({ nodeType, typeVersion, credentialId, credentialName, position = [660, 300], parameters }) {
+function sendMailNode({
+	nodeType,
+	typeVersion,
+	credentialId,
+	credentialName,
+	position = [660, 300],
+	parameters,
+}) {
 	return {
 		id: crypto.randomUUID(),
 		name: 'Office 365 Send Mail',
@@ -76,10 +89,28 @@ function sendMailNode({ nodeType, typeVersion, credentialId, credentialName, pos
 }
 
 /** Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data'), wired in a line. */
-function triggerCodeSendWorkflow({ id, name, trigger, codeJs, codeName = 'Build items with attachments', bodyContentType = 'text', nodeType, typeVersion, credentialId, credentialName }) {
+function triggerCodeSendWorkflow({
+	id,
+	name,
+	trigger,
+	codeJs,
+	codeName = 'Build items with attachments',
+	bodyContentType = 'text',
+	nodeType,
+	typeVersion,
+	credentialId,
+	credentialName,
+}) {
 	const nodes = [
 		trigger,
-		{ id: crypto.randomUUID(), name: codeName, type: 'n8n-nodes-base.code', typeVersion: 2, position: [320, 300], parameters: { jsCode: codeJs } },
+		{
+			id: crypto.randomUUID(),
+			name: codeName,
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			position: [320, 300],
+			parameters: { jsCode: codeJs },
+		},
 		sendMailNode({
 			nodeType,
 			typeVersion,
@@ -113,7 +144,19 @@ function triggerCodeSendWorkflow({ id, name, trigger, codeJs, codeName = 'Build 
  * Manual Trigger → Code → Office 365 Send Mail.
  * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
  */
-function manualSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, items = 3, seed = 1, baseSize = 50 * 1024, tag, toPattern = 'recipient{i}@example.com' }) {
+function manualSendWorkflow({
+	id,
+	name,
+	nodeType,
+	typeVersion = 1,
+	credentialId,
+	credentialName,
+	items = 3,
+	seed = 1,
+	baseSize = 50 * 1024,
+	tag,
+	toPattern = 'recipient{i}@example.com',
+}) {
 	return triggerCodeSendWorkflow({
 		id,
 		name,
@@ -121,13 +164,31 @@ function manualSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId,
 		typeVersion,
 		credentialId,
 		credentialName,
-		trigger: { id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
+		trigger: {
+			id: crypto.randomUUID(),
+			name: 'When clicking ‘Execute workflow’',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 300],
+			parameters: {},
+		},
 		codeJs: codeNodeJs({ items, seed, baseSize, tagExpr: JSON.stringify(tag), toPattern }),
 	});
 }
 
 /** Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send Mail output. */
-function webhookSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId, credentialName, webhookPath, items = 3, seed = 1, baseSize = 50 * 1024 }) {
+function webhookSendWorkflow({
+	id,
+	name,
+	nodeType,
+	typeVersion = 1,
+	credentialId,
+	credentialName,
+	webhookPath,
+	items = 3,
+	seed = 1,
+	baseSize = 50 * 1024,
+}) {
 	return triggerCodeSendWorkflow({
 		id,
 		name,
@@ -142,13 +203,32 @@ function webhookSendWorkflow({ id, name, nodeType, typeVersion = 1, credentialId
 			typeVersion: 2,
 			position: [0, 300],
 			webhookId: crypto.randomUUID(),
-			parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+			parameters: {
+				httpMethod: 'POST',
+				path: webhookPath,
+				responseMode: 'lastNode',
+				responseData: 'allEntries',
+				options: {},
+			},
 		},
-		codeJs: codeNodeJs({ items, seed, baseSize, tagExpr: "String($input.first().json.body.tag || 'no-tag')", toPattern: 'queue{i}@example.com' }),
+		codeJs: codeNodeJs({
+			items,
+			seed,
+			baseSize,
+			tagExpr: "String($input.first().json.body.tag || 'no-tag')",
+			toPattern: 'queue{i}@example.com',
+		}),
 	});
 }
 
-function demoWorkflow({ id, nodeType, typeVersion = 1, credentialId, credentialName, to = 'someone@example.com' }) {
+function demoWorkflow({
+	id,
+	nodeType,
+	typeVersion = 1,
+	credentialId,
+	credentialName,
+	to = 'someone@example.com',
+}) {
 	const jsCode = [
 		'// One item with a small PDF-like attachment, built here so the demo needs no files.',
 		'const pdf = [',
@@ -179,11 +259,24 @@ function demoWorkflow({ id, nodeType, typeVersion = 1, credentialId, credentialN
 		typeVersion,
 		credentialId,
 		credentialName,
-		trigger: { id: crypto.randomUUID(), name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 300], parameters: {} },
+		trigger: {
+			id: crypto.randomUUID(),
+			name: 'When clicking ‘Execute workflow’',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 300],
+			parameters: {},
+		},
 		codeName: 'Make a PDF attachment',
 		codeJs: jsCode,
 		bodyContentType: 'html',
 	});
 }
 
-module.exports = { e2eAttachmentBytes, attachmentPlan, manualSendWorkflow, webhookSendWorkflow, demoWorkflow };
+module.exports = {
+	e2eAttachmentBytes,
+	attachmentPlan,
+	manualSendWorkflow,
+	webhookSendWorkflow,
+	demoWorkflow,
+};

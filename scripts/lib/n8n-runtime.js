@@ -21,7 +21,9 @@ const crypto = require('node:crypto');
 const { spawn, spawnSync } = require('node:child_process');
 
 // E2E_REPO_DIR: run against another checkout of this package (debugging aid); default: this repository.
-const REPO_DIR = process.env.E2E_REPO_DIR ? path.resolve(process.env.E2E_REPO_DIR) : path.resolve(__dirname, '..', '..');
+const REPO_DIR = process.env.E2E_REPO_DIR
+	? path.resolve(process.env.E2E_REPO_DIR)
+	: path.resolve(__dirname, '..', '..');
 const PACKAGE_JSON = JSON.parse(fs.readFileSync(path.join(REPO_DIR, 'package.json'), 'utf8'));
 const PACKAGE_NAME = PACKAGE_JSON.name;
 const NODE_TYPE = 'office365SendMail';
@@ -172,7 +174,10 @@ class ManagedProcess {
 	}
 
 	tail(n = 40) {
-		return this.lines.slice(-n).map((l) => `    | ${l}`).join('\n');
+		return this.lines
+			.slice(-n)
+			.map((l) => `    | ${l}`)
+			.join('\n');
 	}
 
 	get running() {
@@ -221,9 +226,14 @@ class ManagedProcess {
 			this.stopping = (async () => {
 				if (this.running) {
 					killGroup(this.pid, this.stopSignal);
-					const res = await Promise.race([this.exited.then(() => true), sleep(graceMs).then(() => false)]);
+					const res = await Promise.race([
+						this.exited.then(() => true),
+						sleep(graceMs).then(() => false),
+					]);
 					if (!res) {
-						log(`${this.name} (pid ${this.pid}) did not stop within ${graceMs / 1000}s, sending SIGKILL`);
+						log(
+							`${this.name} (pid ${this.pid}) did not stop within ${graceMs / 1000}s, sending SIGKILL`,
+						);
 						killGroup(this.pid, 'SIGKILL');
 						await Promise.race([this.exited, sleep(5000)]);
 					}
@@ -245,7 +255,11 @@ class ManagedProcess {
 function spawnManaged(name, cmd, args, opts = {}) {
 	const { logFile, stopSignal, ...spawnOpts } = opts;
 	if (logFile) fs.mkdirSync(path.dirname(logFile), { recursive: true });
-	const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...spawnOpts });
+	const child = spawn(cmd, args, {
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+		...spawnOpts,
+	});
 	const mp = new ManagedProcess(name, child, logFile, stopSignal);
 	managed.add(mp);
 	return mp;
@@ -315,7 +329,8 @@ function cleanEnv(extra = {}) {
 	const env = {};
 	for (const [k, v] of Object.entries(process.env)) {
 		if (/^npm_/i.test(k)) continue;
-		if (/^N8N_|^DB_|^QUEUE_|^EXECUTIONS_|^NODE_OPTIONS$|^NODE_EXTRA_CA_CERTS$|^NODE_PATH$/.test(k)) continue;
+		if (/^N8N_|^DB_|^QUEUE_|^EXECUTIONS_|^NODE_OPTIONS$|^NODE_EXTRA_CA_CERTS$|^NODE_PATH$/.test(k))
+			continue;
 		env[k] = v;
 	}
 	return { ...env, ...extra };
@@ -330,7 +345,11 @@ function run(cmd, args, opts = {}) {
 	return new Promise((resolve, reject) => {
 		const timer = setTimeout(() => {
 			mp.stop(2000).finally(() =>
-				reject(new Error(`${name} ${args.join(' ')} timed out after ${timeoutMs / 1000}s. Last output:\n${mp.tail()}`)),
+				reject(
+					new Error(
+						`${name} ${args.join(' ')} timed out after ${timeoutMs / 1000}s. Last output:\n${mp.tail()}`,
+					),
+				),
 			);
 		}, timeoutMs);
 		mp.exited.then(async ({ code, signal }) => {
@@ -338,7 +357,13 @@ function run(cmd, args, opts = {}) {
 			await new Promise((r) => setImmediate(r));
 			managed.delete(mp);
 			if (mp.logStream) mp.logStream.end();
-			resolve({ code: code ?? (signal ? 128 : 1), signal, stdout: mp.stdoutText, stderr, tail: (n) => mp.tail(n) });
+			resolve({
+				code: code ?? (signal ? 128 : 1),
+				signal,
+				stdout: mp.stdoutText,
+				stderr,
+				tail: (n) => mp.tail(n),
+			});
 		});
 	});
 }
@@ -390,7 +415,9 @@ function httpRequest(url, opts = {}) {
 				resolve({ status: res.statusCode, headers: res.headers, text, json, body: buf });
 			});
 		});
-		req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs / 1000}s`)));
+		req.on('timeout', () =>
+			req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs / 1000}s`)),
+		);
 		req.on('error', reject);
 		if (payload !== undefined) req.write(payload);
 		req.end();
@@ -410,14 +437,18 @@ async function waitFor(what, fn, { timeoutMs = 60000, intervalMs = 500 } = {}) {
 		}
 		await sleep(intervalMs);
 	}
-	throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}`);
+	throw new Error(
+		`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastErr ? ` (last error: ${lastErr.message})` : ''}`,
+	);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Cache, Node.js runtimes and n8n installs
 // ---------------------------------------------------------------------------------------------------------------
 function defaultCacheRoot() {
-	return process.env.N8N_E2E_CACHE ? path.resolve(process.env.N8N_E2E_CACHE) : path.join(REPO_DIR, '.cache', 'n8n');
+	return process.env.N8N_E2E_CACHE
+		? path.resolve(process.env.N8N_E2E_CACHE)
+		: path.join(REPO_DIR, '.cache', 'n8n');
 }
 
 /** Simple cross-process lock (mkdir is atomic); a lock whose owner PID is gone is taken over. */
@@ -475,7 +506,13 @@ async function withLock(dir, fn, { timeoutMs = 20 * 60000 } = {}) {
  */
 async function ensureNodeRuntime(spec, { cacheRoot = defaultCacheRoot() } = {}) {
 	if (!spec) {
-		return { nodeBin: process.execPath, binDir: path.dirname(process.execPath), version: process.version, headersDir: undefined, isCurrent: true };
+		return {
+			nodeBin: process.execPath,
+			binDir: path.dirname(process.execPath),
+			version: process.version,
+			headersDir: undefined,
+			isCurrent: true,
+		};
 	}
 	let binDir;
 	let headersDir;
@@ -491,15 +528,22 @@ async function ensureNodeRuntime(spec, { cacheRoot = defaultCacheRoot() } = {}) 
 			await withLock(dir, async () => {
 				if (fs.existsSync(path.join(binDir, 'node'))) return;
 				fs.mkdirSync(dir, { recursive: true });
-				fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ private: true }, null, 2));
+				fs.writeFileSync(
+					path.join(dir, 'package.json'),
+					JSON.stringify({ private: true }, null, 2),
+				);
 				log(`installing Node.js runtime ${spec.npmPackage} into ${dir} …`);
 				const t = Date.now();
-				await runOk('npm', ['i', spec.npmPackage, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts'], {
-					cwd: dir,
-					env: cleanEnv(),
-					logFile: path.join(dir, 'install.log'),
-					name: 'npm-node-runtime',
-				});
+				await runOk(
+					'npm',
+					['i', spec.npmPackage, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts'],
+					{
+						cwd: dir,
+						env: cleanEnv(),
+						logFile: path.join(dir, 'install.log'),
+						name: 'npm-node-runtime',
+					},
+				);
 				log(`Node.js runtime installed (${elapsed(t)})`);
 			});
 		}
@@ -526,7 +570,11 @@ function machineNpmGlobalConfig() {
 		const fromNpmRun = process.env.npm_config_globalconfig;
 		let file = fromNpmRun;
 		if (!file) {
-			const r = spawnSync('npm', ['config', 'get', 'globalconfig'], { env: cleanEnv(), encoding: 'utf8', timeout: 60000 });
+			const r = spawnSync('npm', ['config', 'get', 'globalconfig'], {
+				env: cleanEnv(),
+				encoding: 'utf8',
+				timeout: 60000,
+			});
 			file = r.status === 0 ? r.stdout.trim() : '';
 		}
 		machineGlobalNpmrc = file && fs.existsSync(file) ? file : '';
@@ -548,7 +596,8 @@ function npmEnv(runtime, extra = {}) {
 		const globalconfig = machineNpmGlobalConfig();
 		if (globalconfig) env.npm_config_globalconfig = globalconfig;
 	}
-	if (process.env.NODE_EXTRA_CA_CERTS && !extra.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+	if (process.env.NODE_EXTRA_CA_CERTS && !extra.NODE_EXTRA_CA_CERTS)
+		env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
 	return env;
 }
 
@@ -570,9 +619,15 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 
 	const isInstalled = () => {
 		try {
-			const pj = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'));
+			const pj = JSON.parse(
+				fs.readFileSync(path.join(dir, 'node_modules', 'n8n', 'package.json'), 'utf8'),
+			);
 			const m = JSON.parse(fs.readFileSync(marker, 'utf8'));
-			return pj.version === version && JSON.stringify(m) === JSON.stringify(wantMarker) && fs.existsSync(n8nBin);
+			return (
+				pj.version === version &&
+				JSON.stringify(m) === JSON.stringify(wantMarker) &&
+				fs.existsSync(n8nBin)
+			);
 		} catch {
 			return false;
 		}
@@ -591,23 +646,47 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 		);
 		const env = npmEnv(runtime);
 		const logFile = path.join(dir, 'install.log');
-		const args = ['i', '--no-audit', '--no-fund', `--ignore-scripts=${install.ignoreScripts ? 'true' : 'false'}`];
-		log(`installing n8n ${version} into ${dir} (npm ${args.join(' ')}; first time takes ~3-5 min; log: ${logFile}) …`);
+		const args = [
+			'i',
+			'--no-audit',
+			'--no-fund',
+			`--ignore-scripts=${install.ignoreScripts ? 'true' : 'false'}`,
+		];
+		log(
+			`installing n8n ${version} into ${dir} (npm ${args.join(' ')}; first time takes ~3-5 min; log: ${logFile}) …`,
+		);
 		const t = Date.now();
 		await withHeartbeat(`installing n8n ${version}`, () =>
-			runOk('npm', args, { cwd: dir, env, logFile, name: `npm-i-n8n-${version}`, timeoutMs: 20 * 60000 }),
+			runOk('npm', args, {
+				cwd: dir,
+				env,
+				logFile,
+				name: `npm-i-n8n-${version}`,
+				timeoutMs: 20 * 60000,
+			}),
 		);
 		log(`n8n ${version} installed (${elapsed(t)})`);
 		for (const pkg of install.rebuild || []) {
 			const t2 = Date.now();
 			log(`npm rebuild ${pkg} (native build from source) …`);
 			await withHeartbeat(`rebuilding ${pkg}`, () =>
-				runOk('npm', ['rebuild', pkg, '--ignore-scripts=false'], { cwd: dir, env, logFile, name: `npm-rebuild-${pkg}`, timeoutMs: 15 * 60000 }),
+				runOk('npm', ['rebuild', pkg, '--ignore-scripts=false'], {
+					cwd: dir,
+					env,
+					logFile,
+					name: `npm-rebuild-${pkg}`,
+					timeoutMs: 15 * 60000,
+				}),
 			);
 			log(`rebuilt ${pkg} (${elapsed(t2)})`);
 		}
-		const v = await run(runtime.nodeBin, [n8nBin, '--version'], { env: runtimeEnv(runtime, leg.env), timeoutMs: 120000, name: 'n8n-version' });
-		if (!v.stdout.includes(version)) throw new Error(`installed n8n does not report ${version}:\n${v.stdout}\n${v.stderr}`);
+		const v = await run(runtime.nodeBin, [n8nBin, '--version'], {
+			env: runtimeEnv(runtime, leg.env),
+			timeoutMs: 120000,
+			name: 'n8n-version',
+		});
+		if (!v.stdout.includes(version))
+			throw new Error(`installed n8n does not report ${version}:\n${v.stdout}\n${v.stderr}`);
 		fs.writeFileSync(marker, `${JSON.stringify(wantMarker, null, 2)}\n`);
 	});
 	return { dir, n8nBin, version };
@@ -617,23 +696,37 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 // The package under test
 // ---------------------------------------------------------------------------------------------------------------
 function assertBuilt() {
-	const missing = [...(PACKAGE_JSON.n8n?.nodes || []), ...(PACKAGE_JSON.n8n?.credentials || [])].filter(
-		(p) => !fs.existsSync(path.join(REPO_DIR, p)),
-	);
-	if (missing.length) throw new Error(`package is not built (missing ${missing.join(', ')}); run \`npm run build\` first`);
+	const missing = [
+		...(PACKAGE_JSON.n8n?.nodes || []),
+		...(PACKAGE_JSON.n8n?.credentials || []),
+	].filter((p) => !fs.existsSync(path.join(REPO_DIR, p)));
+	if (missing.length)
+		throw new Error(
+			`package is not built (missing ${missing.join(', ')}); run \`npm run build\` first`,
+		);
 }
 
 async function buildRepo({ simulator = true } = {}) {
 	const env = cleanEnv();
 	let t = Date.now();
 	log('building the package (npm run build) …');
-	await runOk('npm', ['run', 'build'], { cwd: REPO_DIR, env, name: 'npm-run-build', timeoutMs: 10 * 60000 });
+	await runOk('npm', ['run', 'build'], {
+		cwd: REPO_DIR,
+		env,
+		name: 'npm-run-build',
+		timeoutMs: 10 * 60000,
+	});
 	log(`package built (${elapsed(t)})`);
 	// `npm run build` also compiles the simulator (tsconfig.tools.json) unless it was told not to
 	if (simulator && !fs.existsSync(SIMULATOR_CLI)) {
 		t = Date.now();
 		log('compiling the simulator (npx tsc -p tsconfig.tools.json) …');
-		await runOk('npx', ['--no-install', 'tsc', '-p', 'tsconfig.tools.json'], { cwd: REPO_DIR, env, name: 'tsc-tools', timeoutMs: 10 * 60000 });
+		await runOk('npx', ['--no-install', 'tsc', '-p', 'tsconfig.tools.json'], {
+			cwd: REPO_DIR,
+			env,
+			name: 'tsc-tools',
+			timeoutMs: 10 * 60000,
+		});
 		log(`simulator compiled (${elapsed(t)})`);
 	}
 	assertBuilt();
@@ -643,17 +736,22 @@ async function buildRepo({ simulator = true } = {}) {
 async function packRepo(outDir) {
 	assertBuilt();
 	fs.mkdirSync(outDir, { recursive: true });
-	const res = await runOk('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', outDir], {
-		cwd: REPO_DIR,
-		env: cleanEnv(),
-		name: 'npm-pack',
-	});
+	const res = await runOk(
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', outDir],
+		{
+			cwd: REPO_DIR,
+			env: cleanEnv(),
+			name: 'npm-pack',
+		},
+	);
 	const start = res.stdout.indexOf('[');
 	const info = JSON.parse(res.stdout.slice(start));
 	const tarball = path.join(outDir, info[0].filename);
 	const files = info[0].files.map((f) => f.path);
 	for (const p of [...PACKAGE_JSON.n8n.nodes, ...PACKAGE_JSON.n8n.credentials]) {
-		if (!files.includes(p)) throw new Error(`npm pack: ${p} is not in the tarball (files: ${files.join(', ')})`);
+		if (!files.includes(p))
+			throw new Error(`npm pack: ${p} is not in the tarball (files: ${files.join(', ')})`);
 	}
 	return { tarball, files, size: info[0].size };
 }
@@ -667,14 +765,27 @@ async function installCommunityPackage(userFolder, tarball, runtime, { logFile }
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pj = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(pj)) fs.writeFileSync(pj, `${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`);
+	if (!fs.existsSync(pj))
+		fs.writeFileSync(
+			pj,
+			`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`,
+		);
 	await runOk(
 		'npm',
-		['i', tarball, '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--omit=dev'],
+		[
+			'i',
+			tarball,
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--legacy-peer-deps',
+			'--omit=dev',
+		],
 		{ cwd: nodesDir, env: npmEnv(runtime), logFile, name: 'npm-i-package', timeoutMs: 5 * 60000 },
 	);
 	const pkgDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
-	if (!fs.existsSync(path.join(pkgDir, 'package.json'))) throw new Error(`package not found at ${pkgDir} after npm i`);
+	if (!fs.existsSync(path.join(pkgDir, 'package.json')))
+		throw new Error(`package not found at ${pkgDir} after npm i`);
 	const missingDeps = Object.keys(PACKAGE_JSON.dependencies || {}).filter((dep) => {
 		try {
 			require.resolve(`${dep}/package.json`, { paths: [pkgDir] });
@@ -683,7 +794,10 @@ async function installCommunityPackage(userFolder, tarball, runtime, { logFile }
 			return true;
 		}
 	});
-	if (missingDeps.length) throw new Error(`runtime dependencies not installed next to the package: ${missingDeps.join(', ')}`);
+	if (missingDeps.length)
+		throw new Error(
+			`runtime dependencies not installed next to the package: ${missingDeps.join(', ')}`,
+		);
 	return { nodesDir, pkgDir };
 }
 
@@ -720,19 +834,38 @@ function n8nEnv(runtime, leg, { userFolder, port, caCertFile, brokerPort, extra 
  * Starts `n8n start` (or `n8n worker`) and waits until it is ready.
  * Returns the ManagedProcess with .port/.baseUrl/.env.
  */
-async function startN8n({ runtime, install, leg, name = 'n8n', command = 'start', env, logFile, timeoutMs = 240000 }) {
+async function startN8n({
+	runtime,
+	install,
+	leg,
+	name = 'n8n',
+	command = 'start',
+	env,
+	logFile,
+	timeoutMs = 240000,
+}) {
 	const t = Date.now();
-	const mp = spawnManaged(name, runtime.nodeBin, [install.n8nBin, command], { env, logFile, cwd: env.N8N_USER_FOLDER });
+	const mp = spawnManaged(name, runtime.nodeBin, [install.n8nBin, command], {
+		env,
+		logFile,
+		cwd: env.N8N_USER_FOLDER,
+	});
 	mp.env = env;
 	mp.port = Number(env.N8N_PORT);
 	mp.baseUrl = `http://127.0.0.1:${mp.port}`;
 	const ready = command === 'worker' ? /n8n worker is now ready/ : /Editor is now accessible/;
-	log(`starting ${name} (n8n ${leg.n8nVersion} ${command}, pid ${mp.pid}${command === 'start' ? `, ${mp.baseUrl}` : ''}) …`);
+	log(
+		`starting ${name} (n8n ${leg.n8nVersion} ${command}, pid ${mp.pid}${command === 'start' ? `, ${mp.baseUrl}` : ''}) …`,
+	);
 	await mp.waitForLine(ready, timeoutMs, `"${ready.source}"`);
 	if (command === 'start') {
-		await waitFor(`${mp.baseUrl}/healthz`, async () => (await httpRequest(`${mp.baseUrl}/healthz`, { timeoutMs: 5000 })).status === 200, {
-			timeoutMs: 30000,
-		});
+		await waitFor(
+			`${mp.baseUrl}/healthz`,
+			async () => (await httpRequest(`${mp.baseUrl}/healthz`, { timeoutMs: 5000 })).status === 200,
+			{
+				timeoutMs: 30000,
+			},
+		);
 	}
 	log(`${name} ready (${elapsed(t)})`);
 	return mp;
@@ -791,7 +924,9 @@ class N8nClient {
 		if (expect && !expect.includes(res.status)) {
 			throw new Error(`${method} ${p} → HTTP ${res.status}: ${res.text.slice(0, 600)}`);
 		}
-		return res.json && Object.prototype.hasOwnProperty.call(res.json, 'data') ? res.json.data : res.json;
+		return res.json && Object.prototype.hasOwnProperty.call(res.json, 'data')
+			? res.json.data
+			: res.json;
 	}
 
 	get(p, o) {
@@ -821,7 +956,9 @@ class N8nClient {
 		return this.patch(`/rest/credentials/${id}`, { name, type, data });
 	}
 	async testCredential(cred, data) {
-		return this.post('/rest/credentials/test', { credentials: { id: cred.id, name: cred.name, type: cred.type, data } });
+		return this.post('/rest/credentials/test', {
+			credentials: { id: cred.id, name: cred.name, type: cred.type, data },
+		});
 	}
 	async nodeTypes() {
 		return this.get('/types/nodes.json');
@@ -879,17 +1016,34 @@ function simulatorCredentialData(sim, overrides = {}) {
 	};
 }
 
-async function startSimulator({ scenario = 'demo', port = 0, logFile, env = {}, timeoutMs = 30000 } = {}) {
+async function startSimulator({
+	scenario = 'demo',
+	port = 0,
+	logFile,
+	env = {},
+	timeoutMs = 30000,
+} = {}) {
 	if (!fs.existsSync(SIMULATOR_CLI)) {
-		throw new Error(`simulator not built: ${path.relative(REPO_DIR, SIMULATOR_CLI)} missing (run \`npx tsc -p tsconfig.tools.json\`)`);
+		throw new Error(
+			`simulator not built: ${path.relative(REPO_DIR, SIMULATOR_CLI)} missing (run \`npx tsc -p tsconfig.tools.json\`)`,
+		);
 	}
 	const t = Date.now();
-	const mp = spawnManaged('simulator', process.execPath, [SIMULATOR_CLI, '--port', String(port), '--scenario', scenario], {
-		env: cleanEnv(env),
-		cwd: REPO_DIR,
-		logFile,
-	});
-	const line = await mp.waitForLine(/^\s*\{.*"url"/, timeoutMs, 'the simulator JSON line {"url",…}');
+	const mp = spawnManaged(
+		'simulator',
+		process.execPath,
+		[SIMULATOR_CLI, '--port', String(port), '--scenario', scenario],
+		{
+			env: cleanEnv(env),
+			cwd: REPO_DIR,
+			logFile,
+		},
+	);
+	const line = await mp.waitForLine(
+		/^\s*\{.*"url"/,
+		timeoutMs,
+		'the simulator JSON line {"url",…}',
+	);
 	const info = JSON.parse(line);
 	const ca = info.caCertFile ? fs.readFileSync(info.caCertFile) : undefined;
 	const sim = {
@@ -899,13 +1053,19 @@ async function startSimulator({ scenario = 'demo', port = 0, logFile, env = {}, 
 		caCertFile: info.caCertFile,
 		ca,
 		async rpc(method, ...args) {
-			const res = await httpRequest(`${sim.url}/_sim/rpc`, { method: 'POST', body: { method, args }, ca });
-			if (res.status !== 200) throw new Error(`simulator rpc ${method} → HTTP ${res.status}: ${res.text.slice(0, 400)}`);
+			const res = await httpRequest(`${sim.url}/_sim/rpc`, {
+				method: 'POST',
+				body: { method, args },
+				ca,
+			});
+			if (res.status !== 200)
+				throw new Error(`simulator rpc ${method} → HTTP ${res.status}: ${res.text.slice(0, 400)}`);
 			return res.json;
 		},
 		async getJson(p) {
 			const res = await httpRequest(`${sim.url}${p}`, { ca });
-			if (res.status !== 200) throw new Error(`simulator GET ${p} → HTTP ${res.status}: ${res.text.slice(0, 400)}`);
+			if (res.status !== 200)
+				throw new Error(`simulator GET ${p} → HTTP ${res.status}: ${res.text.slice(0, 400)}`);
 			return res.json;
 		},
 		outbox() {
@@ -944,8 +1104,16 @@ async function installDebianPackages(pkgs, why) {
 	log(`${why}: installing Debian packages ${pkgs.join(' ')} (apt-get) …`);
 	const env = { ...cleanEnv(), DEBIAN_FRONTEND: 'noninteractive' };
 	await withHeartbeat('running apt-get', async () => {
-		await runOk('apt-get', ['update', '-qq'], { env, name: 'apt-get-update', timeoutMs: 10 * 60000 });
-		await runOk('apt-get', ['install', '-y', '-qq', ...pkgs], { env, name: 'apt-get-install', timeoutMs: 15 * 60000 });
+		await runOk('apt-get', ['update', '-qq'], {
+			env,
+			name: 'apt-get-update',
+			timeoutMs: 10 * 60000,
+		});
+		await runOk('apt-get', ['install', '-y', '-qq', ...pkgs], {
+			env,
+			name: 'apt-get-install',
+			timeoutMs: 15 * 60000,
+		});
 	});
 	log(`installed ${pkgs.join(' ')} (${elapsed(t)})`);
 }
@@ -954,15 +1122,36 @@ async function installDebianPackages(pkgs, why) {
 async function ensureDebianPackages(binToPkg) {
 	const missing = Object.entries(binToPkg).filter(([bin]) => !fs.existsSync(bin));
 	if (!missing.length) return;
-	await installDebianPackages([...new Set(missing.map(([, p]) => p))], `missing ${missing.map(([b]) => b).join(', ')}`);
+	await installDebianPackages(
+		[...new Set(missing.map(([, p]) => p))],
+		`missing ${missing.map(([b]) => b).join(', ')}`,
+	);
 }
 
 async function startRedis({ dir, logFile }) {
 	await ensureDebianPackages({ '/usr/bin/redis-server': 'redis-server' });
 	const port = await freePort();
-	const mp = spawnManaged('redis', '/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
-		logFile,
-	});
+	const mp = spawnManaged(
+		'redis',
+		'/usr/bin/redis-server',
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+		],
+		{
+			logFile,
+		},
+	);
 	await mp.waitForLine(/Ready to accept connections/, 30000, 'redis "Ready to accept connections"');
 	mp.port = port;
 	log(`redis ready on 127.0.0.1:${port}`);
@@ -983,16 +1172,21 @@ function findPostgresBinDir() {
 async function startPostgres({ dir, logFile }) {
 	let binDir = findPostgresBinDir();
 	if (!binDir) {
-		await installDebianPackages(['postgresql'], 'no PostgreSQL server binaries under /usr/lib/postgresql/*/bin');
+		await installDebianPackages(
+			['postgresql'],
+			'no PostgreSQL server binaries under /usr/lib/postgresql/*/bin',
+		);
 		binDir = findPostgresBinDir();
-		if (!binDir) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin');
+		if (!binDir)
+			throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin');
 	}
 	// initdb/postgres refuse to run as root: run them as the `postgres` system user then.
 	let ids = {};
 	if (isRoot()) {
 		const u = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
 		const g = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-		if (u.status !== 0) throw new Error('running as root but there is no `postgres` user to run PostgreSQL as');
+		if (u.status !== 0)
+			throw new Error('running as root but there is no `postgres` user to run PostgreSQL as');
 		ids = { uid: Number(u.stdout), gid: Number(g.stdout) };
 		fs.chownSync(dir, ids.uid, ids.gid);
 	}
@@ -1000,22 +1194,49 @@ async function startPostgres({ dir, logFile }) {
 	const sockDir = dir;
 	const env = { ...cleanEnv(), HOME: dir, LC_ALL: 'C' };
 	const t = Date.now();
-	await runOk(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8'], {
-		env,
-		cwd: dir,
-		name: 'initdb',
-		timeoutMs: 120000,
-		...ids,
-	});
+	await runOk(
+		path.join(binDir, 'initdb'),
+		['-D', dataDir, '-U', 'n8n', '--auth=trust', '--no-sync', '-E', 'UTF8'],
+		{
+			env,
+			cwd: dir,
+			name: 'initdb',
+			timeoutMs: 120000,
+			...ids,
+		},
+	);
 	const port = await freePort();
 	const mp = spawnManaged(
 		'postgres',
 		path.join(binDir, 'postgres'),
-		['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', sockDir, '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'synchronous_commit=off'],
+		[
+			'-D',
+			dataDir,
+			'-p',
+			String(port),
+			'-h',
+			'127.0.0.1',
+			'-k',
+			sockDir,
+			'-c',
+			'fsync=off',
+			'-c',
+			'full_page_writes=off',
+			'-c',
+			'synchronous_commit=off',
+		],
 		{ env, cwd: dir, logFile, stopSignal: 'SIGINT', ...ids },
 	);
-	await mp.waitForLine(/database system is ready to accept connections/, 60000, 'postgres "ready to accept connections"');
-	await runOk(path.join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'], { env, name: 'createdb', timeoutMs: 60000 });
+	await mp.waitForLine(
+		/database system is ready to accept connections/,
+		60000,
+		'postgres "ready to accept connections"',
+	);
+	await runOk(
+		path.join(binDir, 'createdb'),
+		['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'],
+		{ env, name: 'createdb', timeoutMs: 60000 },
+	);
 	mp.port = port;
 	log(`postgres ready on 127.0.0.1:${port} (${elapsed(t)})`);
 	return mp;

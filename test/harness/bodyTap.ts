@@ -43,7 +43,13 @@ export function tapRequestBodies(sim: M365Simulator, pathFilter: RegExp = /\/v1\
 				json = undefined;
 			}
 			const crid = req.headers['client-request-id'];
-			requests.push({ method: req.method ?? '', path, clientRequestId: typeof crid === 'string' ? crid : undefined, body, json });
+			requests.push({
+				method: req.method ?? '',
+				path,
+				clientRequestId: typeof crid === 'string' ? crid : undefined,
+				body,
+				json,
+			});
 		});
 	};
 	server.on('request', listener);

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { CredentialTestFailure, runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
+import {
+	CredentialTestFailure,
+	runCredentialTest,
+} from '../../nodes/shared/diagnostics/credentialTest';
 import { AadError, aadErrorBody } from '../simulator/errors';
 import { testCredential, type CredentialTestResult } from './credentialTest';
 import { appCredentials, certCredentials, type CredentialWorld } from './credentialWorld';
@@ -54,12 +57,17 @@ export interface FailureCase {
 	timeoutMs?: number;
 }
 
-const aadFault = (status: number, error: string, code: number, text: string) => (w: CredentialWorld) =>
-	w.sim.injectFault({
-		match: { kind: 'token' },
-		status,
-		body: aadErrorBody(new AadError(status, error, code, text), { traceId: randomUUID(), correlationId: randomUUID(), now: new Date() }),
-	});
+const aadFault =
+	(status: number, error: string, code: number, text: string) => (w: CredentialWorld) =>
+		w.sim.injectFault({
+			match: { kind: 'token' },
+			status,
+			body: aadErrorBody(new AadError(status, error, code, text), {
+				traceId: randomUUID(),
+				correlationId: randomUUID(),
+				now: new Date(),
+			}),
+		});
 
 /** An unsigned JWT shaped like an app-only Graph token (only used where the simulator's token is replaced). */
 function forgedToken(claims: Record<string, unknown>): string {
@@ -77,7 +85,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Directory (tenant) ID: a GUID no tenant has',
 		reason: 'tenantNotFound',
 		code: 'AADSTS90002',
-		words: (w) => [`Tenant "${w.unknownTenantId}" was not found in the Custom cloud`, 'Copy the Directory (tenant) ID', 'choose that Cloud'],
+		words: (w) => [
+			`Tenant "${w.unknownTenantId}" was not found in the Custom cloud`,
+			'Copy the Directory (tenant) ID',
+			'choose that Cloud',
+		],
 		credentials: (w) => w.t.credentials({ tenantId: w.unknownTenantId }),
 		node: 'same',
 	},
@@ -87,7 +99,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Directory (tenant) ID: a domain no tenant has verified',
 		reason: 'tenantNotFound',
 		code: 'AADSTS90002',
-		words: () => ['Tenant "nosuchtenant.onmicrosoft.com" was not found', 'or use a verified domain of your tenant'],
+		words: () => [
+			'Tenant "nosuchtenant.onmicrosoft.com" was not found',
+			'or use a verified domain of your tenant',
+		],
 		credentials: (w) => w.t.credentials({ tenantId: 'nosuchtenant.onmicrosoft.com' }),
 		node: 'same',
 	},
@@ -98,7 +113,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Application (client) ID: no such app in the tenant',
 		reason: 'appNotFound',
 		code: 'AADSTS700016',
-		words: (w) => [`No application with client ID ${w.unknownClientId} exists in tenant`, 'Application (client) ID'],
+		words: (w) => [
+			`No application with client ID ${w.unknownClientId} exists in tenant`,
+			'Application (client) ID',
+		],
 		credentials: (w) => w.t.credentials({ clientId: w.unknownClientId }),
 		node: 'same',
 	},
@@ -108,8 +126,15 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Application (client) ID of an app registered in a different tenant',
 		reason: 'appNotFound',
 		code: 'AADSTS700016',
-		words: (w) => [`No application with client ID ${w.secondTenantApp.clientId} exists in tenant "${w.t.tenantId}"`, 'same tenant'],
-		credentials: (w) => w.t.credentials({ clientId: w.secondTenantApp.clientId, clientSecret: w.secondTenantApp.secret }),
+		words: (w) => [
+			`No application with client ID ${w.secondTenantApp.clientId} exists in tenant "${w.t.tenantId}"`,
+			'same tenant',
+		],
+		credentials: (w) =>
+			w.t.credentials({
+				clientId: w.secondTenantApp.clientId,
+				clientSecret: w.secondTenantApp.secret,
+			}),
 		node: 'same',
 	},
 	// ---- client secret --------------------------------------------------------------------------------------
@@ -119,7 +144,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Client Secret: wrong value',
 		reason: 'wrongSecret',
 		code: 'AADSTS7000215',
-		words: (w) => [`The Client Secret is wrong for app ${w.t.clientId}`, 'not its Secret ID', 'Certificates & secrets'],
+		words: (w) => [
+			`The Client Secret is wrong for app ${w.t.clientId}`,
+			'not its Secret ID',
+			'Certificates & secrets',
+		],
 		credentials: (w) => w.t.credentials({ clientSecret: w.wrongSecret }),
 		node: 'same',
 	},
@@ -129,7 +158,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Client Secret: the Secret ID was pasted instead of the Value',
 		reason: 'secretIdPasted',
 		code: 'AADSTS7000215',
-		words: () => ["probably the secret's ID, not its Value", 'create a new client secret and paste its Value'],
+		words: () => [
+			"probably the secret's ID, not its Value",
+			'create a new client secret and paste its Value',
+		],
 		credentials: (w) => w.t.credentials({ clientSecret: w.t.secretId }),
 		node: 'same',
 	},
@@ -139,7 +171,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Client Secret: expired',
 		reason: 'secretExpired',
 		code: 'AADSTS7000222',
-		words: (w) => [`The client secret of app ${w.apps.expired.clientId} has expired`, 'Create a new secret'],
+		words: (w) => [
+			`The client secret of app ${w.apps.expired.clientId} has expired`,
+			'Create a new secret',
+		],
 		credentials: (w) => appCredentials(w, w.apps.expired),
 		node: 'same',
 	},
@@ -150,7 +185,12 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Certificate: not uploaded to the app registration',
 		reason: 'certificateNotRegistered',
 		code: 'AADSTS700027',
-		words: (w) => [`SHA-256 thumbprint ${w.certs.notUploaded.thumbprintSha256Hex}`, `SHA-1 ${w.certs.notUploaded.thumbprintSha1Hex}`, 'is not uploaded to app', 'Certificates & secrets › Certificates'],
+		words: (w) => [
+			`SHA-256 thumbprint ${w.certs.notUploaded.thumbprintSha256Hex}`,
+			`SHA-1 ${w.certs.notUploaded.thumbprintSha1Hex}`,
+			'is not uploaded to app',
+			'Certificates & secrets › Certificates',
+		],
 		credentials: (w) => certCredentials(w, w.certs.notUploaded),
 		node: 'same',
 	},
@@ -160,7 +200,8 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Private Key: belongs to a different certificate',
 		reason: 'invalid:privateKey',
 		words: () => ['The Private Key does not belong to the Certificate'],
-		credentials: (w) => certCredentials(w, w.certs.plain, { privateKey: w.certs.foreignKey.keyPem }),
+		credentials: (w) =>
+			certCredentials(w, w.certs.plain, { privateKey: w.certs.foreignKey.keyPem }),
 		network: 'none',
 		node: 'same',
 	},
@@ -170,7 +211,8 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Private Key Passphrase: wrong',
 		reason: 'invalid:privateKeyPassphrase',
 		words: () => ['the Private Key Passphrase is wrong'],
-		credentials: (w) => certCredentials(w, w.certs.encrypted, { privateKeyPassphrase: w.wrongPassphrase }),
+		credentials: (w) =>
+			certCredentials(w, w.certs.encrypted, { privateKeyPassphrase: w.wrongPassphrase }),
 		network: 'none',
 		node: 'same',
 	},
@@ -190,7 +232,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Private Key Passphrase: missing for an encrypted PKCS#1 key ("Proc-Type: 4,ENCRYPTED")',
 		reason: 'invalid:privateKeyPassphrase',
 		words: () => ['The private key is encrypted. Enter its passphrase'],
-		credentials: (w) => certCredentials(w, w.certs.encrypted, { privateKey: w.certs.encryptedPkcs1KeyPem, privateKeyPassphrase: '' }),
+		credentials: (w) =>
+			certCredentials(w, w.certs.encrypted, {
+				privateKey: w.certs.encryptedPkcs1KeyPem,
+				privateKeyPassphrase: '',
+			}),
 		network: 'none',
 		node: 'same',
 	},
@@ -200,7 +246,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Private Key Passphrase: wrong for an encrypted PKCS#1 key',
 		reason: 'invalid:privateKeyPassphrase',
 		words: () => ['the Private Key Passphrase is wrong'],
-		credentials: (w) => certCredentials(w, w.certs.encrypted, { privateKey: w.certs.encryptedPkcs1KeyPem, privateKeyPassphrase: w.wrongPassphrase }),
+		credentials: (w) =>
+			certCredentials(w, w.certs.encrypted, {
+				privateKey: w.certs.encryptedPkcs1KeyPem,
+				privateKeyPassphrase: w.wrongPassphrase,
+			}),
 		network: 'none',
 		node: 'same',
 	},
@@ -226,7 +276,8 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Certificate: not PEM at all (e.g. a thumbprint pasted)',
 		reason: 'invalid:certificate',
 		words: () => ['The Certificate field holds no PEM certificate'],
-		credentials: (w) => certCredentials(w, w.certs.plain, { certificate: w.certs.plain.thumbprintSha1Hex }),
+		credentials: (w) =>
+			certCredentials(w, w.certs.plain, { certificate: w.certs.plain.thumbprintSha1Hex }),
 		network: 'none',
 		node: 'same',
 	},
@@ -235,10 +286,14 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'certificate',
 		title: 'Private Key: truncated PEM',
 		reason: 'invalid:privateKey',
-		words: () => ['The Private Key is not a readable PEM private key (the text is damaged or truncated)'],
+		words: () => [
+			'The Private Key is not a readable PEM private key (the text is damaged or truncated)',
+		],
 		credentials: (w) => {
 			const lines = w.certs.plain.keyPem.trim().split('\n');
-			return certCredentials(w, w.certs.plain, { privateKey: [...lines.slice(0, 10), lines[lines.length - 1]].join('\n') });
+			return certCredentials(w, w.certs.plain, {
+				privateKey: [...lines.slice(0, 10), lines[lines.length - 1]].join('\n'),
+			});
 		},
 		network: 'none',
 		node: 'same',
@@ -258,7 +313,9 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'certificate',
 		title: 'Private Key: an EC key (Entra only accepts RSA)',
 		reason: 'invalid:privateKey',
-		words: () => ['Microsoft Entra ID only accepts RSA certificates for client assertions; this key is ec'],
+		words: () => [
+			'Microsoft Entra ID only accepts RSA certificates for client assertions; this key is ec',
+		],
 		credentials: (w) => certCredentials(w, w.certs.plain, { privateKey: w.certs.ecKeyPem }),
 		network: 'none',
 		node: 'same',
@@ -280,7 +337,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Cloud: Graph endpoint of another cloud than the tenant',
 		reason: 'wrongCloud',
 		code: 'AADSTS500011',
-		words: (w) => [`The tenant does not know the Graph endpoint ${w.otherCloud.graphEndpoint}`, 'Choose the Cloud your tenant lives in'],
+		words: (w) => [
+			`The tenant does not know the Graph endpoint ${w.otherCloud.graphEndpoint}`,
+			'Choose the Cloud your tenant lives in',
+		],
 		credentials: (w) => w.t.credentials({ graphEndpoint: w.otherCloud.graphEndpoint }),
 		node: 'same',
 	},
@@ -290,7 +350,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Cloud: the tenant lives in another cloud',
 		reason: 'tenantNotFound',
 		code: 'AADSTS90002',
-		words: (w) => [`Tenant "${w.otherCloudTenantId}" was not found in the Custom cloud`, 'national cloud (GCC High, DoD, China), choose that Cloud'],
+		words: (w) => [
+			`Tenant "${w.otherCloudTenantId}" was not found in the Custom cloud`,
+			'national cloud (GCC High, DoD, China), choose that Cloud',
+		],
 		credentials: (w) => w.t.credentials({ tenantId: w.otherCloudTenantId }),
 		node: 'same',
 	},
@@ -301,7 +364,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Token endpoint unreachable (connection refused)',
 		reason: 'unreachable',
 		// In words: n8n replaces a whole message that contains "ECONNREFUSED" with a generic sentence.
-		words: (w) => [`Cannot reach the Microsoft sign-in endpoint 127.0.0.1:${w.closedPort} (connection refused)`, 'HTTPS_PROXY', 'Cloud / Authority Host'],
+		words: (w) => [
+			`Cannot reach the Microsoft sign-in endpoint 127.0.0.1:${w.closedPort} (connection refused)`,
+			'HTTPS_PROXY',
+			'Cloud / Authority Host',
+		],
 		credentials: (w) => w.t.credentials({ authorityHost: `https://127.0.0.1:${w.closedPort}` }),
 		network: 'none',
 		node: 'same',
@@ -311,7 +378,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'network',
 		title: 'Token endpoint behind a TLS-inspecting proxy (certificate not trusted)',
 		reason: 'unreachable',
-		words: (w) => [`The TLS certificate of ${new URL(w.untrustedTlsUrl).host} is not trusted`, 'NODE_EXTRA_CA_CERTS'],
+		words: (w) => [
+			`The TLS certificate of ${new URL(w.untrustedTlsUrl).host} is not trusted`,
+			'NODE_EXTRA_CA_CERTS',
+		],
 		credentials: (w) => w.t.credentials({ authorityHost: w.untrustedTlsUrl }),
 		network: 'none',
 		node: 'same',
@@ -321,7 +391,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'network',
 		title: 'Token endpoint does not answer (timeout)',
 		reason: 'timeout',
-		words: (w) => [`The Microsoft sign-in endpoint ${new URL(w.sim.url).host} did not answer within 20 s`, 'HTTPS_PROXY'],
+		words: (w) => [
+			`The Microsoft sign-in endpoint ${new URL(w.sim.url).host} did not answer within 20 s`,
+			'HTTPS_PROXY',
+		],
 		credentials: (w) => w.t.credentials(),
 		arrange: (w) => w.sim.injectFault({ match: { kind: 'token' }, action: 'hang' }),
 		// The node has its own Request Timeout (1 s here, to keep the test short).
@@ -334,9 +407,16 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'network',
 		title: 'Token endpoint answers with a non-Microsoft page (proxy, wrong host)',
 		reason: 'badResponse',
-		words: (w) => [`${new URL(w.sim.url).host} answered HTTP 200 with something that is not a Microsoft sign-in response`],
+		words: (w) => [
+			`${new URL(w.sim.url).host} answered HTTP 200 with something that is not a Microsoft sign-in response`,
+		],
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) => w.sim.injectFault({ match: { kind: 'token' }, status: 200, body: '<html><body>Proxy login</body></html>' }),
+		arrange: (w) =>
+			w.sim.injectFault({
+				match: { kind: 'token' },
+				status: 200,
+				body: '<html><body>Proxy login</body></html>',
+			}),
 		node: 'same',
 	},
 	{
@@ -345,9 +425,17 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Microsoft sign-in service unavailable (503, kept failing after retries)',
 		reason: 'identityBusy',
 		code: 'AADSTS90006',
-		words: () => ["Microsoft's sign-in service is unavailable or throttling (HTTP 503, AADSTS90006)", 'Try again in a few minutes'],
+		words: () => [
+			"Microsoft's sign-in service is unavailable or throttling (HTTP 503, AADSTS90006)",
+			'Try again in a few minutes',
+		],
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) => w.sim.injectFault({ match: { kind: 'token' }, status: 503, headers: { 'Retry-After': '0.2' } }),
+		arrange: (w) =>
+			w.sim.injectFault({
+				match: { kind: 'token' },
+				status: 503,
+				headers: { 'Retry-After': '0.2' },
+			}),
 		node: 'same',
 	},
 	// ---- other Entra answers the simulator does not model (the exact Entra body is injected) -------------------
@@ -359,7 +447,12 @@ export const FAILURE_CASES: FailureCase[] = [
 		code: 'AADSTS700024',
 		words: () => ['the clock of this n8n server is wrong', 'NTP'],
 		credentials: (w) => certCredentials(w, w.certs.plain),
-		arrange: aadFault(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.'),
+		arrange: aadFault(
+			401,
+			'invalid_client',
+			700024,
+			'Client assertion is not within its valid time range.',
+		),
 		node: 'same',
 	},
 	{
@@ -381,7 +474,12 @@ export const FAILURE_CASES: FailureCase[] = [
 		code: 'AADSTS53003',
 		words: () => ['Conditional Access policy for workload identities blocked the token request'],
 		credentials: (w) => w.t.credentials(),
-		arrange: aadFault(400, 'invalid_grant', 53003, 'Access has been blocked by Conditional Access policies.'),
+		arrange: aadFault(
+			400,
+			'invalid_grant',
+			53003,
+			'Access has been blocked by Conditional Access policies.',
+		),
 		node: 'same',
 	},
 	{
@@ -392,7 +490,12 @@ export const FAILURE_CASES: FailureCase[] = [
 		code: 'AADSTS900023',
 		words: () => ['neither a GUID nor a valid domain'],
 		credentials: (w) => w.t.credentials(),
-		arrange: aadFault(400, 'invalid_request', 900023, "Specified tenant identifier 'x' is neither a valid DNS name, nor a valid external domain."),
+		arrange: aadFault(
+			400,
+			'invalid_request',
+			900023,
+			"Specified tenant identifier 'x' is neither a valid DNS name, nor a valid external domain.",
+		),
 		node: 'same',
 	},
 	{
@@ -403,7 +506,12 @@ export const FAILURE_CASES: FailureCase[] = [
 		code: 'AADSTS7000218',
 		words: () => ['neither a client secret nor a certificate assertion'],
 		credentials: (w) => w.t.credentials(),
-		arrange: aadFault(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+		arrange: aadFault(
+			401,
+			'invalid_client',
+			7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+		),
 		node: 'same',
 	},
 	{
@@ -412,9 +520,17 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Any other Entra refusal (e.g. the app has no service principal in the tenant)',
 		reason: 'refused',
 		code: 'AADSTS7000229',
-		words: () => ['Microsoft Entra ID refused the token request (invalid_client)', 'https://login.microsoftonline.com/error?code=7000229'],
+		words: () => [
+			'Microsoft Entra ID refused the token request (invalid_client)',
+			'https://login.microsoftonline.com/error?code=7000229',
+		],
 		credentials: (w) => w.t.credentials(),
-		arrange: aadFault(400, 'invalid_client', 7000229, 'The client application is missing service principal in the tenant.'),
+		arrange: aadFault(
+			400,
+			'invalid_client',
+			7000229,
+			'The client application is missing service principal in the tenant.',
+		),
 		node: 'same',
 	},
 	{
@@ -422,7 +538,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'identity-answer',
 		title: 'The token was issued for another tenant than the Directory (tenant) ID',
 		reason: 'tenantMismatch',
-		words: (w) => [`Microsoft issued the token for tenant ${FOREIGN_TENANT}, not for the Directory (tenant) ID ${w.t.tenantId}`, 'Copy the tenant ID again'],
+		words: (w) => [
+			`Microsoft issued the token for tenant ${FOREIGN_TENANT}, not for the Directory (tenant) ID ${w.t.tenantId}`,
+			'Copy the tenant ID again',
+		],
 		credentials: (w) => w.t.credentials(),
 		arrange: (w) =>
 			w.sim.injectFault({
@@ -431,7 +550,12 @@ export const FAILURE_CASES: FailureCase[] = [
 				body: {
 					token_type: 'Bearer',
 					expires_in: 3599,
-					access_token: forgedToken({ tid: FOREIGN_TENANT, appid: w.t.clientId, roles: ['Mail.Send'], aud: w.sim.graphEndpoint }),
+					access_token: forgedToken({
+						tid: FOREIGN_TENANT,
+						appid: w.t.clientId,
+						roles: ['Mail.Send'],
+						aud: w.sim.graphEndpoint,
+					}),
 				},
 			}),
 		// The node does not read the token: Graph refuses it.
@@ -444,7 +568,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Admin consent not granted (mailbox probe)',
 		reason: 'consentMissing',
 		code: 'NoPermissionsInAccessToken',
-		words: () => ["Admin consent is missing: the app's token carries no application permissions", 'Grant admin consent for <your tenant>', '(401 NoPermissionsInAccessToken)'],
+		words: () => [
+			"Admin consent is missing: the app's token carries no application permissions",
+			'Grant admin consent for <your tenant>',
+			'(401 NoPermissionsInAccessToken)',
+		],
 		credentials: (w) => appCredentials(w, w.apps.noConsent),
 		node: () => ['admin consent is missing', '(401 NoPermissionsInAccessToken)'],
 	},
@@ -464,14 +592,19 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Mail.Send application permission missing (other permissions granted)',
 		reason: 'missingMailSend',
 		code: 'ErrorAccessDenied',
-		words: () => ['The app has application permissions (User.Read.All) but not Mail.Send', 'Application permissions › Mail.Send (not the Delegated one)', '(403 ErrorAccessDenied)'],
+		words: () => [
+			'The app has application permissions (User.Read.All) but not Mail.Send',
+			'Application permissions › Mail.Send (not the Delegated one)',
+			'(403 ErrorAccessDenied)',
+		],
 		credentials: (w) => appCredentials(w, w.apps.noMailSend),
 		node: () => ['lacks the Mail.Send application permission', '(403 ErrorAccessDenied)'],
 	},
 	{
 		id: 'mail-send-missing-no-mailbox',
 		group: 'permissions',
-		title: 'Mail.Send application permission missing (no Default Sender Mailbox: read from the token)',
+		title:
+			'Mail.Send application permission missing (no Default Sender Mailbox: read from the token)',
 		reason: 'missingMailSend',
 		words: () => ["the app's application permissions (User.Read.All) do not include Mail.Send"],
 		credentials: (w) => appCredentials(w, w.apps.noMailSend, { senderMailbox: '' }),
@@ -485,7 +618,10 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Default Sender Mailbox: no such user (UPN)',
 		reason: 'mailboxNotFound',
 		code: 'ErrorInvalidUser',
-		words: (w) => [`Mailbox nobody@${w.t.domain} was not found in this tenant`, '(404 ErrorInvalidUser)'],
+		words: (w) => [
+			`Mailbox nobody@${w.t.domain} was not found in this tenant`,
+			'(404 ErrorInvalidUser)',
+		],
 		credentials: (w) => w.t.credentials({ senderMailbox: `nobody@${w.t.domain}` }),
 		node: 'same',
 	},
@@ -495,7 +631,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Default Sender Mailbox: wrong object ID',
 		reason: 'mailboxNotFound',
 		code: 'ErrorInvalidUser',
-		words: () => ['was not found in this tenant', 'object ID of a user or shared mailbox', '(404 ErrorInvalidUser)'],
+		words: () => [
+			'was not found in this tenant',
+			'object ID of a user or shared mailbox',
+			'(404 ErrorInvalidUser)',
+		],
 		credentials: (w) => w.t.credentials({ senderMailbox: '5f4d3c2b-1a09-4876-8543-210fedcba987' }),
 		node: 'same',
 	},
@@ -505,7 +645,12 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Default Sender Mailbox: user without an Exchange Online licence',
 		reason: 'mailboxNotEnabled',
 		code: 'MailboxNotEnabledForRESTAPI',
-		words: (w) => [`${w.t.unlicensed} has no Exchange Online mailbox`, 'unlicensed', 'Assign a licence that includes Exchange Online', '(404 MailboxNotEnabledForRESTAPI)'],
+		words: (w) => [
+			`${w.t.unlicensed} has no Exchange Online mailbox`,
+			'unlicensed',
+			'Assign a licence that includes Exchange Online',
+			'(404 MailboxNotEnabledForRESTAPI)',
+		],
 		credentials: (w) => w.t.credentials({ senderMailbox: w.t.unlicensed }),
 		node: 'same',
 	},
@@ -515,7 +660,11 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Default Sender Mailbox: hosted on-premises (hybrid)',
 		reason: 'mailboxNotEnabled',
 		code: 'MailboxNotEnabledForRESTAPI',
-		words: (w) => [`${w.onPremMailbox} has no Exchange Online mailbox`, 'hosted on-premises', '(404 MailboxNotEnabledForRESTAPI)'],
+		words: (w) => [
+			`${w.onPremMailbox} has no Exchange Online mailbox`,
+			'hosted on-premises',
+			'(404 MailboxNotEnabledForRESTAPI)',
+		],
 		credentials: (w) => w.t.credentials({ senderMailbox: w.onPremMailbox }),
 		node: 'same',
 	},
@@ -536,10 +685,15 @@ export const FAILURE_CASES: FailureCase[] = [
 	{
 		id: 'mailbox-outside-rbac-scope',
 		group: 'mailbox',
-		title: 'Default Sender Mailbox: outside the app\'s Exchange RBAC for Applications scope',
+		title: "Default Sender Mailbox: outside the app's Exchange RBAC for Applications scope",
 		reason: 'accessDenied',
 		code: 'ErrorAccessDenied',
-		words: (w) => [`Access denied for mailbox ${w.t.sender}`, 'Exchange RBAC for Applications scope excludes this mailbox', 'Test-ServicePrincipalAuthorization', '(403 ErrorAccessDenied)'],
+		words: (w) => [
+			`Access denied for mailbox ${w.t.sender}`,
+			'Exchange RBAC for Applications scope excludes this mailbox',
+			'Test-ServicePrincipalAuthorization',
+			'(403 ErrorAccessDenied)',
+		],
 		credentials: (w) => appCredentials(w, w.apps.rbac),
 		node: 'same',
 	},
@@ -550,10 +704,22 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Graph refuses the token (e.g. Authority Host and Graph Endpoint of different clouds)',
 		reason: 'tokenRejected',
 		code: 'InvalidAuthenticationToken',
-		words: () => ['Microsoft Graph refused the access token: Access token validation failure. Invalid audience.', '(401 InvalidAuthenticationToken)'],
+		words: () => [
+			'Microsoft Graph refused the access token: Access token validation failure. Invalid audience.',
+			'(401 InvalidAuthenticationToken)',
+		],
 		credentials: (w) => w.t.credentials(),
 		arrange: (w) =>
-			w.sim.injectFault({ match: { kind: 'graph' }, status: 401, body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience.' } } }),
+			w.sim.injectFault({
+				match: { kind: 'graph' },
+				status: 401,
+				body: {
+					error: {
+						code: 'InvalidAuthenticationToken',
+						message: 'Access token validation failure. Invalid audience.',
+					},
+				},
+			}),
 		node: 'same',
 	},
 	{
@@ -562,9 +728,17 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Graph keeps throttling the mailbox (429)',
 		reason: 'throttled',
 		code: 'TooManyRequests',
-		words: (w) => [`Microsoft Graph kept throttling mailbox ${w.t.sender}`, '(429 TooManyRequests)'],
+		words: (w) => [
+			`Microsoft Graph kept throttling mailbox ${w.t.sender}`,
+			'(429 TooManyRequests)',
+		],
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) => w.sim.injectFault({ match: { kind: 'graph' }, status: 429, headers: { 'Retry-After': '0.1' } }),
+		arrange: (w) =>
+			w.sim.injectFault({
+				match: { kind: 'graph' },
+				status: 429,
+				headers: { 'Retry-After': '0.1' },
+			}),
 		node: 'same',
 	},
 	{
@@ -573,9 +747,17 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Graph unavailable (503)',
 		reason: 'unavailable',
 		code: 'ServiceNotAvailable',
-		words: () => ['Microsoft Graph was unavailable and stayed so after several retries', '(503 ServiceNotAvailable)'],
+		words: () => [
+			'Microsoft Graph was unavailable and stayed so after several retries',
+			'(503 ServiceNotAvailable)',
+		],
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) => w.sim.injectFault({ match: { kind: 'graph' }, status: 503, headers: { 'Retry-After': '0.1' } }),
+		arrange: (w) =>
+			w.sim.injectFault({
+				match: { kind: 'graph' },
+				status: 503,
+				headers: { 'Retry-After': '0.1' },
+			}),
 		node: 'same',
 	},
 	{
@@ -583,12 +765,19 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'graph-answer',
 		title: 'Graph unreachable (connection reset)',
 		reason: 'graphUnreachable',
-		words: (w) => [`Cannot get an answer from Microsoft Graph at ${w.sim.graphEndpoint}: mailbox probe: cannot reach ${new URL(w.sim.url).host} (connection reset)`, 'HTTPS_PROXY'],
+		words: (w) => [
+			`Cannot get an answer from Microsoft Graph at ${w.sim.graphEndpoint}: mailbox probe: cannot reach ${new URL(w.sim.url).host} (connection reset)`,
+			'HTTPS_PROXY',
+		],
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) => w.sim.injectFault({ match: { kind: 'graph' }, action: 'resetBeforeProcessing' }),
+		arrange: (w) =>
+			w.sim.injectFault({ match: { kind: 'graph' }, action: 'resetBeforeProcessing' }),
 		// A reset after the body was sent: the node must say "delivery unknown, not resent" (n8n used to replace this
 		// with its generic "closed unexpectedly … You can retry the request immediately").
-		node: () => ['delivery unknown — sendMail got connection lost (connection reset)', 'it was NOT sent again, to avoid a duplicate'],
+		node: () => [
+			'delivery unknown — sendMail got connection lost (connection reset)',
+			'it was NOT sent again, to avoid a duplicate',
+		],
 	},
 	{
 		id: 'graph-other-refusal',
@@ -602,7 +791,13 @@ export const FAILURE_CASES: FailureCase[] = [
 			w.sim.injectFault({
 				match: { kind: 'graph' },
 				status: 400,
-				body: { error: { code: 'ErrorMessageSubmissionBlocked', message: "Cannot send mail. Your mailbox has been blocked because it's sending too many messages." } },
+				body: {
+					error: {
+						code: 'ErrorMessageSubmissionBlocked',
+						message:
+							"Cannot send mail. Your mailbox has been blocked because it's sending too many messages.",
+					},
+				},
 			}),
 		node: () => ['Microsoft Graph refused sendMail', '(400 ErrorMessageSubmissionBlocked)'],
 	},
@@ -668,13 +863,17 @@ export const FAILURE_CASES: FailureCase[] = [
 					case 'TESTRECIPIENT':
 						return w.t.credentials({ senderMailbox: '', testRecipient: 'admin@contoso.com' });
 					default:
-						if (field === 'certificate' || field === 'privateKey') return certCredentials(w, w.certs.plain, { [field]: '' });
+						if (field === 'certificate' || field === 'privateKey')
+							return certCredentials(w, w.certs.plain, { [field]: '' });
 						return w.t.credentials({ [field]: value });
 				}
 			},
 			network: 'none',
 			// Test Recipient only matters to the Test: the node sends from its own Sender and never uses it.
-			node: value === 'TESTRECIPIENT' || field === 'testRecipient' ? 'succeeds' : () => [new RegExp(`^Credential › ${field}: `)],
+			node:
+				value === 'TESTRECIPIENT' || field === 'testRecipient'
+					? 'succeeds'
+					: () => [new RegExp(`^Credential › ${field}: `)],
 			nodeParameters: (w) => ({ sender: w.t.sender }),
 		}),
 	),
@@ -683,10 +882,15 @@ export const FAILURE_CASES: FailureCase[] = [
 		group: 'senders',
 		title: 'Default Sender Mailbox is not in Allowed Senders',
 		reason: 'senderNotAllowed',
-		words: (w) => [`Default Sender Mailbox ${w.t.sender} is not in Allowed Senders (boss@contoso.com, *@billing.contoso.com)`],
-		credentials: (w) => w.t.credentials({ allowedSenders: 'boss@contoso.com, *@billing.contoso.com' }),
+		words: (w) => [
+			`Default Sender Mailbox ${w.t.sender} is not in Allowed Senders (boss@contoso.com, *@billing.contoso.com)`,
+		],
+		credentials: (w) =>
+			w.t.credentials({ allowedSenders: 'boss@contoso.com, *@billing.contoso.com' }),
 		network: 'none',
-		node: (w) => [`Mailbox "${w.t.sender}" is not in the credential's Allowed Senders (boss@contoso.com, *@billing.contoso.com)`],
+		node: (w) => [
+			`Mailbox "${w.t.sender}" is not in the credential's Allowed Senders (boss@contoso.com, *@billing.contoso.com)`,
+		],
 	},
 ];
 
@@ -708,7 +912,11 @@ export interface CaseOutcome {
 	outputs: { where: string; text: string }[];
 }
 
-const BASE_MESSAGE = { toRecipients: 'someone@example.com', subject: 'credential case', bodyContent: 'x' };
+const BASE_MESSAGE = {
+	toRecipients: 'someone@example.com',
+	subject: 'credential case',
+	bodyContent: 'x',
+};
 
 /**
  * Runs one case through the two Test paths at once, then through two node runs at once (all injected faults are
@@ -732,8 +940,17 @@ export async function runFailureCase(w: CredentialWorld, c: FailureCase): Promis
 		w.reset();
 		c.arrange?.(w);
 		const [node, nodeContinue] = await Promise.all([
-			runSendMail({ credentials: credentials as ICredentialDataDecryptedObject, items: [{ json: {} }], parameters }),
-			runSendMail({ credentials: credentials as ICredentialDataDecryptedObject, items: [{ json: {} }], parameters, onError: 'continueRegularOutput' }),
+			runSendMail({
+				credentials: credentials as ICredentialDataDecryptedObject,
+				items: [{ json: {} }],
+				parameters,
+			}),
+			runSendMail({
+				credentials: credentials as ICredentialDataDecryptedObject,
+				items: [{ json: {} }],
+				parameters,
+				onError: 'continueRegularOutput',
+			}),
 		]);
 		const nodeRequests = w.requestCount();
 		capture.stop();
@@ -757,7 +974,10 @@ export async function runFailureCase(w: CredentialWorld, c: FailureCase): Promis
 
 /** Sentinels plus every token issued so far. */
 export function secretsOf(w: CredentialWorld) {
-	return [...w.sentinels, ...w.issuedTokens.map((token, i) => ({ label: `issued access token #${i + 1}`, value: token }))];
+	return [
+		...w.sentinels,
+		...w.issuedTokens.map((token, i) => ({ label: `issued access token #${i + 1}`, value: token })),
+	];
 }
 
 export function leaksIn(w: CredentialWorld, outputs: { where: string; text: string }[]): Leak[] {
@@ -781,11 +1001,17 @@ export function expectCaseOutcome(w: CredentialWorld, c: FailureCase, o: CaseOut
 	const failure = o.failure as CredentialTestFailure;
 	expect({ id: c.id, reason: failure.reason }).toEqual({ id: c.id, reason: c.reason });
 	if (c.code) expect(failure.message).toContain(c.code);
-	for (const word of c.words(w)) expect({ id: c.id, message: failure.message, has: matchesWord(failure.message, word) }).toMatchObject({ has: true });
+	for (const word of c.words(w))
+		expect({
+			id: c.id,
+			message: failure.message,
+			has: matchesWord(failure.message, word),
+		}).toMatchObject({ has: true });
 
 	expect(o.n8n).toEqual({ status: 'Error', message: failure.message });
 
-	if (c.network === 'none') expect({ id: c.id, testRequests: o.testRequests }).toEqual({ id: c.id, testRequests: 0 });
+	if (c.network === 'none')
+		expect({ id: c.id, testRequests: o.testRequests }).toEqual({ id: c.id, testRequests: 0 });
 
 	if (c.node === 'succeeds') {
 		expect(o.node.status).toBe('success');
@@ -796,8 +1022,12 @@ export function expectCaseOutcome(w: CredentialWorld, c: FailureCase, o: CaseOut
 		expect(continued).toHaveLength(1);
 		expect(continued[0].json.error).toBe(nodeMessage);
 		const nodeWords = c.node === 'same' || c.node === undefined ? [failure.message] : c.node(w);
-		for (const word of nodeWords) expect({ id: c.id, nodeMessage, has: matchesWord(nodeMessage, word) }).toMatchObject({ has: true });
-		if (c.network === 'none') expect({ id: c.id, nodeRequests: o.nodeRequests }).toEqual({ id: c.id, nodeRequests: 0 });
+		for (const word of nodeWords)
+			expect({ id: c.id, nodeMessage, has: matchesWord(nodeMessage, word) }).toMatchObject({
+				has: true,
+			});
+		if (c.network === 'none')
+			expect({ id: c.id, nodeRequests: o.nodeRequests }).toEqual({ id: c.id, nodeRequests: 0 });
 	}
 	expect(leaksIn(w, o.outputs)).toEqual([]);
 }

@@ -22,7 +22,9 @@ export interface CredentialTestResult {
  * test request, executed by n8n-core's RoutingNode with the decrypted credential, so `authenticate` runs for
  * real. Error mapping follows the same order: HTTP status of a response, then a network code, then the message.
  */
-export async function testCredential(data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+export async function testCredential(
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
 	const credentialType = new MicrosoftGraphClientCredentialsApi();
 	const node: INode = {
 		id: 'temp',
@@ -44,26 +46,62 @@ export async function testCredential(data: ICredentialDataDecryptedObject): Prom
 			inputs: ['main'],
 			outputs: ['main'],
 			credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: credentialType.test.request }, default: '' }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: credentialType.test.request },
+					default: '',
+				},
+			],
 		},
 	} as unknown as INodeType;
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypes({ 'test.credentialTestNode': testNodeType }) });
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypes({ 'test.credentialTestNode': testNodeType }),
+	});
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(() => data),
 		variables: {},
 		userId: 'user-1',
 		currentNodeParameters: node.parameters,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const runExecutionData = { resultData: { runData: {} }, executionData: undefined } as unknown as IRunExecutionData;
-	const context = new ExecuteContext(workflow, node, additionalData, 'internal', runExecutionData, 0, [], { main: [[{ json: {} }]] }, { node, data: {}, source: null }, []);
-	const routingNode = new RoutingNode(context, testNodeType, { id: 'cred-1', name: 'Graph', type: CREDENTIAL_TYPE, data });
+	const runExecutionData = {
+		resultData: { runData: {} },
+		executionData: undefined,
+	} as unknown as IRunExecutionData;
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		'internal',
+		runExecutionData,
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	const routingNode = new RoutingNode(context, testNodeType, {
+		id: 'cred-1',
+		name: 'Graph',
+		type: CREDENTIAL_TYPE,
+		data,
+	});
 	try {
 		await routingNode.runNode();
 	} catch (error) {
-		const e = error as { cause?: { response?: { status: number; statusText?: string }; code?: string }; message: string };
+		const e = error as {
+			cause?: { response?: { status: number; statusText?: string }; code?: string };
+			message: string;
+		};
 		if (e.cause?.response) {
 			const { status, statusText } = e.cause.response;
-			if (status < 199 || status > 299) return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+			if (status < 199 || status > 299)
+				return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
 		} else if (e.cause?.code) {
 			return { status: 'Error', message: e.cause.code };
 		}

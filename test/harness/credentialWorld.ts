@@ -4,7 +4,12 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
-import { startSimulator, makeTestCertificate, type M365Simulator, type TestCertificate } from '../simulator';
+import {
+	startSimulator,
+	makeTestCertificate,
+	type M365Simulator,
+	type TestCertificate,
+} from '../simulator';
 import { buildCertificate, generateRsaKey } from '../simulator/certs';
 import { startTenant, type TestTenant } from './fixtures';
 import { pemSentinels, tapIssuedTokens, type Sentinel } from './leaks';
@@ -88,7 +93,9 @@ function sentinelSecret(purpose: string): string {
 function certFixture(passphrase?: string, days?: number): CertFixture {
 	const made = makeTestCertificate({ passphrase, days });
 	const plainKeyPem = passphrase
-		? createPrivateKey({ key: made.keyPem, passphrase }).export({ type: 'pkcs8', format: 'pem' }).toString()
+		? createPrivateKey({ key: made.keyPem, passphrase })
+				.export({ type: 'pkcs8', format: 'pem' })
+				.toString()
 		: made.keyPem;
 	return { ...made, passphrase, plainKeyPem };
 }
@@ -136,7 +143,10 @@ export async function startCredentialWorld(): Promise<CredentialWorld> {
 	tapIssuedTokens(sim, issuedTokens);
 	tapIssuedTokens(otherCloud, issuedTokens);
 
-	const addApp = (displayName: string, extra: Partial<Parameters<M365Simulator['addApp']>[0]> = {}): ExtraApp => {
+	const addApp = (
+		displayName: string,
+		extra: Partial<Parameters<M365Simulator['addApp']>[0]> = {},
+	): ExtraApp => {
 		const app = { clientId: randomUUID(), secret: sentinelSecret(displayName) };
 		sim.addApp({
 			tenantId: t.tenantId,
@@ -157,8 +167,20 @@ export async function startCredentialWorld(): Promise<CredentialWorld> {
 		rbac: addApp('rbac'),
 		cert: { clientId: randomUUID() },
 	};
-	sim.updateApp(apps.expired.clientId, { secrets: [{ id: randomUUID(), value: apps.expired.secret, expiresAt: new Date(Date.now() - 86_400_000) }] });
-	sim.restrictApp({ clientId: apps.policy.clientId, kind: 'applicationAccessPolicy', allowedMailboxes: [t.other] });
+	sim.updateApp(apps.expired.clientId, {
+		secrets: [
+			{
+				id: randomUUID(),
+				value: apps.expired.secret,
+				expiresAt: new Date(Date.now() - 86_400_000),
+			},
+		],
+	});
+	sim.restrictApp({
+		clientId: apps.policy.clientId,
+		kind: 'applicationAccessPolicy',
+		allowedMailboxes: [t.other],
+	});
 	sim.restrictApp({ clientId: apps.rbac.clientId, kind: 'rbac', allowedMailboxes: [t.other] });
 
 	const passphrase = `SENTINEL-passphrase-${randomUUID()}`;
@@ -169,7 +191,9 @@ export async function startCredentialWorld(): Promise<CredentialWorld> {
 		foreignKey: certFixture(),
 		expired: certFixture(undefined, -1),
 	};
-	const ecKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+	const ecKeyPem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+		.privateKey.export({ type: 'pkcs8', format: 'pem' })
+		.toString();
 	const encryptedPkcs1KeyPem = createPrivateKey(certs.encrypted.plainKeyPem)
 		.export({ type: 'pkcs1', format: 'pem', cipher: 'aes-256-cbc', passphrase })
 		.toString();
@@ -177,20 +201,40 @@ export async function startCredentialWorld(): Promise<CredentialWorld> {
 		tenantId: t.tenantId,
 		clientId: apps.cert.clientId,
 		displayName: 'n8n cert sender',
-		certificates: [{ pem: certs.plain.certPem }, { pem: certs.encrypted.certPem }, { pem: certs.expired.certPem }],
+		certificates: [
+			{ pem: certs.plain.certPem },
+			{ pem: certs.encrypted.certPem },
+			{ pem: certs.expired.certPem },
+		],
 		permissions: ['Mail.Send'],
 	});
 
 	const onPremMailbox = `onprem@${t.domain}`;
-	sim.addUser({ tenantId: t.tenantId, id: randomUUID(), userPrincipalName: onPremMailbox, onPremises: true });
+	sim.addUser({
+		tenantId: t.tenantId,
+		id: randomUUID(),
+		userPrincipalName: onPremMailbox,
+		onPremises: true,
+	});
 
 	const secondTenantId = randomUUID();
-	sim.addTenant({ id: secondTenantId, domains: [`t${secondTenantId.slice(0, 8)}.onmicrosoft.com`] });
+	sim.addTenant({
+		id: secondTenantId,
+		domains: [`t${secondTenantId.slice(0, 8)}.onmicrosoft.com`],
+	});
 	const secondTenantApp = { clientId: randomUUID(), secret: sentinelSecret('second-tenant') };
-	sim.addApp({ tenantId: secondTenantId, clientId: secondTenantApp.clientId, secrets: [{ id: randomUUID(), value: secondTenantApp.secret }], permissions: ['Mail.Send'] });
+	sim.addApp({
+		tenantId: secondTenantId,
+		clientId: secondTenantApp.clientId,
+		secrets: [{ id: randomUUID(), value: secondTenantApp.secret }],
+		permissions: ['Mail.Send'],
+	});
 
 	const otherCloudTenantId = randomUUID();
-	otherCloud.addTenant({ id: otherCloudTenantId, domains: [`t${otherCloudTenantId.slice(0, 8)}.onmicrosoft.us`] });
+	otherCloud.addTenant({
+		id: otherCloudTenantId,
+		domains: [`t${otherCloudTenantId.slice(0, 8)}.onmicrosoft.us`],
+	});
 
 	const wrongSecret = sentinelSecret('wrong');
 	const wrongPassphrase = `SENTINEL-wrong-passphrase-${randomUUID()}`;
@@ -205,12 +249,16 @@ export async function startCredentialWorld(): Promise<CredentialWorld> {
 		{ label: 'wrong passphrase', value: wrongPassphrase, partial: true },
 		{ label: 'password in a custom host URL', value: urlPassword, partial: true },
 		{ label: 'second tenant secret', value: secondTenantApp.secret, partial: true },
-		...Object.entries(apps).flatMap(([name, app]) => ('secret' in app ? [{ label: `${name} app secret`, value: app.secret, partial: true }] : [])),
+		...Object.entries(apps).flatMap(([name, app]) =>
+			'secret' in app ? [{ label: `${name} app secret`, value: app.secret, partial: true }] : [],
+		),
 		...pemSentinels('encrypted PKCS#1 private key', encryptedPkcs1KeyPem),
 		...pemSentinels('EC private key', ecKeyPem),
 		...Object.entries(certs).flatMap(([name, c]) => [
 			...pemSentinels(`${name} private key`, c.plainKeyPem),
-			...(c.plainKeyPem === c.keyPem ? [] : pemSentinels(`${name} encrypted private key`, c.keyPem)),
+			...(c.plainKeyPem === c.keyPem
+				? []
+				: pemSentinels(`${name} encrypted private key`, c.keyPem)),
 		]),
 	];
 
@@ -246,7 +294,11 @@ export async function startCredentialWorld(): Promise<CredentialWorld> {
 }
 
 /** Credential data for the certificate app (cloud "custom" on simulator A). */
-export function certCredentials(w: CredentialWorld, cert: CertFixture, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function certCredentials(
+	w: CredentialWorld,
+	cert: CertFixture,
+	overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return w.t.credentials({
 		clientId: w.apps.cert.clientId,
 		authentication: 'certificate',
@@ -259,6 +311,10 @@ export function certCredentials(w: CredentialWorld, cert: CertFixture, overrides
 }
 
 /** Credential data for one of the extra secret apps. */
-export function appCredentials(w: CredentialWorld, app: ExtraApp, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function appCredentials(
+	w: CredentialWorld,
+	app: ExtraApp,
+	overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return w.t.credentials({ clientId: app.clientId, clientSecret: app.secret, ...overrides });
 }

@@ -65,7 +65,11 @@ class SourceNode implements INodeType {
 				binary[name] = await this.helpers.prepareBinaryData(content, b.fileName, b.mimeType);
 				if (b.fileName) binary[name].fileName = b.fileName;
 			}
-			out.push({ json: (item.json ?? {}) as INodeExecutionData["json"], binary: item.binary ? binary : undefined, pairedItem: { item: index } });
+			out.push({
+				json: (item.json ?? {}) as INodeExecutionData['json'],
+				binary: item.binary ? binary : undefined,
+				pairedItem: { item: index },
+			});
 		}
 		return [out];
 	}
@@ -84,7 +88,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	getParentTypes(): string[] {
 		return [];
 	}
-	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_type: string,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return await this.credentialType.authenticate(credentials, requestOptions);
 	}
 	async preAuthentication(): Promise<undefined> {
@@ -104,10 +112,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 export function nodeTypes(extra: Record<string, INodeType> = {}): INodeTypes {
-	const types: Record<string, INodeType> = { 'test.source': new SourceNode(), 'test.office365SendMail': new Office365SendMail(), ...extra };
+	const types: Record<string, INodeType> = {
+		'test.source': new SourceNode(),
+		'test.office365SendMail': new Office365SendMail(),
+		...extra,
+	};
 	return {
 		getByName: (name: string) => types[name],
-		getByNameAndVersion: (name: string, version?: number) => NodeHelpers.getVersionedNodeType(types[name], version),
+		getByNameAndVersion: (name: string, version?: number) =>
+			NodeHelpers.getVersionedNodeType(types[name], version),
 		getKnownTypes: () => ({}),
 	} as unknown as INodeTypes;
 }
@@ -143,9 +156,19 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 	await initBinaryData();
 	const key = `run-${++runCounter}`;
 	SourceNode.pending.set(key, options.items);
-	const credentialData = typeof options.credentials === 'function' ? options.credentials : () => options.credentials as ICredentialDataDecryptedObject;
+	const credentialData =
+		typeof options.credentials === 'function'
+			? options.credentials
+			: () => options.credentials as ICredentialDataDecryptedObject;
 	const nodes: INode[] = [
-		{ id: 'source', name: 'Source', type: 'test.source', typeVersion: 1, position: [0, 0], parameters: { key } },
+		{
+			id: 'source',
+			name: 'Source',
+			type: 'test.source',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { key },
+		},
 		{
 			id: 'send',
 			name: 'Send Mail',
@@ -157,9 +180,24 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 			onError: options.onError,
 		},
 	];
-	const connections = { Source: { main: [[{ node: 'Send Mail', type: 'main' as const, index: 0 }]] } };
-	const workflow = new Workflow({ id: 'wf-test', nodes, connections, active: false, nodeTypes: nodeTypes() });
-	const hooks = new ExecutionLifecycleHooks('manual', `exec-${key}`, { id: 'wf-test', name: 'test', nodes, connections, active: false, settings: {} } as never);
+	const connections = {
+		Source: { main: [[{ node: 'Send Mail', type: 'main' as const, index: 0 }]] },
+	};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes: nodeTypes(),
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', `exec-${key}`, {
+		id: 'wf-test',
+		name: 'test',
+		nodes,
+		connections,
+		active: false,
+		settings: {},
+	} as never);
 	let resolveRun!: (run: IRun) => void;
 	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
 	hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolveRun(run));
@@ -184,10 +222,14 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 			metadata: {},
 			waitingExecution: {},
 			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node: workflow.getNode('Source')!, data: { main: [[{ json: {} }]] }, source: null }],
+			nodeExecutionStack: [
+				{ node: workflow.getNode('Source')!, data: { main: [[{ json: {} }]] }, source: null },
+			],
 		},
 	} as unknown as IRunExecutionData;
-	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(
+		workflow,
+	);
 	const run = await finished;
 	SourceNode.pending.delete(key);
 	const task = run.data.resultData.runData['Send Mail']?.[0];

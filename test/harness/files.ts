@@ -1,5 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+	createReadStream,
+	createWriteStream,
+	mkdtempSync,
+	rmSync,
+	truncateSync,
+	writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -59,7 +66,10 @@ export interface MemoryReport {
  * Samples process.memoryUsage() every `intervalMs` while `work` runs. The baseline is taken right before `work`
  * starts; the peak is the highest value of each figure seen while it ran (including one sample at the end).
  */
-export async function measureMemory<T>(work: () => Promise<T>, intervalMs = 20): Promise<{ value: T; report: MemoryReport }> {
+export async function measureMemory<T>(
+	work: () => Promise<T>,
+	intervalMs = 20,
+): Promise<{ value: T; report: MemoryReport }> {
 	const read = () => {
 		const m = process.memoryUsage();
 		return { rss: m.rss, arrayBuffers: m.arrayBuffers, heapUsed: m.heapUsed, external: m.external };

@@ -20,7 +20,10 @@ export interface TestTenant {
 	credentials(overrides?: Record<string, unknown>): ICredentialDataDecryptedObject;
 }
 
-export async function startTenant(options: SimulatorOptions = {}, permissions = ['Mail.Send', 'Mail.ReadWrite']): Promise<TestTenant> {
+export async function startTenant(
+	options: SimulatorOptions = {},
+	permissions = ['Mail.Send', 'Mail.ReadWrite'],
+): Promise<TestTenant> {
 	const sim = await startSimulator(options);
 	const tenantId = randomUUID();
 	const domain = `t${tenantId.slice(0, 8)}.onmicrosoft.com`;
@@ -30,12 +33,29 @@ export async function startTenant(options: SimulatorOptions = {}, permissions = 
 	const secret = `SENTINEL~${randomUUID().replace(/-/g, '')}.secret`;
 	const senderId = randomUUID();
 	sim.addTenant({ id: tenantId, domains: [domain] });
-	sim.addApp({ tenantId, clientId, displayName: 'n8n mail sender', secrets: [{ id: secretId, value: secret }], permissions, adminConsent: true });
+	sim.addApp({
+		tenantId,
+		clientId,
+		displayName: 'n8n mail sender',
+		secrets: [{ id: secretId, value: secret }],
+		permissions,
+		adminConsent: true,
+	});
 	const sender = `sender@${domain}`;
 	const other = `alerts@${domain}`;
 	const unlicensed = `nolicence@${domain}`;
-	sim.addUser({ tenantId, id: senderId, userPrincipalName: sender, maxSendSizeBytes: 150 * 1024 * 1024 + 1024 * 1024 });
-	sim.addUser({ tenantId, id: randomUUID(), userPrincipalName: other, maxSendSizeBytes: 150 * 1024 * 1024 + 1024 * 1024 });
+	sim.addUser({
+		tenantId,
+		id: senderId,
+		userPrincipalName: sender,
+		maxSendSizeBytes: 150 * 1024 * 1024 + 1024 * 1024,
+	});
+	sim.addUser({
+		tenantId,
+		id: randomUUID(),
+		userPrincipalName: other,
+		maxSendSizeBytes: 150 * 1024 * 1024 + 1024 * 1024,
+	});
 	sim.addUser({ tenantId, id: randomUUID(), userPrincipalName: unlicensed, licensed: false });
 	return {
 		sim,
@@ -48,16 +68,17 @@ export async function startTenant(options: SimulatorOptions = {}, permissions = 
 		senderId,
 		other,
 		unlicensed,
-		credentials: (overrides = {}) => ({
-			cloud: 'custom',
-			authorityHost: sim.authorityHost,
-			graphEndpoint: sim.graphEndpoint,
-			tenantId,
-			clientId,
-			authentication: 'clientSecret',
-			clientSecret: secret,
-			senderMailbox: sender,
-			...overrides,
-		}) as ICredentialDataDecryptedObject,
+		credentials: (overrides = {}) =>
+			({
+				cloud: 'custom',
+				authorityHost: sim.authorityHost,
+				graphEndpoint: sim.graphEndpoint,
+				tenantId,
+				clientId,
+				authentication: 'clientSecret',
+				clientSecret: secret,
+				senderMailbox: sender,
+				...overrides,
+			}) as ICredentialDataDecryptedObject,
 	};
 }

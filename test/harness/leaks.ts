@@ -55,9 +55,16 @@ export function findLeaks(texts: { where: string; text: string }[], sentinels: S
 			// Pieces without a digit are skipped: they come from the readable prefixes ("SENTINEL~wrong~") shared by sentinels.
 			const pieces =
 				s.partial && s.value.length > PIECE
-					? Array.from({ length: s.value.length - PIECE + 1 }, (_, i) => s.value.slice(i, i + PIECE)).filter((p) => /\d/.test(p))
+					? Array.from({ length: s.value.length - PIECE + 1 }, (_, i) =>
+							s.value.slice(i, i + PIECE),
+						).filter((p) => /\d/.test(p))
 					: [];
-			const variants = new Set([s.value, encodeURIComponent(s.value), JSON.stringify(s.value).slice(1, -1), ...pieces]);
+			const variants = new Set([
+				s.value,
+				encodeURIComponent(s.value),
+				JSON.stringify(s.value).slice(1, -1),
+				...pieces,
+			]);
 			for (const v of variants) {
 				let index = text.indexOf(v);
 				if (index < 0) index = lower.indexOf(v.toLowerCase());
@@ -68,7 +75,12 @@ export function findLeaks(texts: { where: string; text: string }[], sentinels: S
 			}
 		}
 		const jwt = JWT.exec(text);
-		if (jwt) leaks.push({ sentinel: 'a JWT (access token or client assertion)', where, excerpt: excerptAround(text, jwt.index, jwt[0].length) });
+		if (jwt)
+			leaks.push({
+				sentinel: 'a JWT (access token or client assertion)',
+				where,
+				excerpt: excerptAround(text, jwt.index, jwt[0].length),
+			});
 	}
 	return leaks;
 }
@@ -83,13 +95,18 @@ export class OutputCapture {
 
 	start(): this {
 		const record = (where: string, args: unknown[]) => {
-			this.chunks.push({ where, text: args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ') });
+			this.chunks.push({
+				where,
+				text: args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' '),
+			});
 		};
 		for (const stream of ['stdout', 'stderr'] as const) {
 			const target = process[stream];
 			const original = target.write;
 			target.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-				record(`process.${stream}`, [Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk)]);
+				record(`process.${stream}`, [
+					Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
+				]);
 				return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
 			} as typeof target.write;
 			this.restore.push(() => (target.write = original));
@@ -102,8 +119,14 @@ export class OutputCapture {
 			};
 			this.restore.push(() => (console[method] = original));
 		}
-		const log = (level: string) => (message: string, meta?: unknown) => record(`n8n logger.${level}`, [message, meta ?? '']);
-		LoggerProxy.init({ error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') });
+		const log = (level: string) => (message: string, meta?: unknown) =>
+			record(`n8n logger.${level}`, [message, meta ?? '']);
+		LoggerProxy.init({
+			error: log('error'),
+			warn: log('warn'),
+			info: log('info'),
+			debug: log('debug'),
+		});
 		return this;
 	}
 
@@ -122,7 +145,8 @@ export function safeJson(value: unknown): string {
 		return JSON.stringify(value, (_key, v: unknown) => {
 			if (v instanceof Error) {
 				const plain: Record<string, unknown> = { name: v.name, message: v.message, stack: v.stack };
-				for (const key of Object.keys(v)) plain[key] = (v as unknown as Record<string, unknown>)[key];
+				for (const key of Object.keys(v))
+					plain[key] = (v as unknown as Record<string, unknown>)[key];
 				return plain;
 			}
 			if (typeof v === 'object' && v !== null) {
@@ -148,7 +172,8 @@ export function tapIssuedTokens(sim: M365Simulator, into: string[]): void {
 		if (!/\/oauth2\/v2\.0\/token$/.test((req.url ?? '').split('?')[0])) return;
 		const chunks: Buffer[] = [];
 		const keep = (chunk: unknown) => {
-			if (typeof chunk === 'string' || Buffer.isBuffer(chunk) || chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk as Buffer));
+			if (typeof chunk === 'string' || Buffer.isBuffer(chunk) || chunk instanceof Uint8Array)
+				chunks.push(Buffer.from(chunk as Buffer));
 		};
 		const write = res.write.bind(res) as (...a: unknown[]) => boolean;
 		const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
@@ -159,7 +184,9 @@ export function tapIssuedTokens(sim: M365Simulator, into: string[]): void {
 		res.end = ((chunk?: unknown, ...rest: unknown[]) => {
 			if (typeof chunk !== 'function') keep(chunk);
 			try {
-				const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { access_token?: unknown };
+				const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+					access_token?: unknown;
+				};
 				if (typeof body.access_token === 'string') into.push(body.access_token);
 			} catch {
 				// not a JSON token response

@@ -3,8 +3,15 @@ prepareN8nEnvironment();
 
 import { randomUUID } from 'node:crypto';
 
-import { CredentialTestFailure, runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
-import { appCredentials, startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
+import {
+	CredentialTestFailure,
+	runCredentialTest,
+} from '../../nodes/shared/diagnostics/credentialTest';
+import {
+	appCredentials,
+	startCredentialWorld,
+	type CredentialWorld,
+} from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
 import { runSendMail } from '../harness/engine';
 
@@ -21,10 +28,22 @@ afterAll(async () => {
 });
 beforeEach(() => w.reset());
 
-const message = (subject: string) => ({ toRecipients: 'bob@example.com', subject, bodyContent: 'x' });
+const message = (subject: string) => ({
+	toRecipients: 'bob@example.com',
+	subject,
+	bodyContent: 'x',
+});
 const send = (credentials: Record<string, unknown>, subject: string, sender?: string) =>
-	runSendMail({ credentials: credentials as never, items: [{ json: {} }], parameters: { ...message(subject), ...(sender ? { sender } : {}) } });
-const reasonOf = (promise: Promise<unknown>) => promise.then(() => 'passed', (e: unknown) => (e instanceof CredentialTestFailure ? e.reason : String(e)));
+	runSendMail({
+		credentials: credentials as never,
+		items: [{ json: {} }],
+		parameters: { ...message(subject), ...(sender ? { sender } : {}) },
+	});
+const reasonOf = (promise: Promise<unknown>) =>
+	promise.then(
+		() => 'passed',
+		(e: unknown) => (e instanceof CredentialTestFailure ? e.reason : String(e)),
+	);
 
 test('same app, right secret cached by a node run, then a wrong secret: the Test fails', async () => {
 	expect((await send(w.t.credentials(), 'warm the cache')).items[0].json.status).toBe('sent');
@@ -49,16 +68,26 @@ test('same app, right secret cached by a node run, then a wrong secret: the Test
 test('a secret revoked in Entra fails the Test at once, though the node still holds a token for it', async () => {
 	const secret = `SENTINEL~revoked~${randomUUID()}`;
 	const app = { clientId: randomUUID(), secret };
-	w.sim.addApp({ tenantId: w.t.tenantId, clientId: app.clientId, secrets: [{ id: randomUUID(), value: secret }], permissions: ['Mail.Send'] });
+	w.sim.addApp({
+		tenantId: w.t.tenantId,
+		clientId: app.clientId,
+		secrets: [{ id: randomUUID(), value: secret }],
+		permissions: ['Mail.Send'],
+	});
 	const credentials = appCredentials(w, app);
 
 	expect((await send(credentials, 'before revocation')).items[0].json.status).toBe('sent');
-	expect(await testCredential(credentials as never)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	expect(await testCredential(credentials as never)).toEqual({
+		status: 'OK',
+		message: 'Connection successful!',
+	});
 	w.sim.updateApp(app.clientId, { secrets: [] });
 
 	const before = w.sim.counters.tokenRequests;
 	expect(await reasonOf(runCredentialTest(credentials))).toBe('wrongSecret');
-	expect((await testCredential(credentials as never)).message).toContain(`The Client Secret is wrong for app ${app.clientId}`);
+	expect((await testCredential(credentials as never)).message).toContain(
+		`The Client Secret is wrong for app ${app.clientId}`,
+	);
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
 	// msal-node's cache keeps serving the token issued before the revocation until it expires (reference §7.3).
 	expect((await send(credentials, 'from the cache')).items[0].json.status).toBe('sent');
@@ -68,14 +97,17 @@ test('a secret revoked in Entra fails the Test at once, though the node still ho
 test('every Test signs in anew and leaves the node cache alone', async () => {
 	await runCredentialTest(w.t.credentials());
 	await runCredentialTest(w.t.credentials());
-	expect(await testCredential(w.t.credentials() as never)).toEqual({ status: 'OK', message: 'Connection successful!' });
+	expect(await testCredential(w.t.credentials() as never)).toEqual({
+		status: 'OK',
+		message: 'Connection successful!',
+	});
 	expect(w.sim.counters.tokenRequests).toBe(3);
 	await send(w.t.credentials(), 'node gets its own token');
 	await send(w.t.credentials(), 'and reuses it');
 	expect(w.sim.counters.tokenRequests).toBe(4);
 });
 
-test('two credentials (two apps) in concurrent runs never use each other\'s token', async () => {
+test("two credentials (two apps) in concurrent runs never use each other's token", async () => {
 	// App A may send as any mailbox; app B (RBAC-scoped) only as `other`. If B ever got A's token, B's send
 	// from `sender` would succeed; if A got B's, A's send from `sender` would fail.
 	const a = w.t.credentials();
@@ -93,19 +125,33 @@ test('two credentials (two apps) in concurrent runs never use each other\'s toke
 	expect(runs[1].errorMessage).toContain(`Access denied for mailbox ${w.t.sender}`);
 
 	const byClient = Object.fromEntries(w.sim.outbox.map((m) => [m.message.subject, m.clientId]));
-	expect(byClient).toEqual({ A1: w.t.clientId, A2: w.t.clientId, A3: w.t.clientId, B2: w.apps.rbac.clientId });
+	expect(byClient).toEqual({
+		A1: w.t.clientId,
+		A2: w.t.clientId,
+		A3: w.t.clientId,
+		B2: w.apps.rbac.clientId,
+	});
 	// One token per credential for all its runs, each used only with its own app. B's refusal (403) asks once
 	// for a fresh token (consent may have been granted since), at most once every 10 s per credential.
-	expect(w.sim.counters.tokenRequestsByClient).toEqual({ [w.t.clientId]: 1, [w.apps.rbac.clientId]: 2 });
+	expect(w.sim.counters.tokenRequestsByClient).toEqual({
+		[w.t.clientId]: 1,
+		[w.apps.rbac.clientId]: 2,
+	});
 	const graphCalls = w.sim.requests.filter((r) => r.kind === 'graph');
 	// Each refused B send is repeated only when a different token came back: once or twice in all.
 	expect(graphCalls.length).toBeGreaterThanOrEqual(7);
 	expect(graphCalls.length).toBeLessThanOrEqual(8);
-	expect(new Set(graphCalls.map((r) => r.clientId))).toEqual(new Set([w.t.clientId, w.apps.rbac.clientId]));
+	expect(new Set(graphCalls.map((r) => r.clientId))).toEqual(
+		new Set([w.t.clientId, w.apps.rbac.clientId]),
+	);
 });
 
 test('same app, two valid secrets (rotation overlap): two cache entries; revoking one fails only its Test', async () => {
-	const app = { clientId: randomUUID(), old: `SENTINEL~old~${randomUUID()}`, next: `SENTINEL~next~${randomUUID()}` };
+	const app = {
+		clientId: randomUUID(),
+		old: `SENTINEL~old~${randomUUID()}`,
+		next: `SENTINEL~next~${randomUUID()}`,
+	};
 	w.sim.addApp({
 		tenantId: w.t.tenantId,
 		clientId: app.clientId,

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 describe.each(['tenant', 'app', 'secret', 'identity-answer'] as const)('%s', (group) => {
-	test.each(casesOf(group).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-		expectCaseOutcome(w, c, await runFailureCase(w, c));
-	}, 60_000);
+	test.each(casesOf(group).map((c) => [c.id, c] as const))(
+		'%s',
+		async (_id, c) => {
+			expectCaseOutcome(w, c, await runFailureCase(w, c));
+		},
+		60_000,
+	);
 });

@@ -6,9 +6,23 @@ import { join } from 'node:path';
 
 import { LoggerProxy } from 'n8n-workflow';
 
-import { CredentialTestFailure, runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
-import { FAILURE_CASES, runFailureCase, secretsOf, type CaseOutcome, type FailureCase } from '../harness/credentialCases';
-import { appCredentials, certCredentials, startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
+import {
+	CredentialTestFailure,
+	runCredentialTest,
+} from '../../nodes/shared/diagnostics/credentialTest';
+import {
+	FAILURE_CASES,
+	runFailureCase,
+	secretsOf,
+	type CaseOutcome,
+	type FailureCase,
+} from '../harness/credentialCases';
+import {
+	appCredentials,
+	certCredentials,
+	startCredentialWorld,
+	type CredentialWorld,
+} from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
 import { runSendMail } from '../harness/engine';
 import { findLeaks, OutputCapture, pemSentinels, safeJson } from '../harness/leaks';
@@ -34,7 +48,8 @@ test('the leak search finds what it is meant to find (control)', () => {
 	const key = pemSentinels('key', a.certs.plain.plainKeyPem);
 	const token = 'eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJ4eHh4eHh4In0.c2lnbmF0dXJl';
 	const sentinels = [{ label: 'secret', value: a.t.secret }, ...key];
-	const found = (text: string) => findLeaks([{ where: 'x', text }], sentinels).map((l) => l.sentinel);
+	const found = (text: string) =>
+		findLeaks([{ where: 'x', text }], sentinels).map((l) => l.sentinel);
 	expect(found(`before ${a.t.secret} after`)).toEqual(['secret']);
 	expect(found(`client_secret=${encodeURIComponent(a.t.secret)}`)).toEqual(['secret']);
 	expect(found(JSON.stringify({ error: a.t.secret.toUpperCase() }))).toEqual(['secret']);
@@ -43,7 +58,7 @@ test('the leak search finds what it is meant to find (control)', () => {
 	expect(found('Tenant 1234 was not found (AADSTS90002)')).toEqual([]);
 });
 
-test('the output capture sees stdout, stderr, the console and n8n\'s logger (control)', () => {
+test("the output capture sees stdout, stderr, the console and n8n's logger (control)", () => {
 	const capture = new OutputCapture().start();
 	try {
 		process.stdout.write(`stdout ${a.wrongSecret}\n`);
@@ -54,25 +69,33 @@ test('the output capture sees stdout, stderr, the console and n8n\'s logger (con
 		capture.stop();
 	}
 	// (jest's console writes to stderr too, so there may be more hits than these.)
-	expect(findLeaks(capture.chunks, a.sentinels).map((l) => [l.where, l.sentinel])).toEqual(expect.arrayContaining([
-		['process.stdout', 'wrong client secret'],
-		['process.stderr', 'wrong passphrase'],
-		['console.warn', 'password in a custom host URL'],
-		['n8n logger.debug', 'expired app secret'],
-	]));
+	expect(findLeaks(capture.chunks, a.sentinels).map((l) => [l.where, l.sentinel])).toEqual(
+		expect.arrayContaining([
+			['process.stdout', 'wrong client secret'],
+			['process.stderr', 'wrong passphrase'],
+			['console.warn', 'password in a custom host URL'],
+			['n8n logger.debug', 'expired app secret'],
+		]),
+	);
 });
 
 test("the whole suite's failure cases and the successful paths leak no secret, key, passphrase or token", async () => {
 	const outcomes: { c: FailureCase; o: CaseOutcome; world: CredentialWorld }[] = [];
 	const slow = FAILURE_CASES.filter((c) => c.timeoutMs);
-	const slowRuns = Promise.all(slow.map(async (c) => outcomes.push({ c, o: await runFailureCase(b, c), world: b })));
-	for (const c of FAILURE_CASES.filter((x) => !x.timeoutMs)) outcomes.push({ c, o: await runFailureCase(a, c), world: a });
+	const slowRuns = Promise.all(
+		slow.map(async (c) => outcomes.push({ c, o: await runFailureCase(b, c), world: b })),
+	);
+	for (const c of FAILURE_CASES.filter((x) => !x.timeoutMs))
+		outcomes.push({ c, o: await runFailureCase(a, c), world: a });
 	await slowRuns;
 	expect(outcomes).toHaveLength(FAILURE_CASES.length);
 
 	// Every case really failed the way it is meant to (otherwise this sweep would search the wrong output).
 	for (const { c, o } of outcomes) {
-		expect({ id: c.id, reason: o.failure instanceof CredentialTestFailure ? o.failure.reason : safeJson(o.failure) }).toEqual({ id: c.id, reason: c.reason });
+		expect({
+			id: c.id,
+			reason: o.failure instanceof CredentialTestFailure ? o.failure.reason : safeJson(o.failure),
+		}).toEqual({ id: c.id, reason: c.reason });
 	}
 
 	// The successful paths, on world a: Tests with a test message, certificate with passphrase, node runs.
@@ -87,11 +110,24 @@ test("the whole suite's failure cases and the successful paths leak no secret, k
 		};
 		for (const [name, credentials] of Object.entries(credentialSets)) {
 			const report = await runCredentialTest(credentials);
-			success.push({ where: `${name}: report summary`, text: report.summary }, { where: `${name}: test message`, text: safeJson(report.testMessage) });
-			success.push({ where: `${name}: n8n credential test`, text: safeJson(await testCredential(credentials as never)) });
-			const run = await runSendMail({ credentials: credentials as never, items: [{ json: {} }, { json: {} }], parameters: { toRecipients: 'bob@example.com', subject: name, bodyContent: 'x' } });
+			success.push(
+				{ where: `${name}: report summary`, text: report.summary },
+				{ where: `${name}: test message`, text: safeJson(report.testMessage) },
+			);
+			success.push({
+				where: `${name}: n8n credential test`,
+				text: safeJson(await testCredential(credentials as never)),
+			});
+			const run = await runSendMail({
+				credentials: credentials as never,
+				items: [{ json: {} }, { json: {} }],
+				parameters: { toRecipients: 'bob@example.com', subject: name, bodyContent: 'x' },
+			});
 			expect(run.items.map((i) => i.json.status)).toEqual(['sent', 'sent']);
-			success.push({ where: `${name}: node items`, text: safeJson(run.items) }, { where: `${name}: node run`, text: safeJson(run.run) });
+			success.push(
+				{ where: `${name}: node items`, text: safeJson(run.items) },
+				{ where: `${name}: node run`, text: safeJson(run.run) },
+			);
 		}
 		expect(a.sim.outbox).toHaveLength(2 * 2 + 3 * 2);
 	} finally {
@@ -99,14 +135,20 @@ test("the whole suite's failure cases and the successful paths leak no secret, k
 	}
 
 	const outputs = [
-		...outcomes.flatMap(({ c, o }) => o.outputs.map((out) => ({ where: `${c.id} › ${out.where}`, text: out.text }))),
+		...outcomes.flatMap(({ c, o }) =>
+			o.outputs.map((out) => ({ where: `${c.id} › ${out.where}`, text: out.text })),
+		),
 		...success,
 		...capture.chunks.map((out) => ({ where: `successful paths › ${out.where}`, text: out.text })),
 	];
 	// The search is only meaningful if the outputs and the tokens are really there.
 	expect(a.issuedTokens.length).toBeGreaterThan(30);
 	expect(outputs.some((o) => o.where.includes('n8n logger'))).toBe(true);
-	expect(outputs.some((o) => o.where.includes('node run (continue): items') && o.text.includes('"error"'))).toBe(true);
+	expect(
+		outputs.some(
+			(o) => o.where.includes('node run (continue): items') && o.text.includes('"error"'),
+		),
+	).toBe(true);
 
 	const leaks = findLeaks(outputs, [...secretsOf(a), ...secretsOf(b)]);
 	expect(leaks).toEqual([]);

@@ -20,12 +20,16 @@ afterAll(async () => {
 });
 
 describe.each(['permissions', 'mailbox', 'graph-answer'] as const)('%s', (group) => {
-	test.each(casesOf(group).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
-		const outcome = await runFailureCase(w, c);
-		expectCaseOutcome(w, c, outcome);
-		// The node runs came last: whatever they did, the two Test runs before them delivered nothing.
-		expect(outcome.testRequests).toBeGreaterThan(0);
-	}, 60_000);
+	test.each(casesOf(group).map((c) => [c.id, c] as const))(
+		'%s',
+		async (_id, c) => {
+			const outcome = await runFailureCase(w, c);
+			expectCaseOutcome(w, c, outcome);
+			// The node runs came last: whatever they did, the two Test runs before them delivered nothing.
+			expect(outcome.testRequests).toBeGreaterThan(0);
+		},
+		60_000,
+	);
 });
 
 test('the probe delivers nothing even when the mailbox is fine, and names the mailbox it checked', async () => {
@@ -35,5 +39,7 @@ test('the probe delivers nothing even when the mailbox is fine, and names the ma
 	expect(report.summary).toContain(`mailbox ${w.t.other} can send (probe only, nothing delivered)`);
 	expect(w.sim.outbox).toEqual([]);
 	const probes = w.sim.requests.filter((r) => r.kind === 'graph');
-	expect(probes.map((r) => [r.method, r.mailbox, r.status, r.errorCode])).toEqual([['POST', w.t.other, 400, 'ErrorInvalidRecipients']]);
+	expect(probes.map((r) => [r.method, r.mailbox, r.status, r.errorCode])).toEqual([
+		['POST', w.t.other, 400, 'ErrorInvalidRecipients'],
+	]);
 });

@@ -3,7 +3,11 @@ prepareN8nEnvironment();
 
 import { runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
 import { tapRequestBodies, type BodyTap } from '../harness/bodyTap';
-import { appCredentials, startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
+import {
+	appCredentials,
+	startCredentialWorld,
+	type CredentialWorld,
+} from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
 
 /**
@@ -34,7 +38,11 @@ test('client secret: the summary names tenant, app, permissions and the mailbox;
 		`Verified: Tenant ${w.t.tenantId} (Custom cloud); app "n8n mail sender" ${w.t.clientId} signed in with a client secret; ` +
 			`application permissions: Mail.Send, Mail.ReadWrite; mailbox ${w.t.sender} can send (probe only, nothing delivered).`,
 	);
-	expect(report).toMatchObject({ roles: ['Mail.Send', 'Mail.ReadWrite'], mailboxProbe: 'reachable', testMessage: undefined });
+	expect(report).toMatchObject({
+		roles: ['Mail.Send', 'Mail.ReadWrite'],
+		mailboxProbe: 'reachable',
+		testMessage: undefined,
+	});
 
 	// What the probe sent: no recipients at all and no Sent Items copy; Graph refused it for exactly that.
 	expect(w.sim.outbox).toEqual([]);
@@ -42,7 +50,10 @@ test('client secret: the summary names tenant, app, permissions and the mailbox;
 		['token', 'POST', 200, null],
 		['graph', 'POST', 400, 'ErrorInvalidRecipients'],
 	]);
-	const probe = bodies.requests[0].json as { message: Record<string, unknown>; saveToSentItems: boolean };
+	const probe = bodies.requests[0].json as {
+		message: Record<string, unknown>;
+		saveToSentItems: boolean;
+	};
 	expect(bodies.requests[0].path).toBe(`/v1.0/users/${encodeURIComponent(w.t.sender)}/sendMail`);
 	expect(probe.saveToSentItems).toBe(false);
 	expect(Object.keys(probe.message).sort()).toEqual(['body', 'subject']);
@@ -61,10 +72,16 @@ test('with Test Recipient: exactly one real message per Test, from the default s
 	expect(message.message.subject).toBe('n8n: Microsoft Graph Client Credentials test message');
 	expect(message.message.body.content).toContain(`the app can send mail as ${w.t.sender}.`);
 	// n8n's editor shows a fixed success banner, so the message carries what the Test verified.
-	expect(message.message.body.content).toContain(`mailbox ${w.t.sender} can send (probe only, nothing delivered)`);
-	expect(message.message.body.content).toContain('application permissions: Mail.Send, Mail.ReadWrite');
+	expect(message.message.body.content).toContain(
+		`mailbox ${w.t.sender} can send (probe only, nothing delivered)`,
+	);
+	expect(message.message.body.content).toContain(
+		'application permissions: Mail.Send, Mail.ReadWrite',
+	);
 	expect(report.testMessage).toEqual({ recipient, requestId: message.requestId });
-	expect(report.summary).toContain(`; test message sent to ${recipient} (request-id ${message.requestId}).`);
+	expect(report.summary).toContain(
+		`; test message sent to ${recipient} (request-id ${message.requestId}).`,
+	);
 
 	// n8n's Test button: one more message, not two (the diagnosis runs once per Test).
 	expect(await testCredential(w.t.credentials({ testRecipient: recipient }) as never)).toEqual(OK);
@@ -76,7 +93,9 @@ test('mailbox given as its object ID', async () => {
 	const report = await runCredentialTest(w.t.credentials({ senderMailbox: w.t.senderId }));
 	expect(report.summary).toContain(`mailbox ${w.t.senderId} can send`);
 	expect(w.sim.requests.find((r) => r.kind === 'graph')?.mailbox).toBe(w.t.sender);
-	expect(await testCredential(w.t.credentials({ senderMailbox: w.t.senderId }) as never)).toEqual(OK);
+	expect(await testCredential(w.t.credentials({ senderMailbox: w.t.senderId }) as never)).toEqual(
+		OK,
+	);
 	expect(w.sim.outbox).toEqual([]);
 });
 
@@ -103,14 +122,18 @@ test.each([
 ])('Allowed Senders listing the default sender by %s', async (_name, rules) => {
 	// An object ID only matches when the default sender is given as that object ID.
 	const senderMailbox = rules().includes(w.t.senderId) ? w.t.senderId : w.t.sender;
-	expect(await testCredential(w.t.credentials({ allowedSenders: rules(), senderMailbox }) as never)).toEqual(OK);
+	expect(
+		await testCredential(w.t.credentials({ allowedSenders: rules(), senderMailbox }) as never),
+	).toEqual(OK);
 });
 
 test('apps scoped by an access policy or RBAC for Applications pass for a mailbox inside their scope', async () => {
 	for (const app of [w.apps.policy, w.apps.rbac]) {
 		const report = await runCredentialTest(appCredentials(w, app, { senderMailbox: w.t.other }));
 		expect(report.summary).toContain(`mailbox ${w.t.other} can send`);
-		expect(await testCredential(appCredentials(w, app, { senderMailbox: w.t.other }) as never)).toEqual(OK);
+		expect(
+			await testCredential(appCredentials(w, app, { senderMailbox: w.t.other }) as never),
+		).toEqual(OK);
 	}
 	expect(w.sim.outbox).toEqual([]);
 });

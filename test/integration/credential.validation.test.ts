@@ -42,7 +42,11 @@ describe('Allowed Senders in the node', () => {
 		['a listed UPN, other case', () => w.t.sender.toUpperCase(), () => w.t.sender],
 		['a *@domain pattern', () => `*@${w.t.domain}`, () => w.t.sender],
 		['a listed object ID', () => w.t.senderId, () => w.t.senderId],
-		['one of several entries (commas, new lines)', () => `boss@contoso.com,\n*@billing.contoso.com; ${w.t.sender}`, () => w.t.sender],
+		[
+			'one of several entries (commas, new lines)',
+			() => `boss@contoso.com,\n*@billing.contoso.com; ${w.t.sender}`,
+			() => w.t.sender,
+		],
 	])('%s is allowed and sends', async (_name, rules, sender) => {
 		w.reset();
 		const result = await send(rules(), sender());
@@ -55,12 +59,18 @@ describe('Allowed Senders in the node', () => {
 		['a mailbox not in the list', () => w.t.sender, () => w.t.other],
 		['a domain pattern of another domain', () => '*@billing.contoso.com', () => w.t.sender],
 		['a subdomain trick', () => `*@${w.t.domain}`, () => `ceo@evil.${w.t.domain}.example`],
-		['an object ID when only UPNs are listed (cannot be matched without a lookup)', () => `*@${w.t.domain}`, () => w.t.senderId],
+		[
+			'an object ID when only UPNs are listed (cannot be matched without a lookup)',
+			() => `*@${w.t.domain}`,
+			() => w.t.senderId,
+		],
 	])('%s is refused before any request', async (_name, rules, sender) => {
 		w.reset();
 		const result = await send(rules(), sender());
 		expect(result.status).toBe('error');
-		expect(result.errorMessage).toContain(`Mailbox "${sender()}" is not in the credential's Allowed Senders`);
+		expect(result.errorMessage).toContain(
+			`Mailbox "${sender()}" is not in the credential's Allowed Senders`,
+		);
 		expect(w.requestCount()).toBe(0);
 	});
 
@@ -68,7 +78,9 @@ describe('Allowed Senders in the node', () => {
 		w.reset();
 		const result = await send(w.t.sender, w.t.sender, { fromAddress: 'ceo@contoso.com' });
 		expect(result.status).toBe('error');
-		expect(result.errorMessage).toContain('"ceo@contoso.com" is not in the credential\'s Allowed Senders');
+		expect(result.errorMessage).toContain(
+			'"ceo@contoso.com" is not in the credential\'s Allowed Senders',
+		);
 		expect(w.requestCount()).toBe(0);
 	});
 });

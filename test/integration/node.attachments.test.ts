@@ -57,14 +57,26 @@ beforeEach(() => {
 });
 
 function params(extra: Record<string, unknown> = {}) {
-	return { toRecipients: 'ada@example.com', subject: 'Files', bodyContent: 'see attached', bodyContentType: 'text', options: { attachments: 'file', ...extra } };
+	return {
+		toRecipients: 'ada@example.com',
+		subject: 'Files',
+		bodyContent: 'see attached',
+		bodyContentType: 'text',
+		options: { attachments: 'file', ...extra },
+	};
 }
 
 async function sendFile(name: SizeName, tenant = t): Promise<RunResult> {
 	const { path } = await fileOf(name);
 	return await runSendMail({
 		credentials: credentialsOf(tenant),
-		items: [{ binary: { file: { file: path, fileName: `${name}.bin`, mimeType: 'application/octet-stream' } } }],
+		items: [
+			{
+				binary: {
+					file: { file: path, fileName: `${name}.bin`, mimeType: 'application/octet-stream' },
+				},
+			},
+		],
 		parameters: params(),
 	});
 }
@@ -73,17 +85,29 @@ function uploadPuts() {
 	return t.sim.requests.filter((r) => r.kind === 'upload' && r.method === 'PUT');
 }
 
-function expectDelivered(result: RunResult, name: SizeName, sha: string, via: 'request' | 'uploadSession') {
+function expectDelivered(
+	result: RunResult,
+	name: SizeName,
+	sha: string,
+	via: 'request' | 'uploadSession',
+) {
 	const size = SIZES[name];
 	expect(result.errorMessage).toBeUndefined();
 	expect(result.items).toHaveLength(1);
 	const out = result.items[0].json;
 	expect(out.status).toBe('sent');
-	expect(out.attachments).toEqual([{ name: `${name}.bin`, size, contentType: 'application/octet-stream', inline: false, via }]);
+	expect(out.attachments).toEqual([
+		{ name: `${name}.bin`, size, contentType: 'application/octet-stream', inline: false, via },
+	]);
 	expect(t.sim.outbox).toHaveLength(1);
 	const delivered = t.sim.outbox[0];
 	expect(delivered.attachments).toHaveLength(1);
-	expect(delivered.attachments[0]).toMatchObject({ name: `${name}.bin`, size, via, isInline: false });
+	expect(delivered.attachments[0]).toMatchObject({
+		name: `${name}.bin`,
+		size,
+		via,
+		isInline: false,
+	});
 	expect(delivered.attachments[0].sha256).toBe(sha);
 	expect(out.clientRequestId).toBe(delivered.clientRequestId);
 	return delivered;
@@ -100,7 +124,9 @@ function expectUploadSessionPath(size: number) {
 	expect(t.sim.counters.sendMailCalls).toBe(0);
 	expect(t.sim.counters.draftsCreated).toBe(1);
 	expect(t.sim.outbox[0].via).toBe('draft');
-	const graphCalls = t.sim.requests.filter((r) => r.kind === 'graph').map((r) => `${r.method} ${r.path.replace(/messages\/[^/]+/, 'messages/{id}')} ${r.status}`);
+	const graphCalls = t.sim.requests
+		.filter((r) => r.kind === 'graph')
+		.map((r) => `${r.method} ${r.path.replace(/messages\/[^/]+/, 'messages/{id}')} ${r.status}`);
 	const user = `/v1.0/users/${encodeURIComponent(t.sender)}`;
 	expect(graphCalls).toEqual([
 		`POST ${user}/messages 201`,
@@ -151,9 +177,14 @@ test('150 MB (exactly 150 MiB) is delivered byte-identical with bounded memory',
 		boundMB: 96,
 		note: 'RSS is a high-water mark: in a jest worker reused from other test files the baseline is already high and RSS growth reads low; arrayBuffers (live Buffer memory) is bounded too.',
 	};
-	console.log(`MEMORY 150MB: peak RSS growth ${summary.peakRssGrowthMB} MB, peak arrayBuffers growth ${summary.peakArrayBuffersGrowthMB} MB (${report.samples} samples)`);
+	console.log(
+		`MEMORY 150MB: peak RSS growth ${summary.peakRssGrowthMB} MB, peak arrayBuffers growth ${summary.peakArrayBuffersGrowthMB} MB (${report.samples} samples)`,
+	);
 	mkdirSync(join(__dirname, '../../test-artifacts'), { recursive: true });
-	writeFileSync(join(__dirname, '../../test-artifacts/memory-150mb.json'), `${JSON.stringify(summary, null, 2)}\n`);
+	writeFileSync(
+		join(__dirname, '../../test-artifacts/memory-150mb.json'),
+		`${JSON.stringify(summary, null, 2)}\n`,
+	);
 	// Whole-file buffering would need >= 150 MB (and base64 another 200 MB); streaming needs a few chunks.
 	expect(report.samples).toBeGreaterThan(5);
 	expect(report.growth.rss).toBeLessThan(96 * MiB);
@@ -165,7 +196,9 @@ test('2.9 MB still goes in one sendMail request (under 3 MB, request under 4 MB)
 	const result = await sendFile('2.9 MB');
 	expectDelivered(result, '2.9 MB', sha256, 'request');
 	expectOneRequestPath();
-	expect(t.sim.requests.find((r) => r.path.endsWith('/sendMail'))!.bodyBytes).toBeLessThan(4 * 1024 * 1024);
+	expect(t.sim.requests.find((r) => r.path.endsWith('/sendMail'))!.bodyBytes).toBeLessThan(
+		4 * 1024 * 1024,
+	);
 });
 
 test('3.5 MB goes through a draft and an upload session', async () => {
@@ -188,13 +221,21 @@ test('without Mail.ReadWrite a 3.5 MB attachment fails before any Graph request,
 		const { path } = await fileOf('3.5 MB');
 		const result = await runSendMail({
 			credentials: credentialsOf(sendOnly),
-			items: [{ binary: { file: { file: path, fileName: 'big.bin', mimeType: 'application/octet-stream' } } }],
+			items: [
+				{
+					binary: {
+						file: { file: path, fileName: 'big.bin', mimeType: 'application/octet-stream' },
+					},
+				},
+			],
 			parameters: params(),
 		});
 		expect(result.errorMessage).toMatch(/^Item 0 › Attachments: /);
 		expect(result.errorMessage).toContain('Mail.ReadWrite');
 		expect(sendOnly.sim.counters.graphRequests).toBe(0);
-		expect(sendOnly.sim.requests.filter((r) => r.kind === 'graph' || r.kind === 'upload')).toHaveLength(0);
+		expect(
+			sendOnly.sim.requests.filter((r) => r.kind === 'graph' || r.kind === 'upload'),
+		).toHaveLength(0);
 		expect(sendOnly.sim.outbox).toHaveLength(0);
 		// A small attachment with the same credential still goes out: Mail.Send is enough for one request.
 		const small = await sendFile('1 KB', sendOnly);
@@ -210,10 +251,18 @@ test('an attachment over 150 MB (151 MiB sparse file) is refused before any requ
 	writeSparseFile(path, 151 * MiB);
 	const result = await runSendMail({
 		credentials: credentialsOf(t),
-		items: [{ binary: { file: { file: path, fileName: 'too-big.bin', mimeType: 'application/octet-stream' } } }],
+		items: [
+			{
+				binary: {
+					file: { file: path, fileName: 'too-big.bin', mimeType: 'application/octet-stream' },
+				},
+			},
+		],
 		parameters: params(),
 	});
-	expect(result.errorMessage).toMatch(/^Item 0 › Attachments: "too-big\.bin" is 151\.0 MB; .*150 MB/);
+	expect(result.errorMessage).toMatch(
+		/^Item 0 › Attachments: "too-big\.bin" is 151\.0 MB; .*150 MB/,
+	);
 	expect(t.sim.requests).toHaveLength(0);
 	expect(t.sim.outbox).toHaveLength(0);
 });
@@ -224,7 +273,11 @@ test('a failed chunk half way through deletes the draft and delivers nothing', a
 	t.sim.setGraphLatency(25);
 	const run = runSendMail({
 		credentials: credentialsOf(t),
-		items: [{ binary: { file: { file: path, fileName: 'big.bin', mimeType: 'application/octet-stream' } } }],
+		items: [
+			{
+				binary: { file: { file: path, fileName: 'big.bin', mimeType: 'application/octet-stream' } },
+			},
+		],
 		parameters: params(),
 		onError: 'continueRegularOutput',
 	});
@@ -256,7 +309,11 @@ test('a failed chunk half way through deletes the draft and delivers nothing', a
 	// And Graph agrees: the draft is gone.
 	const draftDelete = t.sim.requests.find((r) => r.kind === 'graph' && r.method === 'DELETE')!;
 	expect(draftDelete.status).toBe(204);
-	const token = await getToken(t.sim, { tenant: t.tenantId, clientId: t.clientId, secret: t.secret });
+	const token = await getToken(t.sim, {
+		tenant: t.tenantId,
+		clientId: t.clientId,
+		secret: t.secret,
+	});
 	const draftPath = draftDelete.path.replace(/^\/v1\.0/, '');
 	const get = await graph(t.sim, token, 'GET', draftPath);
 	expect(get.status).toBe(404);

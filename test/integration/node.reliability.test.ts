@@ -39,15 +39,27 @@ beforeEach(() => {
 });
 
 const SENDMAIL = /\/sendMail$/;
-const PARAMS: INodeParameters = { toRecipients: 'ada@example.com', subject: '={{ "n" + $json.i }}', bodyContent: 'x', bodyContentType: 'text' };
+const PARAMS: INodeParameters = {
+	toRecipients: 'ada@example.com',
+	subject: '={{ "n" + $json.i }}',
+	bodyContent: 'x',
+	bodyContentType: 'text',
+};
 
 function numbered(n: number, extra: (i: number) => Record<string, unknown> = () => ({})) {
 	return Array.from({ length: n }, (_, i) => ({ json: { i, ...extra(i) } }));
 }
 
-async function send(options: Partial<RunSendMailOptions> & { n?: number; params?: INodeParameters } = {}): Promise<RunResult> {
+async function send(
+	options: Partial<RunSendMailOptions> & { n?: number; params?: INodeParameters } = {},
+): Promise<RunResult> {
 	const { n = 1, params = {}, ...rest } = options;
-	return await runSendMail({ credentials: credentialsOf(t), items: numbered(n), parameters: { ...PARAMS, ...params }, ...rest });
+	return await runSendMail({
+		credentials: credentialsOf(t),
+		items: numbered(n),
+		parameters: { ...PARAMS, ...params },
+		...rest,
+	});
 }
 
 /** Every item sent exactly once: one outbox entry per subject, matched by client-request-id, in input order. */
@@ -96,16 +108,23 @@ describe('concurrency', () => {
 		expect(t.sim.counters.maxInFlight).toBe(1);
 		// Strictly one after the other: each request starts after the previous one finished.
 		const reqs = sendMailRequests().sort((a, b) => a.startedAt - b.startedAt);
-		for (let i = 1; i < reqs.length; i++) expect(reqs[i].startedAt).toBeGreaterThanOrEqual(reqs[i - 1].finishedAt!);
+		for (let i = 1; i < reqs.length; i++)
+			expect(reqs[i].startedAt).toBeGreaterThanOrEqual(reqs[i - 1].finishedAt!);
 	});
 
 	test('two mailboxes proceed in parallel, each within its own limit of 4', async () => {
 		t.sim.setGraphLatency(50);
 		const items = numbered(24, (i) => ({ from: i % 2 === 0 ? t.sender : t.other }));
-		const result = await runSendMail({ credentials: credentialsOf(t), items, parameters: { ...PARAMS, sender: '={{ $json.from }}' } });
+		const result = await runSendMail({
+			credentials: credentialsOf(t),
+			items,
+			parameters: { ...PARAMS, sender: '={{ $json.from }}' },
+		});
 		expectEachDeliveredOnce(result, 24);
 		const byMailbox = t.sim.counters.maxInFlightByMailbox;
-		console.log(`CONCURRENCY two mailboxes: max in flight ${JSON.stringify(byMailbox)}, overall ${t.sim.counters.maxInFlight}`);
+		console.log(
+			`CONCURRENCY two mailboxes: max in flight ${JSON.stringify(byMailbox)}, overall ${t.sim.counters.maxInFlight}`,
+		);
 		expect(byMailbox[t.sender]).toBeLessThanOrEqual(4);
 		expect(byMailbox[t.other]).toBeLessThanOrEqual(4);
 		expect(byMailbox[t.sender]).toBeGreaterThanOrEqual(3);
@@ -128,18 +147,30 @@ describe('retries that cannot duplicate', () => {
 			match: { kind: 'graph', path: SENDMAIL },
 			status: 429,
 			headers: { 'Retry-After': '0.2' },
-			body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } },
+			body: {
+				error: {
+					code: 'ApplicationThrottled',
+					message: 'Application is over its MailboxConcurrency limit.',
+				},
+			},
 			probability: 0.5,
 			times: 6,
 		});
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, status: 503, probability: 0.5, times: 4 });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			status: 503,
+			probability: 0.5,
+			times: 4,
+		});
 		const result = await send({ n: 20 });
 		expectEachDeliveredOnce(result, 20);
 
 		const reqs = sendMailRequests();
 		const throttled = reqs.filter((r) => r.status === 429);
 		const unavailable = reqs.filter((r) => r.status === 503);
-		console.log(`RETRIES 20 items: ${throttled.length} x 429, ${unavailable.length} x 503, ${reqs.length} sendMail calls`);
+		console.log(
+			`RETRIES 20 items: ${throttled.length} x 429, ${unavailable.length} x 503, ${reqs.length} sendMail calls`,
+		);
 		expect(throttled.length).toBeGreaterThan(0);
 		expect(unavailable.length).toBeGreaterThan(0);
 		expect(reqs).toHaveLength(20 + throttled.length + unavailable.length);
@@ -147,10 +178,13 @@ describe('retries that cannot duplicate', () => {
 		// A retry is the same logical request: it keeps its client-request-id, and each id is accepted once.
 		const accepted = new Set(reqs.filter((r) => r.status === 202).map((r) => r.clientRequestId));
 		expect(accepted.size).toBe(20);
-		for (const r of [...throttled, ...unavailable]) expect(accepted.has(r.clientRequestId)).toBe(true);
+		for (const r of [...throttled, ...unavailable])
+			expect(accepted.has(r.clientRequestId)).toBe(true);
 		// Retry-After: 0.2 is honoured (a lower bound only: sleeping never ends early).
 		for (const r of throttled) {
-			const next = reqs.filter((x) => x.clientRequestId === r.clientRequestId && x.startedAt > r.startedAt).sort((a, b) => a.startedAt - b.startedAt)[0];
+			const next = reqs
+				.filter((x) => x.clientRequestId === r.clientRequestId && x.startedAt > r.startedAt)
+				.sort((a, b) => a.startedAt - b.startedAt)[0];
 			expect(next).toBeDefined();
 			expect(next.startedAt - r.finishedAt!).toBeGreaterThanOrEqual(190);
 		}
@@ -177,7 +211,12 @@ describe('delivery unknown is reported, never resent', () => {
 	}
 
 	test('sendMail processed, then 504: delivery unknown, delivered once, the client-request-id matches', async () => {
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'processThenRespond', status: 504, times: 1 });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			action: 'processThenRespond',
+			status: 504,
+			times: 1,
+		});
 		const result = await send({ onError: 'continueRegularOutput' });
 		const { out, request } = expectDeliveryUnknown(result, /HTTP 504/);
 		expect(t.sim.outbox).toHaveLength(1);
@@ -187,7 +226,12 @@ describe('delivery unknown is reported, never resent', () => {
 	});
 
 	test('sendMail processed, then 504, without Continue On Fail: the node fails saying delivery is unknown', async () => {
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'processThenRespond', status: 504, times: 1 });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			action: 'processThenRespond',
+			status: 504,
+			times: 1,
+		});
 		const result = await send();
 		expect(result.errorMessage).toMatch(/^Item 0: delivery unknown — .*NOT sent again/);
 		expect(sendMailRequests()).toHaveLength(1);
@@ -195,7 +239,12 @@ describe('delivery unknown is reported, never resent', () => {
 	});
 
 	test('one 504 among several items: only that item is unknown, the others are sent, nothing twice', async () => {
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'processThenRespond', status: 504, times: 1 });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			action: 'processThenRespond',
+			status: 504,
+			times: 1,
+		});
 		const result = await send({ n: 6, onError: 'continueRegularOutput' });
 		const statuses = result.items.map((i) => i.json.status);
 		expect(statuses.filter((s) => s === 'deliveryUnknown')).toHaveLength(1);
@@ -206,7 +255,11 @@ describe('delivery unknown is reported, never resent', () => {
 	});
 
 	test('sendMail processed, then the connection is reset: delivery unknown, not resent', async () => {
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'processThenReset', times: 1 });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			action: 'processThenReset',
+			times: 1,
+		});
 		const result = await send({ onError: 'continueRegularOutput' });
 		expectDeliveryUnknown(result, /connection lost/);
 		expect(t.sim.outbox).toHaveLength(1);
@@ -216,11 +269,17 @@ describe('delivery unknown is reported, never resent', () => {
 		// Our client only knows that the whole request body was handed to the socket; a reset after that is
 		// indistinguishable from a reset after processing. Reporting "delivery unknown" is the safe answer (the
 		// alternative, a retry, is only safe when the body had not been sent; that case is accepted too).
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'resetBeforeProcessing', times: 1 });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			action: 'resetBeforeProcessing',
+			times: 1,
+		});
 		const result = await send({ onError: 'continueRegularOutput' });
 		const out = result.items[0].json;
 		const reqs = sendMailRequests();
-		console.log(`RESET BEFORE PROCESSING: reported ${String(out.status)}, ${reqs.length} sendMail request(s), outbox ${t.sim.outbox.length}`);
+		console.log(
+			`RESET BEFORE PROCESSING: reported ${String(out.status)}, ${reqs.length} sendMail request(s), outbox ${t.sim.outbox.length}`,
+		);
 		if (out.status === 'deliveryUnknown') {
 			expectDeliveryUnknown(result, /connection lost/);
 			expect(t.sim.outbox).toHaveLength(0);
@@ -234,14 +293,24 @@ describe('delivery unknown is reported, never resent', () => {
 
 	test('no answer at all (hang) with Request Timeout 2 s: delivery unknown, no hang, not resent', async () => {
 		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'hang', times: 1 });
-		const result = await send({ params: { options: { requestTimeout: 2 } }, onError: 'continueRegularOutput' });
+		const result = await send({
+			params: { options: { requestTimeout: 2 } },
+			onError: 'continueRegularOutput',
+		});
 		expectDeliveryUnknown(result, /no answer within 2 s/);
 		expect(t.sim.outbox).toHaveLength(0);
 	});
 
 	test('processed, then no answer (Request Timeout 2 s): delivery unknown, delivered once', async () => {
-		t.sim.injectFault({ match: { kind: 'graph', path: SENDMAIL }, action: 'processThenHang', times: 1 });
-		const result = await send({ params: { options: { requestTimeout: 2 } }, onError: 'continueRegularOutput' });
+		t.sim.injectFault({
+			match: { kind: 'graph', path: SENDMAIL },
+			action: 'processThenHang',
+			times: 1,
+		});
+		const result = await send({
+			params: { options: { requestTimeout: 2 } },
+			onError: 'continueRegularOutput',
+		});
 		const { out } = expectDeliveryUnknown(result, /no answer within 2 s/);
 		expect(t.sim.outbox).toHaveLength(1);
 		expect(t.sim.outbox[0].clientRequestId).toBe(out.clientRequestId);
@@ -252,17 +321,31 @@ describe('delivery unknown is reported, never resent', () => {
 
 test('large path: the first send of the draft gets 504 after processing; the repeat gets 404; reported sent once with a note', async () => {
 	const SEND = /\/messages\/[^/]+\/send$/;
-	t.sim.injectFault({ match: { kind: 'graph', method: 'POST', path: SEND }, action: 'processThenRespond', status: 504, times: 1 });
+	t.sim.injectFault({
+		match: { kind: 'graph', method: 'POST', path: SEND },
+		action: 'processThenRespond',
+		status: 504,
+		times: 1,
+	});
 	const result = await runSendMail({
 		credentials: credentialsOf(t),
-		items: [{ json: { i: 0 }, binary: { file: { file: bigFile, fileName: 'big.bin', mimeType: 'application/octet-stream' } } }],
+		items: [
+			{
+				json: { i: 0 },
+				binary: {
+					file: { file: bigFile, fileName: 'big.bin', mimeType: 'application/octet-stream' },
+				},
+			},
+		],
 		parameters: { ...PARAMS, options: { attachments: 'file' } },
 	});
 	expect(result.errorMessage).toBeUndefined();
 	const out = result.items[0].json;
 	expect(out.status).toBe('sent');
 	expect(out.notes).toEqual([expect.stringMatching(/delivered once/)]);
-	expect(out.attachments).toEqual([expect.objectContaining({ name: 'big.bin', via: 'uploadSession' })]);
+	expect(out.attachments).toEqual([
+		expect.objectContaining({ name: 'big.bin', via: 'uploadSession' }),
+	]);
 	const sends = t.sim.requests.filter((r) => r.kind === 'graph' && SEND.test(r.path));
 	expect(sends.map((r) => r.status)).toEqual([504, 404]);
 	expect(sends[0].clientRequestId).toBe(sends[1].clientRequestId);
@@ -290,7 +373,12 @@ test('Graph answers 401 once: the token is refreshed and the message delivered o
 		match: { kind: 'graph', path: SENDMAIL },
 		status: 401,
 		times: 1,
-		body: { error: { code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' } },
+		body: {
+			error: {
+				code: 'InvalidAuthenticationToken',
+				message: 'Lifetime validation failed, the token is expired.',
+			},
+		},
 	});
 	const result = await send();
 	expectEachDeliveredOnce(result, 1);

@@ -30,7 +30,12 @@ beforeAll(async () => {
 	t = await startTenant();
 	shared = `shared@${t.domain}`;
 	billing = `billing@${t.domain}`;
-	t.sim.addUser({ tenantId: t.tenantId, id: randomUUID(), userPrincipalName: shared, sendAs: [billing] });
+	t.sim.addUser({
+		tenantId: t.tenantId,
+		id: randomUUID(),
+		userPrincipalName: shared,
+		sendAs: [billing],
+	});
 	tap = tapRequestBodies(t.sim);
 	files = scratchDir();
 });
@@ -48,15 +53,33 @@ beforeEach(() => {
 });
 
 type Json = Record<string, unknown>;
-const R = (address: string, name?: string) => ({ emailAddress: name === undefined ? { address } : { address, name } });
-const BASE_PARAMS = { toRecipients: 'ada@example.com', subject: 'Shape', bodyContent: '<p>Body</p>' };
-const BASE_MESSAGE = { subject: 'Shape', body: { contentType: 'HTML', content: '<p>Body</p>' }, toRecipients: [R('ada@example.com')] };
+const R = (address: string, name?: string) => ({
+	emailAddress: name === undefined ? { address } : { address, name },
+});
+const BASE_PARAMS = {
+	toRecipients: 'ada@example.com',
+	subject: 'Shape',
+	bodyContent: '<p>Body</p>',
+};
+const BASE_MESSAGE = {
+	subject: 'Shape',
+	body: { contentType: 'HTML', content: '<p>Body</p>' },
+	toRecipients: [R('ada@example.com')],
+};
 const msg = (overrides: Json = {}): Json => ({ ...BASE_MESSAGE, ...overrides });
 
 const TXT = Buffer.from('plain text attachment\n'.repeat(10));
 const CSV = Buffer.from('id;amount\n1;9.99\n2;19.99\n');
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('not really a png, but bytes are bytes')]);
-const fileAttachment = (name: string, contentType: string, bytes: Buffer, inline?: string): Json => ({
+const PNG = Buffer.concat([
+	Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+	Buffer.from('not really a png, but bytes are bytes'),
+]);
+const fileAttachment = (
+	name: string,
+	contentType: string,
+	bytes: Buffer,
+	inline?: string,
+): Json => ({
 	'@odata.type': '#microsoft.graph.fileAttachment',
 	name,
 	contentType,
@@ -97,38 +120,96 @@ const CASES: ShapeCase[] = [
 		name: 'Name <address>',
 		parameters: { toRecipients: 'Ada Lovelace <ada@example.com>' },
 		expect: one(msg({ toRecipients: [R('ada@example.com', 'Ada Lovelace')] })),
-		output: (items) => expect(items[0].json.toRecipients).toEqual(['Ada Lovelace <ada@example.com>']),
+		output: (items) =>
+			expect(items[0].json.toRecipients).toEqual(['Ada Lovelace <ada@example.com>']),
 	},
 	{
 		name: '"Last, First" <address> keeps the comma inside the quotes',
 		parameters: { toRecipients: '"Lovelace, Ada" <ada@example.com>, bob@example.com' },
-		expect: one(msg({ toRecipients: [R('ada@example.com', 'Lovelace, Ada'), R('bob@example.com')] })),
-		output: (items) => expect(items[0].json.toRecipients).toEqual(['"Lovelace, Ada" <ada@example.com>', 'bob@example.com']),
+		expect: one(
+			msg({ toRecipients: [R('ada@example.com', 'Lovelace, Ada'), R('bob@example.com')] }),
+		),
+		output: (items) =>
+			expect(items[0].json.toRecipients).toEqual([
+				'"Lovelace, Ada" <ada@example.com>',
+				'bob@example.com',
+			]),
 	},
 	{
 		name: 'semicolon-separated (Outlook style), with a quoted semicolon in a name',
-		parameters: { toRecipients: 'ada@example.com; "Team; Ops" <ops@example.com> ;bob@example.com;' },
-		expect: one(msg({ toRecipients: [R('ada@example.com'), R('ops@example.com', 'Team; Ops'), R('bob@example.com')] })),
+		parameters: {
+			toRecipients: 'ada@example.com; "Team; Ops" <ops@example.com> ;bob@example.com;',
+		},
+		expect: one(
+			msg({
+				toRecipients: [
+					R('ada@example.com'),
+					R('ops@example.com', 'Team; Ops'),
+					R('bob@example.com'),
+				],
+			}),
+		),
 	},
 	{
 		name: 'newline-separated (LF and CRLF)',
 		parameters: { toRecipients: 'ada@example.com\nbob@example.com\r\ncarol@example.com\n' },
-		expect: one(msg({ toRecipients: [R('ada@example.com'), R('bob@example.com'), R('carol@example.com')] })),
+		expect: one(
+			msg({ toRecipients: [R('ada@example.com'), R('bob@example.com'), R('carol@example.com')] }),
+		),
 	},
 	{
 		name: 'array of strings from an expression',
-		parameters: { toRecipients: '={{ ["ada@example.com", "Bob Builder <bob@example.com>", "c1@example.com; c2@example.com"] }}' },
-		expect: one(msg({ toRecipients: [R('ada@example.com'), R('bob@example.com', 'Bob Builder'), R('c1@example.com'), R('c2@example.com')] })),
+		parameters: {
+			toRecipients:
+				'={{ ["ada@example.com", "Bob Builder <bob@example.com>", "c1@example.com; c2@example.com"] }}',
+		},
+		expect: one(
+			msg({
+				toRecipients: [
+					R('ada@example.com'),
+					R('bob@example.com', 'Bob Builder'),
+					R('c1@example.com'),
+					R('c2@example.com'),
+				],
+			}),
+		),
 	},
 	{
 		name: 'array of {address, name} objects from item JSON',
-		items: [{ json: { people: [{ address: 'ada@example.com', name: 'Ada' }, { address: 'bob@example.com' }, { email: 'eve@example.com', name: 'Eve' }] } }],
+		items: [
+			{
+				json: {
+					people: [
+						{ address: 'ada@example.com', name: 'Ada' },
+						{ address: 'bob@example.com' },
+						{ email: 'eve@example.com', name: 'Eve' },
+					],
+				},
+			},
+		],
 		parameters: { toRecipients: '={{ $json.people }}' },
-		expect: one(msg({ toRecipients: [R('ada@example.com', 'Ada'), R('bob@example.com'), R('eve@example.com', 'Eve')] })),
+		expect: one(
+			msg({
+				toRecipients: [
+					R('ada@example.com', 'Ada'),
+					R('bob@example.com'),
+					R('eve@example.com', 'Eve'),
+				],
+			}),
+		),
 	},
 	{
 		name: 'Graph-shaped {emailAddress: {…}} recipients pass through',
-		items: [{ json: { to: [{ emailAddress: { address: 'ada@example.com', name: 'Ada L.' } }, { emailAddress: { address: 'bob@example.com' } }] } }],
+		items: [
+			{
+				json: {
+					to: [
+						{ emailAddress: { address: 'ada@example.com', name: 'Ada L.' } },
+						{ emailAddress: { address: 'bob@example.com' } },
+					],
+				},
+			},
+		],
 		parameters: { toRecipients: '={{ $json.to }}' },
 		expect: one(msg({ toRecipients: [R('ada@example.com', 'Ada L.'), R('bob@example.com')] })),
 	},
@@ -141,8 +222,17 @@ const CASES: ShapeCase[] = [
 	{
 		name: 'duplicates across To, CC and BCC are removed (first place wins, case-insensitive)',
 		parameters: { toRecipients: 'ada@example.com, Bob <bob@example.com>, ADA@example.com' },
-		options: { ccRecipients: 'bob@EXAMPLE.com; carol@example.com', bccRecipients: 'Carol@example.com, dave@example.com, ada@example.com' },
-		expect: one(msg({ toRecipients: [R('ada@example.com'), R('bob@example.com', 'Bob')], ccRecipients: [R('carol@example.com')], bccRecipients: [R('dave@example.com')] })),
+		options: {
+			ccRecipients: 'bob@EXAMPLE.com; carol@example.com',
+			bccRecipients: 'Carol@example.com, dave@example.com, ada@example.com',
+		},
+		expect: one(
+			msg({
+				toRecipients: [R('ada@example.com'), R('bob@example.com', 'Bob')],
+				ccRecipients: [R('carol@example.com')],
+				bccRecipients: [R('dave@example.com')],
+			}),
+		),
 		output: (items) => {
 			expect(items[0].json.ccRecipients).toEqual(['carol@example.com']);
 			expect(items[0].json.bccRecipients).toEqual(['dave@example.com']);
@@ -150,10 +240,18 @@ const CASES: ShapeCase[] = [
 	},
 	{
 		name: 'unicode display names (quoted, unquoted, CJK, emoji)',
-		parameters: { toRecipients: '"Zoë Saldaña" <zoe@example.com>, Jörg Müller <joerg@example.com>, 山田 太郎 <taro@example.jp>, "🚀 Launch, Team" <launch@example.com>' },
+		parameters: {
+			toRecipients:
+				'"Zoë Saldaña" <zoe@example.com>, Jörg Müller <joerg@example.com>, 山田 太郎 <taro@example.jp>, "🚀 Launch, Team" <launch@example.com>',
+		},
 		expect: one(
 			msg({
-				toRecipients: [R('zoe@example.com', 'Zoë Saldaña'), R('joerg@example.com', 'Jörg Müller'), R('taro@example.jp', '山田 太郎'), R('launch@example.com', '🚀 Launch, Team')],
+				toRecipients: [
+					R('zoe@example.com', 'Zoë Saldaña'),
+					R('joerg@example.com', 'Jörg Müller'),
+					R('taro@example.jp', '山田 太郎'),
+					R('launch@example.com', '🚀 Launch, Team'),
+				],
 			}),
 		),
 	},
@@ -166,17 +264,34 @@ const CASES: ShapeCase[] = [
 	{
 		name: 'text body',
 		parameters: { bodyContentType: 'text', bodyContent: 'Line 1\nLine 2 <not html> & more' },
-		expect: one(msg({ body: { contentType: 'Text', content: 'Line 1\nLine 2 <not html> & more' } })),
+		expect: one(
+			msg({ body: { contentType: 'Text', content: 'Line 1\nLine 2 <not html> & more' } }),
+		),
 	},
 	{
 		name: 'explicit html body keeps markup verbatim',
-		parameters: { bodyContentType: 'html', bodyContent: '<html><body><h1>Hi &amp; bye</h1><p style="color:red">x</p></body></html>' },
-		expect: one(msg({ body: { contentType: 'HTML', content: '<html><body><h1>Hi &amp; bye</h1><p style="color:red">x</p></body></html>' } })),
+		parameters: {
+			bodyContentType: 'html',
+			bodyContent: '<html><body><h1>Hi &amp; bye</h1><p style="color:red">x</p></body></html>',
+		},
+		expect: one(
+			msg({
+				body: {
+					contentType: 'HTML',
+					content: '<html><body><h1>Hi &amp; bye</h1><p style="color:red">x</p></body></html>',
+				},
+			}),
+		),
 	},
 	{
 		name: 'unicode subject and body',
 		parameters: { subject: 'Grüße 👋 — 注文 #42', bodyContent: '<p>Ça va? ✓ 日本語</p>' },
-		expect: one(msg({ subject: 'Grüße 👋 — 注文 #42', body: { contentType: 'HTML', content: '<p>Ça va? ✓ 日本語</p>' } })),
+		expect: one(
+			msg({
+				subject: 'Grüße 👋 — 注文 #42',
+				body: { contentType: 'HTML', content: '<p>Ça va? ✓ 日本語</p>' },
+			}),
+		),
 	},
 	{
 		name: 'empty subject with a body',
@@ -195,17 +310,34 @@ const CASES: ShapeCase[] = [
 	},
 	{
 		name: 'subject and body expressions are evaluated per item',
-		items: [{ json: { id: 7, name: 'Ada' } }, { json: { id: 8, name: 'Bob' } }, { json: { id: 9, name: 'Émile' } }],
-		parameters: { subject: '={{ "Order #" + $json.id }}', bodyContent: '={{ "<p>Hello " + $json.name + "</p>" }}' },
+		items: [
+			{ json: { id: 7, name: 'Ada' } },
+			{ json: { id: 8, name: 'Bob' } },
+			{ json: { id: 9, name: 'Émile' } },
+		],
+		parameters: {
+			subject: '={{ "Order #" + $json.id }}',
+			bodyContent: '={{ "<p>Hello " + $json.name + "</p>" }}',
+		},
 		expect: [7, 8, 9].map((id, i) => ({
-			body: { message: msg({ subject: `Order #${id}`, body: { contentType: 'HTML', content: `<p>Hello ${['Ada', 'Bob', 'Émile'][i]}</p>` } }) },
+			body: {
+				message: msg({
+					subject: `Order #${id}`,
+					body: { contentType: 'HTML', content: `<p>Hello ${['Ada', 'Bob', 'Émile'][i]}</p>` },
+				}),
+			},
 		})),
 	},
 	// ---- options -------------------------------------------------------------------------------------------
 	{
 		name: 'cc and bcc',
 		options: { ccRecipients: 'Carol <carol@example.com>', bccRecipients: 'audit@example.com' },
-		expect: one(msg({ ccRecipients: [R('carol@example.com', 'Carol')], bccRecipients: [R('audit@example.com')] })),
+		expect: one(
+			msg({
+				ccRecipients: [R('carol@example.com', 'Carol')],
+				bccRecipients: [R('audit@example.com')],
+			}),
+		),
 	},
 	{
 		// To is a required parameter in the UI, so an empty To comes from an expression.
@@ -219,8 +351,16 @@ const CASES: ShapeCase[] = [
 		options: { replyTo: 'Support <support@example.com>; help@example.com' },
 		expect: one(msg({ replyTo: [R('support@example.com', 'Support'), R('help@example.com')] })),
 	},
-	{ name: 'importance high', options: { importance: 'high' }, expect: one(msg({ importance: 'high' })) },
-	{ name: 'importance low', options: { importance: 'low' }, expect: one(msg({ importance: 'low' })) },
+	{
+		name: 'importance high',
+		options: { importance: 'high' },
+		expect: one(msg({ importance: 'high' })),
+	},
+	{
+		name: 'importance low',
+		options: { importance: 'low' },
+		expect: one(msg({ importance: 'low' })),
+	},
 	{
 		name: 'read and delivery receipts requested',
 		options: { isReadReceiptRequested: true, isDeliveryReceiptRequested: true },
@@ -295,11 +435,30 @@ const CASES: ShapeCase[] = [
 		name: 'attachments by property name (two of three)',
 		items: [{ binary: THREE_BINARIES }],
 		options: { attachments: 'invoice, data' },
-		expect: one(msg({ attachments: [fileAttachment('invoice.csv', 'text/csv', CSV), fileAttachment('notes.txt', 'text/plain', TXT)] })),
+		expect: one(
+			msg({
+				attachments: [
+					fileAttachment('invoice.csv', 'text/csv', CSV),
+					fileAttachment('notes.txt', 'text/plain', TXT),
+				],
+			}),
+		),
 		output: (items) =>
 			expect(items[0].json.attachments).toEqual([
-				{ name: 'invoice.csv', size: CSV.length, contentType: 'text/csv', inline: false, via: 'request' },
-				{ name: 'notes.txt', size: TXT.length, contentType: 'text/plain', inline: false, via: 'request' },
+				{
+					name: 'invoice.csv',
+					size: CSV.length,
+					contentType: 'text/csv',
+					inline: false,
+					via: 'request',
+				},
+				{
+					name: 'notes.txt',
+					size: TXT.length,
+					contentType: 'text/plain',
+					inline: false,
+					via: 'request',
+				},
 			]),
 	},
 	{
@@ -307,7 +466,13 @@ const CASES: ShapeCase[] = [
 		items: [{ binary: THREE_BINARIES }],
 		options: { attachments: '*' },
 		expect: one(
-			msg({ attachments: [fileAttachment('notes.txt', 'text/plain', TXT), fileAttachment('invoice.csv', 'text/csv', CSV), fileAttachment('logo.png', 'image/png', PNG)] }),
+			msg({
+				attachments: [
+					fileAttachment('notes.txt', 'text/plain', TXT),
+					fileAttachment('invoice.csv', 'text/csv', CSV),
+					fileAttachment('logo.png', 'image/png', PNG),
+				],
+			}),
 		),
 	},
 	{
@@ -315,8 +480,22 @@ const CASES: ShapeCase[] = [
 		items: [{ binary: { logo: THREE_BINARIES.logo } }],
 		parameters: { bodyContent: '<p><img src="cid:logo" alt="Logo"></p>' },
 		options: { inlineImages: 'logo' },
-		expect: one(msg({ body: { contentType: 'HTML', content: '<p><img src="cid:logo" alt="Logo"></p>' }, attachments: [fileAttachment('logo.png', 'image/png', PNG, 'logo')] })),
-		output: (items) => expect(items[0].json.attachments).toEqual([{ name: 'logo.png', size: PNG.length, contentType: 'image/png', inline: true, via: 'request' }]),
+		expect: one(
+			msg({
+				body: { contentType: 'HTML', content: '<p><img src="cid:logo" alt="Logo"></p>' },
+				attachments: [fileAttachment('logo.png', 'image/png', PNG, 'logo')],
+			}),
+		),
+		output: (items) =>
+			expect(items[0].json.attachments).toEqual([
+				{
+					name: 'logo.png',
+					size: PNG.length,
+					contentType: 'image/png',
+					inline: true,
+					via: 'request',
+				},
+			]),
 	},
 	{
 		name: 'attachments * with an inline image: the image is attached once, inline',
@@ -326,7 +505,11 @@ const CASES: ShapeCase[] = [
 		expect: one(
 			msg({
 				body: { contentType: 'HTML', content: '<img src="cid:logo">' },
-				attachments: [fileAttachment('notes.txt', 'text/plain', TXT), fileAttachment('invoice.csv', 'text/csv', CSV), fileAttachment('logo.png', 'image/png', PNG, 'logo')],
+				attachments: [
+					fileAttachment('notes.txt', 'text/plain', TXT),
+					fileAttachment('invoice.csv', 'text/csv', CSV),
+					fileAttachment('logo.png', 'image/png', PNG, 'logo'),
+				],
 			}),
 		),
 	},
@@ -367,7 +550,10 @@ const CASES: ShapeCase[] = [
 				isDeliveryReceiptRequested: false,
 				categories: ['Billing'],
 				internetMessageHeaders: [{ name: 'X-Ref', value: 'A-1' }],
-				attachments: [fileAttachment('notes.txt', 'text/plain', TXT), fileAttachment('logo.png', 'image/png', PNG, 'logo')],
+				attachments: [
+					fileAttachment('notes.txt', 'text/plain', TXT),
+					fileAttachment('logo.png', 'image/png', PNG, 'logo'),
+				],
 			},
 			{ saveToSentItems: false },
 		),
@@ -390,7 +576,10 @@ function withoutContentBytes(message: Json): Json {
 }
 
 async function run(c: ShapeCase): Promise<RunResult> {
-	const items = (c.items ?? [{}]).map((item) => ({ ...item, json: { mailbox: shared, domain: t.domain, ...(item.json ?? {}) } }));
+	const items = (c.items ?? [{}]).map((item) => ({
+		...item,
+		json: { mailbox: shared, domain: t.domain, ...(item.json ?? {}) },
+	}));
 	return await runSendMail({
 		credentials: credentialsOf(t, c.credentials),
 		items,
@@ -434,9 +623,20 @@ test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 		expect(delivered.via).toBe('sendMail');
 		expect(delivered.message).toStrictEqual(withoutContentBytes(body.message as Json));
 		expect(delivered.saveToSentItems).toBe(body.saveToSentItems !== false);
-		expect(delivered.internetMessageHeaders).toEqual((body.message as Json).internetMessageHeaders ?? []);
+		expect(delivered.internetMessageHeaders).toEqual(
+			(body.message as Json).internetMessageHeaders ?? [],
+		);
 		const sentAttachments = ((body.message as Json).attachments as Json[] | undefined) ?? [];
-		expect(delivered.attachments.map((a) => ({ name: a.name, contentType: a.contentType, isInline: a.isInline, contentId: a.contentId, via: a.via, sha256: a.sha256 }))).toEqual(
+		expect(
+			delivered.attachments.map((a) => ({
+				name: a.name,
+				contentType: a.contentType,
+				isInline: a.isInline,
+				contentId: a.contentId,
+				via: a.via,
+				sha256: a.sha256,
+			})),
+		).toEqual(
 			sentAttachments.map((a) => ({
 				name: a.name,
 				contentType: a.contentType,
@@ -452,7 +652,7 @@ test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 	c.output?.(result.items);
 });
 
-test('IDN (U-label) and UTF-8 (RFC 6532) addresses are sent unchanged; Graph\'s refusal is reported, not retried', async () => {
+test("IDN (U-label) and UTF-8 (RFC 6532) addresses are sent unchanged; Graph's refusal is reported, not retried", async () => {
 	// Exchange Online accepts internationalized recipient addresses (EAI, since 2018); the simulator's recipient check
 	// is ASCII-only and answers 400 ErrorInvalidRecipients. What matters here is what the node put on the wire.
 	const result = await run({
@@ -462,7 +662,11 @@ test('IDN (U-label) and UTF-8 (RFC 6532) addresses are sent unchanged; Graph\'s 
 	});
 	const wire = tap.requests.filter((r) => r.path.endsWith('/sendMail'));
 	expect(wire).toHaveLength(1);
-	expect(wire[0].json).toStrictEqual({ message: msg({ toRecipients: [R('info@bücher.de', 'Bücher'), R('jörg@example.de'), R('测试@例子.中国')] }) });
+	expect(wire[0].json).toStrictEqual({
+		message: msg({
+			toRecipients: [R('info@bücher.de', 'Bücher'), R('jörg@example.de'), R('测试@例子.中国')],
+		}),
+	});
 	expect(wire[0].body.toString('utf8')).toContain('"address":"测试@例子.中国"');
 	expect(t.sim.counters.sendMailCalls).toBe(1);
 	expect(result.errorMessage).toMatch(/^Item 0: .*ErrorInvalidRecipients/);
@@ -474,8 +678,17 @@ test('IDN (U-label) and UTF-8 (RFC 6532) addresses are sent unchanged; Graph\'s 
 test('items with different senders go out from different mailboxes (UPN, other UPN, object ID)', async () => {
 	const result = await runSendMail({
 		credentials: credentialsOf(t),
-		items: [{ json: { from: t.sender } }, { json: { from: t.other } }, { json: { from: t.senderId } }, { json: { from: '' } }],
-		parameters: { ...BASE_PARAMS, sender: '={{ $json.from }}', subject: '={{ "from " + $json.from }}' },
+		items: [
+			{ json: { from: t.sender } },
+			{ json: { from: t.other } },
+			{ json: { from: t.senderId } },
+			{ json: { from: '' } },
+		],
+		parameters: {
+			...BASE_PARAMS,
+			sender: '={{ $json.from }}',
+			subject: '={{ "from " + $json.from }}',
+		},
 	});
 	expect(result.errorMessage).toBeUndefined();
 	const expectedMailbox = [t.sender, t.other, t.sender, t.sender];
@@ -509,14 +722,20 @@ test('Allowed Senders in the credential refuses a sender outside the list before
 test('Allowed Senders: allowed items are sent, the refused one fails alone (Continue On Fail)', async () => {
 	const result = await runSendMail({
 		credentials: credentialsOf(t, { allowedSenders: `${t.sender}\n${t.senderId}` }),
-		items: [{ json: { from: t.sender } }, { json: { from: t.other } }, { json: { from: t.senderId } }],
+		items: [
+			{ json: { from: t.sender } },
+			{ json: { from: t.other } },
+			{ json: { from: t.senderId } },
+		],
 		parameters: { ...BASE_PARAMS, sender: '={{ $json.from }}', subject: '={{ $json.from }}' },
 		onError: 'continueRegularOutput',
 	});
 	expect(result.items.map((i) => i.json.status)).toEqual(['sent', 'failed', 'sent']);
 	expect(result.items[1].json.error).toMatch(/^Item 1 › Sender: .*Allowed Senders/);
 	expect(t.sim.outbox.map((m) => m.message.subject).sort()).toEqual([t.sender, t.senderId].sort());
-	expect(t.sim.requests.filter((r) => r.kind === 'graph' && r.mailbox?.toLowerCase() === t.other)).toHaveLength(0);
+	expect(
+		t.sim.requests.filter((r) => r.kind === 'graph' && r.mailbox?.toLowerCase() === t.other),
+	).toHaveLength(0);
 });
 
 test('Allowed Senders with a *@domain rule allows every mailbox of that domain', async () => {
@@ -535,7 +754,14 @@ const DRY_PARAMS = {
 	toRecipients: '"Lovelace, Ada" <ada@example.com>; bob@example.com',
 	subject: 'Dry',
 	bodyContent: '<p>Dry <img src="cid:logo"></p>',
-	options: { ccRecipients: 'carol@example.com', importance: 'low', saveToSentItems: false, attachments: 'data', inlineImages: 'logo', headers: { header: [{ name: 'X-Dry', value: '1' }] } },
+	options: {
+		ccRecipients: 'carol@example.com',
+		importance: 'low',
+		saveToSentItems: false,
+		attachments: 'data',
+		inlineImages: 'logo',
+		headers: { header: [{ name: 'X-Dry', value: '1' }] },
+	},
 };
 const DRY_MESSAGE = {
 	subject: 'Dry',
@@ -548,7 +774,11 @@ const DRY_MESSAGE = {
 
 test('dry run: status preview, the exact sendMail request, and nothing reaches the simulator', async () => {
 	const items = [{ binary: { data: THREE_BINARIES.data, logo: THREE_BINARIES.logo } }];
-	const result = await runSendMail({ credentials: credentialsOf(t), items, parameters: { ...DRY_PARAMS, options: { ...DRY_PARAMS.options, dryRun: true } } });
+	const result = await runSendMail({
+		credentials: credentialsOf(t),
+		items,
+		parameters: { ...DRY_PARAMS, options: { ...DRY_PARAMS.options, dryRun: true } },
+	});
 	expect(result.errorMessage).toBeUndefined();
 	const out = result.items[0].json;
 	expect(out.status).toBe('preview');
@@ -557,7 +787,13 @@ test('dry run: status preview, the exact sendMail request, and nothing reaches t
 		url: `${t.sim.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}/sendMail`,
 		headers: { 'Content-Type': 'application/json' },
 		body: {
-			message: { ...DRY_MESSAGE, attachments: [fileAttachment('notes.txt', 'text/plain', TXT), fileAttachment('logo.png', 'image/png', PNG, 'logo')] },
+			message: {
+				...DRY_MESSAGE,
+				attachments: [
+					fileAttachment('notes.txt', 'text/plain', TXT),
+					fileAttachment('logo.png', 'image/png', PNG, 'logo'),
+				],
+			},
 			saveToSentItems: false,
 		},
 	};
@@ -581,11 +817,24 @@ test('dry run of a large message lists every request of the draft + upload sessi
 	const size = Math.round(3.5 * MiB);
 	const path = join(files.dir, 'big.bin');
 	await writeRandomFile(path, size);
-	const items: TestItem[] = [{ binary: { big: { file: path, fileName: 'big.bin', mimeType: 'application/octet-stream' }, data: THREE_BINARIES.data } }];
+	const items: TestItem[] = [
+		{
+			binary: {
+				big: { file: path, fileName: 'big.bin', mimeType: 'application/octet-stream' },
+				data: THREE_BINARIES.data,
+			},
+		},
+	];
 	const result = await runSendMail({
 		credentials: credentialsOf(t),
 		items,
-		parameters: { toRecipients: 'ada@example.com', subject: 'Big', bodyContent: 'x', bodyContentType: 'text', options: { attachments: 'data, big', saveToSentItems: false, dryRun: true } },
+		parameters: {
+			toRecipients: 'ada@example.com',
+			subject: 'Big',
+			bodyContent: 'x',
+			bodyContentType: 'text',
+			options: { attachments: 'data, big', saveToSentItems: false, dryRun: true },
+		},
 	});
 	expect(result.errorMessage).toBeUndefined();
 	const out = result.items[0].json;
@@ -600,7 +849,10 @@ test('dry run of a large message lists every request of the draft + upload sessi
 		chunks.push({
 			method: 'PUT',
 			url: '{uploadUrl from createUploadSession, pre-authenticated: no Authorization header}',
-			headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${start}-${end}/${size}` },
+			headers: {
+				'Content-Type': 'application/octet-stream',
+				'Content-Range': `bytes ${start}-${end}/${size}`,
+			},
 			body: `<bytes ${start}-${end} of binary property "big">`,
 		});
 	}
@@ -616,19 +868,43 @@ test('dry run of a large message lists every request of the draft + upload sessi
 				singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }],
 			},
 		},
-		{ method: 'POST', url: `${base}/{draft-id}/attachments`, headers: json, body: fileAttachment('notes.txt', 'text/plain', TXT) },
+		{
+			method: 'POST',
+			url: `${base}/{draft-id}/attachments`,
+			headers: json,
+			body: fileAttachment('notes.txt', 'text/plain', TXT),
+		},
 		{
 			method: 'POST',
 			url: `${base}/{draft-id}/attachments/createUploadSession`,
 			headers: json,
-			body: { AttachmentItem: { attachmentType: 'file', name: 'big.bin', size, contentType: 'application/octet-stream' } },
+			body: {
+				AttachmentItem: {
+					attachmentType: 'file',
+					name: 'big.bin',
+					size,
+					contentType: 'application/octet-stream',
+				},
+			},
 		},
 		...chunks,
 		{ method: 'POST', url: `${base}/{draft-id}/send`, headers: {} },
 	]);
 	expect(out.attachments).toEqual([
-		{ name: 'notes.txt', size: TXT.length, contentType: 'text/plain', inline: false, via: 'request' },
-		{ name: 'big.bin', size, contentType: 'application/octet-stream', inline: false, via: 'uploadSession' },
+		{
+			name: 'notes.txt',
+			size: TXT.length,
+			contentType: 'text/plain',
+			inline: false,
+			via: 'request',
+		},
+		{
+			name: 'big.bin',
+			size,
+			contentType: 'application/octet-stream',
+			inline: false,
+			via: 'uploadSession',
+		},
 	]);
 	expect(t.sim.requests).toHaveLength(0);
 	expect(t.sim.counters.tokenRequests).toBe(0);

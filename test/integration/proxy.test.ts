@@ -9,7 +9,12 @@ import { runSendMail } from '../harness/engine';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 
 /** A minimal HTTP CONNECT proxy that records the tunnels it opens. */
-function startConnectProxy(): Promise<{ server: Server; url: string; tunnels: string[]; close(): Promise<void> }> {
+function startConnectProxy(): Promise<{
+	server: Server;
+	url: string;
+	tunnels: string[];
+	close(): Promise<void>;
+}> {
 	const tunnels: string[] = [];
 	const sockets = new Set<Socket>();
 	const server = createServer((_req, res) => res.writeHead(405).end());
@@ -53,7 +58,7 @@ afterAll(async () => {
 	await t.sim.close();
 });
 
-test('token and Graph requests go through HTTPS_PROXY, as n8n\'s own proxy settings do', async () => {
+test("token and Graph requests go through HTTPS_PROXY, as n8n's own proxy settings do", async () => {
 	const proxy = await startConnectProxy();
 	const saved = { https: process.env.HTTPS_PROXY, no: process.env.NO_PROXY };
 	process.env.HTTPS_PROXY = proxy.url;
@@ -86,7 +91,11 @@ test('NO_PROXY bypasses the proxy', async () => {
 	process.env.NO_PROXY = '127.0.0.1';
 	clearTokenCache();
 	try {
-		const result = await runSendMail({ credentials: t.credentials(), items: [{}], parameters: { toRecipients: 'bob@example.com', subject: 'direct', bodyContent: 'x' } });
+		const result = await runSendMail({
+			credentials: t.credentials(),
+			items: [{}],
+			parameters: { toRecipients: 'bob@example.com', subject: 'direct', bodyContent: 'x' },
+		});
 		expect(result.errorMessage).toBeUndefined();
 		expect(proxy.tunnels).toEqual([]);
 	} finally {

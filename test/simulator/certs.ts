@@ -67,7 +67,13 @@ export function buildCertificate(request: CertificateRequest): string {
 	if (request.isCa) {
 		extensions.push(
 			{ name: 'basicConstraints', cA: true, critical: true },
-			{ name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+			{
+				name: 'keyUsage',
+				keyCertSign: true,
+				cRLSign: true,
+				digitalSignature: true,
+				critical: true,
+			},
 		);
 	} else {
 		extensions.push(
@@ -75,8 +81,10 @@ export function buildCertificate(request: CertificateRequest): string {
 			{ name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
 		);
 	}
-	if (request.extendedKeyUsage === 'serverAuth') extensions.push({ name: 'extKeyUsage', serverAuth: true });
-	if (request.extendedKeyUsage === 'clientAuth') extensions.push({ name: 'extKeyUsage', clientAuth: true });
+	if (request.extendedKeyUsage === 'serverAuth')
+		extensions.push({ name: 'extKeyUsage', serverAuth: true });
+	if (request.extendedKeyUsage === 'clientAuth')
+		extensions.push({ name: 'extKeyUsage', clientAuth: true });
 	const altNames = [
 		...(request.dnsNames ?? []).map((value) => ({ type: 2, value })),
 		...(request.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),
@@ -134,7 +142,12 @@ export function makeTestCertificate(
 		opts.passphrase === undefined
 			? key.privateKeyPem
 			: key.privateKey
-					.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: opts.passphrase })
+					.export({
+						type: 'pkcs8',
+						format: 'pem',
+						cipher: 'aes-256-cbc',
+						passphrase: opts.passphrase,
+					})
 					.toString();
 	const thumbprints = thumbprintsOf(certPem);
 	return {

@@ -70,7 +70,11 @@ async function main(): Promise<void> {
 	const args = parseArgs(process.argv.slice(2));
 	const sim: M365Simulator = await startSimulator(args.options);
 	loadScenario(sim, args.scenario);
-	const line = JSON.stringify({ url: sim.url, caCertFile: sim.caCertFile, controlUrl: `${sim.url}/_sim` });
+	const line = JSON.stringify({
+		url: sim.url,
+		caCertFile: sim.caCertFile,
+		controlUrl: `${sim.url}/_sim`,
+	});
 	if (args.stateFile) fs.writeFileSync(args.stateFile, `${line}\n`);
 	process.stdout.write(`${line}\n`);
 

@@ -30,7 +30,9 @@ export class SimulatorClient {
 	constructor(url: string, options: SimulatorClientOptions = {}) {
 		this.url = url.replace(/\/+$/, '').replace(/\/_sim$/, '');
 		this.controlUrl = `${this.url}/_sim`;
-		this.ca = options.caCertPem ?? (options.caCertFile ? fs.readFileSync(options.caCertFile, 'utf8') : undefined);
+		this.ca =
+			options.caCertPem ??
+			(options.caCertFile ? fs.readFileSync(options.caCertFile, 'utf8') : undefined);
 	}
 
 	/** From the JSON line `cli.js` prints: {"url","caCertFile","controlUrl"}. */
@@ -62,7 +64,10 @@ export class SimulatorClient {
 	/** RegExp paths travel as {source, flags}. Resolves to the fault id. */
 	injectFault(f: FaultSpec): Promise<string> {
 		const path = f.match.path;
-		const wire = path instanceof RegExp ? { ...f, match: { ...f.match, path: { source: path.source, flags: path.flags } } } : f;
+		const wire =
+			path instanceof RegExp
+				? { ...f, match: { ...f.match, path: { source: path.source, flags: path.flags } } }
+				: f;
 		return this.call('injectFault', [wire]);
 	}
 
@@ -101,7 +106,11 @@ export class SimulatorClient {
 	}
 
 	private async call<T>(method: string, args: unknown[]): Promise<T> {
-		const reply = await this.send<{ result?: T; error?: string }>('POST', 'rpc', JSON.stringify({ method, args }));
+		const reply = await this.send<{ result?: T; error?: string }>(
+			'POST',
+			'rpc',
+			JSON.stringify({ method, args }),
+		);
 		return reply.result as T;
 	}
 
@@ -118,7 +127,13 @@ export class SimulatorClient {
 					method,
 					agent: false,
 					ca: this.ca,
-					headers: body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) },
+					headers:
+						body === undefined
+							? {}
+							: {
+									'Content-Type': 'application/json',
+									'Content-Length': String(Buffer.byteLength(body)),
+								},
 				},
 				(res) => {
 					const chunks: Buffer[] = [];
@@ -129,12 +144,20 @@ export class SimulatorClient {
 						try {
 							parsed = text === '' ? undefined : JSON.parse(text);
 						} catch {
-							reject(new Error(`simulator control ${method} ${name}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+							reject(
+								new Error(
+									`simulator control ${method} ${name}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
+								),
+							);
 							return;
 						}
 						if ((res.statusCode ?? 500) >= 400) {
 							const message = (parsed as { error?: unknown } | undefined)?.error;
-							reject(new Error(`simulator control ${method} ${name}: HTTP ${res.statusCode}: ${typeof message === 'string' ? message : text}`));
+							reject(
+								new Error(
+									`simulator control ${method} ${name}: HTTP ${res.statusCode}: ${typeof message === 'string' ? message : text}`,
+								),
+							);
 							return;
 						}
 						resolve(parsed as T);

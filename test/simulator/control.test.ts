@@ -19,22 +19,48 @@ describe('simulator control API', () => {
 	it('configures the simulator and reads outbox / counters / requests over HTTPS', async () => {
 		await client.resetAll();
 		await client.loadScenario('demo');
-		await client.addUser({ tenantId: DEMO.tenantId, id: '99999999-9999-4999-8999-999999999999', userPrincipalName: 'ops@contoso.onmicrosoft.com' });
-		const faultId = await client.injectFault({ match: { path: /\/users\/ops@/i }, times: 1, status: 503 });
+		await client.addUser({
+			tenantId: DEMO.tenantId,
+			id: '99999999-9999-4999-8999-999999999999',
+			userPrincipalName: 'ops@contoso.onmicrosoft.com',
+		});
+		const faultId = await client.injectFault({
+			match: { path: /\/users\/ops@/i },
+			times: 1,
+			status: 503,
+		});
 		expect(faultId).toMatch(/^fault-/);
 
 		const token = await getToken(sim);
-		expect((await graph(sim, token, 'POST', '/users/ops@contoso.onmicrosoft.com/sendMail', { message: simpleMessage() })).status).toBe(503);
+		expect(
+			(
+				await graph(sim, token, 'POST', '/users/ops@contoso.onmicrosoft.com/sendMail', {
+					message: simpleMessage(),
+				})
+			).status,
+		).toBe(503);
 		const message = {
 			...simpleMessage(),
 			subject: '<script>alert(1)</script>',
-			attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'x.txt', contentBytes: Buffer.from('x').toString('base64') }],
+			attachments: [
+				{
+					'@odata.type': '#microsoft.graph.fileAttachment',
+					name: 'x.txt',
+					contentBytes: Buffer.from('x').toString('base64'),
+				},
+			],
 		};
-		expect((await graph(sim, token, 'POST', '/users/ops@contoso.onmicrosoft.com/sendMail', { message })).status).toBe(202);
+		expect(
+			(await graph(sim, token, 'POST', '/users/ops@contoso.onmicrosoft.com/sendMail', { message }))
+				.status,
+		).toBe(202);
 
 		const outbox = await client.outbox();
 		expect(outbox).toHaveLength(1);
-		expect(outbox[0]).toMatchObject({ mailbox: 'ops@contoso.onmicrosoft.com', attachments: [{ name: 'x.txt', size: 1 }] });
+		expect(outbox[0]).toMatchObject({
+			mailbox: 'ops@contoso.onmicrosoft.com',
+			attachments: [{ name: 'x.txt', size: 1 }],
+		});
 		expect(outbox[0].attachments[0]).not.toHaveProperty('bytes');
 		const counters = await client.counters();
 		expect(counters).toMatchObject({ sendMailCalls: 2, faultsInjected: 1, tokenRequests: 1 });
@@ -49,7 +75,9 @@ describe('simulator control API', () => {
 	});
 
 	it('reports rpc errors', async () => {
-		await expect(client.addApp({ tenantId: '00000000-0000-4000-8000-000000000000', clientId: 'x' })).rejects.toThrow(/unknown tenant/);
+		await expect(
+			client.addApp({ tenantId: '00000000-0000-4000-8000-000000000000', clientId: 'x' }),
+		).rejects.toThrow(/unknown tenant/);
 		await expect(client.loadScenario('nope')).rejects.toThrow(/unknown scenario/);
 	});
 
@@ -62,23 +90,30 @@ describe('simulator control API', () => {
 	});
 
 	const cli = path.resolve(__dirname, '../../.build/test/simulator/cli.js');
-	(fs.existsSync(cli) ? it : it.skip)('runs standalone: prints one JSON line and exits 0 on SIGTERM', async () => {
-		const child = spawn(process.execPath, [cli, '--port', '0', '--scenario', 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
-		const line = await new Promise<string>((resolve, reject) => {
-			let out = '';
-			child.stdout.on('data', (d: Buffer) => {
-				out += d.toString();
-				if (out.includes('\n')) resolve(out.split('\n')[0]);
+	(fs.existsSync(cli) ? it : it.skip)(
+		'runs standalone: prints one JSON line and exits 0 on SIGTERM',
+		async () => {
+			const child = spawn(process.execPath, [cli, '--port', '0', '--scenario', 'demo'], {
+				stdio: ['ignore', 'pipe', 'pipe'],
 			});
-			child.once('exit', (code) => reject(new Error(`cli exited early with ${code}`)));
-		});
-		const info = JSON.parse(line) as { url: string; caCertFile: string; controlUrl: string };
-		expect(info.controlUrl).toBe(`${info.url}/_sim`);
-		const remote = SimulatorClient.fromStartupLine(line);
-		await remote.setGraphLatency(1);
-		expect(await remote.counters()).toMatchObject({ tokenRequests: 0 });
-		const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-		child.kill('SIGTERM');
-		expect(await exit).toBe(0);
-	});
+			const line = await new Promise<string>((resolve, reject) => {
+				let out = '';
+				child.stdout.on('data', (d: Buffer) => {
+					out += d.toString();
+					if (out.includes('\n')) resolve(out.split('\n')[0]);
+				});
+				child.once('exit', (code) => reject(new Error(`cli exited early with ${code}`)));
+			});
+			const info = JSON.parse(line) as { url: string; caCertFile: string; controlUrl: string };
+			expect(info.controlUrl).toBe(`${info.url}/_sim`);
+			const remote = SimulatorClient.fromStartupLine(line);
+			await remote.setGraphLatency(1);
+			expect(await remote.counters()).toMatchObject({ tokenRequests: 0 });
+			const exit = new Promise<number | null>((resolve) =>
+				child.once('exit', (code) => resolve(code)),
+			);
+			child.kill('SIGTERM');
+			expect(await exit).toBe(0);
+		},
+	);
 });

@@ -42,7 +42,12 @@ type WirePath = string | { source: string; flags?: string };
 
 function faultFromWire(value: unknown): FaultSpec {
 	const spec = value as FaultSpec & { match?: { path?: WirePath } };
-	if (typeof spec !== 'object' || spec === null || typeof spec.match !== 'object' || spec.match === null) {
+	if (
+		typeof spec !== 'object' ||
+		spec === null ||
+		typeof spec.match !== 'object' ||
+		spec.match === null
+	) {
 		throw new Error('injectFault expects a FaultSpec with a match object');
 	}
 	const path = spec.match.path as WirePath | undefined;
@@ -93,7 +98,10 @@ export function outboxForWire(outbox: DeliveredMessage[]): DeliveredMessage[] {
 	}));
 }
 
-export async function handleControl(ctx: RequestContext, target: ControlTarget): Promise<SimResponse> {
+export async function handleControl(
+	ctx: RequestContext,
+	target: ControlTarget,
+): Promise<SimResponse> {
 	const name = ctx.segments.slice(1).join('/');
 	const noStore = { 'Cache-Control': 'no-store' };
 	if (ctx.method === 'POST' && name === 'rpc') {
@@ -101,7 +109,10 @@ export async function handleControl(ctx: RequestContext, target: ControlTarget):
 		try {
 			payload = JSON.parse((await ctx.readBody(1024 * 1024)).toString('utf8')) as typeof payload;
 		} catch (err) {
-			const message = err instanceof BodyTooLargeError ? 'rpc body too large' : 'rpc body must be JSON {"method","args"}';
+			const message =
+				err instanceof BodyTooLargeError
+					? 'rpc body too large'
+					: 'rpc body must be JSON {"method","args"}';
 			return jsonResponse(400, { error: message });
 		}
 		try {
@@ -121,16 +132,29 @@ export async function handleControl(ctx: RequestContext, target: ControlTarget):
 			case 'requests.json':
 				return jsonResponse(200, target.requests, noStore);
 			case 'info.json':
-				return jsonResponse(200, { url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` }, noStore);
+				return jsonResponse(
+					200,
+					{ url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` },
+					noStore,
+				);
 			case 'outbox':
-				return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore }, body: outboxHtml(target.outbox) };
+				return {
+					status: 200,
+					headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore },
+					body: outboxHtml(target.outbox),
+				};
 		}
 	}
 	return jsonResponse(404, { error: `no control endpoint ${ctx.method} /_sim/${name}` });
 }
 
 function escapeHtml(value: unknown): string {
-	const text = typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+	const text =
+		typeof value === 'string'
+			? value
+			: typeof value === 'number' || typeof value === 'boolean'
+				? String(value)
+				: '';
 	return text
 		.replace(/&/g, '&amp;')
 		.replace(/</g, '&lt;')
@@ -160,7 +184,10 @@ function outboxHtml(outbox: DeliveredMessage[]): string {
 			const msg = (m.message ?? {}) as Record<string, unknown>;
 			const from = msg.from ? recipientList([msg.from]) : escapeHtml(m.mailbox);
 			const attachments = m.attachments
-				.map((a) => `${escapeHtml(a.name)} (${a.size} bytes, sha256 <code>${escapeHtml(a.sha256)}</code>${a.isInline ? ', inline' : ''})`)
+				.map(
+					(a) =>
+						`${escapeHtml(a.name)} (${a.size} bytes, sha256 <code>${escapeHtml(a.sha256)}</code>${a.isInline ? ', inline' : ''})`,
+				)
 				.join('<br>');
 			return (
 				'<tr>' +

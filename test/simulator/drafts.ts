@@ -25,7 +25,8 @@ import {
 /** Attachments of 3 MB or more need an upload session (reference §2.1). */
 export const INLINE_ATTACHMENT_LIMIT = 3 * 1024 * 1024;
 
-const DRAFTS_FOLDER_ID = 'AQMkADAwATM0MDAAMi1mZmYAZC1iZDMyLTAwAi0wMAoALgAAAxsim8DraftsFolderAAAAAAEPAAAA';
+const DRAFTS_FOLDER_ID =
+	'AQMkADAwATM0MDAAMi1mZmYAZC1iZDMyLTAwAi0wMAoALgAAAxsim8DraftsFolderAAAAAAEPAAAA';
 
 /** An opaque Exchange-style item id (base64url-ish, trailing '=' like real ones, so callers must URL-encode it). */
 export function newItemId(): string {
@@ -34,11 +35,16 @@ export function newItemId(): string {
 
 function itemNotFound(): GraphError {
 	// Exchange's "not found" for items (EWS ErrorItemNotFound), e.g. after the draft was sent or deleted.
-	return new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+	return new GraphError(
+		404,
+		'ErrorItemNotFound',
+		'The specified object was not found in the store.',
+	);
 }
 
 export function findDraft(call: MailCall): Draft {
-	const draft = call.messageId === undefined ? undefined : call.ctx.core.state.drafts.get(call.messageId);
+	const draft =
+		call.messageId === undefined ? undefined : call.ctx.core.state.drafts.get(call.messageId);
 	if (!draft || draft.userId !== call.user.id) throw itemNotFound();
 	return draft;
 }
@@ -58,7 +64,12 @@ function toStored(a: DecodedAttachment): StoredAttachment {
 	};
 }
 
-function attachmentJson(call: MailCall, draft: Draft, a: StoredAttachment, withContext: boolean): Record<string, unknown> {
+function attachmentJson(
+	call: MailCall,
+	draft: Draft,
+	a: StoredAttachment,
+	withContext: boolean,
+): Record<string, unknown> {
 	const json: Record<string, unknown> = {
 		'@odata.type': '#microsoft.graph.fileAttachment',
 		'@odata.mediaContentType': a.contentType ?? 'application/octet-stream',
@@ -119,7 +130,10 @@ function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<s
 		flag: m.flag ?? { flagStatus: 'notFlagged' },
 	};
 	if (withContext) {
-		return { '@odata.context': `${call.ctx.core.url}/v1.0/$metadata#users('${encodeURIComponent(call.userSegment)}')/messages/$entity`, ...json };
+		return {
+			'@odata.context': `${call.ctx.core.url}/v1.0/$metadata#users('${encodeURIComponent(call.userSegment)}')/messages/$entity`,
+			...json,
+		};
 	}
 	return json;
 }
@@ -175,7 +189,8 @@ export function deleteMessage(call: MailCall): SimResponse {
 function removeDraft(call: MailCall, draft: Draft): void {
 	const state = call.ctx.core.state;
 	state.drafts.delete(draft.id);
-	for (const [id, session] of state.uploads) if (session.draftId === draft.id) state.uploads.delete(id);
+	for (const [id, session] of state.uploads)
+		if (session.draftId === draft.id) state.uploads.delete(id);
 }
 
 /** `POST /users/{id}/messages/{id}/attachments` with a fileAttachment under 3 MB → 201 (reference §2.2 step 4). */

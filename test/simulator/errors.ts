@@ -47,7 +47,12 @@ export function graphDate(now: Date): string {
  * docs-contrib concepts/errors.md; the client-request-id member per microsoft-graph-docs-contrib issue #2362).
  * Graph fills client-request-id with its own id when the caller sent none.
  */
-export function graphErrorBody(code: string, message: string, ctx: GraphErrorContext, innerError = true): object {
+export function graphErrorBody(
+	code: string,
+	message: string,
+	ctx: GraphErrorContext,
+	innerError = true,
+): object {
 	if (!innerError) return { error: { code, message } };
 	return {
 		error: {
@@ -107,17 +112,30 @@ export function defaultGraphFaultError(status: number): { code: string; message:
 		case 502:
 			return { code: 'BadGateway', message: 'Bad gateway.' };
 		default:
-			return { code: status >= 500 ? 'UnknownError' : 'BadRequest', message: `Simulated failure (HTTP ${status}).` };
+			return {
+				code: status >= 500 ? 'UnknownError' : 'BadRequest',
+				message: `Simulated failure (HTTP ${status}).`,
+			};
 	}
 }
 
 /** Default token-endpoint error for a fault without a body: AADSTS90055/90006 are the retryable codes of reference §5.5. */
 export function defaultAadFaultError(status: number): AadError {
 	if (status === 429) {
-		return new AadError(status, 'temporarily_unavailable', 90055, 'TenantThrottlingError - There are too many incoming requests.');
+		return new AadError(
+			status,
+			'temporarily_unavailable',
+			90055,
+			'TenantThrottlingError - There are too many incoming requests.',
+		);
 	}
 	if (status >= 500) {
-		return new AadError(status, 'temporarily_unavailable', 90006, 'ExternalServerRetryableError - The service is temporarily unavailable.');
+		return new AadError(
+			status,
+			'temporarily_unavailable',
+			90006,
+			'ExternalServerRetryableError - The service is temporarily unavailable.',
+		);
 	}
 	return new AadError(status, 'invalid_request', 50000, 'There was an error issuing a token.');
 }

@@ -19,7 +19,10 @@ describe('simulator faults', () => {
 		sim.reset();
 	});
 
-	const send = (extra: Record<string, string> = {}, timeoutMs?: number): Promise<Awaited<ReturnType<typeof call>>> =>
+	const send = (
+		extra: Record<string, string> = {},
+		timeoutMs?: number,
+	): Promise<Awaited<ReturnType<typeof call>>> =>
 		call(sim, `/v1.0${SEND}`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...extra },
@@ -28,14 +31,22 @@ describe('simulator faults', () => {
 		});
 
 	it('processThenRespond 504 delivers exactly once and answers 504', async () => {
-		const id = sim.injectFault({ match: { kind: 'graph', path: 'sendMail$' }, times: 1, action: 'processThenRespond', status: 504 });
+		const id = sim.injectFault({
+			match: { kind: 'graph', path: 'sendMail$' },
+			times: 1,
+			action: 'processThenRespond',
+			status: 504,
+		});
 		const first = await send({ 'client-request-id': 'c-1' });
 		expect(first.status).toBe(504);
 		expect(first.json.error.code).toBe('GatewayTimeout');
 		expect(first.headers['request-id']).toBeDefined();
 		expect(sim.outbox).toHaveLength(1);
 		expect(sim.counters.faultsInjected).toBe(1);
-		expect(sim.requests.find((r) => r.faultId === id)).toMatchObject({ status: 504, mailbox: DEMO.sender.userPrincipalName });
+		expect(sim.requests.find((r) => r.faultId === id)).toMatchObject({
+			status: 504,
+			mailbox: DEMO.sender.userPrincipalName,
+		});
 		expect((await send()).status).toBe(202); // times: 1
 		expect(sim.outbox).toHaveLength(2);
 	});
@@ -46,7 +57,12 @@ describe('simulator faults', () => {
 			times: 2,
 			status: 429,
 			headers: { 'Retry-After': '1.5' },
-			body: { error: { code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' } },
+			body: {
+				error: {
+					code: 'ApplicationThrottled',
+					message: 'Application is over its MailboxConcurrency limit.',
+				},
+			},
 		});
 		const res = await send();
 		expect(res.status).toBe(429);
@@ -60,7 +76,13 @@ describe('simulator faults', () => {
 	it('matches by mailbox (UPN, id or path segment)', async () => {
 		sim.injectFault({ match: { mailbox: DEMO.alerts.id }, status: 503 });
 		expect((await send()).status).toBe(202);
-		const alerts = await graph(sim, token, 'POST', `/users/${DEMO.alerts.userPrincipalName}/sendMail`, { message: simpleMessage() });
+		const alerts = await graph(
+			sim,
+			token,
+			'POST',
+			`/users/${DEMO.alerts.userPrincipalName}/sendMail`,
+			{ message: simpleMessage() },
+		);
 		expect(alerts.status).toBe(503);
 		expect(alerts.json.error.code).toBe('ServiceNotAvailable');
 	});
@@ -90,7 +112,14 @@ describe('simulator faults', () => {
 	});
 
 	it('delays answers with delayMs', async () => {
-		sim.injectFault({ match: { kind: 'graph' }, times: 1, action: 'processThenRespond', status: 202, delayMs: 250, body: null });
+		sim.injectFault({
+			match: { kind: 'graph' },
+			times: 1,
+			action: 'processThenRespond',
+			status: 202,
+			delayMs: 250,
+			body: null,
+		});
 		const t = Date.now();
 		const res = await send();
 		expect(res.status).toBe(202);
@@ -98,11 +127,21 @@ describe('simulator faults', () => {
 	});
 
 	it('token faults answer with an AADSTS body and count as token errors', async () => {
-		sim.injectFault({ match: { kind: 'token' }, times: 1, status: 503, headers: { 'Retry-After': '2' } });
+		sim.injectFault({
+			match: { kind: 'token' },
+			times: 1,
+			status: 503,
+			headers: { 'Retry-After': '2' },
+		});
 		const res = await call(
 			sim,
 			tokenUrl(sim),
-			form({ client_id: DEMO.clientId, client_secret: DEMO.secretValue, scope: `${sim.url}/.default`, grant_type: 'client_credentials' }),
+			form({
+				client_id: DEMO.clientId,
+				client_secret: DEMO.secretValue,
+				scope: `${sim.url}/.default`,
+				grant_type: 'client_credentials',
+			}),
 		);
 		expect(res.status).toBe(503);
 		expect(res.json).toMatchObject({ error: 'temporarily_unavailable', error_codes: [90006] });

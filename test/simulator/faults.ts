@@ -53,7 +53,8 @@ export class FaultRegistry {
 		if (!ACTIONS.includes(action)) throw new Error(`unknown fault action: ${String(action)}`);
 		if (!spec.match || typeof spec.match !== 'object') throw new Error('fault.match is required');
 		const probability = spec.probability ?? 1;
-		if (!(probability >= 0 && probability <= 1)) throw new Error('fault.probability must be within 0..1');
+		if (!(probability >= 0 && probability <= 1))
+			throw new Error('fault.probability must be within 0..1');
 		const path = spec.match.path;
 		const id = `fault-${this.nextId++}`;
 		this.faults.push({
@@ -92,14 +93,16 @@ export class FaultRegistry {
 function matches(fault: ActiveFault, target: FaultTarget): boolean {
 	const m = fault.spec.match;
 	if (m.kind !== undefined && m.kind !== target.kind) return false;
-	if (m.method !== undefined && m.method.toUpperCase() !== target.method.toUpperCase()) return false;
+	if (m.method !== undefined && m.method.toUpperCase() !== target.method.toUpperCase())
+		return false;
 	if (fault.pathRe) {
 		fault.pathRe.lastIndex = 0;
 		const rawHit = fault.pathRe.test(target.rawPath);
 		fault.pathRe.lastIndex = 0;
 		if (!rawHit && !fault.pathRe.test(target.decodedPath)) return false;
 	}
-	if (m.mailbox !== undefined && !target.mailboxKeys.includes(m.mailbox.toLowerCase())) return false;
+	if (m.mailbox !== undefined && !target.mailboxKeys.includes(m.mailbox.toLowerCase()))
+		return false;
 	return true;
 }
 

@@ -4,7 +4,15 @@
  * Wire facts: /work/shared/reference/graph-sendmail-facts.md §1–4, §8, §9.
  */
 import type { RequestContext } from './context';
-import { createDraft, addAttachment, deleteMessage, getMessage, listAttachments, listMessages, sendDraft } from './drafts';
+import {
+	createDraft,
+	addAttachment,
+	deleteMessage,
+	getMessage,
+	listAttachments,
+	listMessages,
+	sendDraft,
+} from './drafts';
 import { GraphError } from './errors';
 import { BodyTooLargeError, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import { admitConcurrent, MIME_BODY, renderGraphError, type MailCall } from './mailcall';
@@ -28,7 +36,13 @@ interface MailRoute {
 const SEND = ['Mail.Send'];
 const READ_WRITE = ['Mail.ReadWrite'];
 const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'];
-const DIRECTORY_READ = ['User.Read.All', 'User.ReadWrite.All', 'User.ReadBasic.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+const DIRECTORY_READ = [
+	'User.Read.All',
+	'User.ReadWrite.All',
+	'User.ReadBasic.All',
+	'Directory.Read.All',
+	'Directory.ReadWrite.All',
+];
 
 function segmentNotFound(segment: string): GraphError {
 	return new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
@@ -48,7 +62,13 @@ function methodNotAllowed(method: string, segment: string, isAction: boolean): G
 /** Routes below `/v1.0/users/{id}/`; throws 400 (unknown segment) / 405 (wrong method). */
 function resolveMailRoute(method: string, rest: string[]): MailRoute {
 	const s = rest.map((x) => x.toLowerCase());
-	const action = (handler: Handler, roles: string[], body: boolean, segment: string, messageId?: string): MailRoute => {
+	const action = (
+		handler: Handler,
+		roles: string[],
+		body: boolean,
+		segment: string,
+		messageId?: string,
+	): MailRoute => {
 		if (method !== 'POST') throw methodNotAllowed(method, segment, true);
 		return { handler, roles, body, messageId };
 	};
@@ -65,7 +85,8 @@ function resolveMailRoute(method: string, rest: string[]): MailRoute {
 	const messageId = rest[1];
 	if (s.length === 2) {
 		if (method === 'GET') return { handler: getMessage, roles: READ, body: false, messageId };
-		if (method === 'DELETE') return { handler: deleteMessage, roles: READ_WRITE, body: false, messageId };
+		if (method === 'DELETE')
+			return { handler: deleteMessage, roles: READ_WRITE, body: false, messageId };
 		throw methodNotAllowed(method, rest[1], false);
 	}
 	if (s[2] === 'send') {
@@ -74,11 +95,15 @@ function resolveMailRoute(method: string, rest: string[]): MailRoute {
 	}
 	if (s[2] !== 'attachments') throw segmentNotFound(rest[2]);
 	if (s.length === 3) {
-		if (method === 'POST') return { handler: addAttachment, roles: READ_WRITE, body: true, messageId };
+		if (method === 'POST')
+			return { handler: addAttachment, roles: READ_WRITE, body: true, messageId };
 		if (method === 'GET') return { handler: listAttachments, roles: READ, body: false, messageId };
 		throw methodNotAllowed(method, rest[2], false);
 	}
-	if (s.length === 4 && (s[3] === 'createuploadsession' || s[3] === 'microsoft.graph.createuploadsession')) {
+	if (
+		s.length === 4 &&
+		(s[3] === 'createuploadsession' || s[3] === 'microsoft.graph.createuploadsession')
+	) {
 		return action(createUploadSession, READ_WRITE, true, rest[3], messageId);
 	}
 	throw segmentNotFound(rest[3]);
@@ -91,7 +116,14 @@ export async function handleGraph(ctx: RequestContext): Promise<SimResponse> {
 		if (err instanceof GraphError) return renderGraphError(ctx, err);
 		if (err instanceof BodyTooLargeError) {
 			// Reference §2.1: "The maximum request length supported is 4MB." (seen as 413 RequestEntityTooLarge).
-			return renderGraphError(ctx, new GraphError(413, 'RequestEntityTooLarge', 'The maximum request length supported is 4MB.'));
+			return renderGraphError(
+				ctx,
+				new GraphError(
+					413,
+					'RequestEntityTooLarge',
+					'The maximum request length supported is 4MB.',
+				),
+			);
 		}
 		throw err;
 	}
@@ -107,9 +139,14 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	const collection = (segments[1] ?? '').toLowerCase();
 	if (collection === 'me') {
 		// Reference §1.1.
-		throw new GraphError(400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
+		throw new GraphError(
+			400,
+			'BadRequest',
+			'/me request is only valid with delegated authentication flow.',
+		);
 	}
-	if (collection !== 'users' || segments.length < 3 || segments[2] === '') throw segmentNotFound(segments[1] ?? '');
+	if (collection !== 'users' || segments.length < 3 || segments[2] === '')
+		throw segmentNotFound(segments[1] ?? '');
 	const userSegment = segments[2];
 	const rest = segments.slice(3);
 	if (rest.length === 0) return directoryUser(ctx, token, userSegment);
@@ -117,29 +154,55 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 
 	// (2) an app-only token without roles (reference §4.2, docs-contrib issue #6623)
 	if (token.roles.length === 0) {
-		throw new GraphError(401, 'NoPermissionsInAccessToken', 'The token contains no permissions, or permissions can not be understood.');
+		throw new GraphError(
+			401,
+			'NoPermissionsInAccessToken',
+			'The token contains no permissions, or permissions can not be understood.',
+		);
 	}
 	// (3) the permission this endpoint needs (reference §4.2)
 	if (!route.roles.some((r) => token.roles.includes(r))) {
-		throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+		throw new GraphError(
+			403,
+			'ErrorAccessDenied',
+			'Access is denied. Check credentials and try again.',
+		);
 	}
 	// (4) the mailbox user in the token's tenant (reference §4.2)
 	const user = core.state.findUser(token.tenantId, userSegment);
-	if (!user) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${userSegment}' is invalid.`);
+	if (!user)
+		throw new GraphError(
+			404,
+			'ErrorInvalidUser',
+			`The requested user '${userSegment}' is invalid.`,
+		);
 	ctx.record.mailbox = user.userPrincipalName;
 	// (5) no Exchange Online mailbox (reference §4.2, aomail-ai/aomail-app #18)
 	if (!user.licensed || user.onPremises) {
-		throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+		throw new GraphError(
+			404,
+			'MailboxNotEnabledForRESTAPI',
+			'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+		);
 	}
 	// (6) mailbox scoping (reference §8.1 / §8.2 and §4.2)
 	const restriction = core.state.restrictions.get(token.clientId.toLowerCase());
 	if (restriction && !core.state.isMailboxAllowed(restriction, user)) {
 		if (restriction.kind === 'applicationAccessPolicy') {
-			throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.', {
-				innerError: false,
-			});
+			throw new GraphError(
+				403,
+				'ErrorAccessDenied',
+				'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.',
+				{
+					innerError: false,
+				},
+			);
 		}
-		throw new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+		throw new GraphError(
+			403,
+			'ErrorAccessDenied',
+			'Access is denied. Check credentials and try again.',
+		);
 	}
 	// (7) Outlook concurrency per app + mailbox (reference §3.1)
 	admitConcurrent(ctx, token.clientId, user);
@@ -153,7 +216,11 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	return route.handler(call);
 }
 
-function parseJsonBody(raw: Buffer, contentType: string | undefined, allowMime: boolean): Record<string, unknown> {
+function parseJsonBody(
+	raw: Buffer,
+	contentType: string | undefined,
+	allowMime: boolean,
+): Record<string, unknown> {
 	const type = (contentType ?? '').toLowerCase();
 	if (allowMime && type.startsWith('text/plain')) return { [MIME_BODY]: raw.toString('latin1') };
 	const unreadable = new GraphError(
@@ -161,7 +228,8 @@ function parseJsonBody(raw: Buffer, contentType: string | undefined, allowMime: 
 		'BadRequest',
 		'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
 	);
-	if (raw.length === 0) throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
+	if (raw.length === 0)
+		throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
 	if (!type.includes('json')) throw unreadable;
 	let value: unknown;
 	try {
@@ -177,11 +245,19 @@ function parseJsonBody(raw: Buffer, contentType: string | undefined, allowMime: 
 function directoryUser(ctx: RequestContext, token: AppToken, userSegment: string): SimResponse {
 	if (ctx.method !== 'GET') throw methodNotAllowed(ctx.method, userSegment, false);
 	if (!DIRECTORY_READ.some((r) => token.roles.includes(r))) {
-		throw new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+		throw new GraphError(
+			403,
+			'Authorization_RequestDenied',
+			'Insufficient privileges to complete the operation.',
+		);
 	}
 	const user = ctx.core.state.findUser(token.tenantId, userSegment);
 	if (!user) {
-		throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${userSegment}' does not exist or one of its queried reference-property objects are not present.`);
+		throw new GraphError(
+			404,
+			'Request_ResourceNotFound',
+			`Resource '${userSegment}' does not exist or one of its queried reference-property objects are not present.`,
+		);
 	}
 	ctx.record.mailbox = user.userPrincipalName;
 	return jsonResponse(

@@ -20,7 +20,11 @@ export function jsonResponse(
 	headers: Record<string, string> = {},
 	contentType = 'application/json; charset=utf-8',
 ): SimResponse {
-	return { status, headers: { 'Content-Type': contentType, ...headers }, body: JSON.stringify(value) };
+	return {
+		status,
+		headers: { 'Content-Type': contentType, ...headers },
+		body: JSON.stringify(value),
+	};
 }
 
 export function emptyResponse(status: number, headers: Record<string, string> = {}): SimResponse {
@@ -51,7 +55,11 @@ export function declaredLength(req: IncomingMessage): number | undefined {
  * the rest of the body drain unbuffered (Node discards unread request data once the response is finished).
  * `onBytes` reports every received byte count, including drained ones it saw.
  */
-export function readBodyCapped(req: IncomingMessage, cap: number, onBytes: (n: number) => void): Promise<Buffer> {
+export function readBodyCapped(
+	req: IncomingMessage,
+	cap: number,
+	onBytes: (n: number) => void,
+): Promise<Buffer> {
 	const declared = declaredLength(req);
 	if (declared !== undefined && declared > cap) return Promise.reject(new BodyTooLargeError(cap));
 	return new Promise<Buffer>((resolve, reject) => {

@@ -16,25 +16,42 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 /** Entra accepts client assertions within its clock-skew allowance (5 minutes). */
 const ASSERTION_SKEW_SECONDS = 300;
-const DNS_NAME_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
+const DNS_NAME_RE =
+	/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
 
 /** Success and error responses carry these (reference §5.3, recorded live responses in Azure/azure-sdk-for-js). */
-const NO_CACHE_HEADERS = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', Expires: '-1' };
+const NO_CACHE_HEADERS = {
+	'Cache-Control': 'no-store, no-cache',
+	Pragma: 'no-cache',
+	Expires: '-1',
+};
 
 /** The caller's client-request-id (msal-node sends it in the query and the body, reference §5.2), if any. */
 function clientRequestIdOf(ctx: RequestContext, form?: URLSearchParams): string | undefined {
-	return ctx.query.get('client-request-id') ?? ctx.clientRequestId ?? form?.get('client-request-id') ?? undefined;
+	return (
+		ctx.query.get('client-request-id') ??
+		ctx.clientRequestId ??
+		form?.get('client-request-id') ??
+		undefined
+	);
 }
 
 /** Entra uses the caller's client-request-id as correlation id, else makes one; the header is echoed only when sent. */
-function tokenEndpointHeaders(ctx: RequestContext, form?: URLSearchParams): { correlationId: string; headers: Record<string, string> } {
+function tokenEndpointHeaders(
+	ctx: RequestContext,
+	form?: URLSearchParams,
+): { correlationId: string; headers: Record<string, string> } {
 	const sent = clientRequestIdOf(ctx, form);
 	const headers: Record<string, string> = { ...NO_CACHE_HEADERS, 'x-ms-request-id': ctx.requestId };
 	if (sent !== undefined) headers['client-request-id'] = sent;
 	return { correlationId: sent ?? crypto.randomUUID(), headers };
 }
 
-export function aadResponse(ctx: RequestContext, err: AadError, form?: URLSearchParams): SimResponse {
+export function aadResponse(
+	ctx: RequestContext,
+	err: AadError,
+	form?: URLSearchParams,
+): SimResponse {
 	const { correlationId, headers } = tokenEndpointHeaders(ctx, form);
 	const body = aadErrorBody(err, { traceId: ctx.requestId, correlationId, now: ctx.now() });
 	return {
@@ -49,7 +66,12 @@ export function aadResponse(ctx: RequestContext, err: AadError, form?: URLSearch
  */
 function resolveTenant(ctx: RequestContext, segment: string): Tenant {
 	if (!GUID_RE.test(segment) && !DNS_NAME_RE.test(segment)) {
-		throw new AadError(400, 'invalid_request', 900023, `Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`);
+		throw new AadError(
+			400,
+			'invalid_request',
+			900023,
+			`Specified tenant identifier '${segment}' is neither a valid DNS name, nor a valid external domain.`,
+		);
 	}
 	const tenant = ctx.core.state.findTenant(segment);
 	if (!tenant) {
@@ -76,10 +98,19 @@ function requestOrigin(ctx: RequestContext): string {
 
 /** AADSTS900144: Entra's "missing parameter" error (not in the reference; real Entra wording). */
 function missingParameter(name: string): AadError {
-	return new AadError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`);
+	return new AadError(
+		400,
+		'invalid_request',
+		900144,
+		`The request body must contain the following parameter: '${name}'.`,
+	);
 }
 
-export function handleToken(ctx: RequestContext, tenantSegment: string, form: URLSearchParams): SimResponse {
+export function handleToken(
+	ctx: RequestContext,
+	tenantSegment: string,
+	form: URLSearchParams,
+): SimResponse {
 	try {
 		return issueToken(ctx, tenantSegment, form);
 	} catch (err) {
@@ -88,10 +119,19 @@ export function handleToken(ctx: RequestContext, tenantSegment: string, form: UR
 	}
 }
 
-function issueToken(ctx: RequestContext, tenantSegment: string, form: URLSearchParams): SimResponse {
+function issueToken(
+	ctx: RequestContext,
+	tenantSegment: string,
+	form: URLSearchParams,
+): SimResponse {
 	if (ctx.method !== 'POST') {
 		// AADSTS900561 (real Entra wording; not in the reference).
-		throw new AadError(400, 'invalid_request', 900561, `The endpoint only accepts POST requests. Received a ${ctx.method} request.`);
+		throw new AadError(
+			400,
+			'invalid_request',
+			900561,
+			`The endpoint only accepts POST requests. Received a ${ctx.method} request.`,
+		);
 	}
 	const tenant = resolveTenant(ctx, tenantSegment);
 
@@ -99,7 +139,12 @@ function issueToken(ctx: RequestContext, tenantSegment: string, form: URLSearchP
 	if (!grantType) throw missingParameter('grant_type');
 	if (grantType !== 'client_credentials') {
 		// AADSTS70003 UnsupportedGrantType (entra-docs reference-error-codes.md); only client credentials are simulated.
-		throw new AadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+		throw new AadError(
+			400,
+			'unsupported_grant_type',
+			70003,
+			`The app requested an unsupported grant type '${grantType}'.`,
+		);
 	}
 
 	const basic = parseBasicAuth(ctx.header('authorization'));
@@ -131,7 +176,12 @@ function issueToken(ctx: RequestContext, tenantSegment: string, form: URLSearchP
 		credential = 'certificate';
 	} else {
 		// AADSTS7000218 (reference §5.5, reference-error-codes.md).
-		throw new AadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+		throw new AadError(
+			401,
+			'invalid_client',
+			7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+		);
 	}
 
 	const { token, expiresIn } = issueAccessToken(ctx.core, app, audience, credential);
@@ -143,7 +193,9 @@ function issueToken(ctx: RequestContext, tenantSegment: string, form: URLSearchP
 	);
 }
 
-function parseBasicAuth(header: string | undefined): { clientId: string; secret: string } | undefined {
+function parseBasicAuth(
+	header: string | undefined,
+): { clientId: string; secret: string } | undefined {
 	// RFC 6749 §2.3.1 client authentication "is also supported" (reference §5.1).
 	const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
 	if (!m) return undefined;
@@ -167,7 +219,9 @@ function parseBasicAuth(header: string | undefined): { clientId: string; secret:
 function checkScope(ctx: RequestContext, scope: string | null, tenantSegment: string): string {
 	if (scope === null || scope.trim() === '') throw missingParameter('scope');
 	// msal-node strips openid/profile/offline_access from client-credential scopes (reference §5.2); so does Entra.
-	const scopes = scope.split(/\s+/).filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s));
+	const scopes = scope
+		.split(/\s+/)
+		.filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s));
 	if (scopes.length === 0 || scopes.some((s) => !s.endsWith('/.default'))) {
 		throw new AadError(
 			400,
@@ -233,9 +287,15 @@ function assertionError(reason: string): AadError {
  * (PS256 + x5t#S256, or RS256 + x5t) per reference §5.1 "What msal-node actually sends"; AADSTS700027 texts from
  * reference §5.5 (AzureAD/microsoft-authentication-library-for-js #3741, #8339).
  */
-function checkAssertion(ctx: RequestContext, app: App, form: URLSearchParams, assertion: string): void {
+function checkAssertion(
+	ctx: RequestContext,
+	app: App,
+	form: URLSearchParams,
+	assertion: string,
+): void {
 	// A missing/wrong client_assertion_type: Entra reports the missing parameter (AADSTS900144; not in the reference).
-	if (form.get('client_assertion_type') !== JWT_BEARER) throw missingParameter('client_assertion_type');
+	if (form.get('client_assertion_type') !== JWT_BEARER)
+		throw missingParameter('client_assertion_type');
 	const jwt = decodeJwt(assertion);
 	// AADSTS50027 InvalidJwtToken (reference-error-codes.md wording; not in the reference file).
 	if (!jwt) throw new AadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
@@ -268,7 +328,10 @@ function checkAssertion(ctx: RequestContext, app: App, form: URLSearchParams, as
 	}
 	const iss = stringClaim(jwt.payload, 'iss');
 	const sub = stringClaim(jwt.payload, 'sub');
-	if (iss?.toLowerCase() !== app.clientId.toLowerCase() || sub?.toLowerCase() !== app.clientId.toLowerCase()) {
+	if (
+		iss?.toLowerCase() !== app.clientId.toLowerCase() ||
+		sub?.toLowerCase() !== app.clientId.toLowerCase()
+	) {
 		throw assertionError(
 			`Client assertion failed issuer validation. [Reason - The 'iss' ('${iss ?? ''}') and 'sub' ('${sub ?? ''}') claims must both ` +
 				`equal the client ID '${app.clientId}'.]`,
@@ -293,7 +356,10 @@ function checkAssertion(ctx: RequestContext, app: App, form: URLSearchParams, as
 	}
 }
 
-function findSigningCertificate(app: App, jwt: DecodedJwt): { registered?: RegisteredCertificate; thumbprintHex: string } {
+function findSigningCertificate(
+	app: App,
+	jwt: DecodedJwt,
+): { registered?: RegisteredCertificate; thumbprintHex: string } {
 	const s256 = stringClaim(jwt.header, 'x5t#S256');
 	const s1 = stringClaim(jwt.header, 'x5t');
 	if (s256 !== undefined) {
@@ -336,29 +402,49 @@ export function handleOpenIdConfiguration(ctx: RequestContext, tenantSegment: st
 	}
 	const base = requestOrigin(ctx);
 	const t = tenant.id;
-	return jsonResponse(200, {
-		token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
-		token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
-		jwks_uri: `${base}/${t}/discovery/v2.0/keys`,
-		response_modes_supported: ['query', 'fragment', 'form_post'],
-		subject_types_supported: ['pairwise'],
-		id_token_signing_alg_values_supported: ['RS256'],
-		response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-		scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
-		issuer: `${base}/${t}/v2.0`,
-		request_uri_parameter_supported: false,
-		userinfo_endpoint: `${base}/oidc/userinfo`,
-		authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
-		device_authorization_endpoint: `${base}/${t}/oauth2/v2.0/devicecode`,
-		http_logout_supported: true,
-		frontchannel_logout_supported: true,
-		end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
-		claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'tid', 'ver', 'oid'],
-		tenant_region_scope: 'EU',
-		cloud_instance_name: 'microsoftonline.com',
-		cloud_graph_host_name: 'graph.windows.net',
-		msgraph_host: new URL(ctx.core.url).host,
-	}, NO_CACHE_HEADERS);
+	return jsonResponse(
+		200,
+		{
+			token_endpoint: `${base}/${t}/oauth2/v2.0/token`,
+			token_endpoint_auth_methods_supported: [
+				'client_secret_post',
+				'private_key_jwt',
+				'client_secret_basic',
+			],
+			jwks_uri: `${base}/${t}/discovery/v2.0/keys`,
+			response_modes_supported: ['query', 'fragment', 'form_post'],
+			subject_types_supported: ['pairwise'],
+			id_token_signing_alg_values_supported: ['RS256'],
+			response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+			scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+			issuer: `${base}/${t}/v2.0`,
+			request_uri_parameter_supported: false,
+			userinfo_endpoint: `${base}/oidc/userinfo`,
+			authorization_endpoint: `${base}/${t}/oauth2/v2.0/authorize`,
+			device_authorization_endpoint: `${base}/${t}/oauth2/v2.0/devicecode`,
+			http_logout_supported: true,
+			frontchannel_logout_supported: true,
+			end_session_endpoint: `${base}/${t}/oauth2/v2.0/logout`,
+			claims_supported: [
+				'sub',
+				'iss',
+				'aud',
+				'exp',
+				'iat',
+				'auth_time',
+				'acr',
+				'nonce',
+				'tid',
+				'ver',
+				'oid',
+			],
+			tenant_region_scope: 'EU',
+			cloud_instance_name: 'microsoftonline.com',
+			cloud_graph_host_name: 'graph.windows.net',
+			msgraph_host: new URL(ctx.core.url).host,
+		},
+		NO_CACHE_HEADERS,
+	);
 }
 
 export function handleKeys(): SimResponse {
@@ -381,7 +467,10 @@ export function handleInstanceDiscovery(ctx: RequestContext): SimResponse {
 		origin = undefined;
 	}
 	if (origin === undefined || !ctx.core.isOwnOrigin(origin)) {
-		return aadResponse(ctx, new AadError(400, 'invalid_instance', 50049, "Unknown or invalid instance."));
+		return aadResponse(
+			ctx,
+			new AadError(400, 'invalid_instance', 50049, 'Unknown or invalid instance.'),
+		);
 	}
 	const host = new URL(origin).host;
 	return jsonResponse(200, {

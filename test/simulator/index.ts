@@ -78,11 +78,17 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 			uploadBytesPer5MinPerMailbox: options.uploadBytesPer5MinPerMailbox,
 			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
 		};
-		this.initialLatency = { graph: this.settings.graphLatencyMs, token: this.settings.tokenLatencyMs };
+		this.initialLatency = {
+			graph: this.settings.graphLatencyMs,
+			token: this.settings.tokenLatencyMs,
+		};
 		this.faults = new FaultRegistry(options.seed ?? 1);
 		tokenSigningKey(); // generate the per-process key now rather than inside the first request
 		const tls = serverTlsFor(ca);
-		this.server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, createRequestListener(this, (ctx) => handleControl(ctx, this)));
+		this.server = https.createServer(
+			{ key: tls.keyPem, cert: tls.certPem },
+			createRequestListener(this, (ctx) => handleControl(ctx, this)),
+		);
 		this.server.on('connection', (socket: Socket) => {
 			this.sockets.add(socket);
 			socket.once('close', () => this.sockets.delete(socket));
@@ -101,7 +107,12 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		});
 		const port = (this.server.address() as AddressInfo).port;
 		this.origin = `https://${hostForUrl(host)}:${port}`;
-		this.ownOrigins = new Set([this.origin, `https://127.0.0.1:${port}`, `https://localhost:${port}`, `https://[::1]:${port}`]);
+		this.ownOrigins = new Set([
+			this.origin,
+			`https://127.0.0.1:${port}`,
+			`https://localhost:${port}`,
+			`https://[::1]:${port}`,
+		]);
 	}
 
 	/** e.g. https://127.0.0.1:43123 (no trailing slash). */

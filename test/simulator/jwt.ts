@@ -21,7 +21,9 @@ function decodeSegment(segment: string): JsonObject | undefined {
 	if (!BASE64URL.test(segment)) return undefined;
 	try {
 		const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+		return typeof value === 'object' && value !== null && !Array.isArray(value)
+			? (value as JsonObject)
+			: undefined;
 	} catch {
 		return undefined;
 	}

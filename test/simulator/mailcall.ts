@@ -19,8 +19,16 @@ export interface MailCall {
 }
 
 export function renderGraphError(ctx: RequestContext, err: GraphError): SimResponse {
-	const body = graphErrorBody(err.code, err.message, { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, now: ctx.now() }, err.options.innerError ?? true);
-	return { ...jsonResponse(err.status, body, err.options.headers ?? {}, 'application/json'), errorCode: err.code };
+	const body = graphErrorBody(
+		err.code,
+		err.message,
+		{ requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, now: ctx.now() },
+		err.options.innerError ?? true,
+	);
+	return {
+		...jsonResponse(err.status, body, err.options.headers ?? {}, 'application/json'),
+		errorCode: err.code,
+	};
 }
 
 /** Takes a concurrency slot until the response ends, or throws the Outlook 429 (reference §3.1 bodies). */
@@ -29,10 +37,15 @@ export function admitConcurrent(ctx: RequestContext, clientId: string, user: Use
 	const release = core.state.tryAcquireSlot(clientId, user, core.settings.mailboxConcurrencyLimit);
 	if (!release) {
 		core.state.counters.throttled += 1;
-		throw new GraphError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
-			innerError: false,
-			headers: { 'Retry-After': String(core.settings.throttleRetryAfterSeconds) },
-		});
+		throw new GraphError(
+			429,
+			'ApplicationThrottled',
+			'Application is over its MailboxConcurrency limit.',
+			{
+				innerError: false,
+				headers: { 'Retry-After': String(core.settings.throttleRetryAfterSeconds) },
+			},
+		);
 	}
 	ctx.onFinished(release);
 }

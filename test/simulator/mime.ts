@@ -16,7 +16,8 @@ function unfoldHeaders(text: string): { name: string; value: string }[] {
 	const headers: { name: string; value: string }[] = [];
 	for (const line of unfolded.split(/\r?\n/)) {
 		const colon = line.indexOf(':');
-		if (colon > 0) headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+		if (colon > 0)
+			headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
 	}
 	return headers;
 }
@@ -51,8 +52,10 @@ function toRecipient(entry: string): { emailAddress: { address: string; name?: s
 
 export function parseMimeMessage(text: string): ParsedMime {
 	const headers = unfoldHeaders(text);
-	const get = (name: string): string[] => headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
-	const list = (name: string): ReturnType<typeof toRecipient>[] => get(name).flatMap(splitAddressList).map(toRecipient);
+	const get = (name: string): string[] =>
+		headers.filter((h) => h.name.toLowerCase() === name).map((h) => h.value);
+	const list = (name: string): ReturnType<typeof toRecipient>[] =>
+		get(name).flatMap(splitAddressList).map(toRecipient);
 	const message: Record<string, unknown> = {
 		subject: get('subject')[0] ?? '',
 		toRecipients: list('to'),
@@ -63,6 +66,8 @@ export function parseMimeMessage(text: string): ParsedMime {
 	if (from) message.from = from;
 	return {
 		message,
-		customHeaders: headers.filter((h) => /^x-/i.test(h.name)).map((h) => ({ name: h.name, value: h.value })),
+		customHeaders: headers
+			.filter((h) => /^x-/i.test(h.name))
+			.map((h) => ({ name: h.name, value: h.value })),
 	};
 }

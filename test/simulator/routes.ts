@@ -37,7 +37,12 @@ export function classify(segments: string[]): Route {
 	if (s.length === 4 && s[1] === 'oauth2' && s[2] === 'v2.0' && s[3] === 'token') {
 		return { kind: 'token', tenant: segments[0] };
 	}
-	if (s.length === 4 && s[1] === 'v2.0' && s[2] === '.well-known' && s[3] === 'openid-configuration') {
+	if (
+		s.length === 4 &&
+		s[1] === 'v2.0' &&
+		s[2] === '.well-known' &&
+		s[3] === 'openid-configuration'
+	) {
 		return { kind: 'metadata', endpoint: 'openid', tenant: segments[0] };
 	}
 	if (s.length === 4 && s[1] === 'discovery' && s[2] === 'v2.0' && s[3] === 'keys') {

@@ -61,5 +61,6 @@ export const SCENARIOS = ['demo', 'empty'] as const;
 
 export function loadScenario(sim: ScenarioTarget, name: string): void {
 	if (name === 'demo') loadDemoScenario(sim);
-	else if (name !== 'empty') throw new Error(`unknown scenario '${name}' (known: ${SCENARIOS.join(', ')})`);
+	else if (name !== 'empty')
+		throw new Error(`unknown scenario '${name}' (known: ${SCENARIOS.join(', ')})`);
 }

@@ -21,9 +21,15 @@ function parseSaveToSentItems(value: unknown): boolean {
 	if (value === undefined || value === null) return true; // "default is true" (§1.1)
 	if (typeof value === 'boolean') return value;
 	// The doc's own example sends the string "false" (§1.1), which the OData reader converts.
-	if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
-	const literal = typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
-	throw new GraphError(400, 'RequestBodyRead', `Cannot convert the literal '${literal}' to the expected type 'Edm.Boolean'.`);
+	if (typeof value === 'string' && /^(true|false)$/i.test(value))
+		return value.toLowerCase() === 'true';
+	const literal =
+		typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+	throw new GraphError(
+		400,
+		'RequestBodyRead',
+		`Cannot convert the literal '${literal}' to the expected type 'Edm.Boolean'.`,
+	);
 }
 
 export function sendMail(call: MailCall): SimResponse {
@@ -39,12 +45,20 @@ export function sendMail(call: MailCall): SimResponse {
 		if (k === 'message') message = value;
 		else if (k === 'savetosentitems') save = value;
 		else {
-			throw new GraphError(400, 'RequestBodyRead', `The parameter '${key}' in the request payload is not a valid parameter for the operation 'sendMail'.`);
+			throw new GraphError(
+				400,
+				'RequestBodyRead',
+				`The parameter '${key}' in the request payload is not a valid parameter for the operation 'sendMail'.`,
+			);
 		}
 	}
 	if (message === undefined || message === null) {
 		// Simulator wording: the reference does not quote Graph's text for a missing `message`.
-		throw new GraphError(400, 'ErrorInvalidParameter', "The parameter 'Message' is required for the operation 'sendMail'.");
+		throw new GraphError(
+			400,
+			'ErrorInvalidParameter',
+			"The parameter 'Message' is required for the operation 'sendMail'.",
+		);
 	}
 	const saveToSentItems = parseSaveToSentItems(save);
 	const msg = checkMessageShape(message);
@@ -53,7 +67,11 @@ export function sendMail(call: MailCall): SimResponse {
 	const attachments = decodeAttachments(msg);
 	checkSendAs(msg, call.user);
 	const stored = withoutContentBytes(msg);
-	checkMessageSize(stored, attachments.reduce((n, a) => n + a.bytes.length, 0), call.user);
+	checkMessageSize(
+		stored,
+		attachments.reduce((n, a) => n + a.bytes.length, 0),
+		call.user,
+	);
 
 	deliver(call.ctx, {
 		user: call.user,
@@ -80,14 +98,22 @@ export function sendMail(call: MailCall): SimResponse {
 function sendMime(call: MailCall, base64: string): SimResponse {
 	const compact = base64.replace(/\s+/g, '');
 	if (compact === '' || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
-		throw new GraphError(400, 'ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.');
+		throw new GraphError(
+			400,
+			'ErrorMimeContentInvalidBase64String',
+			'Invalid base64 string for MIME content.',
+		);
 	}
 	const mime = Buffer.from(compact, 'base64');
 	const parsed = parseMimeMessage(mime.toString('latin1'));
 	checkRecipientsForSubmission(parsed.message);
 	checkSendAs(parsed.message, call.user);
 	if (mime.length > call.user.maxSendSizeBytes) {
-		throw new GraphError(400, 'ErrorMessageSizeExceeded', 'The message exceeds the maximum supported size., Cannot save changes made to an item to store.');
+		throw new GraphError(
+			400,
+			'ErrorMessageSizeExceeded',
+			'The message exceeds the maximum supported size., Cannot save changes made to an item to store.',
+		);
 	}
 	deliver(call.ctx, {
 		user: call.user,

@@ -4,11 +4,27 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext, type SimulatorCore } from './context';
-import { aadErrorBody, defaultAadFaultError, defaultGraphFaultError, graphErrorBody } from './errors';
+import {
+	aadErrorBody,
+	defaultAadFaultError,
+	defaultGraphFaultError,
+	graphErrorBody,
+} from './errors';
 import { defaultFaultStatus, type ActiveFault, type FaultTarget } from './faults';
 import { handleGraph } from './graph';
-import { BodyTooLargeError, ClientAbortedError, delay, jsonResponse, type SimResponse } from './http';
-import { handleInstanceDiscovery, handleKeys, handleOpenIdConfiguration, handleToken } from './identity';
+import {
+	BodyTooLargeError,
+	ClientAbortedError,
+	delay,
+	jsonResponse,
+	type SimResponse,
+} from './http';
+import {
+	handleInstanceDiscovery,
+	handleKeys,
+	handleOpenIdConfiguration,
+	handleToken,
+} from './identity';
 import { classify, type Route } from './routes';
 import { handleUpload } from './uploads';
 
@@ -16,11 +32,19 @@ export type ControlHandler = (ctx: RequestContext) => Promise<SimResponse>;
 
 const TOKEN_BODY_LIMIT = 1024 * 1024;
 
-export function createRequestListener(core: SimulatorCore, control: ControlHandler): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestListener(
+	core: SimulatorCore,
+	control: ControlHandler,
+): (req: IncomingMessage, res: ServerResponse) => void {
 	return (req, res) => {
 		const ctx = new RequestContext(core, req, res);
 		handle(ctx, control).catch((err: unknown) => {
-			write(ctx, jsonResponse(500, { error: { code: 'InternalServerError', message: `M365 simulator bug: ${String(err)}` } }));
+			write(
+				ctx,
+				jsonResponse(500, {
+					error: { code: 'InternalServerError', message: `M365 simulator bug: ${String(err)}` },
+				}),
+			);
 		});
 	};
 }
@@ -55,7 +79,12 @@ async function handle(ctx: RequestContext, control: ControlHandler): Promise<voi
 	await applyFault(ctx, route, form, fault);
 }
 
-async function applyFault(ctx: RequestContext, route: Route, form: URLSearchParams, fault: ActiveFault): Promise<void> {
+async function applyFault(
+	ctx: RequestContext,
+	route: Route,
+	form: URLSearchParams,
+	fault: ActiveFault,
+): Promise<void> {
 	const delayMs = fault.spec.delayMs ?? 0;
 	switch (fault.action) {
 		case 'respond':
@@ -89,7 +118,11 @@ async function applyFault(ctx: RequestContext, route: Route, form: URLSearchPara
 }
 
 /** Runs the simulated service, including configured latency. undefined when the client aborted. */
-async function processRoute(ctx: RequestContext, route: Route, form: URLSearchParams): Promise<SimResponse | undefined> {
+async function processRoute(
+	ctx: RequestContext,
+	route: Route,
+	form: URLSearchParams,
+): Promise<SimResponse | undefined> {
 	const { settings } = ctx.core;
 	try {
 		switch (route.kind) {
@@ -113,7 +146,9 @@ async function processRoute(ctx: RequestContext, route: Route, form: URLSearchPa
 				return response;
 			}
 			default:
-				return jsonResponse(404, { error: { code: 'NotFound', message: `No simulated endpoint at ${ctx.pathname}.` } });
+				return jsonResponse(404, {
+					error: { code: 'NotFound', message: `No simulated endpoint at ${ctx.pathname}.` },
+				});
 		}
 	} catch (err) {
 		if (err instanceof ClientAbortedError) return undefined;
@@ -128,19 +163,32 @@ function faultResponse(ctx: RequestContext, route: Route, fault: ActiveFault): S
 	const now = ctx.now();
 	if (spec.body === null || (spec.body === undefined && status < 400)) return { status, headers };
 	if (typeof spec.body === 'string') {
-		const type = spec.body.trimStart().startsWith('<') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8';
+		const type = spec.body.trimStart().startsWith('<')
+			? 'text/html; charset=utf-8'
+			: 'text/plain; charset=utf-8';
 		return { status, headers: { 'Content-Type': type, ...headers }, body: spec.body };
 	}
 	let body = spec.body;
 	if (body === undefined) {
 		if (route.kind === 'token') {
-			body = aadErrorBody(defaultAadFaultError(status), { traceId: ctx.requestId, correlationId: ctx.clientRequestId ?? ctx.requestId, now });
+			body = aadErrorBody(defaultAadFaultError(status), {
+				traceId: ctx.requestId,
+				correlationId: ctx.clientRequestId ?? ctx.requestId,
+				now,
+			});
 		} else {
 			const e = defaultGraphFaultError(status);
-			body = graphErrorBody(e.code, e.message, { requestId: ctx.requestId, clientRequestId: ctx.clientRequestId, now });
+			body = graphErrorBody(e.code, e.message, {
+				requestId: ctx.requestId,
+				clientRequestId: ctx.clientRequestId,
+				now,
+			});
 		}
 	}
-	return { ...jsonResponse(status, body, headers, 'application/json'), errorCode: errorCodeOf(body) };
+	return {
+		...jsonResponse(status, body, headers, 'application/json'),
+		errorCode: errorCodeOf(body),
+	};
 }
 
 function errorCodeOf(body: unknown): string | undefined {
@@ -163,7 +211,8 @@ function write(ctx: RequestContext, response: SimResponse): void {
 		if (ctx.clientRequestId !== undefined) headers['client-request-id'] = ctx.clientRequestId;
 	}
 	const body = response.body ?? '';
-	if (response.status !== 204 && response.status !== 304) headers['Content-Length'] = String(Buffer.byteLength(body));
+	if (response.status !== 204 && response.status !== 304)
+		headers['Content-Length'] = String(Buffer.byteLength(body));
 	res.writeHead(response.status, headers);
 	res.end(body);
 	record.status = response.status;
@@ -186,7 +235,9 @@ async function readForm(ctx: RequestContext): Promise<URLSearchParams | undefine
 		const body = await ctx.readBody(TOKEN_BODY_LIMIT);
 		const type = (ctx.header('content-type') ?? '').toLowerCase();
 		// Entra only reads form bodies; anything else looks like missing parameters.
-		return type.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(body.toString('utf8')) : new URLSearchParams();
+		return type.startsWith('application/x-www-form-urlencoded')
+			? new URLSearchParams(body.toString('utf8'))
+			: new URLSearchParams();
 	} catch (err) {
 		if (err instanceof BodyTooLargeError) return new URLSearchParams();
 		if (err instanceof ClientAbortedError) return undefined;
@@ -230,7 +281,9 @@ function faultTarget(ctx: RequestContext, route: Route): FaultTarget {
 		if (session) ctx.record.clientId = session.clientId;
 	}
 	if (hint !== undefined) ctx.record.mailbox = user?.userPrincipalName ?? hint;
-	const keys = [hint, user?.userPrincipalName, user?.mail, user?.id].filter((k): k is string => k !== undefined).map((k) => k.toLowerCase());
+	const keys = [hint, user?.userPrincipalName, user?.mail, user?.id]
+		.filter((k): k is string => k !== undefined)
+		.map((k) => k.toLowerCase());
 	let decodedPath = ctx.pathname;
 	try {
 		decodedPath = decodeURIComponent(ctx.pathname);

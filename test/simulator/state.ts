@@ -183,13 +183,16 @@ export class SimState {
 		const app = this.apps.get(lower(clientId));
 		if (!app) throw new Error(`unknown app ${clientId}`);
 		if (patch.tenantId !== undefined) {
-			if (!this.tenants.has(lower(patch.tenantId))) throw new Error(`unknown tenant ${patch.tenantId}`);
+			if (!this.tenants.has(lower(patch.tenantId)))
+				throw new Error(`unknown tenant ${patch.tenantId}`);
 			app.tenantId = patch.tenantId;
 			app.servicePrincipalId = stableGuid(`sp:${lower(patch.tenantId)}:${lower(app.clientId)}`);
 		}
 		if (patch.displayName !== undefined) app.displayName = patch.displayName;
-		if (patch.secrets !== undefined) app.secrets = patch.secrets.map((s) => ({ ...s, expiresAt: toDate(s.expiresAt) }));
-		if (patch.certificates !== undefined) app.certificates = patch.certificates.map((c) => registerCertificate(c.pem));
+		if (patch.secrets !== undefined)
+			app.secrets = patch.secrets.map((s) => ({ ...s, expiresAt: toDate(s.expiresAt) }));
+		if (patch.certificates !== undefined)
+			app.certificates = patch.certificates.map((c) => registerCertificate(c.pem));
 		if (patch.permissions !== undefined) app.permissions = [...patch.permissions];
 		if (patch.adminConsent !== undefined) app.adminConsent = patch.adminConsent;
 	}
@@ -228,7 +231,8 @@ export class SimState {
 		for (const key of Object.keys(this.counters) as (keyof SimulatorCounters)[]) {
 			(this.counters as unknown as Record<string, unknown>)[key] = fresh[key];
 		}
-		for (const [mailbox, n] of this.inFlightByMailbox) if (n > 0) this.counters.inFlightByMailbox[mailbox] = n;
+		for (const [mailbox, n] of this.inFlightByMailbox)
+			if (n > 0) this.counters.inFlightByMailbox[mailbox] = n;
 	}
 
 	resetDirectory(): void {
@@ -241,7 +245,8 @@ export class SimState {
 	/** Appends to the request log, which keeps the most recent MAX_RECORDED_REQUESTS entries. */
 	recordRequest(record: RecordedRequest): void {
 		this.requests.push(record);
-		if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
+		if (this.requests.length > MAX_RECORDED_REQUESTS)
+			this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
 	}
 
 	// ---- lookups -------------------------------------------------------------------------------------------
@@ -266,7 +271,8 @@ export class SimState {
 		const byId = this.users.get(k);
 		if (byId) return lower(byId.tenantId) === tid ? byId : undefined;
 		for (const u of this.users.values()) {
-			if (lower(u.tenantId) === tid && (lower(u.userPrincipalName) === k || lower(u.mail) === k)) return u;
+			if (lower(u.tenantId) === tid && (lower(u.userPrincipalName) === k || lower(u.mail) === k))
+				return u;
 		}
 		return undefined;
 	}
@@ -283,7 +289,9 @@ export class SimState {
 	}
 
 	isMailboxAllowed(restriction: Restriction, user: User): boolean {
-		return [user.id, user.userPrincipalName, user.mail].some((k) => restriction.allowed.has(lower(k)));
+		return [user.id, user.userPrincipalName, user.mail].some((k) =>
+			restriction.allowed.has(lower(k)),
+		);
 	}
 
 	// ---- Outlook limits ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ export interface RawResponse {
 	status: number;
 	headers: Record<string, string | string[] | undefined>;
 	text: string;
-	 
+
 	json: any;
 }
 
@@ -25,22 +25,27 @@ export function call(sim: M365Simulator, url: string, req: RawRequest = {}): Pro
 	const target = new URL(url.startsWith('http') ? url : `${sim.url}${url}`);
 	return new Promise<RawResponse>((resolve, reject) => {
 		const headers: Record<string, string> = { ...(req.headers ?? {}) };
-		if (req.body !== undefined && headers['Content-Length'] === undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-		const r = https.request(target, { method: req.method ?? 'GET', headers, ca: sim.caCertPem, agent: false }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (c: Buffer) => chunks.push(c));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json: unknown;
-				try {
-					json = text === '' ? undefined : JSON.parse(text);
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-			});
-			res.on('error', reject);
-		});
+		if (req.body !== undefined && headers['Content-Length'] === undefined)
+			headers['Content-Length'] = String(Buffer.byteLength(req.body));
+		const r = https.request(
+			target,
+			{ method: req.method ?? 'GET', headers, ca: sim.caCertPem, agent: false },
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let json: unknown;
+					try {
+						json = text === '' ? undefined : JSON.parse(text);
+					} catch {
+						json = undefined;
+					}
+					resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+				});
+				res.on('error', reject);
+			},
+		);
 		r.on('error', reject);
 		if (req.timeoutMs !== undefined) {
 			r.setTimeout(req.timeoutMs, () => r.destroy(new Error('timeout')));
@@ -80,7 +85,10 @@ export async function getToken(
 }
 
 export function decodePayload(jwt: string): Record<string, unknown> {
-	return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+	return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<
+		string,
+		unknown
+	>;
 }
 
 export function graph(
@@ -141,7 +149,11 @@ export function makeAssertion(opts: {
 	const key = crypto.createPrivateKey({ key: opts.keyPem, passphrase: opts.passphrase });
 	const signature =
 		alg === 'PS256'
-			? crypto.sign('sha256', Buffer.from(input), { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })
+			? crypto.sign('sha256', Buffer.from(input), {
+					key,
+					padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+					saltLength: 32,
+				})
 			: crypto.sign('sha256', Buffer.from(input), key);
 	return `${input}.${signature.toString('base64url')}`;
 }

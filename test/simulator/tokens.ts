@@ -18,7 +18,11 @@ export function tokenSigningKey(): SigningKey {
 	if (!signingKey) {
 		const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 		const der = publicKey.export({ type: 'spki', format: 'der' });
-		signingKey = { privateKey, publicKey, kid: crypto.createHash('sha1').update(der).digest('base64url') };
+		signingKey = {
+			privateKey,
+			publicKey,
+			kid: crypto.createHash('sha1').update(der).digest('base64url'),
+		};
 	}
 	return signingKey;
 }
@@ -78,13 +82,17 @@ export interface AppToken {
 	roles: string[];
 }
 
-const invalidToken = (message: string): GraphError => new GraphError(401, 'InvalidAuthenticationToken', message);
+const invalidToken = (message: string): GraphError =>
+	new GraphError(401, 'InvalidAuthenticationToken', message);
 
 /**
  * Graph's bearer check. Messages from reference §4.2 (microsoft-graph-docs-contrib issue #2362, s1t5/mail-archiver
  * #267, microsoftgraph/python-sample-auth #10): empty, compact-token failure, invalid audience, expired.
  */
-export function validateAccessToken(core: SimulatorCore, authorization: string | undefined): AppToken {
+export function validateAccessToken(
+	core: SimulatorCore,
+	authorization: string | undefined,
+): AppToken {
 	const match = /^Bearer\s+(\S*)\s*$/i.exec(authorization ?? '');
 	const raw = match?.[1] ?? '';
 	if (raw === '') throw invalidToken('Access token is empty.');
@@ -93,9 +101,11 @@ export function validateAccessToken(core: SimulatorCore, authorization: string |
 		throw invalidToken('CompactToken validation failed with reason code: 80049228.');
 	}
 	const aud = stringClaim(jwt.payload, 'aud');
-	if (aud === undefined || !core.isOwnOrigin(aud)) throw invalidToken('Access token validation failure. Invalid audience.');
+	if (aud === undefined || !core.isOwnOrigin(aud))
+		throw invalidToken('Access token validation failure. Invalid audience.');
 	const exp = numericClaim(jwt.payload, 'exp') ?? 0;
-	if (exp * 1000 <= Date.now()) throw invalidToken('Lifetime validation failed, the token is expired.');
+	if (exp * 1000 <= Date.now())
+		throw invalidToken('Lifetime validation failed, the token is expired.');
 	const roles = jwt.payload.roles;
 	return {
 		tenantId: stringClaim(jwt.payload, 'tid') ?? '',

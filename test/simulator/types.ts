@@ -143,7 +143,7 @@ export interface DeliveredMessage {
 	clientId: string;
 	via: 'sendMail' | 'draft';
 	/** Graph message JSON as received (sendMail) or as built by draft + attachments; fileAttachment contentBytes removed. */
-	 
+
 	message: any;
 	saveToSentItems: boolean;
 	requestId: string;

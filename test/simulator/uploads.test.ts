@@ -28,13 +28,34 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		return res.json.id as string;
 	}
 
-	async function createSession(draftId: string, size: number, name = 'big.bin'): Promise<RawResponse> {
-		return graph(sim, token, 'POST', `/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/attachments/createUploadSession`, {
-			AttachmentItem: { attachmentType: 'file', name, size, contentType: 'application/octet-stream' },
-		});
+	async function createSession(
+		draftId: string,
+		size: number,
+		name = 'big.bin',
+	): Promise<RawResponse> {
+		return graph(
+			sim,
+			token,
+			'POST',
+			`/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/attachments/createUploadSession`,
+			{
+				AttachmentItem: {
+					attachmentType: 'file',
+					name,
+					size,
+					contentType: 'application/octet-stream',
+				},
+			},
+		);
 	}
 
-	function put(uploadUrl: string, bytes: Buffer, start: number, total: number, headers: Record<string, string> = {}): Promise<RawResponse> {
+	function put(
+		uploadUrl: string,
+		bytes: Buffer,
+		start: number,
+		total: number,
+		headers: Record<string, string> = {},
+	): Promise<RawResponse> {
 		return call(sim, uploadUrl, {
 			method: 'PUT',
 			headers: {
@@ -53,7 +74,9 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect(session.status).toBe(201);
 		expect(session.json).toEqual({
 			'@odata.context': expect.stringContaining('$metadata#microsoft.graph.uploadSession'),
-			uploadUrl: expect.stringMatching(/\/upload\/api\/v2\.0\/Users\('.+'\)\/Messages\('.+'\)\/AttachmentSessions\('.+'\)\?authtoken=/),
+			uploadUrl: expect.stringMatching(
+				/\/upload\/api\/v2\.0\/Users\('.+'\)\/Messages\('.+'\)\/AttachmentSessions\('.+'\)\?authtoken=/,
+			),
 			expirationDateTime: expect.any(String),
 			nextExpectedRanges: ['0-'],
 		});
@@ -61,10 +84,19 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		const chunk = 4 * MiB;
 		let last: RawResponse | undefined;
 		for (let start = 0; start < file.length; start += chunk) {
-			last = await put(uploadUrl, file.subarray(start, Math.min(start + chunk, file.length)), start, file.length);
+			last = await put(
+				uploadUrl,
+				file.subarray(start, Math.min(start + chunk, file.length)),
+				start,
+				file.length,
+			);
 			if (start + chunk < file.length) {
 				expect(last.status).toBe(200);
-				expect(last.json).toEqual({ '@odata.context': expect.any(String), ExpirationDateTime: expect.any(String), nextExpectedRanges: [String(start + chunk)] });
+				expect(last.json).toEqual({
+					'@odata.context': expect.any(String),
+					ExpirationDateTime: expect.any(String),
+					nextExpectedRanges: [String(start + chunk)],
+				});
 			}
 		}
 		expect(last?.status).toBe(201);
@@ -72,7 +104,12 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect(last?.headers.location).toMatch(/\/Attachments\('.+'\)$/);
 		expect(sim.counters.uploadChunks).toBe(3);
 
-		const send = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/send`);
+		const send = await graph(
+			sim,
+			token,
+			'POST',
+			`/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/send`,
+		);
 		expect(send.status).toBe(202);
 		expect(send.text).toBe('');
 		expect(sim.outbox).toHaveLength(1);
@@ -89,19 +126,37 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect(delivered.attachments[0].bytes).toBeUndefined();
 
 		// the draft is gone after send
-		const again = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/send`);
+		const again = await graph(
+			sim,
+			token,
+			'POST',
+			`/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/send`,
+		);
 		expect(again.status).toBe(404);
-		expect(again.json.error).toMatchObject({ code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' });
-		expect((await graph(sim, token, 'GET', `/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}`)).status).toBe(404);
+		expect(again.json.error).toMatchObject({
+			code: 'ErrorItemNotFound',
+			message: 'The specified object was not found in the store.',
+		});
+		expect(
+			(await graph(sim, token, 'GET', `/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}`))
+				.status,
+		).toBe(404);
 	});
 
 	it('rejects a bearer token on the pre-authenticated uploadUrl, and a wrong authtoken', async () => {
 		const draftId = await createDraft();
 		const { uploadUrl } = (await createSession(draftId, 3 * MiB)).json as { uploadUrl: string };
-		const withBearer = await put(uploadUrl, Buffer.alloc(1024), 0, 3 * MiB, { Authorization: `Bearer ${token}` });
+		const withBearer = await put(uploadUrl, Buffer.alloc(1024), 0, 3 * MiB, {
+			Authorization: `Bearer ${token}`,
+		});
 		expect(withBearer.status).toBe(401);
 		expect(withBearer.json.error.code).toBe('InvalidAuthenticationToken');
-		const wrongToken = await put(uploadUrl.replace(/authtoken=.*/, 'authtoken=nope'), Buffer.alloc(1024), 0, 3 * MiB);
+		const wrongToken = await put(
+			uploadUrl.replace(/authtoken=.*/, 'authtoken=nope'),
+			Buffer.alloc(1024),
+			0,
+			3 * MiB,
+		);
 		expect(wrongToken.status).toBe(401);
 		const ok = await put(uploadUrl, Buffer.alloc(1024), 0, 3 * MiB);
 		expect(ok.status).toBe(200);
@@ -128,11 +183,17 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect(small.status).toBe(400);
 		expect(small.json.error.code).toBe('ErrorAttachmentSizeShouldNotBeLessThanMinimumSize');
 		expect((await createSession(draftId, 150 * MiB + 1)).status).toBe(400);
-		const inline = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/attachments`, {
-			'@odata.type': '#microsoft.graph.fileAttachment',
-			name: 'small.txt',
-			contentBytes: Buffer.from('small').toString('base64'),
-		});
+		const inline = await graph(
+			sim,
+			token,
+			'POST',
+			`/users/${MAILBOX}/messages/${encodeURIComponent(draftId)}/attachments`,
+			{
+				'@odata.type': '#microsoft.graph.fileAttachment',
+				name: 'small.txt',
+				contentBytes: Buffer.from('small').toString('base64'),
+			},
+		);
 		expect(inline.status).toBe(201);
 		expect(inline.json).toMatchObject({ name: 'small.txt', size: 5 });
 	});
@@ -157,7 +218,9 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 	});
 
 	it('checks recipients and MaxSendSize when the draft is sent', async () => {
-		const noRecipients = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages`, { subject: 'x' });
+		const noRecipients = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages`, {
+			subject: 'x',
+		});
 		const id = encodeURIComponent(noRecipients.json.id as string);
 		const send = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages/${id}/send`);
 		expect(send.json.error.code).toBe('ErrorInvalidRecipients');
@@ -166,12 +229,19 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		const draft = await graph(sim, token, 'POST', `/users/${alerts}/messages`, simpleMessage());
 		const draftId = encodeURIComponent(draft.json.id as string);
 		const { uploadUrl } = (
-			await graph(sim, token, 'POST', `/users/${alerts}/messages/${draftId}/attachments/createUploadSession`, {
-				AttachmentItem: { attachmentType: 'file', name: 'huge.bin', size: 36 * MiB },
-			})
+			await graph(
+				sim,
+				token,
+				'POST',
+				`/users/${alerts}/messages/${draftId}/attachments/createUploadSession`,
+				{
+					AttachmentItem: { attachmentType: 'file', name: 'huge.bin', size: 36 * MiB },
+				},
+			)
 		).json as { uploadUrl: string };
 		const chunk = Buffer.alloc(4 * MiB);
-		for (let start = 0; start < 36 * MiB; start += 4 * MiB) expect((await put(uploadUrl, chunk, start, 36 * MiB)).status).toBeLessThan(300);
+		for (let start = 0; start < 36 * MiB; start += 4 * MiB)
+			expect((await put(uploadUrl, chunk, start, 36 * MiB)).status).toBeLessThan(300);
 		const tooBig = await graph(sim, token, 'POST', `/users/${alerts}/messages/${draftId}/send`);
 		expect(tooBig.status).toBe(400);
 		expect(tooBig.json.error.code).toBe('ErrorMessageSizeExceeded');
@@ -179,20 +249,37 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 	});
 
 	it('throttles uploads over the optional IncomingBytes budget', async () => {
-		const budgeted = await startSimulator({ uploadBytesPer5MinPerMailbox: 5 * MiB, throttleRetryAfterSeconds: 2.5 });
+		const budgeted = await startSimulator({
+			uploadBytesPer5MinPerMailbox: 5 * MiB,
+			throttleRetryAfterSeconds: 2.5,
+		});
 		try {
 			loadDemoScenario(budgeted);
 			const t = await getToken(budgeted);
 			const draft = await graph(budgeted, t, 'POST', `/users/${MAILBOX}/messages`, simpleMessage());
 			const draftId = encodeURIComponent(draft.json.id as string);
 			const { uploadUrl } = (
-				await graph(budgeted, t, 'POST', `/users/${MAILBOX}/messages/${draftId}/attachments/createUploadSession`, {
-					AttachmentItem: { attachmentType: 'file', name: 'f.bin', size: 8 * MiB },
-				})
+				await graph(
+					budgeted,
+					t,
+					'POST',
+					`/users/${MAILBOX}/messages/${draftId}/attachments/createUploadSession`,
+					{
+						AttachmentItem: { attachmentType: 'file', name: 'f.bin', size: 8 * MiB },
+					},
+				)
 			).json as { uploadUrl: string };
-			const first = await call(budgeted, uploadUrl, { method: 'PUT', headers: { 'Content-Range': `bytes 0-${4 * MiB - 1}/${8 * MiB}` }, body: Buffer.alloc(4 * MiB) });
+			const first = await call(budgeted, uploadUrl, {
+				method: 'PUT',
+				headers: { 'Content-Range': `bytes 0-${4 * MiB - 1}/${8 * MiB}` },
+				body: Buffer.alloc(4 * MiB),
+			});
 			expect(first.status).toBe(200);
-			const second = await call(budgeted, uploadUrl, { method: 'PUT', headers: { 'Content-Range': `bytes ${4 * MiB}-${8 * MiB - 1}/${8 * MiB}` }, body: Buffer.alloc(4 * MiB) });
+			const second = await call(budgeted, uploadUrl, {
+				method: 'PUT',
+				headers: { 'Content-Range': `bytes ${4 * MiB}-${8 * MiB - 1}/${8 * MiB}` },
+				body: Buffer.alloc(4 * MiB),
+			});
 			expect(second.status).toBe(429);
 			expect(second.headers['retry-after']).toBe('2.5');
 			expect(second.json.error.message).toBe('Application is over its IncomingBytes limit.');

@@ -8,7 +8,14 @@ import type { RequestContext } from './context';
 import { attachUploaded, findDraft, newItemId } from './drafts';
 import { GraphError } from './errors';
 import { admitConcurrent, renderGraphError, type MailCall } from './mailcall';
-import { ClientAbortedError, declaredLength, emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
+import {
+	ClientAbortedError,
+	declaredLength,
+	emptyResponse,
+	GRAPH_JSON_CONTENT_TYPE,
+	jsonResponse,
+	type SimResponse,
+} from './http';
 import type { UploadSession, User } from './state';
 
 /** Upload sessions take attachments of 3 MB to 150 MB (reference §2.1). */
@@ -42,12 +49,19 @@ export function createUploadSession(call: MailCall): SimResponse {
 		if (key.startsWith('@')) continue;
 		if (key.toLowerCase() === 'attachmentitem') item = value;
 		else {
-			throw new GraphError(400, 'RequestBodyRead', `The parameter '${key}' in the request payload is not a valid parameter for the operation 'createUploadSession'.`);
+			throw new GraphError(
+				400,
+				'RequestBodyRead',
+				`The parameter '${key}' in the request payload is not a valid parameter for the operation 'createUploadSession'.`,
+			);
 		}
 	}
 	if (typeof item !== 'object' || item === null || Array.isArray(item)) {
 		// Simulator wording (not quoted by the reference).
-		throw badRequest('ErrorInvalidParameter', "The parameter 'AttachmentItem' is required for the operation 'createUploadSession'.");
+		throw badRequest(
+			'ErrorInvalidParameter',
+			"The parameter 'AttachmentItem' is required for the operation 'createUploadSession'.",
+		);
 	}
 	const a = item as Record<string, unknown>;
 	for (const key of Object.keys(a)) {
@@ -61,19 +75,32 @@ export function createUploadSession(call: MailCall): SimResponse {
 	}
 	// attachmentType, name and size are required (reference §2.2 step 2). Only `file` is simulated.
 	if (typeof a.attachmentType !== 'string' || a.attachmentType.toLowerCase() !== 'file') {
-		throw badRequest('ErrorInvalidParameter', "AttachmentItem.attachmentType must be 'file' (item and reference attachments are not simulated).");
+		throw badRequest(
+			'ErrorInvalidParameter',
+			"AttachmentItem.attachmentType must be 'file' (item and reference attachments are not simulated).",
+		);
 	}
-	if (typeof a.name !== 'string' || a.name === '') throw badRequest('ErrorInvalidParameter', "AttachmentItem.name is required.");
+	if (typeof a.name !== 'string' || a.name === '')
+		throw badRequest('ErrorInvalidParameter', 'AttachmentItem.name is required.');
 	if (typeof a.size !== 'number' || !Number.isSafeInteger(a.size) || a.size < 0) {
-		throw badRequest('ErrorInvalidParameter', 'AttachmentItem.size must be a non-negative integer.');
+		throw badRequest(
+			'ErrorInvalidParameter',
+			'AttachmentItem.size must be a non-negative integer.',
+		);
 	}
 	if (a.size < MIN_UPLOAD_SESSION_SIZE) {
 		// Code from reference §2.1 (outlook-large-attachments.md "Errors"); message wording unverified.
-		throw badRequest('ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', 'Attachment size must be greater than the minimum size.');
+		throw badRequest(
+			'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
+			'Attachment size must be greater than the minimum size.',
+		);
 	}
 	if (a.size > MAX_UPLOAD_SESSION_SIZE) {
 		// Exact code unverified: the reference only gives the 150 MB limit (§2.1).
-		throw badRequest('ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize', 'Attachment size must be less than the maximum size.');
+		throw badRequest(
+			'ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize',
+			'Attachment size must be less than the maximum size.',
+		);
 	}
 	const session: UploadSession = {
 		id: newItemId(),
@@ -105,7 +132,12 @@ export function createUploadSession(call: MailCall): SimResponse {
 	);
 }
 
-function uploadError(status: number, code: string, message: string, headers?: Record<string, string>): GraphError {
+function uploadError(
+	status: number,
+	code: string,
+	message: string,
+	headers?: Record<string, string>,
+): GraphError {
 	// The upload endpoint is Outlook's (outlook.office.com) and answers without innerError (reference §4.1).
 	return new GraphError(status, code, message, { innerError: false, headers });
 }
@@ -137,13 +169,26 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 	}
 	const session = state.uploads.get(route.sessionId);
 	if (!session || session.draftId !== route.messageId) {
-		throw uploadError(404, 'ErrorItemNotFound', 'The upload session was not found; it may have been completed, cancelled or expired.');
+		throw uploadError(
+			404,
+			'ErrorItemNotFound',
+			'The upload session was not found; it may have been completed, cancelled or expired.',
+		);
 	}
 	if (ctx.query.get('authtoken') !== session.token) {
-		throw uploadError(401, 'InvalidAuthenticationToken', 'The authtoken of the upload URL is missing or not valid for this upload session.');
+		throw uploadError(
+			401,
+			'InvalidAuthenticationToken',
+			'The authtoken of the upload URL is missing or not valid for this upload session.',
+		);
 	}
 	const user = state.users.get(session.userId.toLowerCase());
-	if (!user) throw uploadError(404, 'ErrorItemNotFound', 'The upload session was not found; it may have been completed, cancelled or expired.');
+	if (!user)
+		throw uploadError(
+			404,
+			'ErrorItemNotFound',
+			'The upload session was not found; it may have been completed, cancelled or expired.',
+		);
 	ctx.record.mailbox = user.userPrincipalName;
 	ctx.record.clientId = session.clientId;
 
@@ -152,7 +197,12 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 		state.uploads.delete(session.id);
 		return emptyResponse(204);
 	}
-	if (ctx.method !== 'PUT') throw uploadError(405, 'MethodNotAllowed', `The HTTP method '${ctx.method}' is not supported by the upload URL.`);
+	if (ctx.method !== 'PUT')
+		throw uploadError(
+			405,
+			'MethodNotAllowed',
+			`The HTTP method '${ctx.method}' is not supported by the upload URL.`,
+		);
 
 	// Chunks count toward the per app + mailbox concurrency limit like any Outlook request (reference §3.1).
 	admitConcurrent(ctx, session.clientId, user);
@@ -188,7 +238,8 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 
 	state.uploads.delete(session.id);
 	const draft = state.drafts.get(session.draftId);
-	if (!draft) throw uploadError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+	if (!draft)
+		throw uploadError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
 	const attachmentId = newItemId();
 	attachUploaded(draft, {
 		id: attachmentId,
@@ -202,7 +253,9 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 		via: 'uploadSession',
 	});
 	// Final chunk: 201 + Location, empty body (reference §2.2 step 3).
-	return emptyResponse(201, { Location: `${uploadBase(ctx.core, user, draft.id)}/Attachments('${attachmentId}')` });
+	return emptyResponse(201, {
+		Location: `${uploadBase(ctx.core, user, draft.id)}/Attachments('${attachmentId}')`,
+	});
 }
 
 interface ContentRange {
@@ -218,29 +271,53 @@ function rangeError(status: number, message: string): GraphError {
 
 function parseContentRange(header: string | undefined): ContentRange {
 	const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec((header ?? '').trim());
-	if (!m) throw rangeError(400, "The Content-Range header is missing or malformed; expected 'bytes {start}-{end}/{total}'.");
+	if (!m)
+		throw rangeError(
+			400,
+			"The Content-Range header is missing or malformed; expected 'bytes {start}-{end}/{total}'.",
+		);
 	return { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) };
 }
 
 function checkRange(ctx: RequestContext, session: UploadSession, r: ContentRange): number {
 	if (r.total !== session.size) {
-		throw rangeError(400, `The Content-Range total ${r.total} does not match the attachment size ${session.size} of the upload session.`);
+		throw rangeError(
+			400,
+			`The Content-Range total ${r.total} does not match the attachment size ${session.size} of the upload session.`,
+		);
 	}
-	if (r.end < r.start || r.end >= r.total) throw rangeError(400, `The Content-Range bytes ${r.start}-${r.end}/${r.total} is not valid.`);
+	if (r.end < r.start || r.end >= r.total)
+		throw rangeError(400, `The Content-Range bytes ${r.start}-${r.end}/${r.total} is not valid.`);
 	const length = r.end - r.start + 1;
-	if (length > MAX_CHUNK_SIZE) throw rangeError(400, `The fragment of ${length} bytes exceeds the maximum fragment size of ${MAX_CHUNK_SIZE} bytes (4 MB).`);
+	if (length > MAX_CHUNK_SIZE)
+		throw rangeError(
+			400,
+			`The fragment of ${length} bytes exceeds the maximum fragment size of ${MAX_CHUNK_SIZE} bytes (4 MB).`,
+		);
 	const declared = declaredLength(ctx.req);
 	if (declared !== undefined && declared !== length) {
-		throw rangeError(400, `The Content-Length ${declared} does not match the Content-Range length ${length}.`);
+		throw rangeError(
+			400,
+			`The Content-Length ${declared} does not match the Content-Range length ${length}.`,
+		);
 	}
 	// "You must upload bytes in a file in order" (reference §2.2 step 3).
-	if (r.start < session.next || session.busy) throw rangeError(416, 'Uploaded fragment overlaps with existing data.');
-	if (r.start > session.next) throw rangeError(416, `The uploaded fragment does not start at the next expected byte ${session.next}.`);
+	if (r.start < session.next || session.busy)
+		throw rangeError(416, 'Uploaded fragment overlaps with existing data.');
+	if (r.start > session.next)
+		throw rangeError(
+			416,
+			`The uploaded fragment does not start at the next expected byte ${session.next}.`,
+		);
 	return length;
 }
 
 /** Streams the chunk into a copy of the session hash; commits nothing unless exactly `length` bytes arrived. */
-function hashChunk(ctx: RequestContext, session: UploadSession, length: number): Promise<crypto.Hash> {
+function hashChunk(
+	ctx: RequestContext,
+	session: UploadSession,
+	length: number,
+): Promise<crypto.Hash> {
 	const { req } = ctx;
 	const hash = session.hash.copy();
 	return new Promise<crypto.Hash>((resolve, reject) => {
@@ -262,11 +339,15 @@ function hashChunk(ctx: RequestContext, session: UploadSession, length: number):
 		};
 		const onData = (chunk: Buffer): void => {
 			received += chunk.length;
-			if (received > length) done(rangeError(400, `More bytes were sent than the Content-Range length ${length}.`));
+			if (received > length)
+				done(rangeError(400, `More bytes were sent than the Content-Range length ${length}.`));
 			else hash.update(chunk);
 		};
 		const onEnd = (): void => {
-			if (received !== length) done(rangeError(400, `Received ${received} bytes but the Content-Range length is ${length}.`));
+			if (received !== length)
+				done(
+					rangeError(400, `Received ${received} bytes but the Content-Range length is ${length}.`),
+				);
 			else done();
 		};
 		const onClose = (): void => {

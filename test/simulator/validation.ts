@@ -24,10 +24,22 @@ type Shape =
 const str: Shape = { kind: 'string' };
 const bool: Shape = { kind: 'boolean' };
 const any: Shape = { kind: 'any' };
-const emailAddress: Shape = { kind: 'object', type: 'microsoft.graph.emailAddress', props: { address: str, name: str } };
-const recipient: Shape = { kind: 'object', type: 'microsoft.graph.recipient', props: { emailAddress } };
+const emailAddress: Shape = {
+	kind: 'object',
+	type: 'microsoft.graph.emailAddress',
+	props: { address: str, name: str },
+};
+const recipient: Shape = {
+	kind: 'object',
+	type: 'microsoft.graph.recipient',
+	props: { emailAddress },
+};
 const recipients: Shape = { kind: 'array', type: 'microsoft.graph.recipient', item: recipient };
-const dateTimeTimeZone: Shape = { kind: 'object', type: 'microsoft.graph.dateTimeTimeZone', props: { dateTime: str, timeZone: str } };
+const dateTimeTimeZone: Shape = {
+	kind: 'object',
+	type: 'microsoft.graph.dateTimeTimeZone',
+	props: { dateTime: str, timeZone: str },
+};
 
 /** Writable message properties usable when sending (reference §1.2). */
 const MESSAGE_PROPS: Record<string, Shape> = {
@@ -35,7 +47,10 @@ const MESSAGE_PROPS: Record<string, Shape> = {
 	body: {
 		kind: 'object',
 		type: 'microsoft.graph.itemBody',
-		props: { contentType: { kind: 'enum', type: 'microsoft.graph.bodyType', values: ['text', 'html'] }, content: str },
+		props: {
+			contentType: { kind: 'enum', type: 'microsoft.graph.bodyType', values: ['text', 'html'] },
+			content: str,
+		},
 	},
 	toRecipients: recipients,
 	ccRecipients: recipients,
@@ -43,7 +58,11 @@ const MESSAGE_PROPS: Record<string, Shape> = {
 	replyTo: recipients,
 	from: recipient,
 	sender: recipient,
-	importance: { kind: 'enum', type: 'microsoft.graph.importance', values: ['low', 'normal', 'high'] },
+	importance: {
+		kind: 'enum',
+		type: 'microsoft.graph.importance',
+		values: ['low', 'normal', 'high'],
+	},
 	isReadReceiptRequested: bool,
 	isDeliveryReceiptRequested: bool,
 	categories: { kind: 'array', type: 'Edm.String', item: str },
@@ -51,7 +70,11 @@ const MESSAGE_PROPS: Record<string, Shape> = {
 		kind: 'object',
 		type: 'microsoft.graph.followupFlag',
 		props: {
-			flagStatus: { kind: 'enum', type: 'microsoft.graph.followupFlagStatus', values: ['notflagged', 'complete', 'flagged'] },
+			flagStatus: {
+				kind: 'enum',
+				type: 'microsoft.graph.followupFlagStatus',
+				values: ['notflagged', 'complete', 'flagged'],
+			},
 			startDateTime: dateTimeTimeZone,
 			dueDateTime: dateTimeTimeZone,
 			completedDateTime: dateTimeTimeZone,
@@ -60,13 +83,21 @@ const MESSAGE_PROPS: Record<string, Shape> = {
 	internetMessageHeaders: {
 		kind: 'array',
 		type: 'microsoft.graph.internetMessageHeader',
-		item: { kind: 'object', type: 'microsoft.graph.internetMessageHeader', props: { name: str, value: str } },
+		item: {
+			kind: 'object',
+			type: 'microsoft.graph.internetMessageHeader',
+			props: { name: str, value: str },
+		},
 	},
 	attachments: { kind: 'array', type: 'microsoft.graph.attachment', item: { kind: 'attachment' } },
 	singleValueExtendedProperties: {
 		kind: 'array',
 		type: 'microsoft.graph.singleValueLegacyExtendedProperty',
-		item: { kind: 'object', type: 'microsoft.graph.singleValueLegacyExtendedProperty', props: { id: str, value: str } },
+		item: {
+			kind: 'object',
+			type: 'microsoft.graph.singleValueLegacyExtendedProperty',
+			props: { id: str, value: str },
+		},
 	},
 	multiValueExtendedProperties: {
 		kind: 'array',
@@ -104,7 +135,11 @@ const FILE_ATTACHMENT_PROPS: Record<string, Shape> = {
 };
 
 const FILE_ATTACHMENT_TYPE = '#microsoft.graph.fileAttachment';
-const KNOWN_ATTACHMENT_TYPES = ['microsoft.graph.fileattachment', 'microsoft.graph.itemattachment', 'microsoft.graph.referenceattachment'];
+const KNOWN_ATTACHMENT_TYPES = [
+	'microsoft.graph.fileattachment',
+	'microsoft.graph.itemattachment',
+	'microsoft.graph.referenceattachment',
+];
 
 function bodyRead(message: string): GraphError {
 	return new GraphError(400, 'RequestBodyRead', message);
@@ -136,7 +171,9 @@ function checkShape(value: unknown, shape: Shape, propName: string): void {
 	if (value === null) {
 		if (shape.kind === 'array') {
 			const t = `Collection(${shape.type})[Nullable=False]`;
-			throw bodyRead(`A null value was found for the property named '${propName}', which has the expected type '${t}'. The expected type '${t}' does not allow null values.`);
+			throw bodyRead(
+				`A null value was found for the property named '${propName}', which has the expected type '${t}'. The expected type '${t}' does not allow null values.`,
+			);
 		}
 		return;
 	}
@@ -144,22 +181,40 @@ function checkShape(value: unknown, shape: Shape, propName: string): void {
 		case 'any':
 			return;
 		case 'string':
-			if (typeof value !== 'string') throw bodyRead(nodeKind(value) === 'PrimitiveValue' ? "Cannot convert a primitive value to the expected type 'Edm.String'. See the inner exception for more details." : `An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'PrimitiveValue' node was expected.`);
+			if (typeof value !== 'string')
+				throw bodyRead(
+					nodeKind(value) === 'PrimitiveValue'
+						? "Cannot convert a primitive value to the expected type 'Edm.String'. See the inner exception for more details."
+						: `An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'PrimitiveValue' node was expected.`,
+				);
 			return;
 		case 'boolean':
-			if (typeof value !== 'boolean') throw bodyRead(nodeKind(value) === 'PrimitiveValue' ? "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details." : `An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'PrimitiveValue' node was expected.`);
+			if (typeof value !== 'boolean')
+				throw bodyRead(
+					nodeKind(value) === 'PrimitiveValue'
+						? "Cannot convert a primitive value to the expected type 'Edm.Boolean'. See the inner exception for more details."
+						: `An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'PrimitiveValue' node was expected.`,
+				);
 			return;
 		case 'enum':
 			if (typeof value !== 'string' || !shape.values.includes(value.toLowerCase())) {
-				throw bodyRead(`Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${shape.type}'.`);
+				throw bodyRead(
+					`Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${shape.type}'.`,
+				);
 			}
 			return;
 		case 'array':
-			if (!Array.isArray(value)) throw bodyRead(`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartArray' node was expected.`);
+			if (!Array.isArray(value))
+				throw bodyRead(
+					`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartArray' node was expected.`,
+				);
 			for (const item of value) checkShape(item, shape.item, propName);
 			return;
 		case 'object':
-			if (!isObject(value)) throw bodyRead(`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`);
+			if (!isObject(value))
+				throw bodyRead(
+					`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`,
+				);
 			for (const [key, v] of Object.entries(value)) {
 				if (isAnnotation(key)) continue;
 				const inner = shape.props[key];
@@ -179,13 +234,22 @@ function attachmentType(value: Json): string | undefined {
 }
 
 export function checkAttachmentShape(value: unknown): void {
-	if (!isObject(value)) throw bodyRead(`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`);
+	if (!isObject(value))
+		throw bodyRead(
+			`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`,
+		);
 	const type = attachmentType(value);
 	if (type !== undefined && !KNOWN_ATTACHMENT_TYPES.includes(type)) {
-		throw bodyRead(`A type named '${String(value['@odata.type']).replace(/^#/, '')}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
+		throw bodyRead(
+			`A type named '${String(value['@odata.type']).replace(/^#/, '')}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`,
+		);
 	}
 	if (type === 'microsoft.graph.fileattachment') {
-		checkShape(value, { kind: 'object', type: 'microsoft.graph.fileAttachment', props: FILE_ATTACHMENT_PROPS }, 'attachments');
+		checkShape(
+			value,
+			{ kind: 'object', type: 'microsoft.graph.fileAttachment', props: FILE_ATTACHMENT_PROPS },
+			'attachments',
+		);
 	}
 }
 
@@ -202,8 +266,15 @@ export interface DecodedAttachment {
 
 /** Parses a message object (shape only) for sendMail (`message` parameter) or a draft. Throws GraphError. */
 export function checkMessageShape(value: unknown): Json {
-	if (!isObject(value)) throw bodyRead(`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`);
-	checkShape(value, { kind: 'object', type: 'microsoft.graph.message', props: MESSAGE_PROPS }, 'message');
+	if (!isObject(value))
+		throw bodyRead(
+			`An unexpected '${nodeKind(value)}' node was found when reading from the JSON reader. A 'StartObject' node was expected.`,
+		);
+	checkShape(
+		value,
+		{ kind: 'object', type: 'microsoft.graph.message', props: MESSAGE_PROPS },
+		'message',
+	);
 	return value;
 }
 
@@ -222,7 +293,11 @@ function addressesOf(list: unknown): string[] {
 }
 
 export function recipientsOf(message: Json): RecipientSummary {
-	return { to: addressesOf(message.toRecipients), cc: addressesOf(message.ccRecipients), bcc: addressesOf(message.bccRecipients) };
+	return {
+		to: addressesOf(message.toRecipients),
+		cc: addressesOf(message.ccRecipients),
+		bcc: addressesOf(message.bccRecipients),
+	};
 }
 
 /** Simple local@domain syntax check (the reference's example of an invalid address: `a.@b.com`, §4.2). */
@@ -231,9 +306,13 @@ export function isValidSmtpAddress(address: string): boolean {
 	const parts = address.split('@');
 	if (parts.length !== 2) return false;
 	const [local, domain] = parts;
-	if (local === '' || local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+	if (local === '' || local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+		return false;
 	const labels = domain.split('.');
-	return labels.length >= 2 && labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l));
+	return (
+		labels.length >= 2 &&
+		labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l))
+	);
 }
 
 /** Outlook's per-message recipient cap (To+Cc+Bcc), reference §1.2 / §3.2. */
@@ -258,7 +337,11 @@ export function checkRecipientsForSubmission(message: Json): void {
 		}
 	}
 	if (all.length === 0) {
-		throw new GraphError(400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+		throw new GraphError(
+			400,
+			'ErrorInvalidRecipients',
+			"At least one recipient isn't valid., A message can't be sent because it contains no recipients.",
+		);
 	}
 	if (all.length > MAX_RECIPIENTS) {
 		throw new GraphError(
@@ -276,12 +359,20 @@ export function checkInternetMessageHeaders(message: Json): InternetMessageHeade
 	const list = headers as { name?: unknown; value?: unknown }[];
 	if (list.length === 0 || list.length > 5) {
 		// An empty array trips the same error (msgraph-sdk-dotnet #2208, reference §1.3).
-		throw new GraphError(400, 'InvalidInternetMessageHeaderCollection', 'Maximum number of headers in one message should be less than or equal to 5.');
+		throw new GraphError(
+			400,
+			'InvalidInternetMessageHeaderCollection',
+			'Maximum number of headers in one message should be less than or equal to 5.',
+		);
 	}
 	return list.map((h) => {
 		const name = typeof h.name === 'string' ? h.name : '';
 		if (!/^x-/i.test(name)) {
-			throw new GraphError(400, 'InvalidInternetMessageHeader', `The internet message header name '${name}' should start with 'x-' or 'X-'.`);
+			throw new GraphError(
+				400,
+				'InvalidInternetMessageHeader',
+				`The internet message header name '${name}' should start with 'x-' or 'X-'.`,
+			);
 		}
 		return { name, value: typeof h.value === 'string' ? h.value : '' };
 	});
@@ -297,14 +388,30 @@ export function decodeFileAttachment(value: unknown): DecodedAttachment {
 	const a = value as Json;
 	const type = attachmentType(a);
 	if (type === undefined) {
-		throw bodyRead("A type name must be given with '@odata.type' for an instance of the abstract type 'microsoft.graph.attachment'.");
+		throw bodyRead(
+			"A type name must be given with '@odata.type' for an instance of the abstract type 'microsoft.graph.attachment'.",
+		);
 	}
 	if (type !== 'microsoft.graph.fileattachment') {
-		throw new GraphError(400, 'ErrorInvalidRequest', `Only ${FILE_ATTACHMENT_TYPE} attachments are supported by the simulator.`);
+		throw new GraphError(
+			400,
+			'ErrorInvalidRequest',
+			`Only ${FILE_ATTACHMENT_TYPE} attachments are supported by the simulator.`,
+		);
 	}
-	if (typeof a.name !== 'string' || a.name === '') throw new GraphError(400, 'ErrorInvalidParameter', "The attachment property 'name' is required.");
+	if (typeof a.name !== 'string' || a.name === '')
+		throw new GraphError(
+			400,
+			'ErrorInvalidParameter',
+			"The attachment property 'name' is required.",
+		);
 	const content = typeof a.contentBytes === 'string' ? a.contentBytes : undefined;
-	if (content === undefined) throw new GraphError(400, 'ErrorInvalidParameter', "The attachment property 'contentBytes' is required.");
+	if (content === undefined)
+		throw new GraphError(
+			400,
+			'ErrorInvalidParameter',
+			"The attachment property 'contentBytes' is required.",
+		);
 	if (content.length % 4 !== 0 || !BASE64_RE.test(content)) {
 		throw bodyRead(
 			'The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters.',
@@ -331,10 +438,15 @@ export function decodeAttachments(message: Json): DecodedAttachment[] {
  * (reference §1.2 and §4.2, DeskDirector/UserVoice #379). Send-on-behalf is folded into `sendAs` here.
  */
 export function checkSendAs(message: Json, user: User): void {
-	const allowed = new Set([user.mail, user.userPrincipalName, ...user.sendAs].map((a) => a.toLowerCase()));
+	const allowed = new Set(
+		[user.mail, user.userPrincipalName, ...user.sendAs].map((a) => a.toLowerCase()),
+	);
 	for (const field of ['from', 'sender']) {
 		const r = message[field];
-		const address = isObject(r) && isObject(r.emailAddress) && typeof r.emailAddress.address === 'string' ? r.emailAddress.address : undefined;
+		const address =
+			isObject(r) && isObject(r.emailAddress) && typeof r.emailAddress.address === 'string'
+				? r.emailAddress.address
+				: undefined;
 		if (address !== undefined && address !== '' && !allowed.has(address.toLowerCase())) {
 			throw new GraphError(
 				403,
@@ -349,10 +461,18 @@ export function checkSendAs(message: Json, user: User): void {
  * Over the mailbox's MaxSendSize → 400 ErrorMessageSizeExceeded (reference §2.1). The simulator counts the
  * message JSON (without contentBytes) plus decoded attachment bytes; Exchange counts the MIME size.
  */
-export function checkMessageSize(messageWithoutContent: unknown, attachmentBytes: number, user: User): number {
+export function checkMessageSize(
+	messageWithoutContent: unknown,
+	attachmentBytes: number,
+	user: User,
+): number {
 	const size = Buffer.byteLength(JSON.stringify(messageWithoutContent)) + attachmentBytes;
 	if (size > user.maxSendSizeBytes) {
-		throw new GraphError(400, 'ErrorMessageSizeExceeded', 'The message exceeds the maximum supported size., Cannot save changes made to an item to store.');
+		throw new GraphError(
+			400,
+			'ErrorMessageSizeExceeded',
+			'The message exceeds the maximum supported size., Cannot save changes made to an item to store.',
+		);
 	}
 	return size;
 }

@@ -1,5 +1,9 @@
 import { InputError } from '../../nodes/Office365SendMail/message/inputError';
-import { dedupeRecipients, formatRecipient, parseRecipients } from '../../nodes/Office365SendMail/message/recipients';
+import {
+	dedupeRecipients,
+	formatRecipient,
+	parseRecipients,
+} from '../../nodes/Office365SendMail/message/recipients';
 
 describe('parseRecipients', () => {
 	test.each([
@@ -8,12 +12,21 @@ describe('parseRecipients', () => {
 		['a@contoso.com; b@contoso.com', [{ address: 'a@contoso.com' }, { address: 'b@contoso.com' }]],
 		['a@contoso.com\nb@contoso.com', [{ address: 'a@contoso.com' }, { address: 'b@contoso.com' }]],
 		['Jane Doe <jane@contoso.com>', [{ address: 'jane@contoso.com', name: 'Jane Doe' }]],
-		['"Doe, Jane" <jane@contoso.com>; bob@x.org', [{ address: 'jane@contoso.com', name: 'Doe, Jane' }, { address: 'bob@x.org' }]],
+		[
+			'"Doe, Jane" <jane@contoso.com>; bob@x.org',
+			[{ address: 'jane@contoso.com', name: 'Doe, Jane' }, { address: 'bob@x.org' }],
+		],
 		['"a;b" <c@d.io>', [{ address: 'c@d.io', name: 'a;b' }]],
 		['Jörg Müller <jörg@bücher.de>', [{ address: 'jörg@bücher.de', name: 'Jörg Müller' }]],
-		[['a@contoso.com', 'B <b@contoso.com>'], [{ address: 'a@contoso.com' }, { address: 'b@contoso.com', name: 'B' }]],
+		[
+			['a@contoso.com', 'B <b@contoso.com>'],
+			[{ address: 'a@contoso.com' }, { address: 'b@contoso.com', name: 'B' }],
+		],
 		[[{ address: 'a@contoso.com', name: 'A' }], [{ address: 'a@contoso.com', name: 'A' }]],
-		[[{ emailAddress: { address: 'g@contoso.com', name: 'G' } }], [{ address: 'g@contoso.com', name: 'G' }]],
+		[
+			[{ emailAddress: { address: 'g@contoso.com', name: 'G' } }],
+			[{ address: 'g@contoso.com', name: 'G' }],
+		],
 		[{ email: 'e@contoso.com' }, [{ address: 'e@contoso.com' }]],
 		['', []],
 		[undefined, []],
@@ -54,7 +67,13 @@ test('duplicates across To, Cc and Bcc are dropped, first place wins, case-insen
 
 test('formatting quotes names that need it', () => {
 	expect(formatRecipient({ address: 'a@x.com' })).toBe('a@x.com');
-	expect(formatRecipient({ address: 'a@x.com', name: 'Ada Lovelace' })).toBe('Ada Lovelace <a@x.com>');
-	expect(formatRecipient({ address: 'a@x.com', name: 'Lovelace, Ada' })).toBe('"Lovelace, Ada" <a@x.com>');
-	expect(formatRecipient({ address: 'a@x.com', name: 'Say "hi"' })).toBe('"Say \\"hi\\"" <a@x.com>');
+	expect(formatRecipient({ address: 'a@x.com', name: 'Ada Lovelace' })).toBe(
+		'Ada Lovelace <a@x.com>',
+	);
+	expect(formatRecipient({ address: 'a@x.com', name: 'Lovelace, Ada' })).toBe(
+		'"Lovelace, Ada" <a@x.com>',
+	);
+	expect(formatRecipient({ address: 'a@x.com', name: 'Say "hi"' })).toBe(
+		'"Say \\"hi\\"" <a@x.com>',
+	);
 });

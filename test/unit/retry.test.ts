@@ -1,4 +1,10 @@
-import { backoffMs, delayBeforeRetryMs, DEFAULT_RETRY_POLICY, isNotProcessedStatus, parseRetryAfterMs } from '../../nodes/shared/transport/retry';
+import {
+	backoffMs,
+	delayBeforeRetryMs,
+	DEFAULT_RETRY_POLICY,
+	isNotProcessedStatus,
+	parseRetryAfterMs,
+} from '../../nodes/shared/transport/retry';
 
 describe('Retry-After', () => {
 	test.each([
@@ -25,7 +31,9 @@ describe('Retry-After', () => {
 	});
 
 	test('a huge Retry-After is capped by the policy', () => {
-		expect(delayBeforeRetryMs(0, '86400', DEFAULT_RETRY_POLICY)).toBe(DEFAULT_RETRY_POLICY.maxDelayMs);
+		expect(delayBeforeRetryMs(0, '86400', DEFAULT_RETRY_POLICY)).toBe(
+			DEFAULT_RETRY_POLICY.maxDelayMs,
+		);
 	});
 });
 

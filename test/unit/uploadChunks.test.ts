@@ -10,7 +10,12 @@ async function collect(stream: Readable, size: number): Promise<Buffer[]> {
 
 test('re-chunks uneven stream pieces into exact sizes, last one shorter, bytes unchanged', async () => {
 	const data = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
-	const pieces = [data.subarray(0, 7), data.subarray(7, 300), data.subarray(300, 301), data.subarray(301)];
+	const pieces = [
+		data.subarray(0, 7),
+		data.subarray(7, 300),
+		data.subarray(300, 301),
+		data.subarray(301),
+	];
 	const chunks = await collect(Readable.from(pieces), 128);
 	expect(chunks.map((c) => c.length)).toEqual([128, 128, 128, 128, 128, 128, 128, 104]);
 	expect(Buffer.concat(chunks).equals(data)).toBe(true);

@@ -7,7 +7,7 @@ const RECIPIENT_HINT =
 export const messageProperties: INodeProperties[] = [
 	{
 		displayName:
-			'The Mail.Send application permission lets this app send as <b>any</b> mailbox in the tenant, unless an Exchange Online policy (RBAC for Applications or an application access policy) or the credential\'s Allowed Senders restricts it.',
+			"The Mail.Send application permission lets this app send as <b>any</b> mailbox in the tenant, unless an Exchange Online policy (RBAC for Applications or an application access policy) or the credential's Allowed Senders restricts it.",
 		name: 'mailSendNotice',
 		type: 'notice',
 		default: '',
@@ -19,7 +19,7 @@ export const messageProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. invoices@contoso.com',
 		description:
-			'Mailbox to send from: its user principal name or Entra object ID. Leave empty to use the credential\'s Default Sender Mailbox. Evaluated per item.',
+			"Mailbox to send from: its user principal name or Entra object ID. Leave empty to use the credential's Default Sender Mailbox. Evaluated per item.",
 	},
 	{
 		displayName: 'To',
@@ -41,7 +41,12 @@ export const messageProperties: INodeProperties[] = [
 		name: 'bodyContentType',
 		type: 'options',
 		options: [
-			{ name: 'HTML', value: 'html', description: 'The body is HTML; inline images can be referenced as cid:&lt;binary property name&gt;' },
+			{
+				name: 'HTML',
+				value: 'html',
+				description:
+					'The body is HTML; inline images can be referenced as cid:&lt;binary property name&gt;',
+			},
 			{ name: 'Text', value: 'text', description: 'The body is plain text' },
 		],
 		default: 'html',

@@ -48,13 +48,20 @@ export const optionsProperty: INodeProperties = {
 			typeOptions: { multipleValues: true },
 			default: {},
 			placeholder: 'Add Header',
-			description: 'Internet message headers; Microsoft Graph accepts at most 5 and their names must start with x-',
+			description:
+				'Internet message headers; Microsoft Graph accepts at most 5 and their names must start with x-',
 			options: [
 				{
 					displayName: 'Header',
 					name: 'header',
 					values: [
-						{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. X-Ticket-Id' },
+						{
+							displayName: 'Name',
+							name: 'name',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. X-Ticket-Id',
+						},
 						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 					],
 				},
@@ -74,7 +81,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. sales@contoso.com',
-			description: 'The From address when it differs from the sender mailbox (the sender needs Send As rights on it)',
+			description:
+				'The From address when it differs from the sender mailbox (the sender needs Send As rights on it)',
 		},
 		{
 			displayName: 'From Name',
@@ -101,7 +109,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. logo',
-			description: 'Binary properties sent as inline images; each gets the content ID of its property name, so the HTML body can use &lt;img src="cid:logo"&gt;',
+			description:
+				'Binary properties sent as inline images; each gets the content ID of its property name, so the HTML body can use &lt;img src="cid:logo"&gt;',
 		},
 		{
 			displayName: 'Max Concurrency',
@@ -109,14 +118,15 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 4 },
 			default: 4,
-			description: 'How many messages of one sender mailbox are sent at the same time (Graph allows 4 per mailbox); different mailboxes run in parallel',
+			description:
+				'How many messages of one sender mailbox are sent at the same time (Graph allows 4 per mailbox); different mailboxes run in parallel',
 		},
 		{
 			displayName: 'Pass Through Binary',
 			name: 'passThroughBinary',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to copy the input item\'s binary data to the output item',
+			description: "Whether to copy the input item's binary data to the output item",
 		},
 		{
 			displayName: 'Reply To',
@@ -145,14 +155,15 @@ export const optionsProperty: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 900 },
 			default: 120,
-			description: 'How long to wait for each Microsoft answer. A send that times out is reported as "delivery unknown", never repeated blindly.',
+			description:
+				'How long to wait for each Microsoft answer. A send that times out is reported as "delivery unknown", never repeated blindly.',
 		},
 		{
 			displayName: 'Save to Sent Items',
 			name: 'saveToSentItems',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to keep a copy in the sender mailbox\'s Sent Items',
+			description: "Whether to keep a copy in the sender mailbox's Sent Items",
 		},
 	],
 };

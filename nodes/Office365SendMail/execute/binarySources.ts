@@ -27,10 +27,15 @@ export async function binarySource(
 		name = name || metadata.fileName;
 		contentType = contentType || metadata.mimeType || '';
 	} else {
-		if (typeof binary.data !== 'string') throw new InputError(field, `Binary property "${property}" holds no data.`);
+		if (typeof binary.data !== 'string')
+			throw new InputError(field, `Binary property "${property}" holds no data.`);
 		size = Buffer.byteLength(binary.data, 'base64');
 	}
-	if (!Number.isFinite(size)) throw new InputError(field, `The size of binary property "${property}" is unknown; the binary data may be missing.`);
+	if (!Number.isFinite(size))
+		throw new InputError(
+			field,
+			`The size of binary property "${property}" is unknown; the binary data may be missing.`,
+		);
 	const source: AttachmentSource = {
 		property,
 		name: name || property,
@@ -42,7 +47,9 @@ export async function binarySource(
 		// In upload-chunk units: filesystem mode then reads one chunk per read (not 60 × 64 KiB) and has the next chunk
 		// read while the current one is being PUT; stores without a chunk size ignore it.
 		openStream: async () =>
-			binary.id ? await ctx.helpers.getBinaryStream(binary.id, UPLOAD_CHUNK_BYTES) : Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
+			binary.id
+				? await ctx.helpers.getBinaryStream(binary.id, UPLOAD_CHUNK_BYTES)
+				: Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
 	};
 	return source;
 }

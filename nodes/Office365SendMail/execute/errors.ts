@@ -3,7 +3,11 @@ import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n
 import { CredentialConfigError } from '../../shared/credential/errors';
 import { adviseGraphError } from '../../shared/diagnostics/graphAdvice';
 import { TokenError } from '../../shared/token/tokenErrors';
-import { DeliveryUnknownError, GraphApiError, NetworkError } from '../../shared/transport/graphErrors';
+import {
+	DeliveryUnknownError,
+	GraphApiError,
+	NetworkError,
+} from '../../shared/transport/graphErrors';
 import { sayNetworkCodes } from '../../shared/transport/networkWords';
 import { UploadSessionError } from '../../shared/transport/uploadSession';
 import { InputError } from '../message/inputError';
@@ -36,17 +40,28 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 
 	if (error instanceof InputError) {
 		const message = `${prefix} › ${error.field}: ${error.message}`;
-		return { status: 'failed', error: new NodeOperationError(node, message, { itemIndex }), json: { ...base, field: error.field } };
+		return {
+			status: 'failed',
+			error: new NodeOperationError(node, message, { itemIndex }),
+			json: { ...base, field: error.field },
+		};
 	}
 	if (error instanceof CredentialConfigError) {
 		const message = `Credential › ${error.field}: ${error.message}`;
-		return { status: 'failed', error: new NodeOperationError(node, message, { itemIndex }), json: { ...base, field: `credential.${error.field}` } };
+		return {
+			status: 'failed',
+			error: new NodeOperationError(node, message, { itemIndex }),
+			json: { ...base, field: `credential.${error.field}` },
+		};
 	}
 	if (error instanceof TokenError) {
 		const message = `${prefix}: could not sign in to Microsoft Entra ID. ${error.message}`;
 		return {
 			status: 'failed',
-			error: new NodeOperationError(node, message, { itemIndex, description: 'Press Test on the credential for a full diagnosis.' }),
+			error: new NodeOperationError(node, message, {
+				itemIndex,
+				description: 'Press Test on the credential for a full diagnosis.',
+			}),
 			json: { ...base, errorCode: error.microsoftCode ?? error.reason },
 		};
 	}
@@ -57,8 +72,18 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 			permission: ctx.permission ?? 'Mail.Send',
 			fromAddress: ctx.fromAddress,
 		});
-		const ids = { errorCode: error.code, httpStatus: error.status, requestId: error.requestId, clientRequestId: error.clientRequestId };
-		const response: JsonObject = { code: error.code, message: error.graphMessage, requestId: error.requestId ?? null, clientRequestId: error.clientRequestId };
+		const ids = {
+			errorCode: error.code,
+			httpStatus: error.status,
+			requestId: error.requestId,
+			clientRequestId: error.clientRequestId,
+		};
+		const response: JsonObject = {
+			code: error.code,
+			message: error.graphMessage,
+			requestId: error.requestId ?? null,
+			clientRequestId: error.clientRequestId,
+		};
 		return {
 			status: 'failed',
 			error: new NodeApiError(node, response, {
@@ -74,7 +99,12 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 		const message =
 			`${prefix}: delivery unknown — ${error.operation} got ${sayNetworkCodes(error.reason)}. Microsoft may or may not have sent the message; ` +
 			`it was NOT sent again, to avoid a duplicate. Check Sent Items of ${ctx.sender ?? 'the sender'} before resending.`;
-		const response: JsonObject = { code: 'DeliveryUnknown', message: error.reason, requestId: error.requestId ?? null, clientRequestId: error.clientRequestId };
+		const response: JsonObject = {
+			code: 'DeliveryUnknown',
+			message: error.reason,
+			requestId: error.requestId ?? null,
+			clientRequestId: error.clientRequestId,
+		};
 		return {
 			status: 'deliveryUnknown',
 			error: new NodeApiError(node, response, {
@@ -82,7 +112,12 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 				description: `client-request-id ${error.clientRequestId}${error.requestId ? `, request-id ${error.requestId}` : ''}: quote these to Microsoft support or search the mailbox's message trace.`,
 				itemIndex,
 			}),
-			json: { ...base, errorCode: 'DeliveryUnknown', requestId: error.requestId, clientRequestId: error.clientRequestId },
+			json: {
+				...base,
+				errorCode: 'DeliveryUnknown',
+				requestId: error.requestId,
+				clientRequestId: error.clientRequestId,
+			},
 		};
 	}
 	if (error instanceof NetworkError) {
@@ -90,13 +125,29 @@ export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): It
 		return {
 			status: 'failed',
 			// Not `code: error.code`: n8n would replace the whole message for a code such as ECONNREFUSED (networkWords.ts).
-			error: new NodeApiError(node, { code: 'NetworkError', networkCode: error.code, message: sayNetworkCodes(error.message) } as JsonObject, { message, itemIndex }),
+			error: new NodeApiError(
+				node,
+				{
+					code: 'NetworkError',
+					networkCode: error.code,
+					message: sayNetworkCodes(error.message),
+				} as JsonObject,
+				{ message, itemIndex },
+			),
 			json: { ...base, errorCode: error.code, clientRequestId: error.clientRequestId },
 		};
 	}
 	if (error instanceof UploadSessionError) {
-		return { status: 'failed', error: new NodeOperationError(node, `${prefix}: ${error.message}`, { itemIndex }), json: base };
+		return {
+			status: 'failed',
+			error: new NodeOperationError(node, `${prefix}: ${error.message}`, { itemIndex }),
+			json: base,
+		};
 	}
 	const message = `${prefix}: ${error instanceof Error ? error.message : String(error)}`;
-	return { status: 'failed', error: new NodeOperationError(node, message, { itemIndex }), json: base };
+	return {
+		status: 'failed',
+		error: new NodeOperationError(node, message, { itemIndex }),
+		json: base,
+	};
 }

@@ -10,7 +10,10 @@
 export class MailboxLimiter {
 	private readonly active = new Map<string, number>();
 	/** Per mailbox, waiting starts in arrival order; `head` is the next one (the array is not shifted). */
-	private readonly queues = new Map<string, { waiting: { seq: number; start: () => void }[]; head: number }>();
+	private readonly queues = new Map<
+		string,
+		{ waiting: { seq: number; start: () => void }[]; head: number }
+	>();
 	private running = 0;
 	private seq = 0;
 

@@ -15,13 +15,21 @@ function messageSummary(item: PreparedItem) {
 	};
 }
 
-function withBinary(item: PreparedItem, input: INodeExecutionData, json: INodeExecutionData['json']): INodeExecutionData {
+function withBinary(
+	item: PreparedItem,
+	input: INodeExecutionData,
+	json: INodeExecutionData['json'],
+): INodeExecutionData {
 	const out: INodeExecutionData = { json, pairedItem: { item: item.index } };
 	if (item.passThroughBinary && input.binary) out.binary = input.binary;
 	return out;
 }
 
-export function sentItem(item: PreparedItem, input: INodeExecutionData, result: SendResult): INodeExecutionData {
+export function sentItem(
+	item: PreparedItem,
+	input: INodeExecutionData,
+	result: SendResult,
+): INodeExecutionData {
 	const json: INodeExecutionData['json'] = {
 		status: 'sent',
 		...messageSummary(item),
@@ -34,12 +42,18 @@ export function sentItem(item: PreparedItem, input: INodeExecutionData, result: 
 	return withBinary(item, input, json);
 }
 
-export function previewItem(item: PreparedItem, input: INodeExecutionData, requests: PreviewRequest[]): INodeExecutionData {
+export function previewItem(
+	item: PreparedItem,
+	input: INodeExecutionData,
+	requests: PreviewRequest[],
+): INodeExecutionData {
 	const upload = new Set(item.plan.kind === 'draft' ? item.plan.uploadSession : []);
 	const json: INodeExecutionData['json'] = {
 		status: 'preview',
 		...messageSummary(item),
-		attachments: summarize(item.attachments, (a) => upload.has(a)) as unknown as INodeExecutionData['json'][],
+		attachments: summarize(item.attachments, (a) =>
+			upload.has(a),
+		) as unknown as INodeExecutionData['json'][],
 		requests: requests as unknown as INodeExecutionData['json'][],
 	};
 	if (requests.length === 1) json.request = requests[0] as unknown as INodeExecutionData['json'];

@@ -1,13 +1,30 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { isGuid, isMailboxId, MAILBOX_HINT } from '../../shared/credential/identifiers';
-import { describeSenderRules, isSenderAllowed } from '../../shared/credential/senderRules';
 import type { GraphSettings } from '../../shared/credential/settings';
-import { checkAttachmentLimits, parsePropertyList, type AttachmentSource } from '../message/attachments';
-import { buildGraphMessage, planDelivery, type DeliveryPlan, type GraphMessage, type MessageInput } from '../message/build';
+import {
+	checkAttachmentLimits,
+	parsePropertyList,
+	type AttachmentSource,
+} from '../message/attachments';
+import {
+	buildGraphMessage,
+	planDelivery,
+	type DeliveryPlan,
+	type GraphMessage,
+	type MessageInput,
+} from '../message/build';
+import {
+	asBoolean,
+	asText,
+	categoriesOf,
+	fromOf,
+	importanceOf,
+	senderOf,
+	subjectOf,
+} from '../message/fields';
 import { parseHeaders } from '../message/headers';
 import { InputError } from '../message/inputError';
-import { dedupeRecipients, MAX_RECIPIENTS, parseRecipients, type Recipient } from '../message/recipients';
+import { dedupeRecipients, MAX_RECIPIENTS, parseRecipients } from '../message/recipients';
 import { binarySource } from './binarySources';
 
 /** One item, fully validated and planned; nothing has been sent. */
@@ -22,84 +39,11 @@ export interface PreparedItem {
 	passThroughBinary: boolean;
 }
 
-// RFC 5322 §2.1.1: a header line is at most 998 characters; "Subject: " takes 9 of them.
-const MAX_SUBJECT_CHARS = 989;
-
-function asText(value: unknown, field: string, { allowEmpty = true } = {}): string {
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	if (typeof value !== 'string') throw new InputError(field, `Expected text but the expression gave ${Array.isArray(value) ? 'a list' : typeof value}.`);
-	if (!allowEmpty && !value.trim()) throw new InputError(field, 'Is empty.');
-	return value;
-}
-
-function asBoolean(value: unknown, field: string): boolean | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'boolean') return value;
-	if (value === 'true' || value === 'false') return value === 'true';
-	throw new InputError(field, `Expected true or false, got ${JSON.stringify(value)}.`);
-}
-
-function subjectOf(value: unknown): string {
-	const subject = asText(value, 'Subject');
-	if (/[\r\n\0]/.test(subject)) throw new InputError('Subject', 'Contains a line break or NUL character; a subject must be one line.');
-	if (subject.length > MAX_SUBJECT_CHARS) {
-		throw new InputError('Subject', `Is ${subject.length} characters long; the limit is ${MAX_SUBJECT_CHARS} (RFC 5322 line length). Shorten it.`);
-	}
-	return subject;
-}
-
-function categoriesOf(value: unknown): string[] {
-	if (value === undefined || value === null || value === '') return [];
-	const list = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-	if (!list || list.some((c) => typeof c !== 'string')) throw new InputError('Categories', 'Expected category names separated by commas.');
-	const names = (list as string[]).map((c) => c.trim()).filter(Boolean);
-	if (names.some((c) => /[\r\n]/.test(c))) throw new InputError('Categories', 'A category name contains a line break.');
-	return [...new Set(names)];
-}
-
-function importanceOf(value: unknown): MessageInput['importance'] {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (value === 'low' || value === 'normal' || value === 'high') return value;
-	throw new InputError('Importance', `Must be low, normal or high, got ${JSON.stringify(value)}.`);
-}
-
-function senderOf(value: unknown, settings: GraphSettings): string {
-	const given = asText(value, 'Sender').trim();
-	const sender = given || settings.senderMailbox || '';
-	if (!sender) {
-		throw new InputError('Sender', 'No sender mailbox: fill in Sender, or set Default Sender Mailbox in the credential.');
-	}
-	if (!isMailboxId(sender)) throw new InputError('Sender', `"${sender}" is not a valid mailbox. ${MAILBOX_HINT}`);
-	if (!isSenderAllowed(settings.allowedSenders, sender)) {
-		throw new InputError(
-			'Sender',
-			`Mailbox "${sender}" is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
-		);
-	}
-	return sender;
-}
-
-function fromOf(options: IDataObject, sender: string, settings: GraphSettings): Recipient | undefined {
-	const address = asText(options.fromAddress, 'From Address').trim();
-	const name = asText(options.fromName, 'From Name').trim();
-	if (/[\r\n]/.test(name)) throw new InputError('From Name', 'Contains a line break.');
-	if (!address && !name) return undefined;
-	if (address) {
-		const parsed = parseRecipients(address, 'From Address');
-		if (parsed.length !== 1) throw new InputError('From Address', 'Must be exactly one address.');
-		if (!isSenderAllowed(settings.allowedSenders, parsed[0].address)) {
-			throw new InputError('From Address', `"${parsed[0].address}" is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}).`);
-		}
-		return { address: parsed[0].address, name: name || parsed[0].name };
-	}
-	if (isGuid(sender)) {
-		throw new InputError('From Name', 'A display name needs an address: fill in From Address too (the sender is given as an object ID).');
-	}
-	return { address: sender, name };
-}
-
-export async function prepareItem(ctx: IExecuteFunctions, index: number, settings: GraphSettings): Promise<PreparedItem> {
+export async function prepareItem(
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
+): Promise<PreparedItem> {
 	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
 	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
 
@@ -109,17 +53,28 @@ export async function prepareItem(ctx: IExecuteFunctions, index: number, setting
 		parseRecipients(options.bccRecipients, 'BCC'),
 	]);
 	const total = to.length + cc.length + bcc.length;
-	if (total === 0) throw new InputError('To', 'No recipients: give at least one address in To, CC or BCC.');
+	if (total === 0)
+		throw new InputError('To', 'No recipients: give at least one address in To, CC or BCC.');
 	if (total > MAX_RECIPIENTS) {
-		throw new InputError('To', `${total} recipients across To, CC and BCC; Exchange Online accepts at most ${MAX_RECIPIENTS} per message. Split the list over several items.`);
+		throw new InputError(
+			'To',
+			`${total} recipients across To, CC and BCC; Exchange Online accepts at most ${MAX_RECIPIENTS} per message. Split the list over several items.`,
+		);
 	}
 
 	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
-	if (bodyType !== 'html' && bodyType !== 'text') throw new InputError('Body Content Type', `Must be html or text, got ${JSON.stringify(bodyType)}.`);
+	if (bodyType !== 'html' && bodyType !== 'text')
+		throw new InputError(
+			'Body Content Type',
+			`Must be html or text, got ${JSON.stringify(bodyType)}.`,
+		);
 	const subject = subjectOf(ctx.getNodeParameter('subject', index, ''));
 	const bodyContent = asText(ctx.getNodeParameter('bodyContent', index, ''), 'Body');
 	if (!subject.trim() && !bodyContent.trim()) {
-		throw new InputError('Body', 'Both Subject and Body are empty: there is nothing to send. Fill in at least one of them.');
+		throw new InputError(
+			'Body',
+			'Both Subject and Body are empty: there is nothing to send. Fill in at least one of them.',
+		);
 	}
 
 	const input: MessageInput = {
@@ -133,7 +88,10 @@ export async function prepareItem(ctx: IExecuteFunctions, index: number, setting
 		from: fromOf(options, sender, settings),
 		importance: importanceOf(options.importance),
 		isReadReceiptRequested: asBoolean(options.isReadReceiptRequested, 'Request Read Receipt'),
-		isDeliveryReceiptRequested: asBoolean(options.isDeliveryReceiptRequested, 'Request Delivery Receipt'),
+		isDeliveryReceiptRequested: asBoolean(
+			options.isDeliveryReceiptRequested,
+			'Request Delivery Receipt',
+		),
 		categories: categoriesOf(options.categories),
 		headers: parseHeaders(options.headers),
 		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
@@ -141,11 +99,18 @@ export async function prepareItem(ctx: IExecuteFunctions, index: number, setting
 
 	const available = Object.keys(ctx.getInputData()[index]?.binary ?? {});
 	const inlineNames = parsePropertyList(options.inlineImages, 'Inline Images', available);
-	const attachmentNames = parsePropertyList(options.attachments, 'Attachments', available).filter((n) => !inlineNames.includes(n));
+	const attachmentNames = parsePropertyList(options.attachments, 'Attachments', available).filter(
+		(n) => !inlineNames.includes(n),
+	);
 	const attachments: AttachmentSource[] = [];
-	for (const property of attachmentNames) attachments.push(await binarySource(ctx, index, property, 'Attachments', false));
-	for (const property of inlineNames) attachments.push(await binarySource(ctx, index, property, 'Inline Images', true));
-	checkAttachmentLimits(attachments, inlineNames.length ? 'Attachments / Inline Images' : 'Attachments');
+	for (const property of attachmentNames)
+		attachments.push(await binarySource(ctx, index, property, 'Attachments', false));
+	for (const property of inlineNames)
+		attachments.push(await binarySource(ctx, index, property, 'Inline Images', true));
+	checkAttachmentLimits(
+		attachments,
+		inlineNames.length ? 'Attachments / Inline Images' : 'Attachments',
+	);
 
 	const message = buildGraphMessage(input);
 	return {

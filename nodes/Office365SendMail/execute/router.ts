@@ -25,13 +25,19 @@ interface RunOptions {
 
 /** Node-level options are read from the first item: they shape the run, not one message. */
 function runOptions(ctx: IExecuteFunctions): RunOptions {
-	const options = (ctx.getInputData().length ? ctx.getNodeParameter('options', 0, {}) : {}) as IDataObject;
+	const options = (
+		ctx.getInputData().length ? ctx.getNodeParameter('options', 0, {}) : {}
+	) as IDataObject;
 	const concurrency = Number(options.maxConcurrency ?? 4);
 	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 4) {
-		throw new InputError('Max Concurrency', 'Must be a whole number from 1 to 4 (Graph allows 4 concurrent requests per mailbox).');
+		throw new InputError(
+			'Max Concurrency',
+			'Must be a whole number from 1 to 4 (Graph allows 4 concurrent requests per mailbox).',
+		);
 	}
 	const timeout = Number(options.requestTimeout ?? DEFAULT_TIMEOUT_SECONDS);
-	if (!Number.isFinite(timeout) || timeout < 1 || timeout > 900) throw new InputError('Request Timeout', 'Must be between 1 and 900 seconds.');
+	if (!Number.isFinite(timeout) || timeout < 1 || timeout > 900)
+		throw new InputError('Request Timeout', 'Must be between 1 and 900 seconds.');
 	return { maxConcurrency: concurrency, timeoutMs: Math.round(timeout * 1000) };
 }
 
@@ -56,7 +62,16 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	} catch (error) {
 		const failure = toItemFailure(node, error, { index: 0, clientId: '' });
 		if (!continueOnFail) throw failure.error;
-		return [items.map((_, i) => failedItem(node, { status: 'failed', error: failure.error.message, ...failure.json, itemIndex: i }, i, failure))];
+		return [
+			items.map((_, i) =>
+				failedItem(
+					node,
+					{ status: 'failed', error: failure.error.message, ...failure.json, itemIndex: i },
+					i,
+					failure,
+				),
+			),
+		];
 	}
 	const fail = (index: number, error: unknown, prepared?: PreparedItem, permission?: string) => {
 		failures[index] = toItemFailure(node, error, {
@@ -76,7 +91,8 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 		try {
 			const item = await prepareItem(this, i, settings);
 			prepared.push(item);
-			if (!earlyToken && !item.dryRun) earlyToken = outcomeOf(() => acquireToken(settings, { timeoutMs: options.timeoutMs }));
+			if (!earlyToken && !item.dryRun)
+				earlyToken = outcomeOf(() => acquireToken(settings, { timeoutMs: options.timeoutMs }));
 		} catch (error) {
 			fail(i, error);
 			if (!continueOnFail) throw failures[i]!.error;
@@ -85,7 +101,11 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 
 	for (const item of prepared.filter((p) => p.dryRun)) {
 		try {
-			results[item.index] = previewItem(item, items[item.index], await previewRequests(settings.graphEndpoint, item));
+			results[item.index] = previewItem(
+				item,
+				items[item.index],
+				await previewRequests(settings.graphEndpoint, item),
+			);
 		} catch (error) {
 			fail(item.index, error, item);
 			if (!continueOnFail) throw failures[item.index]!.error;
@@ -94,7 +114,17 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 
 	const toSend = prepared.filter((p) => !p.dryRun);
 	if (toSend.length) {
-		await sendAll(this, settings, options, toSend, items, results, fail, continueOnFail, earlyToken);
+		await sendAll(
+			this,
+			settings,
+			options,
+			toSend,
+			items,
+			results,
+			fail,
+			continueOnFail,
+			earlyToken,
+		);
 		const firstFailure = failures.find((f) => f !== undefined);
 		if (!continueOnFail && firstFailure) throw firstFailure.error;
 	}
@@ -102,7 +132,13 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	return [
 		items.map((_, i) => {
 			const failure = failures[i];
-			if (failure) return failedItem(node, { status: failure.status, error: failure.error.message, ...failure.json }, i, failure);
+			if (failure)
+				return failedItem(
+					node,
+					{ status: failure.status, error: failure.error.message, ...failure.json },
+					i,
+					failure,
+				);
 			return results[i]!;
 		}),
 	];
@@ -113,7 +149,12 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
  * would drop status, itemIndex, field and the request ids under "Continue (using regular output)". Only the error
  * output ("Continue (using error output)") needs `error`, to route the item, so it is set only then.
  */
-function failedItem(node: INode, json: IDataObject, index: number, failure: ItemFailure): INodeExecutionData {
+function failedItem(
+	node: INode,
+	json: IDataObject,
+	index: number,
+	failure: ItemFailure,
+): INodeExecutionData {
 	const item: INodeExecutionData = { json, pairedItem: { item: index } };
 	if (node.onError === 'continueErrorOutput') item.error = failure.error;
 	return item;
@@ -132,16 +173,23 @@ async function sendAll(
 ): Promise<void> {
 	const signal = ctx.getExecutionCancelSignal?.();
 	// One token for the whole run (cached per credential across runs); a failure here stops every item before Graph.
-	const signedIn = (await earlyToken) ?? (await outcomeOf(() => acquireToken(settings, { timeoutMs: options.timeoutMs })));
+	const signedIn =
+		(await earlyToken) ??
+		(await outcomeOf(() => acquireToken(settings, { timeoutMs: options.timeoutMs })));
 	if (!signedIn.ok) {
 		for (const item of toSend) fail(item.index, signedIn.error, item);
 		return;
 	}
 	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
 	const tokens: TokenSource = {
-		getToken: async (forceRefresh) => (await acquireToken(settings, { forceRefresh, timeoutMs: options.timeoutMs })).token,
+		getToken: async (forceRefresh) =>
+			(await acquireToken(settings, { forceRefresh, timeoutMs: options.timeoutMs })).token,
 	};
-	const graph = new GraphClient(settings.graphEndpoint, tokens, nodeHttpClient, { timeoutMs: options.timeoutMs, retry: DEFAULT_RETRY_POLICY, signal });
+	const graph = new GraphClient(settings.graphEndpoint, tokens, nodeHttpClient, {
+		timeoutMs: options.timeoutMs,
+		retry: DEFAULT_RETRY_POLICY,
+		signal,
+	});
 	const limiter = new MailboxLimiter(options.maxConcurrency, TOTAL_CONCURRENCY);
 	let stop = false;
 
@@ -163,7 +211,11 @@ async function sendAll(
 					);
 				} else {
 					try {
-						results[item.index] = sentItem(item, items[item.index], await sendPrepared(graph, item));
+						results[item.index] = sentItem(
+							item,
+							items[item.index],
+							await sendPrepared(graph, item),
+						);
 						return;
 					} catch (error) {
 						fail(item.index, error, item, needsReadWrite ? 'Mail.ReadWrite' : 'Mail.Send');

@@ -2,7 +2,12 @@ import { GraphApiError } from '../../shared/transport/graphErrors';
 import type { GraphClient } from '../../shared/transport/graphClient';
 import { UploadSessionError, uploadStream } from '../../shared/transport/uploadSession';
 import { outcomeOf } from '../../shared/outcome';
-import { draftMessage, fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
+import {
+	draftMessage,
+	fileAttachmentJson,
+	sendMailBody,
+	uploadSessionItem,
+} from '../message/build';
 import type { AttachmentSource } from '../message/attachments';
 import type { PreparedItem } from './prepareItem';
 
@@ -23,15 +28,23 @@ export interface SendResult {
 	notes: string[];
 }
 
-
-
-export function summarize(attachments: AttachmentSource[], viaUpload: (a: AttachmentSource) => boolean): AttachmentSummary[] {
-	return attachments.map((a) => ({ name: a.name, size: a.size, contentType: a.contentType, inline: a.inline, via: viaUpload(a) ? 'uploadSession' : 'request' }));
+export function summarize(
+	attachments: AttachmentSource[],
+	viaUpload: (a: AttachmentSource) => boolean,
+): AttachmentSummary[] {
+	return attachments.map((a) => ({
+		name: a.name,
+		size: a.size,
+		contentType: a.contentType,
+		inline: a.inline,
+		via: viaUpload(a) ? 'uploadSession' : 'request',
+	}));
 }
 
 async function sendInOneRequest(graph: GraphClient, item: PreparedItem): Promise<SendResult> {
 	const attachments = [];
-	for (const source of item.attachments) attachments.push(fileAttachmentJson(source, await source.readAll()));
+	for (const source of item.attachments)
+		attachments.push(fileAttachmentJson(source, await source.readAll()));
 	const response = await graph.request({
 		operation: 'sendMail',
 		method: 'POST',
@@ -54,7 +67,13 @@ async function sendInOneRequest(graph: GraphClient, item: PreparedItem): Promise
 /** Best effort: the original failure is what the user needs to see, so a failed delete is not reported. */
 async function deleteDraft(graph: GraphClient, sender: string, draftId: string): Promise<void> {
 	await outcomeOf(() =>
-		graph.request({ operation: 'delete draft', method: 'DELETE', url: graph.userUrl(sender, 'messages', draftId), authenticated: true, replay: 'always' }),
+		graph.request({
+			operation: 'delete draft',
+			method: 'DELETE',
+			url: graph.userUrl(sender, 'messages', draftId),
+			authenticated: true,
+			replay: 'always',
+		}),
 	);
 }
 
@@ -94,9 +113,19 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 				authenticated: true,
 				replay: 'notIfSent',
 			});
-			const uploadUrl = (JSON.parse(session.body.toString('utf8')) as { uploadUrl?: string }).uploadUrl;
-			if (!uploadUrl) throw new UploadSessionError(`Microsoft Graph returned no upload URL for "${source.name}".`);
-			await uploadStream(graph, uploadUrl, await source.openStream(), source.size, `"${source.name}"`);
+			const uploadUrl = (JSON.parse(session.body.toString('utf8')) as { uploadUrl?: string })
+				.uploadUrl;
+			if (!uploadUrl)
+				throw new UploadSessionError(
+					`Microsoft Graph returned no upload URL for "${source.name}".`,
+				);
+			await uploadStream(
+				graph,
+				uploadUrl,
+				await source.openStream(),
+				source.size,
+				`"${source.name}"`,
+			);
 		}
 	});
 	if (!attached.ok) {
@@ -123,14 +152,17 @@ async function sendAsDraft(graph: GraphClient, item: PreparedItem): Promise<Send
 		clientRequestId = sent.value.clientRequestId;
 	} else {
 		const error = sent.error;
-		const alreadySent = error instanceof GraphApiError && error.status === 404 && error.attempts > 1;
+		const alreadySent =
+			error instanceof GraphApiError && error.status === 404 && error.attempts > 1;
 		if (!alreadySent) {
 			if (error instanceof GraphApiError) await deleteDraft(graph, item.sender, draftId);
 			throw error;
 		}
 		requestId = error.requestId;
 		clientRequestId = error.clientRequestId;
-		notes.push('The first send got no clear answer; repeating it returned 404 because the draft had already been sent, so it was delivered once.');
+		notes.push(
+			'The first send got no clear answer; repeating it returned 404 because the draft had already been sent, so it was delivered once.',
+		);
 	}
 	const uploaded = new Set(plan.uploadSession);
 	return {

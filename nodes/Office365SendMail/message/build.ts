@@ -33,7 +33,10 @@ export const MAX_SINGLE_REQUEST_BYTES = 4 * 1024 * 1024 - 16 * 1024;
 export function buildGraphMessage(input: MessageInput): GraphMessage {
 	const message: GraphMessage = {
 		subject: input.subject,
-		body: { contentType: input.bodyContentType === 'html' ? 'HTML' : 'Text', content: input.bodyContent },
+		body: {
+			contentType: input.bodyContentType === 'html' ? 'HTML' : 'Text',
+			content: input.bodyContent,
+		},
 		toRecipients: toGraphRecipients(input.to),
 	};
 	if (input.cc.length) message.ccRecipients = toGraphRecipients(input.cc);
@@ -41,16 +44,22 @@ export function buildGraphMessage(input: MessageInput): GraphMessage {
 	if (input.replyTo.length) message.replyTo = toGraphRecipients(input.replyTo);
 	if (input.from) message.from = toGraphRecipients([input.from])[0];
 	if (input.importance) message.importance = input.importance;
-	if (input.isReadReceiptRequested !== undefined) message.isReadReceiptRequested = input.isReadReceiptRequested;
-	if (input.isDeliveryReceiptRequested !== undefined) message.isDeliveryReceiptRequested = input.isDeliveryReceiptRequested;
+	if (input.isReadReceiptRequested !== undefined)
+		message.isReadReceiptRequested = input.isReadReceiptRequested;
+	if (input.isDeliveryReceiptRequested !== undefined)
+		message.isDeliveryReceiptRequested = input.isDeliveryReceiptRequested;
 	if (input.categories.length) message.categories = input.categories;
 	// An empty internetMessageHeaders array is refused by Graph, so it is left out (reference §1.3).
-	if (input.headers.length) message.internetMessageHeaders = input.headers.map((h) => ({ name: h.name, value: h.value }));
+	if (input.headers.length)
+		message.internetMessageHeaders = input.headers.map((h) => ({ name: h.name, value: h.value }));
 	return message;
 }
 
 /** A fileAttachment as sendMail and `POST …/attachments` take it (learn: resources/fileattachment). */
-export function fileAttachmentJson(source: AttachmentSource, bytes: Buffer): Record<string, unknown> {
+export function fileAttachmentJson(
+	source: AttachmentSource,
+	bytes: Buffer,
+): Record<string, unknown> {
 	const json: Record<string, unknown> = {
 		'@odata.type': '#microsoft.graph.fileAttachment',
 		name: source.name,
@@ -66,7 +75,12 @@ export function fileAttachmentJson(source: AttachmentSource, bytes: Buffer): Rec
 
 /** The `AttachmentItem` of createUploadSession (learn: attachment-createuploadsession). */
 export function uploadSessionItem(source: AttachmentSource): Record<string, unknown> {
-	const item: Record<string, unknown> = { attachmentType: 'file', name: source.name, size: source.size, contentType: source.contentType };
+	const item: Record<string, unknown> = {
+		attachmentType: 'file',
+		name: source.name,
+		size: source.size,
+		contentType: source.contentType,
+	};
 	if (source.inline) {
 		item.isInline = true;
 		item.contentId = source.contentId;
@@ -81,10 +95,16 @@ const DELETE_AFTER_SUBMIT = { id: 'Boolean 0x0E01', value: 'true' };
 
 /** The message for `POST /users/{id}/messages` (a draft); attachments are added to it afterwards. */
 export function draftMessage(message: GraphMessage, saveToSentItems: boolean): GraphMessage {
-	return saveToSentItems ? message : { ...message, singleValueExtendedProperties: [DELETE_AFTER_SUBMIT] };
+	return saveToSentItems
+		? message
+		: { ...message, singleValueExtendedProperties: [DELETE_AFTER_SUBMIT] };
 }
 
-export function sendMailBody(message: GraphMessage, saveToSentItems: boolean, attachments?: Record<string, unknown>[]): Record<string, unknown> {
+export function sendMailBody(
+	message: GraphMessage,
+	saveToSentItems: boolean,
+	attachments?: Record<string, unknown>[],
+): Record<string, unknown> {
 	const full = attachments && attachments.length ? { ...message, attachments } : message;
 	// "Specify it only if the parameter is false" (learn: user-sendmail).
 	return saveToSentItems ? { message: full } : { message: full, saveToSentItems: false };
@@ -96,22 +116,36 @@ function base64Length(bytes: number): number {
 
 /** Upper bound of a fileAttachment's JSON size without reading the bytes. */
 function attachmentJsonBytes(source: AttachmentSource): number {
-	return base64Length(source.size) + Buffer.byteLength(JSON.stringify({ ...uploadSessionItem(source), contentBytes: '' }), 'utf8') + 128;
+	return (
+		base64Length(source.size) +
+		Buffer.byteLength(JSON.stringify({ ...uploadSessionItem(source), contentBytes: '' }), 'utf8') +
+		128
+	);
 }
 
 export type DeliveryPlan =
 	| { kind: 'sendMail'; attachments: AttachmentSource[]; estimatedBytes: number }
-	| { kind: 'draft'; direct: AttachmentSource[]; uploadSession: AttachmentSource[]; estimatedBytes: number };
+	| {
+			kind: 'draft';
+			direct: AttachmentSource[];
+			uploadSession: AttachmentSource[];
+			estimatedBytes: number;
+	  };
 
 /**
  * One sendMail call when the whole request fits (needs only Mail.Send); otherwise a draft with attachments
  * added directly (< 3 MB) or through upload sessions (≥ 3 MB), then send (needs Mail.ReadWrite too).
  */
-export function planDelivery(message: GraphMessage, saveToSentItems: boolean, attachments: AttachmentSource[]): DeliveryPlan {
+export function planDelivery(
+	message: GraphMessage,
+	saveToSentItems: boolean,
+	attachments: AttachmentSource[],
+): DeliveryPlan {
 	const base = Buffer.byteLength(JSON.stringify(sendMailBody(message, saveToSentItems)), 'utf8');
 	const estimatedBytes = base + attachments.reduce((sum, a) => sum + attachmentJsonBytes(a), 0);
 	const anyLarge = attachments.some((a) => a.size >= UPLOAD_SESSION_MIN_BYTES);
-	if (!anyLarge && estimatedBytes <= MAX_SINGLE_REQUEST_BYTES) return { kind: 'sendMail', attachments, estimatedBytes };
+	if (!anyLarge && estimatedBytes <= MAX_SINGLE_REQUEST_BYTES)
+		return { kind: 'sendMail', attachments, estimatedBytes };
 	return {
 		kind: 'draft',
 		direct: attachments.filter((a) => a.size < UPLOAD_SESSION_MIN_BYTES),

@@ -10,7 +10,8 @@ export interface Recipient {
 /** Exchange Online's recipient limit per message, To + Cc + Bcc (learn: resources/message, reference §1.2). */
 export const MAX_RECIPIENTS = 500;
 
-const FORMAT_HINT = 'Write addresses as name@contoso.com or "Name <name@contoso.com>", separated by commas or semicolons.';
+const FORMAT_HINT =
+	'Write addresses as name@contoso.com or "Name <name@contoso.com>", separated by commas or semicolons.';
 
 /** Splits on commas and semicolons that are outside quotes, angle brackets and comments (Outlook uses ";"). */
 function splitAddressList(text: string): string[] {
@@ -49,7 +50,11 @@ function parseOne(text: string, field: string): Recipient {
 	if (!parsed || parsed.type !== 'mailbox') {
 		throw new InputError(field, `"${text}" is not a valid e-mail address. ${FORMAT_HINT}`);
 	}
-	if (!parsed.domain.includes('.') || parsed.domain.startsWith('.') || parsed.domain.endsWith('.')) {
+	if (
+		!parsed.domain.includes('.') ||
+		parsed.domain.startsWith('.') ||
+		parsed.domain.endsWith('.')
+	) {
 		throw new InputError(field, `"${text}" has no valid domain (e.g. contoso.com). ${FORMAT_HINT}`);
 	}
 	const name = parsed.name?.trim();
@@ -58,17 +63,24 @@ function parseOne(text: string, field: string): Recipient {
 
 function fromObject(value: Record<string, unknown>, field: string, position: number): Recipient {
 	// Accept {address, name}, {email, name} and Graph's own {emailAddress: {address, name}}.
-	const inner = typeof value.emailAddress === 'object' && value.emailAddress !== null ? (value.emailAddress as Record<string, unknown>) : value;
+	const inner =
+		typeof value.emailAddress === 'object' && value.emailAddress !== null
+			? (value.emailAddress as Record<string, unknown>)
+			: value;
 	const address = inner.address ?? inner.email;
 	if (typeof address !== 'string' || !address.trim()) {
-		throw new InputError(field, `Entry ${position + 1} is an object without an "address". Use {"address": "name@contoso.com", "name": "Name"}.`);
+		throw new InputError(
+			field,
+			`Entry ${position + 1} is an object without an "address". Use {"address": "name@contoso.com", "name": "Name"}.`,
+		);
 	}
 	if (inner.name !== undefined && inner.name !== null && typeof inner.name !== 'string') {
 		throw new InputError(field, `Entry ${position + 1} has a "name" that is not text.`);
 	}
 	const recipient = parseOne(address.trim(), field);
 	const name = typeof inner.name === 'string' ? inner.name.trim() : '';
-	if (/[\r\n]/.test(name)) throw new InputError(field, `Entry ${position + 1} has a line break in its name.`);
+	if (/[\r\n]/.test(name))
+		throw new InputError(field, `Entry ${position + 1} has a line break in its name.`);
 	return name ? { address: recipient.address, name } : recipient;
 }
 
@@ -85,12 +97,19 @@ export function parseRecipients(value: unknown, field: string): Recipient[] {
 	if (Array.isArray(value)) {
 		return value.flatMap((entry, position) => {
 			if (typeof entry === 'string') return splitAddressList(entry).map((e) => parseOne(e, field));
-			if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) return [fromObject(entry as Record<string, unknown>, field, position)];
-			throw new InputError(field, `Entry ${position + 1} is ${entry === null ? 'null' : typeof entry}; expected an address string or {"address", "name"}.`);
+			if (typeof entry === 'object' && entry !== null && !Array.isArray(entry))
+				return [fromObject(entry as Record<string, unknown>, field, position)];
+			throw new InputError(
+				field,
+				`Entry ${position + 1} is ${entry === null ? 'null' : typeof entry}; expected an address string or {"address", "name"}.`,
+			);
 		});
 	}
 	if (typeof value === 'object') return [fromObject(value as Record<string, unknown>, field, 0)];
-	throw new InputError(field, `Expected addresses as text or a list, got ${typeof value}. ${FORMAT_HINT}`);
+	throw new InputError(
+		field,
+		`Expected addresses as text or a list, got ${typeof value}. ${FORMAT_HINT}`,
+	);
 }
 
 /** Drops repeats (case-insensitive on the address) across To, Cc and Bcc: the first place wins. */
@@ -114,6 +133,10 @@ export function formatRecipient(r: Recipient): string {
 	return `${name} <${r.address}>`;
 }
 
-export function toGraphRecipients(list: Recipient[]): { emailAddress: { address: string; name?: string } }[] {
-	return list.map((r) => ({ emailAddress: r.name ? { address: r.address, name: r.name } : { address: r.address } }));
+export function toGraphRecipients(
+	list: Recipient[],
+): { emailAddress: { address: string; name?: string } }[] {
+	return list.map((r) => ({
+		emailAddress: r.name ? { address: r.address, name: r.name } : { address: r.address },
+	}));
 }

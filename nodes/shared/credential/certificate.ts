@@ -28,12 +28,21 @@ export function normalizePem(text: string): { label: string; pem: string }[] {
 		// Flattened with spaces, legacy encryption headers share the line with the base64: give each its own line.
 		const inner = match[2].replace(/\b(Proc-Type|DEK-Info):[ \t]*(\S+)[ \t]+/g, '$1: $2\n');
 		// Encrypted legacy PEMs ("Proc-Type:" headers) carry header lines that must survive.
-		const lines = inner.split('\n').map((l) => l.trim()).filter(Boolean);
+		const lines = inner
+			.split('\n')
+			.map((l) => l.trim())
+			.filter(Boolean);
 		const headers = lines.filter((l) => /^[A-Za-z-]+:/.test(l));
-		const base64 = lines.filter((l) => !/^[A-Za-z-]+:/.test(l)).join('').replace(/\s+/g, '');
+		const base64 = lines
+			.filter((l) => !/^[A-Za-z-]+:/.test(l))
+			.join('')
+			.replace(/\s+/g, '');
 		const wrapped = base64.match(/.{1,64}/g) ?? [];
 		const head = headers.length > 0 ? `${headers.join('\n')}\n\n` : '';
-		blocks.push({ label, pem: `-----BEGIN ${label}-----\n${head}${wrapped.join('\n')}\n-----END ${label}-----\n` });
+		blocks.push({
+			label,
+			pem: `-----BEGIN ${label}-----\n${head}${wrapped.join('\n')}\n-----END ${label}-----\n`,
+		});
 	}
 	return blocks;
 }
@@ -66,16 +75,27 @@ function readPrivateKey(text: string, passphrase: string): KeyObject {
 	}
 	// Said from the PEM itself: without a passphrase, Node 20 (OpenSSL 3) reports an encrypted key only as
 	// "interrupted or cancelled", not as ERR_MISSING_PASSPHRASE.
-	if (!passphrase && (block.label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:\s*4,ENCRYPTED/im.test(block.pem))) {
-		throw new CredentialConfigError('privateKeyPassphrase', 'The private key is encrypted. Enter its passphrase in Private Key Passphrase.');
+	if (
+		!passphrase &&
+		(block.label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:\s*4,ENCRYPTED/im.test(block.pem))
+	) {
+		throw new CredentialConfigError(
+			'privateKeyPassphrase',
+			'The private key is encrypted. Enter its passphrase in Private Key Passphrase.',
+		);
 	}
-	const parsed = outcomeOfSync(() => createPrivateKey(passphrase ? { key: block.pem, passphrase } : { key: block.pem }));
+	const parsed = outcomeOfSync(() =>
+		createPrivateKey(passphrase ? { key: block.pem, passphrase } : { key: block.pem }),
+	);
 	if (!parsed.ok) {
 		const error = parsed.error;
 		const code = (error as { code?: string }).code ?? '';
 		const reason = (error as Error).message ?? '';
 		if (code === 'ERR_MISSING_PASSPHRASE' || /passphrase required/i.test(reason)) {
-			throw new CredentialConfigError('privateKeyPassphrase', 'The private key is encrypted. Enter its passphrase in Private Key Passphrase.');
+			throw new CredentialConfigError(
+				'privateKeyPassphrase',
+				'The private key is encrypted. Enter its passphrase in Private Key Passphrase.',
+			);
 		}
 		if (passphrase && /bad decrypt|decrypt|DECODER/i.test(reason + code)) {
 			throw new CredentialConfigError(
@@ -83,12 +103,19 @@ function readPrivateKey(text: string, passphrase: string): KeyObject {
 				'The private key could not be decrypted: the Private Key Passphrase is wrong (or the key is damaged).',
 			);
 		}
-		throw new CredentialConfigError('privateKey', 'The Private Key is not a readable PEM private key (the text is damaged or truncated).');
+		throw new CredentialConfigError(
+			'privateKey',
+			'The Private Key is not a readable PEM private key (the text is damaged or truncated).',
+		);
 	}
 	return parsed.value;
 }
 
-export function loadCertificate(certificateText: string, privateKeyText: string, passphrase: string): CertificateMaterial {
+export function loadCertificate(
+	certificateText: string,
+	privateKeyText: string,
+	passphrase: string,
+): CertificateMaterial {
 	const certificate = readCertificate(certificateText);
 	const key = readPrivateKey(privateKeyText, passphrase);
 	if (key.asymmetricKeyType !== 'rsa') {

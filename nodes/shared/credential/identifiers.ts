@@ -5,7 +5,8 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
 // Entra user principal names: the UPN character set plus '+' and B2B '#EXT#' guests; '%' is refused so that
 // encoded path traversal cannot slip through.
-const UPN = /^[A-Za-z0-9._+'!#^~&-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}$/;
+const UPN =
+	/^[A-Za-z0-9._+'!#^~&-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}$/;
 
 export function isGuid(value: string): boolean {
 	return GUID.test(value);
@@ -20,8 +21,10 @@ export function isMailboxId(value: string): boolean {
 	if (isGuid(value)) return true;
 	if (!UPN.test(value)) return false;
 	const local = value.slice(0, value.lastIndexOf('@'));
-	return !/^\.+$/.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..');
+	return (
+		!/^\.+$/.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..')
+	);
 }
 
 export const MAILBOX_HINT =
-	'Use the mailbox\'s user principal name (e.g. sender@contoso.com) or its Entra object ID (a GUID from Entra admin center › Users › the user › Object ID).';
+	"Use the mailbox's user principal name (e.g. sender@contoso.com) or its Entra object ID (a GUID from Entra admin center › Users › the user › Object ID).";

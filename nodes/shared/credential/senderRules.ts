@@ -7,14 +7,23 @@ export type SenderRule = { kind: 'mailbox'; value: string } | { kind: 'domain'; 
 export function parseSenderRules(raw: unknown): SenderRule[] {
 	if (raw === undefined || raw === null || raw === '') return [];
 	if (typeof raw !== 'string') {
-		throw new CredentialConfigError('allowedSenders', 'Allowed Senders must be text: mailboxes separated by commas or new lines.');
+		throw new CredentialConfigError(
+			'allowedSenders',
+			'Allowed Senders must be text: mailboxes separated by commas or new lines.',
+		);
 	}
 	const rules: SenderRule[] = [];
-	for (const entry of raw.split(/[\s,;]+/).map((e) => e.trim()).filter(Boolean)) {
+	for (const entry of raw
+		.split(/[\s,;]+/)
+		.map((e) => e.trim())
+		.filter(Boolean)) {
 		if (entry.startsWith('*@')) {
 			const domain = entry.slice(2).toLowerCase();
 			if (!isDomain(domain)) {
-				throw new CredentialConfigError('allowedSenders', `Allowed Senders: "${entry}" is not a valid domain pattern. Write it as *@contoso.com.`);
+				throw new CredentialConfigError(
+					'allowedSenders',
+					`Allowed Senders: "${entry}" is not a valid domain pattern. Write it as *@contoso.com.`,
+				);
 			}
 			rules.push({ kind: 'domain', domain });
 		} else if (isMailboxId(entry)) {

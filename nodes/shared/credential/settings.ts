@@ -34,27 +34,50 @@ type Raw = Record<string, unknown>;
 function text(raw: Raw, field: string): string {
 	const value = raw[field];
 	if (value === undefined || value === null) return '';
-	if (typeof value !== 'string') throw new CredentialConfigError(field, `The credential field "${field}" must be text.`);
+	if (typeof value !== 'string')
+		throw new CredentialConfigError(field, `The credential field "${field}" must be text.`);
 	return value.trim();
 }
 
 /** Accepts an https origin ("https://host[:port]", optional trailing slash) and nothing else. */
 function httpsOrigin(raw: Raw, field: string, label: string): string {
 	const value = text(raw, field);
-	if (!value) throw new CredentialConfigError(field, `${label} is required when Cloud is "Custom".`);
+	if (!value)
+		throw new CredentialConfigError(field, `${label} is required when Cloud is "Custom".`);
 	const parsed = outcomeOfSync(() => new URL(value));
-	if (!parsed.ok) throw new CredentialConfigError(field, `${label} must be a URL such as https://login.microsoftonline.com.`);
+	if (!parsed.ok)
+		throw new CredentialConfigError(
+			field,
+			`${label} must be a URL such as https://login.microsoftonline.com.`,
+		);
 	const url = parsed.value;
-	if (url.protocol !== 'https:') throw new CredentialConfigError(field, `${label} must use https:// (Microsoft identity and Graph only accept TLS).`);
-	if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) {
-		throw new CredentialConfigError(field, `${label} must be just the scheme and host (e.g. https://graph.microsoft.com), without a path, query or user info.`);
+	if (url.protocol !== 'https:')
+		throw new CredentialConfigError(
+			field,
+			`${label} must use https:// (Microsoft identity and Graph only accept TLS).`,
+		);
+	if (
+		url.username ||
+		url.password ||
+		url.search ||
+		url.hash ||
+		(url.pathname !== '/' && url.pathname !== '')
+	) {
+		throw new CredentialConfigError(
+			field,
+			`${label} must be just the scheme and host (e.g. https://graph.microsoft.com), without a path, query or user info.`,
+		);
 	}
 	return url.origin;
 }
 
 function tenant(raw: Raw): string {
 	const value = text(raw, 'tenantId');
-	if (!value) throw new CredentialConfigError('tenantId', 'Directory (Tenant) ID is required: copy it from the app registration\'s Overview page.');
+	if (!value)
+		throw new CredentialConfigError(
+			'tenantId',
+			"Directory (Tenant) ID is required: copy it from the app registration's Overview page.",
+		);
 	if (/^(common|organizations|consumers)$/i.test(value)) {
 		throw new CredentialConfigError(
 			'tenantId',
@@ -75,36 +98,73 @@ function clientAuth(raw: Raw): ClientAuth {
 	if (kind === 'clientSecret') {
 		const clientSecret = text(raw, 'clientSecret');
 		if (!clientSecret) {
-			throw new CredentialConfigError('clientSecret', 'Client Secret is required: create one under Certificates & secrets and paste its Value.');
+			throw new CredentialConfigError(
+				'clientSecret',
+				'Client Secret is required: create one under Certificates & secrets and paste its Value.',
+			);
 		}
 		return { kind, clientSecret };
 	}
 	if (kind === 'certificate') {
 		const certificate = text(raw, 'certificate');
 		const privateKey = text(raw, 'privateKey');
-		if (!certificate) throw new CredentialConfigError('certificate', 'Certificate is required for certificate authentication.');
-		if (!privateKey) throw new CredentialConfigError('privateKey', 'Private Key is required for certificate authentication.');
+		if (!certificate)
+			throw new CredentialConfigError(
+				'certificate',
+				'Certificate is required for certificate authentication.',
+			);
+		if (!privateKey)
+			throw new CredentialConfigError(
+				'privateKey',
+				'Private Key is required for certificate authentication.',
+			);
 		// Passphrases are taken as typed: spaces can be part of them.
 		const passphrase = typeof raw.privateKeyPassphrase === 'string' ? raw.privateKeyPassphrase : '';
 		return { kind, certificate: loadCertificate(certificate, privateKey, passphrase) };
 	}
-	throw new CredentialConfigError('authentication', 'Authentication must be "Client Secret" or "Certificate".');
+	throw new CredentialConfigError(
+		'authentication',
+		'Authentication must be "Client Secret" or "Certificate".',
+	);
 }
 
-function cacheKeyOf(raw: Raw, parts: Omit<GraphSettings, 'cacheKey' | 'senderMailbox' | 'allowedSenders' | 'testRecipient' | 'cloudLabel'>): string {
+function cacheKeyOf(
+	raw: Raw,
+	parts: Omit<
+		GraphSettings,
+		'cacheKey' | 'senderMailbox' | 'allowedSenders' | 'testRecipient' | 'cloudLabel'
+	>,
+): string {
 	const secretParts =
 		parts.auth.kind === 'clientSecret'
 			? [parts.auth.clientSecret]
-			: [String(raw.certificate ?? ''), String(raw.privateKey ?? ''), String(raw.privateKeyPassphrase ?? '')];
+			: [
+					String(raw.certificate ?? ''),
+					String(raw.privateKey ?? ''),
+					String(raw.privateKeyPassphrase ?? ''),
+				];
 	return createHash('sha256')
-		.update(JSON.stringify([parts.cloud, parts.authorityHost, parts.graphEndpoint, parts.tenantId, parts.clientId, parts.auth.kind, ...secretParts]))
+		.update(
+			JSON.stringify([
+				parts.cloud,
+				parts.authorityHost,
+				parts.graphEndpoint,
+				parts.tenantId,
+				parts.clientId,
+				parts.auth.kind,
+				...secretParts,
+			]),
+		)
 		.digest('hex');
 }
 
 export function readGraphSettings(raw: Raw): GraphSettings {
 	const cloudValue = text(raw, 'cloud') || 'global';
 	if (!isCloudName(cloudValue)) {
-		throw new CredentialConfigError('cloud', `Cloud "${cloudValue}" is unknown. Choose Global, US Government (GCC High or DoD), China or Custom.`);
+		throw new CredentialConfigError(
+			'cloud',
+			`Cloud "${cloudValue}" is unknown. Choose Global, US Government (GCC High or DoD), China or Custom.`,
+		);
 	}
 	const hosts =
 		cloudValue === 'custom'
@@ -119,14 +179,17 @@ export function readGraphSettings(raw: Raw): GraphSettings {
 	if (!isGuid(clientId)) {
 		throw new CredentialConfigError(
 			'clientId',
-			'Application (Client) ID must be the GUID shown on the app registration\'s Overview page (not the object ID, not the secret).',
+			"Application (Client) ID must be the GUID shown on the app registration's Overview page (not the object ID, not the secret).",
 		);
 	}
 	const auth = clientAuth(raw);
 
 	const senderMailbox = text(raw, 'senderMailbox');
 	if (senderMailbox && !isMailboxId(senderMailbox)) {
-		throw new CredentialConfigError('senderMailbox', `Default Sender Mailbox is not a valid mailbox. ${MAILBOX_HINT}`);
+		throw new CredentialConfigError(
+			'senderMailbox',
+			`Default Sender Mailbox is not a valid mailbox. ${MAILBOX_HINT}`,
+		);
 	}
 	// Checked by the Test only: a bad Test Recipient must not stop the node, which never uses it.
 	const testRecipient = text(raw, 'testRecipient').replace(/^.*<(.+)>$/, '$1');

@@ -37,7 +37,10 @@ const TEST_TIMEOUT_MS = 20_000;
 const TEST_RETRY = { maxRetries: 1, maxTotalMs: 15_000, baseDelayMs: 500, maxDelayMs: 5_000 };
 
 function graphFor(settings: GraphSettings, token: AccessToken, http: HttpClient): GraphClient {
-	return new GraphClient(settings.graphEndpoint, { getToken: async () => token.token }, http, { timeoutMs: TEST_TIMEOUT_MS, retry: TEST_RETRY });
+	return new GraphClient(settings.graphEndpoint, { getToken: async () => token.token }, http, {
+		timeoutMs: TEST_TIMEOUT_MS,
+		retry: TEST_RETRY,
+	});
 }
 
 /**
@@ -56,8 +59,13 @@ async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> 
 			url: graph.userUrl(mailbox, 'sendMail'),
 			json: {
 				message: {
-					subject: 'n8n credential test: mailbox probe (has no recipients, so it cannot be delivered)',
-					body: { contentType: 'Text', content: 'Probe sent by the n8n credential Test. It has no recipients and is refused by design.' },
+					subject:
+						'n8n credential test: mailbox probe (has no recipients, so it cannot be delivered)',
+					body: {
+						contentType: 'Text',
+						content:
+							'Probe sent by the n8n credential Test. It has no recipients and is refused by design.',
+					},
 				},
 				saveToSentItems: false,
 			},
@@ -66,7 +74,12 @@ async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> 
 		}),
 	);
 	if (outcome.ok) return;
-	if (outcome.error instanceof GraphApiError && outcome.error.status === 400 && outcome.error.code === 'ErrorInvalidRecipients') return;
+	if (
+		outcome.error instanceof GraphApiError &&
+		outcome.error.status === 400 &&
+		outcome.error.code === 'ErrorInvalidRecipients'
+	)
+		return;
 	throw outcome.error;
 }
 
@@ -77,9 +90,19 @@ async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> 
 const RBAC_CAVEAT = (mailbox: string) =>
 	`If you grant Mail.Send through Exchange RBAC for Applications on purpose, do not add it in Entra (that would lift the scoping): check instead that ${mailbox} is in the app's management scope with Test-ServicePrincipalAuthorization, and allow 30 minutes to 2 hours for new assignments.`;
 
-function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string, roles: string[], hasRolesClaim: boolean): never {
+function failFromGraph(
+	error: unknown,
+	settings: GraphSettings,
+	mailbox: string,
+	roles: string[],
+	hasRolesClaim: boolean,
+): never {
 	if (error instanceof GraphApiError) {
-		const advice = adviseGraphError(error, { mailbox, clientId: settings.clientId, permission: 'Mail.Send' });
+		const advice = adviseGraphError(error, {
+			mailbox,
+			clientId: settings.clientId,
+			permission: 'Mail.Send',
+		});
 		if (advice.reason === 'accessDenied' && hasRolesClaim && !roles.includes('Mail.Send')) {
 			throw new CredentialTestFailure(
 				'missingMailSend',
@@ -95,7 +118,10 @@ function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string,
 		throw new CredentialTestFailure(advice.reason, advice.message);
 	}
 	if (error instanceof NetworkError || error instanceof DeliveryUnknownError) {
-		throw new CredentialTestFailure('graphUnreachable', `Cannot get an answer from Microsoft Graph at ${settings.graphEndpoint}: ${sayNetworkCodes(error.message)}. Check the network, proxy (HTTPS_PROXY) and Cloud.`);
+		throw new CredentialTestFailure(
+			'graphUnreachable',
+			`Cannot get an answer from Microsoft Graph at ${settings.graphEndpoint}: ${sayNetworkCodes(error.message)}. Check the network, proxy (HTTPS_PROXY) and Cloud.`,
+		);
 	}
 	throw error;
 }
@@ -104,10 +130,14 @@ function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string,
  * What the credential's Test button runs. Every failure is a CredentialTestFailure whose message names the cause,
  * the fix and Microsoft's code, and never contains a secret, key, passphrase or token.
  */
-export async function runCredentialTest(raw: Record<string, unknown>, http: HttpClient = nodeHttpClient): Promise<CredentialTestReport> {
+export async function runCredentialTest(
+	raw: Record<string, unknown>,
+	http: HttpClient = nodeHttpClient,
+): Promise<CredentialTestReport> {
 	const read = outcomeOfSync(() => readGraphSettings(raw));
 	if (!read.ok) {
-		if (read.error instanceof CredentialConfigError) throw new CredentialTestFailure(`invalid:${read.error.field}`, read.error.message);
+		if (read.error instanceof CredentialConfigError)
+			throw new CredentialTestFailure(`invalid:${read.error.field}`, read.error.message);
 		throw read.error;
 	}
 	const settings = read.value;
@@ -119,16 +149,25 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 		);
 	}
 	if (settings.testRecipient && !isMailboxId(settings.testRecipient)) {
-		throw new CredentialTestFailure('invalid:testRecipient', 'Test Recipient must be one e-mail address, e.g. admin@contoso.com.');
+		throw new CredentialTestFailure(
+			'invalid:testRecipient',
+			'Test Recipient must be one e-mail address, e.g. admin@contoso.com.',
+		);
 	}
 	if (settings.testRecipient && !mailbox) {
-		throw new CredentialTestFailure('invalid:senderMailbox', 'Test Recipient needs a Default Sender Mailbox to send the test message from.');
+		throw new CredentialTestFailure(
+			'invalid:senderMailbox',
+			'Test Recipient needs a Default Sender Mailbox to send the test message from.',
+		);
 	}
 
 	// 1. A fresh token, never from a cache: a rotated or revoked secret shows at once.
-	const acquired = await outcomeOf(() => acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http }));
+	const acquired = await outcomeOf(() =>
+		acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http }),
+	);
 	if (!acquired.ok) {
-		if (acquired.error instanceof TokenError) throw new CredentialTestFailure(acquired.error.reason, acquired.error.message);
+		if (acquired.error instanceof TokenError)
+			throw new CredentialTestFailure(acquired.error.reason, acquired.error.message);
 		throw acquired.error;
 	}
 	const token = acquired.value;
@@ -167,8 +206,12 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 	// 5. Say what was verified. n8n's editor shows its own fixed success banner, so the summary also goes into
 	// the test message (step 4), where the admin can read it.
 	const auth =
-		settings.auth.kind === 'clientSecret' ? 'a client secret' : `a certificate (SHA-256 thumbprint ${settings.auth.certificate.thumbprintSha256})`;
-	const permissions = claims.hasRolesClaim ? roles.join(', ') || 'none' : 'none in the token (granted through Exchange RBAC for Applications)';
+		settings.auth.kind === 'clientSecret'
+			? 'a client secret'
+			: `a certificate (SHA-256 thumbprint ${settings.auth.certificate.thumbprintSha256})`;
+	const permissions = claims.hasRolesClaim
+		? roles.join(', ') || 'none'
+		: 'none in the token (granted through Exchange RBAC for Applications)';
 	const parts = [
 		`Tenant ${claims.tid ?? settings.tenantId} (${settings.cloudLabel} cloud)`,
 		`app ${claims.appDisplayName ? `"${claims.appDisplayName}" ` : ''}${settings.clientId} signed in with ${auth}`,
@@ -201,7 +244,16 @@ export async function runCredentialTest(raw: Record<string, unknown>, http: Http
 		);
 		if (!sent.ok) failFromGraph(sent.error, settings, mailbox, roles, claims.hasRolesClaim);
 		testMessage = { recipient, requestId: sent.value.requestId };
-		parts.push(`test message sent to ${recipient}${sent.value.requestId ? ` (request-id ${sent.value.requestId})` : ''}`);
+		parts.push(
+			`test message sent to ${recipient}${sent.value.requestId ? ` (request-id ${sent.value.requestId})` : ''}`,
+		);
 	}
-	return { authorityHost: settings.authorityHost, tenantId: settings.tenantId, summary: `Verified: ${parts.join('; ')}.`, roles, mailboxProbe: mailbox ? 'reachable' : undefined, testMessage };
+	return {
+		authorityHost: settings.authorityHost,
+		tenantId: settings.tenantId,
+		summary: `Verified: ${parts.join('; ')}.`,
+		roles,
+		mailboxProbe: mailbox ? 'reachable' : undefined,
+		testMessage,
+	};
 }

@@ -19,13 +19,19 @@ export function readTokenClaims(token: string): TokenClaims {
 	let payload: Record<string, unknown> = {};
 	if (parts.length === 3) {
 		try {
-			payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+			payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<
+				string,
+				unknown
+			>;
 		} catch {
 			payload = {};
 		}
 	}
-	const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
-	const str = (key: string) => (typeof payload[key] === 'string' ? (payload[key] as string) : undefined);
+	const roles = Array.isArray(payload.roles)
+		? payload.roles.filter((r): r is string => typeof r === 'string')
+		: [];
+	const str = (key: string) =>
+		typeof payload[key] === 'string' ? (payload[key] as string) : undefined;
 	return {
 		roles,
 		hasRolesClaim: Array.isArray(payload.roles),

@@ -32,27 +32,45 @@ export class MsalNetworkClient implements INetworkModule {
 		private readonly options: TokenNetworkOptions,
 	) {}
 
-	sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+	sendGetRequestAsync<T>(
+		url: string,
+		options?: NetworkRequestOptions,
+		timeout?: number,
+	): Promise<NetworkResponse<T>> {
 		return this.send<T>('GET', url, options, timeout);
 	}
 
-	sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+	sendPostRequestAsync<T>(
+		url: string,
+		options?: NetworkRequestOptions,
+	): Promise<NetworkResponse<T>> {
 		return this.send<T>('POST', url, options);
 	}
 
-	private async send<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions, timeout?: number): Promise<NetworkResponse<T>> {
+	private async send<T>(
+		method: 'GET' | 'POST',
+		url: string,
+		options?: NetworkRequestOptions,
+		timeout?: number,
+	): Promise<NetworkResponse<T>> {
 		const host = new URL(url).host;
 		const { retry } = this.options;
-		const timeoutMs = timeout && timeout > 0 ? Math.min(timeout, this.options.timeoutMs) : this.options.timeoutMs;
+		const timeoutMs =
+			timeout && timeout > 0 ? Math.min(timeout, this.options.timeoutMs) : this.options.timeoutMs;
 		const started = Date.now();
 		this.lastFailure = undefined;
 		for (let attempt = 0; ; attempt++) {
-			const canRetry = (delay: number) => attempt < retry.maxRetries && Date.now() - started + delay <= retry.maxTotalMs;
-			const sent = await outcomeOf(() => this.http.send({ method, url, headers: options?.headers, body: options?.body, timeoutMs }));
+			const canRetry = (delay: number) =>
+				attempt < retry.maxRetries && Date.now() - started + delay <= retry.maxTotalMs;
+			const sent = await outcomeOf(() =>
+				this.http.send({ method, url, headers: options?.headers, body: options?.body, timeoutMs }),
+			);
 			if (!sent.ok) {
 				const error = sent.error;
 				if (!(error instanceof TransportError)) throw error;
-				this.lastFailure = error.timedOut ? { kind: 'timeout', host, timeoutMs } : { kind: 'unreachable', host, code: error.code };
+				this.lastFailure = error.timedOut
+					? { kind: 'timeout', host, timeoutMs }
+					: { kind: 'unreachable', host, code: error.code };
 				const delay = delayBeforeRetryMs(attempt, undefined, retry);
 				if (canRetry(delay) && (!error.timedOut || this.options.retryTimeouts !== false)) {
 					await sleep(delay);

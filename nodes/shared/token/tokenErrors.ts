@@ -47,7 +47,8 @@ interface MsalLikeError {
 }
 
 function aadstsOf(error: MsalLikeError): string | undefined {
-	if (error.errorNo !== undefined && /^\d+$/.test(String(error.errorNo))) return `AADSTS${error.errorNo}`;
+	if (error.errorNo !== undefined && /^\d+$/.test(String(error.errorNo)))
+		return `AADSTS${error.errorNo}`;
 	return /AADSTS\d+/.exec(error.errorMessage ?? '')?.[0];
 }
 
@@ -55,7 +56,10 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 	const fix = `Check that this n8n server can reach https://${failure.host} (DNS, firewall; behind a proxy set HTTPS_PROXY for n8n) and that the Cloud / Authority Host setting is right.`;
 	switch (failure.kind) {
 		case 'timeout':
-			return new TokenError('timeout', `The Microsoft sign-in endpoint ${failure.host} did not answer within ${Math.round(failure.timeoutMs / 1000)} s. ${fix}`);
+			return new TokenError(
+				'timeout',
+				`The Microsoft sign-in endpoint ${failure.host} did not answer within ${Math.round(failure.timeoutMs / 1000)} s. ${fix}`,
+			);
 		case 'unreachable':
 			if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(failure.code)) {
 				return new TokenError(
@@ -63,7 +67,10 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 					`The TLS certificate of ${failure.host} is not trusted (${failure.code}). A TLS-inspecting proxy is the usual cause: give n8n its CA with NODE_EXTRA_CA_CERTS.`,
 				);
 			}
-			return new TokenError('unreachable', `Cannot reach the Microsoft sign-in endpoint ${failure.host} (${sayNetworkCodes(failure.code)}). ${fix}`);
+			return new TokenError(
+				'unreachable',
+				`Cannot reach the Microsoft sign-in endpoint ${failure.host} (${sayNetworkCodes(failure.code)}). ${fix}`,
+			);
 		case 'badResponse':
 			return new TokenError(
 				'badResponse',
@@ -79,7 +86,11 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 }
 
 /** Turns an msal-node error (or a network failure behind it) into advice an Entra admin can act on. */
-export function describeTokenFailure(error: unknown, settings: GraphSettings, network?: TokenNetworkFailure): TokenError {
+export function describeTokenFailure(
+	error: unknown,
+	settings: GraphSettings,
+	network?: TokenNetworkFailure,
+): TokenError {
 	if (error instanceof TokenError) return error;
 	const msal = (error ?? {}) as MsalLikeError;
 	const code = aadstsOf(msal);
@@ -101,7 +112,11 @@ export function describeTokenFailure(error: unknown, settings: GraphSettings, ne
 				'tenantId',
 			);
 		case 'AADSTS900023':
-			return say('tenantMalformed', 'The Directory (tenant) ID is neither a GUID nor a valid domain. Copy it from the app registration\'s Overview page.', 'tenantId');
+			return say(
+				'tenantMalformed',
+				"The Directory (tenant) ID is neither a GUID nor a valid domain. Copy it from the app registration's Overview page.",
+				'tenantId',
+			);
 		case 'AADSTS700016':
 			return say(
 				'appNotFound',
@@ -129,10 +144,16 @@ export function describeTokenFailure(error: unknown, settings: GraphSettings, ne
 			);
 		case 'AADSTS7000218':
 		case 'AADSTS7000216':
-			return say('noCredential', 'Microsoft received neither a client secret nor a certificate assertion. Fill in Client Secret, or Certificate and Private Key.', 'authentication');
+			return say(
+				'noCredential',
+				'Microsoft received neither a client secret nor a certificate assertion. Fill in Client Secret, or Certificate and Private Key.',
+				'authentication',
+			);
 		case 'AADSTS700027': {
 			const cert = settings.auth.kind === 'certificate' ? settings.auth.certificate : undefined;
-			const thumbprints = cert ? ` (SHA-256 thumbprint ${cert.thumbprintSha256}, SHA-1 ${cert.thumbprintSha1})` : '';
+			const thumbprints = cert
+				? ` (SHA-256 thumbprint ${cert.thumbprintSha256}, SHA-1 ${cert.thumbprintSha1})`
+				: '';
 			return say(
 				'certificateNotRegistered',
 				`Microsoft rejected the certificate assertion: the certificate${thumbprints} is not uploaded to app ${app}, or the private key does not match it. Upload the public certificate (.cer/.pem) in ${where} › Certificates & secrets › Certificates and compare the thumbprint shown there.`,
@@ -140,7 +161,10 @@ export function describeTokenFailure(error: unknown, settings: GraphSettings, ne
 			);
 		}
 		case 'AADSTS700024':
-			return say('clockSkew', 'Microsoft says the certificate assertion is outside its valid time range: the clock of this n8n server is wrong. Synchronise it (NTP).');
+			return say(
+				'clockSkew',
+				'Microsoft says the certificate assertion is outside its valid time range: the clock of this n8n server is wrong. Synchronise it (NTP).',
+			);
 		case 'AADSTS500011':
 		case 'AADSTS1002012':
 		case 'AADSTS70011':
@@ -150,12 +174,21 @@ export function describeTokenFailure(error: unknown, settings: GraphSettings, ne
 				'cloud',
 			);
 		case 'AADSTS7000112':
-			return say('appDisabled', `App ${app} is disabled in tenant "${tenant}". Enable its enterprise application (Entra admin center › Enterprise applications › Properties › Enabled for users to sign-in).`);
+			return say(
+				'appDisabled',
+				`App ${app} is disabled in tenant "${tenant}". Enable its enterprise application (Entra admin center › Enterprise applications › Properties › Enabled for users to sign-in).`,
+			);
 		case 'AADSTS53003':
-			return say('conditionalAccess', 'A Conditional Access policy for workload identities blocked the token request. Ask your Entra admin to allow this app from this server\'s IP address.');
+			return say(
+				'conditionalAccess',
+				"A Conditional Access policy for workload identities blocked the token request. Ask your Entra admin to allow this app from this server's IP address.",
+			);
 		case 'AADSTS90055':
 		case 'AADSTS90006':
-			return say('identityBusy', 'Microsoft\'s sign-in service is throttling or temporarily unavailable. Try again in a few minutes.');
+			return say(
+				'identityBusy',
+				"Microsoft's sign-in service is throttling or temporarily unavailable. Try again in a few minutes.",
+			);
 		default:
 			break;
 	}
@@ -166,8 +199,16 @@ export function describeTokenFailure(error: unknown, settings: GraphSettings, ne
 		);
 	}
 	if (msal.errorCode === 'missing_tenant_id_error') {
-		return new TokenError('tenantMalformed', 'App-only access needs a specific Directory (tenant) ID, not common/organizations/consumers.', undefined, 'tenantId');
+		return new TokenError(
+			'tenantMalformed',
+			'App-only access needs a specific Directory (tenant) ID, not common/organizations/consumers.',
+			undefined,
+			'tenantId',
+		);
 	}
 	// msal-node's own errors carry no secrets, only codes such as "invalid_client_credential".
-	return new TokenError('refused', `Could not obtain a token from Microsoft Entra ID (${msal.errorCode ?? (error as Error)?.name ?? 'unknown error'}).`);
+	return new TokenError(
+		'refused',
+		`Could not obtain a token from Microsoft Entra ID (${msal.errorCode ?? (error as Error)?.name ?? 'unknown error'}).`,
+	);
 }

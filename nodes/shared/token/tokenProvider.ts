@@ -27,7 +27,12 @@ export interface AcquireOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-const TOKEN_RETRY: RetryPolicy = { maxRetries: 3, maxTotalMs: 60_000, baseDelayMs: 500, maxDelayMs: 10_000 };
+const TOKEN_RETRY: RetryPolicy = {
+	maxRetries: 3,
+	maxTotalMs: 60_000,
+	baseDelayMs: 500,
+	maxDelayMs: 10_000,
+};
 const MAX_CACHED_APPS = 100;
 /**
  * A refused token (Graph 401, or 403 right after admin consent was granted) asks for a fresh one. At most one
@@ -94,7 +99,11 @@ function msalConfig(settings: GraphSettings, network: MsalNetworkClient): Config
 		system: {
 			networkClient: network,
 			// msal-node logs nothing unless asked; PII logging stays off.
-			loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
+			loggerOptions: {
+				piiLoggingEnabled: false,
+				logLevel: LogLevel.Error,
+				loggerCallback: () => undefined,
+			},
 		},
 	};
 }
@@ -126,10 +135,17 @@ function cachedApp(settings: GraphSettings, options: AcquireOptions): CachedApp 
 	return entry;
 }
 
-async function acquire(entry: CachedApp, settings: GraphSettings, skipCache: boolean): Promise<AccessToken> {
+async function acquire(
+	entry: CachedApp,
+	settings: GraphSettings,
+	skipCache: boolean,
+): Promise<AccessToken> {
 	let result;
 	try {
-		result = await entry.app.acquireTokenByClientCredential({ scopes: [`${settings.graphEndpoint}/.default`], skipCache });
+		result = await entry.app.acquireTokenByClientCredential({
+			scopes: [`${settings.graphEndpoint}/.default`],
+			skipCache,
+		});
 	} catch (error) {
 		throw describeTokenFailure(error, settings, entry.network.lastFailure);
 	}
@@ -144,12 +160,16 @@ async function acquire(entry: CachedApp, settings: GraphSettings, skipCache: boo
 }
 
 /** A Graph access token for the credential. Throws TokenError with an admin-readable message. */
-export async function acquireToken(settings: GraphSettings, options: AcquireOptions = {}): Promise<AccessToken> {
+export async function acquireToken(
+	settings: GraphSettings,
+	options: AcquireOptions = {},
+): Promise<AccessToken> {
 	if (options.fresh) return acquire(createApp(settings, options), settings, true);
 	const { cacheKey } = settings;
 	let forceRefresh = options.forceRefresh === true;
 	if (forceRefresh) {
-		if (Date.now() - (lastForcedRefresh.get(cacheKey) ?? 0) < FORCED_REFRESH_INTERVAL_MS) forceRefresh = false;
+		if (Date.now() - (lastForcedRefresh.get(cacheKey) ?? 0) < FORCED_REFRESH_INTERVAL_MS)
+			forceRefresh = false;
 		else lastForcedRefresh.set(cacheKey, Date.now());
 	}
 	if (forceRefresh) lastTokens.delete(cacheKey);
@@ -164,7 +184,11 @@ export async function acquireToken(settings: GraphSettings, options: AcquireOpti
 		.then((token) => {
 			// A cache lookup that finishes after a forced refresh must not put the refused token back.
 			const current = lastTokens.get(cacheKey);
-			if (forceRefresh || !current?.expiresOn || (token.expiresOn && token.expiresOn >= current.expiresOn)) {
+			if (
+				forceRefresh ||
+				!current?.expiresOn ||
+				(token.expiresOn && token.expiresOn >= current.expiresOn)
+			) {
 				lastTokens.set(cacheKey, { ...token, fromCache: true });
 			}
 			return token;

@@ -50,7 +50,11 @@ export interface GraphClientOptions {
  * `{graph}/v1.0/users/{mailbox}/{segments…}`: the one place where mailbox and ids are encoded into a URL.
  * The mailbox was validated (UPN or GUID) before it got here.
  */
-export function graphUserUrl(graphEndpoint: string, mailbox: string, ...segments: string[]): string {
+export function graphUserUrl(
+	graphEndpoint: string,
+	mailbox: string,
+	...segments: string[]
+): string {
 	const tail = segments.map((s) => `/${encodeURIComponent(s)}`).join('');
 	return `${graphEndpoint}/v1.0/users/${encodeURIComponent(mailbox)}${tail}`;
 }
@@ -72,12 +76,14 @@ export class GraphClient {
 		const clientRequestId = randomUUID();
 		const started = Date.now();
 		const { retry, timeoutMs, signal } = this.options;
-		const payload = req.json !== undefined ? Buffer.from(JSON.stringify(req.json), 'utf8') : req.body;
+		const payload =
+			req.json !== undefined ? Buffer.from(JSON.stringify(req.json), 'utf8') : req.body;
 		let attempt = 0;
 		let refreshed = false;
 		let token: string | undefined;
 
-		const retryAllowed = (delayMs: number) => attempt < retry.maxRetries && Date.now() - started + delayMs <= retry.maxTotalMs;
+		const retryAllowed = (delayMs: number) =>
+			attempt < retry.maxRetries && Date.now() - started + delayMs <= retry.maxTotalMs;
 		const wait = async (delayMs: number, reason: string) => {
 			this.options.onRetry?.({ operation: req.operation, attempt: attempt + 1, delayMs, reason });
 			await sleep(delayMs, signal);
@@ -85,14 +91,27 @@ export class GraphClient {
 		};
 
 		for (;;) {
-			const headers: Record<string, string> = { ...(req.headers ?? {}), 'client-request-id': clientRequestId, 'return-client-request-id': 'true' };
+			const headers: Record<string, string> = {
+				...(req.headers ?? {}),
+				'client-request-id': clientRequestId,
+				'return-client-request-id': 'true',
+			};
 			if (req.json !== undefined) headers['Content-Type'] = 'application/json';
 			if (req.authenticated) {
 				token ??= await this.tokens.getToken(false);
 				headers.Authorization = `Bearer ${token}`;
 			}
 
-			const sent = await outcomeOf(() => this.http.send({ method: req.method, url: req.url, headers, body: payload, timeoutMs, signal }));
+			const sent = await outcomeOf(() =>
+				this.http.send({
+					method: req.method,
+					url: req.url,
+					headers,
+					body: payload,
+					timeoutMs,
+					signal,
+				}),
+			);
 			if (!sent.ok) {
 				const error = sent.error;
 				if (!(error instanceof TransportError) || error.code === 'ECANCELLED') throw error;
@@ -103,20 +122,29 @@ export class GraphClient {
 					await wait(delayMs, error.code);
 					continue;
 				}
-				if (!error.bodySent) throw new NetworkError(error.code, host, clientRequestId, req.operation);
-				const reason = error.timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `connection lost (${error.code})`;
-				if (req.delivers) throw new DeliveryUnknownError(reason, undefined, clientRequestId, req.operation);
+				if (!error.bodySent)
+					throw new NetworkError(error.code, host, clientRequestId, req.operation);
+				const reason = error.timedOut
+					? `no answer within ${Math.round(timeoutMs / 1000)} s`
+					: `connection lost (${error.code})`;
+				if (req.delivers)
+					throw new DeliveryUnknownError(reason, undefined, clientRequestId, req.operation);
 				throw new NetworkError(error.code, host, clientRequestId, req.operation);
 			}
 			const response = sent.value;
 
 			const requestId = response.headers['request-id'];
 			const { status } = response;
-			if (status >= 200 && status < 300) return { ...response, requestId, clientRequestId, attempts: attempt + 1 };
+			if (status >= 200 && status < 300)
+				return { ...response, requestId, clientRequestId, attempts: attempt + 1 };
 
 			// 401, or a 403 about permissions: refused before anything was processed. A fresh token may carry
 			// permissions granted (admin consent) since the cached one was issued, so fetch one, once.
-			const permissionRefusal = status === 403 && /^(ErrorAccessDenied|NoPermissionsInAccessToken)$/.test(parseGraphError(response.body).code ?? '');
+			const permissionRefusal =
+				status === 403 &&
+				/^(ErrorAccessDenied|NoPermissionsInAccessToken)$/.test(
+					parseGraphError(response.body).code ?? '',
+				);
 			if ((status === 401 || permissionRefusal) && req.authenticated && !refreshed) {
 				refreshed = true;
 				const fresh = await this.tokens.getToken(true);
@@ -139,10 +167,24 @@ export class GraphClient {
 					await wait(delayMs, `HTTP ${status}`);
 					continue;
 				}
-				if (req.delivers) throw new DeliveryUnknownError(`HTTP ${status}`, requestId, clientRequestId, req.operation);
+				if (req.delivers)
+					throw new DeliveryUnknownError(
+						`HTTP ${status}`,
+						requestId,
+						clientRequestId,
+						req.operation,
+					);
 			}
 			const error = parseGraphError(response.body);
-			throw new GraphApiError(status, error.code ?? `HTTP ${status}`, error.message ?? '', requestId, clientRequestId, req.operation, attempt + 1);
+			throw new GraphApiError(
+				status,
+				error.code ?? `HTTP ${status}`,
+				error.message ?? '',
+				requestId,
+				clientRequestId,
+				req.operation,
+				attempt + 1,
+			);
 		}
 	}
 }

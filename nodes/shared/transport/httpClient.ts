@@ -50,7 +50,13 @@ export class TransportError extends Error {
 
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-const directAgent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16, scheduling: 'lifo', timeout: 60_000 });
+const directAgent = new Agent({
+	keepAlive: true,
+	maxSockets: 64,
+	maxFreeSockets: 16,
+	scheduling: 'lifo',
+	timeout: 60_000,
+});
 const proxyAgents = new Map<string, HttpAgent>();
 
 function agentFor(url: string): HttpAgent {
@@ -67,7 +73,8 @@ function agentFor(url: string): HttpAgent {
 function flattenHeaders(raw: NodeJS.Dict<string | string[]>): Record<string, string> {
 	const headers: Record<string, string> = {};
 	for (const [name, value] of Object.entries(raw)) {
-		if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+		if (value !== undefined)
+			headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
 	}
 	return headers;
 }
@@ -77,10 +84,22 @@ export const nodeHttpClient: HttpClient = {
 		return new Promise<HttpResponse>((resolve, reject) => {
 			const url = new URL(req.url);
 			if (url.protocol !== 'https:') {
-				reject(new TransportError(`Refusing a non-https URL (${url.protocol}//${url.host}).`, 'ERR_INSECURE_URL', false, false));
+				reject(
+					new TransportError(
+						`Refusing a non-https URL (${url.protocol}//${url.host}).`,
+						'ERR_INSECURE_URL',
+						false,
+						false,
+					),
+				);
 				return;
 			}
-			const body = req.body === undefined ? undefined : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+			const body =
+				req.body === undefined
+					? undefined
+					: Buffer.isBuffer(req.body)
+						? req.body
+						: Buffer.from(req.body, 'utf8');
 			const headers: Record<string, string> = { ...(req.headers ?? {}) };
 			if (body !== undefined) headers['Content-Length'] = String(body.length);
 			else if (req.method !== 'GET' && req.method !== 'DELETE') headers['Content-Length'] = '0';
@@ -100,7 +119,15 @@ export const nodeHttpClient: HttpClient = {
 					}
 					chunks.push(chunk);
 				});
-				res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks) })));
+				res.on('end', () =>
+					finish(() =>
+						resolve({
+							status: res.statusCode ?? 0,
+							headers: flattenHeaders(res.headers),
+							body: Buffer.concat(chunks),
+						}),
+					),
+				);
 				res.on('error', (error) => fail(error));
 			});
 
@@ -119,8 +146,21 @@ export const nodeHttpClient: HttpClient = {
 				action();
 			}
 			function fail(error: Error & { code?: string }) {
-				const code = timedOut ? 'ETIMEDOUT' : req.signal?.aborted ? 'ECANCELLED' : (error.code ?? 'ENETWORK');
-				finish(() => reject(new TransportError(`${req.method} ${url.host}: ${error.message}`, code, bodySent, timedOut)));
+				const code = timedOut
+					? 'ETIMEDOUT'
+					: req.signal?.aborted
+						? 'ECANCELLED'
+						: (error.code ?? 'ENETWORK');
+				finish(() =>
+					reject(
+						new TransportError(
+							`${req.method} ${url.host}: ${error.message}`,
+							code,
+							bodySent,
+							timedOut,
+						),
+					),
+				);
 			}
 
 			clientRequest.on('finish', () => {

@@ -12,7 +12,12 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 6, maxTotalMs: 5 * 60_000, baseDelayMs: 1_000, maxDelayMs: 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+	maxRetries: 6,
+	maxTotalMs: 5 * 60_000,
+	baseDelayMs: 1_000,
+	maxDelayMs: 60_000,
+};
 
 /** Statuses for which Microsoft documents that the request was not processed. */
 export function isNotProcessedStatus(status: number): boolean {
@@ -30,12 +35,20 @@ export function parseRetryAfterMs(value: string | undefined, now = Date.now()): 
 }
 
 /** Exponential back-off with full jitter: uniformly in [0, min(max, base·2^attempt)]. */
-export function backoffMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffMs(
+	attempt: number,
+	policy: RetryPolicy,
+	random: () => number = Math.random,
+): number {
 	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-export function delayBeforeRetryMs(attempt: number, retryAfter: string | undefined, policy: RetryPolicy): number {
+export function delayBeforeRetryMs(
+	attempt: number,
+	retryAfter: string | undefined,
+	policy: RetryPolicy,
+): number {
 	const fromServer = parseRetryAfterMs(retryAfter);
 	if (fromServer !== undefined) return Math.min(fromServer, policy.maxDelayMs);
 	return backoffMs(attempt, policy);

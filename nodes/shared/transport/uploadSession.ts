@@ -58,13 +58,19 @@ export async function uploadStream(
 		for await (const chunk of fixedChunks(stream, chunkBytes)) {
 			index++;
 			const end = offset + chunk.length - 1;
-			if (end >= totalBytes) throw new UploadSessionError(`${label}: the file is larger than its metadata says (${totalBytes} bytes).`);
+			if (end >= totalBytes)
+				throw new UploadSessionError(
+					`${label}: the file is larger than its metadata says (${totalBytes} bytes).`,
+				);
 			const response = await graph.request({
 				operation: `upload ${label} (chunk ${index}/${chunkCount})`,
 				method: 'PUT',
 				url: uploadUrl,
 				body: chunk,
-				headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${offset}-${end}/${totalBytes}` },
+				headers: {
+					'Content-Type': 'application/octet-stream',
+					'Content-Range': `bytes ${offset}-${end}/${totalBytes}`,
+				},
 				authenticated: false,
 				replay: 'notIfSent',
 			});
@@ -72,14 +78,18 @@ export async function uploadStream(
 			if (response.status === 201) break;
 			const next = readNextExpected(response.body);
 			if (next !== undefined && next !== offset) {
-				throw new UploadSessionError(`${label}: the upload session expects byte ${next} but ${offset} bytes were sent; the upload cannot continue.`);
+				throw new UploadSessionError(
+					`${label}: the upload session expects byte ${next} but ${offset} bytes were sent; the upload cannot continue.`,
+				);
 			}
 		}
 	} finally {
 		stream.destroy();
 	}
 	if (offset !== totalBytes) {
-		throw new UploadSessionError(`${label}: ${offset} of ${totalBytes} bytes could be read from the binary data; the file is shorter than its metadata says.`);
+		throw new UploadSessionError(
+			`${label}: ${offset} of ${totalBytes} bytes could be read from the binary data; the file is shorter than its metadata says.`,
+		);
 	}
 	return { chunks: index };
 }
