@@ -4,12 +4,15 @@ import {
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, NODE_TYPE } from './description/constants';
 import { messageProperties } from './description/message.properties';
 import { optionsProperty } from './description/options.properties';
 import { executeSendMail } from './execute/router';
+import { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait/webhook';
 
 /** Shell: the properties are data in description/, the behaviour lives in execute/ (habit 3). */
 export class Office365SendMail implements INodeType {
@@ -27,10 +30,16 @@ export class Office365SendMail implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		// Resume endpoints of Send and Wait for Response; used only while an execution waits on this node.
+		webhooks: sendAndWaitWebhooks,
 		properties: [...messageProperties, optionsProperty],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeSendMail.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
 	}
 }
