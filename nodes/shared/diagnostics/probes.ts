@@ -109,10 +109,10 @@ export async function probeScope(
 
 const DAY_MS = 86_400_000;
 
-/** Days left on the credential's certificate (whole days, rounded down); undefined for a client secret. */
+/** Days left on the credential's certificate (whole days, rounded up: a certificate valid for 3 more hours has 1 day left, not 0); undefined for a client secret. */
 export function certificateDaysLeft(settings: GraphSettings, now = Date.now()): number | undefined {
 	if (settings.auth.kind !== 'certificate') return undefined;
-	return Math.floor((settings.auth.certificate.notAfter.getTime() - now) / DAY_MS);
+	return Math.ceil((settings.auth.certificate.notAfter.getTime() - now) / DAY_MS);
 }
 
 // Leaves time to create, upload and paste a new certificate before sign-in stops (AADSTS700027).
