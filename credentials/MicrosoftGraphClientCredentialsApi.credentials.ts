@@ -132,8 +132,10 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			description: "The secret's Value (shown once when it is created), not its Secret ID",
 			displayOptions: { show: { authentication: ['clientSecret'] } },
 		},
+		// A public certificate is no secret. Unmasked, n8n shows a multi-line field that keeps the PEM's line breaks
+		// as pasted (masked fields are single-line in n8n's editor).
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field
 		{
-			// Public data, so not masked: a plain multi-line field keeps the PEM's line breaks as pasted.
 			displayName: 'Certificate',
 			name: 'certificate',
 			type: 'string',

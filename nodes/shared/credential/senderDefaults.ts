@@ -32,7 +32,6 @@ function senderNameOf(raw: Record<string, unknown>): string | undefined {
 			`Sender Display Name is ${name.length} characters long; the limit is ${MAX_SENDER_NAME_CHARS}. Shorten it.`,
 		);
 	}
-	// eslint-disable-next-line no-control-regex
 	if (/[\u0000-\u001f\u007f]/.test(name)) {
 		throw new CredentialConfigError(
 			'senderName',
