@@ -5,7 +5,9 @@ import { loadCertificate, type CertificateMaterial } from './certificate';
 import { CLOUDS, isCloudName, type CloudName } from './clouds';
 import { CredentialConfigError } from './errors';
 import { isDomain, isGuid, isMailboxId, MAILBOX_HINT } from './identifiers';
+import { readScopeCheckMailbox, readSenderDefaults } from './senderDefaults';
 import { parseSenderRules, type SenderRule } from './senderRules';
+import type { Recipient } from '../../Office365SendMail/message/recipients';
 
 export type ClientAuth =
 	| { kind: 'clientSecret'; clientSecret: string }
@@ -25,6 +27,12 @@ export interface GraphSettings {
 	senderMailbox?: string;
 	allowedSenders: SenderRule[];
 	testRecipient?: string;
+	/** A mailbox the app must NOT be able to send from; the credential test probes it to prove the Exchange scoping. */
+	scopeCheckMailbox?: string;
+	/** Display name for From when the node's From Name is empty (node values win). */
+	senderName?: string;
+	/** Reply-To addresses when the node's Reply To is empty (node values win); empty list when not set. */
+	replyTo: Recipient[];
 	/** Hash of every field that affects the token: a changed secret never reuses a cached token. */
 	cacheKey: string;
 }
@@ -132,7 +140,14 @@ function cacheKeyOf(
 	raw: Raw,
 	parts: Omit<
 		GraphSettings,
-		'cacheKey' | 'senderMailbox' | 'allowedSenders' | 'testRecipient' | 'cloudLabel'
+		| 'cacheKey'
+		| 'senderMailbox'
+		| 'allowedSenders'
+		| 'testRecipient'
+		| 'cloudLabel'
+		| 'scopeCheckMailbox'
+		| 'senderName'
+		| 'replyTo'
 	>,
 ): string {
 	const secretParts =
@@ -191,7 +206,7 @@ export function readGraphSettings(raw: Raw): GraphSettings {
 			`Default Sender Mailbox is not a valid mailbox. ${MAILBOX_HINT}`,
 		);
 	}
-	// Checked by the Test only: a bad Test Recipient must not stop the node, which never uses it.
+	// Checked by the credential test only: a bad Test Recipient must not stop the node, which never uses it.
 	const testRecipient = text(raw, 'testRecipient').replace(/^.*<(.+)>$/, '$1');
 	const core = {
 		cloud: cloudValue,
@@ -207,6 +222,8 @@ export function readGraphSettings(raw: Raw): GraphSettings {
 		senderMailbox: senderMailbox || undefined,
 		allowedSenders: parseSenderRules(raw.allowedSenders),
 		testRecipient: testRecipient || undefined,
+		scopeCheckMailbox: readScopeCheckMailbox(raw, senderMailbox || undefined),
+		...readSenderDefaults(raw),
 		cacheKey: cacheKeyOf(raw, core),
 	};
 }

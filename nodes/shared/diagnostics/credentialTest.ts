@@ -10,8 +10,15 @@ import { GraphApiError, NetworkError, DeliveryUnknownError } from '../transport/
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
 import { sayNetworkCodes } from '../transport/networkWords';
 import { adviseGraphError } from './graphAdvice';
+import {
+	certificateDaysLeft as certificateDaysLeftOf,
+	certificateFinding,
+	probeMailbox,
+	probeScope,
+	type SetupFinding,
+} from './probes';
 
-/** Why the Test failed, as a stable name (tests and docs use it) plus the admin-facing message. */
+/** Why the credential test failed, as a stable name (tests and docs use it) plus the admin-facing message. */
 export class CredentialTestFailure extends Error {
 	constructor(
 		readonly reason: string,
@@ -30,6 +37,10 @@ export interface CredentialTestReport {
 	summary: string;
 	roles: string[];
 	mailboxProbe?: 'reachable';
+	/** The scope probe's finding, when Mailbox Outside the App's Scope is set (only passing ones get here). */
+	scopeProbe?: SetupFinding;
+	/** Days left on the certificate; undefined for a client secret. */
+	certificateDaysLeft?: number;
 	testMessage?: { recipient: string; requestId?: string };
 }
 
@@ -44,48 +55,9 @@ function graphFor(settings: GraphSettings, token: AccessToken, http: HttpClient)
 }
 
 /**
- * The mailbox probe: `POST /users/{mailbox}/sendMail` with a message that has NO recipients. Graph checks the
- * token, the permission, that the mailbox exists and has Exchange Online, and the app's Exchange scoping
- * (access policy / RBAC for Applications) before it looks at recipients, then refuses the message with
- * 400 ErrorInvalidRecipients ("A message can't be sent because it contains no recipients"). A message without
- * recipients cannot be delivered to anyone, and saveToSentItems=false keeps no copy; so the probe proves the
- * sending path without sending mail and needs no permission beyond Mail.Send.
- */
-async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> {
-	const outcome = await outcomeOf(() =>
-		graph.request({
-			operation: 'mailbox probe',
-			method: 'POST',
-			url: graph.userUrl(mailbox, 'sendMail'),
-			json: {
-				message: {
-					subject:
-						'n8n credential test: mailbox probe (has no recipients, so it cannot be delivered)',
-					body: {
-						contentType: 'Text',
-						content:
-							'Probe sent by the n8n credential Test. It has no recipients and is refused by design.',
-					},
-				},
-				saveToSentItems: false,
-			},
-			authenticated: true,
-			replay: 'notIfSent',
-		}),
-	);
-	if (outcome.ok) return;
-	if (
-		outcome.error instanceof GraphApiError &&
-		outcome.error.status === 400 &&
-		outcome.error.code === 'ErrorInvalidRecipients'
-	)
-		return;
-	throw outcome.error;
-}
-
-/**
  * Exchange RBAC for Applications grants Mail.Send outside Entra (the token then carries no such role), and
- * Entra grants add to it, so "add Mail.Send in Entra" would undo a deliberate scoping (reference §8.2).
+ * Entra grants add to it, so "add Mail.Send in Entra" would undo a deliberate scoping
+ * (https://learn.microsoft.com/exchange/permissions-exo/application-rbac).
  */
 const RBAC_CAVEAT = (mailbox: string) =>
 	`If you grant Mail.Send through Exchange RBAC for Applications on purpose, do not add it in Entra (that would lift the scoping): check instead that ${mailbox} is in the app's management scope with Test-ServicePrincipalAuthorization, and allow 30 minutes to 2 hours for new assignments.`;
@@ -127,7 +99,7 @@ function failFromGraph(
 }
 
 /**
- * What the credential's Test button runs. Every failure is a CredentialTestFailure whose message names the cause,
+ * What the credential test runs (n8n runs it when the credential is saved, and again on Retry). Every failure is a CredentialTestFailure whose message names the cause,
  * the fix and Microsoft's code, and never contains a secret, key, passphrase or token.
  */
 export async function runCredentialTest(
@@ -160,6 +132,14 @@ export async function runCredentialTest(
 			'Test Recipient needs a Default Sender Mailbox to send the test message from.',
 		);
 	}
+	// Only after the sender probe passed does a refusal for the other mailbox prove the scoping, not a lack of
+	// Mail.Send.
+	if (settings.scopeCheckMailbox && !mailbox) {
+		throw new CredentialTestFailure(
+			'invalid:senderMailbox',
+			"Mailbox Outside the App's Scope needs a Default Sender Mailbox: the test first proves the app can send from that one, so that a refusal for the other mailbox can only come from the Exchange scoping.",
+		);
+	}
 
 	// 1. A fresh token, never from a cache: a rotated or revoked secret shows at once.
 	const acquired = await outcomeOf(() =>
@@ -185,7 +165,7 @@ export async function runCredentialTest(
 		if (!claims.hasRolesClaim) {
 			throw new CredentialTestFailure(
 				'consentMissing',
-				'Sign-in works, but admin consent is missing: the token carries no application permissions. Add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent". (If you grant Mail.Send through Exchange RBAC for Applications instead, fill in Default Sender Mailbox so the Test can check that mailbox.)',
+				'Sign-in works, but admin consent is missing: the token carries no application permissions. Add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent". (If you grant Mail.Send through Exchange RBAC for Applications instead, fill in Default Sender Mailbox so the credential test can check that mailbox.)',
 			);
 		}
 		if (!roles.includes('Mail.Send')) {
@@ -202,6 +182,16 @@ export async function runCredentialTest(
 		const probed = await outcomeOf(() => probeMailbox(graph, mailbox));
 		if (!probed.ok) failFromGraph(probed.error, settings, mailbox, roles, claims.hasRolesClaim);
 	}
+	let scopeProbe: SetupFinding | undefined;
+	if (mailbox && settings.scopeCheckMailbox) {
+		const scope = settings.scopeCheckMailbox;
+		const probed = await outcomeOf(() => probeScope(graph, settings, scope));
+		if (!probed.ok) failFromGraph(probed.error, settings, scope, roles, claims.hasRolesClaim);
+		scopeProbe = probed.value;
+		if (!scopeProbe.ok)
+			throw new CredentialTestFailure(scopeProbe.reason, `${scopeProbe.detail} ${scopeProbe.fix}`);
+	}
+	const certificate = certificateFinding(settings);
 
 	// 5. Say what was verified. n8n's editor shows its own fixed success banner, so the summary also goes into
 	// the test message (step 4), where the admin can read it.
@@ -217,7 +207,9 @@ export async function runCredentialTest(
 		`app ${claims.appDisplayName ? `"${claims.appDisplayName}" ` : ''}${settings.clientId} signed in with ${auth}`,
 		`application permissions: ${permissions}`,
 	];
+	if (certificate) parts.push(certificate.detail);
 	if (mailbox) parts.push(`mailbox ${mailbox} can send (probe only, nothing delivered)`);
+	if (scopeProbe) parts.push(scopeProbe.detail);
 
 	// 4. Optionally send a real test message.
 	let testMessage: CredentialTestReport['testMessage'];
@@ -233,7 +225,7 @@ export async function runCredentialTest(
 						subject: 'n8n: Microsoft Graph Client Credentials test message',
 						body: {
 							contentType: 'Text',
-							content: `This message was sent by the Test button of an n8n credential at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
+							content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
 						},
 						toRecipients: [{ emailAddress: { address: recipient } }],
 					},
@@ -254,6 +246,8 @@ export async function runCredentialTest(
 		summary: `Verified: ${parts.join('; ')}.`,
 		roles,
 		mailboxProbe: mailbox ? 'reachable' : undefined,
+		scopeProbe,
+		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
 		testMessage,
 	};
 }
