@@ -369,6 +369,9 @@ test('with a domain rule, a From whose local part hides another domain is refuse
 	];
 	const { result } = await timedRun(items, credentials);
 	expect(result.items.map((i) => i.json.status)).toEqual(['failed', 'sent']);
+	// Refused by our check before any request, not by Exchange afterwards.
+	expectFailed(result.items[0], 0, 'From Address', /before the @/);
+	expect(t.sim.counters.graphRequests).toBe(1);
 	expect(t.sim.outbox.map((m) => m.message.from?.emailAddress?.address)).toEqual([
 		`billing@${t.domain}`,
 	]);
