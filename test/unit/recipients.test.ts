@@ -77,3 +77,86 @@ test('formatting quotes names that need it', () => {
 		'"Say \\"hi\\"" <a@x.com>',
 	);
 });
+
+describe('plain forms skip the full parser and agree with it', () => {
+	// email-addresses itself is the reference: every form the fast path takes must parse the same way there.
+	const { parseOneAddress } = require('email-addresses');
+	test.each([
+		'a@contoso.com',
+		'<a@contoso.com>',
+		'Jane Doe <jane@contoso.com>',
+		'Jane   Doe<jane@contoso.com>',
+		'J. R. Doe <j@contoso.com>',
+		'"Doe, Jane" <jane@contoso.com>',
+		'"Doe,  Jane " <jane@contoso.com>',
+		'"" <a@contoso.com>',
+		'Jörg Müller <jörg@bücher.de>',
+		"o'neil+tag@sub.contoso.co.uk",
+		'#!$ <a@b.com>',
+	])('%j', (text) => {
+		const { parseSimple } = require('../../nodes/Office365SendMail/message/addressSyntax');
+		const fast = parseSimple(text);
+		expect(fast).toBeDefined();
+		const full = parseOneAddress({ input: text, rfc6532: true });
+		const name = full.name?.trim();
+		expect(fast).toEqual(name ? { address: full.address, name } : { address: full.address });
+	});
+});
+
+describe('bounded before parsing', () => {
+	const fieldOf = (fn: () => unknown) => {
+		try {
+			fn();
+		} catch (error) {
+			expect(error).toBeInstanceOf(InputError);
+			expect((error as Error).message.length).toBeLessThan(400);
+			return (error as InputError).field;
+		}
+		return 'no error';
+	};
+	test.each([
+		['a 5 MB string', 'a'.repeat(5 * 1024 * 1024)],
+		['a 100,000-deep comment', `${'('.repeat(100_000)}a@b.com${')'.repeat(100_000)}`],
+		['a 4-deep comment', '((((x)))) a@b.com'],
+		['1,001 addresses', Array.from({ length: 1001 }, (_, i) => `u${i}@x.io`).join(',')],
+		['a list of 1,001', Array.from({ length: 1001 }, (_, i) => `u${i}@x.io`)],
+		['a quoted local part hiding a domain', '"ceo@attacker.com"@contoso.com'],
+		['a quoted local part with a space', '"a b"@contoso.com'],
+		['a domain literal', 'a@[127.0.0.1]'],
+		['a 65-octet local part', `${'a'.repeat(65)}@contoso.com`],
+		['a 255-octet address', `a@${'b'.repeat(241)}.contoso.com`],
+		['a 257-character name', `${'N'.repeat(257)} <a@contoso.com>`],
+		['an object name with U+2028', [{ address: 'a@b.com', name: 'A\u2028B' }]],
+	])('refuses %s', (_name, input) => {
+		expect(fieldOf(() => parseRecipients(input, 'BCC'))).toBe('BCC');
+	});
+
+	test('the worst input that passes the caps still parses in bounded time', () => {
+		// Entries in the costliest forms for the full parser, as many as the caps let through.
+		const forms = [
+			(i: number) => `${'a.'.repeat(300)}${i}@b.com`,
+			() => `${'a(b)'.repeat(150)}@b.com`,
+			(i: number) => `(${'('.repeat(2)}x${')'.repeat(2)}) ${'w '.repeat(290)}<u${i}@b.com>`,
+		];
+		for (const form of forms) {
+			const value = Array.from({ length: 200 }, (_, i) => form(i)).join(',');
+			const started = performance.now();
+			expect(() => parseRecipients(value, 'To')).toThrow(InputError);
+			expect(performance.now() - started).toBeLessThan(1000);
+		}
+	});
+
+	test('500 plain recipients with names parse fast', () => {
+		const value = Array.from(
+			{ length: 500 },
+			(_, i) => `"Person, Number ${i}" <p${i}@contoso.com>`,
+		).join('; ');
+		const started = performance.now();
+		expect(parseRecipients(value, 'To')).toHaveLength(500);
+		expect(performance.now() - started).toBeLessThan(200);
+	});
+
+	test('a quoted local part that is a plain atom is the same address', () => {
+		expect(parseRecipients('"john"@contoso.com', 'To')).toEqual([{ address: 'john@contoso.com' }]);
+	});
+});

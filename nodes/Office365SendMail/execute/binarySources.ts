@@ -3,8 +3,11 @@ import { Readable } from 'node:stream';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
-import type { AttachmentSource } from '../message/attachments';
+import { checkAttachmentMetadata, type AttachmentSource } from '../message/attachments';
+import { excerpt } from '../message/headerSafe';
 import { InputError } from '../message/inputError';
+
+const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
  * Attachments read through n8n's binary helpers, so memory, filesystem and S3 binary modes all work: binary
@@ -19,27 +22,28 @@ export async function binarySource(
 ): Promise<AttachmentSource> {
 	const binary: IBinaryData = ctx.helpers.assertBinaryData(itemIndex, property);
 	let size: number;
-	let name = binary.fileName;
-	let contentType = binary.mimeType;
+	// A Code node can put anything into binary metadata; only text counts.
+	let name = textOf(binary.fileName);
+	let contentType = textOf(binary.mimeType);
 	if (binary.id) {
 		const metadata = await ctx.helpers.getBinaryMetadata(binary.id);
 		size = metadata.fileSize;
-		name = name || metadata.fileName;
-		contentType = contentType || metadata.mimeType || '';
+		name = name || textOf(metadata.fileName);
+		contentType = contentType || textOf(metadata.mimeType);
 	} else {
 		if (typeof binary.data !== 'string')
-			throw new InputError(field, `Binary property "${property}" holds no data.`);
+			throw new InputError(field, `Binary property ${excerpt(property)} holds no data.`);
 		size = Buffer.byteLength(binary.data, 'base64');
 	}
 	if (!Number.isFinite(size))
 		throw new InputError(
 			field,
-			`The size of binary property "${property}" is unknown; the binary data may be missing.`,
+			`The size of binary property ${excerpt(property)} is unknown; the binary data may be missing.`,
 		);
 	const source: AttachmentSource = {
 		property,
 		name: name || property,
-		contentType: contentType || 'application/octet-stream',
+		contentType: contentType.trim() || 'application/octet-stream',
 		size,
 		inline,
 		contentId: inline ? property : undefined,
@@ -51,5 +55,7 @@ export async function binarySource(
 				? await ctx.helpers.getBinaryStream(binary.id, UPLOAD_CHUNK_BYTES)
 				: Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
 	};
+	// Metadata comes from whichever node made the file; it goes into MIME headers, so it is checked here.
+	checkAttachmentMetadata(source, field);
 	return source;
 }

@@ -1,11 +1,18 @@
 import type { Readable } from 'node:stream';
 
+import { excerpt, headerSafe } from './headerSafe';
 import { InputError } from './inputError';
+import {
+	MAX_CONTENT_ID_CHARS,
+	MAX_CONTENT_TYPE_CHARS,
+	MAX_FILE_NAME_CHARS,
+	MAX_LIST_TEXT_CHARS,
+} from './limits';
 
-/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (reference §2.1). */
+/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (learn: attachment-createuploadsession). */
 export const UPLOAD_SESSION_MIN_BYTES = 3 * 1024 * 1024;
 export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
-/** Exchange Online's file attachment limit per message (reference §2.1). */
+/** Exchange Online's file attachment limit per message. */
 export const MAX_ATTACHMENTS = 250;
 
 /** One attachment, described from n8n's binary metadata; the bytes are read only when the message is sent. */
@@ -21,58 +28,112 @@ export interface AttachmentSource {
 	openStream(): Promise<Readable>;
 }
 
-/** "a, b" → ["a", "b"]; `*` stands for every binary property of the item. */
+function tooMany(count: number, field: string): InputError {
+	return new InputError(
+		field,
+		`${count} attachments; Exchange Online accepts at most ${MAX_ATTACHMENTS} per message.`,
+	);
+}
+
+/** "a, b" → ["a", "b"]; `*` stands for every binary property of the item. Bounded before it is split. */
 export function parsePropertyList(value: unknown, field: string, available: string[]): string[] {
 	if (value === undefined || value === null || value === '') return [];
+	if (typeof value === 'string' && value.length > MAX_LIST_TEXT_CHARS)
+		throw new InputError(
+			field,
+			`Is ${value.length} characters long; the limit is ${MAX_LIST_TEXT_CHARS}.`,
+		);
 	const list = Array.isArray(value)
 		? value
 		: typeof value === 'string'
 			? value.split(',')
 			: undefined;
+	if (list && list.length > 2 * MAX_ATTACHMENTS) throw tooMany(list.length, field);
 	if (!list || list.some((v) => typeof v !== 'string')) {
 		throw new InputError(
 			field,
 			'Expected binary property names separated by commas (e.g. "data, invoice"), or * for all.',
 		);
 	}
-	const names = (list as string[]).map((v) => v.trim()).filter(Boolean);
-	if (names.includes('*')) return [...available];
-	for (const name of names) {
+	const names = [...new Set((list as string[]).map((v) => v.trim()).filter(Boolean))];
+	const chosen = names.includes('*') ? [...available] : names;
+	// Checked before any binary data is looked at, so `*` on a huge item costs nothing.
+	if (chosen.length > MAX_ATTACHMENTS) throw tooMany(chosen.length, field);
+	for (const name of chosen) {
 		if (!available.includes(name)) {
 			const have = available.length
-				? `This item has: ${available.join(', ')}.`
+				? `This item has: ${available
+						.slice(0, 10)
+						.map((n) => excerpt(n, 32, false))
+						.join(', ')}${available.length > 10 ? ', …' : ''}.`
 				: 'This item has no binary data at all.';
 			throw new InputError(
 				field,
-				`Binary property "${name}" does not exist on this item. ${have} Check the name, or the node that should produce the file.`,
+				`Binary property ${excerpt(name)} does not exist on this item. ${have} Check the name, or the node that should produce the file.`,
 			);
 		}
 	}
-	return [...new Set(names)];
+	return chosen;
+}
+
+// RFC 2045 §5.1 type "/" subtype, tokens of RFC 9110 §5.6.2, optionally followed by parameters.
+const CONTENT_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*;.*)?$/;
+
+/**
+ * File name, content type and content ID go into the attachment's MIME headers (Content-Type, Content-Disposition,
+ * Content-ID), so each is bounded and header-safe; they come from binary metadata that any earlier node can set.
+ */
+export function checkAttachmentMetadata(
+	source: Pick<AttachmentSource, 'property' | 'name' | 'contentType' | 'contentId'>,
+	field: string,
+): void {
+	const of = `of binary property ${excerpt(source.property, 32)}`;
+	if (source.name.length > MAX_FILE_NAME_CHARS)
+		throw new InputError(
+			field,
+			`The file name ${of} is ${source.name.length} characters long; the limit is ${MAX_FILE_NAME_CHARS}. Rename the file.`,
+		);
+	headerSafe(source.name, field, `The file name ${of}`);
+	if (source.contentType.length > MAX_CONTENT_TYPE_CHARS)
+		throw new InputError(
+			field,
+			`The MIME type ${of} is ${source.contentType.length} characters long; the limit is ${MAX_CONTENT_TYPE_CHARS}.`,
+		);
+	headerSafe(source.contentType, field, `The MIME type ${of}`);
+	if (!CONTENT_TYPE.test(source.contentType))
+		throw new InputError(
+			field,
+			`The MIME type ${of}, ${excerpt(source.contentType)}, is not of the form type/subtype (e.g. image/png). Set it in the node that creates the file.`,
+		);
+	if (source.contentId === undefined) return;
+	if (source.contentId.length > MAX_CONTENT_ID_CHARS)
+		throw new InputError(
+			field,
+			`The content ID ${of} (its property name) is longer than ${MAX_CONTENT_ID_CHARS} characters.`,
+		);
+	headerSafe(source.contentId, field, `The content ID ${of} (its property name)`);
+	// Content-ID: <id> (RFC 2045 §7): an angle bracket inside would end the header's value early.
+	if (/[<>]/.test(source.contentId))
+		throw new InputError(
+			field,
+			`The content ID ${of} is its property name, which must not contain < or >. Rename the binary property.`,
+		);
 }
 
 export function checkAttachmentLimits(sources: AttachmentSource[], field: string): void {
-	if (sources.length > MAX_ATTACHMENTS)
-		throw new InputError(
-			field,
-			`${sources.length} attachments; Exchange Online accepts at most ${MAX_ATTACHMENTS} per message.`,
-		);
+	if (sources.length > MAX_ATTACHMENTS) throw tooMany(sources.length, field);
 	for (const s of sources) {
+		checkAttachmentMetadata(s, field);
 		if (s.size === 0)
 			throw new InputError(
 				field,
-				`Binary property "${s.property}" (${s.name}) is empty (0 bytes); attach a file with content.`,
+				`Binary property ${excerpt(s.property)} (${excerpt(s.name)}) is empty (0 bytes); attach a file with content.`,
 			);
 		if (s.size > MAX_ATTACHMENT_BYTES) {
 			throw new InputError(
 				field,
-				`"${s.name}" is ${(s.size / 1048576).toFixed(1)} MB; Microsoft Graph accepts attachments up to 150 MB. Share a link to the file instead.`,
+				`${excerpt(s.name)} is ${(s.size / 1048576).toFixed(1)} MB; Microsoft Graph accepts attachments up to 150 MB. Share a link to the file instead.`,
 			);
 		}
-		if (/[\r\n\0]/.test(s.name))
-			throw new InputError(
-				field,
-				`The file name of binary property "${s.property}" contains control characters.`,
-			);
 	}
 }

@@ -4,8 +4,18 @@ import { isGuid, isMailboxId, MAILBOX_HINT } from '../../shared/credential/ident
 import { describeSenderRules, isSenderAllowed } from '../../shared/credential/senderRules';
 import type { GraphSettings } from '../../shared/credential/settings';
 import type { MessageInput } from './build';
+import { displayNameOf } from './addressSyntax';
+import { excerpt, headerSafe } from './headerSafe';
 import { InputError } from './inputError';
-import { parseRecipients, type Recipient } from './recipients';
+import {
+	MAX_CATEGORIES,
+	MAX_CATEGORY_CHARS,
+	MAX_LIST_ENTRIES,
+	MAX_LIST_TEXT_CHARS,
+} from './limits';
+import { parseOneRecipient, type Recipient } from './recipients';
+
+export { messageIdListOf, messageIdOf } from './messageId';
 
 /** Pure validators for single node fields: each turns an expression's value into a checked value or an InputError. */
 
@@ -28,44 +38,65 @@ export function asBoolean(value: unknown, field: string): boolean | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'boolean') return value;
 	if (value === 'true' || value === 'false') return value === 'true';
-	throw new InputError(field, `Expected true or false, got ${JSON.stringify(value)}.`);
+	throw new InputError(field, `Expected true or false, got ${shortJson(value)}.`);
+}
+
+/** A value shown in an error: JSON, cut short so a huge value does not become a huge message. */
+function shortJson(value: unknown): string {
+	return excerpt(typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
 }
 
 export function subjectOf(value: unknown): string {
 	const subject = asText(value, 'Subject');
-	if (/[\r\n\0]/.test(subject))
-		throw new InputError(
-			'Subject',
-			'Contains a line break or NUL character; a subject must be one line.',
-		);
 	if (subject.length > MAX_SUBJECT_CHARS) {
 		throw new InputError(
 			'Subject',
 			`Is ${subject.length} characters long; the limit is ${MAX_SUBJECT_CHARS} (RFC 5322 line length). Shorten it.`,
 		);
 	}
-	return subject;
+	return headerSafe(subject, 'Subject', 'The subject');
 }
 
 export function categoriesOf(value: unknown): string[] {
 	if (value === undefined || value === null || value === '') return [];
+	if (typeof value === 'string' && value.length > MAX_LIST_TEXT_CHARS)
+		throw new InputError(
+			'Categories',
+			`Is ${value.length} characters long; the limit is ${MAX_LIST_TEXT_CHARS}.`,
+		);
 	const list = Array.isArray(value)
 		? value
 		: typeof value === 'string'
 			? value.split(',')
 			: undefined;
+	if (list && list.length > MAX_LIST_ENTRIES)
+		throw new InputError(
+			'Categories',
+			`Has ${list.length} entries; at most ${MAX_CATEGORIES} categories are kept.`,
+		);
 	if (!list || list.some((c) => typeof c !== 'string'))
 		throw new InputError('Categories', 'Expected category names separated by commas.');
-	const names = (list as string[]).map((c) => c.trim()).filter(Boolean);
-	if (names.some((c) => /[\r\n]/.test(c)))
-		throw new InputError('Categories', 'A category name contains a line break.');
-	return [...new Set(names)];
+	const names = [...new Set((list as string[]).map((c) => c.trim()).filter(Boolean))];
+	if (names.length > MAX_CATEGORIES)
+		throw new InputError(
+			'Categories',
+			`Has ${names.length} categories; at most ${MAX_CATEGORIES} are kept.`,
+		);
+	for (const name of names) {
+		if (name.length > MAX_CATEGORY_CHARS)
+			throw new InputError(
+				'Categories',
+				`The category ${excerpt(name)} is longer than ${MAX_CATEGORY_CHARS} characters.`,
+			);
+		headerSafe(name, 'Categories', `The category ${excerpt(name, 24)}`);
+	}
+	return names;
 }
 
 export function importanceOf(value: unknown): MessageInput['importance'] {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (value === 'low' || value === 'normal' || value === 'high') return value;
-	throw new InputError('Importance', `Must be low, normal or high, got ${JSON.stringify(value)}.`);
+	throw new InputError('Importance', `Must be low, normal or high, got ${shortJson(value)}.`);
 }
 
 export function senderOf(value: unknown, settings: GraphSettings): string {
@@ -77,8 +108,9 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 			'No sender mailbox: fill in Sender, or set Default Sender Mailbox in the credential.',
 		);
 	}
+	// isMailboxId is ASCII only and bounded, so the string checked here is the one that goes into the URL.
 	if (!isMailboxId(sender))
-		throw new InputError('Sender', `"${sender}" is not a valid mailbox. ${MAILBOX_HINT}`);
+		throw new InputError('Sender', `${excerpt(sender)} is not a valid mailbox. ${MAILBOX_HINT}`);
 	if (!isSenderAllowed(settings.allowedSenders, sender)) {
 		throw new InputError(
 			'Sender',
@@ -94,19 +126,23 @@ export function fromOf(
 	settings: GraphSettings,
 ): Recipient | undefined {
 	const address = asText(options.fromAddress, 'From Address').trim();
-	const name = asText(options.fromName, 'From Name').trim();
-	if (/[\r\n]/.test(name)) throw new InputError('From Name', 'Contains a line break.');
+	const name = displayNameOf(
+		asText(options.fromName, 'From Name').trim(),
+		'From Name',
+		'From Name',
+	);
 	if (!address && !name) return undefined;
 	if (address) {
-		const parsed = parseRecipients(address, 'From Address');
-		if (parsed.length !== 1) throw new InputError('From Address', 'Must be exactly one address.');
-		if (!isSenderAllowed(settings.allowedSenders, parsed[0].address)) {
+		const parsed = parseOneRecipient(address, 'From Address');
+		// Normalised once (NFC); this exact string is checked and sent, so no later step can turn it into another.
+		const from = parsed.address.normalize('NFC');
+		if (!isSenderAllowed(settings.allowedSenders, from)) {
 			throw new InputError(
 				'From Address',
-				`"${parsed[0].address}" is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}).`,
+				`${excerpt(from)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}).`,
 			);
 		}
-		return { address: parsed[0].address, name: name || parsed[0].name };
+		return { address: from, name: name || parsed.name };
 	}
 	if (isGuid(sender)) {
 		throw new InputError(

@@ -1,14 +1,54 @@
+import { excerpt, headerSafe } from './headerSafe';
 import { InputError } from './inputError';
+import { MAX_HEADER_LINE_CHARS, MAX_HEADER_ROWS } from './limits';
 
 export interface InternetHeader {
 	name: string;
 	value: string;
 }
 
-/** Graph's limits for internetMessageHeaders (learn: resources/message; reference §1.3). */
+/** Graph's limit for internetMessageHeaders (learn.microsoft.com/graph/api/resources/message): 5 per message. */
 export const MAX_CUSTOM_HEADERS = 5;
 // RFC 5322 field name: printable US-ASCII except ':'.
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+function headerName(name: unknown, field: string, position: number): string {
+	if (typeof name !== 'string' || !name.trim())
+		throw new InputError(field, `Header ${position} has no name.`);
+	const trimmed = name.trim();
+	if (trimmed.length > MAX_HEADER_LINE_CHARS / 2)
+		throw new InputError(field, `Header ${position} has a name of ${trimmed.length} characters.`);
+	headerSafe(trimmed, field, `The name of header ${position}`);
+	if (!/^x-/i.test(trimmed)) {
+		throw new InputError(
+			field,
+			`Header ${excerpt(trimmed)} is refused by Microsoft Graph: custom header names must start with "x-" (e.g. X-Ticket-Id).`,
+		);
+	}
+	if (!FIELD_NAME.test(trimmed)) {
+		throw new InputError(
+			field,
+			`Header name ${excerpt(trimmed)} may only contain printable ASCII characters, without spaces or ":".`,
+		);
+	}
+	return trimmed;
+}
+
+function headerValue(value: unknown, name: string, field: string): string {
+	if (value === undefined || value === null || value === '')
+		throw new InputError(field, `Header "${name}" has an empty value.`);
+	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+		throw new InputError(field, `Header "${name}" must have a text value.`);
+	const text = String(value);
+	// "Name: value" on one line (RFC 5322 §2.1.1); Graph documents no folding of custom header values.
+	const room = MAX_HEADER_LINE_CHARS - name.length - 2;
+	if (text.length > room)
+		throw new InputError(
+			field,
+			`Header "${name}" has a value of ${text.length} characters; with its name it must fit one line of ${MAX_HEADER_LINE_CHARS} (at most ${room} here).`,
+		);
+	return headerSafe(text, field, `The value of header "${name}"`);
+}
 
 export function parseHeaders(value: unknown, field = 'Custom Headers'): InternetHeader[] {
 	if (value === undefined || value === null || value === '') return [];
@@ -18,45 +58,20 @@ export function parseHeaders(value: unknown, field = 'Custom Headers'): Internet
 			: value) ?? [];
 	if (!Array.isArray(entries))
 		throw new InputError(field, 'Expected a list of {name, value} pairs.');
+	if (entries.length > MAX_HEADER_ROWS)
+		throw new InputError(
+			field,
+			`${entries.length} header rows given; Microsoft Graph accepts at most ${MAX_CUSTOM_HEADERS} headers per message.`,
+		);
 	// A row left completely empty in the UI is not a header.
 	const rows = entries.filter((entry) => {
 		const { name, value: v } = (entry ?? {}) as { name?: unknown; value?: unknown };
 		return !((name === undefined || name === '') && (v === undefined || v === ''));
 	});
 	const headers = rows.map((entry, i): InternetHeader => {
-		const { name, value: headerValue } = (entry ?? {}) as { name?: unknown; value?: unknown };
-		if (typeof name !== 'string' || !name.trim())
-			throw new InputError(field, `Header ${i + 1} has no name.`);
-		const trimmed = name.trim();
-		if (/[\r\n]/.test(trimmed) || (typeof headerValue === 'string' && /[\r\n]/.test(headerValue))) {
-			throw new InputError(
-				field,
-				`Header "${trimmed.replace(/[\r\n]/g, ' ')}" contains a line break (CR/LF); headers must be one line.`,
-			);
-		}
-		if (!/^x-/i.test(trimmed)) {
-			throw new InputError(
-				field,
-				`Header "${trimmed}" is refused by Microsoft Graph: custom header names must start with "x-" (e.g. X-Ticket-Id).`,
-			);
-		}
-		if (!FIELD_NAME.test(trimmed)) {
-			throw new InputError(
-				field,
-				`Header name "${trimmed}" may only contain printable ASCII characters, without spaces or ":".`,
-			);
-		}
-		if (headerValue === undefined || headerValue === null || headerValue === '') {
-			throw new InputError(field, `Header "${trimmed}" has an empty value.`);
-		}
-		if (
-			typeof headerValue !== 'string' &&
-			typeof headerValue !== 'number' &&
-			typeof headerValue !== 'boolean'
-		) {
-			throw new InputError(field, `Header "${trimmed}" must have a text value.`);
-		}
-		return { name: trimmed, value: String(headerValue) };
+		const { name, value: v } = (entry ?? {}) as { name?: unknown; value?: unknown };
+		const trimmed = headerName(name, field, i + 1);
+		return { name: trimmed, value: headerValue(v, trimmed, field) };
 	});
 	if (headers.length > MAX_CUSTOM_HEADERS) {
 		throw new InputError(

@@ -1,67 +1,59 @@
-import { parseOneAddress } from 'email-addresses';
-
+import {
+	displayNameOf,
+	FORMAT_HINT,
+	parseAddressEntry,
+	splitAddressList,
+	type ParseBudget,
+} from './addressSyntax';
+import { excerpt } from './headerSafe';
 import { InputError } from './inputError';
+import {
+	MAX_ADDRESS_ENTRY_CHARS,
+	MAX_RECIPIENT_ENTRIES,
+	MAX_RECIPIENT_FIELD_CHARS,
+} from './limits';
 
 export interface Recipient {
 	address: string;
 	name?: string;
 }
 
-/** Exchange Online's recipient limit per message, To + Cc + Bcc (learn: resources/message, reference §1.2). */
+/** Exchange Online's recipient limit per message, To + Cc + Bcc (learn.microsoft.com/graph/api/resources/message). */
 export const MAX_RECIPIENTS = 500;
 
-const FORMAT_HINT =
-	'Write addresses as name@contoso.com or "Name <name@contoso.com>", separated by commas or semicolons.';
-
-/** Splits on commas and semicolons that are outside quotes, angle brackets and comments (Outlook uses ";"). */
-function splitAddressList(text: string): string[] {
-	const parts: string[] = [];
-	let current = '';
-	let quoted = false;
-	let angle = 0;
-	let comment = 0;
-	for (let i = 0; i < text.length; i++) {
-		const ch = text[i];
-		if (quoted) {
-			current += ch;
-			if (ch === '\\' && i + 1 < text.length) current += text[++i];
-			else if (ch === '"') quoted = false;
-			continue;
-		}
-		if (ch === '"') quoted = true;
-		else if (ch === '<') angle++;
-		else if (ch === '>') angle = Math.max(0, angle - 1);
-		else if (ch === '(') comment++;
-		else if (ch === ')') comment = Math.max(0, comment - 1);
-		else if ((ch === ',' || ch === ';') && angle === 0 && comment === 0) {
-			parts.push(current);
-			current = '';
-			continue;
-		}
-		current += ch;
-	}
-	parts.push(current);
-	return parts.map((p) => p.trim()).filter(Boolean);
+function tooLong(field: string, chars: number): InputError {
+	return new InputError(
+		field,
+		`Is ${chars} characters long; the limit is ${MAX_RECIPIENT_FIELD_CHARS} (room for ${MAX_RECIPIENTS} recipients). Check the expression: it may give a whole document instead of addresses.`,
+	);
 }
 
-/** RFC 5322 (with RFC 6532 UTF-8) parsing by email-addresses, plus what Exchange needs: a dotted domain. */
-function parseOne(text: string, field: string): Recipient {
-	const parsed = parseOneAddress({ input: text, rfc6532: true });
-	if (!parsed || parsed.type !== 'mailbox') {
-		throw new InputError(field, `"${text}" is not a valid e-mail address. ${FORMAT_HINT}`);
+/** The size of a list value in characters, counted before anything in it is parsed. */
+function listChars(list: unknown[], field: string): number {
+	if (list.length > MAX_RECIPIENT_ENTRIES)
+		throw new InputError(
+			field,
+			`Has ${list.length} entries; Exchange Online accepts at most ${MAX_RECIPIENTS} recipients per message. Split the list over several items.`,
+		);
+	let chars = 0;
+	for (const entry of list) {
+		const inner = (entry as { emailAddress?: unknown })?.emailAddress ?? entry;
+		if (typeof entry === 'string') chars += entry.length;
+		else if (typeof inner === 'object' && inner !== null) {
+			const { address, email, name } = inner as Record<string, unknown>;
+			for (const v of [address, email, name]) if (typeof v === 'string') chars += v.length;
+		}
+		if (chars > MAX_RECIPIENT_FIELD_CHARS) throw tooLong(field, chars);
 	}
-	if (
-		!parsed.domain.includes('.') ||
-		parsed.domain.startsWith('.') ||
-		parsed.domain.endsWith('.')
-	) {
-		throw new InputError(field, `"${text}" has no valid domain (e.g. contoso.com). ${FORMAT_HINT}`);
-	}
-	const name = parsed.name?.trim();
-	return name ? { address: parsed.address, name } : { address: parsed.address };
+	return chars;
 }
 
-function fromObject(value: Record<string, unknown>, field: string, position: number): Recipient {
+function fromObject(
+	value: Record<string, unknown>,
+	field: string,
+	position: number,
+	budget: ParseBudget,
+): Recipient {
 	// Accept {address, name}, {email, name} and Graph's own {emailAddress: {address, name}}.
 	const inner =
 		typeof value.emailAddress === 'object' && value.emailAddress !== null
@@ -77,39 +69,62 @@ function fromObject(value: Record<string, unknown>, field: string, position: num
 	if (inner.name !== undefined && inner.name !== null && typeof inner.name !== 'string') {
 		throw new InputError(field, `Entry ${position + 1} has a "name" that is not text.`);
 	}
-	const recipient = parseOne(address.trim(), field);
+	const recipient = parseAddressEntry(address.trim(), field, budget);
 	const name = typeof inner.name === 'string' ? inner.name.trim() : '';
-	if (/[\r\n]/.test(name))
-		throw new InputError(field, `Entry ${position + 1} has a line break in its name.`);
-	return name ? { address: recipient.address, name } : recipient;
+	if (!name) return recipient;
+	displayNameOf(name, field, `The name of entry ${position + 1}`);
+	return { address: recipient.address, name };
 }
 
 /**
  * Accepts what workflows produce: a string list ("a@x.com; Bob <b@y.com>", `"Last, First" <c@z.com>`), an array of
- * strings or of {address, name} objects (from expressions), or nothing.
+ * strings or of {address, name} objects (from expressions), or nothing. Sizes are checked before any parsing.
  */
 export function parseRecipients(value: unknown, field: string): Recipient[] {
 	if (value === undefined || value === null || value === '') return [];
+	const budget: ParseBudget = { fullParseChars: 0 };
 	if (typeof value === 'string') {
+		if (value.length > MAX_RECIPIENT_FIELD_CHARS) throw tooLong(field, value.length);
 		// Line breaks between addresses are separators too.
-		return splitAddressList(value.replace(/\r?\n/g, ',')).map((entry) => parseOne(entry, field));
+		return splitAddressList(value.replace(/\r?\n/g, ','), field).map((entry) =>
+			parseAddressEntry(entry, field, budget),
+		);
 	}
 	if (Array.isArray(value)) {
+		listChars(value, field);
+		let counted = 0;
 		return value.flatMap((entry, position) => {
-			if (typeof entry === 'string') return splitAddressList(entry).map((e) => parseOne(e, field));
+			if (typeof entry === 'string') {
+				const parts = splitAddressList(entry, field, counted);
+				counted += parts.length;
+				return parts.map((e) => parseAddressEntry(e, field, budget));
+			}
+			counted++;
 			if (typeof entry === 'object' && entry !== null && !Array.isArray(entry))
-				return [fromObject(entry as Record<string, unknown>, field, position)];
+				return [fromObject(entry as Record<string, unknown>, field, position, budget)];
 			throw new InputError(
 				field,
 				`Entry ${position + 1} is ${entry === null ? 'null' : typeof entry}; expected an address string or {"address", "name"}.`,
 			);
 		});
 	}
-	if (typeof value === 'object') return [fromObject(value as Record<string, unknown>, field, 0)];
+	if (typeof value === 'object') {
+		listChars([value], field);
+		return [fromObject(value as Record<string, unknown>, field, 0, budget)];
+	}
 	throw new InputError(
 		field,
 		`Expected addresses as text or a list, got ${typeof value}. ${FORMAT_HINT}`,
 	);
+}
+
+/** Exactly one address (From Address, a single reply address): bounded before parsing. */
+export function parseOneRecipient(value: string, field: string): Recipient {
+	if (value.length > MAX_ADDRESS_ENTRY_CHARS)
+		throw new InputError(field, `${excerpt(value)} is too long for one address.`);
+	const parsed = parseRecipients(value, field);
+	if (parsed.length !== 1) throw new InputError(field, 'Must be exactly one address.');
+	return parsed[0];
 }
 
 /** Drops repeats (case-insensitive on the address) across To, Cc and Bcc: the first place wins. */

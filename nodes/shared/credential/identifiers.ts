@@ -8,18 +8,21 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a
 const UPN =
 	/^[A-Za-z0-9._+'!#^~&-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}$/;
 
+// RFC 5321 §4.5.3.1: an address is at most 254 octets; checked first so no regex runs on a huge value.
+const MAX_MAILBOX_CHARS = 254;
+
 export function isGuid(value: string): boolean {
-	return GUID.test(value);
+	return value.length === 36 && GUID.test(value);
 }
 
 export function isDomain(value: string): boolean {
-	return DOMAIN.test(value);
+	return value.length <= 253 && DOMAIN.test(value);
 }
 
 /** A mailbox as Graph's `/users/{id | userPrincipalName}` accepts it. */
 export function isMailboxId(value: string): boolean {
 	if (isGuid(value)) return true;
-	if (!UPN.test(value)) return false;
+	if (value.length > MAX_MAILBOX_CHARS || !UPN.test(value)) return false;
 	const local = value.slice(0, value.lastIndexOf('@'));
 	return (
 		!/^\.+$/.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..')

@@ -18,7 +18,7 @@ export function parseSenderRules(raw: unknown): SenderRule[] {
 		.map((e) => e.trim())
 		.filter(Boolean)) {
 		if (entry.startsWith('*@')) {
-			const domain = entry.slice(2).toLowerCase();
+			const domain = asciiLower(entry.slice(2));
 			if (!isDomain(domain)) {
 				throw new CredentialConfigError(
 					'allowedSenders',
@@ -27,7 +27,7 @@ export function parseSenderRules(raw: unknown): SenderRule[] {
 			}
 			rules.push({ kind: 'domain', domain });
 		} else if (isMailboxId(entry)) {
-			rules.push({ kind: 'mailbox', value: entry.toLowerCase() });
+			rules.push({ kind: 'mailbox', value: asciiLower(entry) });
 		} else {
 			throw new CredentialConfigError(
 				'allowedSenders',
@@ -38,13 +38,27 @@ export function parseSenderRules(raw: unknown): SenderRule[] {
 	return rules;
 }
 
-/** Empty rules allow every mailbox: then the Exchange Online policy (RBAC for Applications) governs. */
+/**
+ * Case folding for A–Z only. Unicode lower-casing maps other characters onto ASCII letters (the Kelvin sign
+ * U+212A becomes "k"), which would let "\u212Aate@contoso.com" pass a rule for kate@contoso.com while the
+ * message is sent from a different string.
+ */
+export function asciiLower(value: string): string {
+	return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+}
+
+/**
+ * Empty rules allow every mailbox: then the Exchange Online policy (RBAC for Applications) governs. The caller
+ * checks the exact string it sends; a domain rule matches only one plain "@" with that domain after it.
+ */
 export function isSenderAllowed(rules: SenderRule[], mailbox: string): boolean {
 	if (rules.length === 0) return true;
-	const candidate = mailbox.toLowerCase();
+	const candidate = asciiLower(mailbox);
+	const at = candidate.indexOf('@');
+	const plain = at > 0 && at === candidate.lastIndexOf('@') && !/["\\\s]/.test(candidate);
 	return rules.some((rule) => {
 		if (rule.kind === 'mailbox') return rule.value === candidate;
-		return !isGuid(candidate) && candidate.endsWith(`@${rule.domain}`);
+		return plain && !isGuid(candidate) && candidate.slice(at + 1) === rule.domain;
 	});
 }
 

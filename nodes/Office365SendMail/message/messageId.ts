@@ -1,0 +1,52 @@
+import { excerpt, headerSafe } from './headerSafe';
+import { InputError } from './inputError';
+import { MAX_LIST_TEXT_CHARS, MAX_MESSAGE_IDS, MAX_MESSAGE_ID_CHARS } from './limits';
+
+// RFC 5322 §3.6.4 msg-id = "<" id-left "@" id-right ">": id-left a dot-atom-text, id-right a dot-atom-text or
+// a no-fold-literal "[…]"; RFC 6532 §3.2 allows UTF-8 in atext.
+const ATEXT = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\u0080-\\uffff]+";
+const DOT_ATOM = `${ATEXT}(?:\\.${ATEXT})*`;
+const MSG_ID = new RegExp(`^<${DOT_ATOM}@(?:${DOT_ATOM}|\\[[\\x21-\\x5a\\x5e-\\x7e]*\\])>$`);
+
+/**
+ * One message ID for In-Reply-To, References or a reply's target, as `<id-left@id-right>`. Accepts it with or
+ * without the angle brackets (many sources drop them) and returns the bracketed form that goes into the header.
+ */
+export function messageIdOf(value: unknown, field: string): string {
+	if (typeof value !== 'string' || !value.trim())
+		throw new InputError(field, 'Expected a message ID such as <abc123@contoso.com>.');
+	const text = value.trim();
+	if (text.length > MAX_MESSAGE_ID_CHARS)
+		throw new InputError(
+			field,
+			`The message ID ${excerpt(text)} is longer than ${MAX_MESSAGE_ID_CHARS} characters, one header line (RFC 5322).`,
+		);
+	headerSafe(text, field, `The message ID ${excerpt(text, 24)}`);
+	const id = text.startsWith('<') ? text : `<${text}>`;
+	if (!MSG_ID.test(id)) {
+		throw new InputError(
+			field,
+			`${excerpt(text)} is not a message ID. Write it as <id@domain> (RFC 5322), e.g. the Message-ID header of the mail you answer.`,
+		);
+	}
+	return id;
+}
+
+/** A list of message IDs (References): text separated by spaces or commas, or a list; bounded before splitting. */
+export function messageIdListOf(value: unknown, field: string): string[] {
+	if (value === undefined || value === null || value === '') return [];
+	if (typeof value === 'string' && value.length > MAX_LIST_TEXT_CHARS * 4)
+		throw new InputError(
+			field,
+			`Is ${value.length} characters long; at most ${MAX_MESSAGE_IDS} message IDs fit.`,
+		);
+	const list = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value;
+	if (!Array.isArray(list))
+		throw new InputError(field, 'Expected message IDs separated by spaces, or a list of them.');
+	if (list.length > MAX_MESSAGE_IDS)
+		throw new InputError(
+			field,
+			`Has ${list.length} message IDs; at most ${MAX_MESSAGE_IDS} are kept in one header.`,
+		);
+	return [...new Set(list.map((id) => messageIdOf(id, field)))];
+}
