@@ -118,3 +118,31 @@ describe('Dry Run output is unchanged by the delivery plan', () => {
 		});
 	}
 });
+
+test('a draft whose creation got no clear answer is reported with its subject and mailbox', async () => {
+	t.sim.injectFault({
+		match: { kind: 'graph', method: 'POST', path: '/messages$' },
+		times: 1,
+		action: 'processThenRespond',
+		status: 500,
+	});
+	const result = await runSendMail({
+		credentials: credentialsOf(t),
+		items: [{ binary: { big: { data: pattern(3 * MiB + 1, 6), fileName: 'big.bin' } } }],
+		parameters: {
+			toRecipients: 'ada@example.com',
+			subject: 'Quarterly report',
+			bodyContent: 'x',
+			options: { attachments: 'big' },
+		},
+		onError: 'continueRegularOutput',
+	});
+	const out = result.items[0].json;
+	expect(out.status).toBe('failed');
+	expect(out.errorCode).toBe('DraftMayExist');
+	expect(out.error).toMatch(/^Item 0: creating the draft got .*Nothing was sent/);
+	expect(out.error).toContain(`Drafts folder of ${t.sender}`);
+	expect(out.error).toContain('"Quarterly report"');
+	expect(out.error).not.toMatch(/refused/);
+	expect(t.sim.outbox).toHaveLength(0);
+});
