@@ -111,7 +111,7 @@ describe('Dry Run output is unchanged by the delivery plan', () => {
 			});
 			expect(result.errorMessage).toBeUndefined();
 			const actual = normalize(result.items.map((i) => i.json));
-			const file = join(__dirname, 'golden', `${name}.json`);
+			const file = join(__dirname, 'golden', `${name}.golden`);
 			if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
 			expect(actual).toBe(readFileSync(file, 'utf8'));
 			expect(t.sim.counters.graphRequests).toBe(0);

@@ -4,6 +4,8 @@ const n8nFolder = prepareN8nEnvironment();
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type TestItem } from '../harness/engine';
@@ -29,7 +31,7 @@ beforeEach(() => {
 });
 
 const PARAMS = { toRecipients: 'ada@example.com', subject: 'Size', bodyContent: 'x' };
-const run = (items: TestItem[], options: Record<string, unknown>, bodyContent = 'x') =>
+const run = (items: TestItem[], options: INodeParameters, bodyContent = 'x') =>
 	runSendMail({
 		credentials: credentialsOf(t),
 		items,
