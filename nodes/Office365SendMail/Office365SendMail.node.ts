@@ -11,10 +11,10 @@ import {
 import { CREDENTIAL_TYPE, NODE_TYPE } from './description/constants';
 import { messageProperties } from './description/message.properties';
 import { optionsProperty } from './description/options.properties';
-import { executeSendMail } from './execute/router';
+import { executeSendMail } from './execute/executeSendMail';
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait/webhook';
 
-/** Shell: the properties are data in description/, the behaviour lives in execute/ (habit 3). */
+/** Shell: the properties are data in description/, the behaviour lives in execute/ and delivery/. */
 export class Office365SendMail implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Office 365 Send Mail',

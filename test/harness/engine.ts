@@ -149,6 +149,8 @@ export interface RunSendMailOptions {
 	items: TestItem[];
 	parameters: INodeParameters;
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** Node settings such as Retry On Fail (retryOnFail, maxTries, waitBetweenTries). */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 /** Runs Source → Office 365 Send Mail through n8n-core's WorkflowExecute, as an n8n instance would. */
@@ -178,6 +180,7 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 			parameters: options.parameters,
 			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
 			onError: options.onError,
+			...options.settings,
 		},
 	];
 	const connections = {

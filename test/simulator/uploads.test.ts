@@ -177,9 +177,9 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect(overlap.json.error.message).toBe('Uploaded fragment overlaps with existing data.');
 	});
 
-	it('keeps the 3 MiB..150 MiB session bounds and the inline < 3 MiB rule', async () => {
+	it('keeps the 2 MiB..150 MiB session bounds and the inline < 3 MiB rule', async () => {
 		const draftId = await createDraft();
-		const small = await createSession(draftId, 3 * MiB - 1);
+		const small = await createSession(draftId, 2 * MiB - 1);
 		expect(small.status).toBe(400);
 		expect(small.json.error.code).toBe('ErrorAttachmentSizeShouldNotBeLessThanMinimumSize');
 		expect((await createSession(draftId, 150 * MiB + 1)).status).toBe(400);

@@ -18,8 +18,12 @@ import {
 } from './http';
 import type { UploadSession, User } from './state';
 
-/** Upload sessions take attachments of 3 MB to 150 MB (reference §2.1). */
-export const MIN_UPLOAD_SESSION_SIZE = 3 * 1024 * 1024;
+/**
+ * Upload sessions take attachments up to 150 MB (reference §2.1). Docs say "3 MB" for the floor, but the measured
+ * floor is 2,097,152 bytes: "Minimum UploadSession byte size is exactly 2097152 bytes" (comment of 2020-08-20 in
+ * https://github.com/microsoftgraph/msgraph-sdk-java/pull/52).
+ */
+export const MIN_UPLOAD_SESSION_SIZE = 2 * 1024 * 1024;
 export const MAX_UPLOAD_SESSION_SIZE = 150 * 1024 * 1024;
 /** "up to 4 MB each time" (reference §2.2 step 3). */
 export const MAX_CHUNK_SIZE = 4 * 1024 * 1024;

@@ -1,4 +1,10 @@
-import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type INode,
+	type JsonObject,
+} from 'n8n-workflow';
 
 import { CredentialConfigError } from '../../shared/credential/errors';
 import { adviseGraphError } from '../../shared/diagnostics/graphAdvice';
@@ -10,6 +16,7 @@ import {
 } from '../../shared/transport/graphErrors';
 import { sayNetworkCodes } from '../../shared/transport/networkWords';
 import { UploadSessionError } from '../../shared/transport/uploadSession';
+import { DraftMayExistError } from '../delivery/draftError';
 import { InputError } from '../message/inputError';
 
 export interface ItemContext {
@@ -26,7 +33,152 @@ export type ItemStatus = 'failed' | 'deliveryUnknown';
 export interface ItemFailure {
 	error: NodeApiError | NodeOperationError;
 	status: ItemStatus;
-	json: Record<string, unknown>;
+	json: IDataObject;
+}
+
+/** What every translator gets: the node, the item's context, "Item N" and the fields every failure carries. */
+interface Scope {
+	node: INode;
+	ctx: ItemContext;
+	itemIndex: number;
+	prefix: string;
+	base: IDataObject;
+}
+
+function operationFailure(scope: Scope, message: string, json: IDataObject = scope.base) {
+	const { node, itemIndex } = scope;
+	const error = new NodeOperationError(node, message, { itemIndex });
+	return { status: 'failed' as const, error, json };
+}
+
+function tokenFailure(scope: Scope, error: TokenError): ItemFailure {
+	const message = `${scope.prefix}: could not sign in to Microsoft Entra ID. ${error.message}`;
+	return {
+		status: 'failed',
+		error: new NodeOperationError(scope.node, message, {
+			itemIndex: scope.itemIndex,
+			description: 'Open the credential and Save it (or press Retry) for a full diagnosis.',
+		}),
+		json: { ...scope.base, errorCode: error.microsoftCode ?? error.reason },
+	};
+}
+
+/**
+ * 413 means one request was over Graph's 4 MB request limit (plans stay under it, so a proxy or a changed limit is
+ * the likely cause); it says nothing about the mailbox's MaxSendSize, which Graph reports as ErrorMessageSizeExceeded.
+ */
+function requestTooLargeAdvice(error: GraphApiError) {
+	return {
+		reason: 'requestTooLarge',
+		message: `Microsoft Graph refused ${error.operation} as too large (HTTP 413): one request may carry at most 4 MB. This is Graph's request limit, not the mailbox's MaxSendSize. The node keeps its requests under 4 MB, so check for a proxy that limits request bodies, or send smaller attachments.`,
+	};
+}
+
+function graphFailure(scope: Scope, error: GraphApiError): ItemFailure {
+	const { ctx } = scope;
+	const advice =
+		error.status === 413
+			? requestTooLargeAdvice(error)
+			: adviseGraphError(error, {
+					mailbox: ctx.sender ?? '(unknown)',
+					clientId: ctx.clientId,
+					permission: ctx.permission ?? 'Mail.Send',
+					fromAddress: ctx.fromAddress,
+				});
+	const ids = {
+		errorCode: error.code,
+		httpStatus: error.status,
+		requestId: error.requestId,
+		clientRequestId: error.clientRequestId,
+	};
+	const response: JsonObject = {
+		code: error.code,
+		message: error.graphMessage,
+		requestId: error.requestId ?? null,
+		clientRequestId: error.clientRequestId,
+	};
+	return {
+		status: 'failed',
+		error: new NodeApiError(scope.node, response, {
+			message: `${scope.prefix}: ${advice.message}`,
+			description: `Step: ${error.operation}. request-id ${error.requestId ?? 'n/a'}, client-request-id ${error.clientRequestId}.`,
+			httpCode: String(error.status),
+			itemIndex: scope.itemIndex,
+		}),
+		json: { ...scope.base, ...ids, reason: advice.reason },
+	};
+}
+
+function idsDescription(ids: { requestId?: string; clientRequestId: string }): string {
+	return `client-request-id ${ids.clientRequestId}${ids.requestId ? `, request-id ${ids.requestId}` : ''}`;
+}
+
+function unknownFailure(scope: Scope, error: DeliveryUnknownError): ItemFailure {
+	const message =
+		`${scope.prefix}: delivery unknown — ${error.operation} got ${sayNetworkCodes(error.reason)}. Microsoft may or may not have sent the message; ` +
+		`it was NOT sent again, to avoid a duplicate. Check Sent Items of ${scope.ctx.sender ?? 'the sender'} before resending.`;
+	const response: JsonObject = {
+		code: 'DeliveryUnknown',
+		message: error.reason,
+		requestId: error.requestId ?? null,
+		clientRequestId: error.clientRequestId,
+	};
+	return {
+		status: 'deliveryUnknown',
+		error: new NodeApiError(scope.node, response, {
+			message,
+			description: `${idsDescription(error)}: quote these to Microsoft support or search the mailbox's message trace.`,
+			itemIndex: scope.itemIndex,
+		}),
+		json: {
+			...scope.base,
+			errorCode: 'DeliveryUnknown',
+			requestId: error.requestId,
+			clientRequestId: error.clientRequestId,
+		},
+	};
+}
+
+function draftFailure(scope: Scope, error: DraftMayExistError): ItemFailure {
+	const message =
+		`${scope.prefix}: creating the draft got ${sayNetworkCodes(error.reason)}, so Microsoft may have created it. Nothing was sent. ` +
+		`Look in the Drafts folder of ${error.mailbox} for a draft with subject ${JSON.stringify(error.subject)} and delete it before resending.`;
+	const response: JsonObject = {
+		code: 'DraftMayExist',
+		message: error.reason,
+		requestId: error.requestId ?? null,
+		clientRequestId: error.clientRequestId,
+	};
+	return {
+		status: 'failed',
+		error: new NodeApiError(scope.node, response, {
+			message,
+			description: idsDescription(error),
+			itemIndex: scope.itemIndex,
+		}),
+		json: {
+			...scope.base,
+			errorCode: 'DraftMayExist',
+			draftSubject: error.subject,
+			requestId: error.requestId,
+			clientRequestId: error.clientRequestId,
+		},
+	};
+}
+
+function networkFailure(scope: Scope, error: NetworkError): ItemFailure {
+	const message = `${scope.prefix}: cannot reach ${error.host} (${sayNetworkCodes(error.code)}) during ${error.operation}; nothing was sent for this step. Check the network, proxy (HTTPS_PROXY) and the credential's Cloud.`;
+	// Not `code: error.code`: n8n would replace the whole message for a code such as ECONNREFUSED (networkWords.ts).
+	const response: JsonObject = {
+		code: 'NetworkError',
+		networkCode: error.code,
+		message: sayNetworkCodes(error.message),
+	};
+	return {
+		status: 'failed',
+		error: new NodeApiError(scope.node, response, { message, itemIndex: scope.itemIndex }),
+		json: { ...scope.base, errorCode: error.code, clientRequestId: error.clientRequestId },
+	};
 }
 
 /**
@@ -36,118 +188,24 @@ export interface ItemFailure {
 export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): ItemFailure {
 	const itemIndex = ctx.index;
 	const prefix = `Item ${itemIndex}`;
-	const base = { itemIndex, sender: ctx.sender };
-
+	const scope: Scope = { node, ctx, itemIndex, prefix, base: { itemIndex, sender: ctx.sender } };
 	if (error instanceof InputError) {
-		const message = `${prefix} › ${error.field}: ${error.message}`;
-		return {
-			status: 'failed',
-			error: new NodeOperationError(node, message, { itemIndex }),
-			json: { ...base, field: error.field },
-		};
+		const json = { ...scope.base, field: error.field };
+		return operationFailure(scope, `${prefix} › ${error.field}: ${error.message}`, json);
 	}
 	if (error instanceof CredentialConfigError) {
-		const message = `Credential › ${error.field}: ${error.message}`;
-		return {
-			status: 'failed',
-			error: new NodeOperationError(node, message, { itemIndex }),
-			json: { ...base, field: `credential.${error.field}` },
-		};
+		const json = { ...scope.base, field: `credential.${error.field}` };
+		return operationFailure(scope, `Credential › ${error.field}: ${error.message}`, json);
 	}
-	if (error instanceof TokenError) {
-		const message = `${prefix}: could not sign in to Microsoft Entra ID. ${error.message}`;
-		return {
-			status: 'failed',
-			error: new NodeOperationError(node, message, {
-				itemIndex,
-				description: 'Press Test on the credential for a full diagnosis.',
-			}),
-			json: { ...base, errorCode: error.microsoftCode ?? error.reason },
-		};
-	}
-	if (error instanceof GraphApiError) {
-		const advice = adviseGraphError(error, {
-			mailbox: ctx.sender ?? '(unknown)',
-			clientId: ctx.clientId,
-			permission: ctx.permission ?? 'Mail.Send',
-			fromAddress: ctx.fromAddress,
-		});
-		const ids = {
-			errorCode: error.code,
-			httpStatus: error.status,
-			requestId: error.requestId,
-			clientRequestId: error.clientRequestId,
-		};
-		const response: JsonObject = {
-			code: error.code,
-			message: error.graphMessage,
-			requestId: error.requestId ?? null,
-			clientRequestId: error.clientRequestId,
-		};
-		return {
-			status: 'failed',
-			error: new NodeApiError(node, response, {
-				message: `${prefix}: ${advice.message}`,
-				description: `Step: ${error.operation}. request-id ${error.requestId ?? 'n/a'}, client-request-id ${error.clientRequestId}.`,
-				httpCode: String(error.status),
-				itemIndex,
-			}),
-			json: { ...base, ...ids, reason: advice.reason },
-		};
-	}
-	if (error instanceof DeliveryUnknownError) {
-		const message =
-			`${prefix}: delivery unknown — ${error.operation} got ${sayNetworkCodes(error.reason)}. Microsoft may or may not have sent the message; ` +
-			`it was NOT sent again, to avoid a duplicate. Check Sent Items of ${ctx.sender ?? 'the sender'} before resending.`;
-		const response: JsonObject = {
-			code: 'DeliveryUnknown',
-			message: error.reason,
-			requestId: error.requestId ?? null,
-			clientRequestId: error.clientRequestId,
-		};
-		return {
-			status: 'deliveryUnknown',
-			error: new NodeApiError(node, response, {
-				message,
-				description: `client-request-id ${error.clientRequestId}${error.requestId ? `, request-id ${error.requestId}` : ''}: quote these to Microsoft support or search the mailbox's message trace.`,
-				itemIndex,
-			}),
-			json: {
-				...base,
-				errorCode: 'DeliveryUnknown',
-				requestId: error.requestId,
-				clientRequestId: error.clientRequestId,
-			},
-		};
-	}
-	if (error instanceof NetworkError) {
-		const message = `${prefix}: cannot reach ${error.host} (${sayNetworkCodes(error.code)}) during ${error.operation}; nothing was sent for this step. Check the network, proxy (HTTPS_PROXY) and the credential's Cloud.`;
-		return {
-			status: 'failed',
-			// Not `code: error.code`: n8n would replace the whole message for a code such as ECONNREFUSED (networkWords.ts).
-			error: new NodeApiError(
-				node,
-				{
-					code: 'NetworkError',
-					networkCode: error.code,
-					message: sayNetworkCodes(error.message),
-				} as JsonObject,
-				{ message, itemIndex },
-			),
-			json: { ...base, errorCode: error.code, clientRequestId: error.clientRequestId },
-		};
-	}
-	if (error instanceof UploadSessionError) {
-		return {
-			status: 'failed',
-			error: new NodeOperationError(node, `${prefix}: ${error.message}`, { itemIndex }),
-			json: base,
-		};
-	}
-	const message = `${prefix}: ${error instanceof Error ? error.message : String(error)}`;
-	return {
-		status: 'failed',
-		error: new NodeOperationError(node, message, { itemIndex }),
-		json: base,
-	};
+	if (error instanceof TokenError) return tokenFailure(scope, error);
+	if (error instanceof GraphApiError) return graphFailure(scope, error);
+	if (error instanceof DeliveryUnknownError) return unknownFailure(scope, error);
+	if (error instanceof DraftMayExistError) return draftFailure(scope, error);
+	if (error instanceof NetworkError) return networkFailure(scope, error);
+	if (error instanceof UploadSessionError)
+		return operationFailure(scope, `${prefix}: ${error.message}`);
+	return operationFailure(
+		scope,
+		`${prefix}: ${error instanceof Error ? error.message : String(error)}`,
+	);
 }

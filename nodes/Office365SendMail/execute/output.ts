@@ -1,9 +1,12 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
+import { attachmentSummaries } from '../delivery/plan';
+import type { Delivery } from '../delivery/execute';
+import type { PreviewRequest } from '../delivery/render';
 import { formatRecipient } from '../message/recipients';
+import type { ItemFailure } from './errors';
+import type { ItemOutcome, RunContext } from './outcomes';
 import type { PreparedItem } from './prepareItem';
-import type { PreviewRequest } from './preview';
-import { summarize, type SendResult } from './sendMessage';
 
 function messageSummary(item: PreparedItem) {
 	return {
@@ -15,11 +18,7 @@ function messageSummary(item: PreparedItem) {
 	};
 }
 
-function withBinary(
-	item: PreparedItem,
-	input: INodeExecutionData,
-	json: INodeExecutionData['json'],
-): INodeExecutionData {
+function withBinary(item: PreparedItem, input: INodeExecutionData, json: IDataObject) {
 	const out: INodeExecutionData = { json, pairedItem: { item: item.index } };
 	if (item.passThroughBinary && input.binary) out.binary = input.binary;
 	return out;
@@ -28,17 +27,17 @@ function withBinary(
 export function sentItem(
 	item: PreparedItem,
 	input: INodeExecutionData,
-	result: SendResult,
+	delivery: Delivery,
 ): INodeExecutionData {
-	const json: INodeExecutionData['json'] = {
+	const json: IDataObject = {
 		status: 'sent',
 		...messageSummary(item),
-		attachments: result.attachments as unknown as INodeExecutionData['json'][],
-		requestId: result.requestId ?? null,
-		clientRequestId: result.clientRequestId,
-		sentAt: result.sentAt,
+		attachments: attachmentSummaries(item.plan, item.attachments),
+		requestId: delivery.requestId ?? null,
+		clientRequestId: delivery.clientRequestId,
+		sentAt: delivery.sentAt,
 	};
-	if (result.notes.length) json.notes = result.notes;
+	if (delivery.notes.length) json.notes = delivery.notes;
 	return withBinary(item, input, json);
 }
 
@@ -47,15 +46,57 @@ export function previewItem(
 	input: INodeExecutionData,
 	requests: PreviewRequest[],
 ): INodeExecutionData {
-	const upload = new Set(item.plan.kind === 'draft' ? item.plan.uploadSession : []);
-	const json: INodeExecutionData['json'] = {
+	const json: IDataObject = {
 		status: 'preview',
 		...messageSummary(item),
-		attachments: summarize(item.attachments, (a) =>
-			upload.has(a),
-		) as unknown as INodeExecutionData['json'][],
-		requests: requests as unknown as INodeExecutionData['json'][],
+		attachments: attachmentSummaries(item.plan, item.attachments),
+		requests: requests as unknown as IDataObject[],
 	};
-	if (requests.length === 1) json.request = requests[0] as unknown as INodeExecutionData['json'];
+	if (requests.length === 1) json.request = requests[0] as unknown as IDataObject;
 	return withBinary(item, input, json);
+}
+
+/**
+ * n8n's WorkflowExecute replaces the json of every output item that carries `error` with `{ error: message }`, which
+ * would drop status, itemIndex, field and the request ids under "Continue (using regular output)". Only the error
+ * output ("Continue (using error output)") needs `error`, to route the item, so it is set only then.
+ */
+export function failedItem(node: INode, index: number, failure: ItemFailure): INodeExecutionData {
+	const json = { status: failure.status, error: failure.error.message, ...failure.json };
+	const item: INodeExecutionData = { json, pairedItem: { item: index } };
+	if (node.onError === 'continueErrorOutput') item.error = failure.error;
+	return item;
+}
+
+/**
+ * n8n discards the output of a node that throws, so the error of a partly delivered run must say itself which items
+ * went out; a retry of the execution will not send them again (execute/deliveryLedger.ts).
+ */
+function partlyDelivered(failure: ItemFailure, outcomes: ItemOutcome[]): void {
+	const delivered = outcomes.flatMap((o) =>
+		o.state === 'done' && o.delivered
+			? [
+					`item ${o.index} (request-id ${o.delivered.requestId ?? 'n/a'}, client-request-id ${o.delivered.clientRequestId})`,
+				]
+			: [],
+	);
+	if (!delivered.length) return;
+	const said = `Delivered before this failure, and not sent again if n8n retries this execution: ${delivered.join('; ')}.`;
+	const { error } = failure;
+	error.description = error.description ? `${error.description}\n${said}` : said;
+	failure.json.deliveredItems = delivered;
+}
+
+/** Phase 5, output: one item per input item, in input order and paired; or the first failure, thrown. */
+export function outputItems(run: RunContext, outcomes: ItemOutcome[]): INodeExecutionData[] {
+	const firstFailure = outcomes.find((o) => o.state === 'failed');
+	if (firstFailure?.state === 'failed' && !run.continueOnFail) {
+		partlyDelivered(firstFailure.failure, outcomes);
+		throw firstFailure.failure.error;
+	}
+	return outcomes.map((o) => {
+		if (o.state === 'failed') return failedItem(run.node, o.index, o.failure);
+		if (o.state === 'done') return o.output;
+		throw new Error(`Item ${o.index} was neither delivered nor refused.`);
+	});
 }

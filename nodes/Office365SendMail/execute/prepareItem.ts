@@ -6,13 +6,8 @@ import {
 	parsePropertyList,
 	type AttachmentSource,
 } from '../message/attachments';
-import {
-	buildGraphMessage,
-	planDelivery,
-	type DeliveryPlan,
-	type GraphMessage,
-	type MessageInput,
-} from '../message/build';
+import { planDelivery, type DeliveryPlan } from '../delivery/plan';
+import { buildGraphMessage, type MessageInput } from '../message/build';
 import {
 	asBoolean,
 	asText,
@@ -32,21 +27,15 @@ export interface PreparedItem {
 	index: number;
 	sender: string;
 	input: MessageInput;
-	message: GraphMessage;
 	attachments: AttachmentSource[];
 	plan: DeliveryPlan;
 	dryRun: boolean;
 	passThroughBinary: boolean;
 }
 
-export async function prepareItem(
-	ctx: IExecuteFunctions,
-	index: number,
-	settings: GraphSettings,
-): Promise<PreparedItem> {
-	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
-	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
 
+function recipientsOf(ctx: IExecuteFunctions, index: number, options: IDataObject): Recipients {
 	const [to, cc, bcc] = dedupeRecipients([
 		parseRecipients(ctx.getNodeParameter('toRecipients', index, ''), 'To'),
 		parseRecipients(options.ccRecipients, 'CC'),
@@ -61,7 +50,12 @@ export async function prepareItem(
 			`${total} recipients across To, CC and BCC; Exchange Online accepts at most ${MAX_RECIPIENTS} per message. Split the list over several items.`,
 		);
 	}
+	return { to, cc, bcc };
+}
 
+type Content = Pick<MessageInput, 'subject' | 'bodyContentType' | 'bodyContent'>;
+
+function contentOf(ctx: IExecuteFunctions, index: number): Content {
 	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
 	if (bodyType !== 'html' && bodyType !== 'text')
 		throw new InputError(
@@ -76,27 +70,14 @@ export async function prepareItem(
 			'Both Subject and Body are empty: there is nothing to send. Fill in at least one of them.',
 		);
 	}
+	return { subject, bodyContentType: bodyType, bodyContent };
+}
 
-	const input: MessageInput = {
-		subject,
-		bodyContentType: bodyType,
-		bodyContent,
-		to,
-		cc,
-		bcc,
-		replyTo: parseRecipients(options.replyTo, 'Reply To'),
-		from: fromOf(options, sender, settings),
-		importance: importanceOf(options.importance),
-		isReadReceiptRequested: asBoolean(options.isReadReceiptRequested, 'Request Read Receipt'),
-		isDeliveryReceiptRequested: asBoolean(
-			options.isDeliveryReceiptRequested,
-			'Request Delivery Receipt',
-		),
-		categories: categoriesOf(options.categories),
-		headers: parseHeaders(options.headers),
-		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
-	};
-
+async function attachmentsOf(
+	ctx: IExecuteFunctions,
+	index: number,
+	options: IDataObject,
+): Promise<AttachmentSource[]> {
 	const available = Object.keys(ctx.getInputData()[index]?.binary ?? {});
 	const inlineNames = parsePropertyList(options.inlineImages, 'Inline Images', available);
 	const attachmentNames = parsePropertyList(options.attachments, 'Attachments', available).filter(
@@ -111,15 +92,41 @@ export async function prepareItem(
 		attachments,
 		inlineNames.length ? 'Attachments / Inline Images' : 'Attachments',
 	);
+	return attachments;
+}
 
-	const message = buildGraphMessage(input);
+/** Reads, validates and plans one item; throws InputError naming the field. */
+export async function prepareItem(
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
+): Promise<PreparedItem> {
+	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
+	const recipients = recipientsOf(ctx, index, options);
+	const input: MessageInput = {
+		...recipients,
+		...contentOf(ctx, index),
+		replyTo: parseRecipients(options.replyTo, 'Reply To'),
+		from: fromOf(options, sender, settings),
+		importance: importanceOf(options.importance),
+		isReadReceiptRequested: asBoolean(options.isReadReceiptRequested, 'Request Read Receipt'),
+		isDeliveryReceiptRequested: asBoolean(
+			options.isDeliveryReceiptRequested,
+			'Request Delivery Receipt',
+		),
+		categories: categoriesOf(options.categories),
+		headers: parseHeaders(options.headers),
+		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
+	};
+	const attachments = await attachmentsOf(ctx, index, options);
 	return {
 		index,
 		sender,
 		input,
-		message,
 		attachments,
-		plan: planDelivery(message, input.saveToSentItems, attachments),
+		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, attachments),
 		dryRun: asBoolean(options.dryRun, 'Dry Run') ?? false,
 		passThroughBinary: asBoolean(options.passThroughBinary, 'Pass Through Binary') ?? false,
 	};

@@ -1,9 +1,8 @@
 import type { AttachmentSource } from './attachments';
-import { UPLOAD_SESSION_MIN_BYTES } from './attachments';
 import type { InternetHeader } from './headers';
 import { toGraphRecipients, type Recipient } from './recipients';
 
-/** Everything one item asks for, validated. Pure data: no I/O happens in this module. */
+/** Everything one item asks for, validated. Pure data: no I/O happens in this module; delivery/ plans the requests. */
 export interface MessageInput {
 	subject: string;
 	bodyContentType: 'html' | 'text';
@@ -22,12 +21,6 @@ export interface MessageInput {
 }
 
 export type GraphMessage = Record<string, unknown>;
-
-/**
- * Graph's whole-request cap is "4 MB" (reference §2.1); stay a little under 4 MiB so that a request we
- * consider small never meets the 413.
- */
-export const MAX_SINGLE_REQUEST_BYTES = 4 * 1024 * 1024 - 16 * 1024;
 
 /** The `message` resource for sendMail or a draft, without attachments (learn: resources/message). */
 export function buildGraphMessage(input: MessageInput): GraphMessage {
@@ -49,7 +42,7 @@ export function buildGraphMessage(input: MessageInput): GraphMessage {
 	if (input.isDeliveryReceiptRequested !== undefined)
 		message.isDeliveryReceiptRequested = input.isDeliveryReceiptRequested;
 	if (input.categories.length) message.categories = input.categories;
-	// An empty internetMessageHeaders array is refused by Graph, so it is left out (reference §1.3).
+	// Graph refuses an empty internetMessageHeaders array, so it is left out.
 	if (input.headers.length)
 		message.internetMessageHeaders = input.headers.map((h) => ({ name: h.name, value: h.value }));
 	return message;
@@ -108,48 +101,4 @@ export function sendMailBody(
 	const full = attachments && attachments.length ? { ...message, attachments } : message;
 	// "Specify it only if the parameter is false" (learn: user-sendmail).
 	return saveToSentItems ? { message: full } : { message: full, saveToSentItems: false };
-}
-
-function base64Length(bytes: number): number {
-	return 4 * Math.ceil(bytes / 3);
-}
-
-/** Upper bound of a fileAttachment's JSON size without reading the bytes. */
-function attachmentJsonBytes(source: AttachmentSource): number {
-	return (
-		base64Length(source.size) +
-		Buffer.byteLength(JSON.stringify({ ...uploadSessionItem(source), contentBytes: '' }), 'utf8') +
-		128
-	);
-}
-
-export type DeliveryPlan =
-	| { kind: 'sendMail'; attachments: AttachmentSource[]; estimatedBytes: number }
-	| {
-			kind: 'draft';
-			direct: AttachmentSource[];
-			uploadSession: AttachmentSource[];
-			estimatedBytes: number;
-	  };
-
-/**
- * One sendMail call when the whole request fits (needs only Mail.Send); otherwise a draft with attachments
- * added directly (< 3 MB) or through upload sessions (≥ 3 MB), then send (needs Mail.ReadWrite too).
- */
-export function planDelivery(
-	message: GraphMessage,
-	saveToSentItems: boolean,
-	attachments: AttachmentSource[],
-): DeliveryPlan {
-	const base = Buffer.byteLength(JSON.stringify(sendMailBody(message, saveToSentItems)), 'utf8');
-	const estimatedBytes = base + attachments.reduce((sum, a) => sum + attachmentJsonBytes(a), 0);
-	const anyLarge = attachments.some((a) => a.size >= UPLOAD_SESSION_MIN_BYTES);
-	if (!anyLarge && estimatedBytes <= MAX_SINGLE_REQUEST_BYTES)
-		return { kind: 'sendMail', attachments, estimatedBytes };
-	return {
-		kind: 'draft',
-		direct: attachments.filter((a) => a.size < UPLOAD_SESSION_MIN_BYTES),
-		uploadSession: attachments.filter((a) => a.size >= UPLOAD_SESSION_MIN_BYTES),
-		estimatedBytes,
-	};
 }

@@ -1,0 +1,16 @@
+/**
+ * Creating a draft got no clear answer (500/502/504, or the connection was lost after the request was sent):
+ * Microsoft may have created it. Nothing was sent, but a draft may be left in the mailbox's Drafts folder.
+ */
+export class DraftMayExistError extends Error {
+	constructor(
+		readonly reason: string,
+		readonly mailbox: string,
+		readonly subject: string,
+		readonly requestId: string | undefined,
+		readonly clientRequestId: string,
+	) {
+		super(`create draft: outcome unknown (${reason})`);
+		this.name = 'DraftMayExistError';
+	}
+}

@@ -1,0 +1,177 @@
+import { outcomeOf } from '../../shared/outcome';
+import type { GraphClient, GraphResponse } from '../../shared/transport/graphClient';
+import { DeliveryUnknownError, GraphApiError } from '../../shared/transport/graphErrors';
+import { UploadSessionError, uploadStream } from '../../shared/transport/uploadSession';
+import {
+	draftMessage,
+	fileAttachmentJson,
+	sendMailBody,
+	uploadSessionItem,
+} from '../message/build';
+import { DraftMayExistError } from './draftError';
+import type { DeliveryPlan, DeliveryStep } from './plan';
+
+/** What the delivering request answered; notes explain anything unusual about how it was delivered. */
+export interface Delivery {
+	requestId?: string;
+	clientRequestId: string;
+	sentAt: string;
+	notes: string[];
+}
+
+/** What the steps of one plan share: the draft they work on and the answer of the delivering request. */
+interface StepState {
+	draftId?: string;
+	delivered?: Delivery;
+}
+
+function jsonField(response: GraphResponse, field: 'id' | 'uploadUrl'): string | undefined {
+	const value = (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)[field];
+	return typeof value === 'string' && value ? value : undefined;
+}
+
+function delivery(response: { requestId?: string; clientRequestId: string }, notes: string[]) {
+	const { requestId, clientRequestId } = response;
+	return { requestId, clientRequestId, sentAt: new Date().toISOString(), notes };
+}
+
+async function createDraft(graph: GraphClient, plan: DeliveryPlan, state: StepState) {
+	const created = await outcomeOf(() =>
+		graph.request({
+			operation: 'create draft',
+			method: 'POST',
+			url: graph.userUrl(plan.sender, 'messages'),
+			json: draftMessage(plan.message, plan.saveToSentItems),
+			authenticated: true,
+			replay: 'notIfSent',
+			// An unclear answer leaves a draft that may exist: reported below, never blindly repeated.
+			delivers: true,
+		}),
+	);
+	if (!created.ok) {
+		const error = created.error;
+		if (!(error instanceof DeliveryUnknownError)) throw error;
+		const subject = typeof plan.message.subject === 'string' ? plan.message.subject : '';
+		const { reason, requestId, clientRequestId } = error;
+		throw new DraftMayExistError(reason, plan.sender, subject, requestId, clientRequestId);
+	}
+	state.draftId = jsonField(created.value, 'id');
+	if (!state.draftId) throw new Error('Microsoft Graph created a draft but returned no id.');
+}
+
+async function uploadAttachment(
+	graph: GraphClient,
+	plan: DeliveryPlan,
+	draftId: string,
+	step: Extract<DeliveryStep, { kind: 'uploadAttachment' }>,
+) {
+	const { source } = step;
+	const session = await graph.request({
+		operation: `create upload session for "${source.name}"`,
+		method: 'POST',
+		url: `${graph.userUrl(plan.sender, 'messages', draftId, 'attachments')}/createUploadSession`,
+		json: uploadSessionItem(source),
+		authenticated: true,
+		replay: 'notIfSent',
+	});
+	const uploadUrl = jsonField(session, 'uploadUrl');
+	if (!uploadUrl)
+		throw new UploadSessionError(`Microsoft Graph returned no upload URL for "${source.name}".`);
+	await uploadStream(graph, uploadUrl, await source.openStream(), source.size, `"${source.name}"`);
+}
+
+async function sendDraft(graph: GraphClient, plan: DeliveryPlan, draftId: string) {
+	const sent = await outcomeOf(() =>
+		graph.request({
+			operation: 'send draft',
+			method: 'POST',
+			url: `${graph.userUrl(plan.sender, 'messages', draftId)}/send`,
+			authenticated: true,
+			// Safe to repeat: a draft that was already sent no longer exists and the repeat gets 404.
+			replay: 'always',
+			delivers: true,
+		}),
+	);
+	if (sent.ok) return delivery(sent.value, []);
+	const error = sent.error;
+	if (error instanceof GraphApiError && error.status === 404 && error.attempts > 1) {
+		return delivery(error, [
+			'The first send got no clear answer; repeating it returned 404 because the draft had already been sent, so it was delivered once.',
+		]);
+	}
+	throw error;
+}
+
+async function runStep(
+	graph: GraphClient,
+	plan: DeliveryPlan,
+	step: DeliveryStep,
+	state: StepState,
+) {
+	const draftId = state.draftId ?? '';
+	switch (step.kind) {
+		case 'sendMail': {
+			const attachments = [];
+			for (const source of step.attachments)
+				attachments.push(fileAttachmentJson(source, await source.readAll()));
+			const response = await graph.request({
+				operation: 'sendMail',
+				method: 'POST',
+				url: graph.userUrl(plan.sender, 'sendMail'),
+				json: sendMailBody(plan.message, plan.saveToSentItems, attachments),
+				authenticated: true,
+				replay: 'notIfSent',
+				delivers: true,
+			});
+			state.delivered = delivery(response, []);
+			return;
+		}
+		case 'createDraft':
+			return await createDraft(graph, plan, state);
+		case 'addAttachment':
+			await graph.request({
+				operation: `add attachment "${step.source.name}"`,
+				method: 'POST',
+				url: graph.userUrl(plan.sender, 'messages', draftId, 'attachments'),
+				json: fileAttachmentJson(step.source, await step.source.readAll()),
+				authenticated: true,
+				replay: 'notIfSent',
+			});
+			return;
+		case 'uploadAttachment':
+			return await uploadAttachment(graph, plan, draftId, step);
+		case 'sendDraft':
+			state.delivered = await sendDraft(graph, plan, draftId);
+			return;
+	}
+}
+
+/** Best effort: the original failure is what the user needs to see, so a failed delete is not reported. */
+async function deleteDraft(graph: GraphClient, sender: string, draftId: string): Promise<void> {
+	await outcomeOf(() =>
+		graph.request({
+			operation: 'delete draft',
+			method: 'DELETE',
+			url: graph.userUrl(sender, 'messages', draftId),
+			authenticated: true,
+			replay: 'always',
+		}),
+	);
+}
+
+/**
+ * Runs the plan's steps in order. A draft is deleted when a step before its send fails, or when Microsoft clearly
+ * refused the send; after an unclear send it is kept, because the message may be on its way.
+ */
+export async function executePlan(graph: GraphClient, plan: DeliveryPlan): Promise<Delivery> {
+	const state: StepState = {};
+	for (const step of plan.steps) {
+		const done = await outcomeOf(() => runStep(graph, plan, step, state));
+		if (done.ok) continue;
+		const refused = step.kind !== 'sendDraft' || done.error instanceof GraphApiError;
+		if (state.draftId && refused) await deleteDraft(graph, plan.sender, state.draftId);
+		throw done.error;
+	}
+	if (!state.delivered) throw new Error('The delivery plan has no step that sends the message.');
+	return state.delivered;
+}

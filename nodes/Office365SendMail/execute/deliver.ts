@@ -1,0 +1,112 @@
+import { outcomeOf, type Outcome } from '../../shared/outcome';
+import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
+import { GraphClient } from '../../shared/transport/graphClient';
+import { nodeHttpClient } from '../../shared/transport/httpClient';
+import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
+import { executePlan } from '../delivery/execute';
+import { InputError } from '../message/inputError';
+import { recall, remember } from './deliveryLedger';
+import { MailboxLimiter } from './mailboxLimiter';
+import { failed, type ItemOutcome, type RunContext } from './outcomes';
+import { sentItem } from './output';
+import type { PreparedItem } from './prepareItem';
+
+const TOTAL_CONCURRENCY = 16;
+
+const READ_WRITE_MISSING = new InputError(
+	'Attachments',
+	'This message is over 4 MB or has an attachment of 3 MB or more, so it is sent as a draft with upload sessions, which needs the Mail.ReadWrite application permission (with admin consent) besides Mail.Send. Add it in Entra admin center › App registrations › API permissions, or send smaller attachments.',
+);
+
+function graphClientOf(run: RunContext): GraphClient {
+	const tokens = {
+		getToken: async (forceRefresh?: boolean) =>
+			(await acquireToken(run.settings, { forceRefresh, timeoutMs: run.timeoutMs })).token,
+	};
+	return new GraphClient(run.settings.graphEndpoint, tokens, nodeHttpClient, {
+		timeoutMs: run.timeoutMs,
+		retry: DEFAULT_RETRY_POLICY,
+		signal: run.ctx.getExecutionCancelSignal?.(),
+	});
+}
+
+/** One item: skipped when an earlier attempt of this execution delivered it, otherwise its plan is executed. */
+async function deliverOne(
+	run: RunContext,
+	graph: GraphClient,
+	item: PreparedItem,
+	roles: string[] | undefined,
+): Promise<ItemOutcome> {
+	const { index } = item;
+	const input = run.items[index];
+	const earlier = recall(run.ledger, item);
+	if (earlier && 'unknown' in earlier) return { state: 'failed', index, failure: earlier.unknown };
+	if (earlier) {
+		const note =
+			'Delivered by an earlier attempt of this execution (Retry On Fail); not sent again.';
+		const delivered = { ...earlier.delivered, notes: [...earlier.delivered.notes, note] };
+		return { state: 'done', index, output: sentItem(item, input, delivered), delivered };
+	}
+	const needsReadWrite = item.plan.path === 'draft';
+	// Roles come from Entra app permissions; with Exchange RBAC for Applications the token has none and Exchange
+	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
+	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
+		return failed(run, index, READ_WRITE_MISSING, item);
+	const sent = await outcomeOf(() => executePlan(graph, item.plan));
+	if (sent.ok) {
+		remember(run.ledger, item, { delivered: sent.value });
+		return {
+			state: 'done',
+			index,
+			output: sentItem(item, input, sent.value),
+			delivered: sent.value,
+		};
+	}
+	const outcome = failed(
+		run,
+		index,
+		sent.error,
+		item,
+		needsReadWrite ? 'Mail.ReadWrite' : 'Mail.Send',
+	);
+	if (outcome.state === 'failed' && outcome.failure.status === 'deliveryUnknown')
+		remember(run.ledger, item, { unknown: outcome.failure });
+	return outcome;
+}
+
+/**
+ * Phases 3 and 4, sign in and deliver: one token for the run (cached per credential across runs), then the ready
+ * items at most `maxConcurrency` per mailbox. Without Continue On Fail, no new item starts after a failure.
+ */
+export async function deliverAll(
+	run: RunContext,
+	outcomes: ItemOutcome[],
+	signIn?: Promise<Outcome<AccessToken>>,
+): Promise<ItemOutcome[]> {
+	const ready = outcomes.flatMap((o) => (o.state === 'ready' ? [o.item] : []));
+	if (!ready.length) return outcomes;
+	const signedIn =
+		(await signIn) ??
+		(await outcomeOf(() => acquireToken(run.settings, { timeoutMs: run.timeoutMs })));
+	if (!signedIn.ok)
+		return outcomes.map((o) =>
+			o.state === 'ready' ? failed(run, o.index, signedIn.error, o.item) : o,
+		);
+
+	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
+	const graph = graphClientOf(run);
+	const limiter = new MailboxLimiter(run.maxConcurrency, TOTAL_CONCURRENCY);
+	const results = new Map<number, ItemOutcome>();
+	let stop = false;
+	await Promise.all(
+		ready.map((item) =>
+			limiter.run(item.sender, async () => {
+				if (stop) return;
+				const result = await deliverOne(run, graph, item, roles);
+				results.set(item.index, result);
+				if (result.state === 'failed' && !run.continueOnFail) stop = true;
+			}),
+		),
+	);
+	return outcomes.map((o) => results.get(o.index) ?? o);
+}

@@ -1,0 +1,52 @@
+import { outcomeOf, type Outcome } from '../../shared/outcome';
+import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
+import { renderPlan } from '../delivery/render';
+import { previewItem } from './output';
+import { failed, stopUnlessContinuing, type ItemOutcome, type RunContext } from './outcomes';
+import { prepareItem } from './prepareItem';
+
+export interface Validated {
+	outcomes: ItemOutcome[];
+	/** Sign-in, started with the first valid item that will really be sent. */
+	signIn?: Promise<Outcome<AccessToken>>;
+}
+
+/**
+ * Phase 1, validate and plan: every item is read and planned before any request, so bad input never reaches the
+ * network. Sign-in overlaps with validating the other items (a token request takes a round trip or two); bad
+ * input alone never causes a request.
+ */
+export async function validateAll(run: RunContext): Promise<Validated> {
+	const outcomes: ItemOutcome[] = [];
+	let signIn: Promise<Outcome<AccessToken>> | undefined;
+	for (let index = 0; index < run.items.length; index++) {
+		const prepared = await outcomeOf(() => prepareItem(run.ctx, index, run.settings));
+		const outcome: ItemOutcome = prepared.ok
+			? { state: 'ready', index, item: prepared.value }
+			: failed(run, index, prepared.error);
+		stopUnlessContinuing(run, outcome);
+		outcomes.push(outcome);
+		if (!signIn && prepared.ok && !prepared.value.dryRun)
+			signIn = outcomeOf(() => acquireToken(run.settings, { timeoutMs: run.timeoutMs }));
+	}
+	return { outcomes, signIn };
+}
+
+/** Phase 2, Dry Run: ready dry-run items become previews of their plan. */
+export async function previewAll(run: RunContext, outcomes: ItemOutcome[]): Promise<ItemOutcome[]> {
+	const next: ItemOutcome[] = [];
+	for (const outcome of outcomes) {
+		if (outcome.state !== 'ready' || !outcome.item.dryRun) {
+			next.push(outcome);
+			continue;
+		}
+		const { item, index } = outcome;
+		const requests = await outcomeOf(() => renderPlan(run.settings.graphEndpoint, item.plan));
+		const result: ItemOutcome = requests.ok
+			? { state: 'done', index, output: previewItem(item, run.items[index], requests.value) }
+			: failed(run, index, requests.error, item);
+		stopUnlessContinuing(run, result);
+		next.push(result);
+	}
+	return next;
+}
