@@ -14,9 +14,10 @@ export interface MailAuthenticationInput {
 	dns?: DnsOptions;
 }
 
-function acceptedIncludes(cloud: CloudName): string[] {
-	if (cloud === 'custom') return [...new Set(Object.values(MICROSOFT_SPF_INCLUDE))];
-	return [MICROSOFT_SPF_INCLUDE[cloud]];
+function spfTargets(cloud: CloudName): { accepted: string[]; otherClouds: string[] } {
+	const all = [...new Set(Object.values(MICROSOFT_SPF_INCLUDE))];
+	const accepted = cloud === 'custom' ? all : [MICROSOFT_SPF_INCLUDE[cloud]];
+	return { accepted, otherClouds: all.filter((d) => !accepted.includes(d)) };
 }
 
 /**
@@ -38,7 +39,7 @@ export async function checkMailAuthentication(input: MailAuthenticationInput): P
 		return [passed('spf', managed), passed('dkim', managed), await dmarc];
 	}
 	const [spf, dkim] = await Promise.all([
-		checkSpf({ domain, accepted: acceptedIncludes(input.cloud), lookup }),
+		checkSpf({ domain, ...spfTargets(input.cloud), lookup }),
 		checkDkim({ domain, lookup }),
 	]);
 	return [spf, dkim, await dmarc];

@@ -16,6 +16,8 @@ const COUNTED = new Set(['include', 'a', 'mx', 'ptr', 'exists', 'redirect']);
 interface Walk {
 	lookups: number;
 	foundInclude?: string;
+	/** Another Microsoft cloud's SPF domain: authorizes that cloud's servers, not this credential's. */
+	otherCloud?: string;
 	overLimit: boolean;
 	/** Why the walk could not finish (DNS failure). */
 	unknown?: string;
@@ -40,15 +42,24 @@ function terms(record: string): { name: string; value: string; qualifier: string
 		});
 }
 
-async function follow(lookup: DnsLookup, domain: string, walk: Walk, accepted: string[]) {
+interface Targets {
+	accepted: string[];
+	otherClouds: string[];
+}
+
+async function follow(lookup: DnsLookup, domain: string, walk: Walk, targets: Targets) {
 	walk.lookups++;
 	if (walk.lookups > LOOKUP_LIMIT) {
 		walk.overLimit = true;
 		return;
 	}
 	const target = domain.replace(/\.$/, '');
-	if (accepted.includes(target)) {
+	if (targets.accepted.includes(target)) {
 		walk.foundInclude ??= target;
+		return;
+	}
+	if (targets.otherClouds.includes(target)) {
+		walk.otherCloud ??= target;
 		return;
 	}
 	if (target.includes('%')) return; // macros (RFC 7208 §7) depend on the message: not expanded here
@@ -62,10 +73,10 @@ async function follow(lookup: DnsLookup, domain: string, walk: Walk, accepted: s
 		walk.broken.push(target);
 		return;
 	}
-	await evaluate(lookup, found[0], walk, accepted);
+	await evaluate(lookup, found[0], walk, targets);
 }
 
-async function evaluate(lookup: DnsLookup, record: string, walk: Walk, accepted: string[]) {
+async function evaluate(lookup: DnsLookup, record: string, walk: Walk, targets: Targets) {
 	const all = terms(record);
 	// redirect= applies only when the record has no "all" term, and after every mechanism (RFC 7208 §6.1).
 	const redirect = all.some((t) => t.name === 'all')
@@ -73,22 +84,29 @@ async function evaluate(lookup: DnsLookup, record: string, walk: Walk, accepted:
 		: all.find((t) => t.name === 'redirect');
 	for (const term of all) {
 		if (walk.overLimit || walk.unknown) return;
-		if (term.name === 'include') await follow(lookup, term.value, walk, accepted);
+		if (term.name === 'include') await follow(lookup, term.value, walk, targets);
 		else if (COUNTED.has(term.name) && term.name !== 'redirect') walk.lookups++;
 		if (walk.lookups > LOOKUP_LIMIT) walk.overLimit = true;
 	}
 	if (redirect && !walk.overLimit && !walk.unknown)
-		await follow(lookup, redirect.value, walk, accepted);
+		await follow(lookup, redirect.value, walk, targets);
 }
 
 export interface SpfInput {
 	domain: string;
 	/** Microsoft SPF domains that count as authorizing Exchange Online (one per cloud; all for Custom). */
 	accepted: string[];
+	/** The other clouds' Microsoft SPF domains: named in the finding instead of being queried. */
+	otherClouds?: string[];
 	lookup: DnsLookup;
 }
 
-export async function checkSpf({ domain, accepted, lookup }: SpfInput): Promise<Finding> {
+export async function checkSpf({
+	domain,
+	accepted,
+	otherClouds = [],
+	lookup,
+}: SpfInput): Promise<Finding> {
 	const wanted = `include:${accepted[0]}`;
 	const addFix = `Add one TXT record at ${domain}: "v=spf1 ${wanted} -all" (list your other sending services in the same record).`;
 	const answer = await lookup.txt(domain);
@@ -105,7 +123,7 @@ export async function checkSpf({ domain, accepted, lookup }: SpfInput): Promise<
 		);
 	}
 	const walk: Walk = { lookups: 0, overLimit: false, broken: [] };
-	await evaluate(lookup, records[0], walk, accepted);
+	await evaluate(lookup, records[0], walk, { accepted, otherClouds });
 	return verdict(domain, records[0], walk, wanted);
 }
 
@@ -134,6 +152,14 @@ function verdict(domain: string, record: string, walk: Walk, wanted: string): Fi
 			'error',
 			`The SPF record of ${domain} includes ${walk.broken.join(', ')}, which has no single SPF record; receivers return a permanent error (RFC 7208 §5.2).`,
 			`Remove or correct include:${walk.broken[0]} in the SPF record of ${domain}.`,
+		);
+	}
+	if (!walk.foundInclude && walk.otherCloud) {
+		return failed(
+			'spf',
+			'error',
+			`The SPF record of ${domain} authorizes another Microsoft cloud (include:${walk.otherCloud}), not the one this credential signs in to; mail from ${domain} fails SPF.`,
+			`Replace include:${walk.otherCloud} with ${wanted} in the SPF record of ${domain} (or correct the credential's Cloud).`,
 		);
 	}
 	if (!walk.foundInclude) {
