@@ -34,8 +34,8 @@
  *
  * Between starts: .cache/start/ keeps n8n's user folder, so your workflows and your edits to the workflow
  * "Send a demo mail with attachment" and the credential "Microsoft Graph (local simulator)" survive a restart.
- * The credential is reset to the simulator's values only when it points to a simulator address that is no
- * longer the running one (the log says so). --fresh resets everything.
+ * When the simulator gets another port, only the credential's two endpoints are moved to it (the log says
+ * so). --fresh resets everything.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -286,16 +286,17 @@ async function savedCredentialData(client, id) {
 }
 
 /**
- * Creates the demo credential, or keeps the user's version of it. It is reset only when it still points to a
- * local simulator address that is no longer the running one (the simulator got another port).
+ * Creates the demo credential, or keeps the user's version of it. When it still points to a local simulator
+ * address that is no longer the running one (the simulator got another port), only the two endpoints are moved;
+ * n8n puts the redacted secrets back itself on update (unredact in its credentials service).
  */
 async function ensureCredential(client, sim) {
-	const credData = rt.simulatorCredentialData(sim);
 	const creds = await client.get('/rest/credentials');
 	const cred = (creds || []).find(
 		(c) => c.name === CREDENTIAL_NAME && c.type === rt.CREDENTIAL_TYPE,
 	);
 	if (!cred) {
+		const credData = rt.simulatorCredentialData(sim);
 		const created = await client.createCredential(CREDENTIAL_NAME, rt.CREDENTIAL_TYPE, credData);
 		rt.log(`credential "${CREDENTIAL_NAME}" created (id ${created.id})`);
 		return { cred: created, credData };
@@ -312,9 +313,10 @@ async function ensureCredential(client, sim) {
 		);
 		return { cred, credData: undefined };
 	}
+	const credData = { ...saved, authorityHost: sim.url, graphEndpoint: sim.url };
 	await client.updateCredential(cred.id, CREDENTIAL_NAME, rt.CREDENTIAL_TYPE, credData);
 	rt.log(
-		`credential "${CREDENTIAL_NAME}" RESET to the simulator's values: it pointed to ${saved.authorityHost}, the simulator now runs at ${sim.url}`,
+		`credential "${CREDENTIAL_NAME}": endpoints moved from ${saved.authorityHost} to the running simulator ${sim.url}; your other values are kept`,
 	);
 	return { cred, credData };
 }
