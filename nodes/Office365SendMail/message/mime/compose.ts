@@ -49,7 +49,10 @@ function rootHeaders(input: MimeMessageInput): Array<{ key: string; value: strin
  * MailComposer (nodemailer, the library n8n's Send Email node is built on) does the encoding: RFC 2047 words,
  * quoted-printable/base64 bodies, multipart/alternative + related + mixed nesting and header folding.
  */
-export async function buildMime(raw: MimeMessageInput, options: BuildOptions = {}): Promise<BuiltMime> {
+export async function buildMime(
+	raw: MimeMessageInput,
+	options: BuildOptions = {},
+): Promise<BuiltMime> {
 	const input = validateMimeInput(raw);
 	const estimate = estimateEncodedSize(input);
 	if (options.maxEncodedBytes !== undefined && estimate > options.maxEncodedBytes) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 
 import { InputError } from '../inputError';
+import { assertOneLine } from './guards';
 
 /** Bounds before parsing: a long thread's References has dozens of IDs, never thousands. */
 export const MAX_REFERENCES = 100;
@@ -19,7 +20,8 @@ const MSG_ID = /^<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f\x41-\x7e]+>$/;
  * so the right-hand side is one we own, as RFC 5322 recommends.
  */
 export function newMessageId(senderDomainOrAddress: string): string {
-	const raw = String(senderDomainOrAddress ?? '').trim();
+	// The WHATWG domain parser drops CR/LF/TAB silently; refuse them instead of guessing.
+	const raw = assertOneLine(String(senderDomainOrAddress ?? ''), 'Sender').trim();
 	const domainPart = raw.slice(raw.lastIndexOf('@') + 1).replace(/>$/, '');
 	const domain = domainToASCII(domainPart.toLowerCase());
 	if (!domain || !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) {
@@ -49,7 +51,10 @@ export function parseMessageId(value: string, field: string): string {
 export function parseMessageIdList(value: string | string[], field: string): string[] {
 	const joined = Array.isArray(value) ? value.join(' ') : String(value ?? '');
 	if (joined.length > MAX_ID_LIST_CHARS) {
-		throw new InputError(field, `Too long (${joined.length} characters); keep it under ${MAX_ID_LIST_CHARS}.`);
+		throw new InputError(
+			field,
+			`Too long (${joined.length} characters); keep it under ${MAX_ID_LIST_CHARS}.`,
+		);
 	}
 	const ids = joined
 		.split(/[\s,]+|(?<=>)(?=<)/)

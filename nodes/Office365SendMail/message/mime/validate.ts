@@ -31,10 +31,16 @@ function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
 		throw new InputError(field, `"${name}": a streamed attachment must state its size.`);
 	}
 	if (a.contentId !== undefined && !CONTENT_ID.test(assertOneLine(a.contentId, field))) {
-		throw new InputError(field, `"${name}": content ID "${a.contentId}" may only hold printable ASCII without spaces or <>.`);
+		throw new InputError(
+			field,
+			`"${name}": content ID "${a.contentId}" may only hold printable ASCII without spaces or <>.`,
+		);
 	}
 	if (a.inline && !a.contentId) {
-		throw new InputError(field, `"${name}": an inline image needs a content ID for cid: references.`);
+		throw new InputError(
+			field,
+			`"${name}": an inline image needs a content ID for cid: references.`,
+		);
 	}
 	return a;
 }
@@ -46,15 +52,25 @@ export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
 		? parseMessageIdList(input.references, 'References')
 		: inReplyTo && [inReplyTo];
 	const listUnsubscribe = input.listUnsubscribe?.length
-		? checkUnsubscribeUris(input.listUnsubscribe, !!input.listUnsubscribeOneClick, 'List-Unsubscribe')
+		? checkUnsubscribeUris(
+				input.listUnsubscribe,
+				!!input.listUnsubscribeOneClick,
+				'List-Unsubscribe',
+			)
 		: undefined;
 	if (input.listUnsubscribeOneClick && !listUnsubscribe) {
-		throw new InputError('List-Unsubscribe', 'One-click unsubscribe needs an https: List-Unsubscribe URI.');
+		throw new InputError(
+			'List-Unsubscribe',
+			'One-click unsubscribe needs an https: List-Unsubscribe URI.',
+		);
 	}
 	if (input.importance && !['low', 'normal', 'high'].includes(input.importance)) {
 		throw new InputError('Importance', 'Use low, normal or high.');
 	}
-	for (const [key, body] of [['Text', input.text], ['Body', input.html]] as const) {
+	for (const [key, body] of [
+		['Text', input.text],
+		['Body', input.html],
+	] as const) {
 		if (body !== undefined && typeof body !== 'string') throw new InputError(key, 'Expected text.');
 	}
 	return {
