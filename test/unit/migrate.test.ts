@@ -77,9 +77,7 @@ describe('migrate: Send Email v1', () => {
 	it('keeps connections, other nodes and workflow fields untouched', () => {
 		expect(wf.connections).toEqual(input.connections);
 		expect(nodeNamed(wf, 'Set')).toEqual(nodeNamed(input, 'Set'));
-		const { nodes: _a, ...restIn } = input;
-		const { nodes: _b, ...restOut } = wf;
-		expect(restOut).toEqual(restIn);
+		expect({ ...wf, nodes: [] }).toEqual({ ...input, nodes: [] });
 	});
 
 	it('reports what needs a look: SSL option, credential, downstream use of the SMTP result', () => {
