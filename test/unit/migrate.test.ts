@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
 	mkdtempSync,
 	readFileSync,
@@ -244,5 +245,20 @@ describe('migrate: command line', () => {
 		writeFileSync(bad, '{"name":"x"}');
 		expect(await runMigrate({ file: bad, dryRun: true }, io)).toBe(2);
 		expect(err.join('')).toMatch(/not valid JSON[\s\S]*no such file[\s\S]*not an n8n workflow/);
+	});
+
+	it('runs as the package bin built into dist/cli (npm run build first)', () => {
+		const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+		const bin = path.join(__dirname, '..', '..', pkg.bin['n8n-nodes-office365-send-mail']);
+		expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+		const fixture = path.join(FIXTURES, 'send-email-v1.json');
+		const run = spawnSync(process.execPath, [bin, 'migrate', fixture, '--dry-run'], {
+			encoding: 'utf8',
+		});
+		expect(run.status).toBe(0);
+		expect(run.stdout).toMatch(/"Send Email" \(Send Email v1\): converted/);
+		const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+		expect(help.status).toBe(0);
+		expect(help.stdout).toMatch(/^Usage: npx n8n-nodes-office365-send-mail migrate/);
 	});
 });
