@@ -40,6 +40,7 @@ export default tseslint.config(
 			// @azure/msal-node: the declared token stack (client credentials, certificate assertions, token cache).
 			// email-addresses: a real RFC 5322/6532 address-list parser instead of a hand-rolled regex.
 			// https-proxy-agent + proxy-from-env: HTTPS_PROXY/NO_PROXY support for our HTTPS client, as n8n itself uses them.
+			// nodemailer: its MailComposer builds the MIME for Graph's MIME send (RFC 2047/2045/2046 done right; n8n's Send Email node uses it too).
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 	},

@@ -1,0 +1,95 @@
+import { InputError } from '../inputError';
+import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
+import { parseMessageId, parseMessageIdList } from './messageId';
+import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';
+
+// type "/" subtype, RFC 2045 §5.1 tokens; parameters are the builder's business (charset, name).
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+// A Content-ID goes inside <…>: printable ASCII without spaces, "<" and ">".
+const CONTENT_ID = /^[\x21-\x3b\x3d\x3f-\x7e]+$/;
+
+function checkAddress(a: MimeAddress, field: string): MimeAddress {
+	const address = assertOneLine(a?.address ?? '', field).trim();
+	if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address)) {
+		throw new InputError(field, `"${address}" is not an email address like name@contoso.com.`);
+	}
+	const name = a.name === undefined ? undefined : assertOneLine(a.name, field);
+	return name ? { address, name } : { address };
+}
+
+function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
+	const field = a.inline ? 'Inline Images' : 'Attachments';
+	const name = assertOneLine(a.name ?? '', field);
+	if (!name.trim()) throw new InputError(field, `Attachment ${i + 1} has no file name.`);
+	if (!MEDIA_TYPE.test(assertOneLine(a.contentType ?? '', field))) {
+		throw new InputError(field, `"${name}": "${a.contentType}" is not a MIME type like image/png.`);
+	}
+	if (!a.bytes === !a.stream) {
+		throw new InputError(field, `"${name}": give either the bytes or a stream.`);
+	}
+	if (a.stream && !(Number.isSafeInteger(a.size) && (a.size as number) >= 0)) {
+		throw new InputError(field, `"${name}": a streamed attachment must state its size.`);
+	}
+	if (a.contentId !== undefined && !CONTENT_ID.test(assertOneLine(a.contentId, field))) {
+		throw new InputError(
+			field,
+			`"${name}": content ID "${a.contentId}" may only hold printable ASCII without spaces or <>.`,
+		);
+	}
+	if (a.inline && !a.contentId) {
+		throw new InputError(
+			field,
+			`"${name}": an inline image needs a content ID for cid: references.`,
+		);
+	}
+	return a;
+}
+
+/** Checks every value that reaches a header, again, so the builder can never emit an injected line. */
+export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
+	const inReplyTo = input.inReplyTo ? parseMessageId(input.inReplyTo, 'In Reply To') : undefined;
+	const references = input.references?.length
+		? parseMessageIdList(input.references, 'References')
+		: inReplyTo && [inReplyTo];
+	const listUnsubscribe = input.listUnsubscribe?.length
+		? checkUnsubscribeUris(
+				input.listUnsubscribe,
+				!!input.listUnsubscribeOneClick,
+				'List-Unsubscribe',
+			)
+		: undefined;
+	if (input.listUnsubscribeOneClick && !listUnsubscribe) {
+		throw new InputError(
+			'List-Unsubscribe',
+			'One-click unsubscribe needs an https: List-Unsubscribe URI.',
+		);
+	}
+	if (input.importance && !['low', 'normal', 'high'].includes(input.importance)) {
+		throw new InputError('Importance', 'Use low, normal or high.');
+	}
+	for (const [key, body] of [
+		['Text', input.text],
+		['Body', input.html],
+	] as const) {
+		if (body !== undefined && typeof body !== 'string') throw new InputError(key, 'Expected text.');
+	}
+	return {
+		...input,
+		messageId: parseMessageId(input.messageId, 'Message-ID'),
+		subject: assertOneLine(input.subject ?? '', 'Subject'),
+		from: checkAddress(input.from, 'From'),
+		sender: input.sender && checkAddress(input.sender, 'Sender'),
+		to: (input.to ?? []).map((a) => checkAddress(a, 'To')),
+		cc: (input.cc ?? []).map((a) => checkAddress(a, 'CC')),
+		bcc: (input.bcc ?? []).map((a) => checkAddress(a, 'BCC')),
+		replyTo: (input.replyTo ?? []).map((a) => checkAddress(a, 'Reply To')),
+		attachments: (input.attachments ?? []).map(checkAttachment),
+		headers: (input.headers ?? []).map((h) => ({
+			name: assertCustomHeaderName(assertOneLine(h.name, 'Custom Headers'), 'Custom Headers'),
+			value: assertOneLine(h.value, 'Custom Headers'),
+		})),
+		inReplyTo,
+		references: references || undefined,
+		listUnsubscribe,
+	};
+}
