@@ -9,6 +9,7 @@ export const optionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	displayOptions: { hide: { operation: ['checkSetup'] } },
 	options: [
 		{
 			displayName: 'Attachments',
@@ -104,6 +105,16 @@ export const optionsProperty: INodeProperties = {
 			default: 'normal',
 		},
 		{
+			displayName: 'In-Reply-To',
+			name: 'inReplyTo',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. <CAF=abc123@mail.example.com>',
+			description:
+				"Internet Message-ID of the message this one answers (from an e-mail trigger, IMAP, a ticketing tool). Recipients' mail clients then show it in that conversation. Sent as an In-Reply-To header.",
+			displayOptions: { show: { '/operation': ['send', 'createDraft'] } },
+		},
+		{
 			displayName: 'Inline Images',
 			name: 'inlineImages',
 			type: 'string',
@@ -111,6 +122,25 @@ export const optionsProperty: INodeProperties = {
 			placeholder: 'e.g. logo',
 			description:
 				'Binary properties sent as inline images; each gets the content ID of its property name, so the HTML body can use &lt;img src="cid:logo"&gt;',
+		},
+		{
+			displayName: 'List-Unsubscribe',
+			name: 'listUnsubscribe',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://contoso.com/unsubscribe?u=123, mailto:unsubscribe@contoso.com',
+			description:
+				'Unsubscribe links (https: and/or mailto:, separated by commas) sent as a List-Unsubscribe header; Gmail, Yahoo and Outlook.com ask bulk senders for it',
+			displayOptions: { show: { '/operation': ['send', 'createDraft'] } },
+		},
+		{
+			displayName: 'List-Unsubscribe One-Click',
+			name: 'listUnsubscribeOneClick',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to add List-Unsubscribe-Post: List-Unsubscribe=One-Click (RFC 8058), so mail clients can unsubscribe with one click; needs an https link in List-Unsubscribe',
+			displayOptions: { show: { '/operation': ['send', 'createDraft'] } },
 		},
 		{
 			displayName: 'Max Concurrency',
@@ -127,6 +157,16 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description: "Whether to copy the input item's binary data to the output item",
+		},
+		{
+			displayName: 'References',
+			name: 'references',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. <first@mail.example.com> <CAF=abc123@mail.example.com>',
+			description:
+				'Message-IDs of the conversation so far, oldest first, separated by spaces or commas; sent as a References header. Empty: the In-Reply-To value.',
+			displayOptions: { show: { '/operation': ['send', 'createDraft'] } },
 		},
 		{
 			displayName: 'Reply To',
@@ -164,6 +204,15 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description: "Whether to keep a copy in the sender mailbox's Sent Items",
+		},
+		{
+			displayName: 'Send At',
+			name: 'sendAt',
+			type: 'dateTime',
+			default: '',
+			description:
+				'Have Exchange send the message at this time (up to a year ahead) instead of now; no n8n execution waits. Needs Mail.ReadWrite. The message waits in the Drafts folder until then.',
+			displayOptions: { show: { '/operation': ['send'] } },
 		},
 	],
 };
