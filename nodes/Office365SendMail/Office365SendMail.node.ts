@@ -10,8 +10,10 @@ import {
 
 import { CREDENTIAL_TYPE, NODE_TYPE } from './description/constants';
 import { messageProperties } from './description/message.properties';
+import { operationProperty } from './description/operation.properties';
 import { optionsProperty } from './description/options.properties';
 import { executeSendMail } from './execute/executeSendMail';
+import { sendAndWaitProperties } from './sendAndWait/properties';
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait/webhook';
 
 /** Shell: the properties are data in description/, the behaviour lives in execute/ and delivery/. */
@@ -22,9 +24,10 @@ export class Office365SendMail implements INodeType {
 		icon: { light: 'file:office365SendMail.svg', dark: 'file:office365SendMail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ "from " + ($parameter["sender"] || "default sender") }}',
+		subtitle:
+			'={{ ({ send: "Send", reply: "Reply", createDraft: "Create Draft", sendAndWait: "Send and Wait", checkSetup: "Check Setup" })[$parameter["operation"] || "send"] + " from " + ($parameter["sender"] || "default sender") }}',
 		description:
-			'Send mail from a Microsoft 365 mailbox with app-only Microsoft Graph access (Mail.Send): one message per item, recipients, HTML or text body, attachments up to 150 MB each, custom headers',
+			'Send, reply to and draft mail from Microsoft 365 (Outlook, Exchange Online) mailboxes with app-only Microsoft Graph: one message per item, HTML and text, attachments up to 150 MB, threading, scheduled send, approvals, setup checks',
 		defaults: { name: 'Office 365 Send Mail' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -32,7 +35,12 @@ export class Office365SendMail implements INodeType {
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
 		// Resume endpoints of Send and Wait for Response; used only while an execution waits on this node.
 		webhooks: sendAndWaitWebhooks,
-		properties: [...messageProperties, optionsProperty],
+		properties: [
+			operationProperty,
+			...messageProperties,
+			optionsProperty,
+			...sendAndWaitProperties,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -7,6 +7,9 @@ import { InputError } from '../message/inputError';
 import { deliverAll } from './deliver';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
+import { executeCheckSetup } from './operations/checkSetup';
+import { operationOf } from './operations';
+import type { MessageOperation } from './prepareItem';
 import { failedItem, outputItems } from './output';
 import type { RunContext } from './outcomes';
 import { previewAll, validateAll } from './validate';
@@ -42,10 +45,14 @@ function ledgerScope(ctx: IExecuteFunctions): LedgerScope | undefined {
 	return { executionId, nodeId: node.id ?? node.name, runIndex };
 }
 
-async function runContext(ctx: IExecuteFunctions): Promise<RunContext> {
+async function runContext(
+	ctx: IExecuteFunctions,
+	operation: MessageOperation,
+): Promise<RunContext> {
 	return {
 		ctx,
 		node: ctx.getNode(),
+		operation,
 		items: ctx.getInputData(),
 		settings: readGraphSettings(await ctx.getCredentials(CREDENTIAL_TYPE)),
 		...runOptions(ctx),
@@ -59,7 +66,12 @@ async function runContext(ctx: IExecuteFunctions): Promise<RunContext> {
  * takes the items' outcomes and returns them; the Continue On Fail policy is applied in the phases and in output.
  */
 export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const setup = await outcomeOf(() => runContext(this));
+	const operation = outcomeOfSync(() => operationOf(this));
+	if (operation.ok && operation.value === 'checkSetup') return await executeCheckSetup(this);
+	const setup = await outcomeOf(async () => {
+		if (!operation.ok) throw operation.error;
+		return await runContext(this, operation.value as MessageOperation);
+	});
 	if (!setup.ok) {
 		// Credential or run options unusable: every item fails the same way, before any request.
 		const node = this.getNode();

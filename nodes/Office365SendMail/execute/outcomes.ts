@@ -4,12 +4,13 @@ import type { GraphSettings } from '../../shared/credential/settings';
 import type { Delivery } from '../delivery/execute';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure, type ItemFailure } from './errors';
-import type { PreparedItem } from './prepareItem';
+import type { MessageOperation, PreparedItem } from './prepareItem';
 
 /** What one node execution works with; read once, passed to every phase. */
 export interface RunContext {
 	ctx: IExecuteFunctions;
 	node: INode;
+	operation: MessageOperation;
 	items: INodeExecutionData[];
 	settings: GraphSettings;
 	maxConcurrency: number;

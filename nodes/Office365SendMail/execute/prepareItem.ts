@@ -6,15 +6,14 @@ import {
 	parsePropertyList,
 	type AttachmentSource,
 } from '../message/attachments';
-import { planDelivery, type DeliveryPlan } from '../delivery/plan';
-import { buildGraphMessage, type MessageInput } from '../message/build';
+import type { DeliveryPlan } from '../delivery/plan';
+import type { MessageInput } from '../message/build';
 import {
 	asBoolean,
 	asText,
 	categoriesOf,
 	fromOf,
 	importanceOf,
-	senderOf,
 	subjectOf,
 } from '../message/fields';
 import { parseHeaders } from '../message/headers';
@@ -22,9 +21,13 @@ import { InputError } from '../message/inputError';
 import { dedupeRecipients, MAX_RECIPIENTS, parseRecipients } from '../message/recipients';
 import { binarySource } from './binarySources';
 
+/** The node's operations that deliver a message per item (Check Setup has no message). */
+export type MessageOperation = 'send' | 'reply' | 'createDraft' | 'sendAndWait';
+
 /** One item, fully validated and planned; nothing has been sent. */
 export interface PreparedItem {
 	index: number;
+	operation: MessageOperation;
 	sender: string;
 	input: MessageInput;
 	attachments: AttachmentSource[];
@@ -33,9 +36,13 @@ export interface PreparedItem {
 	passThroughBinary: boolean;
 }
 
-type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
+export type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
 
-function recipientsOf(ctx: IExecuteFunctions, index: number, options: IDataObject): Recipients {
+export function recipientsOf(
+	ctx: IExecuteFunctions,
+	index: number,
+	options: IDataObject,
+): Recipients {
 	const [to, cc, bcc] = dedupeRecipients([
 		parseRecipients(ctx.getNodeParameter('toRecipients', index, ''), 'To'),
 		parseRecipients(options.ccRecipients, 'CC'),
@@ -53,9 +60,9 @@ function recipientsOf(ctx: IExecuteFunctions, index: number, options: IDataObjec
 	return { to, cc, bcc };
 }
 
-type Content = Pick<MessageInput, 'subject' | 'bodyContentType' | 'bodyContent'>;
+export type Content = Pick<MessageInput, 'subject' | 'bodyContentType' | 'bodyContent'>;
 
-function contentOf(ctx: IExecuteFunctions, index: number): Content {
+export function contentOf(ctx: IExecuteFunctions, index: number): Content {
 	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
 	if (bodyType !== 'html' && bodyType !== 'text')
 		throw new InputError(
@@ -73,7 +80,7 @@ function contentOf(ctx: IExecuteFunctions, index: number): Content {
 	return { subject, bodyContentType: bodyType, bodyContent };
 }
 
-async function attachmentsOf(
+export async function attachmentsOf(
 	ctx: IExecuteFunctions,
 	index: number,
 	options: IDataObject,
@@ -95,19 +102,13 @@ async function attachmentsOf(
 	return attachments;
 }
 
-/** Reads, validates and plans one item; throws InputError naming the field. */
-export async function prepareItem(
-	ctx: IExecuteFunctions,
-	index: number,
+/** The options every composed message shares (send, draft, reply), read and validated in the editor's order. */
+export function commonInput(
+	options: IDataObject,
+	sender: string,
 	settings: GraphSettings,
-): Promise<PreparedItem> {
-	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
-	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
-	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
-	const recipients = recipientsOf(ctx, index, options);
-	const input: MessageInput = {
-		...recipients,
-		...contentOf(ctx, index),
+): Omit<MessageInput, 'to' | 'cc' | 'bcc' | 'subject' | 'bodyContentType' | 'bodyContent'> {
+	return {
 		replyTo: parseRecipients(options.replyTo, 'Reply To'),
 		from: fromOf(options, sender, settings),
 		importance: importanceOf(options.importance),
@@ -120,13 +121,13 @@ export async function prepareItem(
 		headers: parseHeaders(options.headers),
 		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
 	};
-	const attachments = await attachmentsOf(ctx, index, options);
+}
+
+/** Run-shaping flags of an item (not part of the message). */
+export function itemFlags(
+	options: IDataObject,
+): Pick<PreparedItem, 'dryRun' | 'passThroughBinary'> {
 	return {
-		index,
-		sender,
-		input,
-		attachments,
-		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, attachments),
 		dryRun: asBoolean(options.dryRun, 'Dry Run') ?? false,
 		passThroughBinary: asBoolean(options.passThroughBinary, 'Pass Through Binary') ?? false,
 	};

@@ -3,7 +3,7 @@ import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider
 import { renderPlan } from '../delivery/render';
 import { previewItem } from './output';
 import { failed, stopUnlessContinuing, type ItemOutcome, type RunContext } from './outcomes';
-import { prepareItem } from './prepareItem';
+import { preparerOf } from './operations';
 
 export interface Validated {
 	outcomes: ItemOutcome[];
@@ -19,8 +19,9 @@ export interface Validated {
 export async function validateAll(run: RunContext): Promise<Validated> {
 	const outcomes: ItemOutcome[] = [];
 	let signIn: Promise<Outcome<AccessToken>> | undefined;
+	const prepare = preparerOf(run.operation);
 	for (let index = 0; index < run.items.length; index++) {
-		const prepared = await outcomeOf(() => prepareItem(run.ctx, index, run.settings));
+		const prepared = await outcomeOf(() => prepare(run.ctx, index, run.settings));
 		const outcome: ItemOutcome = prepared.ok
 			? { state: 'ready', index, item: prepared.value }
 			: failed(run, index, prepared.error);
