@@ -11,8 +11,18 @@ import {
 import { DraftMayExistError } from './draftError';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 
+/** The message's identity, as far as Microsoft or the plan made it known. */
+export interface MessageIdentity {
+	/** Graph message id (of the draft, or the sent message where Graph names it). */
+	id?: string;
+	/** The RFC 5322 Message-ID recipients see. */
+	internetMessageId?: string;
+	conversationId?: string;
+	webLink?: string;
+}
+
 /** What the delivering request answered; notes explain anything unusual about how it was delivered. */
-export interface Delivery {
+export interface Delivery extends MessageIdentity {
 	requestId?: string;
 	clientRequestId: string;
 	sentAt: string;
@@ -22,12 +32,25 @@ export interface Delivery {
 /** What the steps of one plan share: the draft they work on and the answer of the delivering request. */
 interface StepState {
 	draftId?: string;
+	/** What Graph said about the draft when it was created. */
+	draft?: MessageIdentity;
 	delivered?: Delivery;
 }
 
-function jsonField(response: GraphResponse, field: 'id' | 'uploadUrl'): string | undefined {
+type JsonField = 'id' | 'uploadUrl' | 'internetMessageId' | 'conversationId' | 'webLink';
+
+function jsonField(response: GraphResponse, field: JsonField): string | undefined {
 	const value = (JSON.parse(response.body.toString('utf8')) as Record<string, unknown>)[field];
 	return typeof value === 'string' && value ? value : undefined;
+}
+
+function identityOf(response: GraphResponse): MessageIdentity {
+	const identity: MessageIdentity = {};
+	for (const field of ['id', 'internetMessageId', 'conversationId', 'webLink'] as const) {
+		const value = jsonField(response, field);
+		if (value) identity[field] = value;
+	}
+	return identity;
 }
 
 function delivery(response: { requestId?: string; clientRequestId: string }, notes: string[]) {
@@ -55,7 +78,8 @@ async function createDraft(graph: GraphClient, plan: DeliveryPlan, state: StepSt
 		const { reason, requestId, clientRequestId } = error;
 		throw new DraftMayExistError(reason, plan.sender, subject, requestId, clientRequestId);
 	}
-	state.draftId = jsonField(created.value, 'id');
+	state.draft = identityOf(created.value);
+	state.draftId = state.draft.id;
 	if (!state.draftId) throw new Error('Microsoft Graph created a draft but returned no id.');
 }
 
@@ -173,5 +197,6 @@ export async function executePlan(graph: GraphClient, plan: DeliveryPlan): Promi
 		throw done.error;
 	}
 	if (!state.delivered) throw new Error('The delivery plan has no step that sends the message.');
-	return state.delivered;
+	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation).
+	return { ...state.draft, ...state.delivered };
 }

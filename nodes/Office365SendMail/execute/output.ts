@@ -37,6 +37,9 @@ export function sentItem(
 		clientRequestId: delivery.clientRequestId,
 		sentAt: delivery.sentAt,
 	};
+	for (const field of ['internetMessageId', 'conversationId', 'id', 'webLink'] as const) {
+		if (delivery[field]) json[field] = delivery[field];
+	}
 	if (delivery.notes.length) json.notes = delivery.notes;
 	return withBinary(item, input, json);
 }
