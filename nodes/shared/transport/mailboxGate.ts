@@ -103,6 +103,14 @@ export class MailboxGate {
 		this.pump(key, lane);
 	}
 
+	/** Forgets every pause (tests use it to start from a clean process state); requests in flight keep their slots. */
+	clearPauses(): void {
+		for (const [key, lane] of this.lanes) {
+			lane.pause = undefined;
+			this.pump(key, lane);
+		}
+	}
+
 	/** Number of mailboxes with state (tests use it to check that idle mailboxes are forgotten). */
 	get size(): number {
 		return this.lanes.size;
