@@ -1,6 +1,8 @@
 import { prepareN8nEnvironment } from '../harness/env';
 prepareN8nEnvironment();
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { processMailboxGate } from '../../nodes/shared/transport/mailboxGate';
 import { credentialsOf } from '../harness/credentialsOf';
@@ -27,7 +29,7 @@ beforeEach(() => {
 
 const SENDMAIL = /\/sendMail$/;
 
-function oneMail(subject: string, options: Record<string, unknown> = {}): Promise<RunResult> {
+function oneMail(subject: string, options: INodeParameters = {}): Promise<RunResult> {
 	return runSendMail({
 		credentials: credentialsOf(t),
 		items: [{ json: {} }],

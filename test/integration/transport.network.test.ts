@@ -4,6 +4,8 @@ prepareN8nEnvironment();
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 
+import type { INodeParameters } from 'n8n-workflow';
+
 import { outcomeOf } from '../../nodes/shared/outcome';
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { GraphClient } from '../../nodes/shared/transport/graphClient';
@@ -43,7 +45,7 @@ afterEach(() => {
 	delete process.env.HTTPS_PROXY;
 });
 
-function oneMail(subject: string, options: Record<string, unknown> = {}): Promise<RunResult> {
+function oneMail(subject: string, options: INodeParameters = {}): Promise<RunResult> {
 	return runSendMail({
 		credentials: credentialsOf(t),
 		items: [{ json: {} }],
