@@ -11,9 +11,10 @@ import { getProxyForUrl } from 'proxy-from-env';
  *
  * Why our own client instead of n8n's httpRequest helper: exactly-once delivery needs to know whether a
  * request body had left this process when a connection failed ("not sent" can be retried, "sent, no answer"
- * must not be), and uploads need byte-exact control. Proxies: every URL is https, so proxy-from-env reads
- * https_proxy / HTTPS_PROXY, then all_proxy / ALL_PROXY, and skips hosts listed in no_proxy / NO_PROXY
- * (lower-case names win); HTTP_PROXY is not used for https URLs.
+ * must not be), and uploads need byte-exact control. Proxies: every URL is https, so proxy-from-env takes the
+ * first set of npm_config_https_proxy, https_proxy / HTTPS_PROXY, npm_config_proxy, all_proxy / ALL_PROXY
+ * (lower-case before upper-case), and goes direct to hosts matched by npm_config_no_proxy or no_proxy /
+ * NO_PROXY; HTTP_PROXY is never used for https URLs.
  */
 export interface HttpRequest {
 	method: string;
