@@ -2,6 +2,7 @@ import {
 	GateTimeoutError,
 	mailboxKeyOf,
 	MailboxGate,
+	processLimit,
 } from '../../nodes/shared/transport/mailboxGate';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -96,4 +97,11 @@ test('gate keys: Graph host, scope and mailbox (case-insensitive); URLs without 
 			's',
 		),
 	).toBeUndefined();
+});
+
+test('the per-process limit: O365_SEND_MAIL_MAILBOX_CONCURRENCY from 1 to 4, otherwise 4', () => {
+	expect(processLimit(undefined)).toBe(4);
+	expect(processLimit('2')).toBe(2);
+	expect(processLimit('1')).toBe(1);
+	for (const bad of ['0', '5', '2.5', 'two', '']) expect(processLimit(bad)).toBe(4);
 });

@@ -154,8 +154,20 @@ export class MailboxGate {
 	}
 }
 
+/**
+ * The per-process limit. In queue mode every worker is its own process with its own gate, so with W workers up
+ * to 4·W requests can reach one mailbox; O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4) lets the admin give each
+ * worker its share (e.g. 2 with two workers). Anything else keeps Graph's 4.
+ */
+export function processLimit(value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY): number {
+	const n = Number(value);
+	return Number.isInteger(n) && n >= 1 && n <= GRAPH_MAILBOX_CONCURRENCY
+		? n
+		: GRAPH_MAILBOX_CONCURRENCY;
+}
+
 /** The gate every GraphClient of this process shares. */
-export const processMailboxGate = new MailboxGate();
+export const processMailboxGate = new MailboxGate(processLimit());
 
 /**
  * The gate key of a Graph URL: Graph host, tenant and app (the limit is per app and mailbox) and the mailbox from
