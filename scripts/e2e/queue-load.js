@@ -6,7 +6,10 @@
  * (default 200). Reports: delivered exactly once, the simulator's 429 count, wall time. Numbers go into
  * docs/BENCHMARKS.md ("Queue mode").
  *
- *   npm run build && node scripts/e2e/queue-load.js [--executions 200] [--latency-ms 50] [--json FILE]
+ *   npm run build && node scripts/e2e/queue-load.js [--executions 200] [--latency-ms 50] [--per-process N]
+ *                                                    [--json FILE]
+ *
+ * --per-process N sets O365_SEND_MAIL_MAILBOX_CONCURRENCY=N for main and workers (each worker's share of 4).
  *
  * Uses the n8n install cache of the e2e suite (N8N_E2E_CACHE, default <repo>/.cache/n8n).
  */
@@ -20,17 +23,18 @@ const { webhookSendWorkflow } = require('./workflows');
 const WORKERS = 2;
 
 function options(argv) {
-	const o = { executions: 200, latencyMs: 50, json: undefined };
+	const o = { executions: 200, latencyMs: 50, perProcess: undefined, json: undefined };
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--executions') o.executions = Number(argv[++i]);
 		else if (argv[i] === '--latency-ms') o.latencyMs = Number(argv[++i]);
+		else if (argv[i] === '--per-process') o.perProcess = argv[++i];
 		else if (argv[i] === '--json') o.json = argv[++i];
 		else throw new Error(`unknown option ${argv[i]}`);
 	}
 	return o;
 }
 
-async function startQueueCluster({ leg, runtime, install, sim, tarball, logsDir }) {
+async function startQueueCluster({ leg, runtime, install, sim, tarball, logsDir, perProcess }) {
 	const logs = (n) => path.join(logsDir, `queue-load-${n}.log`);
 	const [pg, redis] = await Promise.all([
 		rt.startPostgres({ dir: rt.makeTempDir('ql-pg'), logFile: logs('postgres') }),
@@ -48,6 +52,7 @@ async function startQueueCluster({ leg, runtime, install, sim, tarball, logsDir 
 		DB_POSTGRESDB_PASSWORD: '',
 		N8N_LOG_LEVEL: 'info',
 		N8N_ENCRYPTION_KEY: crypto.randomBytes(24).toString('hex'),
+		...(perProcess ? { O365_SEND_MAIL_MAILBOX_CONCURRENCY: String(perProcess) } : {}),
 	};
 	const folders = [];
 	for (let i = 0; i <= WORKERS; i++) {
@@ -139,6 +144,7 @@ function summarise({ tags, answers, wallMs }, outbox, before, after, opts) {
 		executions: opts.executions,
 		workers: WORKERS,
 		graphLatencyMs: opts.latencyMs,
+		perProcessLimit: opts.perProcess ? Number(opts.perProcess) : 4,
 		wallMs,
 		httpNon200: failed.length,
 		itemsSent: statuses.filter((s) => s === 'sent').length,
@@ -170,7 +176,15 @@ async function main() {
 	let cluster;
 	try {
 		await sim.rpc('setGraphLatency', opts.latencyMs);
-		cluster = await startQueueCluster({ leg, runtime, install, sim, tarball, logsDir });
+		cluster = await startQueueCluster({
+			leg,
+			runtime,
+			install,
+			sim,
+			tarball,
+			logsDir,
+			perProcess: opts.perProcess,
+		});
 		const client = new rt.N8nClient(cluster.main.baseUrl);
 		await client.setupOwner(rt.DEFAULT_OWNER);
 		const webhookPath = `queue-load-${crypto.randomBytes(4).toString('hex')}`;
