@@ -115,14 +115,11 @@ export async function handleGraph(ctx: RequestContext): Promise<SimResponse> {
 	} catch (err) {
 		if (err instanceof GraphError) return renderGraphError(ctx, err);
 		if (err instanceof BodyTooLargeError) {
-			// Reference §2.1: "The maximum request length supported is 4MB." (seen as 413 RequestEntityTooLarge).
+			// 413 with code BadRequest and this text: microsoftgraph/microsoft-graph-docs-contrib#682 and #8362,
+			// msgraph-sdk-powershell#1554 (reference §2.1).
 			return renderGraphError(
 				ctx,
-				new GraphError(
-					413,
-					'RequestEntityTooLarge',
-					'The maximum request length supported is 4MB.',
-				),
+				new GraphError(413, 'BadRequest', 'The maximum request length supported is 4MB.'),
 			);
 		}
 		throw err;

@@ -223,7 +223,7 @@ describe('simulated Graph sendMail', () => {
 			});
 			expect(res.status).toBe(413);
 			expect(res.json.error).toMatchObject({
-				code: 'RequestEntityTooLarge',
+				code: 'BadRequest',
 				message: 'The maximum request length supported is 4MB.',
 			});
 			expect(sim.outbox).toHaveLength(0);
@@ -254,7 +254,7 @@ describe('simulated Graph sendMail', () => {
 				req.end();
 			});
 			expect(res.status).toBe(413);
-			expect(JSON.parse(res.body).error.code).toBe('RequestEntityTooLarge');
+			expect(JSON.parse(res.body).error.code).toBe('BadRequest');
 			expect(sim.requests.find((r) => r.kind === 'graph')?.bodyBytes).toBeLessThanOrEqual(
 				4 * 1024 * 1024 + 256 * 1024,
 			);
@@ -290,6 +290,17 @@ describe('simulated Graph sendMail', () => {
 				{ message: { ...simpleMessage(), body: { contentType: 'markdown', content: 'x' } } },
 				'RequestBodyRead',
 				"Cannot convert the literal 'markdown' to the expected type 'microsoft.graph.bodyType'.",
+			],
+			[
+				'attachment without contentBytes',
+				{
+					message: {
+						...simpleMessage(),
+						attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a' }],
+					},
+				},
+				'ErrorRequiredPropertyMissing',
+				'Required property is missing.',
 			],
 			[
 				'bad address',
@@ -355,6 +366,14 @@ describe('simulated Graph sendMail', () => {
 				(await send({ message: { ...simpleMessage(), internetMessageHeaders: headers } })).json
 					.error.code,
 			).toBe('InvalidInternetMessageHeaderCollection');
+		});
+
+		it('accepts internationalized (EAI) recipient addresses', async () => {
+			for (const address of ['josé@exämple.com', '用户@例子.广告', 'δοκιμή@παράδειγμα.δοκιμή']) {
+				const res = await send({ message: simpleMessage(address) });
+				expect([address, res.status]).toEqual([address, 202]);
+			}
+			expect(sim.outbox.map((m) => m.message.toRecipients)).toHaveLength(3);
 		});
 
 		it('enforces Send As on from', async () => {
