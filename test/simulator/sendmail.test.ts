@@ -1,26 +1,17 @@
 import * as https from 'node:https';
 import * as tls from 'node:tls';
-import { startSimulator, type M365Simulator } from './index';
+import { startSimulator } from './index';
 import { DEMO, loadDemoScenario } from './scenarios';
-import { getToken, graph, simpleMessage } from './testkit';
+import { getToken, graph, simpleMessage, useSimulator } from './testkit';
 
 const SENDER = DEMO.sender.userPrincipalName;
 const sendPath = (mailbox: string = SENDER): string =>
 	`/users/${encodeURIComponent(mailbox)}/sendMail`;
 
 describe('simulated Graph sendMail', () => {
-	let sim: M365Simulator;
 	let token: string;
-
-	beforeAll(async () => {
-		sim = await startSimulator();
-	});
-	afterAll(() => sim.close());
-	beforeEach(async () => {
-		sim.resetAll();
-		loadDemoScenario(sim);
-		token = await getToken(sim);
-		sim.reset();
+	const sim = useSimulator({}, async (s) => {
+		token = await getToken(s);
 	});
 
 	it('answers 202 with an empty body and delivers to the outbox', async () => {

@@ -1,24 +1,15 @@
 import * as crypto from 'node:crypto';
-import { startSimulator, type M365Simulator } from './index';
+import { startSimulator } from './index';
 import { DEMO, loadDemoScenario } from './scenarios';
-import { call, getToken, graph, simpleMessage, type RawResponse } from './testkit';
+import { call, getToken, graph, simpleMessage, type RawResponse, useSimulator } from './testkit';
 
 const MAILBOX = encodeURIComponent(DEMO.sender.userPrincipalName);
 const MiB = 1024 * 1024;
 
 describe('simulated large-attachment flow (draft → upload session → send)', () => {
-	let sim: M365Simulator;
 	let token: string;
-
-	beforeAll(async () => {
-		sim = await startSimulator();
-	});
-	afterAll(() => sim.close());
-	beforeEach(async () => {
-		sim.resetAll();
-		loadDemoScenario(sim);
-		token = await getToken(sim);
-		sim.reset();
+	const sim = useSimulator({}, async (s) => {
+		token = await getToken(s);
 	});
 
 	async function createDraft(): Promise<string> {
