@@ -274,9 +274,9 @@ export function sendDraft(call: MailCall): SimResponse {
 }
 
 /**
- * PidTagDeleteAfterSubmit (MAPI 0x0E01, PT_BOOLEAN): "if set to 0x01, the message is deleted after the message is
- * sent" ([MS-OXOMSG] 2.2.3.8), so no copy stays in Sent Items. Graph sets it as a single-value extended property
- * with id "Boolean 0x0E01" (learn: singlevaluelegacyextendedproperty, id format "{type} {proptag}").
+ * PidTagDeleteAfterSubmit (0x0E01, PtypBoolean) "indicates that the original message is to be deleted after it is
+ * sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), so no copy stays in Sent Items. Graph sets it as a
+ * single-value extended property with id "Boolean 0x0E01" (learn: singlevaluelegacyextendedproperty).
  */
 function deletesAfterSubmit(message: Record<string, unknown>): boolean {
 	const props = message.singleValueExtendedProperties;

@@ -116,7 +116,7 @@ export async function handleGraph(ctx: RequestContext): Promise<SimResponse> {
 		if (err instanceof GraphError) return renderGraphError(ctx, err);
 		if (err instanceof BodyTooLargeError) {
 			// 413 with code BadRequest and this text: microsoftgraph/microsoft-graph-docs-contrib#682 and #8362,
-			// msgraph-sdk-powershell#1554 (reference §2.1).
+			// microsoftgraph/msgraph-sdk-powershell#1554.
 			return renderGraphError(
 				ctx,
 				new GraphError(413, 'BadRequest', 'The maximum request length supported is 4MB.'),

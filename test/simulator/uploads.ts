@@ -33,7 +33,10 @@ function outlookTime(d: Date): string {
 	return d.toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 }
 
-/** Upload URLs live on the Outlook host, not on Graph (reference §2.2 step 2: `https://outlook.office.com/api/v2.0/…`). */
+/**
+ * Upload URLs live on the Outlook host, not on Graph: `https://outlook.office.com/api/v2.0/…`
+ * (https://learn.microsoft.com/en-us/graph/outlook-large-attachments).
+ */
 function uploadBase(core: RequestContext['core'], user: User, draftId: string): string {
 	return `${core.uploadOrigin}/api/v2.0/Users('${user.id}@${user.tenantId}')/Messages('${draftId}')`;
 }
