@@ -6,6 +6,7 @@
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import type { SimulatorOptions } from '../simulator';
 import { lateBound } from '../simulator/testkit';
+import { startCredentialWorld, type CredentialWorld } from './credentialWorld';
 import { startTenant, type TestTenant } from './fixtures';
 
 export { useSimulator, type SimulatorWorldOptions } from '../simulator/testkit';
@@ -52,6 +53,38 @@ export function useTenant(
 	});
 	const handle = lateBound(() => tenant as TestTenant, 'The test tenant');
 	return Object.assign(Object.create(handle) as TestTenant, {
+		onCleanup: (fn: Cleanup) => void cleanups.push(fn),
+	});
+}
+
+export interface CredentialWorldOptions {
+	/** reset() (observations, faults, token cache) before each test; default false, as cases reset when they need. */
+	resetEachTest?: boolean;
+	setup?: (w: CredentialWorld) => void | Promise<void>;
+	eachTest?: (w: CredentialWorld) => void;
+}
+
+/** The credential tests' world (two simulators, many apps, sentinel secrets), started and closed by jest hooks. */
+export function useCredentialWorld(
+	options: CredentialWorldOptions = {},
+): CredentialWorld & { onCleanup(fn: Cleanup): void } {
+	let world: CredentialWorld | undefined;
+	const cleanups: Cleanup[] = [];
+	beforeAll(async () => {
+		world = await startCredentialWorld();
+		await options.setup?.(world);
+	});
+	beforeEach(() => {
+		if (!world) return;
+		if (options.resetEachTest) world.reset();
+		options.eachTest?.(world);
+	});
+	afterAll(async () => {
+		await runCleanups(cleanups);
+		await world?.close();
+	});
+	const handle = lateBound(() => world as CredentialWorld, 'The credential world');
+	return Object.assign(Object.create(handle) as CredentialWorld, {
 		onCleanup: (fn: Cleanup) => void cleanups.push(fn),
 	});
 }
