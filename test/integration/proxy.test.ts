@@ -82,7 +82,7 @@ test("token and Graph requests go through HTTPS_PROXY, as n8n's own proxy settin
 test('NO_PROXY bypasses the proxy', async () => {
 	const proxy = await startConnectProxy();
 	process.env.HTTPS_PROXY = proxy.url;
-	process.env.NO_PROXY = '127.0.0.1';
+	process.env.NO_PROXY = new URL(t.sim.url).hostname;
 	clearTokenCache();
 	try {
 		const result = await runSendMail({

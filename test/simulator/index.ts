@@ -110,8 +110,9 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		const host = this.options.host ?? '127.0.0.1';
 		const port = await listenOn(this.server, this.options.port ?? 0, host);
 		const uploadPort = await listenOn(this.outlookServer, this.options.uploadPort ?? 0, host);
-		this.origin = `https://${hostForUrl(host)}:${port}`;
-		this.outlookOrigin = `https://${hostForUrl(host)}:${uploadPort}`;
+		const publicHost = this.options.publicHost ?? hostForUrl(host);
+		this.origin = `https://${publicHost}:${port}`;
+		this.outlookOrigin = `https://${publicHost}:${uploadPort}`;
 		this.ownOrigins = new Set([
 			this.origin,
 			`https://127.0.0.1:${port}`,

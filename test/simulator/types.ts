@@ -13,6 +13,11 @@ export interface SimulatorOptions {
 	 * outlook.office.com, not on Graph (learn: outlook-large-attachments), so the simulator serves them elsewhere.
 	 */
 	uploadPort?: number;
+	/**
+	 * Host name put in the simulator's URLs (default: the bind address). 'localhost' keeps clients from sending an
+	 * IP address as TLS server name (SNI allows host names only, RFC 6066 §3; Node warns with DEP0123).
+	 */
+	publicHost?: string;
 	/** Delay added to every Graph call and upload PUT before the response is written (default 0). */
 	graphLatencyMs?: number;
 	/** Delay added to the token endpoint (default 0). */
