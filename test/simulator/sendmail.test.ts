@@ -475,6 +475,22 @@ describe('simulated Graph sendMail', () => {
 		expect((await graph(sim, token, 'GET', `/users/${SENDER}/sendMail`)).status).toBe(405);
 	});
 
+	it.each([
+		['POST', 'sendMail/extra', 400, "Resource not found for the segment 'extra'."],
+		['GET', 'messages/AAMk=/foo', 400, "Resource not found for the segment 'foo'."],
+		['GET', 'messages/AAMk=/attachments/x/y', 400, "Resource not found for the segment 'x'."],
+		['PUT', 'messages', 405, "The HTTP method 'PUT' is not supported for the resource 'messages'."],
+		[
+			'GET',
+			'messages/AAMk=/send',
+			405,
+			"The request URI is not valid. Since the segment 'send' refers to an action, the only supported HTTP method is POST.",
+		],
+	])('routing: %s %s → %i', async (method, path, status, message) => {
+		const res = await graph(sim, token, method, `/users/${SENDER}/${path}`);
+		expect([res.status, res.json.error.message]).toEqual([status, message]);
+	});
+
 	it('records requests without secrets and with redacted authorization', async () => {
 		await graph(
 			sim,
