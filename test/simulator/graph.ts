@@ -16,6 +16,7 @@ import {
 import { GraphError } from './errors';
 import { BodyTooLargeError, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import { admitConcurrent, MIME_BODY, renderGraphError, type MailCall } from './mailcall';
+import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
 import { validateAccessToken, type AppToken } from './tokens';
 import { createUploadSession } from './uploads';
@@ -93,6 +94,10 @@ function resolveMailRoute(method: string, rest: string[]): MailRoute {
 		if (s.length === 3) return action(sendDraft, SEND, false, rest[2], messageId);
 		throw segmentNotFound(rest[3]);
 	}
+	const reply =
+		s.length === 3 && Object.hasOwn(REPLY_ROUTES, s[2]) ? REPLY_ROUTES[s[2]] : undefined;
+	if (reply)
+		return action(reply.handler, reply.draft ? READ_WRITE : SEND, true, rest[2], messageId);
 	if (s[2] !== 'attachments') throw segmentNotFound(rest[2]);
 	if (s.length === 3) {
 		if (method === 'POST')
