@@ -12,6 +12,7 @@ import type {
 	TenantConfig,
 	UserConfig,
 } from './types';
+import type { SeedMessageConfig } from './replies';
 
 export interface SimulatorClientOptions {
 	/** CA certificate PEM to trust; default: the process trust store (NODE_EXTRA_CA_CERTS). */
@@ -59,6 +60,11 @@ export class SimulatorClient {
 
 	restrictApp(r: RestrictionConfig): Promise<void> {
 		return this.call('restrictApp', [r]);
+	}
+
+	/** Seeds a received message into a mailbox (replies.ts); resolves to its Graph id. */
+	seedMessage(m: SeedMessageConfig): Promise<string> {
+		return this.call('seedMessage', [m]);
 	}
 
 	/** RegExp paths travel as {source, flags}. Resolves to the fault id. */

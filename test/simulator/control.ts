@@ -7,6 +7,7 @@
 import type { RequestContext } from './context';
 import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
 import { attachmentDownload, outboxPage } from './outboxPage';
+import type { SeedMessageConfig } from './replies';
 import type {
 	AppConfig,
 	AppPatch,
@@ -31,6 +32,7 @@ export interface ControlTarget {
 	updateApp(clientId: string, patch: AppPatch): void;
 	addUser(u: UserConfig): void;
 	restrictApp(r: RestrictionConfig): void;
+	seedMessage(m: SeedMessageConfig): string;
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
@@ -71,6 +73,8 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.addUser(args[0] as UserConfig);
 		case 'restrictApp':
 			return target.restrictApp(args[0] as RestrictionConfig);
+		case 'seedMessage':
+			return target.seedMessage(args[0] as SeedMessageConfig);
 		case 'injectFault':
 			return target.injectFault(faultFromWire(args[0]));
 		case 'clearFaults':

@@ -95,7 +95,11 @@ function bodyPreview(content: unknown): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
-function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<string, unknown> {
+export function draftJson(
+	call: MailCall,
+	draft: Draft,
+	withContext: boolean,
+): Record<string, unknown> {
 	const m = draft.message;
 	const body = (m.body ?? {}) as { contentType?: string; content?: string };
 	const json: Record<string, unknown> = {

@@ -10,6 +10,7 @@ import {
 } from '../message/build';
 import { DraftMayExistError } from './draftError';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { createReplyDraft, sendReply, type ReplyAddressing } from './replySteps';
 
 /** The message's identity, as far as Microsoft or the plan made it known. */
 export interface MessageIdentity {
@@ -19,6 +20,8 @@ export interface MessageIdentity {
 	internetMessageId?: string;
 	conversationId?: string;
 	webLink?: string;
+	/** A reply's recipients and subject, as Outlook derived them (known on the reply-draft path). */
+	reply?: ReplyAddressing;
 }
 
 /** What the delivering request answered; notes explain anything unusual about how it was delivered. */
@@ -166,6 +169,12 @@ async function runStep(
 			return await uploadAttachment(graph, plan, draftId, step);
 		case 'sendDraft':
 			state.delivered = await sendDraft(graph, plan, draftId);
+			return;
+		case 'reply':
+			state.delivered = delivery(await sendReply(graph, plan, step), []);
+			return;
+		case 'createReply':
+			Object.assign(state, await createReplyDraft(graph, plan, step));
 			return;
 	}
 }

@@ -7,6 +7,7 @@ import {
 	uploadSessionItem,
 } from '../message/build';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { renderReplyStep } from './replySteps';
 
 export interface PreviewRequest {
 	method: string;
@@ -65,6 +66,9 @@ async function renderStep(
 		}
 		case 'sendDraft':
 			return [{ method: 'POST', url: `${draftUrl}/send`, headers: {} }];
+		case 'reply':
+		case 'createReply':
+			return await renderReplyStep(graphEndpoint, plan, step);
 	}
 }
 

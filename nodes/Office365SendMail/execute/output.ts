@@ -6,9 +6,11 @@ import type { PreviewRequest } from '../delivery/render';
 import { formatRecipient } from '../message/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
+import { replySummary } from './operations/reply';
 import type { PreparedItem } from './prepareItem';
 
-function messageSummary(item: PreparedItem) {
+function messageSummary(item: PreparedItem, delivery?: Delivery): IDataObject {
+	if (item.operation === 'reply') return replySummary(item, delivery);
 	return {
 		sender: item.sender,
 		toRecipients: item.input.to.map(formatRecipient),
@@ -31,7 +33,7 @@ export function sentItem(
 ): INodeExecutionData {
 	const json: IDataObject = {
 		status: 'sent',
-		...messageSummary(item),
+		...messageSummary(item, delivery),
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requestId: delivery.requestId ?? null,
 		clientRequestId: delivery.clientRequestId,
