@@ -21,6 +21,7 @@ const { Reporter } = require('./reporter');
 const { runCommunitySection } = require('./community');
 const { runCustomExtensionsSection } = require('./custom');
 const { runQueueSection } = require('./queue');
+const { runCheckSetupSection } = require('./checkSetup');
 
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
@@ -160,6 +161,7 @@ async function main() {
 				await runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx });
 			if (f.queue && !opts.skip.has('queue'))
 				await runQueueSection({ R, leg, runtime, install, sim, ctx });
+			await runCheckSetupSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
 		} finally {
