@@ -234,10 +234,13 @@ async function dialogScreenshot({ steps, leg, baseUrl, owner, sim, ctx }) {
 					await input.click();
 					await input.pressSequentially(value, { delay: 2 });
 				}
+				// Tall enough for the mailbox fields and their labels in one picture; blur so no field has focus.
+				await page.setViewportSize({ width: 1400, height: 1250 });
 				await page
-					.locator('[data-test-id="parameter-input-senderName"]')
+					.locator('[data-test-id="parameter-input-senderMailbox"]')
 					.first()
-					.scrollIntoViewIfNeeded();
+					.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+				await page.evaluate(() => document.activeElement && document.activeElement.blur());
 				await page.waitForTimeout(500);
 				await page.screenshot({ path: file });
 				return path.relative(rt.REPO_DIR, file);
