@@ -251,6 +251,33 @@ async function dialogScreenshot({ steps, leg, baseUrl, owner, sim, ctx }) {
 	);
 }
 
+/**
+ * The simulator's outbox page after the credential test sent its Test Recipient message. The page is fetched
+ * over TLS with the simulator's CA (never with certificate checks off) and shown in the browser from memory.
+ */
+async function outboxScreenshot({ steps, leg, client, sim, ctx }) {
+	const { launchBrowser } = require('./browser');
+	const file = path.join(ctx.artifactsDir, `${leg.id}-simulator-outbox.png`);
+	await steps.opt('browser: simulator outbox page after a Test Recipient message', async () => {
+		const { result } = await saveAndTest(
+			client,
+			'e2e test recipient',
+			rt.simulatorCredentialData(sim, { testRecipient: 'admin@contoso.onmicrosoft.com' }),
+		);
+		assert(result.status === 'OK', `credential test: ${result.status} ${result.message}`);
+		const page = await rt.httpRequest(`${sim.url}/_sim/outbox`, { ca: sim.ca });
+		assert(page.status === 200, `GET /_sim/outbox → HTTP ${page.status}`);
+		const b = await launchBrowser();
+		try {
+			await b.page.setContent(page.text, { waitUntil: 'load' });
+			await b.page.screenshot({ path: file, fullPage: true });
+		} finally {
+			await b.close().catch(() => undefined);
+		}
+		return path.relative(rt.REPO_DIR, file);
+	});
+}
+
 async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 	if (!LEGS.includes(leg.n8nVersion) || ctx.skip.has('checksetup')) return;
 	const steps = R.steps(`[${leg.id}] check setup`);
@@ -308,8 +335,10 @@ async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 			typeVersion: 1,
 			ctx,
 		});
-		if (leg.features && leg.features.browser && !ctx.skip.has('browser'))
+		if (leg.features && leg.features.browser && !ctx.skip.has('browser')) {
 			await dialogScreenshot({ steps, leg, baseUrl: n8n.baseUrl, owner, sim, ctx });
+			await outboxScreenshot({ steps, leg, client, sim, ctx });
+		}
 	} finally {
 		if (n8n) await n8n.stop();
 		if (dns) await dns.close();
