@@ -22,6 +22,7 @@ const { runCommunitySection } = require('./community');
 const { runCustomExtensionsSection } = require('./custom');
 const { runQueueSection } = require('./queue');
 const { runMigrateSection, MIGRATE_LEGS } = require('./migrate');
+const { runCheckSetupSection } = require('./checkSetup');
 
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
@@ -163,6 +164,7 @@ async function main() {
 				await runQueueSection({ R, leg, runtime, install, sim, ctx });
 			if (MIGRATE_LEGS.has(leg.id) && !opts.skip.has('migrate'))
 				await runMigrateSection({ R, leg, runtime, install, sim, ctx });
+			await runCheckSetupSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
 		} finally {
