@@ -25,7 +25,9 @@ export type DeliveryStep =
 	| { kind: 'createDraft' }
 	| { kind: 'addAttachment'; source: AttachmentSource }
 	| { kind: 'uploadAttachment'; source: AttachmentSource }
-	| { kind: 'sendDraft' };
+	| { kind: 'sendDraft' }
+	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
+	| { kind: 'keepDraft' };
 
 export interface DeliveryPlan {
 	sender: string;
@@ -35,6 +37,8 @@ export interface DeliveryPlan {
 	/** 'draft' needs Mail.ReadWrite besides Mail.Send. */
 	path: 'sendMail' | 'draft';
 	steps: DeliveryStep[];
+	/** Scheduled send: the UTC time Exchange holds the draft until (delivery/schedule.ts). */
+	sendAt?: string;
 }
 
 /** A type, not an interface, so that it is a plain JSON object for n8n's output items. */
