@@ -54,7 +54,7 @@ async function outboxAfter(ms: number, count: number) {
 }
 
 test('a scheduled send is held until Send At, then delivered once', async () => {
-	const sendAt = new Date(Date.now() + 3000).toISOString();
+	const sendAt = new Date(Date.now() + 5000).toISOString();
 	const result = await run([{ json: {} }], { sendAt });
 	expect(result.errorMessage).toBeUndefined();
 	const json = result.items[0].json;
@@ -66,7 +66,7 @@ test('a scheduled send is held until Send At, then delivered once', async () => 
 	expect(held.id).toBe(json.id);
 	expect(Date.parse(held.scheduledFor!)).toBe(Date.parse(json.sendAt as string));
 
-	const delivered = await outboxAfter(8000, 1);
+	const delivered = await outboxAfter(15_000, 1);
 	expect(delivered).toHaveLength(1);
 	expect(Date.parse(delivered[0].deliveredAt)).toBeGreaterThanOrEqual(
 		Date.parse(json.sendAt as string),
@@ -75,20 +75,21 @@ test('a scheduled send is held until Send At, then delivered once', async () => 
 	expect(draftsOf(t.sim.state, t.sender)).toHaveLength(0);
 	await sleep(300);
 	expect(t.sim.outbox).toHaveLength(1);
-});
+}, 30_000);
 
 test('a Luxon date from an expression and a 5 MiB attachment: scheduled through an upload session', async () => {
 	const big = Buffer.alloc(5 * MiB, 9);
 	const result = await run([{ binary: { data: { data: big, fileName: 'big.bin' } } }], {
 		attachments: 'data',
-		sendAt: '={{ $now.plus(2, "seconds") }}',
+		// Far enough ahead for a 5 MiB upload on a loaded machine: the message must still be held after the run.
+		sendAt: '={{ $now.plus(8, "seconds") }}',
 	});
 	expect(result.errorMessage).toBeUndefined();
 	expect(result.items[0].json.status).toBe('scheduled');
 	expect(t.sim.outbox).toHaveLength(0);
-	const delivered = await outboxAfter(8000, 1);
+	const delivered = await outboxAfter(15_000, 1);
 	expect(delivered.map((m) => m.attachments.map((a) => a.size))).toEqual([[big.length]]);
-});
+}, 30_000);
 
 test.each([
 	['in the past', () => new Date(Date.now() - 60_000).toISOString(), /in the past/],
@@ -139,7 +140,7 @@ test('Retry On Fail: every scheduled message is held and delivered exactly once'
 			error: { code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.' },
 		},
 	});
-	const sendAt = new Date(Date.now() + 3000).toISOString();
+	const sendAt = new Date(Date.now() + 8000).toISOString();
 	const result = await run(
 		[0, 1, 2].map((i) => ({ json: { i } })),
 		{ sendAt, maxConcurrency: 1 },
@@ -157,10 +158,10 @@ test('Retry On Fail: every scheduled message is held and delivered exactly once'
 			.map((d) => d.subject)
 			.sort(),
 	).toEqual(['Later 0', 'Later 1', 'Later 2']);
-	const delivered = await outboxAfter(8000, 3);
+	const delivered = await outboxAfter(15_000, 3);
 	await sleep(300);
 	expect(delivered.map((m) => m.message.subject).sort()).toEqual(['Later 0', 'Later 1', 'Later 2']);
-});
+}, 30_000);
 
 describe('Send At values', () => {
 	const now = Date.parse('2030-01-10T12:00:00Z');
