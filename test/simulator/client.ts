@@ -1,6 +1,7 @@
 /** Drives a simulator in another process over its /_sim control API (HTTPS, trusting the test CA). */
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import type { DraftView } from './draftsView';
 import type {
 	AppConfig,
 	AppPatch,
@@ -101,6 +102,12 @@ export class SimulatorClient {
 	/** Delivered messages (attachment bytes are not sent over the wire). */
 	outbox(): Promise<DeliveredMessage[]> {
 		return this.get('outbox.json');
+	}
+
+	/** Drafts of a mailbox (all mailboxes without one), with held scheduled sends and when they go out. */
+	drafts(mailbox?: string): Promise<DraftView[]> {
+		const query = mailbox ? `?mailbox=${encodeURIComponent(mailbox)}` : '';
+		return this.get(`drafts.json${query}`);
 	}
 
 	counters(): Promise<SimulatorCounters> {

@@ -4,10 +4,11 @@
  */
 import * as crypto from 'node:crypto';
 import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import type { MailCall } from './mailcall';
 import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
-import type { Draft, StoredAttachment } from './state';
+import type { Draft, StoredAttachment, User } from './state';
 import type { DeliveredAttachment } from './types';
 import {
 	checkAttachmentShape,
@@ -95,6 +96,17 @@ function bodyPreview(content: unknown): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
+/** The Message-ID and Outlook web link Graph reports for a draft (also listed by the drafts control endpoint). */
+export function draftIdentity(
+	draft: Draft,
+	user: User,
+): { internetMessageId: string; webLink: string } {
+	return {
+		internetMessageId: `<${draft.conversationId.slice(0, 24)}@${user.mail.split('@')[1] ?? 'example.com'}>`,
+		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+	};
+}
+
 export function draftJson(
 	call: MailCall,
 	draft: Draft,
@@ -112,7 +124,7 @@ export function draftJson(
 		receivedDateTime: draft.createdDateTime,
 		sentDateTime: draft.createdDateTime,
 		hasAttachments: draft.attachments.some((a) => !a.isInline),
-		internetMessageId: `<${draft.conversationId.slice(0, 24)}@${call.user.mail.split('@')[1] ?? 'example.com'}>`,
+		internetMessageId: draftIdentity(draft, call.user).internetMessageId,
 		subject: m.subject ?? '',
 		bodyPreview: bodyPreview(body.content),
 		importance: typeof m.importance === 'string' ? m.importance.toLowerCase() : 'normal',
@@ -122,7 +134,7 @@ export function draftJson(
 		isReadReceiptRequested: m.isReadReceiptRequested ?? false,
 		isRead: true,
 		isDraft: true,
-		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+		webLink: draftIdentity(draft, call.user).webLink,
 		inferenceClassification: 'focused',
 		body: { contentType: (body.contentType ?? 'text').toLowerCase(), content: body.content ?? '' },
 		sender: m.sender ?? null,
@@ -264,16 +276,21 @@ export function sendDraft(call: MailCall): SimResponse {
 	};
 	const attachmentBytes = draft.attachments.reduce((n, a) => n + a.size, 0);
 	checkMessageSize(draft.message, attachmentBytes, call.user);
-	deliver(call.ctx, {
-		user: call.user,
-		clientId: call.token.clientId,
-		via: 'draft',
-		message,
-		saveToSentItems: !deletesAfterSubmit(draft.message),
-		attachments: draft.attachments.map(deliveredAttachment),
-		internetMessageHeaders: checkInternetMessageHeaders(draft.message),
-	});
-	removeDraft(call, draft);
+	const internetMessageHeaders = checkInternetMessageHeaders(draft.message);
+	const submit = () => {
+		deliver(call.ctx, {
+			user: call.user,
+			clientId: call.token.clientId,
+			via: 'draft',
+			message,
+			saveToSentItems: !deletesAfterSubmit(draft.message),
+			attachments: draft.attachments.map(deliveredAttachment),
+			internetMessageHeaders,
+		});
+		removeDraft(call, draft);
+	};
+	// A deferred send time still ahead: Exchange holds the sent draft until then (scheduled.ts).
+	if (!holdIfDeferred(call.ctx.core, draft, submit)) submit();
 	return emptyResponse(202);
 }
 

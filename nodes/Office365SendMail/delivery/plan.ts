@@ -29,7 +29,9 @@ export type DeliveryStep =
 	| { kind: 'sendDraft' }
 	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
 	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
-	| { kind: 'createReply'; target: ReplyTarget };
+	| { kind: 'createReply'; target: ReplyTarget }
+	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
+	| { kind: 'keepDraft' };
 
 export interface DeliveryPlan {
 	sender: string;
@@ -39,6 +41,8 @@ export interface DeliveryPlan {
 	/** 'draft' needs Mail.ReadWrite besides Mail.Send. */
 	path: 'sendMail' | 'draft';
 	steps: DeliveryStep[];
+	/** Scheduled send: the UTC time Exchange holds the draft until (delivery/schedule.ts). */
+	sendAt?: string;
 }
 
 /** A type, not an interface, so that it is a plain JSON object for n8n's output items. */

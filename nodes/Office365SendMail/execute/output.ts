@@ -3,6 +3,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { attachmentSummaries } from '../delivery/plan';
 import type { Delivery } from '../delivery/execute';
 import type { PreviewRequest } from '../delivery/render';
+import { resultFields } from '../delivery/schedule';
 import { formatRecipient } from '../message/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
@@ -31,13 +32,14 @@ export function sentItem(
 	input: INodeExecutionData,
 	delivery: Delivery,
 ): INodeExecutionData {
+	const { status, ...when } = resultFields(item.plan, delivery.sentAt);
 	const json: IDataObject = {
-		status: 'sent',
+		status,
 		...messageSummary(item, delivery),
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requestId: delivery.requestId ?? null,
 		clientRequestId: delivery.clientRequestId,
-		sentAt: delivery.sentAt,
+		...when,
 	};
 	for (const field of ['internetMessageId', 'conversationId', 'id', 'webLink'] as const) {
 		if (delivery[field]) json[field] = delivery[field];
@@ -57,6 +59,7 @@ export function previewItem(
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requests: requests as unknown as IDataObject[],
 	};
+	if (item.plan.sendAt) json.sendAt = item.plan.sendAt;
 	if (requests.length === 1) json.request = requests[0] as unknown as IDataObject;
 	return withBinary(item, input, json);
 }
