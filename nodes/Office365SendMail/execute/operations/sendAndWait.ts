@@ -18,7 +18,8 @@ import { commonInput, itemFlags, recipientsOf, type PreparedItem } from '../prep
 function mailOptionsOf(ctx: IExecuteFunctions, index: number): IDataObject {
 	const all = (ctx.getNodeParameter('options', index, {}) ?? {}) as IDataObject;
 	const picked: IDataObject = {};
-	for (const name of SEND_AND_WAIT_MAIL_OPTIONS) if (all[name] !== undefined) picked[name] = all[name];
+	for (const name of SEND_AND_WAIT_MAIL_OPTIONS)
+		if (all[name] !== undefined) picked[name] = all[name];
 	return picked;
 }
 
