@@ -50,6 +50,8 @@ function askWorkflow({ name, nodeType, typeVersion, cred, webhookPath, parameter
 			},
 		],
 		connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
+		// n8n 1.x stores `active` as given and refuses a workflow without it.
+		active: false,
 		settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all' },
 	};
 }
@@ -286,6 +288,39 @@ async function runSendAndWaitSection({ R, leg, runtime, install, sim, ctx }) {
 			assert(out[0].data.approved === true, `answer changed to ${JSON.stringify(out)}`);
 			return `${refused}; answer still approved`;
 		});
+
+		await steps.opt(
+			'approval: two answers at the same moment: exactly one is recorded',
+			async () => {
+				const race = await ask(n8n.baseUrl, sim, hooks.approval, c.unique('r'));
+				await waitStatus(client, install, race.executionId, 'waiting');
+				const post = (link, value) =>
+					rt.httpRequest(link, {
+						method: 'POST',
+						headers: { 'content-type': 'application/x-www-form-urlencoded' },
+						body: `confirm=${value}`,
+					});
+				const [yes, no] = await Promise.all([
+					post(race.links[0], 'true'),
+					post(race.links[1], 'false'),
+				]);
+				const thanked = [yes, no].filter((r) => r.status === 200 && /Thank you/.test(r.text));
+				assert(
+					thanked.length === 1,
+					`answers thanked: ${thanked.length} (HTTP ${yes.status}, ${no.status})`,
+				);
+				const other = thanked[0] === yes ? no : yes;
+				const refused = assertRefused(other);
+				const ex = await waitStatus(client, install, race.executionId, 'success');
+				const out = answerOf(ex);
+				const expected = thanked[0] === yes;
+				assert(
+					out.length === 1 && out[0].data.approved === expected,
+					`output ${JSON.stringify(out)}, expected approved ${expected}`,
+				);
+				return `winner approved=${expected}; other ${refused}`;
+			},
+		);
 
 		const free = {};
 		await steps.req('free text: webhook run sends the question mail and waits', async () => {
