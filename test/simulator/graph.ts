@@ -8,6 +8,7 @@ import {
 	createDraft,
 	addAttachment,
 	deleteMessage,
+	updateMessage,
 	getMessage,
 	listAttachments,
 	listMessages,
@@ -87,6 +88,8 @@ function resolveMailRoute(method: string, rest: string[]): MailRoute {
 		if (method === 'GET') return { handler: getMessage, roles: READ, body: false, messageId };
 		if (method === 'DELETE')
 			return { handler: deleteMessage, roles: READ_WRITE, body: false, messageId };
+		if (method === 'PATCH')
+			return { handler: updateMessage, roles: READ_WRITE, body: true, messageId };
 		throw methodNotAllowed(method, rest[1], false);
 	}
 	if (s[2] === 'send') {
@@ -211,7 +214,8 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	if (route.body) {
 		const raw = await ctx.readBody(GRAPH_BODY_LIMIT);
 		call.contentType = ctx.header('content-type');
-		call.body = parseJsonBody(raw, call.contentType, route.handler === sendMail);
+		const mimeAllowed = route.handler === sendMail || route.handler === createDraft;
+		call.body = parseJsonBody(raw, call.contentType, mimeAllowed);
 	}
 	return route.handler(call);
 }
