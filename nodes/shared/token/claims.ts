@@ -1,4 +1,4 @@
-/** The claims of an app-only Graph access token that matter for diagnostics (reference §5.4). */
+/** The claims of an app-only Graph access token that matter for diagnostics (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference). */
 export interface TokenClaims {
 	roles: string[];
 	/** Whether the token carries a `roles` claim at all: none means no application permission was consented. */

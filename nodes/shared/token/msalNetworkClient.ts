@@ -1,35 +1,50 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 
 import { outcomeOf, outcomeOfSync } from '../outcome';
-import { TransportError, type HttpClient } from '../transport/httpClient';
-import { delayBeforeRetryMs, sleep, type RetryPolicy } from '../transport/retry';
+import { TransportError, type HttpClient, type HttpResponse } from '../transport/httpClient';
+import { withRetries, type GiveUp, type RetryPolicy, type Verdict } from '../transport/retry';
 
-/** Why the last token call had no usable answer; msal-node only reports "network_error", so we keep the detail. */
+/** Why a token call had no usable answer; msal-node only reports "network_error", so we keep the detail. */
 export type TokenNetworkFailure =
-	| { kind: 'unreachable'; host: string; code: string }
+	| { kind: 'unreachable'; host: string; code: string; proxy?: string }
 	| { kind: 'timeout'; host: string; timeoutMs: number }
 	| { kind: 'badResponse'; host: string; status: number }
-	| { kind: 'unavailable'; host: string; status: number; aadsts?: string };
+	| { kind: 'unavailable'; host: string; status: number; aadsts?: string; retryAfterMs?: number };
 
-export interface TokenNetworkOptions {
+/**
+ * The settings and the outcome of one token call. msal-node calls its network module without any per-call
+ * context, and one msal application serves a credential for the life of the process, so each call carries its
+ * own context through AsyncLocalStorage: the Request Timeout of this run applies, and concurrent calls never
+ * see each other's failure.
+ */
+export interface TokenCall {
 	timeoutMs: number;
 	retry: RetryPolicy;
-	/** False for the credential Test: an admin waiting on the button should hear about a timeout once, not twice. */
-	retryTimeouts?: boolean;
+	/** False for the credential Test: an admin waiting on Save should hear about a timeout once, not twice. */
+	retryTimeouts: boolean;
+	failure?: TokenNetworkFailure;
+}
+
+const calls = new AsyncLocalStorage<TokenCall>();
+
+/** Runs one msal-node call with its own timeout, retry policy and failure record. */
+export function runTokenCall<T>(call: TokenCall, fn: () => Promise<T>): Promise<T> {
+	return calls.run(call, fn);
 }
 
 /**
  * msal-node's network seam (`system.networkClient`): every token request goes through the package's HTTP client,
  * so proxy settings apply, and transient answers are retried here, before msal-node sees them: msal-node
- * remembers a 429/5xx for up to an hour and then refuses to call again (reference §7.7, throttle cache).
- * Token requests change nothing at Microsoft, so repeating them is always safe.
+ * remembers a 429/5xx (or any answer with Retry-After) for up to an hour and then refuses to call again
+ * (ThrottlingUtils in @azure/msal-common). Token requests change nothing at Microsoft, so repeating them is safe.
  */
 export class MsalNetworkClient implements INetworkModule {
-	lastFailure?: TokenNetworkFailure;
-
 	constructor(
 		private readonly http: HttpClient,
-		private readonly options: TokenNetworkOptions,
+		/** Used when msal-node calls outside runTokenCall (it does not today). */
+		private readonly fallback: TokenCall,
 	) {}
 
 	sendGetRequestAsync<T>(
@@ -53,54 +68,67 @@ export class MsalNetworkClient implements INetworkModule {
 		options?: NetworkRequestOptions,
 		timeout?: number,
 	): Promise<NetworkResponse<T>> {
+		const call = calls.getStore() ?? this.fallback;
 		const host = new URL(url).host;
-		const { retry } = this.options;
-		const timeoutMs =
-			timeout && timeout > 0 ? Math.min(timeout, this.options.timeoutMs) : this.options.timeoutMs;
-		const started = Date.now();
-		this.lastFailure = undefined;
-		for (let attempt = 0; ; attempt++) {
-			const canRetry = (delay: number) =>
-				attempt < retry.maxRetries && Date.now() - started + delay <= retry.maxTotalMs;
+		const timeoutMs = timeout && timeout > 0 ? Math.min(timeout, call.timeoutMs) : call.timeoutMs;
+		call.failure = undefined;
+		const response = await withRetries(call.retry, async () => {
 			const sent = await outcomeOf(() =>
 				this.http.send({ method, url, headers: options?.headers, body: options?.body, timeoutMs }),
 			);
-			if (!sent.ok) {
-				const error = sent.error;
-				if (!(error instanceof TransportError)) throw error;
-				this.lastFailure = error.timedOut
-					? { kind: 'timeout', host, timeoutMs }
-					: { kind: 'unreachable', host, code: error.code };
-				const delay = delayBeforeRetryMs(attempt, undefined, retry);
-				if (canRetry(delay) && (!error.timedOut || this.options.retryTimeouts !== false)) {
-					await sleep(delay);
-					continue;
-				}
-				throw error;
-			}
-			const response = sent.value;
-			if (response.status === 429 || response.status >= 500) {
-				const delay = delayBeforeRetryMs(attempt, response.headers['retry-after'], retry);
-				if (canRetry(delay)) {
-					await sleep(delay);
-					continue;
-				}
-				// Not handed to msal-node: it would remember the failure and refuse this credential for a while.
-				const aadsts = /AADSTS\d+/.exec(response.body.toString('utf8'))?.[0];
-				this.lastFailure = { kind: 'unavailable', host, status: response.status, aadsts };
-				throw new Error(`HTTP ${response.status} from ${host}`);
-			}
-			const parsed = outcomeOfSync(() => JSON.parse(response.body.toString('utf8')) as T);
-			if (!parsed.ok) {
-				// An HTML page from a proxy or a wrong host: msal-node would only say "token_parsing_error".
-				this.lastFailure = { kind: 'badResponse', host, status: response.status };
-				throw new Error(`non-JSON answer (HTTP ${response.status}) from ${host}`);
-			}
-			const body = parsed.value;
-			// Without Retry-After: a remembered one would make msal-node refuse this credential for up to an hour.
-			const headers = { ...response.headers };
-			delete headers['retry-after'];
-			return { headers, body, status: response.status };
+			if (!sent.ok) return transportVerdict(call, sent.error, host, timeoutMs);
+			const { status } = sent.value;
+			if (status === 429 || status >= 500) return unavailableVerdict(call, sent.value, host);
+			return { done: true, value: sent.value } as const;
+		});
+		const parsed = outcomeOfSync(() => JSON.parse(response.body.toString('utf8')) as T);
+		if (!parsed.ok) {
+			// An HTML page from a proxy or a wrong host: msal-node would only say "token_parsing_error".
+			call.failure = { kind: 'badResponse', host, status: response.status };
+			throw new Error(`non-JSON answer (HTTP ${response.status}) from ${host}`);
 		}
+		// Without Retry-After: a remembered one would make msal-node refuse this credential for up to an hour.
+		const headers = { ...response.headers };
+		delete headers['retry-after'];
+		return { headers, body: parsed.value, status: response.status };
 	}
+}
+
+function transportVerdict(
+	call: TokenCall,
+	error: unknown,
+	host: string,
+	timeoutMs: number,
+): Verdict<HttpResponse> {
+	if (!(error instanceof TransportError))
+		return { done: false, repeatable: false, giveUp: () => error };
+	call.failure = error.timedOut
+		? { kind: 'timeout', host, timeoutMs }
+		: { kind: 'unreachable', host, code: error.code, proxy: error.proxy };
+	const proxyRefused = error.code.startsWith('EPROXY');
+	return {
+		done: false,
+		repeatable: !proxyRefused && (!error.timedOut || call.retryTimeouts),
+		giveUp: () => error,
+	};
+}
+
+/** 429 or 5xx, after the retries: not handed to msal-node, which would remember it and refuse this credential. */
+function unavailableVerdict(
+	call: TokenCall,
+	response: HttpResponse,
+	host: string,
+): Verdict<HttpResponse> {
+	return {
+		done: false,
+		repeatable: true,
+		retryAfter: response.headers['retry-after'],
+		status: response.status,
+		giveUp: (why: GiveUp) => {
+			const aadsts = /AADSTS\d+/.exec(response.body.toString('utf8'))?.[0];
+			const retryAfterMs = why.kind === 'retryAfterTooLong' ? why.askedMs : undefined;
+			call.failure = { kind: 'unavailable', host, status: response.status, aadsts, retryAfterMs };
+			return new Error(`HTTP ${response.status} from ${host}`);
+		},
+	};
 }

@@ -67,6 +67,12 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 					`The TLS certificate of ${failure.host} is not trusted (${failure.code}). A TLS-inspecting proxy is the usual cause: give n8n its CA with NODE_EXTRA_CA_CERTS.`,
 				);
 			}
+			if (failure.proxy) {
+				return new TokenError(
+					'unreachable',
+					`Cannot reach the Microsoft sign-in endpoint ${failure.host} through the proxy ${failure.proxy} (${sayNetworkCodes(failure.code)}): the proxy itself failed. Check that the proxy runs and accepts this n8n server, or correct HTTPS_PROXY / NO_PROXY in n8n's environment.`,
+				);
+			}
 			return new TokenError(
 				'unreachable',
 				`Cannot reach the Microsoft sign-in endpoint ${failure.host} (${sayNetworkCodes(failure.code)}). ${fix}`,
@@ -76,12 +82,17 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 				'badResponse',
 				`${failure.host} answered HTTP ${failure.status} with something that is not a Microsoft sign-in response (a proxy page?). ${fix}`,
 			);
-		case 'unavailable':
+		case 'unavailable': {
+			const asked =
+				failure.retryAfterMs !== undefined
+					? ` Microsoft asked to wait ${Math.ceil(failure.retryAfterMs / 1000)} s (Retry-After), longer than a sign-in waits; try again after that.`
+					: ' Try again in a few minutes.';
 			return new TokenError(
 				'identityBusy',
-				`Microsoft's sign-in service is unavailable or throttling (HTTP ${failure.status}${failure.aadsts ? `, ${failure.aadsts}` : ''}) and kept refusing after several retries. Try again in a few minutes.`,
+				`Microsoft's sign-in service is unavailable or throttling (HTTP ${failure.status}${failure.aadsts ? `, ${failure.aadsts}` : ''})${failure.retryAfterMs !== undefined ? '.' : ' and kept refusing after several retries.'}${asked}`,
 				failure.aadsts,
 			);
+		}
 	}
 }
 

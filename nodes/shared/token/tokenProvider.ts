@@ -4,7 +4,7 @@ import type { GraphSettings } from '../credential/settings';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
 import type { RetryPolicy } from '../transport/retry';
 import { readTokenClaims, type TokenClaims } from './claims';
-import { MsalNetworkClient } from './msalNetworkClient';
+import { MsalNetworkClient, runTokenCall, type TokenCall } from './msalNetworkClient';
 import { describeTokenFailure } from './tokenErrors';
 
 export interface AccessToken {
@@ -22,6 +22,7 @@ export interface AcquireOptions {
 	fresh?: boolean;
 	/** Skip msal-node's token cache (used once after Graph answers 401). */
 	forceRefresh?: boolean;
+	/** Applies to this call's token requests, whether or not the credential's msal application is cached. */
 	timeoutMs?: number;
 	http?: HttpClient;
 }
@@ -33,37 +34,36 @@ const TOKEN_RETRY: RetryPolicy = {
 	baseDelayMs: 500,
 	maxDelayMs: 10_000,
 };
-const MAX_CACHED_APPS = 100;
+const MAX_CACHED_CREDENTIALS = 100;
 /**
  * A refused token (Graph 401, or 403 right after admin consent was granted) asks for a fresh one. At most one
  * such forced refresh per credential every 10 s: a mailbox that stays refused must not turn every item of
- * every run into a token request (at most one every 10 s).
+ * every run into a token request.
  */
 const FORCED_REFRESH_INTERVAL_MS = 10_000;
-const lastForcedRefresh = new Map<string, number>();
 /** msal-node's default renewal margin (tokenRenewalOffsetSeconds, 300 s): a token this close to expiry is renewed. */
 const RENEWAL_MARGIN_MS = 5 * 60_000;
 
-interface CachedApp {
+/**
+ * Everything the process keeps for one credential (keyed by GraphSettings.cacheKey, a hash of every field that
+ * affects the token), for the life of the n8n process, so that a token is fetched once per lifetime for all
+ * items and executions (msal-node caches tokens per application instance).
+ */
+interface CredentialEntry {
 	app: ConfidentialClientApplication;
-	network: MsalNetworkClient;
+	/**
+	 * The last token, handed out without asking msal-node while msal-node itself would still serve it from its
+	 * cache (more than RENEWAL_MARGIN_MS before expiry, not past refresh_in). The node asks for the token before
+	 * every Graph request, and even a cache hit in msal-node costs about 0.5 ms of CPU (authority resolution,
+	 * cache-key filtering, correlation ids), which measurably slowed a 1,000-message run (docs/BENCHMARKS.md).
+	 */
+	last?: AccessToken;
+	/** Single flight: parallel items of one credential share one token request (one per kind). */
+	inFlight: { cache?: Promise<AccessToken>; refresh?: Promise<AccessToken> };
+	lastForcedRefresh: number;
 }
 
-/**
- * One msal application per distinct credential (keyed by GraphSettings.cacheKey, a hash of every field that
- * affects the token), kept for the life of the n8n process so that a token is fetched once per lifetime for all
- * items and executions (msal-node caches tokens per application instance: reference §7.3).
- */
-const apps = new Map<string, CachedApp>();
-/** Single flight: parallel items of one credential share one token request. */
-const inFlight = new Map<string, Promise<AccessToken>>();
-/**
- * The last token per credential, handed out without asking msal-node while msal-node itself would still serve it
- * from its cache (more than RENEWAL_MARGIN_MS before expiry, not past refresh_in). The node asks for the token
- * before every Graph request, and even a cache hit in msal-node costs about 0.5 ms of CPU (authority resolution,
- * cache-key filtering, correlation ids), which measurably slowed a 1,000-message run (docs/BENCHMARKS.md).
- */
-const lastTokens = new Map<string, AccessToken>();
+const entries = new Map<string, CredentialEntry>();
 
 function stillFresh(token: AccessToken | undefined, now = Date.now()): token is AccessToken {
 	if (!token?.expiresOn || token.expiresOn.getTime() - RENEWAL_MARGIN_MS <= now) return false;
@@ -83,7 +83,7 @@ function msalConfig(settings: GraphSettings, network: MsalNetworkClient): Config
 	}
 	if (settings.cloud === 'custom') {
 		// Known Microsoft hosts have metadata built into msal-node; a custom host would otherwise trigger
-		// instance discovery at login.microsoftonline.com (reference §7.4), so give msal-node the metadata.
+		// instance discovery at login.microsoftonline.com, so give msal-node the metadata.
 		const host = new URL(settings.authorityHost).host;
 		auth.knownAuthorities = [host];
 		auth.authorityMetadata = JSON.stringify({
@@ -108,46 +108,54 @@ function msalConfig(settings: GraphSettings, network: MsalNetworkClient): Config
 	};
 }
 
-function createApp(settings: GraphSettings, options: AcquireOptions): CachedApp {
-	const network = new MsalNetworkClient(options.http ?? nodeHttpClient, {
+function tokenCall(options: AcquireOptions): TokenCall {
+	return {
 		timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 		retry: options.fresh ? { ...TOKEN_RETRY, maxRetries: 1 } : TOKEN_RETRY,
 		retryTimeouts: !options.fresh,
-	});
-	return { app: new ConfidentialClientApplication(msalConfig(settings, network)), network };
+	};
 }
 
-function cachedApp(settings: GraphSettings, options: AcquireOptions): CachedApp {
-	let entry = apps.get(settings.cacheKey);
+function createApp(
+	settings: GraphSettings,
+	options: AcquireOptions,
+): ConfidentialClientApplication {
+	const network = new MsalNetworkClient(options.http ?? nodeHttpClient, tokenCall(options));
+	return new ConfidentialClientApplication(msalConfig(settings, network));
+}
+
+function entryFor(settings: GraphSettings, options: AcquireOptions): CredentialEntry {
+	const key = settings.cacheKey;
+	let entry = entries.get(key);
 	if (entry) {
 		// Refresh the LRU position.
-		apps.delete(settings.cacheKey);
-		apps.set(settings.cacheKey, entry);
+		entries.delete(key);
+		entries.set(key, entry);
 		return entry;
 	}
-	entry = createApp(settings, options);
-	apps.set(settings.cacheKey, entry);
-	if (apps.size > MAX_CACHED_APPS) {
-		const oldest = apps.keys().next().value as string;
-		apps.delete(oldest);
-		lastTokens.delete(oldest);
-	}
+	entry = { app: createApp(settings, options), inFlight: {}, lastForcedRefresh: 0 };
+	entries.set(key, entry);
+	if (entries.size > MAX_CACHED_CREDENTIALS) entries.delete(entries.keys().next().value as string);
 	return entry;
 }
 
 async function acquire(
-	entry: CachedApp,
+	app: ConfidentialClientApplication,
 	settings: GraphSettings,
 	skipCache: boolean,
+	options: AcquireOptions,
 ): Promise<AccessToken> {
+	const call = tokenCall(options);
 	let result;
 	try {
-		result = await entry.app.acquireTokenByClientCredential({
-			scopes: [`${settings.graphEndpoint}/.default`],
-			skipCache,
-		});
+		result = await runTokenCall(call, () =>
+			app.acquireTokenByClientCredential({
+				scopes: [`${settings.graphEndpoint}/.default`],
+				skipCache,
+			}),
+		);
 	} catch (error) {
-		throw describeTokenFailure(error, settings, entry.network.lastFailure);
+		throw describeTokenFailure(error, settings, call.failure);
 	}
 	if (!result?.accessToken) throw describeTokenFailure(new Error('empty token response'), settings);
 	return {
@@ -164,44 +172,40 @@ export async function acquireToken(
 	settings: GraphSettings,
 	options: AcquireOptions = {},
 ): Promise<AccessToken> {
-	if (options.fresh) return acquire(createApp(settings, options), settings, true);
-	const { cacheKey } = settings;
+	if (options.fresh) return acquire(createApp(settings, options), settings, true, options);
+	const entry = entryFor(settings, options);
 	let forceRefresh = options.forceRefresh === true;
 	if (forceRefresh) {
-		if (Date.now() - (lastForcedRefresh.get(cacheKey) ?? 0) < FORCED_REFRESH_INTERVAL_MS)
-			forceRefresh = false;
-		else lastForcedRefresh.set(cacheKey, Date.now());
+		if (Date.now() - entry.lastForcedRefresh < FORCED_REFRESH_INTERVAL_MS) forceRefresh = false;
+		else entry.lastForcedRefresh = Date.now();
 	}
-	if (forceRefresh) lastTokens.delete(cacheKey);
-	else {
-		const last = lastTokens.get(cacheKey);
-		if (stillFresh(last)) return last;
-	}
-	const flightKey = `${cacheKey}:${forceRefresh ? 'refresh' : 'cache'}`;
-	const pending = inFlight.get(flightKey);
+	if (forceRefresh) entry.last = undefined;
+	else if (stillFresh(entry.last)) return entry.last;
+	const kind = forceRefresh ? 'refresh' : 'cache';
+	// Callers that join a request in flight share its timeout: it is the same token.
+	const pending = entry.inFlight[kind];
 	if (pending) return pending;
-	const promise = acquire(cachedApp(settings, options), settings, forceRefresh === true)
+	const promise = acquire(entry.app, settings, forceRefresh, options)
 		.then((token) => {
 			// A cache lookup that finishes after a forced refresh must not put the refused token back.
-			const current = lastTokens.get(cacheKey);
+			const current = entry.last;
 			if (
 				forceRefresh ||
 				!current?.expiresOn ||
 				(token.expiresOn && token.expiresOn >= current.expiresOn)
 			) {
-				lastTokens.set(cacheKey, { ...token, fromCache: true });
+				entry.last = { ...token, fromCache: true };
 			}
 			return token;
 		})
-		.finally(() => inFlight.delete(flightKey));
-	inFlight.set(flightKey, promise);
+		.finally(() => {
+			entry.inFlight[kind] = undefined;
+		});
+	entry.inFlight[kind] = promise;
 	return promise;
 }
 
-/** Forgets every cached msal application (tests use it to start from a clean process state). */
+/** Forgets every cached credential (tests use it to start from a clean process state). */
 export function clearTokenCache(): void {
-	apps.clear();
-	inFlight.clear();
-	lastTokens.clear();
-	lastForcedRefresh.clear();
+	entries.clear();
 }

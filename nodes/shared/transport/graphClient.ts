@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 
-import { outcomeOf } from '../outcome';
-import { DeliveryUnknownError, GraphApiError, NetworkError, parseGraphError } from './graphErrors';
-import { TransportError, type HttpClient } from './httpClient';
-import { delayBeforeRetryMs, isNotProcessedStatus, sleep, type RetryPolicy } from './retry';
+import { outcomeOf, type Outcome } from '../outcome';
+import { readTokenClaims } from '../token/claims';
+import { GraphApiError, parseGraphError } from './graphErrors';
+import type { HttpClient, HttpResponse } from './httpClient';
+import {
+	GateTimeoutError,
+	GRAPH_MAILBOX_CONCURRENCY,
+	mailboxKeyOf,
+	processMailboxGate,
+	type MailboxGate,
+} from './mailboxGate';
+import { statusVerdict, transportVerdict, type Call } from './graphVerdicts';
+import { withRetries, type RetryPolicy } from './retry';
 
 export interface TokenSource {
 	/** A bearer token for Graph; `forceRefresh` skips every cache (used once after a 401). */
@@ -42,8 +51,8 @@ export interface GraphClientOptions {
 	timeoutMs: number;
 	retry: RetryPolicy;
 	signal?: AbortSignal;
-	/** Called before each retry; lets the caller count or log them. */
-	onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
+	/** The mailbox gate to use; every client of the process shares `processMailboxGate` unless a test passes its own. */
+	gate?: MailboxGate;
 }
 
 /**
@@ -59,132 +68,145 @@ export function graphUserUrl(
 	return `${graphEndpoint}/v1.0/users/${encodeURIComponent(mailbox)}${tail}`;
 }
 
-/** The only module that knows Graph's URL layout and how requests are authenticated and retried. */
+/** The only module that knows Graph's URL layout and how requests are authenticated, gated and retried. */
 export class GraphClient {
+	private readonly gate: MailboxGate;
+	/** Tenant and app of the last token seen: the gate's scope (the limit is per app and mailbox). */
+	private scope = { token: '', key: '' };
+
 	constructor(
 		readonly graphEndpoint: string,
 		private readonly tokens: TokenSource,
 		private readonly http: HttpClient,
 		private readonly options: GraphClientOptions,
-	) {}
+	) {
+		this.gate = options.gate ?? processMailboxGate;
+	}
 
 	userUrl(mailbox: string, ...segments: string[]): string {
 		return graphUserUrl(this.graphEndpoint, mailbox, ...segments);
 	}
 
 	async request(req: GraphRequest): Promise<GraphResponse> {
-		const clientRequestId = randomUUID();
-		const started = Date.now();
-		const { retry, timeoutMs, signal } = this.options;
-		const payload =
-			req.json !== undefined ? Buffer.from(JSON.stringify(req.json), 'utf8') : req.body;
-		let attempt = 0;
-		let refreshed = false;
-		let token: string | undefined;
-
-		const retryAllowed = (delayMs: number) =>
-			attempt < retry.maxRetries && Date.now() - started + delayMs <= retry.maxTotalMs;
-		const wait = async (delayMs: number, reason: string) => {
-			this.options.onRetry?.({ operation: req.operation, attempt: attempt + 1, delayMs, reason });
-			await sleep(delayMs, signal);
-			attempt++;
+		const call: Call = {
+			req,
+			clientRequestId: randomUUID(),
+			started: Date.now(),
+			timeoutMs: this.options.timeoutMs,
+			payload: req.json !== undefined ? Buffer.from(JSON.stringify(req.json), 'utf8') : req.body,
+			refreshed: false,
+			sent: 0,
 		};
+		const { retry, signal } = this.options;
+		return await withRetries(
+			retry,
+			async (attempt) => {
+				const sent = await this.sendOnce(call);
+				if (!sent.ok) return transportVerdict(call, sent.error);
+				const response = sent.value;
+				if (response.status >= 200 && response.status < 300) {
+					const requestId = response.headers['request-id'];
+					const { clientRequestId } = call;
+					return {
+						done: true,
+						value: { ...response, requestId, clientRequestId, attempts: attempt + 1 },
+					};
+				}
+				return statusVerdict(call, response);
+			},
+			{
+				signal,
+				started: call.started,
+				// A 429 holds back every request to this mailbox, not only this one.
+				beforeWait: (delayMs) => {
+					if (call.throttle && call.gateKey)
+						this.gate.pause(call.gateKey, { ...call.throttle, until: Date.now() + delayMs });
+				},
+			},
+		);
+	}
 
-		for (;;) {
-			const headers: Record<string, string> = {
-				...(req.headers ?? {}),
-				'client-request-id': clientRequestId,
-				'return-client-request-id': 'true',
-			};
-			if (req.json !== undefined) headers['Content-Type'] = 'application/json';
-			if (req.authenticated) {
-				token ??= await this.tokens.getToken(false);
-				headers.Authorization = `Bearer ${token}`;
-			}
+	/**
+	 * One exchange, plus one repeat with a fresh token after a 401, or after a 403 about permissions: both are
+	 * refused before anything was processed, and a fresh token may carry permissions granted (admin consent)
+	 * since the cached one was issued.
+	 */
+	private async sendOnce(call: Call): Promise<Outcome<HttpResponse>> {
+		const { req } = call;
+		if (req.authenticated) call.token ??= await this.tokens.getToken(false);
+		const sent = await this.exchange(call);
+		if (!sent.ok || !req.authenticated || call.refreshed) return sent;
+		const { status, body } = sent.value;
+		const permissionRefusal =
+			status === 403 &&
+			/^(ErrorAccessDenied|NoPermissionsInAccessToken)$/.test(parseGraphError(body).code ?? '');
+		if (status !== 401 && !permissionRefusal) return sent;
+		call.refreshed = true;
+		const fresh = await this.tokens.getToken(true);
+		// Repeat only with a different token: the same one would be refused the same way.
+		if (fresh === call.token) return sent;
+		call.token = fresh;
+		return await this.exchange(call);
+	}
 
-			const sent = await outcomeOf(() =>
-				this.http.send({
-					method: req.method,
-					url: req.url,
-					headers,
-					body: payload,
-					timeoutMs,
-					signal,
-				}),
+	/** Sends the request once, holding one of the mailbox's slots in the process-wide gate while it runs. */
+	private async exchange(call: Call): Promise<Outcome<HttpResponse>> {
+		const { req, timeoutMs } = call;
+		const headers: Record<string, string> = {
+			...(req.headers ?? {}),
+			'client-request-id': call.clientRequestId,
+			'return-client-request-id': 'true',
+		};
+		if (req.json !== undefined) headers['Content-Type'] = 'application/json';
+		if (call.token) headers.Authorization = `Bearer ${call.token}`;
+		call.gateKey = req.authenticated ? mailboxKeyOf(req.url, this.scopeOf(call.token)) : undefined;
+		const signal = this.options.signal;
+		let release: (() => void) | undefined;
+		if (call.gateKey) {
+			const deadline = call.started + this.options.retry.maxTotalMs;
+			const admitted = await outcomeOf(() => this.gate.acquire(call.gateKey!, deadline, signal));
+			if (!admitted.ok) throw gateError(call, admitted.error);
+			release = admitted.value;
+		}
+		call.sent++;
+		try {
+			const { method, url } = req;
+			return await outcomeOf(() =>
+				this.http.send({ method, url, headers, body: call.payload, timeoutMs, signal }),
 			);
-			if (!sent.ok) {
-				const error = sent.error;
-				if (!(error instanceof TransportError) || error.code === 'ECANCELLED') throw error;
-				const host = new URL(req.url).host;
-				const repeatable = !error.bodySent || req.replay === 'always';
-				const delayMs = delayBeforeRetryMs(attempt, undefined, retry);
-				if (repeatable && retryAllowed(delayMs)) {
-					await wait(delayMs, error.code);
-					continue;
-				}
-				if (!error.bodySent)
-					throw new NetworkError(error.code, host, clientRequestId, req.operation);
-				const reason = error.timedOut
-					? `no answer within ${Math.round(timeoutMs / 1000)} s`
-					: `connection lost (${error.code})`;
-				if (req.delivers)
-					throw new DeliveryUnknownError(reason, undefined, clientRequestId, req.operation);
-				throw new NetworkError(error.code, host, clientRequestId, req.operation);
-			}
-			const response = sent.value;
-
-			const requestId = response.headers['request-id'];
-			const { status } = response;
-			if (status >= 200 && status < 300)
-				return { ...response, requestId, clientRequestId, attempts: attempt + 1 };
-
-			// 401, or a 403 about permissions: refused before anything was processed. A fresh token may carry
-			// permissions granted (admin consent) since the cached one was issued, so fetch one, once.
-			const permissionRefusal =
-				status === 403 &&
-				/^(ErrorAccessDenied|NoPermissionsInAccessToken)$/.test(
-					parseGraphError(response.body).code ?? '',
-				);
-			if ((status === 401 || permissionRefusal) && req.authenticated && !refreshed) {
-				refreshed = true;
-				const fresh = await this.tokens.getToken(true);
-				// Repeat only with a different token: the same one would be refused the same way.
-				if (fresh !== token) {
-					token = fresh;
-					continue;
-				}
-			}
-			if (isNotProcessedStatus(status)) {
-				const delayMs = delayBeforeRetryMs(attempt, response.headers['retry-after'], retry);
-				if (retryAllowed(delayMs)) {
-					await wait(delayMs, `HTTP ${status}`);
-					continue;
-				}
-			} else if (status === 500 || status === 502 || status === 504) {
-				// Microsoft may have processed it: only repeat what is safe to repeat.
-				const delayMs = delayBeforeRetryMs(attempt, response.headers['retry-after'], retry);
-				if (req.replay === 'always' && retryAllowed(delayMs)) {
-					await wait(delayMs, `HTTP ${status}`);
-					continue;
-				}
-				if (req.delivers)
-					throw new DeliveryUnknownError(
-						`HTTP ${status}`,
-						requestId,
-						clientRequestId,
-						req.operation,
-					);
-			}
-			const error = parseGraphError(response.body);
-			throw new GraphApiError(
-				status,
-				error.code ?? `HTTP ${status}`,
-				error.message ?? '',
-				requestId,
-				clientRequestId,
-				req.operation,
-				attempt + 1,
-			);
+		} finally {
+			release?.();
 		}
 	}
+
+	private scopeOf(token = ''): string {
+		if (this.scope.token !== token) {
+			const claims = readTokenClaims(token);
+			this.scope = { token, key: `${claims.tid ?? ''}/${claims.appid ?? ''}` };
+		}
+		return this.scope.key;
+	}
+}
+
+/** A request that could not get a slot in time: said in words, with what Microsoft asked for when it paused. */
+function gateError(call: Call, error: unknown): unknown {
+	if (!(error instanceof GateTimeoutError)) return error;
+	const { req, clientRequestId } = call;
+	const pause = error.pause;
+	if (!pause) {
+		return new Error(
+			`${req.operation}: waited ${Math.round(error.waitedMs / 1000)} s for one of the ${GRAPH_MAILBOX_CONCURRENCY} request slots Microsoft Graph allows per app and mailbox, and nothing was sent. Spread the workload over time.`,
+		);
+	}
+	const seconds = Math.ceil((pause.until - Date.now()) / 1000);
+	return new GraphApiError(
+		pause.status,
+		pause.code,
+		`${pause.message.replace(/[.\s]*$/, '.')} Microsoft asked to pause this mailbox for ${seconds} s more (Retry-After), longer than this request may wait, so it was not sent.`.trim(),
+		pause.requestId,
+		clientRequestId,
+		req.operation,
+		call.sent,
+		pause.until - Date.now(),
+	);
 }

@@ -17,6 +17,8 @@ export class GraphApiError extends Error {
 		readonly operation: string,
 		/** How many times the request was sent (1 = no retry). */
 		readonly attempts = 1,
+		/** What Microsoft's last Retry-After asked for, when it was longer than the retry policy waits. */
+		readonly retryAfterMs?: number,
 	) {
 		super(`${operation}: ${status} ${code}: ${graphMessage}`);
 		this.name = 'GraphApiError';
@@ -39,7 +41,10 @@ export class DeliveryUnknownError extends Error {
 	}
 }
 
-/** The request could not be sent at all (DNS, refused connection, TLS, proxy), even after retries. */
+/**
+ * The request could not be sent at all (DNS, refused connection, TLS, proxy), even after retries. When the
+ * failure was the proxy's (down, or refusing the tunnel), `host` names the proxy ("the proxy http://host:port").
+ */
 export class NetworkError extends Error {
 	constructor(
 		readonly code: string,

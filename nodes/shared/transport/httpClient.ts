@@ -5,13 +5,16 @@ import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 
 /**
- * The package's one HTTP seam (habit: the network is an injected interface returning {status, headers, body}
- * and never throwing on an HTTP status). Used for tokens (as msal-node's networkClient), Graph and uploads.
+ * The package's one HTTP seam: an injected interface returning {status, headers, body} that never throws on an
+ * HTTP status, so tests can put a real local server behind it. Used for tokens (as msal-node's networkClient),
+ * Graph and uploads.
  *
  * Why our own client instead of n8n's httpRequest helper: exactly-once delivery needs to know whether a
  * request body had left this process when a connection failed ("not sent" can be retried, "sent, no answer"
- * must not be), and uploads need byte-exact control. Proxies: HTTPS_PROXY / HTTP_PROXY / NO_PROXY are honoured
- * the same way n8n itself reads them, so n8n's proxy settings apply to every call this package makes.
+ * must not be), and uploads need byte-exact control. Proxies: every URL is https, so proxy-from-env takes the
+ * first set of npm_config_https_proxy, https_proxy / HTTPS_PROXY, npm_config_proxy, all_proxy / ALL_PROXY
+ * (lower-case before upper-case), and goes direct to hosts matched by npm_config_no_proxy or no_proxy /
+ * NO_PROXY; HTTP_PROXY is never used for https URLs.
  */
 export interface HttpRequest {
 	method: string;
@@ -42,6 +45,8 @@ export class TransportError extends Error {
 		readonly code: string,
 		readonly bodySent: boolean,
 		readonly timedOut: boolean,
+		/** The proxy (scheme, host and port only) when the failure was the proxy's: down, or refusing the tunnel. */
+		readonly proxy?: string,
 	) {
 		super(message);
 		this.name = 'TransportError';
@@ -59,15 +64,36 @@ const directAgent = new Agent({
 });
 const proxyAgents = new Map<string, HttpAgent>();
 
-function agentFor(url: string): HttpAgent {
+interface Route {
+	agent: HttpAgent;
+	/** The proxy as it may be shown: scheme, host and port, never the user name or password. */
+	proxy?: string;
+}
+
+function routeFor(url: string): Route {
 	const proxy = getProxyForUrl(url);
-	if (!proxy) return directAgent;
+	if (!proxy) return { agent: directAgent };
 	let agent = proxyAgents.get(proxy);
 	if (!agent) {
 		agent = new HttpsProxyAgent(proxy, { keepAlive: true, maxSockets: 64 });
 		proxyAgents.set(proxy, agent);
 	}
-	return agent;
+	const shown = new URL(proxy.includes('://') ? proxy : `http://${proxy}`);
+	return { agent, proxy: `${shown.protocol}//${shown.host}` };
+}
+
+/**
+ * https-proxy-agent hands a refused CONNECT (407, 403, 502…) to the request as if the target had answered it.
+ * That answer is the proxy's, not Microsoft's: it becomes a TransportError naming the proxy ("EPROXY407").
+ */
+function proxyRefusal(req: HttpRequest, route: Route, status: number): TransportError {
+	return new TransportError(
+		`${req.method} ${new URL(req.url).host}: the proxy ${route.proxy} refused the tunnel (HTTP ${status})`,
+		`EPROXY${status}`,
+		false,
+		false,
+		route.proxy,
+	);
 }
 
 function flattenHeaders(raw: NodeJS.Dict<string | string[]>): Record<string, string> {
@@ -107,8 +133,16 @@ export const nodeHttpClient: HttpClient = {
 			let bodySent = false;
 			let settled = false;
 			let timedOut = false;
-			const options: RequestOptions = { method: req.method, headers, agent: agentFor(req.url) };
+			/** Whether the proxy opened the tunnel: until then, a connection failure is the proxy's. */
+			let tunnel: 'none' | 'open' | number = 'none';
+			const route = routeFor(req.url);
+			const options: RequestOptions = { method: req.method, headers, agent: route.agent };
 			const clientRequest = httpsRequest(url, options, (res) => {
+				if (typeof tunnel === 'number') {
+					res.resume();
+					finish(() => reject(proxyRefusal(req, route, tunnel as number)));
+					return;
+				}
 				const chunks: Buffer[] = [];
 				let size = 0;
 				res.on('data', (chunk: Buffer) => {
@@ -151,18 +185,30 @@ export const nodeHttpClient: HttpClient = {
 					: req.signal?.aborted
 						? 'ECANCELLED'
 						: (error.code ?? 'ENETWORK');
+				// A reused keep-alive socket went through a tunnel that had been opened before.
+				const proxyFailed =
+					route.proxy !== undefined &&
+					tunnel === 'none' &&
+					!timedOut &&
+					!clientRequest.reusedSocket;
 				finish(() =>
 					reject(
 						new TransportError(
-							`${req.method} ${url.host}: ${error.message}`,
+							proxyFailed
+								? `${req.method} ${url.host}: the proxy ${route.proxy} failed: ${error.message}`
+								: `${req.method} ${url.host}: ${error.message}`,
 							code,
 							bodySent,
 							timedOut,
+							proxyFailed ? route.proxy : undefined,
 						),
 					),
 				);
 			}
 
+			clientRequest.on('proxyConnect', (connect: { statusCode?: number }) => {
+				tunnel = connect.statusCode === 200 ? 'open' : (connect.statusCode ?? 0);
+			});
 			clientRequest.on('finish', () => {
 				bodySent = true;
 			});

@@ -25,7 +25,18 @@ const CODE_WORDS: Record<string, string> = {
 
 const PATTERN = new RegExp(`[A-Z_]*(?:${Object.keys(CODE_WORDS).join('|')})[A-Z_]*`, 'g');
 
+/** Our own code for a proxy that refused the CONNECT tunnel (httpClient.ts), e.g. "EPROXY407". */
+const PROXY_CODE = /\bEPROXY(\d{3})\b/g;
+
+function proxyWords(status: string): string {
+	if (status === '407')
+		return 'the proxy requires authentication, HTTP 407: put the user name and password into the proxy URL, http://user:password@host:port';
+	return `the proxy refused the tunnel, HTTP ${status}`;
+}
+
 /** Replaces every network error code n8n would rewrite (e.g. "ECONNREFUSED") with words ("connection refused"). */
 export function sayNetworkCodes(text: string): string {
-	return text.replace(PATTERN, (code) => CODE_WORDS[code] ?? 'network error');
+	return text
+		.replace(PATTERN, (code) => CODE_WORDS[code] ?? 'network error')
+		.replace(PROXY_CODE, (_code, status: string) => proxyWords(status));
 }

@@ -4,9 +4,10 @@ import type { GraphClient } from './graphClient';
 
 /**
  * Outlook upload sessions take the bytes in order, in ranges "up to 4 MB each time"; the server answers 200 with
- * `nextExpectedRanges: ["{start}"]` until the last range, which gets 201 (learn: outlook-large-attachments,
- * resources/uploadsession; reference §2.2). 3.75 MiB keeps every chunk under 4 MB in either unit and on a
- * 320 KiB boundary.
+ * `nextExpectedRanges: ["{start}"]` until the last range, which gets 201
+ * (https://learn.microsoft.com/graph/outlook-large-attachments,
+ * https://learn.microsoft.com/graph/api/resources/uploadsession). 3.75 MiB keeps every chunk under 4 MB in
+ * either unit and on a 320 KiB boundary.
  */
 export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
 
@@ -40,8 +41,14 @@ export class UploadSessionError extends Error {
 }
 
 /**
- * PUTs the stream to a pre-authenticated upload URL. The URL is used verbatim and never gets the bearer token
- * (habit 8). The stream is read one chunk at a time, so memory stays flat whatever the file size.
+ * PUTs the stream to a pre-authenticated upload URL. The URL is used verbatim and never gets the bearer token:
+ * it carries its own, and the host is outlook.office.com, not Graph. The stream is read one chunk at a time, so
+ * memory stays flat whatever the file size.
+ *
+ * The chunks do not go through the process-wide mailbox gate: the URL names the mailbox as Outlook's
+ * `Users('{id}@{tenant}')`, which cannot be matched to the UPN or id in the Graph URLs of the same mailbox, and
+ * one item's chunks are sequential, so an upload adds at most one request per item on top of what the gate
+ * admits. A 429 on a chunk is retried after its Retry-After like any other request.
  */
 export async function uploadStream(
 	graph: GraphClient,
