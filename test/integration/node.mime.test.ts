@@ -193,7 +193,10 @@ describe('Dry Run shows the exact MIME requests', () => {
 			{ dryRun: true, inReplyTo: ANSWERED, listUnsubscribe: 'https://contoso.com/u' },
 			{ bodyContentType: 'htmlAndText', textContent: 'plain' },
 		);
-		const out = result.items[0].json as { requests: Array<Record<string, unknown>> };
+		const out = result.items[0].json as {
+			requests: Array<Record<string, unknown>>;
+			mimeExcerpt?: string;
+		};
 		expect(out.requests).toHaveLength(1);
 		const [request] = out.requests;
 		expect(request.method).toBe('POST');
@@ -208,6 +211,7 @@ describe('Dry Run shows the exact MIME requests', () => {
 		expect(unsubscribe?.line).toBe('List-Unsubscribe: <https://contoso.com/u>');
 		expect(parsed.html).toBe('<p>Hello <b>Ada</b></p>');
 		expect(parsed.text?.trim()).toBe('plain');
+		expect(out.mimeExcerpt).toContain(`In-Reply-To: ${ANSWERED}`);
 		expect(parsed.messageId).toMatch(new RegExp(`@${t.domain.replace(/\./g, '\\.')}>$`));
 		expect(t.sim.counters.graphRequests).toBe(0);
 	});

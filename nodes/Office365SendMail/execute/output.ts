@@ -2,6 +2,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { attachmentSummaries } from '../delivery/plan';
 import type { Delivery } from '../delivery/execute';
+import { mimeExcerptOf } from '../delivery/mimePreview';
 import type { PreviewRequest } from '../delivery/render';
 import { formatRecipient } from '../message/recipients';
 import type { ItemFailure } from './errors';
@@ -54,6 +55,7 @@ export function previewItem(
 		...messageSummary(item),
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requests: requests as unknown as IDataObject[],
+		...mimeExcerptOf(requests),
 	};
 	if (requests.length === 1) json.request = requests[0] as unknown as IDataObject;
 	return withBinary(item, input, json);
