@@ -132,6 +132,29 @@ test('a MIME message with a 5 MB attachment is delivered: draft from MIME, uploa
 	expect(t.sim.counters.draftsCreated).toBe(1);
 });
 
+test('small attachments that together pass 4 MB of MIME go onto a MIME draft one request each', async () => {
+	const files = ['a', 'b', 'c'].map((name, i) => [
+		name,
+		{ data: Buffer.alloc(1536 * 1024, i + 1), fileName: `${name}.bin` },
+	]);
+	const result = await send(
+		{ attachments: 'a, b, c' },
+		{ bodyContentType: 'htmlAndText', textContent: 'plain' },
+		[{ binary: Object.fromEntries(files) as TestItem['binary'] }],
+	);
+	const out = result.items[0].json;
+	expect(out.status).toBe('sent');
+	const delivered = t.sim.outbox[0];
+	expect(delivered.via).toBe('draft');
+	expect(delivered.mime?.alternative).toBe(true);
+	expect(delivered.attachments.map((a) => [a.name, a.size, a.via])).toEqual([
+		['a.bin', 1536 * 1024, 'request'],
+		['b.bin', 1536 * 1024, 'request'],
+		['c.bin', 1536 * 1024, 'request'],
+	]);
+	expect(out.internetMessageId).toBe(delivered.internetMessageId);
+});
+
 test('Save to Sent Items off with MIME: the draft is created from MIME and patched with PidTagDeleteAfterSubmit', async () => {
 	const result = await send({ inReplyTo: ANSWERED, saveToSentItems: false, categories: 'Tickets' });
 	expect(result.items[0].json.status).toBe('sent');
