@@ -137,6 +137,18 @@ async function sendDraft(graph: GraphClient, plan: DeliveryPlan, draftId: string
 	throw error;
 }
 
+/** Sets what MIME cannot carry on the draft (delivery/mime.ts); the same PATCH twice leaves the same draft. */
+async function patchDraft(graph: GraphClient, plan: DeliveryPlan, draftId: string, body: object) {
+	await graph.request({
+		operation: 'update draft',
+		method: 'PATCH',
+		url: graph.userUrl(plan.sender, 'messages', draftId),
+		json: body,
+		authenticated: true,
+		replay: 'always',
+	});
+}
+
 /** MIME sendMail: the base64 RFC 5322 message is the body (learn.microsoft.com/graph/api/user-sendmail). */
 async function sendMime(graph: GraphClient, plan: DeliveryPlan, attachments: AttachmentSource[]) {
 	const body = Buffer.from(await mimeBody(plan, attachments), 'utf8');
@@ -182,15 +194,7 @@ async function runStep(
 		case 'createDraftMime':
 			return await createDraft(graph, plan, state, true);
 		case 'patchDraft':
-			await graph.request({
-				operation: 'update draft',
-				method: 'PATCH',
-				url: graph.userUrl(plan.sender, 'messages', draftId),
-				json: step.body,
-				authenticated: true,
-				replay: 'always',
-			});
-			return;
+			return await patchDraft(graph, plan, draftId, step.body);
 		case 'sendMime':
 			state.delivered = await sendMime(graph, plan, step.attachments);
 			return;
