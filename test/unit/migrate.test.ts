@@ -63,8 +63,7 @@ describe('migrate: Send Email v1', () => {
 				textContent: before.parameters?.text,
 				options: {
 					fromName: 'Contoso Billing',
-					attachments: 'invoice',
-					inlineImages: 'logo',
+					attachments: 'invoice, logo',
 					ccRecipients: 'accounts@contoso.com',
 					bccRecipients: 'archive@contoso.com',
 					replyTo: 'support@contoso.com',
@@ -93,6 +92,8 @@ describe('migrate: Send Email v1', () => {
 		expect(notes).toMatch(/Ignore SSL Issues has no counterpart/);
 		expect(notes).toMatch(/pick a "Microsoft Graph Client Credentials" credential/);
 		expect(notes).toMatch(/Node "Set" reads this node's SMTP result/);
+		// n8n's EmailSendV1 passes attachments to nodemailer without `cid`, so cid:logo never resolved.
+		expect(notes).toMatch(/cid: images, which Send Email v1 never resolved/);
 	});
 });
 
