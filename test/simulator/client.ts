@@ -105,6 +105,16 @@ export class SimulatorClient {
 		return this.get('requests.json');
 	}
 
+	/** Any control method by name, e.g. `rpc('updateApp', clientId, { adminConsent: false })`. */
+	rpc<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+		return this.call<T>(method, args);
+	}
+
+	/** GET a control document by path: `/_sim/outbox.json` or `outbox.json`. */
+	getJson<T = unknown>(path: string): Promise<T> {
+		return this.get<T>(path.replace(/^\/?(_sim\/)?/, ''));
+	}
+
 	private async call<T>(method: string, args: unknown[]): Promise<T> {
 		const reply = await this.send<{ result?: T; error?: string }>(
 			'POST',

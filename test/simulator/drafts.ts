@@ -309,7 +309,7 @@ export function sendDraft(call: MailCall): SimResponse {
 		clientId: call.token.clientId,
 		via: 'draft',
 		message,
-		saveToSentItems: true,
+		saveToSentItems: !deletesAfterSubmit(draft.message),
 		attachments: draft.attachments.map(deliveredAttachment),
 		internetMessageHeaders: checkInternetMessageHeaders(draft.message),
 		internetMessageId: draft.internetMessageId,
@@ -317,6 +317,20 @@ export function sendDraft(call: MailCall): SimResponse {
 	});
 	removeDraft(call, draft);
 	return emptyResponse(202);
+}
+
+/**
+ * PidTagDeleteAfterSubmit (0x0E01, PtypBoolean) "indicates that the original message is to be deleted after it is
+ * sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), so no copy stays in Sent Items. Graph sets it as a
+ * single-value extended property with id "Boolean 0x0E01" (learn: singlevaluelegacyextendedproperty).
+ */
+function deletesAfterSubmit(message: Record<string, unknown>): boolean {
+	const props = message.singleValueExtendedProperties;
+	if (!Array.isArray(props)) return false;
+	return props.some((p: { id?: unknown; value?: unknown }) => {
+		const id = typeof p?.id === 'string' ? p.id.replace(/\s+/g, ' ').trim().toLowerCase() : '';
+		return id === 'boolean 0x0e01' && String(p.value).toLowerCase() === 'true';
+	});
 }
 
 export function attachUploaded(draft: Draft, attachment: StoredAttachment): void {
