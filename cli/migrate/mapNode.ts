@@ -12,7 +12,7 @@ const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
 const isExpression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
 
 /** "Nathan Doe <nate@n8n.io>" → sender nate@n8n.io + From Name; an expression stays whole in Sender. */
-function mapFrom(fromEmail: unknown, out: Params, options: Params, r: MappedNode): void {
+export function mapFrom(fromEmail: unknown, out: Params, options: Params, r: MappedNode): void {
 	if (!isSet(fromEmail)) return;
 	const text = String(fromEmail);
 	const named = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);

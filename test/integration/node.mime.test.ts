@@ -268,3 +268,32 @@ describe('Dry Run shows the exact MIME requests', () => {
 		expect(t.sim.counters.graphRequests).toBe(0);
 	});
 });
+
+describe('MIME messages as drafts and scheduled sends', () => {
+	test('Create Draft with In-Reply-To: the draft is created from MIME and kept, not sent', async () => {
+		const result = await send({ inReplyTo: ANSWERED }, { operation: 'createDraft' });
+		const out = result.items[0].json;
+		expect(out.status).toBe('draft');
+		expect(t.sim.outbox).toHaveLength(0);
+		expect(t.sim.counters.draftsCreated).toBe(1);
+		expect(out.internetMessageId).toMatch(/^<[0-9a-z]+\.[\w-]{22}@/);
+	});
+
+	test('Send At with HTML and Text: the MIME draft gets the deferred send time by PATCH (Dry Run)', async () => {
+		const sendAt = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+		const result = await send(
+			{ dryRun: true, sendAt },
+			{ bodyContentType: 'htmlAndText', textContent: 'plain' },
+		);
+		const out = result.items[0].json as { requests: Array<Record<string, unknown>> };
+		expect(out.requests.map((r) => r.method)).toEqual(['POST', 'PATCH', 'POST']);
+		expect(out.requests[0].headers).toMatchObject({ 'Content-Type': 'text/plain' });
+		expect(out.requests[1].body).toEqual({
+			singleValueExtendedProperties: [
+				{ id: 'SystemTime 0x3FEF', value: sendAt },
+				{ id: 'SystemTime 0x000F', value: sendAt },
+			],
+		});
+		expect(String(out.requests[2].url)).toMatch(/\/messages\/\{draft-id\}\/send$/);
+	});
+});

@@ -882,8 +882,8 @@ test('dry run of a large message lists every request of the draft + upload sessi
 		{
 			method: 'POST',
 			url: base,
-			// Immutable ids, so the id in the output stays valid after the message moves to Sent Items.
-			headers: { Prefer: 'IdType="ImmutableId"', ...json },
+			// Immutable ids, so the draft's id still names the message after it is sent.
+			headers: { ...json, Prefer: 'IdType="ImmutableId"' },
 			body: {
 				subject: 'Big',
 				body: { contentType: 'Text', content: 'x' },

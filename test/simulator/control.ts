@@ -3,10 +3,14 @@
  *   POST /_sim/rpc {"method","args"}   GET /_sim/outbox.json | counters.json | requests.json | info.json
  *   GET /_sim/outbox                   human-readable outbox (HTML, newest first, self-refreshing)
  *   GET /_sim/outbox/attachment?m=&a=  one attachment's bytes (attachments up to 256 KiB keep them)
+ *   GET /_sim/drafts.json?mailbox=     drafts of a mailbox, held scheduled sends included (draftsView.ts)
  */
 import type { RequestContext } from './context';
+import { draftsOf } from './draftsView';
 import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
 import { attachmentDownload, outboxPage } from './outboxPage';
+import type { SeedMessageConfig } from './replies';
+import type { SimState } from './state';
 import type {
 	AppConfig,
 	AppPatch,
@@ -26,11 +30,13 @@ export interface ControlTarget {
 	readonly outbox: DeliveredMessage[];
 	readonly counters: SimulatorCounters;
 	readonly requests: RecordedRequest[];
+	readonly state: SimState;
 	addTenant(t: TenantConfig): void;
 	addApp(a: AppConfig): void;
 	updateApp(clientId: string, patch: AppPatch): void;
 	addUser(u: UserConfig): void;
 	restrictApp(r: RestrictionConfig): void;
+	seedMessage(m: SeedMessageConfig): string;
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
@@ -71,6 +77,8 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.addUser(args[0] as UserConfig);
 		case 'restrictApp':
 			return target.restrictApp(args[0] as RestrictionConfig);
+		case 'seedMessage':
+			return target.seedMessage(args[0] as SeedMessageConfig);
 		case 'injectFault':
 			return target.injectFault(faultFromWire(args[0]));
 		case 'clearFaults':
@@ -137,6 +145,12 @@ export async function handleControl(
 				return jsonResponse(
 					200,
 					{ url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` },
+					noStore,
+				);
+			case 'drafts.json':
+				return jsonResponse(
+					200,
+					draftsOf(target.state, ctx.query.get('mailbox') ?? undefined),
 					noStore,
 				);
 			case 'outbox':

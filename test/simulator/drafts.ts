@@ -4,11 +4,12 @@
  */
 import * as crypto from 'node:crypto';
 import { deliver, exchangeMessageId, KEEP_BYTES_LIMIT } from './delivery';
+import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
 import { decodeMimeBody, parseMime, type MimeAttachment } from './mime';
 import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
-import type { Draft, StoredAttachment } from './state';
+import type { Draft, StoredAttachment, User } from './state';
 import type { DeliveredAttachment } from './types';
 import {
 	checkAttachmentShape,
@@ -96,7 +97,25 @@ function bodyPreview(content: unknown): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
-function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<string, unknown> {
+/** The Message-ID and Outlook web link Graph reports for a draft (also listed by the drafts control endpoint). */
+export function draftIdentity(
+	draft: Draft,
+	user: User,
+): { internetMessageId: string; webLink: string } {
+	return {
+		// Set by the client or at creation; reply drafts (replies.ts) get one derived from the thread.
+		internetMessageId:
+			draft.internetMessageId ??
+			`<${draft.conversationId.slice(0, 24)}@${user.mail.split('@')[1] ?? 'example.com'}>`,
+		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+	};
+}
+
+export function draftJson(
+	call: MailCall,
+	draft: Draft,
+	withContext: boolean,
+): Record<string, unknown> {
 	const m = draft.message;
 	const body = (m.body ?? {}) as { contentType?: string; content?: string };
 	const json: Record<string, unknown> = {
@@ -109,7 +128,7 @@ function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<s
 		receivedDateTime: draft.createdDateTime,
 		sentDateTime: draft.createdDateTime,
 		hasAttachments: draft.attachments.some((a) => !a.isInline),
-		internetMessageId: draft.internetMessageId,
+		internetMessageId: draftIdentity(draft, call.user).internetMessageId,
 		subject: m.subject ?? '',
 		bodyPreview: bodyPreview(body.content),
 		importance: typeof m.importance === 'string' ? m.importance.toLowerCase() : 'normal',
@@ -119,7 +138,7 @@ function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<s
 		isReadReceiptRequested: m.isReadReceiptRequested ?? false,
 		isRead: true,
 		isDraft: true,
-		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+		webLink: draftIdentity(draft, call.user).webLink,
 		inferenceClassification: 'focused',
 		body: { contentType: (body.contentType ?? 'text').toLowerCase(), content: body.content ?? '' },
 		sender: m.sender ?? null,
@@ -304,18 +323,23 @@ export function sendDraft(call: MailCall): SimResponse {
 	};
 	const attachmentBytes = draft.attachments.reduce((n, a) => n + a.size, 0);
 	checkMessageSize(draft.message, attachmentBytes, call.user);
-	deliver(call.ctx, {
-		user: call.user,
-		clientId: call.token.clientId,
-		via: 'draft',
-		message,
-		saveToSentItems: !deletesAfterSubmit(draft.message),
-		attachments: draft.attachments.map(deliveredAttachment),
-		internetMessageHeaders: checkInternetMessageHeaders(draft.message),
-		internetMessageId: draft.internetMessageId,
-		mime: draft.mime,
-	});
-	removeDraft(call, draft);
+	const internetMessageHeaders = checkInternetMessageHeaders(draft.message);
+	const submit = () => {
+		deliver(call.ctx, {
+			user: call.user,
+			clientId: call.token.clientId,
+			via: 'draft',
+			message,
+			saveToSentItems: !deletesAfterSubmit(draft.message),
+			attachments: draft.attachments.map(deliveredAttachment),
+			internetMessageHeaders,
+			internetMessageId: draftIdentity(draft, call.user).internetMessageId,
+			mime: draft.mime,
+		});
+		removeDraft(call, draft);
+	};
+	// A deferred send time still ahead: Exchange holds the sent draft until then (scheduled.ts).
+	if (!holdIfDeferred(call.ctx.core, draft, submit)) submit();
 	return emptyResponse(202);
 }
 

@@ -12,6 +12,7 @@ import { handleControl, type ControlTarget } from './control';
 import { FaultRegistry } from './faults';
 import { createRequestListener } from './server';
 import { loadScenario } from './scenarios';
+import { seedMessage, type SeedMessageConfig } from './replies';
 import { SimState } from './state';
 import { tokenSigningKey } from './tokens';
 import type {
@@ -176,6 +177,11 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	/** Scopes an app to some mailboxes (Application Access Policy or RBAC for Applications); replaces a previous one. */
 	restrictApp(r: RestrictionConfig): void {
 		this.state.restrictApp(r);
+	}
+
+	/** Puts a received message into a mailbox, for the reply actions; returns its Graph id. */
+	seedMessage(m: SeedMessageConfig): string {
+		return seedMessage(this.state, m);
 	}
 
 	setGraphLatency(ms: number): void {

@@ -15,6 +15,7 @@ import {
 import { GraphError } from './errors';
 import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
 import { createUploadSession } from './uploads';
 
@@ -99,6 +100,17 @@ export const MAIL_ROUTES: MailRouteSpec[] = [
 		body: true,
 		action: true,
 	},
+	// reply, replyAll (Mail.Send) and createReply, createReplyAll (Mail.ReadWrite): test/simulator/replies.ts.
+	...Object.entries(REPLY_ROUTES).map(
+		([segment, route]): MailRouteSpec => ({
+			method: 'POST',
+			path: ['messages', '{id}', segment],
+			handler: route.handler,
+			roles: route.draft ? READ_WRITE : SEND,
+			body: true,
+			action: true,
+		}),
+	),
 ];
 
 export function segmentNotFound(segment: string): GraphError {

@@ -2,6 +2,7 @@
 import type { MimeSummary } from './mime';
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
+import type { SeededMessage } from './replies';
 import type {
 	AppConfig,
 	AppPatch,
@@ -81,7 +82,7 @@ export interface Draft {
 	changeKey: string;
 	conversationId: string;
 	/** Set by the client (JSON property or MIME Message-ID header) or made by Exchange when the draft is created. */
-	internetMessageId: string;
+	internetMessageId?: string;
 	/** Present when the draft was created from MIME. */
 	mime?: MimeSummary;
 }
@@ -153,6 +154,8 @@ export class SimState {
 	readonly restrictions = new Map<string, Restriction>();
 	readonly drafts = new Map<string, Draft>();
 	readonly uploads = new Map<string, UploadSession>();
+	/** Received messages seeded for the reply actions (replies.ts). */
+	readonly seededMessages = new Map<string, SeededMessage>();
 
 	readonly outbox: DeliveredMessage[] = [];
 	readonly counters: SimulatorCounters = newCounters();
@@ -231,6 +234,7 @@ export class SimState {
 		this.requests.length = 0;
 		this.drafts.clear();
 		this.uploads.clear();
+		this.seededMessages.clear();
 		this.uploadWindows.clear();
 		const fresh = newCounters();
 		for (const key of Object.keys(this.counters) as (keyof SimulatorCounters)[]) {

@@ -152,7 +152,7 @@ export interface DeliveredMessage {
 	mailbox: string;
 	userId: string;
 	clientId: string;
-	via: 'sendMail' | 'draft';
+	via: 'sendMail' | 'draft' | 'reply';
 	/** Graph message JSON as received (sendMail) or as built by draft + attachments; fileAttachment contentBytes removed. */
 
 	message: any;

@@ -5,9 +5,11 @@ import { UploadSessionError, uploadStream } from '../../shared/transport/uploadS
 import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
 import type { AttachmentSource } from '../message/attachments';
 import { DraftMayExistError } from './draftError';
-import { draftJson, IMMUTABLE_ID_HEADERS, sendMailMessage } from './identity';
+import { draftJson, sendMailMessage } from './identity';
 import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { createReplyDraft, sendReply, type ReplyAddressing } from './replySteps';
+import { IMMUTABLE_ID_HEADERS } from './schedule';
 
 /** The message's identity, as far as Microsoft or the plan made it known. */
 export interface MessageIdentity {
@@ -17,6 +19,8 @@ export interface MessageIdentity {
 	internetMessageId?: string;
 	conversationId?: string;
 	webLink?: string;
+	/** A reply's recipients and subject, as Outlook derived them (known on the reply-draft path). */
+	reply?: ReplyAddressing;
 }
 
 /** What the delivering request answered; notes explain anything unusual about how it was delivered. */
@@ -32,6 +36,8 @@ interface StepState {
 	draftId?: string;
 	/** What Graph said about the draft when it was created. */
 	draft?: MessageIdentity;
+	/** The request that created the draft: the result of Create Draft. */
+	created?: Delivery;
 	delivered?: Delivery;
 }
 
@@ -60,7 +66,7 @@ function delivery(response: { requestId?: string; clientRequestId: string }, not
 async function draftContent(plan: DeliveryPlan, mime: boolean) {
 	if (!mime) return { json: draftJson(plan), headers: IMMUTABLE_ID_HEADERS };
 	const body = Buffer.from(await mimeBody(plan, []), 'utf8');
-	return { body, headers: { ...IMMUTABLE_ID_HEADERS, ...MIME_HEADERS } };
+	return { body, headers: { ...MIME_HEADERS, ...IMMUTABLE_ID_HEADERS } };
 }
 
 async function createDraft(
@@ -90,6 +96,7 @@ async function createDraft(
 		throw new DraftMayExistError(reason, plan.sender, subject, requestId, clientRequestId);
 	}
 	state.draft = identityOf(created.value);
+	state.created = delivery(created.value, []);
 	state.draftId = state.draft.id;
 	if (!state.draftId) throw new Error('Microsoft Graph created a draft but returned no id.');
 }
@@ -212,6 +219,15 @@ async function runStep(
 			return await uploadAttachment(graph, plan, draftId, step);
 		case 'sendDraft':
 			state.delivered = await sendDraft(graph, plan, draftId);
+			return;
+		case 'reply':
+			state.delivered = delivery(await sendReply(graph, plan, step), []);
+			return;
+		case 'createReply':
+			Object.assign(state, await createReplyDraft(graph, plan, step));
+			return;
+		case 'keepDraft':
+			state.delivered = state.created;
 			return;
 	}
 }

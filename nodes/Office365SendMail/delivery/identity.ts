@@ -1,6 +1,7 @@
-import { draftMessage, type GraphMessage, type MessageInput } from '../message/build';
+import type { GraphMessage, MessageInput } from '../message/build';
 import { newMessageId } from '../message/mime';
 import type { DeliveryPlan } from './plan';
+import { draftRequestBody } from './schedule';
 
 /**
  * The Message-ID every message gets before any request, so the output can name it without reading the mailbox.
@@ -36,12 +37,6 @@ export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
 
 /** The JSON draft: internetMessageId is "updatable only if isDraft = true" (message resource), so it is set here. */
 export function draftJson(plan: DeliveryPlan): GraphMessage {
-	const draft = draftMessage(plan.message, plan.saveToSentItems);
+	const draft = draftRequestBody(plan);
 	return plan.messageId ? { ...draft, internetMessageId: plan.messageId } : draft;
 }
-
-/**
- * Requests that create a message ask for immutable ids, so the id the output names stays the message's id after
- * sending moves it to Sent Items (learn.microsoft.com/graph/outlook-immutable-id).
- */
-export const IMMUTABLE_ID_HEADERS: Record<string, string> = { Prefer: 'IdType="ImmutableId"' };

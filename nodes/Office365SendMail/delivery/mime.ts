@@ -143,3 +143,26 @@ export async function mimeBody(
 
 /** Graph's MIME requests: the base64 text is the body (learn.microsoft.com/graph/outlook-send-mime-message). */
 export const MIME_HEADERS: Record<string, string> = { 'Content-Type': 'text/plain' };
+
+/**
+ * Adds properties to a MIME draft's PATCH (a MIME body cannot carry them), creating the PATCH right after the draft
+ * when there is none; extended property lists are joined.
+ */
+export function withDraftPatch(steps: DeliveryStep[], extra: GraphMessage): DeliveryStep[] {
+	const at = steps.findIndex((s) => s.kind === 'patchDraft');
+	if (at < 0) {
+		const created = steps.findIndex((s) => s.kind === 'createDraftMime');
+		if (created < 0) return steps;
+		return [
+			...steps.slice(0, created + 1),
+			{ kind: 'patchDraft', body: extra },
+			...steps.slice(created + 1),
+		];
+	}
+	const patch = steps[at] as Extract<DeliveryStep, { kind: 'patchDraft' }>;
+	const props = [patch.body, extra].flatMap(
+		(b) => (b.singleValueExtendedProperties as unknown[] | undefined) ?? [],
+	);
+	const body = { ...patch.body, ...extra, singleValueExtendedProperties: props };
+	return steps.map((s, i) => (i === at ? { kind: 'patchDraft', body } : s));
+}

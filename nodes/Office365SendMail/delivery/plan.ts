@@ -15,6 +15,7 @@ import {
 	megabytes,
 	sendMailJsonBytes,
 } from './sizes';
+import type { ReplyTarget } from './replyTarget';
 
 /**
  * One step of delivering a message: the sender executes these in order (delivery/execute.ts) and Dry Run renders
@@ -29,7 +30,12 @@ export type DeliveryStep =
 	| { kind: 'sendDraft' }
 	| { kind: 'sendMime'; attachments: AttachmentSource[] }
 	| { kind: 'createDraftMime' }
-	| { kind: 'patchDraft'; body: GraphMessage };
+	| { kind: 'patchDraft'; body: GraphMessage }
+	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
+	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
+	| { kind: 'createReply'; target: ReplyTarget }
+	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
+	| { kind: 'keepDraft' };
 
 export interface DeliveryPlan {
 	sender: string;
@@ -39,6 +45,8 @@ export interface DeliveryPlan {
 	/** 'draft' needs Mail.ReadWrite besides Mail.Send. */
 	path: 'sendMail' | 'draft';
 	steps: DeliveryStep[];
+	/** Scheduled send: the UTC time Exchange holds the draft until (delivery/schedule.ts). */
+	sendAt?: string;
 	/** The Message-ID the node stamps on the message (delivery/identity.ts), when it could make one. */
 	messageId?: string;
 	/** Set when the message goes as MIME (delivery/mime.ts); `message` then only names it (errors, retry ledger). */
@@ -66,7 +74,7 @@ export type AttachmentSummary = {
  * A file goes through an upload session when it is 3 MB or more, or when its base64 JSON would not fit one request
  * (a file just under 3 MB becomes more than 4 MB of base64).
  */
-function needsUploadSession(source: AttachmentSource): boolean {
+export function needsUploadSession(source: AttachmentSource): boolean {
 	return (
 		source.size >= UPLOAD_SESSION_MIN_BYTES ||
 		attachmentJsonBytes(source) > MAX_SINGLE_REQUEST_BYTES
@@ -74,7 +82,7 @@ function needsUploadSession(source: AttachmentSource): boolean {
 }
 
 /** Refuses, before any request, what no sequence of requests could deliver. */
-function checkSizes(draft: GraphMessage, attachments: AttachmentSource[]): void {
+export function checkSizes(draft: GraphMessage, attachments: AttachmentSource[]): void {
 	const draftBytes = jsonBytes(draft);
 	if (draftBytes > MAX_SINGLE_REQUEST_BYTES) {
 		throw new InputError(
@@ -120,7 +128,7 @@ export function planDelivery(
 }
 
 /** Attachments of a draft: small ones in one request each, the others through upload sessions. */
-function attachmentSteps(attachments: AttachmentSource[]): DeliveryStep[] {
+export function attachmentSteps(attachments: AttachmentSource[]): DeliveryStep[] {
 	const steps: DeliveryStep[] = [];
 	for (const source of attachments.filter((a) => !needsUploadSession(a)))
 		steps.push({ kind: 'addAttachment', source });

@@ -1,9 +1,11 @@
 import { graphUserUrl } from '../../shared/transport/graphClient';
 import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
 import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
-import { draftJson, IMMUTABLE_ID_HEADERS, sendMailMessage } from './identity';
+import { draftJson, sendMailMessage } from './identity';
 import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { renderReplyStep } from './replySteps';
+import { IMMUTABLE_ID_HEADERS } from './schedule';
 
 export interface PreviewRequest {
 	method: string;
@@ -48,11 +50,11 @@ async function renderStep(
 			return [{ method: 'POST', url, headers: JSON_HEADERS, body }];
 		}
 		case 'createDraft': {
-			const headers = { ...IMMUTABLE_ID_HEADERS, ...JSON_HEADERS };
+			const headers = { ...JSON_HEADERS, ...IMMUTABLE_ID_HEADERS };
 			return [{ method: 'POST', url: messages, headers, body: draftJson(plan) }];
 		}
 		case 'createDraftMime': {
-			const headers = { ...IMMUTABLE_ID_HEADERS, ...MIME_HEADERS };
+			const headers = { ...MIME_HEADERS, ...IMMUTABLE_ID_HEADERS };
 			return [{ method: 'POST', url: messages, headers, body: await mimeBody(plan, []) }];
 		}
 		case 'patchDraft':
@@ -73,6 +75,11 @@ async function renderStep(
 		}
 		case 'sendDraft':
 			return [{ method: 'POST', url: `${draftUrl}/send`, headers: {} }];
+		case 'reply':
+		case 'createReply':
+			return await renderReplyStep(graphEndpoint, plan, step);
+		case 'keepDraft':
+			return [];
 	}
 }
 

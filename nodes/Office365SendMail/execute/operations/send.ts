@@ -4,6 +4,7 @@ import type { GraphSettings } from '../../../shared/credential/settings';
 import { messageIdFor } from '../../delivery/identity';
 import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../delivery/mime';
 import { planDelivery, type PlanIdentity } from '../../delivery/plan';
+import { scheduledIfAsked } from '../../delivery/schedule';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { asBoolean, asText, messageIdListOf, messageIdOf, senderOf } from '../../message/fields';
 import { InputError } from '../../message/inputError';
@@ -94,19 +95,20 @@ export async function prepareSend(
 	const extras = mimeOptionsOf(options);
 	const attachments = await attachmentsOf(ctx, index, options);
 	const identity = identityOf(input, extras, sender);
+	const plan = planDelivery(
+		sender,
+		buildGraphMessage(input),
+		input.saveToSentItems,
+		attachments,
+		identity,
+	);
 	return {
 		index,
 		operation: 'send',
 		sender,
 		input,
 		attachments,
-		plan: planDelivery(
-			sender,
-			buildGraphMessage(input),
-			input.saveToSentItems,
-			attachments,
-			identity,
-		),
+		plan: scheduledIfAsked(ctx, options, plan),
 		...itemFlags(options),
 	};
 }
