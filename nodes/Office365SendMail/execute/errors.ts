@@ -63,28 +63,14 @@ function tokenFailure(scope: Scope, error: TokenError): ItemFailure {
 	};
 }
 
-/**
- * 413 means one request was over Graph's 4 MB request limit (plans stay under it, so a proxy or a changed limit is
- * the likely cause); it says nothing about the mailbox's MaxSendSize, which Graph reports as ErrorMessageSizeExceeded.
- */
-function requestTooLargeAdvice(error: GraphApiError) {
-	return {
-		reason: 'requestTooLarge',
-		message: `Microsoft Graph refused ${error.operation} as too large (HTTP 413): one request may carry at most 4 MB. This is Graph's request limit, not the mailbox's MaxSendSize. The node keeps its requests under 4 MB, so check for a proxy that limits request bodies, or send smaller attachments.`,
-	};
-}
-
 function graphFailure(scope: Scope, error: GraphApiError): ItemFailure {
 	const { ctx } = scope;
-	const advice =
-		error.status === 413
-			? requestTooLargeAdvice(error)
-			: adviseGraphError(error, {
-					mailbox: ctx.sender ?? '(unknown)',
-					clientId: ctx.clientId,
-					permission: ctx.permission ?? 'Mail.Send',
-					fromAddress: ctx.fromAddress,
-				});
+	const advice = adviseGraphError(error, {
+		mailbox: ctx.sender ?? '(unknown)',
+		clientId: ctx.clientId,
+		permission: ctx.permission ?? 'Mail.Send',
+		fromAddress: ctx.fromAddress,
+	});
 	const ids = {
 		errorCode: error.code,
 		httpStatus: error.status,
