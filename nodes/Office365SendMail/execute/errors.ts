@@ -36,6 +36,11 @@ export interface ItemFailure {
 	json: IDataObject;
 }
 
+interface RequestIds {
+	requestId?: string;
+	clientRequestId: string;
+}
+
 /** What every translator gets: the node, the item's context, "Item N" and the fields every failure carries. */
 interface Scope {
 	node: INode;
@@ -77,12 +82,7 @@ function graphFailure(scope: Scope, error: GraphApiError): ItemFailure {
 		requestId: error.requestId,
 		clientRequestId: error.clientRequestId,
 	};
-	const response: JsonObject = {
-		code: error.code,
-		message: error.graphMessage,
-		requestId: error.requestId ?? null,
-		clientRequestId: error.clientRequestId,
-	};
+	const response = apiResponse(error.code, error.graphMessage, error);
 	return {
 		status: 'failed',
 		error: new NodeApiError(scope.node, response, {
@@ -95,7 +95,12 @@ function graphFailure(scope: Scope, error: GraphApiError): ItemFailure {
 	};
 }
 
-function idsDescription(ids: { requestId?: string; clientRequestId: string }): string {
+/** What NodeApiError keeps of Microsoft's answer: a code, its words and both request ids. */
+function apiResponse(code: string, message: string, ids: RequestIds): JsonObject {
+	return { code, message, requestId: ids.requestId ?? null, clientRequestId: ids.clientRequestId };
+}
+
+function idsDescription(ids: RequestIds): string {
 	return `client-request-id ${ids.clientRequestId}${ids.requestId ? `, request-id ${ids.requestId}` : ''}`;
 }
 
@@ -103,12 +108,7 @@ function unknownFailure(scope: Scope, error: DeliveryUnknownError): ItemFailure 
 	const message =
 		`${scope.prefix}: delivery unknown — ${error.operation} got ${sayNetworkCodes(error.reason)}. Microsoft may or may not have sent the message; ` +
 		`it was NOT sent again, to avoid a duplicate. Check Sent Items of ${scope.ctx.sender ?? 'the sender'} before resending.`;
-	const response: JsonObject = {
-		code: 'DeliveryUnknown',
-		message: error.reason,
-		requestId: error.requestId ?? null,
-		clientRequestId: error.clientRequestId,
-	};
+	const response = apiResponse('DeliveryUnknown', error.reason, error);
 	return {
 		status: 'deliveryUnknown',
 		error: new NodeApiError(scope.node, response, {
@@ -129,12 +129,7 @@ function draftFailure(scope: Scope, error: DraftMayExistError): ItemFailure {
 	const message =
 		`${scope.prefix}: creating the draft got ${sayNetworkCodes(error.reason)}, so Microsoft may have created it. Nothing was sent. ` +
 		`Look in the Drafts folder of ${error.mailbox} for a draft with subject ${JSON.stringify(error.subject)} and delete it before resending.`;
-	const response: JsonObject = {
-		code: 'DraftMayExist',
-		message: error.reason,
-		requestId: error.requestId ?? null,
-		clientRequestId: error.clientRequestId,
-	};
+	const response = apiResponse('DraftMayExist', error.reason, error);
 	return {
 		status: 'failed',
 		error: new NodeApiError(scope.node, response, {
