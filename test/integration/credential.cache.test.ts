@@ -79,7 +79,7 @@ test('a secret revoked in Entra fails the Test at once, though the node still ho
 		`The Client Secret is wrong for app ${app.clientId}`,
 	);
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
-	// msal-node's cache keeps serving the token issued before the revocation until it expires (reference §7.3).
+	// msal-node's cache keeps serving the token issued before the revocation until it expires (https://learn.microsoft.com/entra/msal/javascript/node/caching).
 	expect((await send(credentials, 'from the cache')).items[0].json.status).toBe('sent');
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
 });

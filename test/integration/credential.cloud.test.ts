@@ -33,7 +33,7 @@ describe.each(['cloud', 'network'] as const)('%s failures', (group) => {
 	);
 });
 
-/** Reference §6 (learn.microsoft.com/graph/deployments), written out here rather than read from clouds.ts. */
+/** https://learn.microsoft.com/graph/deployments, written out here rather than read from clouds.ts. */
 const NAMED_CLOUDS = [
 	{
 		cloud: 'global',

@@ -79,7 +79,7 @@ function postAction(
 	);
 }
 
-/** `POST …/messages/{id}/reply|replyAll` with `{ message }`: 202, no body (learn: message-reply, message-replyall). */
+/** `POST …/messages/{id}/reply|replyAll` with `{ message }`: 202, no body (https://learn.microsoft.com/graph/api/message-reply, https://learn.microsoft.com/graph/api/message-replyall). */
 export async function sendReply(
 	graph: GraphClient,
 	plan: DeliveryPlan,
@@ -134,7 +134,7 @@ function replyDraftOf(response: GraphResponse): ReplyDraft {
 
 /**
  * `POST …/messages/{id}/createReply|createReplyAll` with `{ message }`: 201 and the draft, with the recipients and
- * subject Outlook derived (learn: message-createreply, message-createreplyall). Needs Mail.ReadWrite.
+ * subject Outlook derived (https://learn.microsoft.com/graph/api/message-createreply, https://learn.microsoft.com/graph/api/message-createreplyall). Needs Mail.ReadWrite.
  */
 export async function createReplyDraft(
 	graph: GraphClient,

@@ -5,7 +5,7 @@ import { InputError } from './inputError';
 import { listEntries } from './listText';
 import { MAX_CONTENT_ID_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_FILE_NAME_CHARS } from './limits';
 
-/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (learn: attachment-createuploadsession). */
+/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
 export const UPLOAD_SESSION_MIN_BYTES = 3 * 1024 * 1024;
 export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
 /** Exchange Online's file attachment limit per message. */

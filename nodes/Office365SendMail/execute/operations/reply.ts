@@ -76,7 +76,7 @@ export async function prepareReply(
 		subject: '',
 		...body,
 		...commonInput(options, sender, settings),
-		// Graph's reply action always keeps the reply in Sent Items (learn: message-reply).
+		// Graph's reply action always keeps the reply in Sent Items (https://learn.microsoft.com/graph/api/message-reply).
 		saveToSentItems: true,
 	};
 	const attachments = await attachmentsOf(ctx, index, options);
