@@ -104,7 +104,7 @@ describe('named clouds', () => {
 				graphEndpoint: expected.graphEndpoint,
 			});
 
-			// The Test's one request goes to that cloud's token endpoint, for that cloud's Graph (no discovery call first).
+			// The credential test's one request goes to that cloud's token endpoint, for that cloud's Graph (no discovery call first).
 			const transport = recordingTransport();
 			const failure = await runCredentialTest(
 				{ ...raw, senderMailbox: 'sender@contoso.com' },

@@ -82,7 +82,7 @@ const ADVICE: Record<string, Advise> = {
 	AADSTS7000215: wrongSecret,
 	AADSTS7000222: ({ clientId }) => ({
 		reason: 'secretExpired',
-		text: `The client secret of app ${clientId} has expired. Create a new secret in ${WHERE} › Certificates & secrets, paste its Value here and save: the next run and the Test use it at once.`,
+		text: `The client secret of app ${clientId} has expired. Create a new secret in ${WHERE} › Certificates & secrets, paste its Value here and save: the next run and the next credential test use it at once.`,
 		field: 'clientSecret',
 	}),
 	AADSTS7000218: noCredential,
