@@ -145,6 +145,9 @@ class Exchange {
 			this.timedOut = true;
 			this.request.destroy(new Error(`no answer within ${req.timeoutMs} ms`));
 		}, req.timeoutMs);
+		// The socket keeps the process alive while the request runs; the timer alone must not (a finished test file
+		// or n8n shutting down would otherwise wait for it).
+		this.timer.unref();
 		req.signal?.addEventListener('abort', this.onAbort, { once: true });
 	}
 
