@@ -1,0 +1,90 @@
+import { readGraphSettings } from '../../nodes/shared/credential/settings';
+import { acquireToken, clearTokenCache } from '../../nodes/shared/token/tokenProvider';
+import { GraphClient } from '../../nodes/shared/transport/graphClient';
+import { nodeHttpClient } from '../../nodes/shared/transport/httpClient';
+import { MailboxGate } from '../../nodes/shared/transport/mailboxGate';
+import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
+import { credentialsOf } from '../harness/credentialsOf';
+import { startTenant, type TestTenant } from '../harness/fixtures';
+
+/**
+ * Two n8n queue-mode workers sending from one mailbox: two processes, each with its own gate, that cannot see
+ * each other. Modelled by two GraphClients with two gate instances (default adaptive settings, cap 4) against
+ * one simulator, which allows 4 concurrent requests per app and mailbox and answers the 5th
+ * 429 ApplicationThrottled with Retry-After. Each gate must learn its share from those 429s.
+ */
+
+const RETRY_AFTER_S = 0.5;
+let t: TestTenant;
+beforeAll(async () => {
+	t = await startTenant({ throttleRetryAfterSeconds: RETRY_AFTER_S });
+});
+afterAll(async () => {
+	await t.sim.close();
+});
+beforeEach(() => {
+	t.sim.reset();
+	clearTokenCache();
+});
+
+function worker(gate: MailboxGate): GraphClient {
+	const settings = readGraphSettings(credentialsOf(t));
+	const tokens = {
+		getToken: async (forceRefresh?: boolean) =>
+			(await acquireToken(settings, { forceRefresh, timeoutMs: 10_000 })).token,
+	};
+	return new GraphClient(settings.graphEndpoint, tokens, nodeHttpClient, {
+		timeoutMs: 10_000,
+		retry: DEFAULT_RETRY_POLICY,
+		gate,
+	});
+}
+
+function sendMail(graph: GraphClient, subject: string) {
+	return graph.request({
+		operation: 'sendMail',
+		method: 'POST',
+		url: graph.userUrl(t.sender, 'sendMail'),
+		json: {
+			message: {
+				subject,
+				body: { contentType: 'Text', content: 'x' },
+				toRecipients: [{ emailAddress: { address: 'ada@example.com' } }],
+			},
+		},
+		authenticated: true,
+		replay: 'notIfSent',
+		delivers: true,
+	});
+}
+
+test('two processes on one mailbox settle at a share of 4 between them, after a few 429s; each mail once', async () => {
+	t.sim.setGraphLatency(50);
+	const gates = [new MailboxGate(), new MailboxGate()];
+	const clients = gates.map(worker);
+	const perWorker = 100;
+	const started = Date.now();
+	await Promise.all(
+		clients.flatMap((graph, w) =>
+			Array.from({ length: perWorker }, (_, i) => sendMail(graph, `w${w}-${i}`)),
+		),
+	);
+	const wallMs = Date.now() - started;
+
+	const sendMails = t.sim.requests.filter((r) => r.kind === 'graph' && /\/sendMail$/.test(r.path));
+	const throttled = sendMails.filter((r) => r.status === 429);
+	const key = [...gates[0]['lanes'].keys()][0];
+	const limits = gates.map((gate) => gate.limitOf(key));
+	// Every mail once, none lost.
+	expect(t.sim.outbox).toHaveLength(2 * perWorker);
+	expect(new Set(t.sim.outbox.map((m) => m.message.subject)).size).toBe(2 * perWorker);
+	// Learned: the two shares fit Microsoft's 4 (2 + 2 or 3 + 1), after a handful of 429s at the start.
+	expect(limits[0] + limits[1]).toBeLessThanOrEqual(4);
+	expect(throttled.length).toBeGreaterThan(0);
+	expect(throttled.length).toBeLessThanOrEqual(8);
+	const lastThrottle = Math.max(...throttled.map((r) => r.finishedAt ?? r.startedAt));
+	expect(lastThrottle - started).toBeLessThan(2 * RETRY_AFTER_S * 1000 + 500);
+	// 200 mails at 4 × 50 ms = 2.5 s of Graph time, plus the pauses Microsoft asked for while learning.
+	expect(wallMs).toBeLessThan(2_500 + 3 * RETRY_AFTER_S * 1000 + 2_000);
+	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeLessThanOrEqual(4);
+});
