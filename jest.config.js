@@ -6,6 +6,4 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
 	testTimeout: 120000,
 	maxWorkers: 2,
-	// n8n-core keeps process-wide services (DI container, binary data) alive after a test file ends.
-	forceExit: true,
 };

@@ -12,7 +12,7 @@ const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
 const isExpression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
 
 /** "Nathan Doe <nate@n8n.io>" → sender nate@n8n.io + From Name; an expression stays whole in Sender. */
-function mapFrom(fromEmail: unknown, out: Params, options: Params, r: MappedNode): void {
+export function mapFrom(fromEmail: unknown, out: Params, options: Params, r: MappedNode): void {
 	if (!isSet(fromEmail)) return;
 	const text = String(fromEmail);
 	const named = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
@@ -31,9 +31,27 @@ function mapFrom(fromEmail: unknown, out: Params, options: Params, r: MappedNode
 	}
 }
 
-/** Attachments: v2 gave each the cid of its property name; those the HTML uses become Inline Images. */
-function mapAttachments(list: unknown, html: unknown, options: Params, r: MappedNode): void {
+/**
+ * Attachments: v2 gave each the cid of its property name, so those the HTML uses become Inline Images.
+ * v1 gave none (its `cid:` links showed nothing): everything stays an attachment, and the user is told.
+ */
+function mapAttachments(
+	list: unknown,
+	html: unknown,
+	version: number,
+	options: Params,
+	r: MappedNode,
+): void {
 	if (!isSet(list)) return;
+	if (version < 2 && !isExpression(list)) {
+		options.attachments = list;
+		r.mapped.push('Attachments → Options › Attachments');
+		if (cidReferences(html).size)
+			r.notes.push(
+				'The HTML uses cid: images, which Send Email v1 never resolved (it gave attachments no content ID); to show one in the body, move its property from Attachments to Options › Inline Images.',
+			);
+		return;
+	}
 	if (isExpression(list)) {
 		options.attachments = list;
 		r.mapped.push('Attachments → Options › Attachments');
@@ -115,7 +133,7 @@ export function mapSendNode(node: WorkflowNode): MappedNode {
 	// v1 had CC, BCC and Attachments at the top level; v2 moved them into Options.
 	const flat: Params = { ...(o as Params) };
 	for (const key of ['ccEmail', 'bccEmail', 'attachments']) if (isSet(p[key])) flat[key] = p[key];
-	mapAttachments(flat.attachments, body.parameters.bodyContent, options, r);
+	mapAttachments(flat.attachments, body.parameters.bodyContent, version, options, r);
 	mapOptions(flat, version, options, r);
 	if (Object.keys(options).length) out.options = options;
 	r.node = retarget(node, out, r);

@@ -1,4 +1,6 @@
 import { ExecuteContext, RoutingNode } from 'n8n-core';
+
+import './n8nServices';
 import {
 	Workflow,
 	type ICredentialDataDecryptedObject,

@@ -138,7 +138,7 @@ async function untrustedTlsServer(): Promise<{ url: string; close(): Promise<voi
 export async function startCredentialWorld(): Promise<CredentialWorld> {
 	const t = await startTenant();
 	const sim = t.sim;
-	const otherCloud = await startSimulator();
+	const otherCloud = await startSimulator({ publicHost: 'localhost' });
 	const issuedTokens: string[] = [];
 	tapIssuedTokens(sim, issuedTokens);
 	tapIssuedTokens(otherCloud, issuedTokens);

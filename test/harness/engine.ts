@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 
 import { Container } from '@n8n/di';
 import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+
+import { stopN8nServices } from './n8nServices';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -124,6 +126,8 @@ export function nodeTypes(extra: Record<string, INodeType> = {}): INodeTypes {
 		getKnownTypes: () => ({}),
 	} as unknown as INodeTypes;
 }
+
+export { stopN8nServices };
 
 let binaryReady: Promise<void> | undefined;
 /** n8n's binary data service, configured from the environment set by env.ts. */

@@ -24,7 +24,8 @@ export async function startTenant(
 	options: SimulatorOptions = {},
 	permissions = ['Mail.Send', 'Mail.ReadWrite'],
 ): Promise<TestTenant> {
-	const sim = await startSimulator(options);
+	// Host names, as for Microsoft's endpoints: n8n's request helper sends the host as TLS server name.
+	const sim = await startSimulator({ publicHost: 'localhost', ...options });
 	const tenantId = randomUUID();
 	const domain = `t${tenantId.slice(0, 8)}.onmicrosoft.com`;
 	const clientId = randomUUID();

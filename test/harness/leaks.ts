@@ -93,7 +93,14 @@ export class OutputCapture {
 	readonly chunks: { where: string; text: string }[] = [];
 	private restore: (() => void)[] = [];
 
+	/**
+	 * By default captured output is swallowed: leak checks assert on `chunks`, and must not print the sentinels
+	 * they search for. `passThrough: true` also forwards it (for debugging a test).
+	 */
+	constructor(private readonly options: { passThrough?: boolean } = {}) {}
+
 	start(): this {
+		const passThrough = this.options.passThrough === true;
 		const record = (where: string, args: unknown[]) => {
 			this.chunks.push({
 				where,
@@ -107,6 +114,11 @@ export class OutputCapture {
 				record(`process.${stream}`, [
 					Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk),
 				]);
+				if (!passThrough) {
+					const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+					done?.();
+					return true;
+				}
 				return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
 			} as typeof target.write;
 			this.restore.push(() => (target.write = original));
@@ -115,7 +127,7 @@ export class OutputCapture {
 			const original = console[method];
 			console[method] = (...args: unknown[]) => {
 				record(`console.${method}`, args);
-				original.apply(console, args);
+				if (passThrough) original.apply(console, args);
 			};
 			this.restore.push(() => (console[method] = original));
 		}

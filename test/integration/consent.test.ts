@@ -3,15 +3,9 @@ prepareN8nEnvironment();
 
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
+const t = useTenant();
 
 test('admin consent granted after a failed run takes effect on the next run, without restarting n8n', async () => {
 	clearTokenCache();

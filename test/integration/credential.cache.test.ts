@@ -7,26 +7,16 @@ import {
 	CredentialTestFailure,
 	runCredentialTest,
 } from '../../nodes/shared/diagnostics/credentialTest';
-import {
-	appCredentials,
-	startCredentialWorld,
-	type CredentialWorld,
-} from '../harness/credentialWorld';
+import { appCredentials } from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
 import { runSendMail } from '../harness/engine';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * Tokens and caches (issue #4): the Test never answers from a cache, so a wrong or revoked secret fails at once even
  * while the node holds a valid cached token for the same app; and node runs never mix tokens between credentials.
  */
-let w: CredentialWorld;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-});
-afterAll(async () => {
-	await w.close();
-});
-beforeEach(() => w.reset());
+const w = useCredentialWorld({ resetEachTest: true });
 
 const message = (subject: string) => ({
 	toRecipients: 'bob@example.com',

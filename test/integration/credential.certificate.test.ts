@@ -5,25 +5,19 @@ import { runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest
 import { casesOf, expectCaseOutcome, runFailureCase } from '../harness/credentialCases';
 import {
 	certCredentials,
-	startCredentialWorld,
 	type CertFixture,
 	type CredentialWorld,
 } from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
 import { runSendMail } from '../harness/engine';
 import { findLeaks, OutputCapture, safeJson } from '../harness/leaks';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * Certificate credentials (issue #4: certificate not uploaded / wrong key / bad passphrase / malformed PEM).
  * Certificates come from the simulator's makeTestCertificate and are uploaded to the app ("certificates: [{pem}]").
  */
-let w: CredentialWorld;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-});
-afterAll(async () => {
-	await w.close();
-});
+const w = useCredentialWorld();
 
 describe('certificate failures', () => {
 	test.each(casesOf('certificate').map((c) => [c.id, c] as const))('%s', async (_id, c) => {

@@ -13,21 +13,15 @@ import {
 	type HttpRequest,
 } from '../../nodes/shared/transport/httpClient';
 import { casesOf, expectCaseOutcome, runFailureCase } from '../harness/credentialCases';
-import { startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * Clouds and the network (issue #4: wrong cloud, token endpoint unreachable / timing out). The wrong-cloud cases
  * use a second simulator as "another cloud": its Graph host is unknown to the tenant's identity platform
  * (AADSTS500011) and its tenant is unknown there (AADSTS90002).
  */
-let w: CredentialWorld;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-});
-afterAll(async () => {
-	await w.close();
-});
+const w = useCredentialWorld();
 
 describe.each(['cloud', 'network'] as const)('%s failures', (group) => {
 	test.each(casesOf(group).map((c) => [c.id, c] as const))(

@@ -2,20 +2,14 @@ import { prepareN8nEnvironment } from '../harness/env';
 prepareN8nEnvironment();
 
 import { casesOf, expectCaseOutcome, runFailureCase } from '../harness/credentialCases';
-import { startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * Sign-in failures (issue #4: bad tenant as GUID and as domain, unknown app, wrong secret, Secret ID pasted,
  * expired secret, and the other Entra answers): one test per case, each through runCredentialTest, n8n's
  * credential test and a Send Mail run, asserting the reason, Microsoft's code, the admin words and no leak.
  */
-let w: CredentialWorld;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-});
-afterAll(async () => {
-	await w.close();
-});
+const w = useCredentialWorld();
 
 describe.each(['tenant', 'app', 'secret', 'identity-answer'] as const)('%s', (group) => {
 	test.each(casesOf(group).map((c) => [c.id, c] as const))(

@@ -17,15 +17,11 @@ import {
 	type CaseOutcome,
 	type FailureCase,
 } from '../harness/credentialCases';
-import {
-	appCredentials,
-	certCredentials,
-	startCredentialWorld,
-	type CredentialWorld,
-} from '../harness/credentialWorld';
+import { appCredentials, certCredentials, type CredentialWorld } from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
 import { runSendMail } from '../harness/engine';
 import { findLeaks, OutputCapture, pemSentinels, safeJson } from '../harness/leaks';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * Issue #4, safety: "a test runs the whole suite's failure cases with sentinel secrets and searches every output
@@ -35,14 +31,8 @@ import { findLeaks, OutputCapture, pemSentinels, safeJson } from '../harness/lea
  * n8n's logger. Searched for: every client secret and Secret ID, passphrase, private-key line (encrypted and
  * decrypted forms), a password put into a host URL, every access token the simulators issued, and any JWT at all.
  */
-let a: CredentialWorld;
-let b: CredentialWorld;
-beforeAll(async () => {
-	[a, b] = await Promise.all([startCredentialWorld(), startCredentialWorld()]);
-});
-afterAll(async () => {
-	await Promise.all([a?.close(), b?.close()]);
-});
+const a = useCredentialWorld();
+const b = useCredentialWorld();
 
 test('the leak search finds what it is meant to find (control)', () => {
 	const key = pemSentinels('key', a.certs.plain.plainKeyPem);

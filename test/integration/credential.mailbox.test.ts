@@ -3,7 +3,7 @@ prepareN8nEnvironment();
 
 import { runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
 import { casesOf, expectCaseOutcome, runFailureCase } from '../harness/credentialCases';
-import { startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * After sign-in (issue #4 steps 2 and 3): missing admin consent and missing Mail.Send read from the token, then the
@@ -11,13 +11,7 @@ import { startCredentialWorld, type CredentialWorld } from '../harness/credentia
  * an application access policy, mailbox outside an RBAC for Applications scope; plus Graph's other answers.
  * Each case: reason, Microsoft's code, admin words, n8n's Test shows the same message, no leak, nothing delivered.
  */
-let w: CredentialWorld;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-});
-afterAll(async () => {
-	await w.close();
-});
+const w = useCredentialWorld();
 
 describe.each(['permissions', 'mailbox', 'graph-answer'] as const)('%s', (group) => {
 	test.each(casesOf(group).map((c) => [c.id, c] as const))(

@@ -3,31 +3,23 @@ prepareN8nEnvironment();
 
 import { runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
 import { tapRequestBodies, type BodyTap } from '../harness/bodyTap';
-import {
-	appCredentials,
-	startCredentialWorld,
-	type CredentialWorld,
-} from '../harness/credentialWorld';
+import { appCredentials } from '../harness/credentialWorld';
 import { testCredential } from '../harness/credentialTest';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * A working credential (issue #4 steps 1–5): a fresh token, roles read locally, the mailbox probed without
  * delivering anything, an optional real test message, and a summary of what was verified. Both through
  * runCredentialTest and through n8n's declarative credential test.
  */
-let w: CredentialWorld;
 let bodies: BodyTap;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-	bodies = tapRequestBodies(w.sim);
-});
-afterAll(async () => {
-	bodies.stop();
-	await w.close();
-});
-beforeEach(() => {
-	w.reset();
-	bodies.clear();
+const w = useCredentialWorld({
+	resetEachTest: true,
+	setup: (world) => {
+		bodies = tapRequestBodies(world.sim);
+		w.onCleanup(() => bodies.stop());
+	},
+	eachTest: () => bodies.clear(),
 });
 
 const OK = { status: 'OK', message: 'Connection successful!' };

@@ -4,21 +4,15 @@ prepareN8nEnvironment();
 import type { INodeParameters } from 'n8n-workflow';
 
 import { casesOf, expectCaseOutcome, runFailureCase } from '../harness/credentialCases';
-import { startCredentialWorld, type CredentialWorld } from '../harness/credentialWorld';
 import { runSendMail } from '../harness/engine';
+import { useCredentialWorld } from '../harness/world';
 
 /**
  * Safety (issue #4): input validation before any network call (tenant GUID/domain with nothing that can change the
  * URL, client ID GUID, custom hosts https only and origin only, mailbox UPN or GUID), and Allowed Senders refusing
  * other senders before any request. Every case asserts that NO request reached either simulator.
  */
-let w: CredentialWorld;
-beforeAll(async () => {
-	w = await startCredentialWorld();
-});
-afterAll(async () => {
-	await w.close();
-});
+const w = useCredentialWorld();
 
 describe.each(['validation', 'senders'] as const)('%s', (group) => {
 	test.each(casesOf(group).map((c) => [c.id, c] as const))('%s', async (_id, c) => {

@@ -4,11 +4,12 @@ const n8nFolder = prepareN8nEnvironment();
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
+import { recordMeasurement } from '../harness/report';
 import { runSendMail, type RunResult } from '../harness/engine';
 import { measureMemory, MiB, scratchDir, writeRandomFile, writeSparseFile } from '../harness/files';
 import { credentialsOf } from '../harness/credentialsOf';
 import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 import { getToken, graph } from '../simulator/testkit';
 
 /**
@@ -27,7 +28,6 @@ const SIZES = {
 } as const;
 type SizeName = keyof typeof SIZES;
 
-let t: TestTenant;
 let files: ReturnType<typeof scratchDir>;
 const made = new Map<SizeName, { path: string; sha256: string }>();
 
@@ -41,19 +41,13 @@ async function fileOf(name: SizeName): Promise<{ path: string; sha256: string }>
 	return entry;
 }
 
-beforeAll(async () => {
-	t = await startTenant();
-	files = scratchDir();
-});
-afterAll(async () => {
-	// n8n's binary store of this file: a copy of every attachment it sent.
-	rmSync(n8nFolder, { recursive: true, force: true });
-	files.remove();
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
+const t = useTenant({
+	setup: () => {
+		files = scratchDir();
+		t.onCleanup(() => files.remove());
+		// n8n's binary store of this file: a copy of every attachment it sent.
+		t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
+	},
 });
 
 function params(extra: Record<string, unknown> = {}) {
@@ -66,7 +60,7 @@ function params(extra: Record<string, unknown> = {}) {
 	};
 }
 
-async function sendFile(name: SizeName, tenant = t): Promise<RunResult> {
+async function sendFile(name: SizeName, tenant: TestTenant = t): Promise<RunResult> {
 	const { path } = await fileOf(name);
 	return await runSendMail({
 		credentials: credentialsOf(tenant),
@@ -177,7 +171,7 @@ test('150 MB (exactly 150 MiB) is delivered byte-identical with bounded memory',
 		boundMB: 96,
 		note: 'RSS is a high-water mark: in a jest worker reused from other test files the baseline is already high and RSS growth reads low; arrayBuffers (live Buffer memory) is bounded too.',
 	};
-	console.log(
+	recordMeasurement(
 		`MEMORY 150MB: peak RSS growth ${summary.peakRssGrowthMB} MB, peak arrayBuffers growth ${summary.peakArrayBuffersGrowthMB} MB (${report.samples} samples)`,
 	);
 	mkdirSync(join(__dirname, '../../test-artifacts'), { recursive: true });

@@ -7,11 +7,10 @@ import { join } from 'node:path';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail, type TestBinary, type TestItem } from '../harness/engine';
 import { MiB, scratchDir, writeSparseFile } from '../harness/files';
 import { credentialsOf } from '../harness/credentialsOf';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Issue 3 / 5: malformed items are refused before any request, each with an error that names the item and the
@@ -20,25 +19,18 @@ import { startTenant, type TestTenant } from '../harness/fixtures';
 
 type Json = Record<string, unknown>;
 
-let t: TestTenant;
 let files: ReturnType<typeof scratchDir>;
 let sparse151: string;
 
-beforeAll(async () => {
-	t = await startTenant();
-	files = scratchDir();
-	sparse151 = join(files.dir, 'sparse-151MiB.bin');
-	writeSparseFile(sparse151, 151 * MiB);
-});
-afterAll(async () => {
-	// n8n's binary store of this file: a copy of every attachment it sent.
-	rmSync(n8nFolder, { recursive: true, force: true });
-	files.remove();
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
+const t = useTenant({
+	setup: () => {
+		files = scratchDir();
+		sparse151 = join(files.dir, 'sparse-151MiB.bin');
+		writeSparseFile(sparse151, 151 * MiB);
+		t.onCleanup(() => files.remove());
+		// n8n's binary store of this file: a copy of every attachment it sent.
+		t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
+	},
 });
 
 /** Every parameter comes from the item, so one execution can carry every kind of mistake. */

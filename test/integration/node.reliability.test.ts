@@ -6,36 +6,29 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
+import { recordMeasurement } from '../harness/report';
 import { runSendMail, type RunResult, type RunSendMailOptions } from '../harness/engine';
 import { MiB, scratchDir, writeRandomFile } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Issue 3 / 5: concurrency per mailbox, retries that never duplicate a message, and honest "delivery unknown"
  * reports when Microsoft may have acted on a request without a clear answer.
  */
 
-let t: TestTenant;
 let files: ReturnType<typeof scratchDir>;
 let bigFile: string;
 
-beforeAll(async () => {
-	t = await startTenant();
-	files = scratchDir();
-	bigFile = join(files.dir, 'big.bin');
-	await writeRandomFile(bigFile, Math.round(3.5 * MiB));
-});
-afterAll(async () => {
-	// n8n's binary store of this file: a copy of every attachment it sent.
-	rmSync(n8nFolder, { recursive: true, force: true });
-	files.remove();
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
+const t = useTenant({
+	setup: async () => {
+		files = scratchDir();
+		t.onCleanup(() => files.remove());
+		// n8n's binary store of this file: a copy of every attachment it sent.
+		t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
+		bigFile = join(files.dir, 'big.bin');
+		await writeRandomFile(bigFile, Math.round(3.5 * MiB));
+	},
 });
 
 const SENDMAIL = /\/sendMail$/;
@@ -91,7 +84,7 @@ describe('concurrency', () => {
 		const result = await send({ n: 40 });
 		expectEachDeliveredOnce(result, 40);
 		const max = t.sim.counters.maxInFlightByMailbox[t.sender];
-		console.log(`CONCURRENCY one mailbox, 40 items, 50 ms latency: max in flight ${max}`);
+		recordMeasurement(`CONCURRENCY one mailbox, 40 items, 50 ms latency: max in flight ${max}`);
 		expect(max).toBeLessThanOrEqual(4);
 		expect(max).toBeGreaterThanOrEqual(3);
 		expect(t.sim.counters.throttled).toBe(0);
@@ -122,7 +115,7 @@ describe('concurrency', () => {
 		});
 		expectEachDeliveredOnce(result, 24);
 		const byMailbox = t.sim.counters.maxInFlightByMailbox;
-		console.log(
+		recordMeasurement(
 			`CONCURRENCY two mailboxes: max in flight ${JSON.stringify(byMailbox)}, overall ${t.sim.counters.maxInFlight}`,
 		);
 		expect(byMailbox[t.sender]).toBeLessThanOrEqual(4);
@@ -168,7 +161,7 @@ describe('retries that cannot duplicate', () => {
 		const reqs = sendMailRequests();
 		const throttled = reqs.filter((r) => r.status === 429);
 		const unavailable = reqs.filter((r) => r.status === 503);
-		console.log(
+		recordMeasurement(
 			`RETRIES 20 items: ${throttled.length} x 429, ${unavailable.length} x 503, ${reqs.length} sendMail calls`,
 		);
 		expect(throttled.length).toBeGreaterThan(0);
@@ -277,7 +270,7 @@ describe('delivery unknown is reported, never resent', () => {
 		const result = await send({ onError: 'continueRegularOutput' });
 		const out = result.items[0].json;
 		const reqs = sendMailRequests();
-		console.log(
+		recordMeasurement(
 			`RESET BEFORE PROCESSING: reported ${String(out.status)}, ${reqs.length} sendMail request(s), outbox ${t.sim.outbox.length}`,
 		);
 		if (out.status === 'deliveryUnknown') {

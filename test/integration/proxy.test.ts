@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /** A minimal HTTP CONNECT proxy that records the tunnels it opens. */
 function startConnectProxy(): Promise<{
@@ -50,13 +50,7 @@ function startConnectProxy(): Promise<{
 	);
 }
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
+const t = useTenant();
 
 test("token and Graph requests go through HTTPS_PROXY, as n8n's own proxy settings do", async () => {
 	const proxy = await startConnectProxy();
@@ -88,7 +82,7 @@ test("token and Graph requests go through HTTPS_PROXY, as n8n's own proxy settin
 test('NO_PROXY bypasses the proxy', async () => {
 	const proxy = await startConnectProxy();
 	process.env.HTTPS_PROXY = proxy.url;
-	process.env.NO_PROXY = '127.0.0.1';
+	process.env.NO_PROXY = new URL(t.sim.url).hostname;
 	clearTokenCache();
 	try {
 		const result = await runSendMail({

@@ -3,21 +3,10 @@ prepareN8nEnvironment();
 
 import { createHash } from 'node:crypto';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
 
 test("one item becomes one delivered message with its attachment, through n8n's engine", async () => {
 	const bytes = Buffer.from('hello attachment\n'.repeat(64));

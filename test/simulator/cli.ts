@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * Runs the simulator as its own process:
- *   node .build/test/simulator/cli.js [--port N] [--host H] [--scenario demo|empty] [--graph-latency-ms N]
- *        [--token-latency-ms N] [--mailbox-concurrency-limit N] [--throttle-retry-after S] [--seed N] [--state-file path]
- * Prints ONE JSON line {"url","caCertFile","controlUrl"} on stdout (also written to --state-file when given), then
+ *   node .build/test/simulator/cli.js [--port N] [--upload-port N] [--host H] [--public-host NAME]
+ *        [--scenario demo|empty] [--graph-latency-ms N] [--token-latency-ms N] [--mailbox-concurrency-limit N]
+ *        [--throttle-retry-after S] [--seed N] [--state-file path]
+ * Prints ONE JSON line {"url","caCertFile","controlUrl","uploadOrigin"} on stdout (also written to --state-file when given), then
  * serves until SIGINT/SIGTERM.
  */
 import * as fs from 'node:fs';
@@ -34,6 +35,13 @@ function parseArgs(argv: string[]): CliArgs {
 			case '--host':
 				if (!value) throw new Error('--host needs a value');
 				args.options.host = value;
+				break;
+			case '--upload-port':
+				args.options.uploadPort = number(flag, value);
+				break;
+			case '--public-host':
+				if (!value) throw new Error('--public-host needs a value');
+				args.options.publicHost = value;
 				break;
 			case '--scenario':
 				if (!value) throw new Error('--scenario needs a value');
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
 		url: sim.url,
 		caCertFile: sim.caCertFile,
 		controlUrl: `${sim.url}/_sim`,
+		uploadOrigin: sim.uploadOrigin,
 	});
 	if (args.stateFile) fs.writeFileSync(args.stateFile, `${line}\n`);
 	process.stdout.write(`${line}\n`);

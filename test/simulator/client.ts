@@ -1,6 +1,7 @@
 /** Drives a simulator in another process over its /_sim control API (HTTPS, trusting the test CA). */
 import * as fs from 'node:fs';
 import * as https from 'node:https';
+import type { DraftView } from './draftsView';
 import type {
 	AppConfig,
 	AppPatch,
@@ -12,6 +13,7 @@ import type {
 	TenantConfig,
 	UserConfig,
 } from './types';
+import type { SeedMessageConfig } from './replies';
 
 export interface SimulatorClientOptions {
 	/** CA certificate PEM to trust; default: the process trust store (NODE_EXTRA_CA_CERTS). */
@@ -61,6 +63,11 @@ export class SimulatorClient {
 		return this.call('restrictApp', [r]);
 	}
 
+	/** Seeds a received message into a mailbox (replies.ts); resolves to its Graph id. */
+	seedMessage(m: SeedMessageConfig): Promise<string> {
+		return this.call('seedMessage', [m]);
+	}
+
 	/** RegExp paths travel as {source, flags}. Resolves to the fault id. */
 	injectFault(f: FaultSpec): Promise<string> {
 		const path = f.match.path;
@@ -97,12 +104,28 @@ export class SimulatorClient {
 		return this.get('outbox.json');
 	}
 
+	/** Drafts of a mailbox (all mailboxes without one), with held scheduled sends and when they go out. */
+	drafts(mailbox?: string): Promise<DraftView[]> {
+		const query = mailbox ? `?mailbox=${encodeURIComponent(mailbox)}` : '';
+		return this.get(`drafts.json${query}`);
+	}
+
 	counters(): Promise<SimulatorCounters> {
 		return this.get('counters.json');
 	}
 
 	requests(): Promise<RecordedRequest[]> {
 		return this.get('requests.json');
+	}
+
+	/** Any control method by name, e.g. `rpc('updateApp', clientId, { adminConsent: false })`. */
+	rpc<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+		return this.call<T>(method, args);
+	}
+
+	/** GET a control document by path: `/_sim/outbox.json` or `outbox.json`. */
+	getJson<T = unknown>(path: string): Promise<T> {
+		return this.get<T>(path.replace(/^\/?(_sim\/)?/, ''));
 	}
 
 	private async call<T>(method: string, args: unknown[]): Promise<T> {

@@ -21,6 +21,8 @@ export interface SimulatorCore {
 	readonly faults: FaultRegistry;
 	/** Canonical origin, e.g. https://127.0.0.1:43123 (no trailing slash). */
 	readonly url: string;
+	/** Origin of the Outlook upload host that uploadUrls point at (a different port from `url`). */
+	readonly uploadOrigin: string;
 	/** True for the origins this server answers as (its url, and localhost / [::1] with the same port). */
 	isOwnOrigin(origin: string): boolean;
 }

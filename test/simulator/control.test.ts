@@ -74,6 +74,51 @@ describe('simulator control API', () => {
 		expect(html.text).toContain('Some One &lt;someone@example.com&gt;');
 	});
 
+	it('outbox page: newest first, bodies (HTML sandboxed), attachments downloadable, reloads itself', async () => {
+		await client.resetAll();
+		await client.loadScenario('demo');
+		const token = await getToken(sim);
+		const send = (subject: string, body: object, attachments: object[] = []) =>
+			graph(sim, token, 'POST', `/users/${DEMO.sender.userPrincipalName}/sendMail`, {
+				message: { ...simpleMessage(), subject, body, attachments },
+			});
+		const file = Buffer.from('report, line 1\n');
+		expect(
+			(
+				await send('first', { contentType: 'text', content: 'plain <b>text</b>\nverified' }, [
+					{
+						'@odata.type': '#microsoft.graph.fileAttachment',
+						name: 'report ü.csv',
+						contentType: 'text/csv',
+						contentBytes: file.toString('base64'),
+					},
+				])
+			).status,
+		).toBe(202);
+		expect(
+			(await send('second', { contentType: 'html', content: '<p onclick="x()">Hi "there"</p>' }))
+				.status,
+		).toBe(202);
+
+		const page = await call(sim, '/_sim/outbox');
+		expect(page.text).toMatch(/<meta http-equiv="refresh" content="\d+">/);
+		expect(page.text.indexOf('<h2>second</h2>')).toBeLessThan(page.text.indexOf('<h2>first</h2>'));
+		expect(page.text).toContain('<pre>plain &lt;b&gt;text&lt;/b&gt;\nverified</pre>');
+		expect(page.text).toContain(
+			'<iframe sandbox title="message body" srcdoc="&lt;p onclick=&quot;x()&quot;&gt;Hi &quot;there&quot;&lt;/p&gt;">',
+		);
+		const href = /href="(outbox\/attachment\?[^"]+)"/.exec(page.text)?.[1].replace(/&amp;/g, '&');
+		expect(href).toBeDefined();
+		const download = await call(sim, `/_sim/${href}`);
+		expect(download.status).toBe(200);
+		expect(download.headers['content-type']).toBe('application/octet-stream');
+		expect(download.headers['content-disposition']).toBe(
+			"attachment; filename*=UTF-8''report%20%C3%BC.csv",
+		);
+		expect(download.text).toBe(file.toString('utf8'));
+		expect((await call(sim, '/_sim/outbox/attachment?m=nope&a=0')).status).toBe(404);
+	});
+
 	it('reports rpc errors', async () => {
 		await expect(
 			client.addApp({ tenantId: '00000000-0000-4000-8000-000000000000', clientId: 'x' }),

@@ -1,10 +1,16 @@
 /**
  * Control API under /_sim/ (never under a tenant path), for simulators running in another process:
  *   POST /_sim/rpc {"method","args"}   GET /_sim/outbox.json | counters.json | requests.json | info.json
- *   GET /_sim/outbox                   human-readable outbox (HTML)
+ *   GET /_sim/outbox                   human-readable outbox (HTML, newest first, self-refreshing)
+ *   GET /_sim/outbox/attachment?m=&a=  one attachment's bytes (attachments up to 256 KiB keep them)
+ *   GET /_sim/drafts.json?mailbox=     drafts of a mailbox, held scheduled sends included (draftsView.ts)
  */
 import type { RequestContext } from './context';
+import { draftsOf } from './draftsView';
 import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
+import { attachmentDownload, outboxPage } from './outboxPage';
+import type { SeedMessageConfig } from './replies';
+import type { SimState } from './state';
 import type {
 	AppConfig,
 	AppPatch,
@@ -24,11 +30,13 @@ export interface ControlTarget {
 	readonly outbox: DeliveredMessage[];
 	readonly counters: SimulatorCounters;
 	readonly requests: RecordedRequest[];
+	readonly state: SimState;
 	addTenant(t: TenantConfig): void;
 	addApp(a: AppConfig): void;
 	updateApp(clientId: string, patch: AppPatch): void;
 	addUser(u: UserConfig): void;
 	restrictApp(r: RestrictionConfig): void;
+	seedMessage(m: SeedMessageConfig): string;
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
@@ -69,6 +77,8 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.addUser(args[0] as UserConfig);
 		case 'restrictApp':
 			return target.restrictApp(args[0] as RestrictionConfig);
+		case 'seedMessage':
+			return target.seedMessage(args[0] as SeedMessageConfig);
 		case 'injectFault':
 			return target.injectFault(faultFromWire(args[0]));
 		case 'clearFaults':
@@ -137,79 +147,17 @@ export async function handleControl(
 					{ url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` },
 					noStore,
 				);
+			case 'drafts.json':
+				return jsonResponse(
+					200,
+					draftsOf(target.state, ctx.query.get('mailbox') ?? undefined),
+					noStore,
+				);
 			case 'outbox':
-				return {
-					status: 200,
-					headers: { 'Content-Type': 'text/html; charset=utf-8', ...noStore },
-					body: outboxHtml(target.outbox),
-				};
+				return outboxPage(target.outbox);
+			case 'outbox/attachment':
+				return attachmentDownload(target.outbox, ctx.query);
 		}
 	}
 	return jsonResponse(404, { error: `no control endpoint ${ctx.method} /_sim/${name}` });
-}
-
-function escapeHtml(value: unknown): string {
-	const text =
-		typeof value === 'string'
-			? value
-			: typeof value === 'number' || typeof value === 'boolean'
-				? String(value)
-				: '';
-	return text
-		.replace(/&/g, '&amp;')
-		.replace(/</g, '&lt;')
-		.replace(/>/g, '&gt;')
-		.replace(/"/g, '&quot;')
-		.replace(/'/g, '&#39;');
-}
-
-interface WireRecipient {
-	emailAddress?: { address?: unknown; name?: unknown };
-}
-
-function recipientList(list: unknown): string {
-	if (!Array.isArray(list) || list.length === 0) return '';
-	return (list as WireRecipient[])
-		.map((r) => {
-			const name = r.emailAddress?.name;
-			const address = r.emailAddress?.address;
-			return name ? `${escapeHtml(name)} &lt;${escapeHtml(address)}&gt;` : escapeHtml(address);
-		})
-		.join(', ');
-}
-
-function outboxHtml(outbox: DeliveredMessage[]): string {
-	const rows = outbox
-		.map((m) => {
-			const msg = (m.message ?? {}) as Record<string, unknown>;
-			const from = msg.from ? recipientList([msg.from]) : escapeHtml(m.mailbox);
-			const attachments = m.attachments
-				.map(
-					(a) =>
-						`${escapeHtml(a.name)} (${a.size} bytes, sha256 <code>${escapeHtml(a.sha256)}</code>${a.isInline ? ', inline' : ''})`,
-				)
-				.join('<br>');
-			return (
-				'<tr>' +
-				`<td>${escapeHtml(m.deliveredAt)}</td>` +
-				`<td>${from}<br><small>mailbox ${escapeHtml(m.mailbox)} via ${escapeHtml(m.via)}</small></td>` +
-				`<td>To: ${recipientList(msg.toRecipients)}<br>Cc: ${recipientList(msg.ccRecipients)}<br>Bcc: ${recipientList(msg.bccRecipients)}</td>` +
-				`<td>${escapeHtml(msg.subject)}</td>` +
-				`<td>${attachments}</td>` +
-				'</tr>'
-			);
-		})
-		.join('\n');
-	return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>M365 simulator outbox</title>
-<style>body{font-family:sans-serif;margin:1.5rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4rem;vertical-align:top;text-align:left}code{font-size:.8em}</style>
-</head><body>
-<h1>M365 simulator outbox</h1>
-<p>${outbox.length} delivered message(s). Nothing here leaves this machine.</p>
-<table><thead><tr><th>Time</th><th>From</th><th>Recipients</th><th>Subject</th><th>Attachments</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
-</body></html>
-`;
 }

@@ -4,10 +4,11 @@
  */
 import * as crypto from 'node:crypto';
 import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import type { MailCall } from './mailcall';
 import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
-import type { Draft, StoredAttachment } from './state';
+import type { Draft, StoredAttachment, User } from './state';
 import type { DeliveredAttachment } from './types';
 import {
 	checkAttachmentShape,
@@ -95,7 +96,22 @@ function bodyPreview(content: unknown): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
-function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<string, unknown> {
+/** The Message-ID and Outlook web link Graph reports for a draft (also listed by the drafts control endpoint). */
+export function draftIdentity(
+	draft: Draft,
+	user: User,
+): { internetMessageId: string; webLink: string } {
+	return {
+		internetMessageId: `<${draft.conversationId.slice(0, 24)}@${user.mail.split('@')[1] ?? 'example.com'}>`,
+		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+	};
+}
+
+export function draftJson(
+	call: MailCall,
+	draft: Draft,
+	withContext: boolean,
+): Record<string, unknown> {
 	const m = draft.message;
 	const body = (m.body ?? {}) as { contentType?: string; content?: string };
 	const json: Record<string, unknown> = {
@@ -108,7 +124,7 @@ function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<s
 		receivedDateTime: draft.createdDateTime,
 		sentDateTime: draft.createdDateTime,
 		hasAttachments: draft.attachments.some((a) => !a.isInline),
-		internetMessageId: `<${draft.conversationId.slice(0, 24)}@${call.user.mail.split('@')[1] ?? 'example.com'}>`,
+		internetMessageId: draftIdentity(draft, call.user).internetMessageId,
 		subject: m.subject ?? '',
 		bodyPreview: bodyPreview(body.content),
 		importance: typeof m.importance === 'string' ? m.importance.toLowerCase() : 'normal',
@@ -118,7 +134,7 @@ function draftJson(call: MailCall, draft: Draft, withContext: boolean): Record<s
 		isReadReceiptRequested: m.isReadReceiptRequested ?? false,
 		isRead: true,
 		isDraft: true,
-		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+		webLink: draftIdentity(draft, call.user).webLink,
 		inferenceClassification: 'focused',
 		body: { contentType: (body.contentType ?? 'text').toLowerCase(), content: body.content ?? '' },
 		sender: m.sender ?? null,
@@ -260,17 +276,36 @@ export function sendDraft(call: MailCall): SimResponse {
 	};
 	const attachmentBytes = draft.attachments.reduce((n, a) => n + a.size, 0);
 	checkMessageSize(draft.message, attachmentBytes, call.user);
-	deliver(call.ctx, {
-		user: call.user,
-		clientId: call.token.clientId,
-		via: 'draft',
-		message,
-		saveToSentItems: true,
-		attachments: draft.attachments.map(deliveredAttachment),
-		internetMessageHeaders: checkInternetMessageHeaders(draft.message),
-	});
-	removeDraft(call, draft);
+	const internetMessageHeaders = checkInternetMessageHeaders(draft.message);
+	const submit = () => {
+		deliver(call.ctx, {
+			user: call.user,
+			clientId: call.token.clientId,
+			via: 'draft',
+			message,
+			saveToSentItems: !deletesAfterSubmit(draft.message),
+			attachments: draft.attachments.map(deliveredAttachment),
+			internetMessageHeaders,
+		});
+		removeDraft(call, draft);
+	};
+	// A deferred send time still ahead: Exchange holds the sent draft until then (scheduled.ts).
+	if (!holdIfDeferred(call.ctx.core, draft, submit)) submit();
 	return emptyResponse(202);
+}
+
+/**
+ * PidTagDeleteAfterSubmit (0x0E01, PtypBoolean) "indicates that the original message is to be deleted after it is
+ * sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), so no copy stays in Sent Items. Graph sets it as a
+ * single-value extended property with id "Boolean 0x0E01" (learn: singlevaluelegacyextendedproperty).
+ */
+function deletesAfterSubmit(message: Record<string, unknown>): boolean {
+	const props = message.singleValueExtendedProperties;
+	if (!Array.isArray(props)) return false;
+	return props.some((p: { id?: unknown; value?: unknown }) => {
+		const id = typeof p?.id === 'string' ? p.id.replace(/\s+/g, ' ').trim().toLowerCase() : '';
+		return id === 'boolean 0x0e01' && String(p.value).toLowerCase() === 'true';
+	});
 }
 
 export function attachUploaded(draft: Draft, attachment: StoredAttachment): void {

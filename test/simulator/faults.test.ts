@@ -1,22 +1,13 @@
-import { startSimulator, type M365Simulator } from './index';
+import { startSimulator } from './index';
 import { DEMO, loadDemoScenario } from './scenarios';
-import { call, form, getToken, graph, simpleMessage, tokenUrl } from './testkit';
+import { call, form, getToken, graph, simpleMessage, tokenUrl, useSimulator } from './testkit';
 
 const SEND = `/users/${encodeURIComponent(DEMO.sender.userPrincipalName)}/sendMail`;
 
 describe('simulator faults', () => {
-	let sim: M365Simulator;
 	let token: string;
-
-	beforeAll(async () => {
-		sim = await startSimulator({ seed: 42 });
-	});
-	afterAll(() => sim.close());
-	beforeEach(async () => {
-		sim.resetAll();
-		loadDemoScenario(sim);
-		token = await getToken(sim);
-		sim.reset();
+	const sim = useSimulator({ seed: 42 }, async (s) => {
+		token = await getToken(s);
 	});
 
 	const send = (

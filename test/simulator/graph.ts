@@ -4,38 +4,16 @@
  * Wire facts: /work/shared/reference/graph-sendmail-facts.md §1–4, §8, §9.
  */
 import type { RequestContext } from './context';
-import {
-	createDraft,
-	addAttachment,
-	deleteMessage,
-	getMessage,
-	listAttachments,
-	listMessages,
-	sendDraft,
-} from './drafts';
 import { GraphError } from './errors';
 import { BodyTooLargeError, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import { admitConcurrent, MIME_BODY, renderGraphError, type MailCall } from './mailcall';
-import { sendMail } from './sendmail';
 import { validateAccessToken, type AppToken } from './tokens';
-import { createUploadSession } from './uploads';
+import { methodNotAllowed, resolveMailRoute, segmentNotFound } from './mailRoutes';
+import { sendMail } from './sendmail';
 
 /** Graph's request size limit (reference §2.1). */
 export const GRAPH_BODY_LIMIT = 4 * 1024 * 1024;
 
-type Handler = (call: MailCall) => SimResponse | Promise<SimResponse>;
-
-interface MailRoute {
-	handler: Handler;
-	/** Any one of these application permissions allows the call. */
-	roles: string[];
-	body: boolean;
-	messageId?: string;
-}
-
-const SEND = ['Mail.Send'];
-const READ_WRITE = ['Mail.ReadWrite'];
-const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'];
 const DIRECTORY_READ = [
 	'User.Read.All',
 	'User.ReadWrite.All',
@@ -44,85 +22,17 @@ const DIRECTORY_READ = [
 	'Directory.ReadWrite.All',
 ];
 
-function segmentNotFound(segment: string): GraphError {
-	return new GraphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
-}
-
-function methodNotAllowed(method: string, segment: string, isAction: boolean): GraphError {
-	// OData's wording for actions; simulator wording otherwise.
-	return new GraphError(
-		405,
-		'BadRequest',
-		isAction
-			? `The request URI is not valid. Since the segment '${segment}' refers to an action, the only supported HTTP method is POST.`
-			: `The HTTP method '${method}' is not supported for the resource '${segment}'.`,
-	);
-}
-
-/** Routes below `/v1.0/users/{id}/`; throws 400 (unknown segment) / 405 (wrong method). */
-function resolveMailRoute(method: string, rest: string[]): MailRoute {
-	const s = rest.map((x) => x.toLowerCase());
-	const action = (
-		handler: Handler,
-		roles: string[],
-		body: boolean,
-		segment: string,
-		messageId?: string,
-	): MailRoute => {
-		if (method !== 'POST') throw methodNotAllowed(method, segment, true);
-		return { handler, roles, body, messageId };
-	};
-	if (s[0] === 'sendmail') {
-		if (s.length === 1) return action(sendMail, SEND, true, rest[0]);
-		throw segmentNotFound(rest[1]);
-	}
-	if (s[0] !== 'messages') throw segmentNotFound(rest[0]);
-	if (s.length === 1) {
-		if (method === 'POST') return { handler: createDraft, roles: READ_WRITE, body: true };
-		if (method === 'GET') return { handler: listMessages, roles: READ, body: false };
-		throw methodNotAllowed(method, rest[0], false);
-	}
-	const messageId = rest[1];
-	if (s.length === 2) {
-		if (method === 'GET') return { handler: getMessage, roles: READ, body: false, messageId };
-		if (method === 'DELETE')
-			return { handler: deleteMessage, roles: READ_WRITE, body: false, messageId };
-		throw methodNotAllowed(method, rest[1], false);
-	}
-	if (s[2] === 'send') {
-		if (s.length === 3) return action(sendDraft, SEND, false, rest[2], messageId);
-		throw segmentNotFound(rest[3]);
-	}
-	if (s[2] !== 'attachments') throw segmentNotFound(rest[2]);
-	if (s.length === 3) {
-		if (method === 'POST')
-			return { handler: addAttachment, roles: READ_WRITE, body: true, messageId };
-		if (method === 'GET') return { handler: listAttachments, roles: READ, body: false, messageId };
-		throw methodNotAllowed(method, rest[2], false);
-	}
-	if (
-		s.length === 4 &&
-		(s[3] === 'createuploadsession' || s[3] === 'microsoft.graph.createuploadsession')
-	) {
-		return action(createUploadSession, READ_WRITE, true, rest[3], messageId);
-	}
-	throw segmentNotFound(rest[3]);
-}
-
 export async function handleGraph(ctx: RequestContext): Promise<SimResponse> {
 	try {
 		return await runGraph(ctx);
 	} catch (err) {
 		if (err instanceof GraphError) return renderGraphError(ctx, err);
 		if (err instanceof BodyTooLargeError) {
-			// Reference §2.1: "The maximum request length supported is 4MB." (seen as 413 RequestEntityTooLarge).
+			// 413 with code BadRequest and this text: microsoftgraph/microsoft-graph-docs-contrib#682 and #8362,
+			// microsoftgraph/msgraph-sdk-powershell#1554.
 			return renderGraphError(
 				ctx,
-				new GraphError(
-					413,
-					'RequestEntityTooLarge',
-					'The maximum request length supported is 4MB.',
-				),
+				new GraphError(413, 'BadRequest', 'The maximum request length supported is 4MB.'),
 			);
 		}
 		throw err;

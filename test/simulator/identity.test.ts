@@ -1,22 +1,15 @@
-import { makeTestCertificate, startSimulator, type M365Simulator } from './index';
-import { DEMO, loadDemoScenario } from './scenarios';
-import { call, decodePayload, form, makeAssertion, tokenUrl } from './testkit';
+import { makeTestCertificate } from './index';
+import { DEMO } from './scenarios';
+import { call, decodePayload, form, makeAssertion, tokenUrl, useSimulator } from './testkit';
 
 const CERT_APP = '66666666-6666-4666-8666-666666666666';
 
 describe('simulated Microsoft identity platform', () => {
-	let sim: M365Simulator;
 	const cert = makeTestCertificate({ commonName: 'cert-app' });
 	const otherCert = makeTestCertificate({ commonName: 'not-registered' });
 
-	beforeAll(async () => {
-		sim = await startSimulator();
-	});
-	afterAll(() => sim.close());
-	beforeEach(() => {
-		sim.resetAll();
-		loadDemoScenario(sim);
-		sim.addApp({
+	const sim = useSimulator({}, (s) => {
+		s.addApp({
 			tenantId: DEMO.tenantId,
 			clientId: CERT_APP,
 			certificates: [{ pem: cert.certPem }],

@@ -12,6 +12,7 @@ import { handleControl, type ControlTarget } from './control';
 import { FaultRegistry } from './faults';
 import { createRequestListener } from './server';
 import { loadScenario } from './scenarios';
+import { seedMessage, type SeedMessageConfig } from './replies';
 import { SimState } from './state';
 import { tokenSigningKey } from './tokens';
 import type {
@@ -59,9 +60,12 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	readonly caCertPem: string;
 	readonly caCertFile: string;
 	private readonly server: https.Server;
+	/** Stands in for outlook.office.com: only upload URLs are served here, on their own port. */
+	private readonly outlookServer: https.Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly initialLatency: { graph: number; token: number };
 	private origin = '';
+	private outlookOrigin = '';
 	private ownOrigins = new Set<string>();
 	private closed?: Promise<void>;
 
@@ -85,28 +89,31 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.faults = new FaultRegistry(options.seed ?? 1);
 		tokenSigningKey(); // generate the per-process key now rather than inside the first request
 		const tls = serverTlsFor(ca);
+		const control = (ctx: Parameters<typeof handleControl>[0]) => handleControl(ctx, this);
 		this.server = https.createServer(
 			{ key: tls.keyPem, cert: tls.certPem },
-			createRequestListener(this, (ctx) => handleControl(ctx, this)),
+			createRequestListener(this, control),
 		);
-		this.server.on('connection', (socket: Socket) => {
-			this.sockets.add(socket);
-			socket.once('close', () => this.sockets.delete(socket));
-		});
+		this.outlookServer = https.createServer(
+			{ key: tls.keyPem, cert: tls.certPem },
+			createRequestListener(this, control, 'outlook'),
+		);
+		for (const server of [this.server, this.outlookServer]) {
+			server.on('connection', (socket: Socket) => {
+				this.sockets.add(socket);
+				socket.once('close', () => this.sockets.delete(socket));
+			});
+		}
 	}
 
 	/** Binds the server; resolves once listening. */
 	async listen(): Promise<void> {
 		const host = this.options.host ?? '127.0.0.1';
-		await new Promise<void>((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(this.options.port ?? 0, host, () => {
-				this.server.off('error', reject);
-				resolve();
-			});
-		});
-		const port = (this.server.address() as AddressInfo).port;
-		this.origin = `https://${hostForUrl(host)}:${port}`;
+		const port = await listenOn(this.server, this.options.port ?? 0, host);
+		const uploadPort = await listenOn(this.outlookServer, this.options.uploadPort ?? 0, host);
+		const publicHost = this.options.publicHost ?? hostForUrl(host);
+		this.origin = `https://${publicHost}:${port}`;
+		this.outlookOrigin = `https://${publicHost}:${uploadPort}`;
 		this.ownOrigins = new Set([
 			this.origin,
 			`https://127.0.0.1:${port}`,
@@ -118,6 +125,11 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	/** e.g. https://127.0.0.1:43123 (no trailing slash). */
 	get url(): string {
 		return this.origin;
+	}
+
+	/** Origin of upload URLs (the simulator's outlook.office.com), e.g. https://127.0.0.1:43124. */
+	get uploadOrigin(): string {
+		return this.outlookOrigin;
 	}
 
 	/** Authority host for the credential's "custom" cloud (= url). */
@@ -167,6 +179,11 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.state.restrictApp(r);
 	}
 
+	/** Puts a received message into a mailbox, for the reply actions; returns its Graph id. */
+	seedMessage(m: SeedMessageConfig): string {
+		return seedMessage(this.state, m);
+	}
+
 	setGraphLatency(ms: number): void {
 		this.settings.graphLatencyMs = Math.max(0, ms);
 	}
@@ -200,17 +217,32 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 
 	/** Stops listening and destroys every socket, including hanging requests. */
 	close(): Promise<void> {
-		this.closed ??= new Promise<void>((resolve) => {
-			if (!this.server.listening) {
-				resolve();
-				return;
-			}
-			this.server.close(() => resolve());
-			for (const socket of this.sockets) socket.destroy();
-			this.server.closeAllConnections();
-		});
+		this.closed ??= Promise.all(
+			[this.server, this.outlookServer].map(
+				(server) =>
+					new Promise<void>((resolve) => {
+						if (!server.listening) {
+							resolve();
+							return;
+						}
+						server.close(() => resolve());
+						for (const socket of this.sockets) socket.destroy();
+						server.closeAllConnections();
+					}),
+			),
+		).then(() => undefined);
 		return this.closed;
 	}
+}
+
+function listenOn(server: https.Server, port: number, host: string): Promise<number> {
+	return new Promise<number>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, host, () => {
+			server.off('error', reject);
+			resolve((server.address() as AddressInfo).port);
+		});
+	});
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<M365Simulator> {

@@ -17,20 +17,33 @@ function quotedValue(segment: string | undefined, entity: string): string | unde
 	return m && m[1].toLowerCase() === entity ? m[2] : undefined;
 }
 
-/** `segments` are percent-decoded path segments (no leading empty one). */
-export function classify(segments: string[]): Route {
+/** Which listener a request arrived on: the Graph + identity origin, or the Outlook upload origin. */
+export type Host = 'graph' | 'outlook';
+
+/**
+ * The Outlook host only answers upload URLs, shaped like the real ones:
+ * `https://outlook.office.com/api/v2.0/Users('…')/Messages('…')/AttachmentSessions('…')?authtoken=…`
+ * (learn: outlook-large-attachments, "uploadUrl").
+ */
+function classifyOutlook(segments: string[]): Route {
 	const s = segments.map((x) => x.toLowerCase());
-	if (s[0] === '_sim') return { kind: 'control' };
-	if (s[0] === 'v1.0') return { kind: 'graph' };
-	if (s[0] === 'upload' && s[1] === 'api' && s[2] === 'v2.0' && s.length === 6) {
-		const mailbox = quotedValue(segments[3], 'users');
-		const messageId = quotedValue(segments[4], 'messages');
-		const sessionId = quotedValue(segments[5], 'attachmentsessions');
+	if (s[0] === 'api' && s[1] === 'v2.0' && s.length === 5) {
+		const mailbox = quotedValue(segments[2], 'users');
+		const messageId = quotedValue(segments[3], 'messages');
+		const sessionId = quotedValue(segments[4], 'attachmentsessions');
 		if (mailbox !== undefined && messageId !== undefined && sessionId !== undefined) {
 			return { kind: 'upload', mailbox, messageId, sessionId };
 		}
-		return { kind: 'other' };
 	}
+	return { kind: 'other' };
+}
+
+/** `segments` are percent-decoded path segments (no leading empty one). */
+export function classify(segments: string[], host: Host = 'graph'): Route {
+	if (host === 'outlook') return classifyOutlook(segments);
+	const s = segments.map((x) => x.toLowerCase());
+	if (s[0] === '_sim') return { kind: 'control' };
+	if (s[0] === 'v1.0') return { kind: 'graph' };
 	if (s.length === 3 && s[0] === 'common' && s[1] === 'discovery' && s[2] === 'instance') {
 		return { kind: 'metadata', endpoint: 'instance' };
 	}

@@ -1,26 +1,17 @@
 import * as https from 'node:https';
 import * as tls from 'node:tls';
-import { startSimulator, type M365Simulator } from './index';
+import { startSimulator } from './index';
 import { DEMO, loadDemoScenario } from './scenarios';
-import { getToken, graph, simpleMessage } from './testkit';
+import { getToken, graph, simpleMessage, useSimulator } from './testkit';
 
 const SENDER = DEMO.sender.userPrincipalName;
 const sendPath = (mailbox: string = SENDER): string =>
 	`/users/${encodeURIComponent(mailbox)}/sendMail`;
 
 describe('simulated Graph sendMail', () => {
-	let sim: M365Simulator;
 	let token: string;
-
-	beforeAll(async () => {
-		sim = await startSimulator();
-	});
-	afterAll(() => sim.close());
-	beforeEach(async () => {
-		sim.resetAll();
-		loadDemoScenario(sim);
-		token = await getToken(sim);
-		sim.reset();
+	const sim = useSimulator({}, async (s) => {
+		token = await getToken(s);
 	});
 
 	it('answers 202 with an empty body and delivers to the outbox', async () => {
@@ -223,7 +214,7 @@ describe('simulated Graph sendMail', () => {
 			});
 			expect(res.status).toBe(413);
 			expect(res.json.error).toMatchObject({
-				code: 'RequestEntityTooLarge',
+				code: 'BadRequest',
 				message: 'The maximum request length supported is 4MB.',
 			});
 			expect(sim.outbox).toHaveLength(0);
@@ -254,7 +245,7 @@ describe('simulated Graph sendMail', () => {
 				req.end();
 			});
 			expect(res.status).toBe(413);
-			expect(JSON.parse(res.body).error.code).toBe('RequestEntityTooLarge');
+			expect(JSON.parse(res.body).error.code).toBe('BadRequest');
 			expect(sim.requests.find((r) => r.kind === 'graph')?.bodyBytes).toBeLessThanOrEqual(
 				4 * 1024 * 1024 + 256 * 1024,
 			);
@@ -290,6 +281,17 @@ describe('simulated Graph sendMail', () => {
 				{ message: { ...simpleMessage(), body: { contentType: 'markdown', content: 'x' } } },
 				'RequestBodyRead',
 				"Cannot convert the literal 'markdown' to the expected type 'microsoft.graph.bodyType'.",
+			],
+			[
+				'attachment without contentBytes',
+				{
+					message: {
+						...simpleMessage(),
+						attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'a' }],
+					},
+				},
+				'ErrorRequiredPropertyMissing',
+				'Required property is missing.',
 			],
 			[
 				'bad address',
@@ -355,6 +357,14 @@ describe('simulated Graph sendMail', () => {
 				(await send({ message: { ...simpleMessage(), internetMessageHeaders: headers } })).json
 					.error.code,
 			).toBe('InvalidInternetMessageHeaderCollection');
+		});
+
+		it('accepts internationalized (EAI) recipient addresses', async () => {
+			for (const address of ['josé@exämple.com', '用户@例子.广告', 'δοκιμή@παράδειγμα.δοκιμή']) {
+				const res = await send({ message: simpleMessage(address) });
+				expect([address, res.status]).toEqual([address, 202]);
+			}
+			expect(sim.outbox.map((m) => m.message.toRecipients)).toHaveLength(3);
 		});
 
 		it('enforces Send As on from', async () => {
@@ -463,6 +473,22 @@ describe('simulated Graph sendMail', () => {
 		expect(res.status).toBe(400);
 		expect(res.json.error.message).toBe("Resource not found for the segment 'sendMial'.");
 		expect((await graph(sim, token, 'GET', `/users/${SENDER}/sendMail`)).status).toBe(405);
+	});
+
+	it.each([
+		['POST', 'sendMail/extra', 400, "Resource not found for the segment 'extra'."],
+		['GET', 'messages/AAMk=/foo', 400, "Resource not found for the segment 'foo'."],
+		['GET', 'messages/AAMk=/attachments/x/y', 400, "Resource not found for the segment 'x'."],
+		['PUT', 'messages', 405, "The HTTP method 'PUT' is not supported for the resource 'messages'."],
+		[
+			'GET',
+			'messages/AAMk=/send',
+			405,
+			"The request URI is not valid. Since the segment 'send' refers to an action, the only supported HTTP method is POST.",
+		],
+	])('routing: %s %s → %i', async (method, path, status, message) => {
+		const res = await graph(sim, token, method, `/users/${SENDER}/${path}`);
+		expect([res.status, res.json.error.message]).toEqual([status, message]);
 	});
 
 	it('records requests without secrets and with redacted authorization', async () => {

@@ -25,7 +25,7 @@ import {
 	handleOpenIdConfiguration,
 	handleToken,
 } from './identity';
-import { classify, type Route } from './routes';
+import { classify, type Host, type Route } from './routes';
 import { handleUpload } from './uploads';
 
 export type ControlHandler = (ctx: RequestContext) => Promise<SimResponse>;
@@ -35,10 +35,11 @@ const TOKEN_BODY_LIMIT = 1024 * 1024;
 export function createRequestListener(
 	core: SimulatorCore,
 	control: ControlHandler,
+	host: Host = 'graph',
 ): (req: IncomingMessage, res: ServerResponse) => void {
 	return (req, res) => {
 		const ctx = new RequestContext(core, req, res);
-		handle(ctx, control).catch((err: unknown) => {
+		handle(ctx, control, host).catch((err: unknown) => {
 			write(
 				ctx,
 				jsonResponse(500, {
@@ -49,9 +50,9 @@ export function createRequestListener(
 	};
 }
 
-async function handle(ctx: RequestContext, control: ControlHandler): Promise<void> {
+async function handle(ctx: RequestContext, control: ControlHandler, host: Host): Promise<void> {
 	const { core } = ctx;
-	const route = classify(ctx.segments);
+	const route = classify(ctx.segments, host);
 	if (route.kind === 'control') {
 		write(ctx, await control(ctx));
 		return;

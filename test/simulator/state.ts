@@ -1,6 +1,7 @@
 /** In-memory directory (tenants, apps, users), mailbox content (drafts, upload sessions) and observations. */
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
+import type { SeededMessage } from './replies';
 import type {
 	AppConfig,
 	AppPatch,
@@ -148,6 +149,8 @@ export class SimState {
 	readonly restrictions = new Map<string, Restriction>();
 	readonly drafts = new Map<string, Draft>();
 	readonly uploads = new Map<string, UploadSession>();
+	/** Received messages seeded for the reply actions (replies.ts). */
+	readonly seededMessages = new Map<string, SeededMessage>();
 
 	readonly outbox: DeliveredMessage[] = [];
 	readonly counters: SimulatorCounters = newCounters();
@@ -226,6 +229,7 @@ export class SimState {
 		this.requests.length = 0;
 		this.drafts.clear();
 		this.uploads.clear();
+		this.seededMessages.clear();
 		this.uploadWindows.clear();
 		const fresh = newCounters();
 		for (const key of Object.keys(this.counters) as (keyof SimulatorCounters)[]) {

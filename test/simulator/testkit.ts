@@ -1,8 +1,9 @@
 /** Helpers for the simulator's own tests: raw HTTPS calls (no product code), tokens and client assertions. */
 import * as crypto from 'node:crypto';
 import * as https from 'node:https';
-import type { M365Simulator } from './index';
-import { DEMO } from './scenarios';
+import { startSimulator, type M365Simulator } from './index';
+import { DEMO, loadDemoScenario } from './scenarios';
+import type { SimulatorOptions } from './types';
 
 export interface RawResponse {
 	status: number;
@@ -156,4 +157,52 @@ export function makeAssertion(opts: {
 				})
 			: crypto.sign('sha256', Buffer.from(input), key);
 	return `${input}.${signature.toString('base64url')}`;
+}
+
+/** A handle that reads through to an object created later (in beforeAll); methods are bound to it. */
+export function lateBound<T extends object>(current: () => T, what: string): T {
+	return new Proxy({} as T, {
+		get(_target, key) {
+			const live = current();
+			if (live === undefined) throw new Error(`${what} is used before beforeAll started it`);
+			const value: unknown = Reflect.get(live, key, live);
+			return typeof value === 'function'
+				? (value as (...a: unknown[]) => unknown).bind(live)
+				: value;
+		},
+		has: (_target, key) => key in current(),
+	});
+}
+
+export interface SimulatorWorldOptions extends SimulatorOptions {
+	/** 'demo' (default) loads the demo directory before each test; 'none' leaves the directory alone. */
+	scenario?: 'demo' | 'none';
+}
+
+/**
+ * A bare simulator for the simulator's own tests. With the demo scenario, every test starts from resetAll() + the
+ * demo directory, then `beforeEachTest` (e.g. fetch a token) and a reset() so counters start at zero.
+ */
+export function useSimulator(
+	options: SimulatorWorldOptions = {},
+	beforeEachTest?: (sim: M365Simulator) => void | Promise<void>,
+): M365Simulator {
+	const { scenario = 'demo', ...simOptions } = options;
+	let sim: M365Simulator | undefined;
+	beforeAll(async () => {
+		sim = await startSimulator(simOptions);
+	});
+	beforeEach(async () => {
+		if (!sim) return;
+		if (scenario === 'demo') {
+			sim.resetAll();
+			loadDemoScenario(sim);
+		}
+		await beforeEachTest?.(sim);
+		sim.reset();
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	return lateBound(() => sim as M365Simulator, 'The simulator');
 }

@@ -8,6 +8,16 @@ export interface SimulatorOptions {
 	port?: number;
 	/** Bind address; default 127.0.0.1. */
 	host?: string;
+	/**
+	 * TCP port of the Outlook upload host (uploadUrl origin); 0 (default) picks a free one. Real upload URLs are on
+	 * outlook.office.com, not on Graph (learn: outlook-large-attachments), so the simulator serves them elsewhere.
+	 */
+	uploadPort?: number;
+	/**
+	 * Host name put in the simulator's URLs (default: the bind address). 'localhost' keeps clients from sending an
+	 * IP address as TLS server name (SNI allows host names only, RFC 6066 §3; Node warns with DEP0123).
+	 */
+	publicHost?: string;
 	/** Delay added to every Graph call and upload PUT before the response is written (default 0). */
 	graphLatencyMs?: number;
 	/** Delay added to the token endpoint (default 0). */
@@ -141,7 +151,7 @@ export interface DeliveredMessage {
 	mailbox: string;
 	userId: string;
 	clientId: string;
-	via: 'sendMail' | 'draft';
+	via: 'sendMail' | 'draft' | 'reply';
 	/** Graph message JSON as received (sendMail) or as built by draft + attachments; fileAttachment contentBytes removed. */
 
 	message: any;

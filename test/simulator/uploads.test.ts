@@ -1,24 +1,15 @@
 import * as crypto from 'node:crypto';
-import { startSimulator, type M365Simulator } from './index';
+import { startSimulator } from './index';
 import { DEMO, loadDemoScenario } from './scenarios';
-import { call, getToken, graph, simpleMessage, type RawResponse } from './testkit';
+import { call, getToken, graph, simpleMessage, type RawResponse, useSimulator } from './testkit';
 
 const MAILBOX = encodeURIComponent(DEMO.sender.userPrincipalName);
 const MiB = 1024 * 1024;
 
 describe('simulated large-attachment flow (draft → upload session → send)', () => {
-	let sim: M365Simulator;
 	let token: string;
-
-	beforeAll(async () => {
-		sim = await startSimulator();
-	});
-	afterAll(() => sim.close());
-	beforeEach(async () => {
-		sim.resetAll();
-		loadDemoScenario(sim);
-		token = await getToken(sim);
-		sim.reset();
+	const sim = useSimulator({}, async (s) => {
+		token = await getToken(s);
 	});
 
 	async function createDraft(): Promise<string> {
@@ -75,12 +66,18 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect(session.json).toEqual({
 			'@odata.context': expect.stringContaining('$metadata#microsoft.graph.uploadSession'),
 			uploadUrl: expect.stringMatching(
-				/\/upload\/api\/v2\.0\/Users\('.+'\)\/Messages\('.+'\)\/AttachmentSessions\('.+'\)\?authtoken=/,
+				/^https:\/\/[^/]+\/api\/v2\.0\/Users\('.+'\)\/Messages\('.+'\)\/AttachmentSessions\('.+'\)\?authtoken=/,
 			),
 			expirationDateTime: expect.any(String),
 			nextExpectedRanges: ['0-'],
 		});
 		const uploadUrl = session.json.uploadUrl as string;
+		// Like outlook.office.com vs graph.microsoft.com: another origin than Graph, and Graph does not serve it.
+		expect(new URL(uploadUrl).origin).toBe(sim.uploadOrigin);
+		expect(sim.uploadOrigin).not.toBe(sim.url);
+		const onGraph = new URL(uploadUrl);
+		onGraph.port = new URL(sim.url).port;
+		expect((await put(onGraph.href, Buffer.alloc(1), 0, file.length)).status).toBe(404);
 		const chunk = 4 * MiB;
 		let last: RawResponse | undefined;
 		for (let start = 0; start < file.length; start += chunk) {
@@ -150,7 +147,12 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 			Authorization: `Bearer ${token}`,
 		});
 		expect(withBearer.status).toBe(401);
-		expect(withBearer.json.error.code).toBe('InvalidAuthenticationToken');
+		expect(withBearer.json.error).toEqual({
+			code: 'InvalidAudienceForResource',
+			message: expect.stringMatching(
+				/^The audience claim value is invalid for current resource\. Audience claim is 'https:\/\/.+', request url is 'https:\/\/.+\/api\/v2\.0\/Users/,
+			),
+		});
 		const wrongToken = await put(
 			uploadUrl.replace(/authtoken=.*/, 'authtoken=nope'),
 			Buffer.alloc(1024),
@@ -207,6 +209,28 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 		expect((await graph(sim, token, 'DELETE', path)).status).toBe(204);
 		expect((await graph(sim, token, 'DELETE', path)).status).toBe(404);
 		expect(sim.counters).toMatchObject({ draftsCreated: 1, draftsDeleted: 1 });
+	});
+
+	it('PidTagDeleteAfterSubmit (Boolean 0x0E01 = true) on a draft: sent without a Sent Items copy', async () => {
+		const sendDraft = async (extra: Record<string, unknown>): Promise<void> => {
+			const draft = await graph(sim, token, 'POST', `/users/${MAILBOX}/messages`, {
+				...simpleMessage(),
+				...extra,
+			});
+			expect(draft.status).toBe(201);
+			const id = encodeURIComponent(draft.json.id as string);
+			expect(
+				(await graph(sim, token, 'POST', `/users/${MAILBOX}/messages/${id}/send`)).status,
+			).toBe(202);
+		};
+		await sendDraft({ singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }] });
+		await sendDraft({ singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'false' }] });
+		await sendDraft({});
+		expect(sim.outbox.map((m) => [m.via, m.saveToSentItems])).toEqual([
+			['draft', false],
+			['draft', true],
+			['draft', true],
+		]);
 	});
 
 	it('needs Mail.ReadWrite for drafts', async () => {

@@ -37,8 +37,25 @@ function outlookTime(d: Date): string {
 	return d.toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 }
 
+/**
+ * Upload URLs live on the Outlook host, not on Graph: `https://outlook.office.com/api/v2.0/…`
+ * (https://learn.microsoft.com/en-us/graph/outlook-large-attachments).
+ */
 function uploadBase(core: RequestContext['core'], user: User, draftId: string): string {
-	return `${core.url}/upload/api/v2.0/Users('${user.id}@${user.tenantId}')/Messages('${draftId}')`;
+	return `${core.uploadOrigin}/api/v2.0/Users('${user.id}@${user.tenantId}')/Messages('${draftId}')`;
+}
+
+/** The `aud` claim of a bearer token, read without verification (only to quote it back like Outlook does). */
+function audienceOf(authorization: string): string {
+	const payload = authorization.replace(/^Bearer\s+/i, '').split('.')[1] ?? '';
+	try {
+		const aud = (
+			JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { aud?: unknown }
+		).aud;
+		return typeof aud === 'string' ? aud : '';
+	} catch {
+		return '';
+	}
 }
 
 function badRequest(code: string, message: string): GraphError {
@@ -163,12 +180,15 @@ export async function handleUpload(ctx: RequestContext, route: UploadRoute): Pro
 
 async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimResponse> {
 	const { state, settings } = ctx.core;
-	// The uploadUrl is pre-authenticated; clients must not add a bearer (reference §2.2 step 3). Wording: simulator's.
-	if (ctx.header('authorization') !== undefined) {
+	// The uploadUrl is pre-authenticated; a Graph bearer sent along is refused for its audience: 401
+	// InvalidAudienceForResource, text as quoted in microsoftgraph/msgraph-sdk-java#409 and
+	// microsoftgraph/microsoft-graph-docs-contrib#4702.
+	const authorization = ctx.header('authorization');
+	if (authorization !== undefined) {
 		throw uploadError(
 			401,
-			'InvalidAuthenticationToken',
-			'The upload URL is pre-authenticated by its authtoken parameter; do not send an Authorization header (bearer token) with it.',
+			'InvalidAudienceForResource',
+			`The audience claim value is invalid for current resource. Audience claim is '${audienceOf(authorization)}', request url is '${ctx.core.uploadOrigin}${ctx.pathname}'.`,
 		);
 	}
 	const session = state.uploads.get(route.sessionId);
@@ -234,7 +254,7 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 	if (session.next < session.size) {
 		// Intermediate: 200, PascalCase ExpirationDateTime, single "{start}" range (reference §2.2 step 3).
 		return jsonResponse(200, {
-			'@odata.context': `${uploadBase(ctx.core, user, session.draftId)}/$metadata#Users('${user.id}@${user.tenantId}')/Messages('${session.draftId}')/AttachmentSessions/$entity`,
+			'@odata.context': `${ctx.core.uploadOrigin}/api/v2.0/$metadata#Users('${user.id}@${user.tenantId}')/Messages('${session.draftId}')/AttachmentSessions/$entity`,
 			ExpirationDateTime: outlookTime(session.expiresAt),
 			nextExpectedRanges: [String(session.next)],
 		});

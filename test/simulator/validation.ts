@@ -300,7 +300,11 @@ export function recipientsOf(message: Json): RecipientSummary {
 	};
 }
 
-/** Simple local@domain syntax check (the reference's example of an invalid address: `a.@b.com`, §4.2). */
+/**
+ * Simple local@domain syntax check (the reference's example of an invalid address: `a.@b.com`, §4.2).
+ * Internationalized addresses (RFC 6531/6532: UTF-8 local part, IDN domain labels) are accepted: Exchange Online
+ * supports Email Address Internationalization (EAI). Which exact characters it refuses is not public: see README.
+ */
 export function isValidSmtpAddress(address: string): boolean {
 	if (address.length > 320 || /[\s<>(),;:"[\]\\]/.test(address)) return false;
 	const parts = address.split('@');
@@ -311,7 +315,7 @@ export function isValidSmtpAddress(address: string): boolean {
 	const labels = domain.split('.');
 	return (
 		labels.length >= 2 &&
-		labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l))
+		labels.every((l) => /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]{0,61}[\p{L}\p{N}\p{M}])?$/u.test(l))
 	);
 }
 
@@ -406,12 +410,9 @@ export function decodeFileAttachment(value: unknown): DecodedAttachment {
 			"The attachment property 'name' is required.",
 		);
 	const content = typeof a.contentBytes === 'string' ? a.contentBytes : undefined;
+	// Exact code and text from a real answer: microsoftgraph/msgraph-sdk-python#667.
 	if (content === undefined)
-		throw new GraphError(
-			400,
-			'ErrorInvalidParameter',
-			"The attachment property 'contentBytes' is required.",
-		);
+		throw new GraphError(400, 'ErrorRequiredPropertyMissing', 'Required property is missing.');
 	if (content.length % 4 !== 0 || !BASE64_RE.test(content)) {
 		throw bodyRead(
 			'The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters.',

@@ -63,8 +63,7 @@ describe('migrate: Send Email v1', () => {
 				textContent: before.parameters?.text,
 				options: {
 					fromName: 'Contoso Billing',
-					attachments: 'invoice',
-					inlineImages: 'logo',
+					attachments: 'invoice, logo',
 					ccRecipients: 'accounts@contoso.com',
 					bccRecipients: 'archive@contoso.com',
 					replyTo: 'support@contoso.com',
@@ -93,6 +92,8 @@ describe('migrate: Send Email v1', () => {
 		expect(notes).toMatch(/Ignore SSL Issues has no counterpart/);
 		expect(notes).toMatch(/pick a "Microsoft Graph Client Credentials" credential/);
 		expect(notes).toMatch(/Node "Set" reads this node's SMTP result/);
+		// n8n's EmailSendV1 passes attachments to nodemailer without `cid`, so cid:logo never resolved.
+		expect(notes).toMatch(/cid: images, which Send Email v1 never resolved/);
 	});
 });
 
@@ -109,7 +110,7 @@ describe('migrate: Send Email v2, v2.1, Send and Wait, array exports', () => {
 			['Reply by mail', true],
 			['Newsletter', true],
 			['Threaded reply', true],
-			['Ask manager', false],
+			['Ask manager', true],
 			['Tell the owner', false],
 		]);
 	});
@@ -159,16 +160,10 @@ describe('migrate: Send Email v2, v2.1, Send and Wait, array exports', () => {
 		expectKnownParameters(node);
 	});
 
-	it('leaves Send and Wait and Send to Instance User unchanged until the node offers them', () => {
-		expect(nodeNamed(v21, 'Ask manager')).toEqual(nodeNamed(input[1], 'Ask manager'));
+	it("leaves Send to Instance User unchanged; maps Send and Wait with n8n's own parameter names", () => {
 		expect(nodeNamed(v21, 'Tell the owner')).toEqual(nodeNamed(input[1], 'Tell the owner'));
-		expect(reports[3].notes[0]).toMatch(/not offered by this version/);
-	});
-
-	it("maps Send and Wait with n8n's own parameter names when asked", () => {
-		const { output: out } = convertExport(structuredClone(input), { sendAndWait: true });
 		const before = nodeNamed(input[1], 'Ask manager');
-		const node = nodeNamed((out as Workflow[])[1], 'Ask manager');
+		const node = nodeNamed(v21, 'Ask manager');
 		expect(node.webhookId).toBe(before.webhookId);
 		expect(node.parameters).toEqual({
 			operation: 'sendAndWait',
@@ -179,6 +174,39 @@ describe('migrate: Send Email v2, v2.1, Send and Wait, array exports', () => {
 			approvalOptions: before.parameters?.approvalOptions,
 			options: before.parameters?.options,
 		});
+	});
+
+	it('leaves Send and Wait with a JSON-defined form unchanged, and names what a form loses', () => {
+		const base = nodeNamed(input[1], 'Ask manager');
+		const json = {
+			...base,
+			parameters: {
+				...base.parameters,
+				responseType: 'customForm',
+				defineForm: 'json',
+				jsonOutput: '[]',
+			},
+		};
+		const form = {
+			...base,
+			name: 'Form',
+			parameters: {
+				...base.parameters,
+				fromEmail: 'Approvals <approvals@contoso.com>',
+				responseType: 'customForm',
+				formFields: { values: [{ fieldLabel: 'File', fieldType: 'file' }] },
+				options: { responseFormCustomCss: 'x', responseFormTitle: 'T' },
+			},
+		};
+		const { output: out, reports: rep } = convertExport({ ...input[1], nodes: [json, form] });
+		const [left, mapped] = (out as Workflow).nodes;
+		expect(left).toEqual(json);
+		expect(rep[0].converted).toBe(false);
+		expect(mapped.parameters).toMatchObject({
+			sender: 'approvals@contoso.com',
+			options: { fromName: 'Approvals', responseFormTitle: 'T' },
+		});
+		expect(rep[1].notes.join('\n')).toMatch(/file are not offered[\s\S]*Custom Styling/);
 	});
 
 	it('refuses input that is not a workflow export', () => {
@@ -224,7 +252,7 @@ describe('migrate: command line', () => {
 		expect(await runMigrate({ file, dryRun: true }, io)).toBe(0);
 		expect(existsSync(defaultTarget(file))).toBe(false);
 		expect(out.join('')).toMatch(
-			/3 of 5 Send Email node\(s\) converted\.\nDry run: nothing written\./,
+			/4 of 5 Send Email node\(s\) converted\.\nDry run: nothing written\./,
 		);
 
 		expect(await runMigrate({ file, dryRun: false }, io)).toBe(0);

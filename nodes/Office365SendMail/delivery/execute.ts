@@ -2,14 +2,11 @@ import { outcomeOf } from '../../shared/outcome';
 import type { GraphClient, GraphResponse } from '../../shared/transport/graphClient';
 import { DeliveryUnknownError, GraphApiError } from '../../shared/transport/graphErrors';
 import { UploadSessionError, uploadStream } from '../../shared/transport/uploadSession';
-import {
-	draftMessage,
-	fileAttachmentJson,
-	sendMailBody,
-	uploadSessionItem,
-} from '../message/build';
+import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
 import { DraftMayExistError } from './draftError';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { createReplyDraft, sendReply, type ReplyAddressing } from './replySteps';
+import { draftRequestBody, IMMUTABLE_ID_HEADERS } from './schedule';
 
 /** The message's identity, as far as Microsoft or the plan made it known. */
 export interface MessageIdentity {
@@ -19,6 +16,8 @@ export interface MessageIdentity {
 	internetMessageId?: string;
 	conversationId?: string;
 	webLink?: string;
+	/** A reply's recipients and subject, as Outlook derived them (known on the reply-draft path). */
+	reply?: ReplyAddressing;
 }
 
 /** What the delivering request answered; notes explain anything unusual about how it was delivered. */
@@ -34,6 +33,8 @@ interface StepState {
 	draftId?: string;
 	/** What Graph said about the draft when it was created. */
 	draft?: MessageIdentity;
+	/** The request that created the draft: the result of Create Draft. */
+	created?: Delivery;
 	delivered?: Delivery;
 }
 
@@ -64,7 +65,8 @@ async function createDraft(graph: GraphClient, plan: DeliveryPlan, state: StepSt
 			operation: 'create draft',
 			method: 'POST',
 			url: graph.userUrl(plan.sender, 'messages'),
-			json: draftMessage(plan.message, plan.saveToSentItems),
+			json: draftRequestBody(plan),
+			headers: IMMUTABLE_ID_HEADERS,
 			authenticated: true,
 			replay: 'notIfSent',
 			// An unclear answer leaves a draft that may exist: reported below, never blindly repeated.
@@ -79,6 +81,7 @@ async function createDraft(graph: GraphClient, plan: DeliveryPlan, state: StepSt
 		throw new DraftMayExistError(reason, plan.sender, subject, requestId, clientRequestId);
 	}
 	state.draft = identityOf(created.value);
+	state.created = delivery(created.value, []);
 	state.draftId = state.draft.id;
 	if (!state.draftId) throw new Error('Microsoft Graph created a draft but returned no id.');
 }
@@ -166,6 +169,15 @@ async function runStep(
 			return await uploadAttachment(graph, plan, draftId, step);
 		case 'sendDraft':
 			state.delivered = await sendDraft(graph, plan, draftId);
+			return;
+		case 'reply':
+			state.delivered = delivery(await sendReply(graph, plan, step), []);
+			return;
+		case 'createReply':
+			Object.assign(state, await createReplyDraft(graph, plan, step));
+			return;
+		case 'keepDraft':
+			state.delivered = state.created;
 			return;
 	}
 }

@@ -14,6 +14,7 @@ import {
 	megabytes,
 	sendMailJsonBytes,
 } from './sizes';
+import type { ReplyTarget } from './replyTarget';
 
 /**
  * One step of delivering a message: the sender executes these in order (delivery/execute.ts) and Dry Run renders
@@ -25,7 +26,12 @@ export type DeliveryStep =
 	| { kind: 'createDraft' }
 	| { kind: 'addAttachment'; source: AttachmentSource }
 	| { kind: 'uploadAttachment'; source: AttachmentSource }
-	| { kind: 'sendDraft' };
+	| { kind: 'sendDraft' }
+	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
+	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
+	| { kind: 'createReply'; target: ReplyTarget }
+	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
+	| { kind: 'keepDraft' };
 
 export interface DeliveryPlan {
 	sender: string;
@@ -35,6 +41,8 @@ export interface DeliveryPlan {
 	/** 'draft' needs Mail.ReadWrite besides Mail.Send. */
 	path: 'sendMail' | 'draft';
 	steps: DeliveryStep[];
+	/** Scheduled send: the UTC time Exchange holds the draft until (delivery/schedule.ts). */
+	sendAt?: string;
 }
 
 /** A type, not an interface, so that it is a plain JSON object for n8n's output items. */
@@ -50,7 +58,7 @@ export type AttachmentSummary = {
  * A file goes through an upload session when it is 3 MB or more, or when its base64 JSON would not fit one request
  * (a file just under 3 MB becomes more than 4 MB of base64).
  */
-function needsUploadSession(source: AttachmentSource): boolean {
+export function needsUploadSession(source: AttachmentSource): boolean {
 	return (
 		source.size >= UPLOAD_SESSION_MIN_BYTES ||
 		attachmentJsonBytes(source) > MAX_SINGLE_REQUEST_BYTES
@@ -58,7 +66,7 @@ function needsUploadSession(source: AttachmentSource): boolean {
 }
 
 /** Refuses, before any request, what no sequence of requests could deliver. */
-function checkSizes(draft: GraphMessage, attachments: AttachmentSource[]): void {
+export function checkSizes(draft: GraphMessage, attachments: AttachmentSource[]): void {
 	const draftBytes = jsonBytes(draft);
 	if (draftBytes > MAX_SINGLE_REQUEST_BYTES) {
 		throw new InputError(

@@ -1,12 +1,9 @@
 import { graphUserUrl } from '../../shared/transport/graphClient';
 import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
-import {
-	draftMessage,
-	fileAttachmentJson,
-	sendMailBody,
-	uploadSessionItem,
-} from '../message/build';
+import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { renderReplyStep } from './replySteps';
+import { draftRequestBody, IMMUTABLE_ID_HEADERS } from './schedule';
 
 export interface PreviewRequest {
 	method: string;
@@ -51,8 +48,8 @@ async function renderStep(
 			return [{ method: 'POST', url, headers: JSON_HEADERS, body }];
 		}
 		case 'createDraft': {
-			const body = draftMessage(plan.message, plan.saveToSentItems);
-			return [{ method: 'POST', url: messages, headers: JSON_HEADERS, body }];
+			const headers = { ...JSON_HEADERS, ...IMMUTABLE_ID_HEADERS };
+			return [{ method: 'POST', url: messages, headers, body: draftRequestBody(plan) }];
 		}
 		case 'addAttachment': {
 			const body = fileAttachmentJson(step.source, await step.source.readAll());
@@ -65,6 +62,11 @@ async function renderStep(
 		}
 		case 'sendDraft':
 			return [{ method: 'POST', url: `${draftUrl}/send`, headers: {} }];
+		case 'reply':
+		case 'createReply':
+			return await renderReplyStep(graphEndpoint, plan, step);
+		case 'keepDraft':
+			return [];
 	}
 }
 

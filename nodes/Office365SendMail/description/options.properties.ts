@@ -204,6 +204,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description: "Whether to keep a copy in the sender mailbox's Sent Items",
+			// Graph's reply action always saves the reply to Sent Items (learn: message-reply).
+			displayOptions: { hide: { '/operation': ['reply'] } },
 		},
 		{
 			displayName: 'Send At',
@@ -211,7 +213,7 @@ export const optionsProperty: INodeProperties = {
 			type: 'dateTime',
 			default: '',
 			description:
-				'Have Exchange send the message at this time (up to a year ahead) instead of now; no n8n execution waits. Needs Mail.ReadWrite. The message waits in the Drafts folder until then.',
+				'Have Exchange send the message at this time (up to a year ahead) instead of now; no n8n execution waits. A time without an offset is in the workflow time zone. Needs Mail.ReadWrite. The message waits in the Drafts folder until then; deleting it there cancels the send.',
 			displayOptions: { show: { '/operation': ['send'] } },
 		},
 	],

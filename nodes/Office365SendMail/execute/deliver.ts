@@ -4,9 +4,11 @@ import { GraphClient } from '../../shared/transport/graphClient';
 import { nodeHttpClient } from '../../shared/transport/httpClient';
 import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
 import { executePlan } from '../delivery/execute';
+import { readWriteMissing } from '../delivery/schedule';
 import { InputError } from '../message/inputError';
 import { recall, remember } from './deliveryLedger';
 import { MailboxLimiter } from './mailboxLimiter';
+import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
 import { sentItem } from './output';
 import type { PreparedItem } from './prepareItem';
@@ -30,6 +32,12 @@ function graphClientOf(run: RunContext): GraphClient {
 	});
 }
 
+/** Unknown outcomes a retry must report rather than repeat: a delivery, or (for Create Draft) the draft itself. */
+function mustNotRepeat(item: PreparedItem, failure: ItemFailure): boolean {
+	if (failure.status === 'deliveryUnknown') return true;
+	return item.operation === 'createDraft' && failure.json.errorCode === 'DraftMayExist';
+}
+
 /** One item: skipped when an earlier attempt of this execution delivered it, otherwise its plan is executed. */
 async function deliverOne(
 	run: RunContext,
@@ -51,7 +59,7 @@ async function deliverOne(
 	// Roles come from Entra app permissions; with Exchange RBAC for Applications the token has none and Exchange
 	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
-		return failed(run, index, READ_WRITE_MISSING, item);
+		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
 	const sent = await outcomeOf(() => executePlan(graph, item.plan));
 	if (sent.ok) {
 		remember(run.ledger, item, { delivered: sent.value });
@@ -69,7 +77,7 @@ async function deliverOne(
 		item,
 		needsReadWrite ? 'Mail.ReadWrite' : 'Mail.Send',
 	);
-	if (outcome.state === 'failed' && outcome.failure.status === 'deliveryUnknown')
+	if (outcome.state === 'failed' && mustNotRepeat(item, outcome.failure))
 		remember(run.ledger, item, { unknown: outcome.failure });
 	return outcome;
 }

@@ -25,11 +25,26 @@ export interface LedgerScope {
 	runIndex: number;
 }
 
+/**
+ * What makes two attempts the same delivery: operation, mailbox, message, attachments, and what the steps aim at
+ * (a reply's target message, a scheduled time), so a retry with another Message ID or Send At is a new delivery.
+ */
 function fingerprint(item: PreparedItem): string {
 	const attachments = item.attachments.map((a) => [a.name, a.size, a.contentType, a.inline]);
-	const { sender, message, saveToSentItems } = item.plan;
+	const { sender, message, saveToSentItems, sendAt, steps } = item.plan;
+	const targets = steps.map((step) => ('target' in step ? [step.kind, step.target] : step.kind));
 	return createHash('sha256')
-		.update(JSON.stringify([sender, message, saveToSentItems, attachments]))
+		.update(
+			JSON.stringify([
+				item.operation,
+				sender,
+				message,
+				saveToSentItems,
+				sendAt,
+				targets,
+				attachments,
+			]),
+		)
 		.digest('base64url');
 }
 

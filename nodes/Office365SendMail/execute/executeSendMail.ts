@@ -9,6 +9,7 @@ import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
 import { executeCheckSetup } from './operations/checkSetup';
 import { operationOf } from './operations';
+import { sendAndWaitItems, waitForAnswer } from './operations/sendAndWait';
 import type { MessageOperation } from './prepareItem';
 import { failedItem, outputItems } from './output';
 import type { RunContext } from './outcomes';
@@ -49,11 +50,12 @@ async function runContext(
 	ctx: IExecuteFunctions,
 	operation: MessageOperation,
 ): Promise<RunContext> {
+	const items = ctx.getInputData();
 	return {
 		ctx,
 		node: ctx.getNode(),
 		operation,
-		items: ctx.getInputData(),
+		items: operation === 'sendAndWait' ? sendAndWaitItems(items) : items,
 		settings: readGraphSettings(await ctx.getCredentials(CREDENTIAL_TYPE)),
 		...runOptions(ctx),
 		continueOnFail: ctx.continueOnFail(),
@@ -87,5 +89,7 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	const validated = await validateAll(run);
 	const previewed = await previewAll(run, validated.outcomes);
 	const delivered = await deliverAll(run, previewed, validated.signIn);
-	return [outputItems(run, delivered)];
+	const output = outputItems(run, delivered);
+	if (run.operation === 'sendAndWait') return await waitForAnswer(this, delivered, output);
+	return [output];
 }

@@ -3,12 +3,15 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { attachmentSummaries } from '../delivery/plan';
 import type { Delivery } from '../delivery/execute';
 import type { PreviewRequest } from '../delivery/render';
+import { resultFields } from '../delivery/schedule';
 import { formatRecipient } from '../message/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
+import { replySummary } from './operations/reply';
 import type { PreparedItem } from './prepareItem';
 
-function messageSummary(item: PreparedItem) {
+function messageSummary(item: PreparedItem, delivery?: Delivery): IDataObject {
+	if (item.operation === 'reply') return replySummary(item, delivery);
 	return {
 		sender: item.sender,
 		toRecipients: item.input.to.map(formatRecipient),
@@ -29,13 +32,14 @@ export function sentItem(
 	input: INodeExecutionData,
 	delivery: Delivery,
 ): INodeExecutionData {
+	const { status, ...when } = resultFields(item.plan, delivery.sentAt);
 	const json: IDataObject = {
-		status: 'sent',
-		...messageSummary(item),
+		status,
+		...messageSummary(item, delivery),
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requestId: delivery.requestId ?? null,
 		clientRequestId: delivery.clientRequestId,
-		sentAt: delivery.sentAt,
+		...when,
 	};
 	for (const field of ['internetMessageId', 'conversationId', 'id', 'webLink'] as const) {
 		if (delivery[field]) json[field] = delivery[field];
@@ -55,6 +59,7 @@ export function previewItem(
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requests: requests as unknown as IDataObject[],
 	};
+	if (item.plan.sendAt) json.sendAt = item.plan.sendAt;
 	if (requests.length === 1) json.request = requests[0] as unknown as IDataObject;
 	return withBinary(item, input, json);
 }

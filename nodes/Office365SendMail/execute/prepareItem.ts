@@ -18,7 +18,12 @@ import {
 } from '../message/fields';
 import { parseHeaders } from '../message/headers';
 import { InputError } from '../message/inputError';
-import { dedupeRecipients, MAX_RECIPIENTS, parseRecipients } from '../message/recipients';
+import {
+	dedupeRecipients,
+	MAX_RECIPIENTS,
+	parseRecipients,
+	type Recipient,
+} from '../message/recipients';
 import { binarySource } from './binarySources';
 
 /** The node's operations that deliver a message per item (Check Setup has no message). */
@@ -109,7 +114,7 @@ export function commonInput(
 	settings: GraphSettings,
 ): Omit<MessageInput, 'to' | 'cc' | 'bcc' | 'subject' | 'bodyContentType' | 'bodyContent'> {
 	return {
-		replyTo: parseRecipients(options.replyTo, 'Reply To'),
+		replyTo: replyToOf(options, settings),
 		from: fromOf(options, sender, settings),
 		importance: importanceOf(options.importance),
 		isReadReceiptRequested: asBoolean(options.isReadReceiptRequested, 'Request Read Receipt'),
@@ -121,6 +126,12 @@ export function commonInput(
 		headers: parseHeaders(options.headers),
 		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
 	};
+}
+
+/** The node's Reply To when it lists anyone, else the credential's Default Reply-To (node values win). */
+function replyToOf(options: IDataObject, settings: GraphSettings): Recipient[] {
+	const given = parseRecipients(options.replyTo, 'Reply To');
+	return given.length > 0 ? given : settings.replyTo;
 }
 
 /** Run-shaping flags of an item (not part of the message). */

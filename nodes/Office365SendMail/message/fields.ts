@@ -120,6 +120,11 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 	return sender;
 }
 
+/**
+ * From: the node's From Address / From Name, else the credential's Sender Display Name for the sender (node
+ * values win). The "needs an address" error is for a From Name typed in the node; the credential's name is
+ * left out for an object-ID sender, because the message would need an address Graph does not tell us.
+ */
 export function fromOf(
 	options: IDataObject,
 	sender: string,
@@ -131,7 +136,7 @@ export function fromOf(
 		'From Name',
 		'From Name',
 	);
-	if (!address && !name) return undefined;
+	const fallback = settings.senderName;
 	if (address) {
 		const parsed = parseOneRecipient(address, 'From Address');
 		// Normalised once (NFC); this exact string is checked and sent, so no later step can turn it into another.
@@ -142,13 +147,15 @@ export function fromOf(
 				`${excerpt(from)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}).`,
 			);
 		}
-		return { address: from, name: name || parsed.name };
+		return { address: from, name: name || parsed.name || fallback };
 	}
-	if (isGuid(sender)) {
+	if (name && isGuid(sender)) {
 		throw new InputError(
 			'From Name',
 			'A display name needs an address: fill in From Address too (the sender is given as an object ID).',
 		);
 	}
-	return { address: sender, name };
+	if (name) return { address: sender, name };
+	if (fallback && !isGuid(sender)) return { address: sender, name: fallback };
+	return undefined;
 }

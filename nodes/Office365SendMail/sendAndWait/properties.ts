@@ -216,13 +216,14 @@ const formOptions: INodeProperties[] = [
 
 /**
  * Mail options that make sense for a question mail. Not attachments or inline images (the mail is only the
- * question), not Dry Run (the execution would wait for an answer to a mail never sent), not Max Concurrency or
- * Pass Through Binary (one mail per execution).
+ * question), not Max Concurrency or Pass Through Binary (one mail per execution). Dry Run outputs the request
+ * and does not wait (no mail went out that could be answered).
  */
 export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'bccRecipients',
 	'categories',
 	'ccRecipients',
+	'dryRun',
 	'fromAddress',
 	'fromName',
 	'headers',

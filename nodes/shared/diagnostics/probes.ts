@@ -1,19 +1,12 @@
 import { outcomeOf } from '../outcome';
 import type { GraphSettings } from '../credential/settings';
+import type { Finding } from '../setupChecks/finding';
 import type { GraphClient } from '../transport/graphClient';
 import { GraphApiError } from '../transport/graphErrors';
 import { adviseGraphError } from './graphAdvice';
 
-/** One result of a setup check, in the shape a later "check setup" operation lists them. */
-export interface SetupFinding {
-	check: 'senderProbe' | 'scopeProbe' | 'certificateExpiry';
-	ok: boolean;
-	severity: 'info' | 'warning' | 'error';
-	detail: string;
-	fix?: string;
-	/** Stable name of the outcome (tests and docs use it). */
-	reason: string;
-}
+/** A setup finding (the one type Check Setup outputs) whose outcome has a stable name (tests and docs use it). */
+export type SetupFinding = Finding & { reason: string };
 
 /**
  * The mailbox probe: `POST /users/{mailbox}/sendMail` with a message that has NO recipients. Graph checks the
@@ -90,6 +83,7 @@ export async function probeScope(
 			severity: 'info',
 			reason: 'scopeInEffect',
 			detail: `Exchange refuses ${mailbox} to the app (${error.status} ${error.code}): the scoping is in effect`,
+			fix: '',
 		};
 	}
 	const advice = adviseGraphError(error, {
@@ -135,6 +129,6 @@ export function certificateFinding(
 		detail: `certificate valid until ${until} (${days} ${days === 1 ? 'day' : 'days'} left)`,
 		fix: soon
 			? 'Create a new certificate, upload it to the app registration next to the old one, paste it here and save.'
-			: undefined,
+			: '',
 	};
 }

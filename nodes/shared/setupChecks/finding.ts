@@ -1,5 +1,6 @@
 /**
- * One result of the Check Setup operation. A finding never throws: a scheduled workflow reads `ok` and `severity`
+ * One result of a setup check: the Check Setup operation outputs one item per finding, and the credential test
+ * reads the same findings from the Graph probes (diagnostics/probes.ts). A finding never throws: a scheduled workflow reads `ok` and `severity`
  * and alerts the admin, so every problem (and every question the checks could not answer) becomes data.
  */
 export type FindingSeverity = 'info' | 'warning' | 'error';
@@ -14,6 +15,8 @@ export interface Finding {
 	detail: string;
 	/** What to do about it; empty when nothing needs doing. */
 	fix: string;
+	/** Stable name of the outcome where callers branch on it (e.g. "scopeNotInEffect"); not part of the node's output. */
+	reason?: string;
 }
 
 export function passed(check: string, detail: string, fix = ''): Finding {
@@ -27,4 +30,9 @@ export function failed(
 	fix: string,
 ): Finding {
 	return { check, ok: false, severity, detail, fix };
+}
+
+/** A check that could not run because an earlier one failed or its input is missing: not a finding by itself. */
+export function notChecked(check: string, detail: string, fix = ''): Finding {
+	return { check, ok: false, severity: 'info', detail, fix };
 }

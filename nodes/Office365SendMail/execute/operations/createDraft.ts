@@ -1,14 +1,19 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
-import { InputError } from '../../message/inputError';
+import { draftOnly } from '../../delivery/schedule';
 import type { PreparedItem } from '../prepareItem';
+import { prepareSend } from './send';
 
-/** Create Draft: being built; refused before any request until then. */
+/**
+ * Create Draft: the message Send would send, with the same fields, options and attachments of any size, created
+ * in the sender's Drafts folder and left there (needs Mail.ReadWrite, not Mail.Send).
+ */
 export async function prepareCreateDraft(
-	_ctx: IExecuteFunctions,
-	_index: number,
-	_settings: GraphSettings,
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
 ): Promise<PreparedItem> {
-	throw new InputError('Operation', 'Create Draft is not available in this build yet.');
+	const message = await prepareSend(ctx, index, settings);
+	return { ...message, operation: 'createDraft', plan: draftOnly(message.plan) };
 }

@@ -1,14 +1,104 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
+import type { Delivery } from '../../delivery/execute';
+import { planReply } from '../../delivery/replyPlan';
+import { graphMessageIdOf, type ReplyTarget } from '../../delivery/replyTarget';
+import { buildGraphMessage, type MessageInput } from '../../message/build';
+import { asBoolean, asText, senderOf } from '../../message/fields';
 import { InputError } from '../../message/inputError';
-import type { PreparedItem } from '../prepareItem';
+import {
+	dedupeRecipients,
+	formatRecipient,
+	MAX_RECIPIENTS,
+	parseRecipients,
+} from '../../message/recipients';
+import { attachmentsOf, commonInput, itemFlags, type PreparedItem } from '../prepareItem';
 
-/** Reply: being built; refused before any request until then. */
+/** What recipients of a reply sent with Graph's reply action get; Graph does not return them. */
+export const DERIVED_RECIPIENTS =
+	"as Outlook derives them: the original's Reply-To, else its sender; Reply to All adds its To and CC recipients (not the sender mailbox)";
+
+function targetOf(ctx: IExecuteFunctions, index: number): ReplyTarget {
+	const messageId = graphMessageIdOf(ctx.getNodeParameter('messageId', index, ''));
+	const replyAll = asBoolean(ctx.getNodeParameter('replyAll', index, false), 'Reply to All');
+	return { messageId, replyAll: replyAll ?? false };
+}
+
+function bodyOf(ctx: IExecuteFunctions, index: number) {
+	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
+	if (bodyType === 'htmlAndText')
+		throw new InputError(
+			'Body Content Type',
+			'HTML and Text is not available for Reply yet: choose HTML or Text.',
+		);
+	if (bodyType !== 'html' && bodyType !== 'text')
+		throw new InputError(
+			'Body Content Type',
+			`Must be html or text, got ${JSON.stringify(bodyType).slice(0, 40)}.`,
+		);
+	const bodyContent = asText(ctx.getNodeParameter('bodyContent', index, ''), 'Body');
+	return { bodyContentType: bodyType, bodyContent } as const;
+}
+
+/** CC and BCC add to the recipients Outlook derives from the original message. */
+function additionsOf(options: IDataObject): Pick<MessageInput, 'to' | 'cc' | 'bcc'> {
+	const [cc, bcc] = dedupeRecipients([
+		parseRecipients(options.ccRecipients, 'CC'),
+		parseRecipients(options.bccRecipients, 'BCC'),
+	]);
+	if (cc.length + bcc.length > MAX_RECIPIENTS)
+		throw new InputError(
+			'CC',
+			`${cc.length + bcc.length} recipients across CC and BCC; Exchange Online accepts at most ${MAX_RECIPIENTS} per message.`,
+		);
+	return { to: [], cc, bcc };
+}
+
+/** Reply: answer a message of the sender mailbox (its sender, or everyone on it), in its conversation. */
 export async function prepareReply(
-	_ctx: IExecuteFunctions,
-	_index: number,
-	_settings: GraphSettings,
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
 ): Promise<PreparedItem> {
-	throw new InputError('Operation', 'Reply is not available in this build yet.');
+	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
+	const target = targetOf(ctx, index);
+	const body = bodyOf(ctx, index);
+	const input: MessageInput = {
+		...additionsOf(options),
+		subject: '',
+		...body,
+		...commonInput(options, sender, settings),
+		// Graph's reply action always keeps the reply in Sent Items (learn: message-reply).
+		saveToSentItems: true,
+	};
+	const attachments = await attachmentsOf(ctx, index, options);
+	if (!input.bodyContent.trim() && !attachments.length)
+		throw new InputError('Body', 'Empty, and there are no attachments: nothing to reply with.');
+	const plan = planReply(sender, buildGraphMessage(input), target, attachments);
+	return { index, operation: 'reply', sender, input, attachments, plan, ...itemFlags(options) };
+}
+
+/**
+ * The output's message fields for a reply: the recipients and subject Graph returned on the reply draft; after the
+ * one-request reply action (which returns nothing) how Outlook derives them, and the CC/BCC the item added.
+ */
+export function replySummary(item: PreparedItem, delivery?: Delivery): IDataObject {
+	const step = item.plan.steps.find((s) => s.kind === 'reply' || s.kind === 'createReply');
+	const target = step && 'target' in step ? step.target : undefined;
+	const summary: IDataObject = {
+		sender: item.sender,
+		repliedToMessageId: target?.messageId ?? null,
+		replyAll: target?.replyAll ?? false,
+	};
+	const known = delivery?.reply;
+	if (known) return { ...summary, ...known };
+	return {
+		...summary,
+		recipients: DERIVED_RECIPIENTS,
+		addedCcRecipients: item.input.cc.map(formatRecipient),
+		addedBccRecipients: item.input.bcc.map(formatRecipient),
+	};
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
 import { planDelivery } from '../../delivery/plan';
+import { scheduledIfAsked } from '../../delivery/schedule';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { senderOf } from '../../message/fields';
 import {
@@ -29,13 +30,14 @@ export async function prepareSend(
 		...commonInput(options, sender, settings),
 	};
 	const attachments = await attachmentsOf(ctx, index, options);
+	const plan = planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, attachments);
 	return {
 		index,
 		operation: 'send',
 		sender,
 		input,
 		attachments,
-		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, attachments),
+		plan: scheduledIfAsked(ctx, options, plan),
 		...itemFlags(options),
 	};
 }

@@ -1,17 +1,80 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
-import { InputError } from '../../message/inputError';
-import type { PreparedItem } from '../prepareItem';
+import { planDelivery } from '../../delivery/plan';
+import { buildGraphMessage, type MessageInput } from '../../message/build';
+import { senderOf } from '../../message/fields';
+import type { ParameterReader } from '../../sendAndWait/config';
+import { prepareSendAndWait } from '../../sendAndWait/prepare';
+import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../sendAndWait/properties';
+import { sendAndWaitWaitTill } from '../../sendAndWait/waitTill';
+import type { ItemOutcome } from '../outcomes';
+import { commonInput, itemFlags, recipientsOf, type PreparedItem } from '../prepareItem';
 
-/** Send and Wait for Response: being wired; refused before any request until then. */
+/**
+ * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its stored options
+ * (attachments, read receipts…), which the editor hides for this operation and which must not act unseen.
+ */
+function mailOptionsOf(ctx: IExecuteFunctions, index: number): IDataObject {
+	const all = (ctx.getNodeParameter('options', index, {}) ?? {}) as IDataObject;
+	const picked: IDataObject = {};
+	for (const name of SEND_AND_WAIT_MAIL_OPTIONS)
+		if (all[name] !== undefined) picked[name] = all[name];
+	return picked;
+}
+
+/**
+ * Send and Wait for Response: the question mail, built from n8n's resume URL, planned like any other message so
+ * Allowed Senders, Dry Run, errors naming the field and the Retry On Fail ledger apply to it.
+ */
 export async function prepareSendAndWaitItem(
-	_ctx: IExecuteFunctions,
-	_index: number,
-	_settings: GraphSettings,
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
 ): Promise<PreparedItem> {
-	throw new InputError(
-		'Operation',
-		'Send and Wait for Response is not available in this build yet.',
-	);
+	const options = mailOptionsOf(ctx, index);
+	// Editor order: Sender, To, Subject and the question, then the options.
+	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	const recipients = recipientsOf(ctx, index, options);
+	const mail = prepareSendAndWait(ctx, index);
+	const input: MessageInput = {
+		...recipients,
+		subject: mail.subject,
+		bodyContentType: 'html',
+		bodyContent: mail.html,
+		...commonInput(options, sender, settings),
+	};
+	return {
+		index,
+		operation: 'sendAndWait',
+		sender,
+		input,
+		attachments: [],
+		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, []),
+		dryRun: itemFlags(options).dryRun,
+		passThroughBinary: false,
+	};
+}
+
+/** Like n8n's built-in Send-and-Wait nodes: one question per execution, from the first item. */
+export function sendAndWaitItems(items: INodeExecutionData[]): INodeExecutionData[] {
+	return items.slice(0, 1);
+}
+
+/**
+ * After delivery: when the question really went out (now, or in an earlier attempt that Retry On Fail remembers),
+ * the execution waits for the answer; n8n then replaces this node's output with the answer. A Dry Run preview or a
+ * refused item (Continue On Fail) is output as it is, without waiting for a mail nobody received.
+ */
+export async function waitForAnswer(
+	ctx: IExecuteFunctions,
+	outcomes: ItemOutcome[],
+	output: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
+	const first = outcomes[0];
+	if (first?.state !== 'done' || !first.delivered) return [output];
+	const read: ParameterReader = (name, fallback) => ctx.getNodeParameter(name, 0, fallback);
+	// Limit Wait Time counts from the moment the mail was sent; it was validated before sending.
+	await ctx.putExecutionToWait(sendAndWaitWaitTill(read));
+	return [ctx.getInputData()];
 }

@@ -1,0 +1,54 @@
+import type { AttachmentSource } from '../message/attachments';
+import { fileAttachmentJson, sendMailBody, type GraphMessage } from '../message/build';
+import { checkSizes, needsUploadSession, type DeliveryPlan, type DeliveryStep } from './plan';
+import type { ReplyTarget } from './replyTarget';
+import { MAX_SINGLE_REQUEST_BYTES, sendMailJsonBytes } from './sizes';
+
+/**
+ * The writable properties a reply may set. Outlook derives To and the subject ("RE: …") from the original
+ * (learn.microsoft.com/graph/api/message-reply: "message: any writeable properties to update in the reply
+ * message"), so the node's message goes without them; CC and BCC add to the derived recipients.
+ */
+export function replyMessage(message: GraphMessage): GraphMessage {
+	const rest = { ...message };
+	delete rest.subject;
+	delete rest.toRecipients;
+	return rest;
+}
+
+/** The JSON body of reply/replyAll and createReply/createReplyAll: `{ message }`, never `comment` besides a body. */
+export function replyBody(
+	message: GraphMessage,
+	attachments?: Record<string, unknown>[],
+): Record<string, unknown> {
+	return sendMailBody(message, true, attachments);
+}
+
+/**
+ * One reply/replyAll request when everything fits (needs only Mail.Send, saved to Sent Items by Exchange);
+ * otherwise a reply draft, its attachments (directly or through upload sessions) and send (needs Mail.ReadWrite).
+ */
+export function planReply(
+	sender: string,
+	composed: GraphMessage,
+	target: ReplyTarget,
+	attachments: AttachmentSource[],
+): DeliveryPlan {
+	const message = replyMessage(composed);
+	checkSizes(message, attachments);
+	const shell = replyBody(
+		message,
+		attachments.map((a) => fileAttachmentJson(a, Buffer.alloc(0))),
+	);
+	const fits = sendMailJsonBytes(shell, attachments) <= MAX_SINGLE_REQUEST_BYTES;
+	const plan = { sender, message, saveToSentItems: true };
+	if (fits && !attachments.some(needsUploadSession))
+		return { ...plan, path: 'sendMail', steps: [{ kind: 'reply', target, attachments }] };
+	const steps: DeliveryStep[] = [{ kind: 'createReply', target }];
+	for (const source of attachments.filter((a) => !needsUploadSession(a)))
+		steps.push({ kind: 'addAttachment', source });
+	for (const source of attachments.filter(needsUploadSession))
+		steps.push({ kind: 'uploadAttachment', source });
+	steps.push({ kind: 'sendDraft' });
+	return { ...plan, path: 'draft', steps };
+}

@@ -1,0 +1,144 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { draftMessage, type GraphMessage } from '../message/build';
+import { InputError } from '../message/inputError';
+import type { DeliveryPlan, DeliveryStep } from './plan';
+import { sendAtOf } from './sendAt';
+
+/**
+ * Draft-only and scheduled delivery, as transformations of the plan `send` makes: whatever `send` supports
+ * (attachments of any size, inline images) is drafted or scheduled the same way.
+ */
+
+/**
+ * The draft's steps for one step of a send plan. A new step kind must say here what it becomes in a draft
+ * (TypeScript's exhaustive switch points at it), e.g. a MIME send becomes a MIME draft.
+ */
+function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
+	switch (step.kind) {
+		case 'sendMail':
+			// Each attachment here fits one request (else the plan would be a draft already): added one by one.
+			return [
+				{ kind: 'createDraft' },
+				...step.attachments.map((source) => ({ kind: 'addAttachment' as const, source })),
+			];
+		case 'sendDraft':
+		case 'keepDraft':
+			return [];
+		case 'createDraft':
+		case 'addAttachment':
+		case 'uploadAttachment':
+			return [step];
+		case 'reply':
+		case 'createReply':
+			// Only Send's plans are drafted or scheduled; a reply draft is made by createReply itself.
+			throw new Error('A reply plan cannot be turned into a draft or a scheduled send.');
+	}
+}
+
+function draftSteps(plan: DeliveryPlan): DeliveryStep[] {
+	return plan.steps.flatMap(asDraftSteps);
+}
+
+/** Create Draft: the message is built in the sender's Drafts folder and left there, not sent. */
+export function draftOnly(plan: DeliveryPlan): DeliveryPlan {
+	return {
+		...plan,
+		sendAt: undefined,
+		path: 'draft',
+		steps: [...draftSteps(plan), { kind: 'keepDraft' }],
+	};
+}
+
+/**
+ * Scheduled send: the draft carries the deferred send time and is then sent; Exchange holds it until that time.
+ * sendMail cannot be used: it delivers at once and leaves the deferred copy in Drafts, a duplicate
+ * (https://github.com/openonion/connectonion/issues/1198, fixed by creating a draft and sending it in
+ * https://github.com/openonion/connectonion/pull/1221).
+ */
+export function scheduled(plan: DeliveryPlan, sendAt: string): DeliveryPlan {
+	return { ...plan, sendAt, path: 'draft', steps: [...draftSteps(plan), { kind: 'sendDraft' }] };
+}
+
+/**
+ * Send's option Send At, read only for Send (other operations reuse Send's reader but not its schedule). A time
+ * without an offset is in the workflow's time zone, which n8n's date picker shows.
+ */
+export function scheduledIfAsked(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	plan: DeliveryPlan,
+): DeliveryPlan {
+	if (ctx.getNodeParameter('operation', 0, 'send') !== 'send') return plan;
+	const sendAt = sendAtOf(options.sendAt, ctx.getTimezone());
+	return sendAt ? scheduled(plan, sendAt) : plan;
+}
+
+/**
+ * PidTagDeferredSendTime (0x3FEF, PT_SYSTIME, UTC) "indicates a time when a client would like to defer sending a
+ * message"; a time already past sends at once
+ * (https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property,
+ * [MS-OXOMSG]). PidTagDeferredDeliveryTime (0x000F) is set too, as in the deferred send checked on a live mailbox
+ * (connectonion PR #1221). Extended properties are set when the message is created or updated, not by sendMail
+ * (learn: singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
+ */
+function deferredProperties(sendAt: string) {
+	return [
+		{ id: 'SystemTime 0x3FEF', value: sendAt },
+		{ id: 'SystemTime 0x000F', value: sendAt },
+	];
+}
+
+/** The body of `POST /users/{id}/messages`: the draft, with the deferred send time when it is scheduled. */
+export function draftRequestBody(plan: DeliveryPlan): GraphMessage {
+	const draft = draftMessage(plan.message, plan.saveToSentItems);
+	if (!plan.sendAt) return draft;
+	const existing = Array.isArray(draft.singleValueExtendedProperties)
+		? (draft.singleValueExtendedProperties as unknown[])
+		: [];
+	return {
+		...draft,
+		singleValueExtendedProperties: [...existing, ...deferredProperties(plan.sendAt)],
+	};
+}
+
+/**
+ * Asks Graph for immutable ids, which stay the same when the draft is sent and moves to Sent Items
+ * (https://learn.microsoft.com/graph/outlook-immutable-id), so the id in the output keeps naming the message.
+ */
+export const IMMUTABLE_ID_HEADERS: Record<string, string> = { Prefer: 'IdType="ImmutableId"' };
+
+/** What the output's `status` says the plan did once it ran. */
+export function statusOf(plan: DeliveryPlan): 'sent' | 'draft' | 'scheduled' {
+	if (plan.steps.some((s) => s.kind === 'keepDraft')) return 'draft';
+	return plan.sendAt ? 'scheduled' : 'sent';
+}
+
+/** Drafts and scheduled sends are created with Mail.ReadWrite; the field named is where the user asked for it. */
+export function readWriteMissing(plan: DeliveryPlan): InputError | undefined {
+	const status = statusOf(plan);
+	if (status === 'sent') return undefined;
+	const [field, what, besides] =
+		status === 'draft'
+			? ['Operation', 'Create Draft', '']
+			: ['Send At', 'A scheduled send', ' besides Mail.Send'];
+	return new InputError(
+		field,
+		`${what} creates the message in the sender's Drafts folder, which needs the Mail.ReadWrite application permission (with admin consent)${besides}. Add it in Entra admin center › App registrations › API permissions.`,
+	);
+}
+
+/** The output's status and the time that goes with it: when sent, when the draft was created, or when it goes. */
+export function resultFields(
+	plan: DeliveryPlan,
+	at: string,
+): { status: string } & Record<string, string> {
+	switch (statusOf(plan)) {
+		case 'draft':
+			return { status: 'draft', createdAt: at };
+		case 'scheduled':
+			return { status: 'scheduled', sendAt: plan.sendAt ?? '', submittedAt: at };
+		case 'sent':
+			return { status: 'sent', sentAt: at };
+	}
+}

@@ -1,0 +1,377 @@
+'use strict';
+/**
+ * Send and Wait for Response in real n8n: a webhook starts a workflow whose Office 365 Send Mail node sends the
+ * question through the simulator and waits. The mail is taken from the simulator's outbox; what a link scanner
+ * does (GET and HEAD of every link) must leave the execution waiting; a real browser opens the link and presses
+ * the button, and the execution finishes with the answer. A second answer is refused. Also: n8n 2.x lists the
+ * node's human-in-the-loop tool variant for AI agents.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const rt = require('../lib/n8n-runtime');
+const { assert } = require('./reporter');
+const c = require('./common');
+
+const SCANNER_UA = 'Mozilla/5.0 (compatible; Microsoft Defender Safe Links scanner)';
+const SCREENSHOT = path.join(rt.REPO_DIR, 'docs', 'images', 'send-and-wait-confirm.png');
+
+function askWorkflow({ name, nodeType, typeVersion, cred, webhookPath, parameters }) {
+	return {
+		name,
+		nodes: [
+			{
+				id: crypto.randomUUID(),
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: crypto.randomUUID(),
+				parameters: {
+					httpMethod: 'POST',
+					path: webhookPath,
+					responseMode: 'onReceived',
+					options: {},
+				},
+			},
+			{
+				id: crypto.randomUUID(),
+				name: 'Ask',
+				type: nodeType,
+				typeVersion,
+				position: [300, 0],
+				webhookId: crypto.randomUUID(),
+				parameters: {
+					operation: 'sendAndWait',
+					toRecipients: 'approver@example.com',
+					subject: '={{ "Approval " + $json.body.tag }}',
+					...parameters,
+				},
+				credentials: { [rt.CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
+			},
+		],
+		connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
+		// n8n 1.x stores `active` as given and refuses a workflow without it.
+		active: false,
+		settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all' },
+	};
+}
+
+/** Creates and activates a workflow (2.x: POST …/activate with the versionId; 1.x: PATCH active). */
+async function createActive(client, def) {
+	const wf = await client.post('/rest/workflows', def);
+	assert(wf && wf.id, `workflow not created: ${JSON.stringify(wf).slice(0, 300)}`);
+	const act = await client.request(
+		'POST',
+		`/rest/workflows/${wf.id}/activate`,
+		{ versionId: wf.versionId },
+		{ raw: true },
+	);
+	if (act.status === 404)
+		await client.patch(`/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
+	else assert(act.status === 200, `activate → HTTP ${act.status}: ${act.text.slice(0, 400)}`);
+	return wf;
+}
+
+/** The execution with its run data; n8n's REST API sends `data` serialised with flatted. */
+async function executionOf(client, install, id) {
+	const ex = await client.get(`/rest/executions/${id}`);
+	let data = ex.data;
+	if (typeof data === 'string')
+		data = require(require.resolve('flatted', { paths: [install.dir] })).parse(data);
+	return { status: ex.status, finished: ex.finished, data };
+}
+
+async function waitStatus(client, install, id, want, timeoutMs = 30000) {
+	let last;
+	await rt.waitFor(
+		`execution ${id} ${want}`,
+		async () => {
+			last = await executionOf(client, install, id).catch(() => undefined);
+			return last && last.status === want;
+		},
+		{ timeoutMs, intervalMs: 300 },
+	);
+	return last;
+}
+
+/** n8n answers an answer to a finished execution with its own page ("No action required"); ours says "Already answered". */
+function assertRefused(r) {
+	const words = r.text
+		.replace(/<(style|script)[\s\S]*?<\/\1>/g, ' ')
+		.replace(/<[^>]+>/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
+	assert(
+		r.status >= 400 || /already|no action required|no longer|finished/i.test(words),
+		`second answer → HTTP ${r.status}: ${words.slice(0, 200)}`,
+	);
+	return `HTTP ${r.status} "${words.slice(0, 80)}"`;
+}
+
+const linksIn = (html) =>
+	[...String(html).matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+
+/** Starts the workflow and returns the links of its question mail and the execution id they name. */
+async function ask(baseUrl, sim, webhookPath, tag) {
+	const r = await rt.httpRequest(`${baseUrl}/webhook/${webhookPath}`, {
+		method: 'POST',
+		body: { tag },
+	});
+	assert(r.status === 200, `webhook → HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+	let mail;
+	await rt.waitFor(`question mail ${tag} in the outbox`, async () => {
+		mail = (await c.outboxByTag(sim, tag)).tagged[0];
+		return Boolean(mail);
+	});
+	const links = linksIn(mail.message.body.content);
+	assert(links.length, `no links in the mail: ${String(mail.message.body.content).slice(0, 300)}`);
+	const match = /\/webhook-waiting\/([^/]+)\/[^/?]+/.exec(new URL(links[0]).pathname);
+	assert(match, `link ${links[0]} is not a resume URL`);
+	return { links, executionId: match[1] };
+}
+
+/** What a scanner does: GET (3×) and HEAD of every link. The execution must still wait afterwards. */
+async function scan(client, install, links, executionId) {
+	const seen = [];
+	for (const link of links) {
+		for (let i = 0; i < 3; i++) {
+			const g = await rt.httpRequest(link, { headers: { 'user-agent': SCANNER_UA } });
+			assert(g.status === 200, `scanner GET → HTTP ${g.status}: ${g.text.slice(0, 200)}`);
+			seen.push(g.status);
+		}
+		const h = await rt.httpRequest(link, { method: 'HEAD', headers: { 'user-agent': SCANNER_UA } });
+		seen.push(`HEAD ${h.status}`);
+	}
+	await rt.sleep(1000);
+	const ex = await executionOf(client, install, executionId);
+	assert(
+		ex.status === 'waiting',
+		`after the scanner the execution is ${ex.status}, expected waiting`,
+	);
+	return `${links.length} link(s): GET ×3 → 200, HEAD → ${[...new Set(seen.filter((s) => typeof s === 'string'))].join(', ')}; still waiting`;
+}
+
+function answerOf(ex) {
+	const runs = ex.data.resultData.runData.Ask;
+	const last = runs[runs.length - 1];
+	return last.data.main[0].map((i) => i.json);
+}
+
+async function runSendAndWaitSection({ R, leg, runtime, install, sim, ctx }) {
+	const steps = R.steps(`[${leg.id}] send and wait:`);
+	const userFolder = rt.makeTempDir(`e2e-${leg.id}-saw`);
+	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-saw-${n}.log`);
+	const nodeTypeName = `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`;
+	let n8n;
+	let client;
+	let browser;
+	const hooks = {};
+	try {
+		await steps.req('n8n started with the package, owner and credential set up', async () => {
+			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
+				logFile: logs('npm-i'),
+			});
+			const port = await rt.freePort();
+			const env = rt.n8nEnv(runtime, leg, {
+				userFolder,
+				port,
+				caCertFile: sim.caCertFile,
+				brokerPort: await rt.freePort(),
+			});
+			n8n = await rt.startN8n({
+				runtime,
+				install,
+				leg,
+				name: `n8n-${leg.id}-saw`,
+				env,
+				logFile: logs('n8n'),
+			});
+			client = new rt.N8nClient(n8n.baseUrl);
+			await client.setupOwner(rt.DEFAULT_OWNER);
+			const { typeVersion } = await c.checkTypesListed(client, nodeTypeName);
+			const created = await client.createCredential(
+				c.CREDENTIAL_NAME,
+				rt.CREDENTIAL_TYPE,
+				rt.simulatorCredentialData(sim),
+			);
+			const cred = { id: created.id, name: c.CREDENTIAL_NAME };
+			for (const [key, parameters] of Object.entries({
+				approval: {
+					message: 'Pay invoice #42?',
+					responseType: 'approval',
+					approvalOptions: {
+						values: { approvalType: 'double', approveLabel: 'Pay it', disapproveLabel: 'Hold' },
+					},
+				},
+				freeText: { message: 'What should we tell the customer?', responseType: 'freeText' },
+			})) {
+				hooks[key] = c.unique(`saw-${key}`);
+				await createActive(
+					client,
+					askWorkflow({
+						name: `E2E send and wait ${key}`,
+						nodeType: nodeTypeName,
+						typeVersion,
+						cred,
+						webhookPath: hooks[key],
+						parameters,
+					}),
+				);
+			}
+			return `${n8n.baseUrl}, workflows /webhook/${hooks.approval}, /webhook/${hooks.freeText}`;
+		});
+
+		await steps.opt(
+			'AI agents: the human-in-the-loop tool variant is listed (/types/nodes.json)',
+			async () => {
+				const names = (await client.nodeTypes())
+					.map((t) => t && t.name)
+					.filter((n) => /office365SendMail/i.test(n || ''));
+				const hitl = names.filter((n) => /Hitl/i.test(n));
+				if (/^1\./.test(leg.n8nVersion))
+					return `n8n 1.x generates none (types: ${names.join(', ')})`;
+				assert(hitl.length, `no HITL variant among ${JSON.stringify(names)}`);
+				return hitl.join(', ');
+			},
+		);
+
+		await steps.req('browser: Debian chromium + playwright-core launch', async () => {
+			const { launchBrowser } = require('./browser');
+			browser = await launchBrowser();
+			return 'ok';
+		});
+
+		const approval = {};
+		await steps.req('approval: webhook run sends the question mail and waits', async () => {
+			Object.assign(approval, await ask(n8n.baseUrl, sim, hooks.approval, c.unique('a')));
+			await waitStatus(client, install, approval.executionId, 'waiting');
+			assert(approval.links.length === 2, `expected 2 links, got ${approval.links.length}`);
+			return `execution ${approval.executionId} waiting; links ${approval.links.map((l) => new URL(l).pathname).join(' ')}`;
+		});
+		await steps.req('approval: scanner GET and HEAD of each link leave it waiting', () =>
+			scan(client, install, approval.links, approval.executionId),
+		);
+		await steps.req(
+			'approval: browser opens the link, presses Confirm; execution ends approved',
+			async () => {
+				const { page } = browser;
+				await page.goto(approval.links[0], { waitUntil: 'domcontentloaded' });
+				const button = page.locator('button[type=submit]');
+				assert((await button.innerText()).includes('Pay it'), 'no "Confirm: Pay it" button');
+				await page.setViewportSize({ width: 640, height: 360 });
+				// The picture in docs/ is refreshed only when asked, so a run leaves the checkout unchanged.
+				if (process.env.E2E_UPDATE_DOCS_IMAGES === '1') {
+					fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+					await page.screenshot({ path: SCREENSHOT });
+				}
+				await page.screenshot({ path: path.join(ctx.artifactsDir, `${leg.id}-saw-confirm.png`) });
+				await Promise.all([page.waitForLoadState('domcontentloaded'), button.click()]);
+				await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
+				const ex = await waitStatus(client, install, approval.executionId, 'success');
+				const out = answerOf(ex);
+				assert(
+					out.length === 1 && out[0].data && out[0].data.approved === true,
+					`output ${JSON.stringify(out)}`,
+				);
+				return `output ${JSON.stringify(out)}`;
+			},
+		);
+		await steps.opt('approval: a second answer is refused and changes nothing', async () => {
+			const r = await rt.httpRequest(approval.links[1], {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: 'confirm=false',
+			});
+			const refused = assertRefused(r);
+			await rt.sleep(1000);
+			const out = answerOf(await executionOf(client, install, approval.executionId));
+			assert(out[0].data.approved === true, `answer changed to ${JSON.stringify(out)}`);
+			return `${refused}; answer still approved`;
+		});
+
+		await steps.opt(
+			'approval: two answers at the same moment: exactly one is recorded',
+			async () => {
+				const race = await ask(n8n.baseUrl, sim, hooks.approval, c.unique('r'));
+				await waitStatus(client, install, race.executionId, 'waiting');
+				const post = (link, value) =>
+					rt.httpRequest(link, {
+						method: 'POST',
+						headers: { 'content-type': 'application/x-www-form-urlencoded' },
+						body: `confirm=${value}`,
+					});
+				const [yes, no] = await Promise.all([
+					post(race.links[0], 'true'),
+					post(race.links[1], 'false'),
+				]);
+				const thanked = [yes, no].filter((r) => r.status === 200 && /Thank you/.test(r.text));
+				assert(
+					thanked.length === 1,
+					`answers thanked: ${thanked.length} (HTTP ${yes.status}, ${no.status})`,
+				);
+				const other = thanked[0] === yes ? no : yes;
+				const refused = assertRefused(other);
+				const ex = await waitStatus(client, install, race.executionId, 'success');
+				const out = answerOf(ex);
+				const expected = thanked[0] === yes;
+				assert(
+					out.length === 1 && out[0].data.approved === expected,
+					`output ${JSON.stringify(out)}, expected approved ${expected}`,
+				);
+				return `winner approved=${expected}; other ${refused}`;
+			},
+		);
+
+		const free = {};
+		await steps.req('free text: webhook run sends the question mail and waits', async () => {
+			Object.assign(free, await ask(n8n.baseUrl, sim, hooks.freeText, c.unique('f')));
+			await waitStatus(client, install, free.executionId, 'waiting');
+			return `execution ${free.executionId} waiting`;
+		});
+		await steps.req('free text: scanner GET and HEAD of the link leave it waiting', () =>
+			scan(client, install, free.links, free.executionId),
+		);
+		const text = 'Tell them "next Monday" & thanks';
+		await steps.req(
+			'free text: browser fills the form and submits; execution ends with the text',
+			async () => {
+				const { page } = browser;
+				await page.goto(free.links[0], { waitUntil: 'domcontentloaded' });
+				await page.locator('textarea').fill(text);
+				await Promise.all([
+					page.waitForLoadState('domcontentloaded'),
+					page.locator('button[type=submit]').click(),
+				]);
+				await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
+				const ex = await waitStatus(client, install, free.executionId, 'success');
+				const out = answerOf(ex);
+				assert(
+					out.length === 1 && out[0].data && out[0].data.text === text,
+					`output ${JSON.stringify(out)}`,
+				);
+				return `output ${JSON.stringify(out)}`;
+			},
+		);
+		await steps.opt('free text: a second answer is refused', async () => {
+			const { page } = browser;
+			await page.goto(free.links[0], { waitUntil: 'domcontentloaded' });
+			const status = await page.evaluate(
+				() => document.title + ' | ' + document.body.innerText.slice(0, 120),
+			);
+			const r = await rt.httpRequest(free.links[0], {
+				method: 'POST',
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: 'field-0=second',
+			});
+			const refused = assertRefused(r);
+			const out = answerOf(await executionOf(client, install, free.executionId));
+			assert(out[0].data.text === text, `answer changed to ${JSON.stringify(out)}`);
+			return `${refused}; link page now: ${status.replace(/\s+/g, ' ').slice(0, 80)}`;
+		});
+	} finally {
+		if (browser) await browser.close().catch(() => undefined);
+		if (n8n) await n8n.stop();
+	}
+}
+
+module.exports = { runSendAndWaitSection };
