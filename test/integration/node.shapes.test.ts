@@ -561,6 +561,22 @@ function resolveAddresses(body: Json, mailbox: string): Json {
 	return { ...body, message: { ...message, from: R(fromAddress, from.emailAddress.name) } };
 }
 
+/** The node stamps each JSON sendMail with its Message-ID (PidTagInternetMessageId, String 0x1035). */
+function stamped(message: Json, id: unknown): Json {
+	expect(id).toMatch(/^<[0-9a-z]+\.[\w-]{22}@[^>]+>$/);
+	const props = (message.singleValueExtendedProperties as Json[] | undefined) ?? [];
+	return {
+		...message,
+		singleValueExtendedProperties: [...props, { id: 'String 0x1035', value: id }],
+	};
+}
+
+/** The Message-ID a Dry Run request or a sendMail body carries. */
+function stampOf(body: unknown): unknown {
+	const props = ((body as Json).message as Json).singleValueExtendedProperties as Json[];
+	return props.find((p) => p.id === 'String 0x1035')?.value;
+}
+
 function withoutContentBytes(message: Json): Json {
 	const copy = JSON.parse(JSON.stringify(message)) as Json;
 	for (const a of (copy.attachments as Json[] | undefined) ?? []) delete a.contentBytes;
@@ -596,7 +612,11 @@ test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 		expect(out.pairedItem).toEqual({ item: i });
 		expect(out.json.status).toBe('sent');
 		const mailbox = expected.mailbox?.() ?? t.sender;
-		const body = resolveAddresses(expected.body, mailbox);
+		const resolved = resolveAddresses(expected.body, mailbox);
+		const body: Json = {
+			...resolved,
+			message: stamped(resolved.message as Json, out.json.internetMessageId),
+		};
 
 		// What went over the wire: the raw JSON body of this item's sendMail request.
 		const wire = tap.requests.filter((r) => r.clientRequestId === out.json.clientRequestId);
@@ -613,6 +633,7 @@ test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
 		expect(delivered).toBeDefined();
 		expect(delivered.mailbox).toBe(mailbox);
 		expect(delivered.via).toBe('sendMail');
+		expect(delivered.internetMessageId).toBe(out.json.internetMessageId);
 		expect(delivered.message).toStrictEqual(withoutContentBytes(body.message as Json));
 		expect(delivered.saveToSentItems).toBe(body.saveToSentItems !== false);
 		expect(delivered.internetMessageHeaders).toEqual(
@@ -656,7 +677,9 @@ test('IDN (U-label) and UTF-8 (RFC 6532) addresses are sent unchanged and delive
 	const message = msg({
 		toRecipients: [R('info@bücher.de', 'Bücher'), R('jörg@example.de'), R('测试@例子.中国')],
 	});
-	expect(wire[0].json).toStrictEqual({ message });
+	expect(wire[0].json).toStrictEqual({
+		message: stamped(message, result.items[0].json.internetMessageId),
+	});
 	expect(wire[0].body.toString('utf8')).toContain('"address":"测试@例子.中国"');
 	expect(t.sim.counters.sendMailCalls).toBe(1);
 	expect(result.errorMessage).toBeUndefined();
@@ -779,7 +802,7 @@ test('dry run: status preview, the exact sendMail request, and nothing reaches t
 		headers: { 'Content-Type': 'application/json' },
 		body: {
 			message: {
-				...DRY_MESSAGE,
+				...stamped(DRY_MESSAGE, stampOf((out.request as Json)?.body)),
 				attachments: [
 					fileAttachment('notes.txt', 'text/plain', TXT),
 					fileAttachment('logo.png', 'image/png', PNG, 'logo'),
@@ -801,7 +824,15 @@ test('dry run: status preview, the exact sendMail request, and nothing reaches t
 	const real = await runSendMail({ credentials: credentialsOf(t), items, parameters: DRY_PARAMS });
 	expect(real.items[0].json.status).toBe('sent');
 	const wire = tap.requests.find((r) => r.clientRequestId === real.items[0].json.clientRequestId)!;
-	expect(wire.json).toStrictEqual(expectedRequest.body);
+	// Only the Message-ID differs: every message, previewed or sent, gets a new one.
+	const realId = real.items[0].json.internetMessageId;
+	expect(realId).not.toBe(stampOf(expectedRequest.body));
+	expect(stampOf(wire.json)).toBe(realId);
+	const unstamped = (body: unknown) =>
+		JSON.stringify(body)
+			.split(String(stampOf(body)))
+			.join('{id}');
+	expect(unstamped(wire.json)).toBe(unstamped(expectedRequest.body));
 });
 
 test('dry run of a large message lists every request of the draft + upload session path, and sends nothing', async () => {
@@ -858,6 +889,10 @@ test('dry run of a large message lists every request of the draft + upload sessi
 				body: { contentType: 'Text', content: 'x' },
 				toRecipients: [R('ada@example.com')],
 				singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }],
+				// Writable while the message is a draft; the node names the Message-ID here.
+				internetMessageId:
+					(out.requests as Json[])[0] &&
+					((out.requests as Json[])[0].body as Json).internetMessageId,
 			},
 		},
 		{

@@ -1,6 +1,8 @@
 /** Puts an accepted message into the outbox (the simulator's stand-in for Exchange transport). */
+import * as crypto from 'node:crypto';
 import type { RequestContext } from './context';
 import type { User } from './state';
+import type { MimeSummary } from './mime';
 import type { DeliveredAttachment, DeliveredMessage, InternetMessageHeader } from './types';
 
 /** Attachments up to this size keep their bytes in the outbox; larger ones only size + sha256. */
@@ -14,6 +16,18 @@ export interface Delivery {
 	saveToSentItems: boolean;
 	attachments: DeliveredAttachment[];
 	internetMessageHeaders: InternetMessageHeader[];
+	/** The Message-ID the client set; Exchange makes one when there is none. */
+	internetMessageId?: string;
+	mime?: MimeSummary;
+}
+
+/**
+ * Exchange Online's own Message-IDs name the mailbox server, e.g. <DM6PR11MB4691…@DM6PR11MB4691.namprd11.prod.outlook.com>
+ * (visible in the headers of any message sent from Microsoft 365; the exact format is not documented).
+ */
+export function exchangeMessageId(): string {
+	const server = `SIM${crypto.randomBytes(6).toString('hex').toUpperCase()}`;
+	return `<${server}${crypto.randomBytes(8).toString('hex').toUpperCase()}@${server}.namprd00.prod.outlook.com>`;
 }
 
 export function deliver(ctx: RequestContext, d: Delivery): DeliveredMessage {
@@ -29,7 +43,26 @@ export function deliver(ctx: RequestContext, d: Delivery): DeliveredMessage {
 		deliveredAt: new Date().toISOString(),
 		attachments: d.attachments,
 		internetMessageHeaders: d.internetMessageHeaders,
+		internetMessageId: d.internetMessageId ?? exchangeMessageId(),
 	};
+	if (d.mime) delivered.mime = d.mime;
 	ctx.core.state.outbox.push(delivered);
 	return delivered;
+}
+
+/**
+ * PidTagInternetMessageId ([MS-OXPROPS] 2.739, tag 0x1035, PT_UNICODE) set as a single-value extended property
+ * "String 0x1035" (learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty). The simulator honours
+ * it on sendMail, as Graph Explorer did in microsoftgraph/msgraph-sdk-dotnet#2320; whether Graph always does is
+ * not settled (README, assumptions).
+ */
+export function extendedMessageIdOf(message: Record<string, unknown>): string | undefined {
+	const props = message.singleValueExtendedProperties;
+	if (!Array.isArray(props)) return undefined;
+	const found = props.find(
+		(p: { id?: unknown }) =>
+			typeof p?.id === 'string' &&
+			p.id.replace(/\s+/g, ' ').trim().toLowerCase() === 'string 0x1035',
+	) as { value?: unknown } | undefined;
+	return typeof found?.value === 'string' && found.value ? found.value : undefined;
 }

@@ -3,10 +3,11 @@
  * create (201), add small attachments (201), get, list, delete (204), send (202, empty body; message-send.md).
  */
 import * as crypto from 'node:crypto';
-import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, exchangeMessageId, KEEP_BYTES_LIMIT } from './delivery';
 import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
-import type { MailCall } from './mailcall';
+import { MIME_BODY, type MailCall } from './mailcall';
+import { decodeMimeBody, parseMime, type MimeAttachment } from './mime';
 import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import type { Draft, StoredAttachment, User } from './state';
 import type { DeliveredAttachment } from './types';
@@ -102,7 +103,10 @@ export function draftIdentity(
 	user: User,
 ): { internetMessageId: string; webLink: string } {
 	return {
-		internetMessageId: `<${draft.conversationId.slice(0, 24)}@${user.mail.split('@')[1] ?? 'example.com'}>`,
+		// Set by the client or at creation; reply drafts (replies.ts) get one derived from the thread.
+		internetMessageId:
+			draft.internetMessageId ??
+			`<${draft.conversationId.slice(0, 24)}@${user.mail.split('@')[1] ?? 'example.com'}>`,
 		webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(draft.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
 	};
 }
@@ -154,28 +158,71 @@ export function draftJson(
 	return json;
 }
 
-/** `POST /users/{id}/messages` → 201 + message (Mail.ReadWrite). Recipients may be empty on a draft. */
-export function createDraft(call: MailCall): SimResponse {
-	const msg = checkMessageShape(call.body ?? {});
+function fromMime(a: MimeAttachment): DecodedAttachment {
+	const { name, contentType, bytes, isInline, contentId, sha256 } = a;
+	return { name, contentType, bytes, isInline, contentId, sha256 };
+}
+
+/** The draft's content from JSON, or from MIME (learn: user-post-messages, "Create a message in MIME format"). */
+async function draftContent(call: MailCall) {
+	const body = call.body ?? {};
+	if (typeof body[MIME_BODY] === 'string') {
+		const parsed = await parseMime(decodeMimeBody(body[MIME_BODY]));
+		const attachments = parsed.attachments.map((a) => toStored(fromMime(a)));
+		return {
+			message: parsed.message,
+			attachments,
+			messageId: parsed.internetMessageId,
+			mime: parsed.summary,
+		};
+	}
+	const msg = checkMessageShape(body);
 	checkInternetMessageHeaders(msg);
 	const attachments = decodeAttachments(msg).map(toStored);
-	const stored = withoutContentBytes(msg);
-	delete stored.attachments;
+	const message = withoutContentBytes(msg);
+	delete message.attachments;
+	// internetMessageId is "Updatable only if isDraft = true" (learn: resources/message), so a new draft takes it.
+	const given = typeof msg.internetMessageId === 'string' ? msg.internetMessageId : undefined;
+	return { message, attachments, messageId: given, mime: undefined };
+}
+
+/** `POST /users/{id}/messages` → 201 + message (Mail.ReadWrite). Recipients may be empty on a draft. */
+export async function createDraft(call: MailCall): Promise<SimResponse> {
+	const content = await draftContent(call);
 	const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	const draft: Draft = {
 		id: newItemId(),
 		userId: call.user.id,
-		message: stored,
-		attachments,
+		message: content.message,
+		attachments: content.attachments,
 		createdDateTime: now,
 		lastModifiedDateTime: now,
 		changeKey: crypto.randomBytes(18).toString('base64'),
 		conversationId: `AAQkAG${crypto.randomBytes(30).toString('base64url')}=`,
+		internetMessageId: content.messageId ?? exchangeMessageId(),
 	};
+	if (content.mime) draft.mime = content.mime;
 	const state = call.ctx.core.state;
 	state.drafts.set(draft.id, draft);
 	state.counters.draftsCreated += 1;
 	return jsonResponse(201, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
+}
+
+/**
+ * `PATCH /users/{id}/messages/{id}` → 200 + message (learn: message-update): writable properties replace the
+ * draft's; extended properties are added to the ones it has (learn: singlevaluelegacyextendedproperty-post).
+ */
+export function updateMessage(call: MailCall): SimResponse {
+	const draft = findDraft(call);
+	const patch = checkMessageShape(call.body ?? {});
+	checkInternetMessageHeaders(patch);
+	const { singleValueExtendedProperties: added, ...rest } = withoutContentBytes(patch);
+	const existing = (draft.message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
+	draft.message = { ...draft.message, ...rest };
+	if (Array.isArray(added)) draft.message.singleValueExtendedProperties = [...existing, ...added];
+	if (typeof rest.internetMessageId === 'string') draft.internetMessageId = rest.internetMessageId;
+	draft.lastModifiedDateTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+	return jsonResponse(200, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
 
 export function getMessage(call: MailCall): SimResponse {
@@ -286,6 +333,8 @@ export function sendDraft(call: MailCall): SimResponse {
 			saveToSentItems: !deletesAfterSubmit(draft.message),
 			attachments: draft.attachments.map(deliveredAttachment),
 			internetMessageHeaders,
+			internetMessageId: draftIdentity(draft, call.user).internetMessageId,
+			mime: draft.mime,
 		});
 		removeDraft(call, draft);
 	};

@@ -9,6 +9,7 @@ import { BodyTooLargeError, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimRespo
 import { admitConcurrent, MIME_BODY, renderGraphError, type MailCall } from './mailcall';
 import { validateAccessToken, type AppToken } from './tokens';
 import { methodNotAllowed, resolveMailRoute, segmentNotFound } from './mailRoutes';
+import { createDraft } from './drafts';
 import { sendMail } from './sendmail';
 
 /** Graph's request size limit (reference §2.1). */
@@ -121,7 +122,9 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	if (route.body) {
 		const raw = await ctx.readBody(GRAPH_BODY_LIMIT);
 		call.contentType = ctx.header('content-type');
-		call.body = parseJsonBody(raw, call.contentType, route.handler === sendMail);
+		// Both take a base64 MIME message as text/plain (learn: user-sendmail, user-post-messages).
+		const mimeAllowed = route.handler === sendMail || route.handler === createDraft;
+		call.body = parseJsonBody(raw, call.contentType, mimeAllowed);
 	}
 	return route.handler(call);
 }

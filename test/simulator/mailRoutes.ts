@@ -10,6 +10,7 @@ import {
 	listAttachments,
 	listMessages,
 	sendDraft,
+	updateMessage,
 } from './drafts';
 import { GraphError } from './errors';
 import type { SimResponse } from './http';
@@ -55,6 +56,14 @@ export const MAIL_ROUTES: MailRouteSpec[] = [
 		handler: deleteMessage,
 		roles: READ_WRITE,
 		body: false,
+	},
+	// learn.microsoft.com/graph/api/message-update
+	{
+		method: 'PATCH',
+		path: ['messages', '{id}'],
+		handler: updateMessage,
+		roles: READ_WRITE,
+		body: true,
 	},
 	{
 		method: 'POST',

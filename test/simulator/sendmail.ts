@@ -2,11 +2,11 @@
  * `POST /v1.0/users/{id | userPrincipalName}/sendMail` (reference §1: docs-contrib api-reference/v1.0/api/user-sendmail.md).
  * Success is 202 Accepted with an EMPTY body (§1.1).
  */
-import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, extendedMessageIdOf, KEEP_BYTES_LIMIT } from './delivery';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
 import { emptyResponse, type SimResponse } from './http';
-import { parseMimeMessage } from './mime';
+import { decodeMimeBody, parseMime } from './mime';
 import {
 	checkInternetMessageHeaders,
 	checkMessageShape,
@@ -32,7 +32,7 @@ function parseSaveToSentItems(value: unknown): boolean {
 	);
 }
 
-export function sendMail(call: MailCall): SimResponse {
+export async function sendMail(call: MailCall): Promise<SimResponse> {
 	const body = call.body ?? {};
 	if (typeof body[MIME_BODY] === 'string') return sendMime(call, body[MIME_BODY]);
 
@@ -80,6 +80,7 @@ export function sendMail(call: MailCall): SimResponse {
 		message: stored,
 		saveToSentItems,
 		internetMessageHeaders: headers,
+		internetMessageId: extendedMessageIdOf(msg),
 		attachments: attachments.map((a) => ({
 			name: a.name,
 			contentType: a.contentType,
@@ -94,21 +95,12 @@ export function sendMail(call: MailCall): SimResponse {
 	return emptyResponse(202);
 }
 
-/** MIME variant (reference §1.5): Content-Type text/plain, body = base64 of the RFC 5322 message. */
-function sendMime(call: MailCall, base64: string): SimResponse {
-	const compact = base64.replace(/\s+/g, '');
-	if (compact === '' || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) {
-		throw new GraphError(
-			400,
-			'ErrorMimeContentInvalidBase64String',
-			'Invalid base64 string for MIME content.',
-		);
-	}
-	const mime = Buffer.from(compact, 'base64');
-	const parsed = parseMimeMessage(mime.toString('latin1'));
+/** MIME variant: Content-Type text/plain, body = base64 of the RFC 5322 message (learn: user-sendmail). */
+async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
+	const parsed = await parseMime(decodeMimeBody(base64));
 	checkRecipientsForSubmission(parsed.message);
 	checkSendAs(parsed.message, call.user);
-	if (mime.length > call.user.maxSendSizeBytes) {
+	if (parsed.size > call.user.maxSendSizeBytes) {
 		throw new GraphError(
 			400,
 			'ErrorMessageSizeExceeded',
@@ -120,9 +112,21 @@ function sendMime(call: MailCall, base64: string): SimResponse {
 		clientId: call.token.clientId,
 		via: 'sendMail',
 		message: parsed.message,
+		// A MIME request has no saveToSentItems parameter; Exchange keeps the default, true (learn: user-sendmail).
 		saveToSentItems: true,
 		internetMessageHeaders: parsed.customHeaders,
-		attachments: [],
+		internetMessageId: parsed.internetMessageId,
+		mime: parsed.summary,
+		attachments: parsed.attachments.map((a) => ({
+			name: a.name,
+			contentType: a.contentType,
+			size: a.bytes.length,
+			isInline: a.isInline,
+			contentId: a.contentId,
+			sha256: a.sha256,
+			via: 'request' as const,
+			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
+		})),
 	});
 	return emptyResponse(202);
 }

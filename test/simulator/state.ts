@@ -1,4 +1,5 @@
 /** In-memory directory (tenants, apps, users), mailbox content (drafts, upload sessions) and observations. */
+import type { MimeSummary } from './mime';
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
 import type { SeededMessage } from './replies';
@@ -80,6 +81,10 @@ export interface Draft {
 	lastModifiedDateTime: string;
 	changeKey: string;
 	conversationId: string;
+	/** Set by the client (JSON property or MIME Message-ID header) or made by Exchange when the draft is created. */
+	internetMessageId?: string;
+	/** Present when the draft was created from MIME. */
+	mime?: MimeSummary;
 }
 
 export interface UploadSession {

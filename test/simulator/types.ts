@@ -2,6 +2,7 @@
  * Public types of the local Microsoft 365 simulator (identity platform token endpoint + the Graph mail surface).
  * Other test code, the demo, the benchmark and the e2e suite code against these names: keep them stable.
  */
+import type { MimeSummary } from './mime';
 
 export interface SimulatorOptions {
 	/** TCP port; 0 (default) picks a free one. */
@@ -161,6 +162,10 @@ export interface DeliveredMessage {
 	deliveredAt: string;
 	attachments: DeliveredAttachment[];
 	internetMessageHeaders: InternetMessageHeader[];
+	/** The Message-ID recipients see: the one the client set (MIME header, draft property, String 0x1035) or Exchange's. */
+	internetMessageId: string;
+	/** Present when the message arrived as MIME (sendMail or a draft created from MIME). */
+	mime?: MimeSummary;
 }
 
 export interface SimulatorCounters {

@@ -21,8 +21,14 @@ describe('migrate: a real n8n 2.8.4 export', () => {
 			expect(wf.nodes.map((n) => n.name)).toEqual(input[i].nodes.map((n) => n.name));
 		});
 		const types = workflows.flatMap((wf) => wf.nodes.map((n) => `${n.name}=${n.type}`));
-		expect(types.filter((t) => t.endsWith('office365SendMail'))).toHaveLength(6);
-		expect(types).toContain('Ask for approval=n8n-nodes-base.emailSend');
+		expect(types.filter((t) => t.endsWith('office365SendMail'))).toHaveLength(7);
+		// Send and Wait is converted too, to the operation of the same name.
+		const approval = workflows.flatMap((wf) => wf.nodes).find((n) => n.name === 'Ask for approval');
+		expect(approval?.type).toBe('n8n-nodes-office365-send-mail.office365SendMail');
+		expect(approval?.parameters).toMatchObject({
+			operation: 'sendAndWait',
+			message: 'Please approve.',
+		});
 	});
 
 	it('drops the SMTP credential from converted nodes only', () => {
@@ -34,8 +40,8 @@ describe('migrate: a real n8n 2.8.4 export', () => {
 
 	it('reports what the export cannot carry over', () => {
 		const text = formatReport(reports, undefined);
-		expect(text).toMatch(/6 of 7 Send Email node\(s\) converted/);
-		expect(text).toMatch(/"Ask for approval" \(Send Email v2\.1\): LEFT UNCHANGED/);
+		expect(text).toMatch(/7 of 7 Send Email node\(s\) converted/);
+		expect(text).toMatch(/"Ask for approval" \(Send Email v2\.1\): converted/);
 		expect(text).toMatch(/Inline Images \(cid:logo\)/);
 		expect(text).toMatch(/Email Format is an expression/);
 		expect(text).toMatch(/Ignore SSL Issues has no counterpart/);

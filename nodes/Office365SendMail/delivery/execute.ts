@@ -3,10 +3,13 @@ import type { GraphClient, GraphResponse } from '../../shared/transport/graphCli
 import { DeliveryUnknownError, GraphApiError } from '../../shared/transport/graphErrors';
 import { UploadSessionError, uploadStream } from '../../shared/transport/uploadSession';
 import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
+import type { AttachmentSource } from '../message/attachments';
 import { DraftMayExistError } from './draftError';
+import { draftJson, sendMailMessage } from './identity';
+import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { createReplyDraft, sendReply, type ReplyAddressing } from './replySteps';
-import { draftRequestBody, IMMUTABLE_ID_HEADERS } from './schedule';
+import { IMMUTABLE_ID_HEADERS } from './schedule';
 
 /** The message's identity, as far as Microsoft or the plan made it known. */
 export interface MessageIdentity {
@@ -59,14 +62,26 @@ function delivery(response: { requestId?: string; clientRequestId: string }, not
 	return { requestId, clientRequestId, sentAt: new Date().toISOString(), notes };
 }
 
-async function createDraft(graph: GraphClient, plan: DeliveryPlan, state: StepState) {
+/** The draft's content: JSON, or base64 MIME without attachments (delivery/mime.ts). */
+async function draftContent(plan: DeliveryPlan, mime: boolean) {
+	if (!mime) return { json: draftJson(plan), headers: IMMUTABLE_ID_HEADERS };
+	const body = Buffer.from(await mimeBody(plan, []), 'utf8');
+	return { body, headers: { ...MIME_HEADERS, ...IMMUTABLE_ID_HEADERS } };
+}
+
+async function createDraft(
+	graph: GraphClient,
+	plan: DeliveryPlan,
+	state: StepState,
+	mime: boolean,
+) {
+	const content = await draftContent(plan, mime);
 	const created = await outcomeOf(() =>
 		graph.request({
 			operation: 'create draft',
 			method: 'POST',
 			url: graph.userUrl(plan.sender, 'messages'),
-			json: draftRequestBody(plan),
-			headers: IMMUTABLE_ID_HEADERS,
+			...content,
 			authenticated: true,
 			replay: 'notIfSent',
 			// An unclear answer leaves a draft that may exist: reported below, never blindly repeated.
@@ -129,6 +144,34 @@ async function sendDraft(graph: GraphClient, plan: DeliveryPlan, draftId: string
 	throw error;
 }
 
+/** Sets what MIME cannot carry on the draft (delivery/mime.ts); the same PATCH twice leaves the same draft. */
+async function patchDraft(graph: GraphClient, plan: DeliveryPlan, draftId: string, body: object) {
+	await graph.request({
+		operation: 'update draft',
+		method: 'PATCH',
+		url: graph.userUrl(plan.sender, 'messages', draftId),
+		json: body,
+		authenticated: true,
+		replay: 'always',
+	});
+}
+
+/** MIME sendMail: the base64 RFC 5322 message is the body (learn.microsoft.com/graph/api/user-sendmail). */
+async function sendMime(graph: GraphClient, plan: DeliveryPlan, attachments: AttachmentSource[]) {
+	const body = Buffer.from(await mimeBody(plan, attachments), 'utf8');
+	const response = await graph.request({
+		operation: 'sendMail',
+		method: 'POST',
+		url: graph.userUrl(plan.sender, 'sendMail'),
+		body,
+		headers: MIME_HEADERS,
+		authenticated: true,
+		replay: 'notIfSent',
+		delivers: true,
+	});
+	return delivery(response, []);
+}
+
 async function runStep(
 	graph: GraphClient,
 	plan: DeliveryPlan,
@@ -145,7 +188,7 @@ async function runStep(
 				operation: 'sendMail',
 				method: 'POST',
 				url: graph.userUrl(plan.sender, 'sendMail'),
-				json: sendMailBody(plan.message, plan.saveToSentItems, attachments),
+				json: sendMailBody(sendMailMessage(plan), plan.saveToSentItems, attachments),
 				authenticated: true,
 				replay: 'notIfSent',
 				delivers: true,
@@ -154,7 +197,14 @@ async function runStep(
 			return;
 		}
 		case 'createDraft':
-			return await createDraft(graph, plan, state);
+			return await createDraft(graph, plan, state, false);
+		case 'createDraftMime':
+			return await createDraft(graph, plan, state, true);
+		case 'patchDraft':
+			return await patchDraft(graph, plan, draftId, step.body);
+		case 'sendMime':
+			state.delivered = await sendMime(graph, plan, step.attachments);
+			return;
 		case 'addAttachment':
 			await graph.request({
 				operation: `add attachment "${step.source.name}"`,
@@ -209,6 +259,13 @@ export async function executePlan(graph: GraphClient, plan: DeliveryPlan): Promi
 		throw done.error;
 	}
 	if (!state.delivered) throw new Error('The delivery plan has no step that sends the message.');
-	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation).
-	return { ...state.draft, ...state.delivered };
+	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation). What Graph
+	// stored wins over the ID the node stamped; a difference is worth a note, since replies thread on Graph's.
+	const stored = state.draft?.internetMessageId;
+	if (plan.messageId && stored && stored !== plan.messageId) {
+		state.delivered.notes.push(
+			`Exchange stored the Message-ID ${stored} instead of the one the node set (${plan.messageId}).`,
+		);
+	}
+	return { internetMessageId: plan.messageId, ...state.draft, ...state.delivered };
 }

@@ -6,6 +6,7 @@ import {
 	sendMailBody,
 	type GraphMessage,
 } from '../message/build';
+import { planMimeSteps, type MimeContent } from './mime';
 import {
 	attachmentJsonBytes,
 	jsonBytes,
@@ -27,6 +28,9 @@ export type DeliveryStep =
 	| { kind: 'addAttachment'; source: AttachmentSource }
 	| { kind: 'uploadAttachment'; source: AttachmentSource }
 	| { kind: 'sendDraft' }
+	| { kind: 'sendMime'; attachments: AttachmentSource[] }
+	| { kind: 'createDraftMime' }
+	| { kind: 'patchDraft'; body: GraphMessage }
 	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
 	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
 	| { kind: 'createReply'; target: ReplyTarget }
@@ -43,6 +47,18 @@ export interface DeliveryPlan {
 	steps: DeliveryStep[];
 	/** Scheduled send: the UTC time Exchange holds the draft until (delivery/schedule.ts). */
 	sendAt?: string;
+	/** The Message-ID the node stamps on the message (delivery/identity.ts), when it could make one. */
+	messageId?: string;
+	/** Set when the message goes as MIME (delivery/mime.ts); `message` then only names it (errors, retry ledger). */
+	mime?: MimeContent;
+}
+
+/** How the message is identified and, for MIME, written; without it the plan is the plain JSON one. */
+export interface PlanIdentity {
+	messageId?: string;
+	mime?: MimeContent;
+	/** Message properties MIME cannot carry, set on the MIME draft with PATCH. */
+	patch?: GraphMessage;
 }
 
 /** A type, not an interface, so that it is a plain JSON object for n8n's output items. */
@@ -92,9 +108,12 @@ export function planDelivery(
 	message: GraphMessage,
 	saveToSentItems: boolean,
 	attachments: AttachmentSource[],
+	identity: PlanIdentity = {},
 ): DeliveryPlan {
 	checkSizes(draftMessage(message, saveToSentItems), attachments);
-	const plan = { sender, message, saveToSentItems };
+	const { messageId, mime, patch } = identity;
+	const plan = { sender, message, saveToSentItems, ...(messageId ? { messageId } : {}) };
+	if (mime) return { ...plan, mime, ...planMimeSteps(mime, patch, attachments, attachmentSteps) };
 	const shell = sendMailBody(
 		message,
 		saveToSentItems,
@@ -103,13 +122,19 @@ export function planDelivery(
 	const fits = sendMailJsonBytes(shell, attachments) <= MAX_SINGLE_REQUEST_BYTES;
 	if (fits && !attachments.some(needsUploadSession))
 		return { ...plan, path: 'sendMail', steps: [{ kind: 'sendMail', attachments }] };
-	const steps: DeliveryStep[] = [{ kind: 'createDraft' }];
+	const steps: DeliveryStep[] = [{ kind: 'createDraft' }, ...attachmentSteps(attachments)];
+	steps.push({ kind: 'sendDraft' });
+	return { ...plan, path: 'draft', steps };
+}
+
+/** Attachments of a draft: small ones in one request each, the others through upload sessions. */
+export function attachmentSteps(attachments: AttachmentSource[]): DeliveryStep[] {
+	const steps: DeliveryStep[] = [];
 	for (const source of attachments.filter((a) => !needsUploadSession(a)))
 		steps.push({ kind: 'addAttachment', source });
 	for (const source of attachments.filter(needsUploadSession))
 		steps.push({ kind: 'uploadAttachment', source });
-	steps.push({ kind: 'sendDraft' });
-	return { ...plan, path: 'draft', steps };
+	return steps;
 }
 
 /** How each attachment travels, in the order the item lists them. */

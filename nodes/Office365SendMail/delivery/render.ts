@@ -1,9 +1,11 @@
 import { graphUserUrl } from '../../shared/transport/graphClient';
 import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
 import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
+import { draftJson, sendMailMessage } from './identity';
+import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { renderReplyStep } from './replySteps';
-import { draftRequestBody, IMMUTABLE_ID_HEADERS } from './schedule';
+import { IMMUTABLE_ID_HEADERS } from './schedule';
 
 export interface PreviewRequest {
 	method: string;
@@ -43,13 +45,24 @@ async function renderStep(
 			const attachments = [];
 			for (const source of step.attachments)
 				attachments.push(fileAttachmentJson(source, await source.readAll()));
-			const body = sendMailBody(plan.message, plan.saveToSentItems, attachments);
+			const body = sendMailBody(sendMailMessage(plan), plan.saveToSentItems, attachments);
 			const url = graphUserUrl(graphEndpoint, plan.sender, 'sendMail');
 			return [{ method: 'POST', url, headers: JSON_HEADERS, body }];
 		}
 		case 'createDraft': {
 			const headers = { ...JSON_HEADERS, ...IMMUTABLE_ID_HEADERS };
-			return [{ method: 'POST', url: messages, headers, body: draftRequestBody(plan) }];
+			return [{ method: 'POST', url: messages, headers, body: draftJson(plan) }];
+		}
+		case 'createDraftMime': {
+			const headers = { ...MIME_HEADERS, ...IMMUTABLE_ID_HEADERS };
+			return [{ method: 'POST', url: messages, headers, body: await mimeBody(plan, []) }];
+		}
+		case 'patchDraft':
+			return [{ method: 'PATCH', url: draftUrl, headers: JSON_HEADERS, body: step.body }];
+		case 'sendMime': {
+			const url = graphUserUrl(graphEndpoint, plan.sender, 'sendMail');
+			const body = await mimeBody(plan, step.attachments);
+			return [{ method: 'POST', url, headers: MIME_HEADERS, body }];
 		}
 		case 'addAttachment': {
 			const body = fileAttachmentJson(step.source, await step.source.readAll());

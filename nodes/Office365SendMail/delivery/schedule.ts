@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { draftMessage, type GraphMessage } from '../message/build';
 import { InputError } from '../message/inputError';
-import type { DeliveryPlan, DeliveryStep } from './plan';
+import { withDraftPatch } from './mime';
+import { attachmentSteps, type DeliveryPlan, type DeliveryStep } from './plan';
 import { sendAtOf } from './sendAt';
 
 /**
@@ -22,9 +23,14 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 				{ kind: 'createDraft' },
 				...step.attachments.map((source) => ({ kind: 'addAttachment' as const, source })),
 			];
+		case 'sendMime':
+			// The MIME draft carries no attachments; they are added as on the JSON draft path.
+			return [{ kind: 'createDraftMime' }, ...attachmentSteps(step.attachments)];
 		case 'sendDraft':
 		case 'keepDraft':
 			return [];
+		case 'createDraftMime':
+		case 'patchDraft':
 		case 'createDraft':
 		case 'addAttachment':
 		case 'uploadAttachment':
@@ -57,7 +63,10 @@ export function draftOnly(plan: DeliveryPlan): DeliveryPlan {
  * https://github.com/openonion/connectonion/pull/1221).
  */
 export function scheduled(plan: DeliveryPlan, sendAt: string): DeliveryPlan {
-	return { ...plan, sendAt, path: 'draft', steps: [...draftSteps(plan), { kind: 'sendDraft' }] };
+	// A MIME draft gets the deferred send time by PATCH, as its body cannot carry extended properties.
+	const deferred = { singleValueExtendedProperties: deferredProperties(sendAt) };
+	const steps = withDraftPatch(draftSteps(plan), deferred);
+	return { ...plan, sendAt, path: 'draft', steps: [...steps, { kind: 'sendDraft' }] };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { attachmentSummaries } from '../delivery/plan';
 import type { Delivery } from '../delivery/execute';
+import { mimeExcerptOf } from '../delivery/mimePreview';
 import type { PreviewRequest } from '../delivery/render';
 import { resultFields } from '../delivery/schedule';
 import { formatRecipient } from '../message/recipients';
@@ -58,6 +59,7 @@ export function previewItem(
 		...messageSummary(item),
 		attachments: attachmentSummaries(item.plan, item.attachments),
 		requests: requests as unknown as IDataObject[],
+		...mimeExcerptOf(requests),
 	};
 	if (item.plan.sendAt) json.sendAt = item.plan.sendAt;
 	if (requests.length === 1) json.request = requests[0] as unknown as IDataObject;

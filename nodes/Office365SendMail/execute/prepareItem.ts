@@ -65,24 +65,37 @@ export function recipientsOf(
 	return { to, cc, bcc };
 }
 
-export type Content = Pick<MessageInput, 'subject' | 'bodyContentType' | 'bodyContent'>;
+export type Content = Pick<
+	MessageInput,
+	'subject' | 'bodyContentType' | 'bodyContent' | 'textContent'
+>;
+
+const BODY_TYPES = ['html', 'text', 'htmlAndText'] as const;
 
 export function contentOf(ctx: IExecuteFunctions, index: number): Content {
 	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
-	if (bodyType !== 'html' && bodyType !== 'text')
+	if (!BODY_TYPES.includes(bodyType as Content['bodyContentType']))
 		throw new InputError(
 			'Body Content Type',
-			`Must be html or text, got ${JSON.stringify(bodyType)}.`,
+			`Must be html, text or htmlAndText, got ${JSON.stringify(bodyType).slice(0, 40)}.`,
 		);
+	const bodyContentType = bodyType as Content['bodyContentType'];
 	const subject = subjectOf(ctx.getNodeParameter('subject', index, ''));
 	const bodyContent = asText(ctx.getNodeParameter('bodyContent', index, ''), 'Body');
-	if (!subject.trim() && !bodyContent.trim()) {
+	// Only HTML and Text has a plain-text part; the parameter is hidden (and ignored) otherwise.
+	const textContent =
+		bodyContentType === 'htmlAndText'
+			? asText(ctx.getNodeParameter('textContent', index, ''), 'Text Body')
+			: undefined;
+	if (!subject.trim() && !bodyContent.trim() && !textContent?.trim()) {
 		throw new InputError(
 			'Body',
 			'Both Subject and Body are empty: there is nothing to send. Fill in at least one of them.',
 		);
 	}
-	return { subject, bodyContentType: bodyType, bodyContent };
+	const content: Content = { subject, bodyContentType, bodyContent };
+	if (textContent !== undefined) content.textContent = textContent;
+	return content;
 }
 
 export async function attachmentsOf(

@@ -5,8 +5,10 @@ import { toGraphRecipients, type Recipient } from './recipients';
 /** Everything one item asks for, validated. Pure data: no I/O happens in this module; delivery/ plans the requests. */
 export interface MessageInput {
 	subject: string;
-	bodyContentType: 'html' | 'text';
+	/** htmlAndText: bodyContent is the HTML, textContent the plain-text alternative (multipart/alternative). */
+	bodyContentType: 'html' | 'text' | 'htmlAndText';
 	bodyContent: string;
+	textContent?: string;
 	to: Recipient[];
 	cc: Recipient[];
 	bcc: Recipient[];
@@ -27,7 +29,7 @@ export function buildGraphMessage(input: MessageInput): GraphMessage {
 	const message: GraphMessage = {
 		subject: input.subject,
 		body: {
-			contentType: input.bodyContentType === 'html' ? 'HTML' : 'Text',
+			contentType: input.bodyContentType === 'text' ? 'Text' : 'HTML',
 			content: input.bodyContent,
 		},
 		toRecipients: toGraphRecipients(input.to),

@@ -1,10 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
-import { planDelivery } from '../../delivery/plan';
+import { messageIdFor } from '../../delivery/identity';
+import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../delivery/mime';
+import { planDelivery, type PlanIdentity } from '../../delivery/plan';
 import { scheduledIfAsked } from '../../delivery/schedule';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { senderOf } from '../../message/fields';
+import { asBoolean, asText, messageIdListOf, messageIdOf, senderOf } from '../../message/fields';
+import { InputError } from '../../message/inputError';
+import { MAX_LIST_TEXT_CHARS } from '../../message/limits';
+import { assertOneLine, checkUnsubscribeUris } from '../../message/mime/guards';
 import {
 	attachmentsOf,
 	commonInput,
@@ -13,6 +18,64 @@ import {
 	recipientsOf,
 	type PreparedItem,
 } from '../prepareItem';
+
+const UNSUBSCRIBE = 'List-Unsubscribe';
+const ONE_CLICK = 'List-Unsubscribe One-Click';
+
+/** List-Unsubscribe: https: and/or mailto: URIs separated by commas, bounded before it is split. */
+function unsubscribeOf(
+	options: IDataObject,
+): Pick<MimeOptions, 'listUnsubscribe' | 'listUnsubscribeOneClick'> {
+	const raw = asText(options.listUnsubscribe, UNSUBSCRIBE);
+	// Checked whole, before trimming, so a line break anywhere is refused rather than silently cut off.
+	const text = raw.length > MAX_LIST_TEXT_CHARS ? raw : assertOneLine(raw, UNSUBSCRIBE).trim();
+	const oneClick = asBoolean(options.listUnsubscribeOneClick, ONE_CLICK) ?? false;
+	if (text.length > MAX_LIST_TEXT_CHARS)
+		throw new InputError(
+			UNSUBSCRIBE,
+			`Is ${text.length} characters long; the limit is ${MAX_LIST_TEXT_CHARS}.`,
+		);
+	const uris = text
+		? text
+				.split(',')
+				.map((u) => u.trim())
+				.filter(Boolean)
+		: [];
+	if (!uris.length) {
+		if (oneClick)
+			throw new InputError(
+				ONE_CLICK,
+				'One-click unsubscribe (RFC 8058) needs an https: link in List-Unsubscribe; add one or turn One-Click off.',
+			);
+		return {};
+	}
+	const listUnsubscribe = checkUnsubscribeUris(uris, oneClick, UNSUBSCRIBE);
+	return oneClick ? { listUnsubscribe, listUnsubscribeOneClick: true } : { listUnsubscribe };
+}
+
+/**
+ * The threading and unsubscribe options (In-Reply-To, References, List-Unsubscribe), checked before any request.
+ * References defaults to In-Reply-To (RFC 5322 §3.6.4).
+ */
+export function mimeOptionsOf(options: IDataObject): MimeOptions {
+	const given = asText(options.inReplyTo, 'In-Reply-To').trim();
+	const inReplyTo = given ? messageIdOf(given, 'In-Reply-To') : undefined;
+	const listed = messageIdListOf(options.references, 'References');
+	const references = listed.length ? listed : inReplyTo ? [inReplyTo] : [];
+	return {
+		...(inReplyTo ? { inReplyTo } : {}),
+		...(references.length ? { references } : {}),
+		...unsubscribeOf(options),
+	};
+}
+
+/** The Message-ID to stamp and, when the message needs MIME, the MIME content and what a draft PATCH adds. */
+export function identityOf(input: MessageInput, extras: MimeOptions, sender: string): PlanIdentity {
+	const messageId = messageIdFor(input, sender);
+	if (!needsMime(input, extras)) return { messageId };
+	const mime = mimeContentOf(input, extras, sender, messageId);
+	return { messageId, mime, patch: draftPatchOf(input) };
+}
 
 /** Send: a new message to the item's recipients. */
 export async function prepareSend(
@@ -29,8 +92,16 @@ export async function prepareSend(
 		...contentOf(ctx, index),
 		...commonInput(options, sender, settings),
 	};
+	const extras = mimeOptionsOf(options);
 	const attachments = await attachmentsOf(ctx, index, options);
-	const plan = planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, attachments);
+	const identity = identityOf(input, extras, sender);
+	const plan = planDelivery(
+		sender,
+		buildGraphMessage(input),
+		input.saveToSentItems,
+		attachments,
+		identity,
+	);
 	return {
 		index,
 		operation: 'send',

@@ -1,0 +1,42 @@
+import type { GraphMessage, MessageInput } from '../message/build';
+import { newMessageId } from '../message/mime';
+import type { DeliveryPlan } from './plan';
+import { draftRequestBody } from './schedule';
+
+/**
+ * The Message-ID every message gets before any request, so the output can name it without reading the mailbox.
+ * It needs the domain of an address: a sender given as an object ID with no From Address gets none on the JSON
+ * path, and Graph's own (from a draft's answer) is reported where there is one.
+ */
+export function messageIdFor(
+	input: Pick<MessageInput, 'from'>,
+	sender: string,
+): string | undefined {
+	const address = input.from?.address ?? sender;
+	return address.includes('@') ? newMessageId(address) : undefined;
+}
+
+// MAPI PidTagInternetMessageId ([MS-OXPROPS] 2.739, property tag 0x1035, PT_UNICODE) as a Graph single-value
+// extended property: the only way to name the Message-ID in a JSON sendMail, because the message resource's
+// internetMessageId is writable only on drafts (learn.microsoft.com/graph/api/resources/message). Evidence that
+// sendMail honours it is mixed (github.com/microsoftgraph/msgraph-sdk-dotnet/issues/2320).
+const INTERNET_MESSAGE_ID_TAG = 'String 0x1035';
+
+/** The message of a JSON sendMail, stamped with the plan's Message-ID. */
+export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
+	if (!plan.messageId) return plan.message;
+	const existing = (plan.message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
+	return {
+		...plan.message,
+		singleValueExtendedProperties: [
+			...existing,
+			{ id: INTERNET_MESSAGE_ID_TAG, value: plan.messageId },
+		],
+	};
+}
+
+/** The JSON draft: internetMessageId is "updatable only if isDraft = true" (message resource), so it is set here. */
+export function draftJson(plan: DeliveryPlan): GraphMessage {
+	const draft = draftRequestBody(plan);
+	return plan.messageId ? { ...draft, internetMessageId: plan.messageId } : draft;
+}
