@@ -3,7 +3,7 @@
  * create (201), add small attachments (201), get, list, delete (204), send (202, empty body; https://learn.microsoft.com/graph/api/message-send).
  */
 import * as crypto from 'node:crypto';
-import { deliver, exchangeMessageId, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, exchangeMessageId, requestAttachment } from './delivery';
 import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
@@ -55,14 +55,7 @@ function toStored(a: DecodedAttachment): StoredAttachment {
 	return {
 		id: newItemId(),
 		lastModifiedDateTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-		name: a.name,
-		contentType: a.contentType,
-		size: a.bytes.length,
-		isInline: a.isInline,
-		contentId: a.contentId,
-		sha256: a.sha256,
-		via: 'request',
-		bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
+		...requestAttachment(a),
 	};
 }
 

@@ -5,7 +5,7 @@
  * message-createreplyall). A reply draft is an ordinary draft: attachments, upload sessions and send (drafts.ts).
  */
 import * as crypto from 'node:crypto';
-import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, requestAttachment } from './delivery';
 import { draftJson, newItemId } from './drafts';
 import { GraphError } from './errors';
 import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
@@ -183,16 +183,7 @@ export function replyAction(call: MailCall, replyAll: boolean): SimResponse {
 		message: stored,
 		saveToSentItems: true,
 		internetMessageHeaders: headers,
-		attachments: attachments.map((a) => ({
-			name: a.name,
-			contentType: a.contentType,
-			size: a.bytes.length,
-			isInline: a.isInline,
-			contentId: a.contentId,
-			sha256: a.sha256,
-			via: 'request',
-			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
-		})),
+		attachments: attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }

@@ -2,7 +2,7 @@
  * `POST /v1.0/users/{id | userPrincipalName}/sendMail` (https://learn.microsoft.com/graph/api/user-sendmail).
  * Success is 202 Accepted with an EMPTY body (https://learn.microsoft.com/graph/api/user-sendmail).
  */
-import { deliver, extendedMessageIdOf, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, extendedMessageIdOf, requestAttachment } from './delivery';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
 import { emptyResponse, type SimResponse } from './http';
@@ -81,16 +81,7 @@ export async function sendMail(call: MailCall): Promise<SimResponse> {
 		saveToSentItems,
 		internetMessageHeaders: headers,
 		internetMessageId: extendedMessageIdOf(msg),
-		attachments: attachments.map((a) => ({
-			name: a.name,
-			contentType: a.contentType,
-			size: a.bytes.length,
-			isInline: a.isInline,
-			contentId: a.contentId,
-			sha256: a.sha256,
-			via: 'request',
-			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
-		})),
+		attachments: attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }
@@ -117,16 +108,7 @@ async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 		internetMessageHeaders: parsed.customHeaders,
 		internetMessageId: parsed.internetMessageId,
 		mime: parsed.summary,
-		attachments: parsed.attachments.map((a) => ({
-			name: a.name,
-			contentType: a.contentType,
-			size: a.bytes.length,
-			isInline: a.isInline,
-			contentId: a.contentId,
-			sha256: a.sha256,
-			via: 'request' as const,
-			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
-		})),
+		attachments: parsed.attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }
