@@ -46,11 +46,12 @@ interface Rule {
 	text: (error: GraphApiError, ctx: AdviceContext, words: Words) => string;
 }
 
-/** Retry-After longer than the retry policy waits fails the item at once: say what Microsoft asked for. */
+/**
+ * Retry-After longer than the retry policy waits fails the item at once, without retries; Graph's text then already
+ * says what Microsoft asked for (the transport adds it), so only the "after several retries" is left out.
+ */
 function refusal(error: GraphApiError, afterRetries: string, atOnce: string): string {
-	if (error.retryAfterMs === undefined) return `${afterRetries} after several retries`;
-	const seconds = Math.ceil(error.retryAfterMs / 1000);
-	return `${atOnce} and asked to wait ${seconds} s (Retry-After), longer than the node waits`;
+	return error.retryAfterMs === undefined ? `${afterRetries} after several retries` : atOnce;
 }
 
 const isAccessPolicy = (error: GraphApiError) =>
