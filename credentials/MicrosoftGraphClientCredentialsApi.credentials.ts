@@ -25,27 +25,18 @@ export const NOT_FOR_OTHER_REQUESTS =
 export const TEST_ONLY_FROM_DIALOG =
 	'The credential test of Microsoft Graph Client Credentials runs only from the credential dialog: save the credential (or click Retry there). A workflow cannot start it.';
 
+/** A named cloud, described by the two hosts it signs in and sends through. */
+const cloudOption = (name: string, value: keyof typeof CLOUDS) => ({
+	name,
+	value,
+	description: `${CLOUDS[value].authorityHost} and ${CLOUDS[value].graphEndpoint}`,
+});
+
 const CLOUD_OPTIONS = [
-	{
-		name: 'Global (Incl. GCC)',
-		value: 'global',
-		description: `${CLOUDS.global.authorityHost} and ${CLOUDS.global.graphEndpoint}`,
-	},
-	{
-		name: 'US Government L4 (GCC High)',
-		value: 'usGovHigh',
-		description: `${CLOUDS.usGovHigh.authorityHost} and ${CLOUDS.usGovHigh.graphEndpoint}`,
-	},
-	{
-		name: 'US Government L5 (DoD)',
-		value: 'usGovDod',
-		description: `${CLOUDS.usGovDod.authorityHost} and ${CLOUDS.usGovDod.graphEndpoint}`,
-	},
-	{
-		name: 'China (21Vianet)',
-		value: 'china',
-		description: `${CLOUDS.china.authorityHost} and ${CLOUDS.china.graphEndpoint}`,
-	},
+	cloudOption('Global (Incl. GCC)', 'global'),
+	cloudOption('US Government L4 (GCC High)', 'usGovHigh'),
+	cloudOption('US Government L5 (DoD)', 'usGovDod'),
+	cloudOption('China (21Vianet)', 'china'),
 	{ name: 'Custom', value: 'custom', description: 'Enter the identity and Graph hosts yourself' },
 ];
 

@@ -43,21 +43,15 @@ function mapAttachments(
 	r: MappedNode,
 ): void {
 	if (!isSet(list)) return;
-	if (version < 2 && !isExpression(list)) {
+	// Send Email v1 gave attachments no content ID; an expression cannot be split here: both are kept as they are.
+	if (version < 2 || isExpression(list)) {
 		options.attachments = list;
 		r.mapped.push('Attachments → Options › Attachments');
 		if (cidReferences(html).size)
 			r.notes.push(
-				'The HTML uses cid: images, which Send Email v1 never resolved (it gave attachments no content ID); to show one in the body, move its property from Attachments to Options › Inline Images.',
-			);
-		return;
-	}
-	if (isExpression(list)) {
-		options.attachments = list;
-		r.mapped.push('Attachments → Options › Attachments');
-		if (cidReferences(html).size)
-			r.notes.push(
-				'The HTML uses cid: images and Attachments is an expression: list those properties in Options › Inline Images.',
+				isExpression(list)
+					? 'The HTML uses cid: images and Attachments is an expression: list those properties in Options › Inline Images.'
+					: 'The HTML uses cid: images, which Send Email v1 never resolved (it gave attachments no content ID); to show one in the body, move its property from Attachments to Options › Inline Images.',
 			);
 		return;
 	}

@@ -26,7 +26,7 @@ export type CaseGroup =
 	| 'senders';
 
 /**
- * One way the credential can be wrong, with what the Test must say about it. Every case runs through the real
+ * One way the credential can be wrong, with what the credential test must say about it. Every case runs through the real
  * credential code against the simulator: `runCredentialTest`, n8n's declarative credential test (RoutingNode →
  * `authenticate`) and a Send Mail run through n8n's engine.
  */
@@ -39,7 +39,7 @@ export interface FailureCase {
 	reason: string;
 	/** Microsoft's code the message must quote, e.g. "AADSTS7000215" or "ErrorInvalidUser". */
 	code?: string;
-	/** Admin words the Test message must contain. */
+	/** Admin words the credential test's message must contain. */
 	words: (w: CredentialWorld) => (string | RegExp)[];
 	credentials: (w: CredentialWorld) => Record<string, unknown>;
 	/** Sets up the simulator (faults) after each reset. */
@@ -47,7 +47,7 @@ export interface FailureCase {
 	/** 'none': refused locally, no request may reach any simulator. */
 	network?: 'none';
 	/**
-	 * What the Send Mail node says for the same credential. 'same': its error contains the Test's message verbatim;
+	 * What the Send Mail node says for the same credential. 'same': its error contains the credential test's message verbatim;
 	 * otherwise words its message must contain.
 	 */
 	node?: 'same' | 'succeeds' | ((w: CredentialWorld) => (string | RegExp)[]);
@@ -869,7 +869,7 @@ export const FAILURE_CASES: FailureCase[] = [
 				}
 			},
 			network: 'none',
-			// Test Recipient only matters to the Test: the node sends from its own Sender and never uses it.
+			// Test Recipient only matters to the credential test: the node sends from its own Sender and never uses it.
 			node:
 				value === 'TESTRECIPIENT' || field === 'testRecipient'
 					? 'succeeds'
@@ -898,9 +898,9 @@ export const FAILURE_CASES: FailureCase[] = [
 export interface CaseOutcome {
 	/** The error runCredentialTest threw (expected: CredentialTestFailure). */
 	failure: unknown;
-	/** n8n's declarative credential test (what the Test button shows). */
+	/** n8n's declarative credential test (what Save and Retry in the credential dialog show). */
 	n8n: CredentialTestResult;
-	/** Requests that reached either simulator during the two Test paths. */
+	/** Requests that reached either simulator during the two credential test paths. */
 	testRequests: number;
 	/** Send Mail run that stops the workflow on error. */
 	node: RunResult;
@@ -919,7 +919,7 @@ const BASE_MESSAGE = {
 };
 
 /**
- * Runs one case through the two Test paths at once, then through two node runs at once (all injected faults are
+ * Runs one case through the two credential test paths at once, then through two node runs at once (all injected faults are
  * unlimited, so concurrent paths see the same answers). Output written meanwhile is captured for the leak checks.
  */
 export async function runFailureCase(w: CredentialWorld, c: FailureCase): Promise<CaseOutcome> {

@@ -13,7 +13,7 @@ import { runSendMail } from '../harness/engine';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Tokens and caches (issue #4): the Test never answers from a cache, so a wrong or revoked secret fails at once even
+ * Tokens and caches (issue #4): the credential test never answers from a cache, so a wrong or revoked secret fails at once even
  * while the node holds a valid cached token for the same app; and node runs never mix tokens between credentials.
  */
 const w = useCredentialWorld({ resetEachTest: true });
@@ -35,7 +35,7 @@ const reasonOf = (promise: Promise<unknown>) =>
 		(e: unknown) => (e instanceof CredentialTestFailure ? e.reason : String(e)),
 	);
 
-test('same app, right secret cached by a node run, then a wrong secret: the Test fails', async () => {
+test('same app, right secret cached by a node run, then a wrong secret: the credential test fails', async () => {
 	expect((await send(w.t.credentials(), 'warm the cache')).items[0].json.status).toBe('sent');
 	expect(w.sim.counters.tokenRequests).toBe(1);
 
@@ -55,7 +55,7 @@ test('same app, right secret cached by a node run, then a wrong secret: the Test
 	expect(w.sim.counters.tokenRequests).toBe(4);
 });
 
-test('a secret revoked in Entra fails the Test at once, though the node still holds a token for it', async () => {
+test('a secret revoked in Entra fails the credential test at once, though the node still holds a token for it', async () => {
 	const secret = `SENTINEL~revoked~${randomUUID()}`;
 	const app = { clientId: randomUUID(), secret };
 	w.sim.addApp({
@@ -79,12 +79,12 @@ test('a secret revoked in Entra fails the Test at once, though the node still ho
 		`The Client Secret is wrong for app ${app.clientId}`,
 	);
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
-	// msal-node's cache keeps serving the token issued before the revocation until it expires (reference §7.3).
+	// msal-node's cache keeps serving the token issued before the revocation until it expires (https://learn.microsoft.com/entra/msal/javascript/node/caching).
 	expect((await send(credentials, 'from the cache')).items[0].json.status).toBe('sent');
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
 });
 
-test('every Test signs in anew and leaves the node cache alone', async () => {
+test('every credential test signs in anew and leaves the node cache alone', async () => {
 	await runCredentialTest(w.t.credentials());
 	await runCredentialTest(w.t.credentials());
 	expect(await testCredential(w.t.credentials() as never)).toEqual({
@@ -136,7 +136,7 @@ test("two credentials (two apps) in concurrent runs never use each other's token
 	);
 });
 
-test('same app, two valid secrets (rotation overlap): two cache entries; revoking one fails only its Test', async () => {
+test('same app, two valid secrets (rotation overlap): two cache entries; revoking one fails only its credential test', async () => {
 	const app = {
 		clientId: randomUUID(),
 		old: `SENTINEL~old~${randomUUID()}`,

@@ -115,7 +115,7 @@ describe('certificate sign-in works', () => {
 			expect(sent.items[0]?.json.status).toBe('sent');
 			capture.stop();
 			expect(w.sim.outbox.map((m) => m.clientId)).toEqual([w.apps.cert.clientId]);
-			// Two fresh Test sign-ins and one for the node, all with a certificate assertion.
+			// Two fresh credential test sign-ins and one for the node, all with a certificate assertion.
 			expect(w.sim.counters.tokenRequestsByClient[w.apps.cert.clientId]).toBe(3);
 			const outputs = [
 				{ where: 'report summary', text: report.summary },

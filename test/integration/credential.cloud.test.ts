@@ -33,7 +33,7 @@ describe.each(['cloud', 'network'] as const)('%s failures', (group) => {
 	);
 });
 
-/** Reference §6 (learn.microsoft.com/graph/deployments), written out here rather than read from clouds.ts. */
+/** https://learn.microsoft.com/graph/deployments, written out here rather than read from clouds.ts. */
 const NAMED_CLOUDS = [
 	{
 		cloud: 'global',
@@ -104,7 +104,7 @@ describe('named clouds', () => {
 				graphEndpoint: expected.graphEndpoint,
 			});
 
-			// The Test's one request goes to that cloud's token endpoint, for that cloud's Graph (no discovery call first).
+			// The credential test's one request goes to that cloud's token endpoint, for that cloud's Graph (no discovery call first).
 			const transport = recordingTransport();
 			const failure = await runCredentialTest(
 				{ ...raw, senderMailbox: 'sender@contoso.com' },

@@ -63,7 +63,7 @@ test('with Test Recipient: exactly one real message per Test, from the default s
 	expect(message.message.toRecipients).toEqual([{ emailAddress: { address: recipient } }]);
 	expect(message.message.subject).toBe('n8n: Microsoft Graph Client Credentials test message');
 	expect(message.message.body.content).toContain(`the app can send mail as ${w.t.sender}.`);
-	// n8n's editor shows a fixed success banner, so the message carries what the Test verified.
+	// n8n's editor shows a fixed success banner, so the message carries what the credential test verified.
 	expect(message.message.body.content).toContain(
 		`mailbox ${w.t.sender} can send (probe only, nothing delivered)`,
 	);
@@ -75,7 +75,7 @@ test('with Test Recipient: exactly one real message per Test, from the default s
 		`; test message sent to ${recipient} (request-id ${message.requestId}).`,
 	);
 
-	// n8n's Test button: one more message, not two (the diagnosis runs once per Test).
+	// Save (or Retry) in the credential dialog: one more message, not two (the diagnosis runs once per credential test).
 	expect(await testCredential(w.t.credentials({ testRecipient: recipient }) as never)).toEqual(OK);
 	expect(w.sim.outbox).toHaveLength(2);
 	expect(w.sim.counters.sendMailCalls).toBe(4); // 2 probes (refused, no recipients) + 2 test messages

@@ -5,27 +5,16 @@ import { rmSync } from 'node:fs';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunSendMailOptions, type TestItem } from '../harness/engine';
 import { MiB, sha256 } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 import { draftsOf } from '../simulator/draftsView';
 
 /** Create Draft: the message lands complete in the sender's Drafts folder, and nothing is delivered. */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	rmSync(n8nFolder, { recursive: true, force: true });
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
+t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
 
 const PARAMS = {
 	operation: 'createDraft',

@@ -3,26 +3,15 @@ prepareN8nEnvironment();
 
 import { randomBytes } from 'node:crypto';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail, type TestItem } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Every delivered item names the Message-ID recipients see (internetMessageId), without reading the mailbox: the
  * node makes the ID and sets it on each path; the simulator records what Exchange would have used.
  */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
 
 async function sendOne(options: Record<string, unknown>, items: TestItem[] = [{}]) {
 	const result = await runSendMail({

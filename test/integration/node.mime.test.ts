@@ -5,26 +5,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail, type TestItem } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Standard headers and multipart bodies exist only in MIME: the node sends such messages as base64 MIME, and the
  * simulator parses them with a real MIME parser (mailparser), as a recipient's mail client would.
  */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
 
 const ANSWERED = '<CAF=abc123@mail.example.com>';
 

@@ -5,11 +5,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type TestItem } from '../harness/engine';
 import { MiB } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * The delivery plan is built once and both executed and rendered for Dry Run. These golden files were captured from
@@ -17,18 +16,8 @@ import { startTenant, type TestTenant } from '../harness/fixtures';
  * byte-identical. Regenerate only on purpose: UPDATE_GOLDEN=1.
  */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	rmSync(n8nFolder, { recursive: true, force: true });
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
+t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
 
 /** Deterministic bytes, so the goldens do not depend on a random generator. */
 function pattern(size: number, seed: number): Buffer {

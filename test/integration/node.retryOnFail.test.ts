@@ -3,28 +3,17 @@ const n8nFolder = prepareN8nEnvironment();
 
 import { rmSync } from 'node:fs';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunSendMailOptions } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Exactly once under n8n's own retries: with Retry On Fail n8n runs the node again with every item in the same
  * execution; items an earlier attempt delivered must not be delivered again (counted in the simulator's outbox).
  */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	rmSync(n8nFolder, { recursive: true, force: true });
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
+t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
 
 /** Item `failing` is sent from the second mailbox, whose first sendMail Graph refuses. */
 function refuseOnce(): void {

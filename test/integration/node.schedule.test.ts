@@ -7,11 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { sendAtOf } from '../../nodes/Office365SendMail/delivery/sendAt';
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunSendMailOptions, type TestItem } from '../harness/engine';
 import { MiB } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 import { draftsOf } from '../simulator/draftsView';
 
 /**
@@ -19,18 +18,8 @@ import { draftsOf } from '../simulator/draftsView';
  * bad times are refused before any request.
  */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	rmSync(n8nFolder, { recursive: true, force: true });
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
+t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
 
 const PARAMS = { toRecipients: 'ada@example.com', subject: 'Later', bodyContent: 'x' };
 const run = (

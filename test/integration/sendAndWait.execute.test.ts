@@ -3,26 +3,15 @@ prepareN8nEnvironment();
 
 import { WAIT_INDEFINITELY, type INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { runSendMail } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Send and Wait for Response, send side, in n8n's WorkflowExecute against the simulator: the question mail goes
  * through the same plan as Send (Dry Run, Allowed Senders, errors naming item and field), one mail per execution,
  * and the execution then waits.
  */
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
 
 const ASK: INodeParameters = {
 	operation: 'sendAndWait',

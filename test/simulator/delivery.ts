@@ -4,9 +4,29 @@ import type { RequestContext } from './context';
 import type { User } from './state';
 import type { MimeSummary } from './mime';
 import type { DeliveredAttachment, DeliveredMessage, InternetMessageHeader } from './types';
+import type { DecodedAttachment } from './validation';
 
 /** Attachments up to this size keep their bytes in the outbox; larger ones only size + sha256. */
 export const KEEP_BYTES_LIMIT = 256 * 1024;
+
+/** An attachment that came inside a request (not an upload session), as the outbox keeps it. */
+export function requestAttachment(
+	a: Pick<
+		DecodedAttachment,
+		'name' | 'contentType' | 'bytes' | 'isInline' | 'contentId' | 'sha256'
+	>,
+): DeliveredAttachment {
+	return {
+		name: a.name,
+		contentType: a.contentType,
+		size: a.bytes.length,
+		isInline: a.isInline,
+		contentId: a.contentId,
+		sha256: a.sha256,
+		via: 'request',
+		bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
+	};
+}
 
 export interface Delivery {
 	user: User;

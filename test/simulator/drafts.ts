@@ -1,9 +1,9 @@
 /**
- * Drafts for the large-attachment flow (reference §2.2: docs-contrib concepts/outlook-large-attachments.md):
- * create (201), add small attachments (201), get, list, delete (204), send (202, empty body; message-send.md).
+ * Drafts for the large-attachment flow (https://learn.microsoft.com/graph/outlook-large-attachments):
+ * create (201), add small attachments (201), get, list, delete (204), send (202, empty body; https://learn.microsoft.com/graph/api/message-send).
  */
 import * as crypto from 'node:crypto';
-import { deliver, exchangeMessageId, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, exchangeMessageId, requestAttachment } from './delivery';
 import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
@@ -24,7 +24,7 @@ import {
 	withoutContentBytes,
 } from './validation';
 
-/** Attachments of 3 MB or more need an upload session (reference §2.1). */
+/** Attachments of 3 MB or more need an upload session (https://learn.microsoft.com/graph/outlook-large-attachments). */
 export const INLINE_ATTACHMENT_LIMIT = 3 * 1024 * 1024;
 
 const DRAFTS_FOLDER_ID =
@@ -55,14 +55,7 @@ function toStored(a: DecodedAttachment): StoredAttachment {
 	return {
 		id: newItemId(),
 		lastModifiedDateTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-		name: a.name,
-		contentType: a.contentType,
-		size: a.bytes.length,
-		isInline: a.isInline,
-		contentId: a.contentId,
-		sha256: a.sha256,
-		via: 'request',
-		bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
+		...requestAttachment(a),
 	};
 }
 
@@ -163,7 +156,7 @@ function fromMime(a: MimeAttachment): DecodedAttachment {
 	return { name, contentType, bytes, isInline, contentId, sha256 };
 }
 
-/** The draft's content from JSON, or from MIME (learn: user-post-messages, "Create a message in MIME format"). */
+/** The draft's content from JSON, or from MIME (https://learn.microsoft.com/graph/api/user-post-messages, "Create a message in MIME format"). */
 async function draftContent(call: MailCall) {
 	const body = call.body ?? {};
 	if (typeof body[MIME_BODY] === 'string') {
@@ -181,7 +174,7 @@ async function draftContent(call: MailCall) {
 	const attachments = decodeAttachments(msg).map(toStored);
 	const message = withoutContentBytes(msg);
 	delete message.attachments;
-	// internetMessageId is "Updatable only if isDraft = true" (learn: resources/message), so a new draft takes it.
+	// internetMessageId is "Updatable only if isDraft = true" (https://learn.microsoft.com/graph/api/resources/message), so a new draft takes it.
 	const given = typeof msg.internetMessageId === 'string' ? msg.internetMessageId : undefined;
 	return { message, attachments, messageId: given, mime: undefined };
 }
@@ -209,8 +202,8 @@ export async function createDraft(call: MailCall): Promise<SimResponse> {
 }
 
 /**
- * `PATCH /users/{id}/messages/{id}` → 200 + message (learn: message-update): writable properties replace the
- * draft's; extended properties are added to the ones it has (learn: singlevaluelegacyextendedproperty-post).
+ * `PATCH /users/{id}/messages/{id}` → 200 + message (https://learn.microsoft.com/graph/api/message-update): writable properties replace the
+ * draft's; extended properties are added to the ones it has (https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
  */
 export function updateMessage(call: MailCall): SimResponse {
 	const draft = findDraft(call);
@@ -256,14 +249,14 @@ function removeDraft(call: MailCall, draft: Draft): void {
 		if (session.draftId === draft.id) state.uploads.delete(id);
 }
 
-/** `POST /users/{id}/messages/{id}/attachments` with a fileAttachment under 3 MB → 201 (reference §2.2 step 4). */
+/** `POST /users/{id}/messages/{id}/attachments` with a fileAttachment under 3 MB → 201 (https://learn.microsoft.com/graph/outlook-large-attachments step 4). */
 export function addAttachment(call: MailCall): SimResponse {
 	const draft = findDraft(call);
 	const value = call.body ?? {};
 	checkAttachmentShape(value);
 	const decoded = decodeFileAttachment(value);
 	if (decoded.bytes.length >= INLINE_ATTACHMENT_LIMIT) {
-		// Exact code unverified (the reference only states the "under 3 MB" rule, §2.1).
+		// Exact code unverified (Microsoft documents only the "under 3 MB" rule, https://learn.microsoft.com/graph/outlook-large-attachments).
 		throw new GraphError(
 			400,
 			'ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize',
@@ -304,7 +297,7 @@ function deliveredAttachment(a: StoredAttachment): DeliveredAttachment {
 
 /**
  * `POST /users/{id}/messages/{id}/send` (Mail.Send) → 202, empty body; the draft leaves Drafts, so sending it again
- * gives 404 ErrorItemNotFound (reference §2.2 step 5, docs-contrib message-send.md).
+ * gives 404 ErrorItemNotFound (https://learn.microsoft.com/graph/outlook-large-attachments step 5, https://learn.microsoft.com/graph/api/message-send).
  */
 export function sendDraft(call: MailCall): SimResponse {
 	const draft = findDraft(call);
@@ -346,7 +339,7 @@ export function sendDraft(call: MailCall): SimResponse {
 /**
  * PidTagDeleteAfterSubmit (0x0E01, PtypBoolean) "indicates that the original message is to be deleted after it is
  * sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), so no copy stays in Sent Items. Graph sets it as a
- * single-value extended property with id "Boolean 0x0E01" (learn: singlevaluelegacyextendedproperty).
+ * single-value extended property with id "Boolean 0x0E01" (https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty).
  */
 function deletesAfterSubmit(message: Record<string, unknown>): boolean {
 	const props = message.singleValueExtendedProperties;

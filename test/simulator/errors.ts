@@ -1,6 +1,7 @@
 /**
  * Exact error bodies of the Microsoft identity platform and Microsoft Graph.
- * Shapes: /work/shared/reference/graph-sendmail-facts.md §4.1 (Graph) and §5.5 (token endpoint).
+ * Shapes: https://learn.microsoft.com/graph/errors (Graph) and
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes (token endpoint).
  */
 
 /** A Graph (or Outlook upload endpoint) error, thrown by handlers and rendered by graphErrorBody. */
@@ -10,7 +11,7 @@ export class GraphError extends Error {
 		readonly code: string,
 		message: string,
 		readonly options: {
-			/** Outlook-originated errors often carry no innerError (reference §4.1, e.g. the RAOP 403). */
+			/** Outlook-originated errors often carry no innerError (https://learn.microsoft.com/graph/errors, e.g. the RAOP 403). */
 			innerError?: boolean;
 			headers?: Record<string, string>;
 		} = {},
@@ -37,14 +38,14 @@ export interface GraphErrorContext {
 	now: Date;
 }
 
-/** Graph's innerError date has no fraction and no zone, e.g. "2022-03-17T16:05:41" (reference §4.1). */
+/** Graph's innerError date has no fraction and no zone, e.g. "2022-03-17T16:05:41" (https://learn.microsoft.com/graph/errors). */
 export function graphDate(now: Date): string {
 	return now.toISOString().slice(0, 19);
 }
 
 /**
- * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}` (reference §4.1,
- * docs-contrib concepts/errors.md; the client-request-id member per microsoft-graph-docs-contrib issue #2362).
+ * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}` (https://learn.microsoft.com/graph/errors;
+ * the client-request-id member per https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362).
  * Graph fills client-request-id with its own id when the caller sent none.
  */
 export function graphErrorBody(
@@ -73,14 +74,14 @@ export interface AadErrorContext {
 	now: Date;
 }
 
-/** Entra's timestamp format, e.g. "2016-01-09 02:02:12Z" (reference §5.5). */
+/** Entra's timestamp format, e.g. "2016-01-09 02:02:12Z" (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). */
 export function aadTimestamp(now: Date): string {
 	return `${now.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 
 /**
  * `{"error","error_description":"AADSTSnnnn: …\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …","error_codes":[n],
- * "timestamp","trace_id","correlation_id","error_uri"}` (reference §5.5; entra-docs reference-error-codes.md).
+ * "timestamp","trace_id","correlation_id","error_uri"}` (https://learn.microsoft.com/entra/identity-platform/reference-error-codes; https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
  */
 export function aadErrorBody(err: AadError, ctx: AadErrorContext): object {
 	const timestamp = aadTimestamp(ctx.now);
@@ -101,7 +102,7 @@ export function aadErrorBody(err: AadError, ctx: AadErrorContext): object {
 export function defaultGraphFaultError(status: number): { code: string; message: string } {
 	switch (status) {
 		case 429:
-			// Generic Graph throttle body: reference §3.1 (learn /graph/throttling).
+			// Generic Graph throttle body: https://learn.microsoft.com/graph/throttling.
 			return { code: 'TooManyRequests', message: 'Please retry again later.' };
 		case 503:
 			return { code: 'ServiceNotAvailable', message: 'Service unavailable. Please retry later.' };
@@ -119,7 +120,7 @@ export function defaultGraphFaultError(status: number): { code: string; message:
 	}
 }
 
-/** Default token-endpoint error for a fault without a body: AADSTS90055/90006 are the retryable codes of reference §5.5. */
+/** Default token-endpoint error for a fault without a body: AADSTS90055/90006 are the retryable codes of https://learn.microsoft.com/entra/identity-platform/reference-error-codes. */
 export function defaultAadFaultError(status: number): AadError {
 	if (status === 429) {
 		return new AadError(

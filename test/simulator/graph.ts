@@ -1,7 +1,8 @@
 /**
  * Microsoft Graph v1.0 mail surface: routing and the checks every call goes through, in this order:
  * token → roles present → required role → user → mailbox enabled → mailbox scoping → concurrency → body → endpoint.
- * Wire facts: /work/shared/reference/graph-sendmail-facts.md §1–4, §8, §9.
+ * Wire facts: https://learn.microsoft.com/graph/api/user-sendmail, https://learn.microsoft.com/graph/errors,
+ * https://learn.microsoft.com/graph/throttling-limits and the sources cited at each behaviour below.
  */
 import type { RequestContext } from './context';
 import { GraphError } from './errors';
@@ -12,7 +13,7 @@ import { methodNotAllowed, resolveMailRoute, segmentNotFound } from './mailRoute
 import { createDraft } from './drafts';
 import { sendMail } from './sendmail';
 
-/** Graph's request size limit (reference §2.1). */
+/** Graph's 4 MB request size limit (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682). */
 export const GRAPH_BODY_LIMIT = 4 * 1024 * 1024;
 
 const DIRECTORY_READ = [
@@ -49,7 +50,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 
 	const collection = (segments[1] ?? '').toLowerCase();
 	if (collection === 'me') {
-		// Reference §1.1.
+		// https://learn.microsoft.com/graph/api/user-sendmail.
 		throw new GraphError(
 			400,
 			'BadRequest',
@@ -63,7 +64,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	if (rest.length === 0) return directoryUser(ctx, token, userSegment);
 	const route = resolveMailRoute(ctx.method, rest);
 
-	// (2) an app-only token without roles (reference §4.2, docs-contrib issue #6623)
+	// (2) an app-only token without roles (https://learn.microsoft.com/graph/errors, https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/6623)
 	if (token.roles.length === 0) {
 		throw new GraphError(
 			401,
@@ -71,7 +72,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			'The token contains no permissions, or permissions can not be understood.',
 		);
 	}
-	// (3) the permission this endpoint needs (reference §4.2)
+	// (3) the permission this endpoint needs (https://learn.microsoft.com/graph/errors)
 	if (!route.roles.some((r) => token.roles.includes(r))) {
 		throw new GraphError(
 			403,
@@ -79,7 +80,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			'Access is denied. Check credentials and try again.',
 		);
 	}
-	// (4) the mailbox user in the token's tenant (reference §4.2)
+	// (4) the mailbox user in the token's tenant (https://learn.microsoft.com/graph/errors)
 	const user = core.state.findUser(token.tenantId, userSegment);
 	if (!user)
 		throw new GraphError(
@@ -88,7 +89,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			`The requested user '${userSegment}' is invalid.`,
 		);
 	ctx.record.mailbox = user.userPrincipalName;
-	// (5) no Exchange Online mailbox (reference §4.2, aomail-ai/aomail-app #18)
+	// (5) no Exchange Online mailbox (https://learn.microsoft.com/graph/errors, aomail-ai/aomail-app #18)
 	if (!user.licensed || user.onPremises) {
 		throw new GraphError(
 			404,
@@ -96,7 +97,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
 		);
 	}
-	// (6) mailbox scoping (reference §8.1 / §8.2 and §4.2)
+	// (6) mailbox scoping (https://learn.microsoft.com/graph/auth-limit-mailbox-access, https://learn.microsoft.com/exchange/permissions-exo/application-rbac, https://learn.microsoft.com/graph/errors)
 	const restriction = core.state.restrictions.get(token.clientId.toLowerCase());
 	if (restriction && !core.state.isMailboxAllowed(restriction, user)) {
 		if (restriction.kind === 'applicationAccessPolicy') {
@@ -115,14 +116,14 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			'Access is denied. Check credentials and try again.',
 		);
 	}
-	// (7) Outlook concurrency per app + mailbox (reference §3.1)
+	// (7) Outlook concurrency per app + mailbox (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits)
 	admitConcurrent(ctx, token.clientId, user);
 	// (8) body
 	const call: MailCall = { ctx, token, user, userSegment, messageId: route.messageId };
 	if (route.body) {
 		const raw = await ctx.readBody(GRAPH_BODY_LIMIT);
 		call.contentType = ctx.header('content-type');
-		// Both take a base64 MIME message as text/plain (learn: user-sendmail, user-post-messages).
+		// Both take a base64 MIME message as text/plain (https://learn.microsoft.com/graph/api/user-sendmail, https://learn.microsoft.com/graph/api/user-post-messages).
 		const mimeAllowed = route.handler === sendMail || route.handler === createDraft;
 		call.body = parseJsonBody(raw, call.contentType, mimeAllowed);
 	}
@@ -154,7 +155,7 @@ function parseJsonBody(
 	return value as Record<string, unknown>;
 }
 
-/** `GET /v1.0/users/{id}`: a directory read, which needs User.Read.All-class roles (reference §4.2 last row). */
+/** `GET /v1.0/users/{id}`: a directory read, which needs User.Read.All-class roles (https://learn.microsoft.com/graph/errors last row). */
 function directoryUser(ctx: RequestContext, token: AppToken, userSegment: string): SimResponse {
 	if (ctx.method !== 'GET') throw methodNotAllowed(ctx.method, userSegment, false);
 	if (!DIRECTORY_READ.some((r) => token.roles.includes(r))) {

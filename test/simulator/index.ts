@@ -1,7 +1,7 @@
 /**
  * Local Microsoft 365 simulator: a real HTTPS server (test CA) that plays the Microsoft identity platform token
  * endpoint and the Microsoft Graph mail API for app-only (client credentials) callers.
- * Wire facts follow /work/shared/reference/graph-sendmail-facts.md; see the per-behaviour comments in the modules.
+ * Wire facts follow Microsoft's public documentation and public traces, cited beside each behaviour in the modules.
  */
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';

@@ -31,7 +31,7 @@ export function renderGraphError(ctx: RequestContext, err: GraphError): SimRespo
 	};
 }
 
-/** Takes a concurrency slot until the response ends, or throws the Outlook 429 (reference §3.1 bodies). */
+/** Takes a concurrency slot until the response ends, or throws the Outlook 429 (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). */
 export function admitConcurrent(ctx: RequestContext, clientId: string, user: User): void {
 	const { core } = ctx;
 	const release = core.state.tryAcquireSlot(clientId, user, core.settings.mailboxConcurrencyLimit);

@@ -1,4 +1,4 @@
-/** The simulator speaks what @azure/msal-node actually sends (reference §5.1–5.2, §7.4): secret and certificate. */
+/** The simulator speaks what @azure/msal-node actually sends (https://learn.microsoft.com/entra/identity-platform/certificate-credentials, https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node): secret and certificate. */
 import * as crypto from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { makeTestCertificate, startSimulator, type M365Simulator } from './index';

@@ -5,7 +5,7 @@
  * message-createreplyall). A reply draft is an ordinary draft: attachments, upload sessions and send (drafts.ts).
  */
 import * as crypto from 'node:crypto';
-import { deliver, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, requestAttachment } from './delivery';
 import { draftJson, newItemId } from './drafts';
 import { GraphError } from './errors';
 import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
@@ -96,7 +96,7 @@ function recipients(list: SeedAddress[]) {
 }
 
 /**
- * Outlook's reply addressing: To = the original's replyTo, else its from (learn: message-reply, "per RFC 2822");
+ * Outlook's reply addressing: To = the original's replyTo, else its from (https://learn.microsoft.com/graph/api/message-reply, "per RFC 2822");
  * Reply All adds the original's To and CC as CC, without the replying mailbox and without duplicates. Outlook
  * puts the original To into To and CC into CC for Reply All (assumption: Outlook on the web behaviour).
  */
@@ -119,7 +119,7 @@ function replySubject(subject: string): string {
 	return /^re:\s/i.test(subject) ? subject : `RE: ${subject}`;
 }
 
-/** `comment` and `message.body` together → 400 (learn: message-reply "Specifying both will return ... 400"). */
+/** `comment` and `message.body` together → 400 (https://learn.microsoft.com/graph/api/message-reply "Specifying both will return ... 400"). */
 function requestMessage(call: MailCall): Record<string, unknown> {
 	const body = call.body ?? {};
 	const message = body.message === undefined ? {} : checkMessageShape(body.message);
@@ -151,7 +151,7 @@ function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown
 			contentType: 'HTML',
 			content: typeof comment === 'string' ? comment : '',
 		},
-		// learn: message-reply example 1 "adds a recipient to the reply message".
+		// https://learn.microsoft.com/graph/api/message-reply example 1 "adds a recipient to the reply message".
 		toRecipients: [...recipients(derived.to), ...list(props.toRecipients)],
 		ccRecipients: [...recipients(derived.cc), ...list(props.ccRecipients)],
 		conversationId: m.conversationId,
@@ -163,7 +163,7 @@ function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown
 	};
 }
 
-/** `POST …/messages/{id}/reply|replyAll` → 202, empty body; the reply is saved to Sent Items (learn: message-reply). */
+/** `POST …/messages/{id}/reply|replyAll` → 202, empty body; the reply is saved to Sent Items (https://learn.microsoft.com/graph/api/message-reply). */
 export function replyAction(call: MailCall, replyAll: boolean): SimResponse {
 	const message = composeReply(call, replyAll);
 	checkRecipientsForSubmission(message);
@@ -183,21 +183,12 @@ export function replyAction(call: MailCall, replyAll: boolean): SimResponse {
 		message: stored,
 		saveToSentItems: true,
 		internetMessageHeaders: headers,
-		attachments: attachments.map((a) => ({
-			name: a.name,
-			contentType: a.contentType,
-			size: a.bytes.length,
-			isInline: a.isInline,
-			contentId: a.contentId,
-			sha256: a.sha256,
-			via: 'request',
-			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
-		})),
+		attachments: attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }
 
-/** `POST …/messages/{id}/createReply|createReplyAll` → 201 and the reply draft (learn: message-createreply). */
+/** `POST …/messages/{id}/createReply|createReplyAll` → 201 and the reply draft (https://learn.microsoft.com/graph/api/message-createreply). */
 export function createReplyDraft(call: MailCall, replyAll: boolean): SimResponse {
 	const message = composeReply(call, replyAll);
 	checkInternetMessageHeaders(message);

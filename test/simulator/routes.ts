@@ -23,7 +23,7 @@ export type Host = 'graph' | 'outlook';
 /**
  * The Outlook host only answers upload URLs, shaped like the real ones:
  * `https://outlook.office.com/api/v2.0/Users('…')/Messages('…')/AttachmentSessions('…')?authtoken=…`
- * (learn: outlook-large-attachments, "uploadUrl").
+ * (https://learn.microsoft.com/graph/outlook-large-attachments, "uploadUrl").
  */
 function classifyOutlook(segments: string[]): Route {
 	const s = segments.map((x) => x.toLowerCase());

@@ -1,8 +1,8 @@
 /**
- * `POST /v1.0/users/{id | userPrincipalName}/sendMail` (reference §1: docs-contrib api-reference/v1.0/api/user-sendmail.md).
- * Success is 202 Accepted with an EMPTY body (§1.1).
+ * `POST /v1.0/users/{id | userPrincipalName}/sendMail` (https://learn.microsoft.com/graph/api/user-sendmail).
+ * Success is 202 Accepted with an EMPTY body (https://learn.microsoft.com/graph/api/user-sendmail).
  */
-import { deliver, extendedMessageIdOf, KEEP_BYTES_LIMIT } from './delivery';
+import { deliver, extendedMessageIdOf, requestAttachment } from './delivery';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
 import { emptyResponse, type SimResponse } from './http';
@@ -18,9 +18,9 @@ import {
 } from './validation';
 
 function parseSaveToSentItems(value: unknown): boolean {
-	if (value === undefined || value === null) return true; // "default is true" (§1.1)
+	if (value === undefined || value === null) return true; // "default is true" (https://learn.microsoft.com/graph/api/user-sendmail)
 	if (typeof value === 'boolean') return value;
-	// The doc's own example sends the string "false" (§1.1), which the OData reader converts.
+	// The doc's own example sends the string "false" (https://learn.microsoft.com/graph/api/user-sendmail), which the OData reader converts.
 	if (typeof value === 'string' && /^(true|false)$/i.test(value))
 		return value.toLowerCase() === 'true';
 	const literal =
@@ -53,7 +53,7 @@ export async function sendMail(call: MailCall): Promise<SimResponse> {
 		}
 	}
 	if (message === undefined || message === null) {
-		// Simulator wording: the reference does not quote Graph's text for a missing `message`.
+		// Simulator wording: no public source quotes Graph's text for a missing `message`.
 		throw new GraphError(
 			400,
 			'ErrorInvalidParameter',
@@ -81,21 +81,12 @@ export async function sendMail(call: MailCall): Promise<SimResponse> {
 		saveToSentItems,
 		internetMessageHeaders: headers,
 		internetMessageId: extendedMessageIdOf(msg),
-		attachments: attachments.map((a) => ({
-			name: a.name,
-			contentType: a.contentType,
-			size: a.bytes.length,
-			isInline: a.isInline,
-			contentId: a.contentId,
-			sha256: a.sha256,
-			via: 'request',
-			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
-		})),
+		attachments: attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }
 
-/** MIME variant: Content-Type text/plain, body = base64 of the RFC 5322 message (learn: user-sendmail). */
+/** MIME variant: Content-Type text/plain, body = base64 of the RFC 5322 message (https://learn.microsoft.com/graph/api/user-sendmail). */
 async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 	const parsed = await parseMime(decodeMimeBody(base64));
 	checkRecipientsForSubmission(parsed.message);
@@ -112,21 +103,12 @@ async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 		clientId: call.token.clientId,
 		via: 'sendMail',
 		message: parsed.message,
-		// A MIME request has no saveToSentItems parameter; Exchange keeps the default, true (learn: user-sendmail).
+		// A MIME request has no saveToSentItems parameter; Exchange keeps the default, true (https://learn.microsoft.com/graph/api/user-sendmail).
 		saveToSentItems: true,
 		internetMessageHeaders: parsed.customHeaders,
 		internetMessageId: parsed.internetMessageId,
 		mime: parsed.summary,
-		attachments: parsed.attachments.map((a) => ({
-			name: a.name,
-			contentType: a.contentType,
-			size: a.bytes.length,
-			isInline: a.isInline,
-			contentId: a.contentId,
-			sha256: a.sha256,
-			via: 'request' as const,
-			bytes: a.bytes.length <= KEEP_BYTES_LIMIT ? a.bytes : undefined,
-		})),
+		attachments: parsed.attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }

@@ -1,6 +1,6 @@
 /**
  * Request lifecycle: classify → record → (token: read form) → faults → process → latency → write.
- * Every Graph / upload answer carries `request-id` and echoes `client-request-id` (reference §4.1).
+ * Every Graph / upload answer carries `request-id` and echoes `client-request-id` (https://learn.microsoft.com/graph/errors).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext, type SimulatorCore } from './context';

@@ -15,7 +15,7 @@ import type {
 	UserConfig,
 } from './types';
 
-/** Exchange Online default MaxSendSize: 35 MB (reference §2.1, attachment-createuploadsession.md). */
+/** Exchange Online default MaxSendSize: 35 MB (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
 export const DEFAULT_MAX_SEND_SIZE = 35 * 1024 * 1024;
 
 /** Bound on the request log so long-running simulators (demo, benchmark) do not grow without limit. */
@@ -308,7 +308,7 @@ export class SimState {
 	/**
 	 * Admits one more concurrent request for (app, mailbox) unless `limit` would be exceeded. Returns the release
 	 * function, or undefined when the request must be throttled. Outlook: 4 concurrent requests per app ID + mailbox
-	 * (reference §3.1, learn /graph/throttling-limits).
+	 * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
 	 */
 	tryAcquireSlot(clientId: string, user: User, limit: number): (() => void) | undefined {
 		const pair = `${lower(clientId)}|${lower(user.id)}`;
@@ -336,7 +336,7 @@ export class SimState {
 	}
 
 	/**
-	 * Outlook's upload budget, 150 MB per 5 minutes; per mailbox regardless of app ID per reference §3.1
+	 * Outlook's upload budget, 150 MB per 5 minutes; per mailbox regardless of app ID per https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
 	 * (docs-contrib PR #9394). Returns false (and records nothing) when `bytes` would exceed `budget`.
 	 */
 	tryConsumeUploadBudget(user: User, bytes: number, budget: number, now: number): boolean {

@@ -118,7 +118,7 @@ export function simpleMessage(to = 'someone@example.com'): Record<string, unknow
 	};
 }
 
-/** A client assertion built by hand with node:crypto, like msal-node's (reference §5.1). */
+/** A client assertion built by hand with node:crypto, like msal-node's (https://learn.microsoft.com/entra/identity-platform/certificate-credentials). */
 export function makeAssertion(opts: {
 	keyPem: string;
 	certPem: string;

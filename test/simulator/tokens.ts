@@ -34,9 +34,9 @@ export function jwks(): object {
 }
 
 /**
- * An app-only Graph token shaped like a real v1.0 one (reference §5.4: aud, iss sts.windows.net, appid, appidacr,
+ * An app-only Graph token shaped like a real v1.0 one (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference: aud, iss sts.windows.net, appid, appidacr,
  * idtyp "app", oid/sub = service principal, tid, ver "1.0"). `roles` = consented application permissions; it is
- * OMITTED without admin consent or permissions ("app-only tokens can be issued without a roles claim", §5.4).
+ * OMITTED without admin consent or permissions ("app-only tokens can be issued without a roles claim", https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
  */
 export function issueAccessToken(
 	core: SimulatorCore,
@@ -86,7 +86,7 @@ const invalidToken = (message: string): GraphError =>
 	new GraphError(401, 'InvalidAuthenticationToken', message);
 
 /**
- * Graph's bearer check. Messages from reference §4.2 (microsoft-graph-docs-contrib issue #2362, s1t5/mail-archiver
+ * Graph's bearer check. Messages from https://learn.microsoft.com/graph/errors (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362, s1t5/mail-archiver
  * #267, microsoftgraph/python-sample-auth #10): empty, compact-token failure, invalid audience, expired.
  */
 export function validateAccessToken(

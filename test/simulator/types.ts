@@ -11,7 +11,7 @@ export interface SimulatorOptions {
 	host?: string;
 	/**
 	 * TCP port of the Outlook upload host (uploadUrl origin); 0 (default) picks a free one. Real upload URLs are on
-	 * outlook.office.com, not on Graph (learn: outlook-large-attachments), so the simulator serves them elsewhere.
+	 * outlook.office.com, not on Graph (https://learn.microsoft.com/graph/outlook-large-attachments), so the simulator serves them elsewhere.
 	 */
 	uploadPort?: number;
 	/**

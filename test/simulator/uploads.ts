@@ -1,6 +1,7 @@
 /**
- * Outlook attachment upload sessions (reference §2.2: docs-contrib concepts/outlook-large-attachments.md,
- * api-reference/v1.0/api/attachment-createuploadsession.md, learn /graph/api/resources/uploadsession).
+ * Outlook attachment upload sessions (https://learn.microsoft.com/graph/outlook-large-attachments,
+ * https://learn.microsoft.com/graph/api/attachment-createuploadsession,
+ * https://learn.microsoft.com/graph/api/resources/uploadsession).
  * Chunks are hashed as they stream in; the simulator never holds an uploaded file.
  */
 import * as crypto from 'node:crypto';
@@ -19,13 +20,13 @@ import {
 import type { UploadSession, User } from './state';
 
 /**
- * Upload sessions take attachments up to 150 MB (reference §2.1). Docs say "3 MB" for the floor, but the measured
+ * Upload sessions take attachments up to 150 MB (https://learn.microsoft.com/graph/outlook-large-attachments). Docs say "3 MB" for the floor, but the measured
  * floor is 2,097,152 bytes: "Minimum UploadSession byte size is exactly 2097152 bytes" (comment of 2020-08-20 in
  * https://github.com/microsoftgraph/msgraph-sdk-java/pull/52).
  */
 export const MIN_UPLOAD_SESSION_SIZE = 2 * 1024 * 1024;
 export const MAX_UPLOAD_SESSION_SIZE = 150 * 1024 * 1024;
-/** "up to 4 MB each time" (reference §2.2 step 3). */
+/** "up to 4 MB each time" (https://learn.microsoft.com/graph/outlook-large-attachments step 3). */
 export const MAX_CHUNK_SIZE = 4 * 1024 * 1024;
 /** Not enforced; only reported in expirationDateTime. */
 const SESSION_LIFETIME_MS = 6 * 60 * 60 * 1000;
@@ -78,7 +79,7 @@ export function createUploadSession(call: MailCall): SimResponse {
 		}
 	}
 	if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-		// Simulator wording (not quoted by the reference).
+		// Simulator wording (no public source quotes Graph's).
 		throw badRequest(
 			'ErrorInvalidParameter',
 			"The parameter 'AttachmentItem' is required for the operation 'createUploadSession'.",
@@ -94,7 +95,7 @@ export function createUploadSession(call: MailCall): SimResponse {
 			);
 		}
 	}
-	// attachmentType, name and size are required (reference §2.2 step 2). Only `file` is simulated.
+	// attachmentType, name and size are required (https://learn.microsoft.com/graph/outlook-large-attachments step 2). Only `file` is simulated.
 	if (typeof a.attachmentType !== 'string' || a.attachmentType.toLowerCase() !== 'file') {
 		throw badRequest(
 			'ErrorInvalidParameter',
@@ -110,14 +111,14 @@ export function createUploadSession(call: MailCall): SimResponse {
 		);
 	}
 	if (a.size < MIN_UPLOAD_SESSION_SIZE) {
-		// Code from reference §2.1 (outlook-large-attachments.md "Errors"); message wording unverified.
+		// Code from https://learn.microsoft.com/graph/outlook-large-attachments ("Errors"); message wording unverified.
 		throw badRequest(
 			'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
 			'Attachment size must be greater than the minimum size.',
 		);
 	}
 	if (a.size > MAX_UPLOAD_SESSION_SIZE) {
-		// Exact code unverified: the reference only gives the 150 MB limit (§2.1).
+		// Exact code unverified: Microsoft documents only the 150 MB limit (https://learn.microsoft.com/graph/outlook-large-attachments).
 		throw badRequest(
 			'ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize',
 			'Attachment size must be less than the maximum size.',
@@ -159,7 +160,7 @@ function uploadError(
 	message: string,
 	headers?: Record<string, string>,
 ): GraphError {
-	// The upload endpoint is Outlook's (outlook.office.com) and answers without innerError (reference §4.1).
+	// The upload endpoint is Outlook's (outlook.office.com) and answers without innerError (https://learn.microsoft.com/graph/errors).
 	return new GraphError(status, code, message, { innerError: false, headers });
 }
 
@@ -217,7 +218,7 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 	ctx.record.clientId = session.clientId;
 
 	if (ctx.method === 'DELETE') {
-		// Cancel: 204 No Content (reference §2.2 step 3).
+		// Cancel: 204 No Content (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 		state.uploads.delete(session.id);
 		return emptyResponse(204);
 	}
@@ -228,14 +229,14 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 			`The HTTP method '${ctx.method}' is not supported by the upload URL.`,
 		);
 
-	// Chunks count toward the per app + mailbox concurrency limit like any Outlook request (reference §3.1).
+	// Chunks count toward the per app + mailbox concurrency limit like any Outlook request (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
 	admitConcurrent(ctx, session.clientId, user);
 	const range = parseContentRange(ctx.header('content-range'));
 	const length = checkRange(ctx, session, range);
 	const budget = settings.uploadBytesPer5MinPerMailbox;
 	if (budget !== undefined && !state.tryConsumeUploadBudget(user, length, budget, Date.now())) {
 		state.counters.throttled += 1;
-		// Reference §3.1: "Application is over its IncomingBytes limit."
+		// https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits: "Application is over its IncomingBytes limit."
 		throw uploadError(429, 'ApplicationThrottled', 'Application is over its IncomingBytes limit.', {
 			'Retry-After': String(settings.throttleRetryAfterSeconds),
 		});
@@ -252,7 +253,7 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 	session.next += length;
 
 	if (session.next < session.size) {
-		// Intermediate: 200, PascalCase ExpirationDateTime, single "{start}" range (reference §2.2 step 3).
+		// Intermediate: 200, PascalCase ExpirationDateTime, single "{start}" range (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 		return jsonResponse(200, {
 			'@odata.context': `${ctx.core.uploadOrigin}/api/v2.0/$metadata#Users('${user.id}@${user.tenantId}')/Messages('${session.draftId}')/AttachmentSessions/$entity`,
 			ExpirationDateTime: outlookTime(session.expiresAt),
@@ -276,7 +277,7 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 		sha256: session.hash.digest('hex'),
 		via: 'uploadSession',
 	});
-	// Final chunk: 201 + Location, empty body (reference §2.2 step 3).
+	// Final chunk: 201 + Location, empty body (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 	return emptyResponse(201, {
 		Location: `${uploadBase(ctx.core, user, draft.id)}/Attachments('${attachmentId}')`,
 	});
@@ -288,7 +289,7 @@ interface ContentRange {
 	total: number;
 }
 
-/** Range errors use the `invalidRange` code of reference §4.1; messages other than the overlap one are the simulator's. */
+/** Range errors use the `invalidRange` code of https://learn.microsoft.com/graph/errors; messages other than the overlap one are the simulator's. */
 function rangeError(status: number, message: string): GraphError {
 	return uploadError(status, 'invalidRange', message);
 }
@@ -325,7 +326,7 @@ function checkRange(ctx: RequestContext, session: UploadSession, r: ContentRange
 			`The Content-Length ${declared} does not match the Content-Range length ${length}.`,
 		);
 	}
-	// "You must upload bytes in a file in order" (reference §2.2 step 3).
+	// "You must upload bytes in a file in order" (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 	if (r.start < session.next || session.busy)
 		throw rangeError(416, 'Uploaded fragment overlaps with existing data.');
 	if (r.start > session.next)

@@ -1,8 +1,9 @@
 /**
  * Validation of Graph `message` payloads (sendMail, drafts, attachments).
- * Property list: /work/shared/reference/graph-sendmail-facts.md §1.2 (docs-contrib resources/message.md);
- * header rules §1.3; attachments §1.4; error codes §4.2.
- * Shape errors use the OData reader's wording (RequestBodyRead), which the reference does not quote verbatim except
+ * Property list: https://learn.microsoft.com/graph/api/resources/message; header rules:
+ * https://learn.microsoft.com/graph/api/resources/internetmessageheader and the limits quoted below; attachments:
+ * https://learn.microsoft.com/graph/api/resources/fileattachment; error codes: https://learn.microsoft.com/graph/errors.
+ * Shape errors use the OData reader's wording (RequestBodyRead), which no public source quotes verbatim except
  * for the unknown-property / unknown-parameter texts.
  */
 import * as crypto from 'node:crypto';
@@ -41,7 +42,7 @@ const dateTimeTimeZone: Shape = {
 	props: { dateTime: str, timeZone: str },
 };
 
-/** Writable message properties usable when sending (reference §1.2). */
+/** Writable message properties usable when sending (https://learn.microsoft.com/graph/api/resources/message). */
 const MESSAGE_PROPS: Record<string, Shape> = {
 	subject: str,
 	body: {
@@ -108,7 +109,7 @@ const MESSAGE_PROPS: Record<string, Shape> = {
 			props: { id: str, value: { kind: 'array', type: 'Edm.String', item: str } },
 		},
 	},
-	// Read-only / server-set: accepted and ignored (reference §1.2 "ignore them in the fake").
+	// Read-only / server-set: accepted and ignored (https://learn.microsoft.com/graph/api/resources/message "ignore them in the fake").
 	id: any,
 	conversationId: any,
 	createdDateTime: any,
@@ -146,7 +147,7 @@ function bodyRead(message: string): GraphError {
 }
 
 function unknownProperty(name: string, type: string): GraphError {
-	// Reference-quoted OData text (brief / §1.2): unknown property on a closed type.
+	// Reference-quoted OData text (the OData reader's wording for a closed type): unknown property on a closed type.
 	return bodyRead(
 		`The property '${name}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
 	);
@@ -301,7 +302,7 @@ export function recipientsOf(message: Json): RecipientSummary {
 }
 
 /**
- * Simple local@domain syntax check (the reference's example of an invalid address: `a.@b.com`, §4.2).
+ * Simple local@domain syntax check (Graph refuses e.g. `a.@b.com` with ErrorInvalidRecipients).
  * Internationalized addresses (RFC 6531/6532: UTF-8 local part, IDN domain labels) are accepted: Exchange Online
  * supports Email Address Internationalization (EAI). Which exact characters it refuses is not public: see README.
  */
@@ -319,13 +320,13 @@ export function isValidSmtpAddress(address: string): boolean {
 	);
 }
 
-/** Outlook's per-message recipient cap (To+Cc+Bcc), reference §1.2 / §3.2. */
+/** Outlook's per-message recipient cap (To+Cc+Bcc), https://learn.microsoft.com/graph/api/resources/message, https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits. */
 export const MAX_RECIPIENTS = 500;
 
 /**
  * Submission-time recipient checks: syntax, none at all, more than 500.
- * ErrorInvalidRecipients texts: the unresolved-recipient text is quoted in reference §4.2; the "no recipients" text is
- * Exchange's wording (not in the reference); the >500 code is unverified (reference §3.2 says so).
+ * ErrorInvalidRecipients texts: the unresolved-recipient text is quoted in https://learn.microsoft.com/graph/errors; the "no recipients" text is
+ * Exchange's wording (no public source quotes it); the >500 code is unverified (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits gives only the limit).
  */
 export function checkRecipientsForSubmission(message: Json): void {
 	const r = recipientsOf(message);
@@ -356,13 +357,13 @@ export function checkRecipientsForSubmission(message: Json): void {
 	}
 }
 
-/** internetMessageHeaders: 1..5 entries, names starting x-/X- (reference §1.3). */
+/** internetMessageHeaders: 1..5 entries, names starting x-/X- (https://learn.microsoft.com/answers/questions/762243). */
 export function checkInternetMessageHeaders(message: Json): InternetMessageHeader[] {
 	const headers = message.internetMessageHeaders;
 	if (headers === undefined || headers === null) return [];
 	const list = headers as { name?: unknown; value?: unknown }[];
 	if (list.length === 0 || list.length > 5) {
-		// An empty array trips the same error (msgraph-sdk-dotnet #2208, reference §1.3).
+		// An empty array trips the same error (msgraph-sdk-dotnet #2208, https://learn.microsoft.com/answers/questions/762243).
 		throw new GraphError(
 			400,
 			'InvalidInternetMessageHeaderCollection',
@@ -385,8 +386,8 @@ export function checkInternetMessageHeaders(message: Json): InternetMessageHeade
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * Decodes a fileAttachment (reference §1.4: `@odata.type` #microsoft.graph.fileAttachment, `name`, base64
- * `contentBytes`). The error wordings here are the simulator's (the reference has none for these cases).
+ * Decodes a fileAttachment (https://learn.microsoft.com/graph/api/resources/fileattachment: `@odata.type` #microsoft.graph.fileAttachment, `name`, base64
+ * `contentBytes`). The error wordings here are the simulator's (no public source quotes Graph's for these cases).
  */
 export function decodeFileAttachment(value: unknown): DecodedAttachment {
 	const a = value as Json;
@@ -436,7 +437,7 @@ export function decodeAttachments(message: Json): DecodedAttachment[] {
 
 /**
  * `from`/`sender` must be the mailbox itself or an address it has Send As rights on, else ErrorSendAsDenied
- * (reference §1.2 and §4.2, DeskDirector/UserVoice #379). Send-on-behalf is folded into `sendAs` here.
+ * (https://learn.microsoft.com/graph/api/resources/message, https://learn.microsoft.com/graph/errors, DeskDirector/UserVoice #379). Send-on-behalf is folded into `sendAs` here.
  */
 export function checkSendAs(message: Json, user: User): void {
 	const allowed = new Set(
@@ -459,7 +460,7 @@ export function checkSendAs(message: Json, user: User): void {
 }
 
 /**
- * Over the mailbox's MaxSendSize → 400 ErrorMessageSizeExceeded (reference §2.1). The simulator counts the
+ * Over the mailbox's MaxSendSize → 400 ErrorMessageSizeExceeded (https://learn.microsoft.com/graph/outlook-large-attachments). The simulator counts the
  * message JSON (without contentBytes) plus decoded attachment bytes; Exchange counts the MIME size.
  */
 export function checkMessageSize(

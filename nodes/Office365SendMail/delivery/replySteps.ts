@@ -55,7 +55,31 @@ function unknownMessage(error: unknown, plan: DeliveryPlan, target: ReplyTarget)
 	);
 }
 
-/** `POST …/messages/{id}/reply|replyAll` with `{ message }`: 202, no body (learn: message-reply, message-replyall). */
+/**
+ * POSTs one of the reply actions on the message answered. It counts as delivering: an unclear answer (a sent reply,
+ * or a reply draft that may exist) is reported, never blindly repeated.
+ */
+function postAction(
+	graph: GraphClient,
+	plan: DeliveryPlan,
+	target: ReplyTarget,
+	action: string,
+	json: unknown,
+) {
+	return outcomeOf(() =>
+		graph.request({
+			operation: action,
+			method: 'POST',
+			url: graph.userUrl(plan.sender, 'messages', target.messageId, action),
+			json,
+			authenticated: true,
+			replay: 'notIfSent',
+			delivers: true,
+		}),
+	);
+}
+
+/** `POST …/messages/{id}/reply|replyAll` with `{ message }`: 202, no body (https://learn.microsoft.com/graph/api/message-reply, https://learn.microsoft.com/graph/api/message-replyall). */
 export async function sendReply(
 	graph: GraphClient,
 	plan: DeliveryPlan,
@@ -65,16 +89,12 @@ export async function sendReply(
 	for (const source of step.attachments)
 		attachments.push(fileAttachmentJson(source, await source.readAll()));
 	const action = actionOf(step.target, false);
-	const sent = await outcomeOf(() =>
-		graph.request({
-			operation: action,
-			method: 'POST',
-			url: graph.userUrl(plan.sender, 'messages', step.target.messageId, action),
-			json: replyBody(plan.message, attachments),
-			authenticated: true,
-			replay: 'notIfSent',
-			delivers: true,
-		}),
+	const sent = await postAction(
+		graph,
+		plan,
+		step.target,
+		action,
+		replyBody(plan.message, attachments),
 	);
 	if (!sent.ok) throw unknownMessage(sent.error, plan, step.target);
 	return sent.value;
@@ -114,7 +134,7 @@ function replyDraftOf(response: GraphResponse): ReplyDraft {
 
 /**
  * `POST …/messages/{id}/createReply|createReplyAll` with `{ message }`: 201 and the draft, with the recipients and
- * subject Outlook derived (learn: message-createreply, message-createreplyall). Needs Mail.ReadWrite.
+ * subject Outlook derived (https://learn.microsoft.com/graph/api/message-createreply, https://learn.microsoft.com/graph/api/message-createreplyall). Needs Mail.ReadWrite.
  */
 export async function createReplyDraft(
 	graph: GraphClient,
@@ -122,18 +142,7 @@ export async function createReplyDraft(
 	step: CreateReplyStep,
 ): Promise<ReplyDraft> {
 	const action = actionOf(step.target, true);
-	const created = await outcomeOf(() =>
-		graph.request({
-			operation: action,
-			method: 'POST',
-			url: graph.userUrl(plan.sender, 'messages', step.target.messageId, action),
-			json: replyBody(plan.message),
-			authenticated: true,
-			replay: 'notIfSent',
-			// An unclear answer leaves a draft that may exist: reported, never blindly repeated.
-			delivers: true,
-		}),
-	);
+	const created = await postAction(graph, plan, step.target, action, replyBody(plan.message));
 	if (created.ok) return replyDraftOf(created.value);
 	const { error } = created;
 	if (!(error instanceof DeliveryUnknownError)) throw unknownMessage(error, plan, step.target);

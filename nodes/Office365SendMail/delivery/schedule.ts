@@ -89,7 +89,7 @@ export function scheduledIfAsked(
  * (https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property,
  * [MS-OXOMSG]). PidTagDeferredDeliveryTime (0x000F) is set too, as in the deferred send checked on a live mailbox
  * (connectonion PR #1221). Extended properties are set when the message is created or updated, not by sendMail
- * (learn: singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
+ * (https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
  */
 function deferredProperties(sendAt: string) {
 	return [

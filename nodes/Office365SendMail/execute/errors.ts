@@ -36,6 +36,11 @@ export interface ItemFailure {
 	json: IDataObject;
 }
 
+interface RequestIds {
+	requestId?: string;
+	clientRequestId: string;
+}
+
 /** What every translator gets: the node, the item's context, "Item N" and the fields every failure carries. */
 interface Scope {
 	node: INode;
@@ -63,40 +68,21 @@ function tokenFailure(scope: Scope, error: TokenError): ItemFailure {
 	};
 }
 
-/**
- * 413 means one request was over Graph's 4 MB request limit (plans stay under it, so a proxy or a changed limit is
- * the likely cause); it says nothing about the mailbox's MaxSendSize, which Graph reports as ErrorMessageSizeExceeded.
- */
-function requestTooLargeAdvice(error: GraphApiError) {
-	return {
-		reason: 'requestTooLarge',
-		message: `Microsoft Graph refused ${error.operation} as too large (HTTP 413): one request may carry at most 4 MB. This is Graph's request limit, not the mailbox's MaxSendSize. The node keeps its requests under 4 MB, so check for a proxy that limits request bodies, or send smaller attachments.`,
-	};
-}
-
 function graphFailure(scope: Scope, error: GraphApiError): ItemFailure {
 	const { ctx } = scope;
-	const advice =
-		error.status === 413
-			? requestTooLargeAdvice(error)
-			: adviseGraphError(error, {
-					mailbox: ctx.sender ?? '(unknown)',
-					clientId: ctx.clientId,
-					permission: ctx.permission ?? 'Mail.Send',
-					fromAddress: ctx.fromAddress,
-				});
+	const advice = adviseGraphError(error, {
+		mailbox: ctx.sender ?? '(unknown)',
+		clientId: ctx.clientId,
+		permission: ctx.permission ?? 'Mail.Send',
+		fromAddress: ctx.fromAddress,
+	});
 	const ids = {
 		errorCode: error.code,
 		httpStatus: error.status,
 		requestId: error.requestId,
 		clientRequestId: error.clientRequestId,
 	};
-	const response: JsonObject = {
-		code: error.code,
-		message: error.graphMessage,
-		requestId: error.requestId ?? null,
-		clientRequestId: error.clientRequestId,
-	};
+	const response = apiResponse(error.code, error.graphMessage, error);
 	return {
 		status: 'failed',
 		error: new NodeApiError(scope.node, response, {
@@ -109,7 +95,12 @@ function graphFailure(scope: Scope, error: GraphApiError): ItemFailure {
 	};
 }
 
-function idsDescription(ids: { requestId?: string; clientRequestId: string }): string {
+/** What NodeApiError keeps of Microsoft's answer: a code, its words and both request ids. */
+function apiResponse(code: string, message: string, ids: RequestIds): JsonObject {
+	return { code, message, requestId: ids.requestId ?? null, clientRequestId: ids.clientRequestId };
+}
+
+function idsDescription(ids: RequestIds): string {
 	return `client-request-id ${ids.clientRequestId}${ids.requestId ? `, request-id ${ids.requestId}` : ''}`;
 }
 
@@ -117,12 +108,7 @@ function unknownFailure(scope: Scope, error: DeliveryUnknownError): ItemFailure 
 	const message =
 		`${scope.prefix}: delivery unknown — ${error.operation} got ${sayNetworkCodes(error.reason)}. Microsoft may or may not have sent the message; ` +
 		`it was NOT sent again, to avoid a duplicate. Check Sent Items of ${scope.ctx.sender ?? 'the sender'} before resending.`;
-	const response: JsonObject = {
-		code: 'DeliveryUnknown',
-		message: error.reason,
-		requestId: error.requestId ?? null,
-		clientRequestId: error.clientRequestId,
-	};
+	const response = apiResponse('DeliveryUnknown', error.reason, error);
 	return {
 		status: 'deliveryUnknown',
 		error: new NodeApiError(scope.node, response, {
@@ -143,12 +129,7 @@ function draftFailure(scope: Scope, error: DraftMayExistError): ItemFailure {
 	const message =
 		`${scope.prefix}: creating the draft got ${sayNetworkCodes(error.reason)}, so Microsoft may have created it. Nothing was sent. ` +
 		`Look in the Drafts folder of ${error.mailbox} for a draft with subject ${JSON.stringify(error.subject)} and delete it before resending.`;
-	const response: JsonObject = {
-		code: 'DraftMayExist',
-		message: error.reason,
-		requestId: error.requestId ?? null,
-		clientRequestId: error.clientRequestId,
-	};
+	const response = apiResponse('DraftMayExist', error.reason, error);
 	return {
 		status: 'failed',
 		error: new NodeApiError(scope.node, response, {

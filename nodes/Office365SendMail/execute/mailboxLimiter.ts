@@ -1,6 +1,6 @@
 /**
- * Graph allows 4 concurrent requests per app and mailbox (learn: graph/throttling-limits, Outlook service
- * limits; reference §3.1). Items of one mailbox run at most `perMailbox` at a time; different mailboxes proceed
+ * Graph allows 4 concurrent requests per app and mailbox (https://learn.microsoft.com/graph/throttling-limits, Outlook service
+ * limits; https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). Items of one mailbox run at most `perMailbox` at a time; different mailboxes proceed
  * in parallel up to `total`.
  *
  * Waiting tasks are queued per mailbox and started in arrival order among the mailboxes that have room, so one

@@ -14,6 +14,7 @@ import {
 	categoriesOf,
 	fromOf,
 	importanceOf,
+	senderOf,
 	subjectOf,
 } from '../message/fields';
 import { parseHeaders } from '../message/headers';
@@ -118,6 +119,17 @@ export async function attachmentsOf(
 		inlineNames.length ? 'Attachments / Inline Images' : 'Attachments',
 	);
 	return attachments;
+}
+
+/** The item's Options and sender mailbox, which every composed message reads first. */
+export function optionsAndSender(
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
+): { options: IDataObject; sender: string } {
+	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	return { options, sender };
 }
 
 /** The options every composed message shares (send, draft, reply), read and validated in the editor's order. */

@@ -2,14 +2,10 @@ import type { Readable } from 'node:stream';
 
 import { excerpt, headerSafe } from './headerSafe';
 import { InputError } from './inputError';
-import {
-	MAX_CONTENT_ID_CHARS,
-	MAX_CONTENT_TYPE_CHARS,
-	MAX_FILE_NAME_CHARS,
-	MAX_LIST_TEXT_CHARS,
-} from './limits';
+import { listEntries } from './listText';
+import { MAX_CONTENT_ID_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_FILE_NAME_CHARS } from './limits';
 
-/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (learn: attachment-createuploadsession). */
+/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
 export const UPLOAD_SESSION_MIN_BYTES = 3 * 1024 * 1024;
 export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
 /** Exchange Online's file attachment limit per message. */
@@ -38,16 +34,7 @@ function tooMany(count: number, field: string): InputError {
 /** "a, b" → ["a", "b"]; `*` stands for every binary property of the item. Bounded before it is split. */
 export function parsePropertyList(value: unknown, field: string, available: string[]): string[] {
 	if (value === undefined || value === null || value === '') return [];
-	if (typeof value === 'string' && value.length > MAX_LIST_TEXT_CHARS)
-		throw new InputError(
-			field,
-			`Is ${value.length} characters long; the limit is ${MAX_LIST_TEXT_CHARS}.`,
-		);
-	const list = Array.isArray(value)
-		? value
-		: typeof value === 'string'
-			? value.split(',')
-			: undefined;
+	const list = listEntries(value, field);
 	if (list && list.length > 2 * MAX_ATTACHMENTS) throw tooMany(list.length, field);
 	if (!list || list.some((v) => typeof v !== 'string')) {
 		throw new InputError(

@@ -24,7 +24,7 @@ export interface MessageInput {
 
 export type GraphMessage = Record<string, unknown>;
 
-/** The `message` resource for sendMail or a draft, without attachments (learn: resources/message). */
+/** The `message` resource for sendMail or a draft, without attachments (https://learn.microsoft.com/graph/api/resources/message). */
 export function buildGraphMessage(input: MessageInput): GraphMessage {
 	const message: GraphMessage = {
 		subject: input.subject,
@@ -50,7 +50,7 @@ export function buildGraphMessage(input: MessageInput): GraphMessage {
 	return message;
 }
 
-/** A fileAttachment as sendMail and `POST …/attachments` take it (learn: resources/fileattachment). */
+/** A fileAttachment as sendMail and `POST …/attachments` take it (https://learn.microsoft.com/graph/api/resources/fileattachment). */
 export function fileAttachmentJson(
 	source: AttachmentSource,
 	bytes: Buffer,
@@ -68,7 +68,7 @@ export function fileAttachmentJson(
 	return json;
 }
 
-/** The `AttachmentItem` of createUploadSession (learn: attachment-createuploadsession). */
+/** The `AttachmentItem` of createUploadSession (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
 export function uploadSessionItem(source: AttachmentSource): Record<string, unknown> {
 	const item: Record<string, unknown> = {
 		attachmentType: 'file',
@@ -83,9 +83,10 @@ export function uploadSessionItem(source: AttachmentSource): Record<string, unkn
 	return { AttachmentItem: item };
 }
 
-// Drafts are sent with `…/send`, which has no saveToSentItems parameter (learn: message-send). MAPI
-// PidTagDeleteAfterSubmit (0x0E01) carries it: "if set to 0x01, the message is deleted after the message is
-// sent" ([MS-OXOMSG] 3.3.5.1.3), set as a Graph single-value extended property on the draft.
+// Drafts are sent with `…/send`, which has no saveToSentItems parameter
+// (https://learn.microsoft.com/graph/api/message-send). MAPI PidTagDeleteAfterSubmit (0x0E01) carries it: "the
+// original message is to be deleted after it is sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), set as a
+// Graph single-value extended property on the draft.
 const DELETE_AFTER_SUBMIT = { id: 'Boolean 0x0E01', value: 'true' };
 
 /** The message for `POST /users/{id}/messages` (a draft); attachments are added to it afterwards. */
@@ -101,6 +102,6 @@ export function sendMailBody(
 	attachments?: Record<string, unknown>[],
 ): Record<string, unknown> {
 	const full = attachments && attachments.length ? { ...message, attachments } : message;
-	// "Specify it only if the parameter is false" (learn: user-sendmail).
+	// "Specify it only if the parameter is false" (https://learn.microsoft.com/graph/api/user-sendmail).
 	return saveToSentItems ? { message: full } : { message: full, saveToSentItems: false };
 }

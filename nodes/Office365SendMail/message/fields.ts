@@ -7,12 +7,8 @@ import type { MessageInput } from './build';
 import { displayNameOf } from './addressSyntax';
 import { excerpt, headerSafe } from './headerSafe';
 import { InputError } from './inputError';
-import {
-	MAX_CATEGORIES,
-	MAX_CATEGORY_CHARS,
-	MAX_LIST_ENTRIES,
-	MAX_LIST_TEXT_CHARS,
-} from './limits';
+import { listEntries } from './listText';
+import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, MAX_LIST_ENTRIES } from './limits';
 import { parseOneRecipient, type Recipient } from './recipients';
 
 export { messageIdListOf, messageIdOf } from './messageId';
@@ -59,16 +55,7 @@ export function subjectOf(value: unknown): string {
 
 export function categoriesOf(value: unknown): string[] {
 	if (value === undefined || value === null || value === '') return [];
-	if (typeof value === 'string' && value.length > MAX_LIST_TEXT_CHARS)
-		throw new InputError(
-			'Categories',
-			`Is ${value.length} characters long; the limit is ${MAX_LIST_TEXT_CHARS}.`,
-		);
-	const list = Array.isArray(value)
-		? value
-		: typeof value === 'string'
-			? value.split(',')
-			: undefined;
+	const list = listEntries(value, 'Categories');
 	if (list && list.length > MAX_LIST_ENTRIES)
 		throw new InputError(
 			'Categories',

@@ -31,7 +31,7 @@ export const MAX_HEADER_LINE_CHARS = 998;
 /** Rows in the Custom Headers list before empty rows are dropped (Graph takes 5 headers). */
 export const MAX_HEADER_ROWS = 50;
 
-/** Categories per message, and characters per category name (no documented Graph limit; see the report). */
+/** Categories per message, and characters per category name (Graph documents no limit; generous caps that bound the work). */
 export const MAX_CATEGORIES = 50;
 export const MAX_CATEGORY_CHARS = 255;
 /** Text of a comma-separated list field (categories, binary property names) before it is split. */

@@ -236,6 +236,19 @@ const mailOptions = (optionsProperty.options as INodeProperties[]).filter((o) =>
 	SEND_AND_WAIT_MAIL_OPTIONS.includes(o.name),
 );
 
+/** The Options collection for some response types: the form's labels only where there is a form. */
+const optionsFor = (responseType: string[], extra: INodeProperties[]): INodeProperties => ({
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	displayOptions: showFor(responseType),
+	options: [appendAttributionOption, limitWaitTimeOption, ...extra, ...mailOptions],
+});
+
+const forSendAndWait = { show: { operation: [SEND_AND_WAIT_OPERATION] } };
+
 export const sendAndWaitProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -243,7 +256,7 @@ export const sendAndWaitProperties: INodeProperties[] = [
 		name: 'sendAndWaitNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { operation: [SEND_AND_WAIT_OPERATION] } },
+		displayOptions: forSendAndWait,
 	},
 	{
 		displayName: 'Message',
@@ -253,7 +266,7 @@ export const sendAndWaitProperties: INodeProperties[] = [
 		required: true,
 		typeOptions: { rows: 4 },
 		description: 'Plain text shown in the mail above the buttons; line breaks are kept',
-		displayOptions: { show: { operation: [SEND_AND_WAIT_OPERATION] } },
+		displayOptions: forSendAndWait,
 	},
 	{
 		displayName: 'Response Type',
@@ -277,26 +290,10 @@ export const sendAndWaitProperties: INodeProperties[] = [
 				description: 'The person fills in a form with the fields you define',
 			},
 		],
-		displayOptions: { show: { operation: [SEND_AND_WAIT_OPERATION] } },
+		displayOptions: forSendAndWait,
 	},
 	formFieldsProperty,
 	approvalOptionsProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: showFor(['approval']),
-		options: [appendAttributionOption, limitWaitTimeOption, ...mailOptions],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: showFor(['freeText', 'customForm']),
-		options: [appendAttributionOption, limitWaitTimeOption, ...formOptions, ...mailOptions],
-	},
+	optionsFor(['approval'], []),
+	optionsFor(['freeText', 'customForm'], formOptions),
 ];

@@ -1,8 +1,7 @@
 /**
  * Microsoft cloud → identity and Graph hosts.
- * Source: learn.microsoft.com/graph/deployments and
- * learn.microsoft.com/entra/identity-platform/authentication-national-cloud
- * (see ../shared/reference/graph-sendmail-facts.md §6).
+ * Sources: https://learn.microsoft.com/graph/deployments and
+ * https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud.
  */
 export type CloudName = 'global' | 'usGovHigh' | 'usGovDod' | 'china' | 'custom';
 

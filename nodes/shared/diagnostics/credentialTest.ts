@@ -6,10 +6,8 @@ import { readGraphSettings, type GraphSettings } from '../credential/settings';
 import { TokenError } from '../token/tokenErrors';
 import { acquireToken, type AccessToken } from '../token/tokenProvider';
 import { GraphClient } from '../transport/graphClient';
-import { GraphApiError, NetworkError, DeliveryUnknownError } from '../transport/graphErrors';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
-import { sayNetworkCodes } from '../transport/networkWords';
-import { adviseGraphError } from './graphAdvice';
+import { CredentialTestFailure, failFromGraph } from './credentialTestFailure';
 import {
 	certificateDaysLeft as certificateDaysLeftOf,
 	certificateFinding,
@@ -18,16 +16,7 @@ import {
 	type SetupFinding,
 } from './probes';
 
-/** Why the credential test failed, as a stable name (tests and docs use it) plus the admin-facing message. */
-export class CredentialTestFailure extends Error {
-	constructor(
-		readonly reason: string,
-		message: string,
-	) {
-		super(message);
-		this.name = 'CredentialTestFailure';
-	}
-}
+export { CredentialTestFailure };
 
 export interface CredentialTestReport {
 	/** Where the tenant's public sign-in metadata lives (no secrets in this report). */
@@ -55,50 +44,6 @@ function graphFor(settings: GraphSettings, token: AccessToken, http: HttpClient)
 }
 
 /**
- * Exchange RBAC for Applications grants Mail.Send outside Entra (the token then carries no such role), and
- * Entra grants add to it, so "add Mail.Send in Entra" would undo a deliberate scoping
- * (https://learn.microsoft.com/exchange/permissions-exo/application-rbac).
- */
-const RBAC_CAVEAT = (mailbox: string) =>
-	`If you grant Mail.Send through Exchange RBAC for Applications on purpose, do not add it in Entra (that would lift the scoping): check instead that ${mailbox} is in the app's management scope with Test-ServicePrincipalAuthorization, and allow 30 minutes to 2 hours for new assignments.`;
-
-function failFromGraph(
-	error: unknown,
-	settings: GraphSettings,
-	mailbox: string,
-	roles: string[],
-	hasRolesClaim: boolean,
-): never {
-	if (error instanceof GraphApiError) {
-		const advice = adviseGraphError(error, {
-			mailbox,
-			clientId: settings.clientId,
-			permission: 'Mail.Send',
-		});
-		if (advice.reason === 'accessDenied' && hasRolesClaim && !roles.includes('Mail.Send')) {
-			throw new CredentialTestFailure(
-				'missingMailSend',
-				`The app has application permissions (${roles.join(', ')}) but not Mail.Send. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send (not the Delegated one) and click "Grant admin consent". ${RBAC_CAVEAT(mailbox)} (${error.status} ${error.code})`,
-			);
-		}
-		if (advice.reason === 'noPermissions' || (advice.reason === 'accessDenied' && !hasRolesClaim)) {
-			throw new CredentialTestFailure(
-				'consentMissing',
-				`Admin consent is missing: the app's token carries no application permissions. In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent for <your tenant>" (the status must turn green). ${RBAC_CAVEAT(mailbox)} (${error.status} ${error.code})`,
-			);
-		}
-		throw new CredentialTestFailure(advice.reason, advice.message);
-	}
-	if (error instanceof NetworkError || error instanceof DeliveryUnknownError) {
-		throw new CredentialTestFailure(
-			'graphUnreachable',
-			`Cannot get an answer from Microsoft Graph at ${settings.graphEndpoint}: ${sayNetworkCodes(error.message)}. Check the network, proxy (HTTPS_PROXY) and Cloud.`,
-		);
-	}
-	throw error;
-}
-
-/**
  * What the credential test runs (n8n runs it when the credential is saved, and again on Retry). Every failure is a CredentialTestFailure whose message names the cause,
  * the fix and Microsoft's code, and never contains a secret, key, passphrase or token.
  */
@@ -106,13 +51,37 @@ export async function runCredentialTest(
 	raw: Record<string, unknown>,
 	http: HttpClient = nodeHttpClient,
 ): Promise<CredentialTestReport> {
+	const settings = readTestSettings(raw);
+	checkTestSettings(settings);
+	const token = await freshToken(settings, http);
+	checkClaims(settings, token);
+	const graph = graphFor(settings, token, http);
+	const scopeProbe = await probeMailboxes(graph, settings, token);
+	const certificate = certificateFinding(settings);
+	const parts = verifiedParts(settings, token, certificate, scopeProbe);
+	const testMessage = await sendTestMessage(graph, settings, token, parts);
+	return {
+		authorityHost: settings.authorityHost,
+		tenantId: settings.tenantId,
+		summary: `Verified: ${parts.join('; ')}.`,
+		roles: token.claims.roles,
+		mailboxProbe: settings.senderMailbox ? 'reachable' : undefined,
+		scopeProbe,
+		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
+		testMessage,
+	};
+}
+
+function readTestSettings(raw: Record<string, unknown>): GraphSettings {
 	const read = outcomeOfSync(() => readGraphSettings(raw));
-	if (!read.ok) {
-		if (read.error instanceof CredentialConfigError)
-			throw new CredentialTestFailure(`invalid:${read.error.field}`, read.error.message);
-		throw read.error;
-	}
-	const settings = read.value;
+	if (read.ok) return read.value;
+	if (read.error instanceof CredentialConfigError)
+		throw new CredentialTestFailure(`invalid:${read.error.field}`, read.error.message);
+	throw read.error;
+}
+
+/** Field combinations the node would refuse, or the test could not run with, fail before any request. */
+function checkTestSettings(settings: GraphSettings): void {
 	const mailbox = settings.senderMailbox;
 	if (mailbox && !isSenderAllowed(settings.allowedSenders, mailbox)) {
 		throw new CredentialTestFailure(
@@ -140,67 +109,79 @@ export async function runCredentialTest(
 			"Mailbox Outside the App's Scope needs a Default Sender Mailbox: the test first proves the app can send from that one, so that a refusal for the other mailbox can only come from the Exchange scoping.",
 		);
 	}
+}
 
-	// 1. A fresh token, never from a cache: a rotated or revoked secret shows at once.
+/** A fresh token, never from a cache: a rotated or revoked secret shows at once. */
+async function freshToken(settings: GraphSettings, http: HttpClient): Promise<AccessToken> {
 	const acquired = await outcomeOf(() =>
 		acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http }),
 	);
-	if (!acquired.ok) {
-		if (acquired.error instanceof TokenError)
-			throw new CredentialTestFailure(acquired.error.reason, acquired.error.message);
-		throw acquired.error;
-	}
-	const token = acquired.value;
+	if (acquired.ok) return acquired.value;
+	if (acquired.error instanceof TokenError)
+		throw new CredentialTestFailure(acquired.error.reason, acquired.error.message);
+	throw acquired.error;
+}
 
-	// 2. Read the token's claims locally: no extra Graph permission is needed for this.
-	const { claims } = token;
+/** Reads the token's claims locally: no extra Graph permission is needed for this. */
+function checkClaims(settings: GraphSettings, { claims }: AccessToken): void {
 	if (isGuid(settings.tenantId) && claims.tid && claims.tid.toLowerCase() !== settings.tenantId) {
 		throw new CredentialTestFailure(
 			'tenantMismatch',
 			`Microsoft issued the token for tenant ${claims.tid}, not for the Directory (tenant) ID ${settings.tenantId} entered here. Copy the tenant ID again from the app registration's Overview page.`,
 		);
 	}
-	const roles = claims.roles;
-	if (!mailbox) {
-		if (!claims.hasRolesClaim) {
-			throw new CredentialTestFailure(
-				'consentMissing',
-				'Sign-in works, but admin consent is missing: the token carries no application permissions. Add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent". (If you grant Mail.Send through Exchange RBAC for Applications instead, fill in Default Sender Mailbox so the credential test can check that mailbox.)',
-			);
-		}
-		if (!roles.includes('Mail.Send')) {
-			throw new CredentialTestFailure(
-				'missingMailSend',
-				`Sign-in works, but the app's application permissions (${roles.join(', ')}) do not include Mail.Send. Add Microsoft Graph › Application permissions › Mail.Send and grant admin consent.`,
-			);
-		}
+	// With a mailbox the probe decides: Exchange RBAC for Applications can grant Mail.Send without a role.
+	if (settings.senderMailbox) return;
+	if (!claims.hasRolesClaim) {
+		throw new CredentialTestFailure(
+			'consentMissing',
+			'Sign-in works, but admin consent is missing: the token carries no application permissions. Add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent". (If you grant Mail.Send through Exchange RBAC for Applications instead, fill in Default Sender Mailbox so the credential test can check that mailbox.)',
+		);
 	}
+	if (!claims.roles.includes('Mail.Send')) {
+		throw new CredentialTestFailure(
+			'missingMailSend',
+			`Sign-in works, but the app's application permissions (${claims.roles.join(', ')}) do not include Mail.Send. Add Microsoft Graph › Application permissions › Mail.Send and grant admin consent.`,
+		);
+	}
+}
 
-	// 3. Probe the sender mailbox without delivering anything.
-	const graph = graphFor(settings, token, http);
-	if (mailbox) {
-		const probed = await outcomeOf(() => probeMailbox(graph, mailbox));
-		if (!probed.ok) failFromGraph(probed.error, settings, mailbox, roles, claims.hasRolesClaim);
-	}
-	let scopeProbe: SetupFinding | undefined;
-	if (mailbox && settings.scopeCheckMailbox) {
-		const scope = settings.scopeCheckMailbox;
-		const probed = await outcomeOf(() => probeScope(graph, settings, scope));
-		if (!probed.ok) failFromGraph(probed.error, settings, scope, roles, claims.hasRolesClaim);
-		scopeProbe = probed.value;
-		if (!scopeProbe.ok)
-			throw new CredentialTestFailure(scopeProbe.reason, `${scopeProbe.detail} ${scopeProbe.fix}`);
-	}
-	const certificate = certificateFinding(settings);
+/** Probes the sender mailbox (and the out-of-scope one, when set) without delivering anything. */
+async function probeMailboxes(
+	graph: GraphClient,
+	settings: GraphSettings,
+	{ claims }: AccessToken,
+): Promise<SetupFinding | undefined> {
+	const mailbox = settings.senderMailbox;
+	if (!mailbox) return undefined;
+	const probed = await outcomeOf(() => probeMailbox(graph, mailbox));
+	if (!probed.ok) failFromGraph(probed.error, settings, mailbox, claims);
+	const scope = settings.scopeCheckMailbox;
+	if (!scope) return undefined;
+	const scoped = await outcomeOf(() => probeScope(graph, settings, scope));
+	if (!scoped.ok) failFromGraph(scoped.error, settings, scope, claims);
+	const scopeProbe = scoped.value;
+	if (!scopeProbe.ok)
+		throw new CredentialTestFailure(scopeProbe.reason, `${scopeProbe.detail} ${scopeProbe.fix}`);
+	return scopeProbe;
+}
 
-	// 5. Say what was verified. n8n's editor shows its own fixed success banner, so the summary also goes into
-	// the test message (step 4), where the admin can read it.
+/**
+ * What was verified. n8n's editor shows its own fixed success banner, so the summary also goes into the test
+ * message, where the admin can read it.
+ */
+function verifiedParts(
+	settings: GraphSettings,
+	{ claims }: AccessToken,
+	certificate: SetupFinding | undefined,
+	scopeProbe: SetupFinding | undefined,
+): string[] {
 	const auth =
 		settings.auth.kind === 'clientSecret'
 			? 'a client secret'
 			: `a certificate (SHA-256 thumbprint ${settings.auth.certificate.thumbprintSha256})`;
 	const permissions = claims.hasRolesClaim
-		? roles.join(', ') || 'none'
+		? claims.roles.join(', ') || 'none'
 		: 'none in the token (granted through Exchange RBAC for Applications)';
 	const parts = [
 		`Tenant ${claims.tid ?? settings.tenantId} (${settings.cloudLabel} cloud)`,
@@ -208,46 +189,47 @@ export async function runCredentialTest(
 		`application permissions: ${permissions}`,
 	];
 	if (certificate) parts.push(certificate.detail);
-	if (mailbox) parts.push(`mailbox ${mailbox} can send (probe only, nothing delivered)`);
+	if (settings.senderMailbox)
+		parts.push(`mailbox ${settings.senderMailbox} can send (probe only, nothing delivered)`);
 	if (scopeProbe) parts.push(scopeProbe.detail);
+	return parts;
+}
 
-	// 4. Optionally send a real test message.
-	let testMessage: CredentialTestReport['testMessage'];
-	if (mailbox && settings.testRecipient) {
-		const recipient = settings.testRecipient;
-		const sent = await outcomeOf(() =>
-			graph.request({
-				operation: 'test message',
-				method: 'POST',
-				url: graph.userUrl(mailbox, 'sendMail'),
-				json: {
-					message: {
-						subject: 'n8n: Microsoft Graph Client Credentials test message',
-						body: {
-							contentType: 'Text',
-							content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
-						},
-						toRecipients: [{ emailAddress: { address: recipient } }],
-					},
-				},
-				authenticated: true,
-				replay: 'notIfSent',
-			}),
-		);
-		if (!sent.ok) failFromGraph(sent.error, settings, mailbox, roles, claims.hasRolesClaim);
-		testMessage = { recipient, requestId: sent.value.requestId };
-		parts.push(
-			`test message sent to ${recipient}${sent.value.requestId ? ` (request-id ${sent.value.requestId})` : ''}`,
-		);
-	}
+/** Sends the optional real test message; adds its line to `parts`. */
+async function sendTestMessage(
+	graph: GraphClient,
+	settings: GraphSettings,
+	{ claims }: AccessToken,
+	parts: string[],
+): Promise<CredentialTestReport['testMessage']> {
+	const mailbox = settings.senderMailbox;
+	const recipient = settings.testRecipient;
+	if (!mailbox || !recipient) return undefined;
+	const sent = await outcomeOf(() =>
+		graph.request({
+			operation: 'test message',
+			method: 'POST',
+			url: graph.userUrl(mailbox, 'sendMail'),
+			json: testMessageOf(mailbox, recipient, parts),
+			authenticated: true,
+			replay: 'notIfSent',
+		}),
+	);
+	if (!sent.ok) failFromGraph(sent.error, settings, mailbox, claims);
+	const { requestId } = sent.value;
+	parts.push(`test message sent to ${recipient}${requestId ? ` (request-id ${requestId})` : ''}`);
+	return { recipient, requestId };
+}
+
+function testMessageOf(mailbox: string, recipient: string, parts: string[]) {
 	return {
-		authorityHost: settings.authorityHost,
-		tenantId: settings.tenantId,
-		summary: `Verified: ${parts.join('; ')}.`,
-		roles,
-		mailboxProbe: mailbox ? 'reachable' : undefined,
-		scopeProbe,
-		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
-		testMessage,
+		message: {
+			subject: 'n8n: Microsoft Graph Client Credentials test message',
+			body: {
+				contentType: 'Text',
+				content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
+			},
+			toRecipients: [{ emailAddress: { address: recipient } }],
+		},
 	};
 }

@@ -22,7 +22,7 @@ export type TokenNetworkFailure =
 export interface TokenCall {
 	timeoutMs: number;
 	retry: RetryPolicy;
-	/** False for the credential Test: an admin waiting on Save should hear about a timeout once, not twice. */
+	/** False for the credential test: an admin waiting on Save should hear about a timeout once, not twice. */
 	retryTimeouts: boolean;
 	failure?: TokenNetworkFailure;
 }

@@ -1,7 +1,7 @@
 import type { GraphSettings } from '../credential/settings';
-import { isGuid } from '../credential/identifiers';
 import type { TokenNetworkFailure } from './msalNetworkClient';
 import { sayNetworkCodes } from '../transport/networkWords';
+import { adviceForCode } from './tokenAdvice';
 
 /** Short, stable names for what went wrong; tests and the README's troubleshooting table use them. */
 export type TokenFailureReason =
@@ -107,102 +107,10 @@ export function describeTokenFailure(
 	const code = aadstsOf(msal);
 	if (!code && network) return networkTokenError(network);
 
-	const tenant = settings.tenantId;
-	const app = settings.clientId;
-	const cloud = settings.cloudLabel;
-	const where = 'Entra admin center › App registrations › your app';
 	const say = (reason: TokenFailureReason, text: string, field?: string) =>
 		new TokenError(reason, `${text}${code ? ` (${code})` : ''}`, code, field);
-
-	switch (code) {
-		case 'AADSTS90002':
-			return say(
-				'tenantNotFound',
-				`Tenant "${tenant}" was not found in the ${cloud} cloud. Copy the Directory (tenant) ID from ${where} › Overview` +
-					`${isGuid(tenant) ? '' : ' (or use a verified domain of your tenant)'}; if your tenant is in a national cloud (GCC High, DoD, China), choose that Cloud.`,
-				'tenantId',
-			);
-		case 'AADSTS900023':
-			return say(
-				'tenantMalformed',
-				"The Directory (tenant) ID is neither a GUID nor a valid domain. Copy it from the app registration's Overview page.",
-				'tenantId',
-			);
-		case 'AADSTS700016':
-			return say(
-				'appNotFound',
-				`No application with client ID ${app} exists in tenant "${tenant}". Check the Application (client) ID on ${where} › Overview, and that the tenant ID belongs to the same tenant and Cloud.`,
-				'clientId',
-			);
-		case 'AADSTS7000215':
-			if (settings.auth.kind === 'clientSecret' && isGuid(settings.auth.clientSecret)) {
-				return say(
-					'secretIdPasted',
-					`The value pasted as Client Secret is probably the secret's ID, not its Value. In ${where} › Certificates & secrets, the Value is shown only once, right after the secret is created: create a new client secret and paste its Value.`,
-					'clientSecret',
-				);
-			}
-			return say(
-				'wrongSecret',
-				`The Client Secret is wrong for app ${app}. Paste the secret's Value (not its Secret ID) from ${where} › Certificates & secrets, or create a new secret if the Value was not saved.`,
-				'clientSecret',
-			);
-		case 'AADSTS7000222':
-			return say(
-				'secretExpired',
-				`The client secret of app ${app} has expired. Create a new secret in ${where} › Certificates & secrets, paste its Value here and save: the next run and the Test use it at once.`,
-				'clientSecret',
-			);
-		case 'AADSTS7000218':
-		case 'AADSTS7000216':
-			return say(
-				'noCredential',
-				'Microsoft received neither a client secret nor a certificate assertion. Fill in Client Secret, or Certificate and Private Key.',
-				'authentication',
-			);
-		case 'AADSTS700027': {
-			const cert = settings.auth.kind === 'certificate' ? settings.auth.certificate : undefined;
-			const thumbprints = cert
-				? ` (SHA-256 thumbprint ${cert.thumbprintSha256}, SHA-1 ${cert.thumbprintSha1})`
-				: '';
-			return say(
-				'certificateNotRegistered',
-				`Microsoft rejected the certificate assertion: the certificate${thumbprints} is not uploaded to app ${app}, or the private key does not match it. Upload the public certificate (.cer/.pem) in ${where} › Certificates & secrets › Certificates and compare the thumbprint shown there.`,
-				'certificate',
-			);
-		}
-		case 'AADSTS700024':
-			return say(
-				'clockSkew',
-				'Microsoft says the certificate assertion is outside its valid time range: the clock of this n8n server is wrong. Synchronise it (NTP).',
-			);
-		case 'AADSTS500011':
-		case 'AADSTS1002012':
-		case 'AADSTS70011':
-			return say(
-				'wrongCloud',
-				`The tenant does not know the Graph endpoint ${settings.graphEndpoint}: the Cloud setting does not match the tenant's cloud (for example a US Government Graph endpoint with a global tenant). Choose the Cloud your tenant lives in.`,
-				'cloud',
-			);
-		case 'AADSTS7000112':
-			return say(
-				'appDisabled',
-				`App ${app} is disabled in tenant "${tenant}". Enable its enterprise application (Entra admin center › Enterprise applications › Properties › Enabled for users to sign-in).`,
-			);
-		case 'AADSTS53003':
-			return say(
-				'conditionalAccess',
-				"A Conditional Access policy for workload identities blocked the token request. Ask your Entra admin to allow this app from this server's IP address.",
-			);
-		case 'AADSTS90055':
-		case 'AADSTS90006':
-			return say(
-				'identityBusy',
-				"Microsoft's sign-in service is throttling or temporarily unavailable. Try again in a few minutes.",
-			);
-		default:
-			break;
-	}
+	const advice = code ? adviceForCode(code, settings) : undefined;
+	if (advice) return say(advice.reason, advice.text, advice.field);
 	if (code) {
 		return say(
 			'refused',

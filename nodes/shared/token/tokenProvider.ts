@@ -18,7 +18,7 @@ export interface AccessToken {
 }
 
 export interface AcquireOptions {
-	/** A new msal application, never any cache: what the credential Test uses, so a rotated secret shows at once. */
+	/** A new msal application, never any cache: what the credential test uses, so a rotated secret shows at once. */
 	fresh?: boolean;
 	/** Skip msal-node's token cache (used once after Graph answers 401). */
 	forceRefresh?: boolean;

@@ -1,5 +1,5 @@
 import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
-import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, IncomingMessage } from 'node:http';
 
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
@@ -105,6 +105,127 @@ function flattenHeaders(raw: NodeJS.Dict<string | string[]>): Record<string, str
 	return headers;
 }
 
+function bodyOf(req: HttpRequest): Buffer | undefined {
+	if (req.body === undefined) return undefined;
+	return Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+}
+
+function headersFor(req: HttpRequest, body: Buffer | undefined): Record<string, string> {
+	const headers: Record<string, string> = { ...(req.headers ?? {}) };
+	if (body !== undefined) headers['Content-Length'] = String(body.length);
+	else if (req.method !== 'GET' && req.method !== 'DELETE') headers['Content-Length'] = '0';
+	return headers;
+}
+
+/** One request on the wire: settles its promise once, with the answer or a TransportError. */
+class Exchange {
+	private bodySent = false;
+	private settled = false;
+	private timedOut = false;
+	/** Whether the proxy opened the tunnel: until then, a connection failure is the proxy's. */
+	private tunnel: 'none' | 'open' | number = 'none';
+	private readonly body: Buffer | undefined;
+	private readonly route: Route;
+	private readonly request: ClientRequest;
+	private readonly timer: NodeJS.Timeout;
+	private readonly onAbort = () => this.request.destroy(new Error('cancelled'));
+
+	constructor(
+		private readonly req: HttpRequest,
+		private readonly url: URL,
+		private readonly resolve: (response: HttpResponse) => void,
+		private readonly reject: (error: Error) => void,
+	) {
+		this.body = bodyOf(req);
+		const headers = headersFor(req, this.body);
+		this.route = routeFor(req.url);
+		const options: RequestOptions = { method: req.method, headers, agent: this.route.agent };
+		this.request = httpsRequest(url, options, (res) => this.onResponse(res));
+		this.timer = setTimeout(() => {
+			this.timedOut = true;
+			this.request.destroy(new Error(`no answer within ${req.timeoutMs} ms`));
+		}, req.timeoutMs);
+		// The socket keeps the process alive while the request runs; the timer alone must not (a finished test file
+		// or n8n shutting down would otherwise wait for it).
+		this.timer.unref();
+		req.signal?.addEventListener('abort', this.onAbort, { once: true });
+	}
+
+	start(): void {
+		this.request.on('proxyConnect', (connect: { statusCode?: number }) => {
+			this.tunnel = connect.statusCode === 200 ? 'open' : (connect.statusCode ?? 0);
+		});
+		this.request.on('finish', () => {
+			this.bodySent = true;
+		});
+		this.request.on('error', (error) => this.fail(error));
+		if (this.req.signal?.aborted) {
+			this.request.destroy(new Error('cancelled'));
+			return;
+		}
+		this.request.end(this.body);
+	}
+
+	private onResponse(res: IncomingMessage): void {
+		const tunnel = this.tunnel;
+		if (typeof tunnel === 'number') {
+			res.resume();
+			this.finish(() => this.reject(proxyRefusal(this.req, this.route, tunnel)));
+			return;
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		res.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_RESPONSE_BYTES) {
+				res.destroy(new Error('response too large'));
+				return;
+			}
+			chunks.push(chunk);
+		});
+		res.on('end', () =>
+			this.finish(() =>
+				this.resolve({
+					status: res.statusCode ?? 0,
+					headers: flattenHeaders(res.headers),
+					body: Buffer.concat(chunks),
+				}),
+			),
+		);
+		res.on('error', (error) => this.fail(error));
+	}
+
+	private finish(action: () => void): void {
+		if (this.settled) return;
+		this.settled = true;
+		clearTimeout(this.timer);
+		this.req.signal?.removeEventListener('abort', this.onAbort);
+		action();
+	}
+
+	private fail(error: Error & { code?: string }): void {
+		const { req, url, route } = this;
+		const code = this.timedOut
+			? 'ETIMEDOUT'
+			: req.signal?.aborted
+				? 'ECANCELLED'
+				: (error.code ?? 'ENETWORK');
+		// A reused keep-alive socket went through a tunnel that had been opened before.
+		const proxyFailed =
+			route.proxy !== undefined &&
+			this.tunnel === 'none' &&
+			!this.timedOut &&
+			!this.request.reusedSocket;
+		const message = proxyFailed
+			? `${req.method} ${url.host}: the proxy ${route.proxy} failed: ${error.message}`
+			: `${req.method} ${url.host}: ${error.message}`;
+		const proxy = proxyFailed ? route.proxy : undefined;
+		this.finish(() =>
+			this.reject(new TransportError(message, code, this.bodySent, this.timedOut, proxy)),
+		);
+	}
+}
+
 export const nodeHttpClient: HttpClient = {
 	send(req: HttpRequest): Promise<HttpResponse> {
 		return new Promise<HttpResponse>((resolve, reject) => {
@@ -120,104 +241,7 @@ export const nodeHttpClient: HttpClient = {
 				);
 				return;
 			}
-			const body =
-				req.body === undefined
-					? undefined
-					: Buffer.isBuffer(req.body)
-						? req.body
-						: Buffer.from(req.body, 'utf8');
-			const headers: Record<string, string> = { ...(req.headers ?? {}) };
-			if (body !== undefined) headers['Content-Length'] = String(body.length);
-			else if (req.method !== 'GET' && req.method !== 'DELETE') headers['Content-Length'] = '0';
-
-			let bodySent = false;
-			let settled = false;
-			let timedOut = false;
-			/** Whether the proxy opened the tunnel: until then, a connection failure is the proxy's. */
-			let tunnel: 'none' | 'open' | number = 'none';
-			const route = routeFor(req.url);
-			const options: RequestOptions = { method: req.method, headers, agent: route.agent };
-			const clientRequest = httpsRequest(url, options, (res) => {
-				if (typeof tunnel === 'number') {
-					res.resume();
-					finish(() => reject(proxyRefusal(req, route, tunnel as number)));
-					return;
-				}
-				const chunks: Buffer[] = [];
-				let size = 0;
-				res.on('data', (chunk: Buffer) => {
-					size += chunk.length;
-					if (size > MAX_RESPONSE_BYTES) {
-						res.destroy(new Error('response too large'));
-						return;
-					}
-					chunks.push(chunk);
-				});
-				res.on('end', () =>
-					finish(() =>
-						resolve({
-							status: res.statusCode ?? 0,
-							headers: flattenHeaders(res.headers),
-							body: Buffer.concat(chunks),
-						}),
-					),
-				);
-				res.on('error', (error) => fail(error));
-			});
-
-			const timer = setTimeout(() => {
-				timedOut = true;
-				clientRequest.destroy(new Error(`no answer within ${req.timeoutMs} ms`));
-			}, req.timeoutMs);
-			const onAbort = () => clientRequest.destroy(new Error('cancelled'));
-			req.signal?.addEventListener('abort', onAbort, { once: true });
-
-			function finish(action: () => void) {
-				if (settled) return;
-				settled = true;
-				clearTimeout(timer);
-				req.signal?.removeEventListener('abort', onAbort);
-				action();
-			}
-			function fail(error: Error & { code?: string }) {
-				const code = timedOut
-					? 'ETIMEDOUT'
-					: req.signal?.aborted
-						? 'ECANCELLED'
-						: (error.code ?? 'ENETWORK');
-				// A reused keep-alive socket went through a tunnel that had been opened before.
-				const proxyFailed =
-					route.proxy !== undefined &&
-					tunnel === 'none' &&
-					!timedOut &&
-					!clientRequest.reusedSocket;
-				finish(() =>
-					reject(
-						new TransportError(
-							proxyFailed
-								? `${req.method} ${url.host}: the proxy ${route.proxy} failed: ${error.message}`
-								: `${req.method} ${url.host}: ${error.message}`,
-							code,
-							bodySent,
-							timedOut,
-							proxyFailed ? route.proxy : undefined,
-						),
-					),
-				);
-			}
-
-			clientRequest.on('proxyConnect', (connect: { statusCode?: number }) => {
-				tunnel = connect.statusCode === 200 ? 'open' : (connect.statusCode ?? 0);
-			});
-			clientRequest.on('finish', () => {
-				bodySent = true;
-			});
-			clientRequest.on('error', fail);
-			if (req.signal?.aborted) {
-				clientRequest.destroy(new Error('cancelled'));
-				return;
-			}
-			clientRequest.end(body);
+			new Exchange(req, url, resolve, reject).start();
 		});
 	},
 };

@@ -5,7 +5,7 @@ import type { Delivery } from '../../delivery/execute';
 import { planReply } from '../../delivery/replyPlan';
 import { graphMessageIdOf, type ReplyTarget } from '../../delivery/replyTarget';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { asBoolean, asText, senderOf } from '../../message/fields';
+import { asBoolean, asText } from '../../message/fields';
 import { InputError } from '../../message/inputError';
 import {
 	dedupeRecipients,
@@ -13,7 +13,13 @@ import {
 	MAX_RECIPIENTS,
 	parseRecipients,
 } from '../../message/recipients';
-import { attachmentsOf, commonInput, itemFlags, type PreparedItem } from '../prepareItem';
+import {
+	attachmentsOf,
+	commonInput,
+	itemFlags,
+	optionsAndSender,
+	type PreparedItem,
+} from '../prepareItem';
 
 /** What recipients of a reply sent with Graph's reply action get; Graph does not return them. */
 export const DERIVED_RECIPIENTS =
@@ -61,8 +67,7 @@ export async function prepareReply(
 	index: number,
 	settings: GraphSettings,
 ): Promise<PreparedItem> {
-	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
-	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	const { options, sender } = optionsAndSender(ctx, index, settings);
 	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
 	const target = targetOf(ctx, index);
 	const body = bodyOf(ctx, index);
@@ -71,7 +76,7 @@ export async function prepareReply(
 		subject: '',
 		...body,
 		...commonInput(options, sender, settings),
-		// Graph's reply action always keeps the reply in Sent Items (learn: message-reply).
+		// Graph's reply action always keeps the reply in Sent Items (https://learn.microsoft.com/graph/api/message-reply).
 		saveToSentItems: true,
 	};
 	const attachments = await attachmentsOf(ctx, index, options);

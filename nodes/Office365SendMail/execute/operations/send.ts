@@ -6,7 +6,7 @@ import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../
 import { planDelivery, type PlanIdentity } from '../../delivery/plan';
 import { scheduledIfAsked } from '../../delivery/schedule';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { asBoolean, asText, messageIdListOf, messageIdOf, senderOf } from '../../message/fields';
+import { asBoolean, asText, messageIdListOf, messageIdOf } from '../../message/fields';
 import { InputError } from '../../message/inputError';
 import { MAX_LIST_TEXT_CHARS } from '../../message/limits';
 import { assertOneLine, checkUnsubscribeUris } from '../../message/mime/guards';
@@ -15,6 +15,7 @@ import {
 	commonInput,
 	contentOf,
 	itemFlags,
+	optionsAndSender,
 	recipientsOf,
 	type PreparedItem,
 } from '../prepareItem';
@@ -83,8 +84,7 @@ export async function prepareSend(
 	index: number,
 	settings: GraphSettings,
 ): Promise<PreparedItem> {
-	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
-	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	const { options, sender } = optionsAndSender(ctx, index, settings);
 	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
 	const recipients = recipientsOf(ctx, index, options);
 	const input: MessageInput = {
