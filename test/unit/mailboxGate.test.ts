@@ -4,6 +4,14 @@ import {
 	MailboxGate,
 	processLimit,
 } from '../../nodes/shared/transport/mailboxGate';
+import {
+	forgettable,
+	isConcurrencyThrottle,
+	lowerOnThrottle,
+	newLaneLimit,
+	raiseOnDemand,
+	type LaneTuning,
+} from '../../nodes/shared/transport/laneLimit';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const FAR = Date.now() + 60_000;
@@ -104,4 +112,151 @@ test('the per-process limit: O365_SEND_MAIL_MAILBOX_CONCURRENCY from 1 to 4, oth
 	expect(processLimit('2')).toBe(2);
 	expect(processLimit('1')).toBe(1);
 	for (const bad of ['0', '5', '2.5', 'two', '']) expect(processLimit(bad)).toBe(4);
+});
+
+const CONCURRENCY = {
+	status: 429,
+	code: 'ApplicationThrottled',
+	message: 'Application is over its MailboxConcurrency limit.',
+};
+const TUNING: LaneTuning = { minHoldMs: 1_000, maxHoldMs: 4_000, learnedTtlMs: 60_000 };
+
+describe('adaptive lane limit (state machine, explicit clock)', () => {
+	test('only a 429 naming MailboxConcurrency is a concurrency signal', () => {
+		expect(isConcurrencyThrottle(CONCURRENCY)).toBe(true);
+		expect(isConcurrencyThrottle({ ...CONCURRENCY, status: 503 })).toBe(false);
+		expect(
+			isConcurrencyThrottle({
+				status: 429,
+				code: 'ApplicationThrottled',
+				message: 'Application is over its IncomingBytes limit.',
+			}),
+		).toBe(false);
+		expect(
+			isConcurrencyThrottle({
+				status: 429,
+				code: 'TooManyRequests',
+				message: 'Please retry again later.',
+			}),
+		).toBe(false);
+	});
+
+	test('each concurrency 429 takes one slot (never below 1); raises need demand and a quiet hold', () => {
+		const s = newLaneLimit(4, 0, TUNING);
+		lowerOnThrottle(s, 10);
+		lowerOnThrottle(s, 10);
+		expect(s.limit).toBe(2);
+		expect(raiseOnDemand(s, 500, true)).toBe(false); // within the hold
+		expect(raiseOnDemand(s, 1_010, false)).toBe(false); // no demand: nothing learned by raising
+		expect(raiseOnDemand(s, 1_010, true)).toBe(true);
+		expect(s.limit).toBe(3);
+		for (let i = 0; i < 5; i++) lowerOnThrottle(s, 1_020);
+		expect(s.limit).toBe(1);
+	});
+
+	test('a raise answered by a 429 within the hold doubles the next hold (up to the max); one that held resets it', () => {
+		const s = newLaneLimit(4, 0, TUNING);
+		lowerOnThrottle(s, 0); // 3
+		lowerOnThrottle(s, 0); // 2
+		let now = 0;
+		const holds: number[] = [];
+		for (let probe = 0; probe < 4; probe++) {
+			now += s.holdMs;
+			expect(raiseOnDemand(s, now, true)).toBe(true); // 2 → 3
+			now += 10;
+			lowerOnThrottle(s, now); // the other process still uses 2: the raise failed, back to 2
+			lowerOnThrottle(s, now); // a second 429 of the burst lowers again but does not double again
+			expect(s.limit).toBe(1);
+			holds.push(s.holdMs);
+			s.limit = 2; // keep the scenario at 2 + 2
+		}
+		expect(holds).toEqual([2_000, 4_000, 4_000, 4_000]);
+		now += s.holdMs;
+		expect(raiseOnDemand(s, now, true)).toBe(true); // 2 → 3, and it holds:
+		now += s.holdMs;
+		expect(raiseOnDemand(s, now, true)).toBe(true); // 3 → 4
+		expect(s.holdMs).toBe(1_000);
+		expect(raiseOnDemand(s, now + 10_000, true)).toBe(false); // at the cap
+		expect(s.limit).toBe(4);
+	});
+
+	test('an idle lane keeps what it learned for a while, then forgets it', () => {
+		const s = newLaneLimit(4, 0, TUNING);
+		expect(forgettable(s, 0)).toBe(true);
+		lowerOnThrottle(s, 0);
+		expect(forgettable(s, 59_999)).toBe(false);
+		expect(forgettable(s, 60_000)).toBe(true);
+	});
+});
+
+describe('gate with the adaptive limit', () => {
+	test('a concurrency 429 pauses and lowers the lane; other 429s pause without lowering', async () => {
+		const gate = new MailboxGate(4, TUNING);
+		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 20 });
+		gate.pause('b', { status: 429, code: 'TooManyRequests', message: 'x', until: Date.now() + 20 });
+		expect(gate.limitOf('a')).toBe(3);
+		expect(gate.limitOf('b')).toBe(4);
+		const started: number[] = [];
+		const releases = await Promise.all(
+			Array.from({ length: 3 }, (_, i) =>
+				gate.acquire('a', FAR).then((release) => {
+					started.push(i);
+					return release;
+				}),
+			),
+		);
+		const fourth = gate.acquire('a', FAR).then((release) => {
+			started.push(3);
+			return release;
+		});
+		await tick();
+		expect(started).toEqual([0, 1, 2]); // three slots now
+		releases[0]();
+		(await fourth)();
+		for (const release of releases.slice(1)) release();
+		await tick();
+		// The lowered lane is remembered while idle; the other one is forgotten.
+		expect(gate.size).toBe(1);
+		expect(gate.limitOf('a')).toBe(3);
+		gate.clearPauses();
+		expect(gate.limitOf('a')).toBe(4);
+	});
+
+	test('the env cap is a hard cap: a busy lane never rises above it', async () => {
+		const gate = new MailboxGate(2, { ...TUNING, minHoldMs: 0 });
+		const held = await Promise.all([gate.acquire('a', FAR), gate.acquire('a', FAR)]);
+		const started: number[] = [];
+		const queued = [0, 1, 2].map((i) =>
+			gate.acquire('a', FAR).then((release) => {
+				started.push(i);
+				return release;
+			}),
+		);
+		held[0](); // completion with demand and no hold: would raise, but 2 is the cap
+		await tick();
+		await tick();
+		expect(started).toEqual([0]);
+		expect(gate.limitOf('a')).toBe(2);
+		held[1]();
+		const [r0, r1] = await Promise.all(queued.slice(0, 2));
+		r0();
+		r1();
+		(await queued[2])();
+	});
+
+	test('a busy lane with no concurrency 429 for the hold gets its slot back', async () => {
+		const gate = new MailboxGate(4, { ...TUNING, minHoldMs: 30 });
+		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 1 });
+		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 1 });
+		expect(gate.limitOf('a')).toBe(2);
+		const held = await Promise.all([gate.acquire('a', FAR), gate.acquire('a', FAR)]);
+		const queued = [gate.acquire('a', FAR), gate.acquire('a', FAR)];
+		await new Promise((resolve) => setTimeout(resolve, 40));
+		held[0](); // a completion with requests waiting, past the hold: one slot more
+		await tick();
+		expect(gate.limitOf('a')).toBe(3);
+		const admitted = await Promise.all(queued); // both start: 3 slots, 1 + 2 in use
+		held[1]();
+		for (const release of admitted) release();
+	});
 });

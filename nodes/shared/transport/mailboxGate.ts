@@ -1,3 +1,14 @@
+import {
+	DEFAULT_LANE_TUNING,
+	forgettable,
+	isConcurrencyThrottle,
+	lowerOnThrottle,
+	newLaneLimit,
+	raiseOnDemand,
+	type LaneLimit,
+	type LaneTuning,
+} from './laneLimit';
+
 /**
  * Process-wide admission to Outlook mail resources: at most 4 concurrent requests per app and mailbox, shared by
  * every execution of this n8n process (one webhook execution per mail is the common pattern, and Graph answers
@@ -5,7 +16,13 @@
  * requests" per app ID and mailbox, https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
  *
  * A 429 pauses the whole mailbox for its Retry-After: requests of other items wait too instead of being sent
- * into the same throttle and spending their own retries.
+ * into the same throttle and spending their own retries. Microsoft throttles the client, not the one request:
+ * "limits any further requests from that client for a period of time", https://learn.microsoft.com/graph/throttling
+ * A 503 (service unavailable or overloaded, https://learn.microsoft.com/graph/errors) is no verdict on this app's
+ * use of the mailbox and does not come here: only the refused request waits.
+ *
+ * The number of slots adapts per mailbox (laneLimit.ts): other processes of the same app (n8n queue-mode
+ * workers) share Microsoft's 4, and a 429 naming the MailboxConcurrency limit is how this process learns it.
  */
 export const GRAPH_MAILBOX_CONCURRENCY = 4;
 
@@ -46,12 +63,22 @@ interface Lane {
 	head: number;
 	pause?: MailboxPause;
 	timer?: NodeJS.Timeout;
+	adaptive: LaneLimit;
+	/** A raise check is queued (it runs after the request's outcome is known, see release). */
+	checking: boolean;
 }
+
+/** Beyond this many mailboxes with state, idle ones forget what they learned (bounds memory). */
+const MAX_LANES = 10_000;
 
 export class MailboxGate {
 	private readonly lanes = new Map<string, Lane>();
 
-	constructor(readonly limit = GRAPH_MAILBOX_CONCURRENCY) {}
+	/** `cap`: the most slots a mailbox gets (Graph's 4, or the admin's per-process share). */
+	constructor(
+		readonly cap = GRAPH_MAILBOX_CONCURRENCY,
+		private readonly tuning: LaneTuning = DEFAULT_LANE_TUNING,
+	) {}
 
 	/**
 	 * Waits for a slot (and for any pause to end); resolves to the function that frees the slot. Fails at once
@@ -92,21 +119,35 @@ export class MailboxGate {
 			released = true;
 			lane.active--;
 			this.pump(key, lane);
+			this.checkRaise(key, lane);
 		};
 	}
 
-	/** Holds every request for `key` until `pause.until` (a later pause wins). */
+	/** The number of slots the mailbox has now (its cap for a mailbox without state). */
+	limitOf(key: string): number {
+		return this.lanes.get(key)?.adaptive.limit ?? this.cap;
+	}
+
+	/**
+	 * Holds every request for `key` until `pause.until` (a later pause wins). A 429 about the mailbox's
+	 * concurrency also takes the mailbox one slot less.
+	 */
 	pause(key: string, pause: MailboxPause): void {
 		const lane = this.lane(key);
+		if (isConcurrencyThrottle(pause)) lowerOnThrottle(lane.adaptive, Date.now());
 		if (lane.pause && lane.pause.until >= pause.until) return;
 		lane.pause = pause;
 		this.pump(key, lane);
 	}
 
-	/** Forgets every pause (tests use it to start from a clean process state); requests in flight keep their slots. */
+	/**
+	 * Forgets every pause and learned limit (tests use it to start from a clean process state); requests in
+	 * flight keep their slots.
+	 */
 	clearPauses(): void {
 		for (const [key, lane] of this.lanes) {
 			lane.pause = undefined;
+			lane.adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
 			this.pump(key, lane);
 		}
 	}
@@ -118,8 +159,40 @@ export class MailboxGate {
 
 	private lane(key: string): Lane {
 		let lane = this.lanes.get(key);
-		if (!lane) this.lanes.set(key, (lane = { active: 0, waiting: [], head: 0 }));
+		if (!lane) {
+			if (this.lanes.size >= MAX_LANES) this.forgetIdle();
+			const adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
+			lane = { active: 0, waiting: [], head: 0, adaptive, checking: false };
+			this.lanes.set(key, lane);
+		} else if (lane.active === 0 && !lane.pause && forgettable(lane.adaptive, Date.now())) {
+			// Idle long enough: what it learned is stale, start from the cap.
+			lane.adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
+		}
 		return lane;
+	}
+
+	private forgetIdle(): void {
+		for (const [key, lane] of this.lanes)
+			if (lane.active === 0 && lane.waiting.length === 0 && !lane.pause) this.lanes.delete(key);
+	}
+
+	/**
+	 * After a request ends, one slot more when the lane is busy and has gone long enough without a concurrency
+	 * 429. Deferred to the next turn of the event loop: the slot is freed before the caller has read the answer,
+	 * and a 429 reaches pause() within the same turn, so by then it has counted.
+	 */
+	private checkRaise(key: string, lane: Lane): void {
+		if (lane.checking) return;
+		lane.checking = true;
+		setImmediate(() => {
+			lane.checking = false;
+			if (this.lanes.get(key) !== lane || lane.pause) return;
+			let queued = 0;
+			for (let i = lane.head; i < lane.waiting.length && queued === 0; i++)
+				if (!lane.waiting[i].settled) queued++;
+			const demand = queued > 0 && lane.active >= lane.adaptive.limit;
+			if (raiseOnDemand(lane.adaptive, Date.now(), demand)) this.pump(key, lane);
+		});
 	}
 
 	/** Starts waiters while there is room, fails those a pause would keep past their deadline, forgets idle lanes. */
@@ -135,7 +208,7 @@ export class MailboxGate {
 		}
 		while (lane.head < lane.waiting.length) {
 			const next = lane.waiting[lane.head];
-			if (!next.settled && (pause || lane.active >= this.limit)) break;
+			if (!next.settled && (pause || lane.active >= lane.adaptive.limit)) break;
 			lane.head++;
 			if (next.settled) continue;
 			lane.active++;
@@ -148,16 +221,21 @@ export class MailboxGate {
 		if (pause) {
 			lane.timer = setTimeout(() => this.pump(key, lane), pause.until - Date.now());
 			lane.timer.unref?.();
-		} else if (lane.active === 0 && lane.waiting.length === 0 && this.lanes.get(key) === lane) {
+		} else if (
+			lane.active === 0 &&
+			lane.waiting.length === 0 &&
+			this.lanes.get(key) === lane &&
+			forgettable(lane.adaptive, Date.now())
+		) {
 			this.lanes.delete(key);
 		}
 	}
 }
 
 /**
- * The per-process limit. In queue mode every worker is its own process with its own gate, so with W workers up
- * to 4·W requests can reach one mailbox; O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4) lets the admin give each
- * worker its share (e.g. 2 with two workers). Anything else keeps Graph's 4.
+ * The per-process cap. In queue mode every worker is its own process with its own gate; each learns its share
+ * of the mailbox from Microsoft's concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4)
+ * sets a hard cap per process instead (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
  */
 export function processLimit(value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY): number {
 	const n = Number(value);
