@@ -280,7 +280,7 @@ async function outboxScreenshot({ steps, leg, client, sim, ctx }) {
 
 async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 	if (!LEGS.includes(leg.n8nVersion) || ctx.skip.has('checksetup')) return;
-	const steps = R.steps(`[${leg.id}] check setup`);
+	const steps = R.steps(`[${leg.id}] check setup:`);
 	const userFolder = rt.makeTempDir(`e2e-${leg.id}-cs-uf`);
 	const owner = { ...rt.DEFAULT_OWNER };
 	const nodeType = `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`;

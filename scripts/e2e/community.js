@@ -10,7 +10,21 @@ const { assert } = require('./reporter');
 const c = require('./common');
 const { manualSendWorkflow, attachmentPlan } = require('./workflows');
 
-async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser, publicApi }) {
+/**
+ * With `handOver` the running n8n (owner signed in) is returned instead of stopped, for the next section to use
+ * (the caller stops it); a failed start or owner setup hands nothing over.
+ */
+async function runCommunitySection({
+	R,
+	leg,
+	runtime,
+	install,
+	sim,
+	ctx,
+	browser,
+	publicApi,
+	handOver = false,
+}) {
 	const steps = R.steps(`[${leg.id}]`);
 	const userFolder = rt.makeTempDir(`e2e-${leg.id}-uf`);
 	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-${n}.log`);
@@ -111,6 +125,12 @@ async function runCommunitySection({ R, leg, runtime, install, sim, ctx, browser
 			const { runBrowserChecks } = require('./browser');
 			await runBrowserChecks({ steps, leg, baseUrl: n8n.baseUrl, owner, sim, ctx });
 		}
+		if (handOver && client && client.cookie) {
+			const instance = { n8n, client };
+			n8n = undefined;
+			return instance;
+		}
+		return undefined;
 	} finally {
 		if (n8n) await n8n.stop();
 	}

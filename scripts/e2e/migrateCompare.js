@@ -56,11 +56,24 @@ function smtpView(captured) {
 	};
 }
 
+/**
+ * The bodies Graph received. A MIME message with a multipart/alternative part (HTML and Text) is recorded with
+ * `message.body` = the HTML and both parts under `mime`; otherwise `message.body` is the one body sent.
+ */
+function bodiesOf(delivered) {
+	const mime = delivered.mime;
+	if (mime && mime.alternative)
+		return { html: norm(mime.html), text: typeof mime.text === 'string' ? norm(mime.text) : null };
+	const body = (delivered.message || {}).body || {};
+	if (!body.contentType) return { html: null, text: null };
+	const isHtml = lower(body.contentType) === 'html';
+	return { html: isHtml ? norm(body.content) : null, text: isHtml ? null : norm(body.content) };
+}
+
 /** The simulator's outbox entry (Graph message JSON + itemised attachments) as the same fields. */
 function graphView(delivered) {
 	const m = delivered.message || {};
-	const body = m.body || {};
-	const isHtml = lower(body.contentType) === 'html';
+	const { html, text } = bodiesOf(delivered);
 	return {
 		// Without `from` Graph sends as the mailbox itself (learn.microsoft.com/graph/api/user-sendmail).
 		from: [addr(m.from ? m.from.emailAddress || {} : { address: delivered.mailbox })],
@@ -71,8 +84,8 @@ function graphView(delivered) {
 			.sort(),
 		replyTo: list(fromGraph(m.replyTo)),
 		subject: m.subject,
-		html: body.contentType && isHtml ? norm(body.content) : null,
-		text: body.contentType && !isHtml ? norm(body.content) : null,
+		html,
+		text,
 		attachments: (delivered.attachments || [])
 			.map((a) => ({
 				name: a.name,

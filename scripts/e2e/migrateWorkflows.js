@@ -125,8 +125,8 @@ const CASES = [
 		},
 	},
 	{
-		// "HTML and Text" arrives with the CONVO work; until the node takes it the converted node reports an error
-		// item (On Error: continue) and the comparison is skipped with that reason.
+		// Converted to bodyContentType htmlAndText, which the node sends as MIME (multipart/alternative); On Error
+		// continue so that a failure shows as this case's error item instead of stopping the other cases.
 		key: 'v2.1-both',
 		typeVersion: 2.1,
 		body: 'both',
@@ -193,8 +193,9 @@ function smtpCasesWorkflow({ id, tag, smtpCred }) {
 }
 
 /**
- * Settings the converter cannot carry over, never executed: Send and Wait, the v2.1 attribution footer left on,
- * Ignore SSL Issues, an Email Format expression, and a node reading the SMTP result's messageId.
+ * Never executed, only converted: Send and Wait (becomes the operation of that name), and settings the converter
+ * cannot carry over: the v2.1 attribution footer left on, Ignore SSL Issues, an Email Format expression, and a
+ * node reading the SMTP result's messageId.
  */
 function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 	const trigger = {

@@ -131,6 +131,7 @@ async function main() {
 		let runtime;
 		let install;
 		let sim;
+		let shared;
 		try {
 			await steps.req(
 				`n8n ${leg.n8nVersion} installed (cache ${path.relative(rt.REPO_DIR, cacheRoot) || cacheRoot})`,
@@ -149,7 +150,10 @@ async function main() {
 			});
 			if (steps.blocked) continue;
 			const f = leg.features || {};
-			await runCommunitySection({
+			// Send and Wait runs in the community section's n8n (same install, owner, package): one n8n start
+			// and package install less per leg. Check Setup and migrate keep their own (DNS hook; export --all).
+			const withSaw = !opts.skip.has('sendandwait');
+			shared = await runCommunitySection({
 				R,
 				leg,
 				runtime,
@@ -158,7 +162,11 @@ async function main() {
 				ctx,
 				browser: Boolean(f.browser),
 				publicApi: Boolean(f.publicApi),
+				handOver: withSaw,
 			});
+			if (withSaw) await runSendAndWaitSection({ R, leg, runtime, install, sim, ctx, shared });
+			if (shared) await shared.n8n.stop();
+			shared = undefined;
 			if (f.customExtensions && !opts.skip.has('custom'))
 				await runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx });
 			if (f.queue && !opts.skip.has('queue'))
@@ -166,11 +174,10 @@ async function main() {
 			if (MIGRATE_LEGS.has(leg.id) && !opts.skip.has('migrate'))
 				await runMigrateSection({ R, leg, runtime, install, sim, ctx });
 			await runCheckSetupSection({ R, leg, runtime, install, sim, ctx });
-			if (!opts.skip.has('sendandwait'))
-				await runSendAndWaitSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
 		} finally {
+			if (shared) await shared.n8n.stop();
 			if (sim) await sim.stop();
 			rt.log(`leg ${leg.id} took ${rt.elapsed(tLeg)}`);
 		}

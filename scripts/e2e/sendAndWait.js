@@ -157,37 +157,22 @@ function answerOf(ex) {
 	return last.data.main[0].map((i) => i.json);
 }
 
-async function runSendAndWaitSection({ R, leg, runtime, install, sim, ctx }) {
+/**
+ * Runs in the leg's community-package n8n (`shared`: { n8n, client } with the package installed and the owner
+ * signed in; the caller stops it): a webhook-started workflow needs nothing an instance of its own would add.
+ */
+async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
+	if (!shared) {
+		R.skip(`[${leg.id}] send and wait: all checks`, "needs: the leg's n8n (community section)");
+		return;
+	}
 	const steps = R.steps(`[${leg.id}] send and wait:`);
-	const userFolder = rt.makeTempDir(`e2e-${leg.id}-saw`);
-	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-saw-${n}.log`);
 	const nodeTypeName = `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`;
-	let n8n;
-	let client;
+	const { n8n, client } = shared;
 	let browser;
 	const hooks = {};
 	try {
-		await steps.req('n8n started with the package, owner and credential set up', async () => {
-			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
-				logFile: logs('npm-i'),
-			});
-			const port = await rt.freePort();
-			const env = rt.n8nEnv(runtime, leg, {
-				userFolder,
-				port,
-				caCertFile: sim.caCertFile,
-				brokerPort: await rt.freePort(),
-			});
-			n8n = await rt.startN8n({
-				runtime,
-				install,
-				leg,
-				name: `n8n-${leg.id}-saw`,
-				env,
-				logFile: logs('n8n'),
-			});
-			client = new rt.N8nClient(n8n.baseUrl);
-			await client.setupOwner(rt.DEFAULT_OWNER);
+		await steps.req("credential and waiting workflows set up in the leg's n8n", async () => {
 			const { typeVersion } = await c.checkTypesListed(client, nodeTypeName);
 			const created = await client.createCredential(
 				c.CREDENTIAL_NAME,
@@ -370,7 +355,6 @@ async function runSendAndWaitSection({ R, leg, runtime, install, sim, ctx }) {
 		});
 	} finally {
 		if (browser) await browser.close().catch(() => undefined);
-		if (n8n) await n8n.stop();
 	}
 }
 
