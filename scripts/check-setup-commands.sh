@@ -401,6 +401,8 @@ function anchorsOf(file) {
 	let fenced = false;
 	for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
 		if (/^\s*```/.test(line)) fenced = !fenced;
+		// Explicit HTML anchors (<a id="…"></a>) keep old links working after a heading is renamed.
+		for (const m of fenced ? [] : line.matchAll(/<a id="([^"]+)"><\/a>/g)) ids.add(m[1]);
 		const heading = !fenced && /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
 		if (!heading) continue;
 		const base = heading[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-');

@@ -50,8 +50,9 @@ interface Rule {
  * Retry-After longer than the retry policy waits fails the item at once, without retries; Graph's text then already
  * says what Microsoft asked for (the transport adds it), so only the "after several retries" is left out.
  */
+/** After several retries, or at once when Microsoft asked for a wait longer than the node waits. */
 function refusal(error: GraphApiError, afterRetries: string, atOnce: string): string {
-	return error.retryAfterMs === undefined ? `${afterRetries} after several retries` : atOnce;
+	return error.retryAfterMs === undefined ? afterRetries : atOnce;
 }
 
 const isAccessPolicy = (error: GraphApiError) =>
@@ -138,13 +139,13 @@ const RULES: Rule[] = [
 		reason: 'throttled',
 		applies: (e) => e.status === 429,
 		text: (e, ctx, w) =>
-			`Microsoft Graph ${refusal(e, `kept throttling mailbox ${ctx.mailbox}`, `throttled mailbox ${ctx.mailbox}`)}: ${w.graphText}. Lower Max Concurrency or spread the workload over time.`,
+			`Microsoft Graph ${refusal(e, `kept throttling mailbox ${ctx.mailbox} after several retries`, `throttled mailbox ${ctx.mailbox}`)}: ${w.graphText}. Lower Max Concurrency or spread the workload over time.`,
 	},
 	{
 		reason: 'unavailable',
 		applies: (e) => e.status === 503,
 		text: (e, _ctx, w) =>
-			`Microsoft Graph ${refusal(e, 'was unavailable and stayed so', 'was unavailable')}: ${w.graphText}. Try again later.`,
+			`Microsoft Graph ${refusal(e, 'was unavailable and stayed so after several retries', 'was unavailable')}: ${w.graphText}. Try again later.`,
 	},
 ];
 
