@@ -56,22 +56,6 @@ function askWorkflow({ name, nodeType, typeVersion, cred, webhookPath, parameter
 	};
 }
 
-/** Creates and activates a workflow (2.x: POST …/activate with the versionId; 1.x: PATCH active). */
-async function createActive(client, def) {
-	const wf = await client.post('/rest/workflows', def);
-	assert(wf && wf.id, `workflow not created: ${JSON.stringify(wf).slice(0, 300)}`);
-	const act = await client.request(
-		'POST',
-		`/rest/workflows/${wf.id}/activate`,
-		{ versionId: wf.versionId },
-		{ raw: true },
-	);
-	if (act.status === 404)
-		await client.patch(`/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
-	else assert(act.status === 200, `activate → HTTP ${act.status}: ${act.text.slice(0, 400)}`);
-	return wf;
-}
-
 /** The execution with its run data; n8n's REST API sends `data` serialised with flatted. */
 async function executionOf(client, install, id) {
 	const ex = await client.get(`/rest/executions/${id}`);
@@ -174,12 +158,11 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 	try {
 		await steps.req("credential and waiting workflows set up in the leg's n8n", async () => {
 			const { typeVersion } = await c.checkTypesListed(client, nodeTypeName);
-			const created = await client.createCredential(
+			const cred = await c.createCredential(
+				client,
 				c.CREDENTIAL_NAME,
-				rt.CREDENTIAL_TYPE,
 				rt.simulatorCredentialData(sim),
 			);
-			const cred = { id: created.id, name: c.CREDENTIAL_NAME };
 			for (const [key, parameters] of Object.entries({
 				approval: {
 					message: 'Pay invoice #42?',
@@ -191,7 +174,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				freeText: { message: 'What should we tell the customer?', responseType: 'freeText' },
 			})) {
 				hooks[key] = c.unique(`saw-${key}`);
-				await createActive(
+				await c.createActive(
 					client,
 					askWorkflow({
 						name: `E2E send and wait ${key}`,
