@@ -116,28 +116,18 @@ async function scopeChecks(steps, client, sim) {
 	);
 }
 
-async function workflowChecks({
-	steps,
-	leg,
-	runtime,
-	install,
-	env,
-	sim,
-	cred,
-	nodeType,
-	typeVersion,
-	ctx,
-}) {
+/** `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of the workflow. */
+async function workflowChecks(steps, { leg, ctx, sim, cli, node }) {
 	const wfId = `e2eCheckSetup${crypto.randomBytes(4).toString('hex')}`.slice(0, 16);
 	const wfFile = path.join(rt.makeTempDir(`e2e-${leg.id}-cs`), 'workflow.json');
 	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-checksetup-${n}.log`);
 	await steps.req('Check Setup workflow imported', async () => {
-		const wf = checkSetupWorkflow({ id: wfId, nodeType, typeVersion, cred });
-		await c.importWorkflows({ runtime, install, env }, [wf], wfFile, logs('import'));
+		const wf = checkSetupWorkflow({ ...node, id: wfId });
+		await c.importWorkflows(cli, [wf], wfFile, logs('import'));
 	});
 	await steps.opt('Check Setup runs from a workflow and outputs one item per check', async () => {
 		const before = rt.outboxMessages(await sim.outbox()).length;
-		const runData = await c.executeWorkflow({ runtime, install, env }, wfId, logs('execute'));
+		const runData = await c.executeWorkflow(cli, wfId, logs('execute'));
 		const items = runData['Office 365 Send Mail'][0].data.main[0].map((i) => i.json);
 		assert(
 			JSON.stringify(items.map((i) => i.check)) === JSON.stringify(CHECKS),
@@ -249,16 +239,15 @@ async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
 				logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-npm-i.log`),
 			});
-			({ env, n8n } = await c.startN8nFor({
-				runtime,
-				install,
-				leg,
-				sim,
-				userFolder,
-				name: `n8n-${leg.id}-checksetup`,
-				logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-n8n.log`),
-				extra: { OFFICE365_SEND_MAIL_DNS_SERVERS: dns.address },
-			}));
+			({ env, n8n } = await c.startN8nFor(
+				{ runtime, install, leg, sim },
+				{
+					userFolder,
+					name: `n8n-${leg.id}-checksetup`,
+					logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-n8n.log`),
+					extra: { OFFICE365_SEND_MAIL_DNS_SERVERS: dns.address },
+				},
+			));
 			return n8n.baseUrl;
 		});
 		if (steps.blocked) return;
@@ -269,17 +258,12 @@ async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 			cred = (await saveAndTest(client, 'e2e check setup', rt.simulatorCredentialData(sim))).cred;
 		});
 		await scopeChecks(steps, client, sim);
-		await workflowChecks({
-			steps,
+		await workflowChecks(steps, {
 			leg,
-			runtime,
-			install,
-			env,
-			sim,
-			cred,
-			nodeType,
-			typeVersion: 1,
 			ctx,
+			sim,
+			cli: { runtime, install, env },
+			node: { nodeType, typeVersion: 1, cred },
 		});
 		if (leg.features && leg.features.browser && !ctx.skip.has('browser')) {
 			await dialogScreenshot({ steps, leg, baseUrl: n8n.baseUrl, owner, sim, ctx });

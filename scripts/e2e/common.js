@@ -127,8 +127,11 @@ async function credentialTestChecks(steps, client, cred, sim, label = '') {
 	});
 }
 
-/** Starts `n8n start` for `userFolder` on free ports, trusting the simulator's CA; `extra` adds variables. */
-async function startN8nFor({ runtime, install, leg, sim, userFolder, name, logFile, extra }) {
+/**
+ * Starts `n8n start` of the leg (`on`: runtime, install, leg, sim) for `userFolder` on free ports, trusting the
+ * simulator's CA; `extra` adds variables.
+ */
+async function startN8nFor({ runtime, install, leg, sim }, { userFolder, name, logFile, extra }) {
 	const env = rt.n8nEnv(runtime, leg, {
 		userFolder,
 		port: await rt.freePort(),

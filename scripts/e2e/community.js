@@ -47,15 +47,14 @@ async function runCommunitySection({
 		);
 
 		await steps.req('n8n starts with the package', async () => {
-			({ env, n8n } = await c.startN8nFor({
-				runtime,
-				install,
-				leg,
-				sim,
-				userFolder,
-				name: `n8n-${leg.id}`,
-				logFile: logs('n8n'),
-			}));
+			({ env, n8n } = await c.startN8nFor(
+				{ runtime, install, leg, sim },
+				{
+					userFolder,
+					name: `n8n-${leg.id}`,
+					logFile: logs('n8n'),
+				},
+			));
 			const loadErrors = n8n.lines.filter(
 				(l) => /office365|msal|email-addresses/i.test(l) && /error|fail|cannot/i.test(l),
 			);
@@ -95,17 +94,18 @@ async function runCommunitySection({
 
 		ctx.cliWorkflow = null;
 		if (!ctx.skip.has('cli'))
-			await runCliWorkflow({
-				steps,
+			await runCliWorkflow(steps, {
 				leg,
-				runtime,
-				install,
-				env,
-				sim,
-				cred,
-				typeVersion,
-				nodeTypeName,
 				ctx,
+				sim,
+				logs,
+				cli: { runtime, install, env },
+				node: {
+					nodeType: nodeTypeName,
+					typeVersion,
+					credentialId: cred.id,
+					credentialName: cred.name,
+				},
 			});
 
 		if (browser && !ctx.skip.has('browser')) {
@@ -197,40 +197,28 @@ async function runPublicApiChecks({ steps, client, cred, sim }) {
 			.catch(() => undefined);
 }
 
-/** import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment. */
-async function runCliWorkflow({
-	steps,
-	leg,
-	runtime,
-	install,
-	env,
-	sim,
-	cred,
-	typeVersion,
-	nodeTypeName,
-	ctx,
-}) {
+/**
+ * import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment.
+ * `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of the workflow.
+ */
+async function runCliWorkflow(steps, { leg, ctx, sim, logs, cli, node }) {
 	const tag = c.unique(`cli-${leg.id}`);
 	const plan = attachmentPlan({ items: 3, seed: 7 });
 	const wfId = c.workflowId('e2eCli');
 	const wfFile = path.join(rt.makeTempDir(`e2e-${leg.id}-wf`), 'workflow.json');
-	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-${n}.log`);
 	let before;
 	let runOutput;
 
 	await steps.req('workflow imported (n8n import:workflow --input=…)', async () => {
 		const wf = manualSendWorkflow({
+			...node,
 			id: wfId,
 			name: `E2E send 3 mails (${tag})`,
-			nodeType: nodeTypeName,
-			typeVersion,
-			credentialId: cred.id,
-			credentialName: cred.name,
 			items: 3,
 			seed: 7,
 			tag,
 		});
-		await c.importWorkflows({ runtime, install, env }, [wf], wfFile, logs('cli-import'));
+		await c.importWorkflows(cli, [wf], wfFile, logs('cli-import'));
 		ctx.cliWorkflow = { id: wfId, tag, plan };
 		return `workflow ${wfId}`;
 	});
@@ -240,12 +228,7 @@ async function runCliWorkflow({
 		async () => {
 			before = rt.outboxMessages(await sim.outbox()).length;
 			const t = Date.now();
-			const runData = await c.executeWorkflow(
-				{ runtime, install, env },
-				wfId,
-				logs('cli-execute'),
-				240000,
-			);
+			const runData = await c.executeWorkflow(cli, wfId, logs('cli-execute'), 240000);
 			const nodeRuns = runData['Office 365 Send Mail'];
 			assert(
 				nodeRuns && nodeRuns[0],

@@ -33,16 +33,15 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 		);
 
 		await steps.req('n8n starts with N8N_CUSTOM_EXTENSIONS', async () => {
-			({ n8n } = await c.startN8nFor({
-				runtime,
-				install,
-				leg,
-				sim,
-				userFolder,
-				name: `n8n-${leg.id}-custom`,
-				logFile: logs('n8n'),
-				extra: { N8N_CUSTOM_EXTENSIONS: extDir },
-			}));
+			({ n8n } = await c.startN8nFor(
+				{ runtime, install, leg, sim },
+				{
+					userFolder,
+					name: `n8n-${leg.id}-custom`,
+					logFile: logs('n8n'),
+					extra: { N8N_CUSTOM_EXTENSIONS: extDir },
+				},
+			));
 			return n8n.baseUrl;
 		});
 

@@ -55,13 +55,14 @@ async function startInstance(steps, s) {
 			logFile: s.logs('npm-i-package'),
 		});
 		s.nodesDir = inst.nodesDir;
-		({ env: s.env, n8n: s.n8n } = await c.startN8nFor({
-			...pick(s),
-			sim: s.sim,
-			userFolder,
-			name: `n8n-${s.leg.id}-migrate`,
-			logFile: s.logs('n8n'),
-		}));
+		({ env: s.env, n8n: s.n8n } = await c.startN8nFor(
+			{ ...pick(s), sim: s.sim },
+			{
+				userFolder,
+				name: `n8n-${s.leg.id}-migrate`,
+				logFile: s.logs('n8n'),
+			},
+		));
 		s.client = new rt.N8nClient(s.n8n.baseUrl);
 		await s.client.setupOwner({ ...rt.DEFAULT_OWNER });
 		return `SMTP 127.0.0.1:${s.smtp.port}, n8n ${s.n8n.baseUrl}`;

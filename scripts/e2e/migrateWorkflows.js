@@ -146,8 +146,14 @@ const CASES = [
 
 const nodeName = (c) => `Send Email ${c.key}`;
 
-function smtpCredentialRef(cred) {
-	return { smtp: { id: cred.id, name: cred.name } };
+/** n8n's Send Email node (v2.1 unless `fields` say otherwise) with the SMTP credential. */
+function emailSendNode(smtpCred, fields) {
+	return node({
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		credentials: { smtp: { id: smtpCred.id, name: smtpCred.name } },
+		...fields,
+	});
 }
 
 /** Manual Trigger → Code → every case's Send Email node (parallel branches). */
@@ -161,13 +167,11 @@ function smtpCasesWorkflow({ id, tag, smtpCred }) {
 		parameters: { jsCode: codeJs(tag) },
 	});
 	const sends = CASES.map((c, i) =>
-		node({
+		emailSendNode(smtpCred, {
 			name: nodeName(c),
-			type: 'n8n-nodes-base.emailSend',
 			typeVersion: c.typeVersion,
 			position: [460, 100 + i * 160],
 			parameters: c.parameters,
-			credentials: smtpCredentialRef(smtpCred),
 			...(c.settings || {}),
 		}),
 	);
@@ -189,10 +193,8 @@ function smtpCasesWorkflow({ id, tag, smtpCred }) {
  */
 function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 	const trigger = manualTriggerNode('Manual');
-	const approval = node({
+	const approval = emailSendNode(smtpCred, {
 		name: 'Ask for approval',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
 		position: [240, 140],
 		webhookId: crypto.randomUUID(),
 		parameters: {
@@ -203,12 +205,9 @@ function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 			message: 'Please approve.',
 			options: {},
 		},
-		credentials: smtpCredentialRef(smtpCred),
 	});
-	const notify = node({
+	const notify = emailSendNode(smtpCred, {
 		name: 'Notify (defaults)',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
 		position: [240, 400],
 		parameters: {
 			fromEmail: FROM_NAMED,
@@ -218,7 +217,6 @@ function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 			html: '<p>Report</p>',
 			options: { allowUnauthorizedCerts: true },
 		},
-		credentials: smtpCredentialRef(smtpCred),
 	});
 	const set = node({
 		name: 'Remember Message-ID',

@@ -92,6 +92,14 @@ function assertRefused(r) {
 	return `HTTP ${r.status} "${words.slice(0, 80)}"`;
 }
 
+/** An answer as the confirmation page's form posts it (urlencoded `body`). */
+const postForm = (link, body) =>
+	rt.httpRequest(link, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body,
+	});
+
 const linksIn = (html) =>
 	[...String(html).matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
 
@@ -245,11 +253,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 			},
 		);
 		await steps.opt('approval: a second answer is refused and changes nothing', async () => {
-			const r = await rt.httpRequest(approval.links[1], {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: 'confirm=false',
-			});
+			const r = await postForm(approval.links[1], 'confirm=false');
 			const refused = assertRefused(r);
 			await rt.sleep(1000);
 			const out = answerOf(await executionOf(client, install, approval.executionId));
@@ -262,15 +266,9 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 			async () => {
 				const race = await ask(n8n.baseUrl, sim, hooks.approval, c.unique('r'));
 				await waitStatus(client, install, race.executionId, 'waiting');
-				const post = (link, value) =>
-					rt.httpRequest(link, {
-						method: 'POST',
-						headers: { 'content-type': 'application/x-www-form-urlencoded' },
-						body: `confirm=${value}`,
-					});
 				const [yes, no] = await Promise.all([
-					post(race.links[0], 'true'),
-					post(race.links[1], 'false'),
+					postForm(race.links[0], 'confirm=true'),
+					postForm(race.links[1], 'confirm=false'),
 				]);
 				const thanked = [yes, no].filter((r) => r.status === 200 && /Thank you/.test(r.text));
 				assert(
@@ -326,11 +324,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 			const status = await page.evaluate(
 				() => document.title + ' | ' + document.body.innerText.slice(0, 120),
 			);
-			const r = await rt.httpRequest(free.links[0], {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: 'field-0=second',
-			});
+			const r = await postForm(free.links[0], 'field-0=second');
 			const refused = assertRefused(r);
 			const out = answerOf(await executionOf(client, install, free.executionId));
 			assert(out[0].data.text === text, `answer changed to ${JSON.stringify(out)}`);

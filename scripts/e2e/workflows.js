@@ -130,7 +130,7 @@ function triggerCodeSendWorkflow({
 	codeName = 'Build items with attachments',
 	bodyContentType = 'text',
 	nodeType,
-	typeVersion,
+	typeVersion = 1,
 	credentialId,
 	credentialName,
 }) {
@@ -174,25 +174,15 @@ function triggerCodeSendWorkflow({
  * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
  */
 function manualSendWorkflow({
-	id,
-	name,
-	nodeType,
-	typeVersion = 1,
-	credentialId,
-	credentialName,
 	items = 3,
 	seed = 1,
 	baseSize = 50 * 1024,
 	tag,
 	toPattern = 'recipient{i}@example.com',
+	...workflow
 }) {
 	return triggerCodeSendWorkflow({
-		id,
-		name,
-		nodeType,
-		typeVersion,
-		credentialId,
-		credentialName,
+		...workflow,
 		trigger: manualTriggerNode(),
 		codeJs: codeNodeJs({ items, seed, baseSize, tagExpr: JSON.stringify(tag), toPattern }),
 	});
@@ -200,24 +190,14 @@ function manualSendWorkflow({
 
 /** Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send Mail output. */
 function webhookSendWorkflow({
-	id,
-	name,
-	nodeType,
-	typeVersion = 1,
-	credentialId,
-	credentialName,
 	webhookPath,
 	items = 3,
 	seed = 1,
 	baseSize = 50 * 1024,
+	...workflow
 }) {
 	return triggerCodeSendWorkflow({
-		id,
-		name,
-		nodeType,
-		typeVersion,
-		credentialId,
-		credentialName,
+		...workflow,
 		trigger: node({
 			name: 'Webhook',
 			type: 'n8n-nodes-base.webhook',
