@@ -149,6 +149,14 @@ function answerOf(ex) {
 	return last.data.main[0].map((i) => i.json);
 }
 
+/** After an answer in the browser: the Thank you page, then the execution ends with one item whose data is `ok`. */
+async function thanked(page, client, install, executionId, ok) {
+	await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
+	const out = answerOf(await waitStatus(client, install, executionId, 'success'));
+	assert(out.length === 1 && out[0].data && ok(out[0].data), `output ${JSON.stringify(out)}`);
+	return `output ${JSON.stringify(out)}`;
+}
+
 /**
  * Runs in the leg's community-package n8n (`shared`: { n8n, client } with the package installed and the owner
  * signed in; the caller stops it): a webhook-started workflow needs nothing an instance of its own would add.
@@ -242,14 +250,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				}
 				await page.screenshot({ path: path.join(ctx.artifactsDir, `${leg.id}-saw-confirm.png`) });
 				await Promise.all([page.waitForLoadState('domcontentloaded'), button.click()]);
-				await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
-				const ex = await waitStatus(client, install, approval.executionId, 'success');
-				const out = answerOf(ex);
-				assert(
-					out.length === 1 && out[0].data && out[0].data.approved === true,
-					`output ${JSON.stringify(out)}`,
-				);
-				return `output ${JSON.stringify(out)}`;
+				return thanked(page, client, install, approval.executionId, (d) => d.approved === true);
 			},
 		);
 		await steps.opt('approval: a second answer is refused and changes nothing', async () => {
@@ -308,14 +309,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 					page.waitForLoadState('domcontentloaded'),
 					page.locator('button[type=submit]').click(),
 				]);
-				await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
-				const ex = await waitStatus(client, install, free.executionId, 'success');
-				const out = answerOf(ex);
-				assert(
-					out.length === 1 && out[0].data && out[0].data.text === text,
-					`output ${JSON.stringify(out)}`,
-				);
-				return `output ${JSON.stringify(out)}`;
+				return thanked(page, client, install, free.executionId, (d) => d.text === text);
 			},
 		);
 		await steps.opt('free text: a second answer is refused', async () => {
