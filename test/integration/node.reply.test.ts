@@ -4,11 +4,10 @@ const n8nFolder = prepareN8nEnvironment();
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type TestItem } from '../harness/engine';
 import { MiB, scratchDir, writeRandomFile } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 import { threadOf } from '../simulator/replies';
 
 /**
@@ -17,28 +16,20 @@ import { threadOf } from '../simulator/replies';
  * through a reply draft and upload sessions; Dry Run, bad and unknown IDs, Continue On Fail.
  */
 
-let t: TestTenant;
-let files: ReturnType<typeof scratchDir>;
-let big: { path: string; sha256: string };
+const files = scratchDir();
+const big = { path: join(files.dir, 'big.bin'), sha256: '' };
+const t = useTenant({
+	setup: async () => {
+		big.sha256 = await writeRandomFile(big.path, 5 * MiB);
+	},
+});
+t.onCleanup(() => {
+	rmSync(n8nFolder, { recursive: true, force: true });
+	files.remove();
+});
 
 const ORIGINAL = '<orig-1@partner.example>';
 const EARLIER = '<first@partner.example>';
-
-beforeAll(async () => {
-	t = await startTenant();
-	files = scratchDir();
-	big = { path: join(files.dir, 'big.bin'), sha256: '' };
-	big.sha256 = await writeRandomFile(big.path, 5 * MiB);
-});
-afterAll(async () => {
-	rmSync(n8nFolder, { recursive: true, force: true });
-	files.remove();
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
 
 function seed(subject = 'Invoice 42') {
 	return t.sim.seedMessage({
