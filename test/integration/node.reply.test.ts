@@ -28,6 +28,11 @@ t.onCleanup(() => {
 	files.remove();
 });
 
+/** An item whose binary `file` is the 5 MiB file on disk (too large for one request). */
+const bigItem: TestItem = {
+	binary: { file: { file: big.path, fileName: 'big.bin', mimeType: 'application/octet-stream' } },
+};
+
 const ORIGINAL = '<orig-1@partner.example>';
 const EARLIER = '<first@partner.example>';
 
@@ -129,22 +134,13 @@ describe('Reply operation', () => {
 
 	it('sends a large attachment through a reply draft and an upload session, and reports the recipients', async () => {
 		const id = seed();
-		const result = await run(
-			[
-				{
-					binary: {
-						file: { file: big.path, fileName: 'big.bin', mimeType: 'application/octet-stream' },
-					},
-				},
-			],
-			{
-				messageId: id,
-				replyAll: true,
-				bodyContent: '<p>Attached</p>',
-				bodyContentType: 'html',
-				options: { attachments: 'file' },
-			},
-		);
+		const result = await run([bigItem], {
+			messageId: id,
+			replyAll: true,
+			bodyContent: '<p>Attached</p>',
+			bodyContentType: 'html',
+			options: { attachments: 'file' },
+		});
 		expect(result.errorMessage).toBeUndefined();
 		const out = result.items[0].json;
 		expect(out).toMatchObject({
@@ -187,21 +183,12 @@ describe('Reply operation', () => {
 			`${t.sim.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}/messages/${encodeURIComponent(id)}/reply`,
 		);
 		expect(request.body).toEqual({ message: { body: { contentType: 'Text', content: 'x' } } });
-		const large = await run(
-			[
-				{
-					binary: {
-						file: { file: big.path, fileName: 'big.bin', mimeType: 'application/octet-stream' },
-					},
-				},
-			],
-			{
-				messageId: id,
-				replyAll: true,
-				bodyContent: 'x',
-				options: { dryRun: true, attachments: 'file' },
-			},
-		);
+		const large = await run([bigItem], {
+			messageId: id,
+			replyAll: true,
+			bodyContent: 'x',
+			options: { dryRun: true, attachments: 'file' },
+		});
 		const requests = large.items[0].json.requests as { method: string; url: string }[];
 		expect(requests[0].url).toMatch(/\/createReplyAll$/);
 		expect(requests[1].url).toMatch(/\/messages\/\{draft-id\}\/attachments\/createUploadSession$/);
