@@ -126,6 +126,44 @@ async function waitForBanner(page, timeoutMs = 45000) {
 	throw new Error('neither a success nor an error banner appeared in the credential dialog');
 }
 
+/** Signs the owner in on the editor's sign-in page; `beforeSubmit` runs with the form filled (a screenshot). */
+async function signIn(page, baseUrl, owner, beforeSubmit = async () => undefined) {
+	await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
+	await page
+		.locator('input[name="emailOrLdapLoginId"], input[name="email"]')
+		.first()
+		.fill(owner.email);
+	await page.locator('input[name="password"]').first().fill(owner.password);
+	await beforeSubmit();
+	await page.locator('[data-test-id="form-submit-button"]').click();
+	await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: 30000 });
+}
+
+/**
+ * Opens the create-credential dialog of "Microsoft Graph Client Credentials" from the credentials page;
+ * `beforePick` runs while the type is shown in the search (a screenshot).
+ */
+async function openNewCredentialDialog(page, baseUrl, beforePick = async () => undefined) {
+	await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
+	await page.locator('[data-test-id="add-resource-credential"]').first().click();
+	const search = page
+		.locator(
+			'[data-test-id="new-credential-type-select"] input, input[placeholder*="Search for app"]',
+		)
+		.first();
+	await search.waitFor({ state: 'visible' });
+	await search.fill('Microsoft Graph Client');
+	const opt = page
+		.locator('[data-test-id="new-credential-type-select-option"]')
+		.filter({ hasText: 'Microsoft Graph Client Credentials' })
+		.first();
+	await opt.waitFor({ state: 'visible', timeout: 15000 });
+	await beforePick();
+	await opt.click();
+	await page.locator('[data-test-id="new-credential-type-button"]').click();
+	await page.locator('[data-test-id="credential-edit-dialog"]').waitFor({ state: 'visible' });
+}
+
 async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 	const shot = (n) => path.join(ctx.artifactsDir, `${leg.id}-browser-${n}.png`);
 	let b;
@@ -137,15 +175,7 @@ async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 
 		await steps.req('browser: owner signs in to the editor', async () => {
 			const { page } = b;
-			await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
-			await page
-				.locator('input[name="emailOrLdapLoginId"], input[name="email"]')
-				.first()
-				.fill(owner.email);
-			await page.locator('input[name="password"]').first().fill(owner.password);
-			await page.screenshot({ path: shot('01-signin') });
-			await page.locator('[data-test-id="form-submit-button"]').click();
-			await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: 30000 });
+			await signIn(page, baseUrl, owner, () => page.screenshot({ path: shot('01-signin') }));
 			return new URL(page.url()).pathname;
 		});
 
@@ -153,24 +183,9 @@ async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 			'browser: "Microsoft Graph Client Credentials" found in the create-credential dialog',
 			async () => {
 				const { page } = b;
-				await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
-				await page.locator('[data-test-id="add-resource-credential"]').first().click();
-				const search = page
-					.locator(
-						'[data-test-id="new-credential-type-select"] input, input[placeholder*="Search for app"]',
-					)
-					.first();
-				await search.waitFor({ state: 'visible' });
-				await search.fill('Microsoft Graph Client');
-				const opt = page
-					.locator('[data-test-id="new-credential-type-select-option"]')
-					.filter({ hasText: 'Microsoft Graph Client Credentials' })
-					.first();
-				await opt.waitFor({ state: 'visible', timeout: 15000 });
-				await page.screenshot({ path: shot('02-select-type') });
-				await opt.click();
-				await page.locator('[data-test-id="new-credential-type-button"]').click();
-				await page.locator('[data-test-id="credential-edit-dialog"]').waitFor({ state: 'visible' });
+				await openNewCredentialDialog(page, baseUrl, () =>
+					page.screenshot({ path: shot('02-select-type') }),
+				);
 			},
 		);
 
@@ -267,4 +282,11 @@ async function runBrowserChecks({ steps, leg, baseUrl, owner, sim, ctx }) {
 	}
 }
 
-module.exports = { runBrowserChecks, launchBrowser, CHROMIUM, CHROMIUM_ARGS };
+module.exports = {
+	runBrowserChecks,
+	launchBrowser,
+	signIn,
+	openNewCredentialDialog,
+	CHROMIUM,
+	CHROMIUM_ARGS,
+};

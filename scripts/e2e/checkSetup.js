@@ -11,10 +11,11 @@
  * Runs on n8n 2.8.4 and 2.30.8; skip with --skip checksetup.
  */
 const crypto = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
+const c = require('./common');
+const { manualTriggerNode, mainTo, sendMailNode } = require('./workflows');
 
 const LEGS = ['2.8.4', '2.30.8'];
 const DNS_SERVER = path.join(rt.REPO_DIR, '.build', 'test', 'dns', 'server.js');
@@ -36,42 +37,29 @@ const SCOPED_APP = {
 };
 
 function checkSetupWorkflow({ id, nodeType, typeVersion, cred }) {
+	const trigger = manualTriggerNode();
 	return {
 		id,
 		name: 'E2E Check Setup',
 		active: false,
 		settings: {},
-		connections: {
-			'When clicking ‘Execute workflow’': {
-				main: [[{ node: 'Office 365 Send Mail', type: 'main', index: 0 }]],
-			},
-		},
+		connections: { [trigger.name]: mainTo('Office 365 Send Mail') },
 		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'When clicking ‘Execute workflow’',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 300],
-				parameters: {},
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Office 365 Send Mail',
-				type: nodeType,
+			trigger,
+			sendMailNode({
+				nodeType,
 				typeVersion,
+				credentialId: cred.id,
+				credentialName: cred.name,
 				position: [300, 300],
 				parameters: { operation: 'checkSetup', sender: '' },
-				credentials: { [rt.CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
-			},
+			}),
 		],
 	};
 }
 
 async function saveAndTest(client, name, data) {
-	const created = await client.createCredential(name, rt.CREDENTIAL_TYPE, data);
-	assert(created && created.id, `no id in ${JSON.stringify(created)}`);
-	const cred = { id: created.id, name, type: rt.CREDENTIAL_TYPE };
+	const cred = await c.createCredential(client, name, data);
 	return { cred, result: await client.testCredential(cred, data) };
 }
 
@@ -128,51 +116,25 @@ async function scopeChecks(steps, client, sim) {
 	);
 }
 
-async function workflowChecks({
-	steps,
-	leg,
-	runtime,
-	install,
-	env,
-	sim,
-	cred,
-	nodeType,
-	typeVersion,
-	ctx,
-}) {
+/** `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of the workflow. */
+async function workflowChecks(steps, { leg, ctx, sim, cli, node }) {
 	const wfId = `e2eCheckSetup${crypto.randomBytes(4).toString('hex')}`.slice(0, 16);
 	const wfFile = path.join(rt.makeTempDir(`e2e-${leg.id}-cs`), 'workflow.json');
 	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-checksetup-${n}.log`);
 	await steps.req('Check Setup workflow imported', async () => {
-		const wf = checkSetupWorkflow({ id: wfId, nodeType, typeVersion, cred });
-		fs.writeFileSync(wfFile, JSON.stringify([wf], null, 2));
-		const res = await rt.runN8nCli({
-			runtime,
-			install,
-			env,
-			args: ['import:workflow', `--input=${wfFile}`],
-			logFile: logs('import'),
-		});
-		assert(res.code === 0, `import:workflow exited ${res.code}:\n${res.tail(30)}`);
+		const wf = checkSetupWorkflow({ ...node, id: wfId });
+		await c.importWorkflows(cli, [wf], wfFile, logs('import'));
 	});
 	await steps.opt('Check Setup runs from a workflow and outputs one item per check', async () => {
 		const before = rt.outboxMessages(await sim.outbox()).length;
-		const res = await rt.runN8nCli({
-			runtime,
-			install,
-			env,
-			args: ['execute', `--id=${wfId}`, '--rawOutput'],
-			logFile: logs('execute'),
-		});
-		assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
-		const runData = rt.parseRawOutput(res.stdout).data.resultData.runData;
+		const runData = await c.executeWorkflow(cli, wfId, logs('execute'));
 		const items = runData['Office 365 Send Mail'][0].data.main[0].map((i) => i.json);
 		assert(
 			JSON.stringify(items.map((i) => i.check)) === JSON.stringify(CHECKS),
 			`checks ${JSON.stringify(items.map((i) => i.check))}`,
 		);
 		const by = Object.fromEntries(items.map((i) => [i.check, i]));
-		for (const check of CHECKS.filter((c) => c !== 'scopeProbe'))
+		for (const check of CHECKS.filter((k) => k !== 'scopeProbe'))
 			assert(by[check].ok === true, `${check} did not pass: ${JSON.stringify(by[check])}`);
 		// The demo credential has no Mailbox Outside the App's Scope: reported as not checked.
 		assert(
@@ -190,7 +152,7 @@ async function workflowChecks({
 }
 
 async function dialogScreenshot({ steps, leg, baseUrl, owner, sim, ctx }) {
-	const { launchBrowser } = require('./browser');
+	const { launchBrowser, signIn, openNewCredentialDialog } = require('./browser');
 	const file = path.join(ctx.artifactsDir, `${leg.id}-credential-dialog.png`);
 	let b;
 	await steps.opt(
@@ -199,29 +161,8 @@ async function dialogScreenshot({ steps, leg, baseUrl, owner, sim, ctx }) {
 			try {
 				b = await launchBrowser();
 				const { page } = b;
-				await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
-				await page
-					.locator('input[name="emailOrLdapLoginId"], input[name="email"]')
-					.first()
-					.fill(owner.email);
-				await page.locator('input[name="password"]').first().fill(owner.password);
-				await page.locator('[data-test-id="form-submit-button"]').click();
-				await page.waitForURL((u) => !/\/signin/.test(u.pathname), { timeout: 30000 });
-				await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });
-				await page.locator('[data-test-id="add-resource-credential"]').first().click();
-				const search = page
-					.locator(
-						'[data-test-id="new-credential-type-select"] input, input[placeholder*="Search for app"]',
-					)
-					.first();
-				await search.fill('Microsoft Graph Client');
-				await page
-					.locator('[data-test-id="new-credential-type-select-option"]')
-					.filter({ hasText: 'Microsoft Graph Client Credentials' })
-					.first()
-					.click();
-				await page.locator('[data-test-id="new-credential-type-button"]').click();
-				await page.locator('[data-test-id="credential-edit-dialog"]').waitFor({ state: 'visible' });
+				await signIn(page, baseUrl, owner);
+				await openNewCredentialDialog(page, baseUrl);
 				const values = {
 					senderMailbox: rt.DEMO.sender,
 					senderName: 'Contoso Notifications',
@@ -298,21 +239,15 @@ async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
 				logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-npm-i.log`),
 			});
-			env = rt.n8nEnv(runtime, leg, {
-				userFolder,
-				port: await rt.freePort(),
-				caCertFile: sim.caCertFile,
-				brokerPort: await rt.freePort(),
-				extra: { OFFICE365_SEND_MAIL_DNS_SERVERS: dns.address },
-			});
-			n8n = await rt.startN8n({
-				runtime,
-				install,
-				leg,
-				name: `n8n-${leg.id}-checksetup`,
-				env,
-				logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-n8n.log`),
-			});
+			({ env, n8n } = await c.startN8nFor(
+				{ runtime, install, leg, sim },
+				{
+					userFolder,
+					name: `n8n-${leg.id}-checksetup`,
+					logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-n8n.log`),
+					extra: { OFFICE365_SEND_MAIL_DNS_SERVERS: dns.address },
+				},
+			));
 			return n8n.baseUrl;
 		});
 		if (steps.blocked) return;
@@ -323,17 +258,12 @@ async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 			cred = (await saveAndTest(client, 'e2e check setup', rt.simulatorCredentialData(sim))).cred;
 		});
 		await scopeChecks(steps, client, sim);
-		await workflowChecks({
-			steps,
+		await workflowChecks(steps, {
 			leg,
-			runtime,
-			install,
-			env,
-			sim,
-			cred,
-			nodeType,
-			typeVersion: 1,
 			ctx,
+			sim,
+			cli: { runtime, install, env },
+			node: { nodeType, typeVersion: 1, cred },
 		});
 		if (leg.features && leg.features.browser && !ctx.skip.has('browser')) {
 			await dialogScreenshot({ steps, leg, baseUrl: n8n.baseUrl, owner, sim, ctx });

@@ -1,5 +1,6 @@
 'use strict';
 /** Helpers shared by the e2e sections. */
+const fs = require('node:fs');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 
@@ -126,6 +127,71 @@ async function credentialTestChecks(steps, client, cred, sim, label = '') {
 	});
 }
 
+/**
+ * Starts `n8n start` of the leg (`on`: runtime, install, leg, sim) for `userFolder` on free ports, trusting the
+ * simulator's CA; `extra` adds variables.
+ */
+async function startN8nFor({ runtime, install, leg, sim }, { userFolder, name, logFile, extra }) {
+	const env = rt.n8nEnv(runtime, leg, {
+		userFolder,
+		port: await rt.freePort(),
+		caCertFile: sim.caCertFile,
+		brokerPort: await rt.freePort(),
+		extra,
+	});
+	const n8n = await rt.startN8n({ runtime, install, leg, name, env, logFile });
+	return { env, n8n };
+}
+
+/** POST /rest/credentials with our credential type; returns { id, name, type } as tests and nodes name it. */
+async function createCredential(client, name, data) {
+	const created = await client.createCredential(name, rt.CREDENTIAL_TYPE, data);
+	assert(created && created.id, `no id in ${JSON.stringify(created)}`);
+	return { id: created.id, name, type: rt.CREDENTIAL_TYPE };
+}
+
+/** Writes the workflows to `file` and imports them with `n8n import:workflow` (cli: runtime, install, env). */
+async function importWorkflows(cli, workflows, file, logFile) {
+	fs.writeFileSync(file, JSON.stringify(workflows, null, 2));
+	const res = await rt.runN8nCli({
+		...cli,
+		args: ['import:workflow', `--input=${file}`],
+		logFile,
+	});
+	assert(res.code === 0, `import:workflow exited ${res.code}:\n${res.tail(30)}`);
+}
+
+/** `n8n execute --id=… --rawOutput` (cli: runtime, install, env); returns the run data by node name. */
+async function executeWorkflow(cli, id, logFile, timeoutMs) {
+	const res = await rt.runN8nCli({
+		...cli,
+		args: ['execute', `--id=${id}`, '--rawOutput'],
+		logFile,
+		timeoutMs,
+	});
+	assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
+	const data = rt.parseRawOutput(res.stdout);
+	const runData = data.data && data.data.resultData && data.data.resultData.runData;
+	assert(runData, `no runData in output: ${JSON.stringify(data).slice(0, 400)}`);
+	return runData;
+}
+
+/** Creates and activates a workflow (2.x: POST …/activate with the versionId; 1.x: PATCH active). */
+async function createActive(client, def) {
+	const wf = await client.post('/rest/workflows', def);
+	assert(wf && wf.id, `workflow not created: ${JSON.stringify(wf).slice(0, 300)}`);
+	const act = await client.request(
+		'POST',
+		`/rest/workflows/${wf.id}/activate`,
+		{ versionId: wf.versionId },
+		{ raw: true },
+	);
+	if (act.status === 404)
+		await client.patch(`/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
+	else assert(act.status === 200, `activate → HTTP ${act.status}: ${act.text.slice(0, 400)}`);
+	return wf;
+}
+
 /** Outbox messages whose subject contains `tag`. */
 async function outboxByTag(sim, tag) {
 	const all = rt.outboxMessages(await sim.outbox());
@@ -206,6 +272,11 @@ module.exports = {
 	expectTestOk,
 	expectTestError,
 	credentialTestChecks,
+	startN8nFor,
+	createCredential,
+	importWorkflows,
+	executeWorkflow,
+	createActive,
 	outboxByTag,
 	assertDelivered,
 	assertOutputItems,

@@ -3,7 +3,6 @@
  * Community-package section of one leg: the packed tarball is installed into <userFolder>/.n8n/nodes the way
  * n8n installs community packages, n8n is started, and the package is exercised over REST and the CLI.
  */
-const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
@@ -48,21 +47,14 @@ async function runCommunitySection({
 		);
 
 		await steps.req('n8n starts with the package', async () => {
-			const port = await rt.freePort();
-			env = rt.n8nEnv(runtime, leg, {
-				userFolder,
-				port,
-				caCertFile: sim.caCertFile,
-				brokerPort: await rt.freePort(),
-			});
-			n8n = await rt.startN8n({
-				runtime,
-				install,
-				leg,
-				name: `n8n-${leg.id}`,
-				env,
-				logFile: logs('n8n'),
-			});
+			({ env, n8n } = await c.startN8nFor(
+				{ runtime, install, leg, sim },
+				{
+					userFolder,
+					name: `n8n-${leg.id}`,
+					logFile: logs('n8n'),
+				},
+			));
 			const loadErrors = n8n.lines.filter(
 				(l) => /office365|msal|email-addresses/i.test(l) && /error|fail|cannot/i.test(l),
 			);
@@ -91,13 +83,7 @@ async function runCommunitySection({
 		);
 
 		await steps.req('credential created over REST (cloud custom → simulator)', async () => {
-			cred = await client.createCredential(
-				c.CREDENTIAL_NAME,
-				rt.CREDENTIAL_TYPE,
-				rt.simulatorCredentialData(sim),
-			);
-			assert(cred && cred.id, `no id in ${JSON.stringify(cred)}`);
-			cred = { id: cred.id, name: c.CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE };
+			cred = await c.createCredential(client, c.CREDENTIAL_NAME, rt.simulatorCredentialData(sim));
 			return `id ${cred.id}`;
 		});
 
@@ -108,17 +94,18 @@ async function runCommunitySection({
 
 		ctx.cliWorkflow = null;
 		if (!ctx.skip.has('cli'))
-			await runCliWorkflow({
-				steps,
+			await runCliWorkflow(steps, {
 				leg,
-				runtime,
-				install,
-				env,
-				sim,
-				cred,
-				typeVersion,
-				nodeTypeName,
 				ctx,
+				sim,
+				logs,
+				cli: { runtime, install, env },
+				node: {
+					nodeType: nodeTypeName,
+					typeVersion,
+					credentialId: cred.id,
+					credentialName: cred.name,
+				},
 			});
 
 		if (browser && !ctx.skip.has('browser')) {
@@ -185,13 +172,13 @@ async function runPublicApiChecks({ steps, client, cred, sim }) {
 	await steps.opt(
 		'public API: stored credential with a wrong secret → actionable (AADSTS7000215)',
 		async () => {
-			const created = await client.createCredential(
-				`${c.CREDENTIAL_NAME} wrong secret`,
-				rt.CREDENTIAL_TYPE,
-				rt.simulatorCredentialData(sim, { clientSecret: 'this-is-the-wrong-secret' }),
-			);
-			wrongCred = created && created.id;
-			assert(wrongCred, `no id in ${JSON.stringify(created)}`);
+			wrongCred = (
+				await c.createCredential(
+					client,
+					`${c.CREDENTIAL_NAME} wrong secret`,
+					rt.simulatorCredentialData(sim, { clientSecret: 'this-is-the-wrong-secret' }),
+				)
+			).id;
 			return c.expectTestError(
 				await testVia(wrongCred),
 				[/AADSTS7000215/],
@@ -210,48 +197,28 @@ async function runPublicApiChecks({ steps, client, cred, sim }) {
 			.catch(() => undefined);
 }
 
-/** import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment. */
-async function runCliWorkflow({
-	steps,
-	leg,
-	runtime,
-	install,
-	env,
-	sim,
-	cred,
-	typeVersion,
-	nodeTypeName,
-	ctx,
-}) {
+/**
+ * import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment.
+ * `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of the workflow.
+ */
+async function runCliWorkflow(steps, { leg, ctx, sim, logs, cli, node }) {
 	const tag = c.unique(`cli-${leg.id}`);
 	const plan = attachmentPlan({ items: 3, seed: 7 });
 	const wfId = c.workflowId('e2eCli');
 	const wfFile = path.join(rt.makeTempDir(`e2e-${leg.id}-wf`), 'workflow.json');
-	const logs = (n) => path.join(ctx.logsDir, `${leg.id}-${n}.log`);
 	let before;
 	let runOutput;
 
 	await steps.req('workflow imported (n8n import:workflow --input=…)', async () => {
 		const wf = manualSendWorkflow({
+			...node,
 			id: wfId,
 			name: `E2E send 3 mails (${tag})`,
-			nodeType: nodeTypeName,
-			typeVersion,
-			credentialId: cred.id,
-			credentialName: cred.name,
 			items: 3,
 			seed: 7,
 			tag,
 		});
-		fs.writeFileSync(wfFile, JSON.stringify([wf], null, 2));
-		const res = await rt.runN8nCli({
-			runtime,
-			install,
-			env,
-			args: ['import:workflow', `--input=${wfFile}`],
-			logFile: logs('cli-import'),
-		});
-		assert(res.code === 0, `import:workflow exited ${res.code}:\n${res.tail(30)}`);
+		await c.importWorkflows(cli, [wf], wfFile, logs('cli-import'));
 		ctx.cliWorkflow = { id: wfId, tag, plan };
 		return `workflow ${wfId}`;
 	});
@@ -261,18 +228,7 @@ async function runCliWorkflow({
 		async () => {
 			before = rt.outboxMessages(await sim.outbox()).length;
 			const t = Date.now();
-			const res = await rt.runN8nCli({
-				runtime,
-				install,
-				env,
-				args: ['execute', `--id=${wfId}`, '--rawOutput'],
-				logFile: logs('cli-execute'),
-				timeoutMs: 240000,
-			});
-			assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
-			const data = rt.parseRawOutput(res.stdout);
-			const runData = data.data && data.data.resultData && data.data.resultData.runData;
-			assert(runData, `no runData in output: ${JSON.stringify(data).slice(0, 400)}`);
+			const runData = await c.executeWorkflow(cli, wfId, logs('cli-execute'), 240000);
 			const nodeRuns = runData['Office 365 Send Mail'];
 			assert(
 				nodeRuns && nodeRuns[0],

@@ -33,22 +33,15 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 		);
 
 		await steps.req('n8n starts with N8N_CUSTOM_EXTENSIONS', async () => {
-			const port = await rt.freePort();
-			const env = rt.n8nEnv(runtime, leg, {
-				userFolder,
-				port,
-				caCertFile: sim.caCertFile,
-				brokerPort: await rt.freePort(),
-				extra: { N8N_CUSTOM_EXTENSIONS: extDir },
-			});
-			n8n = await rt.startN8n({
-				runtime,
-				install,
-				leg,
-				name: `n8n-${leg.id}-custom`,
-				env,
-				logFile: logs('n8n'),
-			});
+			({ n8n } = await c.startN8nFor(
+				{ runtime, install, leg, sim },
+				{
+					userFolder,
+					name: `n8n-${leg.id}-custom`,
+					logFile: logs('n8n'),
+					extra: { N8N_CUSTOM_EXTENSIONS: extDir },
+				},
+			));
 			return n8n.baseUrl;
 		});
 
@@ -68,12 +61,7 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 
 		let cred;
 		await steps.req('credential created over REST', async () => {
-			const created = await client.createCredential(
-				c.CREDENTIAL_NAME,
-				rt.CREDENTIAL_TYPE,
-				rt.simulatorCredentialData(sim),
-			);
-			cred = { id: created.id, name: c.CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE };
+			cred = await c.createCredential(client, c.CREDENTIAL_NAME, rt.simulatorCredentialData(sim));
 			return `id ${cred.id}`;
 		});
 		const data = rt.simulatorCredentialData(sim);

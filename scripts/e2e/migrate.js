@@ -55,19 +55,14 @@ async function startInstance(steps, s) {
 			logFile: s.logs('npm-i-package'),
 		});
 		s.nodesDir = inst.nodesDir;
-		const port = await rt.freePort();
-		s.env = rt.n8nEnv(s.runtime, s.leg, {
-			userFolder,
-			port,
-			caCertFile: s.sim.caCertFile,
-			brokerPort: await rt.freePort(),
-		});
-		s.n8n = await rt.startN8n({
-			...pick(s),
-			name: `n8n-${s.leg.id}-migrate`,
-			env: s.env,
-			logFile: s.logs('n8n'),
-		});
+		({ env: s.env, n8n: s.n8n } = await c.startN8nFor(
+			{ ...pick(s), sim: s.sim },
+			{
+				userFolder,
+				name: `n8n-${s.leg.id}-migrate`,
+				logFile: s.logs('n8n'),
+			},
+		));
 		s.client = new rt.N8nClient(s.n8n.baseUrl);
 		await s.client.setupOwner({ ...rt.DEFAULT_OWNER });
 		return `SMTP 127.0.0.1:${s.smtp.port}, n8n ${s.n8n.baseUrl}`;
@@ -82,12 +77,12 @@ async function startInstance(steps, s) {
 			disableStartTls: true,
 		});
 		s.smtpCred = { id: smtp.id, name: 'SMTP (local capture)' };
-		const graph = await s.client.createCredential(
+		const { id, name } = await c.createCredential(
+			s.client,
 			c.CREDENTIAL_NAME,
-			rt.CREDENTIAL_TYPE,
 			rt.simulatorCredentialData(s.sim),
 		);
-		s.graphCred = { id: graph.id, name: c.CREDENTIAL_NAME };
+		s.graphCred = { id, name };
 		return `smtp ${s.smtpCred.id}, graph ${s.graphCred.id}`;
 	});
 }
@@ -112,10 +107,12 @@ function npxMigrate(s, args, log) {
 }
 
 async function executeCases(s, log) {
-	const res = await n8nCli(s, ['execute', `--id=${s.casesId}`, '--rawOutput'], log, 240000);
-	const data = rt.parseRawOutput(res.stdout);
-	const runData = data.data && data.data.resultData && data.data.resultData.runData;
-	assert(runData, `no runData: ${JSON.stringify(data).slice(0, 400)}`);
+	const runData = await c.executeWorkflow(
+		{ ...pick(s), env: s.env },
+		s.casesId,
+		s.logs(log),
+		240000,
+	);
 	const out = {};
 	for (const k of W.CASES) {
 		const runs = runData[W.nodeName(k)];
@@ -135,8 +132,7 @@ async function runOriginal(steps, s) {
 			W.smtpCasesWorkflow({ id: s.casesId, tag: s.tag, smtpCred: s.smtpCred }),
 			W.smtpLeftoversWorkflow({ id: s.leftoversId, tag: s.tag, smtpCred: s.smtpCred }),
 		];
-		fs.writeFileSync(file, JSON.stringify(wfs, null, 2));
-		await n8nCli(s, ['import:workflow', `--input=${file}`], 'import-smtp');
+		await c.importWorkflows({ ...pick(s), env: s.env }, wfs, file, s.logs('import-smtp'));
 		return `${wfs.length} workflows, ${W.CASES.length} Send Email cases`;
 	});
 	await steps.req('original Send Email workflow delivers to the SMTP server', async () => {

@@ -5,7 +5,7 @@
  * The same bytes are computed here (e2eAttachmentBytes) to know the expected sha256 without trusting n8n.
  */
 const crypto = require('node:crypto');
-const { e2eAttachmentBytes } = require('./workflows');
+const { e2eAttachmentBytes, node, manualTriggerNode, mainTo, workflowOf } = require('./workflows');
 const { DEMO } = require('../lib/n8n-runtime');
 
 const FROM_NAMED = `Contoso Billing <${DEMO.sender}>`;
@@ -146,50 +146,44 @@ const CASES = [
 
 const nodeName = (c) => `Send Email ${c.key}`;
 
-function smtpCredentialRef(cred) {
-	return { smtp: { id: cred.id, name: cred.name } };
+/** n8n's Send Email node (v2.1 unless `fields` say otherwise) with the SMTP credential. */
+function emailSendNode(smtpCred, fields) {
+	return node({
+		type: 'n8n-nodes-base.emailSend',
+		typeVersion: 2.1,
+		credentials: { smtp: { id: smtpCred.id, name: smtpCred.name } },
+		...fields,
+	});
 }
 
 /** Manual Trigger → Code → every case's Send Email node (parallel branches). */
 function smtpCasesWorkflow({ id, tag, smtpCred }) {
-	const trigger = {
-		id: crypto.randomUUID(),
-		name: 'When clicking ‘Execute workflow’',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 300],
-		parameters: {},
-	};
-	const code = {
-		id: crypto.randomUUID(),
+	const trigger = manualTriggerNode();
+	const code = node({
 		name: 'Invoice item',
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
 		position: [220, 300],
 		parameters: { jsCode: codeJs(tag) },
-	};
-	const sends = CASES.map((c, i) => ({
-		id: crypto.randomUUID(),
-		name: nodeName(c),
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: c.typeVersion,
-		position: [460, 100 + i * 160],
-		parameters: c.parameters,
-		credentials: smtpCredentialRef(smtpCred),
-		...(c.settings || {}),
-	}));
-	return {
+	});
+	const sends = CASES.map((c, i) =>
+		emailSendNode(smtpCred, {
+			name: nodeName(c),
+			typeVersion: c.typeVersion,
+			position: [460, 100 + i * 160],
+			parameters: c.parameters,
+			...(c.settings || {}),
+		}),
+	);
+	return workflowOf({
 		id,
 		name: `Invoice mail over SMTP (${tag})`,
-		active: false,
 		nodes: [trigger, code, ...sends],
 		connections: {
-			[trigger.name]: { main: [[{ node: code.name, type: 'main', index: 0 }]] },
-			[code.name]: { main: [sends.map((s) => ({ node: s.name, type: 'main', index: 0 }))] },
+			[trigger.name]: mainTo(code.name),
+			[code.name]: mainTo(...sends.map((s) => s.name)),
 		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+	});
 }
 
 /**
@@ -198,19 +192,9 @@ function smtpCasesWorkflow({ id, tag, smtpCred }) {
  * node reading the SMTP result's messageId.
  */
 function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
-	const trigger = {
-		id: crypto.randomUUID(),
-		name: 'Manual',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 300],
-		parameters: {},
-	};
-	const approval = {
-		id: crypto.randomUUID(),
+	const trigger = manualTriggerNode('Manual');
+	const approval = emailSendNode(smtpCred, {
 		name: 'Ask for approval',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
 		position: [240, 140],
 		webhookId: crypto.randomUUID(),
 		parameters: {
@@ -221,13 +205,9 @@ function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 			message: 'Please approve.',
 			options: {},
 		},
-		credentials: smtpCredentialRef(smtpCred),
-	};
-	const notify = {
-		id: crypto.randomUUID(),
+	});
+	const notify = emailSendNode(smtpCred, {
 		name: 'Notify (defaults)',
-		type: 'n8n-nodes-base.emailSend',
-		typeVersion: 2.1,
 		position: [240, 400],
 		parameters: {
 			fromEmail: FROM_NAMED,
@@ -237,10 +217,8 @@ function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 			html: '<p>Report</p>',
 			options: { allowUnauthorizedCerts: true },
 		},
-		credentials: smtpCredentialRef(smtpCred),
-	};
-	const set = {
-		id: crypto.randomUUID(),
+	});
+	const set = node({
 		name: 'Remember Message-ID',
 		type: 'n8n-nodes-base.set',
 		typeVersion: 3.4,
@@ -258,26 +236,16 @@ function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 			},
 			options: {},
 		},
-	};
-	return {
+	});
+	return workflowOf({
 		id,
 		name: `Approvals over SMTP (${tag})`,
-		active: false,
 		nodes: [trigger, approval, notify, set],
 		connections: {
-			[trigger.name]: {
-				main: [
-					[
-						{ node: approval.name, type: 'main', index: 0 },
-						{ node: notify.name, type: 'main', index: 0 },
-					],
-				],
-			},
-			[notify.name]: { main: [[{ node: set.name, type: 'main', index: 0 }]] },
+			[trigger.name]: mainTo(approval.name, notify.name),
+			[notify.name]: mainTo(set.name),
 		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+	});
 }
 
 module.exports = {

@@ -19,6 +19,7 @@ const crypto = require('node:crypto');
 const rt = require('../lib/n8n-runtime');
 const LEGS = require('./legs');
 const { webhookSendWorkflow } = require('./workflows');
+const { createCredential, createActive } = require('./common');
 
 const WORKERS = 2;
 
@@ -41,16 +42,7 @@ async function startQueueCluster({ leg, runtime, install, sim, tarball, logsDir,
 		rt.startRedis({ dir: rt.makeTempDir('ql-redis'), logFile: logs('redis') }),
 	]);
 	const shared = {
-		EXECUTIONS_MODE: 'queue',
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: String(redis.port),
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: String(pg.port),
-		DB_POSTGRESDB_DATABASE: 'n8n',
-		DB_POSTGRESDB_USER: 'n8n',
-		DB_POSTGRESDB_PASSWORD: '',
-		N8N_LOG_LEVEL: 'info',
+		...rt.queueModeEnv({ pg, redis }),
 		N8N_ENCRYPTION_KEY: crypto.randomBytes(24).toString('hex'),
 		...(perProcess ? { O365_SEND_MAIL_MAILBOX_CONCURRENCY: String(perProcess) } : {}),
 	};
@@ -93,31 +85,23 @@ async function startQueueCluster({ leg, runtime, install, sim, tarball, logsDir,
 }
 
 async function activeWebhookWorkflow(client, sim, nodeType, webhookPath) {
-	const created = await client.createCredential(
+	const cred = await createCredential(
+		client,
 		'Microsoft Graph (simulator)',
-		rt.CREDENTIAL_TYPE,
 		rt.simulatorCredentialData(sim),
 	);
 	const def = webhookSendWorkflow({
 		name: 'Queue load: webhook → 1 mail',
 		nodeType,
-		credentialId: created.id,
-		credentialName: 'Microsoft Graph (simulator)',
+		credentialId: cred.id,
+		credentialName: cred.name,
 		webhookPath,
 		items: 1,
 		seed: 7,
 		baseSize: 1024,
 	});
 	delete def.id;
-	const wf = await client.post('/rest/workflows', def);
-	const act = await client.request(
-		'POST',
-		`/rest/workflows/${wf.id}/activate`,
-		{ versionId: wf.versionId },
-		{ raw: true },
-	);
-	if (act.status !== 200)
-		throw new Error(`activate → HTTP ${act.status}: ${act.text.slice(0, 300)}`);
+	await createActive(client, def);
 }
 
 async function fire(url, n) {

@@ -49,18 +49,7 @@ async function runQueueSection({ R, leg, runtime, install, sim, ctx }) {
 				rt.startRedis({ dir: redisDir, logFile: logs('redis') }),
 			]);
 			procs.push(redis, pg);
-			sharedEnv = {
-				EXECUTIONS_MODE: 'queue',
-				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-				QUEUE_BULL_REDIS_PORT: String(redis.port),
-				DB_TYPE: 'postgresdb',
-				DB_POSTGRESDB_HOST: '127.0.0.1',
-				DB_POSTGRESDB_PORT: String(pg.port),
-				DB_POSTGRESDB_DATABASE: 'n8n',
-				DB_POSTGRESDB_USER: 'n8n',
-				DB_POSTGRESDB_PASSWORD: '',
-				N8N_LOG_LEVEL: 'info',
-			};
+			sharedEnv = rt.queueModeEnv({ pg, redis });
 			return `postgres :${pg.port}, redis :${redis.port}`;
 		});
 
@@ -121,12 +110,7 @@ async function runQueueSection({ R, leg, runtime, install, sim, ctx }) {
 				await client.setupOwner(rt.DEFAULT_OWNER);
 				const types = await c.checkTypesListed(client, nodeTypeName);
 				typeVersion = types.typeVersion;
-				const created = await client.createCredential(
-					c.CREDENTIAL_NAME,
-					rt.CREDENTIAL_TYPE,
-					rt.simulatorCredentialData(sim),
-				);
-				cred = { id: created.id, name: c.CREDENTIAL_NAME, type: rt.CREDENTIAL_TYPE };
+				cred = await c.createCredential(client, c.CREDENTIAL_NAME, rt.simulatorCredentialData(sim));
 				const wfDef = webhookSendWorkflow({
 					name: 'E2E queue mode: webhook → 3 mails',
 					nodeType: nodeTypeName,
@@ -138,20 +122,7 @@ async function runQueueSection({ R, leg, runtime, install, sim, ctx }) {
 					seed: 11,
 				});
 				delete wfDef.id;
-				const wf = await client.post('/rest/workflows', wfDef);
-				assert(wf && wf.id, `workflow not created: ${JSON.stringify(wf).slice(0, 300)}`);
-				const act = await client.request(
-					'POST',
-					`/rest/workflows/${wf.id}/activate`,
-					{ versionId: wf.versionId },
-					{ raw: true },
-				);
-				if (act.status === 404) {
-					// n8n 1.x: activation is a PATCH
-					await client.patch(`/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
-				} else {
-					assert(act.status === 200, `activate → HTTP ${act.status}: ${act.text.slice(0, 400)}`);
-				}
+				const wf = await c.createActive(client, wfDef);
 				return `workflow ${wf.id} active, webhook /webhook/${ctx.queueWebhookPath}`;
 			},
 		);

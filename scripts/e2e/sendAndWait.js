@@ -56,22 +56,6 @@ function askWorkflow({ name, nodeType, typeVersion, cred, webhookPath, parameter
 	};
 }
 
-/** Creates and activates a workflow (2.x: POST …/activate with the versionId; 1.x: PATCH active). */
-async function createActive(client, def) {
-	const wf = await client.post('/rest/workflows', def);
-	assert(wf && wf.id, `workflow not created: ${JSON.stringify(wf).slice(0, 300)}`);
-	const act = await client.request(
-		'POST',
-		`/rest/workflows/${wf.id}/activate`,
-		{ versionId: wf.versionId },
-		{ raw: true },
-	);
-	if (act.status === 404)
-		await client.patch(`/rest/workflows/${wf.id}`, { active: true, versionId: wf.versionId });
-	else assert(act.status === 200, `activate → HTTP ${act.status}: ${act.text.slice(0, 400)}`);
-	return wf;
-}
-
 /** The execution with its run data; n8n's REST API sends `data` serialised with flatted. */
 async function executionOf(client, install, id) {
 	const ex = await client.get(`/rest/executions/${id}`);
@@ -107,6 +91,14 @@ function assertRefused(r) {
 	);
 	return `HTTP ${r.status} "${words.slice(0, 80)}"`;
 }
+
+/** An answer as the confirmation page's form posts it (urlencoded `body`). */
+const postForm = (link, body) =>
+	rt.httpRequest(link, {
+		method: 'POST',
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body,
+	});
 
 const linksIn = (html) =>
 	[...String(html).matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
@@ -157,6 +149,14 @@ function answerOf(ex) {
 	return last.data.main[0].map((i) => i.json);
 }
 
+/** After an answer in the browser: the Thank you page, then the execution ends with one item whose data is `ok`. */
+async function thanked(page, client, install, executionId, ok) {
+	await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
+	const out = answerOf(await waitStatus(client, install, executionId, 'success'));
+	assert(out.length === 1 && out[0].data && ok(out[0].data), `output ${JSON.stringify(out)}`);
+	return `output ${JSON.stringify(out)}`;
+}
+
 /**
  * Runs in the leg's community-package n8n (`shared`: { n8n, client } with the package installed and the owner
  * signed in; the caller stops it): a webhook-started workflow needs nothing an instance of its own would add.
@@ -174,12 +174,11 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 	try {
 		await steps.req("credential and waiting workflows set up in the leg's n8n", async () => {
 			const { typeVersion } = await c.checkTypesListed(client, nodeTypeName);
-			const created = await client.createCredential(
+			const cred = await c.createCredential(
+				client,
 				c.CREDENTIAL_NAME,
-				rt.CREDENTIAL_TYPE,
 				rt.simulatorCredentialData(sim),
 			);
-			const cred = { id: created.id, name: c.CREDENTIAL_NAME };
 			for (const [key, parameters] of Object.entries({
 				approval: {
 					message: 'Pay invoice #42?',
@@ -191,7 +190,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				freeText: { message: 'What should we tell the customer?', responseType: 'freeText' },
 			})) {
 				hooks[key] = c.unique(`saw-${key}`);
-				await createActive(
+				await c.createActive(
 					client,
 					askWorkflow({
 						name: `E2E send and wait ${key}`,
@@ -251,22 +250,11 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				}
 				await page.screenshot({ path: path.join(ctx.artifactsDir, `${leg.id}-saw-confirm.png`) });
 				await Promise.all([page.waitForLoadState('domcontentloaded'), button.click()]);
-				await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
-				const ex = await waitStatus(client, install, approval.executionId, 'success');
-				const out = answerOf(ex);
-				assert(
-					out.length === 1 && out[0].data && out[0].data.approved === true,
-					`output ${JSON.stringify(out)}`,
-				);
-				return `output ${JSON.stringify(out)}`;
+				return thanked(page, client, install, approval.executionId, (d) => d.approved === true);
 			},
 		);
 		await steps.opt('approval: a second answer is refused and changes nothing', async () => {
-			const r = await rt.httpRequest(approval.links[1], {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: 'confirm=false',
-			});
+			const r = await postForm(approval.links[1], 'confirm=false');
 			const refused = assertRefused(r);
 			await rt.sleep(1000);
 			const out = answerOf(await executionOf(client, install, approval.executionId));
@@ -279,15 +267,9 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 			async () => {
 				const race = await ask(n8n.baseUrl, sim, hooks.approval, c.unique('r'));
 				await waitStatus(client, install, race.executionId, 'waiting');
-				const post = (link, value) =>
-					rt.httpRequest(link, {
-						method: 'POST',
-						headers: { 'content-type': 'application/x-www-form-urlencoded' },
-						body: `confirm=${value}`,
-					});
 				const [yes, no] = await Promise.all([
-					post(race.links[0], 'true'),
-					post(race.links[1], 'false'),
+					postForm(race.links[0], 'confirm=true'),
+					postForm(race.links[1], 'confirm=false'),
 				]);
 				const thanked = [yes, no].filter((r) => r.status === 200 && /Thank you/.test(r.text));
 				assert(
@@ -327,14 +309,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 					page.waitForLoadState('domcontentloaded'),
 					page.locator('button[type=submit]').click(),
 				]);
-				await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
-				const ex = await waitStatus(client, install, free.executionId, 'success');
-				const out = answerOf(ex);
-				assert(
-					out.length === 1 && out[0].data && out[0].data.text === text,
-					`output ${JSON.stringify(out)}`,
-				);
-				return `output ${JSON.stringify(out)}`;
+				return thanked(page, client, install, free.executionId, (d) => d.text === text);
 			},
 		);
 		await steps.opt('free text: a second answer is refused', async () => {
@@ -343,11 +318,7 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 			const status = await page.evaluate(
 				() => document.title + ' | ' + document.body.innerText.slice(0, 120),
 			);
-			const r = await rt.httpRequest(free.links[0], {
-				method: 'POST',
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: 'field-0=second',
-			});
+			const r = await postForm(free.links[0], 'field-0=second');
 			const refused = assertRefused(r);
 			const out = answerOf(await executionOf(client, install, free.executionId));
 			assert(out[0].data.text === text, `answer changed to ${JSON.stringify(out)}`);

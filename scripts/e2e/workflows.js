@@ -69,6 +69,22 @@ function codeNodeJs({ items, seed, baseSize, tagExpr, toPattern }) {
 	].join('\n');
 }
 
+/** A workflow node with a fresh id; `fields` are n8n's node fields (name, type, typeVersion, position, …). */
+function node(fields) {
+	return { id: crypto.randomUUID(), ...fields };
+}
+
+/** The Manual Trigger the editor puts first in a new workflow. */
+function manualTriggerNode(name = 'When clicking ‘Execute workflow’') {
+	return node({
+		name,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 300],
+		parameters: {},
+	});
+}
+
 function sendMailNode({
 	nodeType,
 	typeVersion,
@@ -77,14 +93,31 @@ function sendMailNode({
 	position = [660, 300],
 	parameters,
 }) {
-	return {
-		id: crypto.randomUUID(),
+	return node({
 		name: 'Office 365 Send Mail',
 		type: nodeType,
 		typeVersion,
 		position,
 		parameters,
 		credentials: { microsoftGraphClientCredentialsApi: { id: credentialId, name: credentialName } },
+	});
+}
+
+/** The main output of a node wired to the first input of each named node (one branch). */
+function mainTo(...names) {
+	return { main: [names.map((n) => ({ node: n, type: 'main', index: 0 }))] };
+}
+
+/** An inactive workflow as the editor exports it (execution order v1, nothing pinned). */
+function workflowOf({ id, name, nodes, connections }) {
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
 	};
 }
 
@@ -97,20 +130,19 @@ function triggerCodeSendWorkflow({
 	codeName = 'Build items with attachments',
 	bodyContentType = 'text',
 	nodeType,
-	typeVersion,
+	typeVersion = 1,
 	credentialId,
 	credentialName,
 }) {
 	const nodes = [
 		trigger,
-		{
-			id: crypto.randomUUID(),
+		node({
 			name: codeName,
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: [320, 300],
 			parameters: { jsCode: codeJs },
-		},
+		}),
 		sendMailNode({
 			nodeType,
 			typeVersion,
@@ -126,18 +158,15 @@ function triggerCodeSendWorkflow({
 			},
 		}),
 	];
-	return {
+	return workflowOf({
 		id,
 		name,
-		active: false,
 		nodes,
 		connections: {
-			[nodes[0].name]: { main: [[{ node: nodes[1].name, type: 'main', index: 0 }]] },
-			[nodes[1].name]: { main: [[{ node: nodes[2].name, type: 'main', index: 0 }]] },
+			[nodes[0].name]: mainTo(nodes[1].name),
+			[nodes[1].name]: mainTo(nodes[2].name),
 		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+	});
 }
 
 /**
@@ -145,59 +174,31 @@ function triggerCodeSendWorkflow({
  * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
  */
 function manualSendWorkflow({
-	id,
-	name,
-	nodeType,
-	typeVersion = 1,
-	credentialId,
-	credentialName,
 	items = 3,
 	seed = 1,
 	baseSize = 50 * 1024,
 	tag,
 	toPattern = 'recipient{i}@example.com',
+	...workflow
 }) {
 	return triggerCodeSendWorkflow({
-		id,
-		name,
-		nodeType,
-		typeVersion,
-		credentialId,
-		credentialName,
-		trigger: {
-			id: crypto.randomUUID(),
-			name: 'When clicking ‘Execute workflow’',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 300],
-			parameters: {},
-		},
+		...workflow,
+		trigger: manualTriggerNode(),
 		codeJs: codeNodeJs({ items, seed, baseSize, tagExpr: JSON.stringify(tag), toPattern }),
 	});
 }
 
 /** Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send Mail output. */
 function webhookSendWorkflow({
-	id,
-	name,
-	nodeType,
-	typeVersion = 1,
-	credentialId,
-	credentialName,
 	webhookPath,
 	items = 3,
 	seed = 1,
 	baseSize = 50 * 1024,
+	...workflow
 }) {
 	return triggerCodeSendWorkflow({
-		id,
-		name,
-		nodeType,
-		typeVersion,
-		credentialId,
-		credentialName,
-		trigger: {
-			id: crypto.randomUUID(),
+		...workflow,
+		trigger: node({
 			name: 'Webhook',
 			type: 'n8n-nodes-base.webhook',
 			typeVersion: 2,
@@ -210,7 +211,7 @@ function webhookSendWorkflow({
 				responseData: 'allEntries',
 				options: {},
 			},
-		},
+		}),
 		codeJs: codeNodeJs({
 			items,
 			seed,
@@ -259,14 +260,7 @@ function demoWorkflow({
 		typeVersion,
 		credentialId,
 		credentialName,
-		trigger: {
-			id: crypto.randomUUID(),
-			name: 'When clicking ‘Execute workflow’',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 300],
-			parameters: {},
-		},
+		trigger: manualTriggerNode(),
 		codeName: 'Make a PDF attachment',
 		codeJs: jsCode,
 		bodyContentType: 'html',
@@ -274,6 +268,11 @@ function demoWorkflow({
 }
 
 module.exports = {
+	node,
+	manualTriggerNode,
+	mainTo,
+	workflowOf,
+	sendMailNode,
 	e2eAttachmentBytes,
 	attachmentPlan,
 	manualSendWorkflow,

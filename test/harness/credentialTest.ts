@@ -8,6 +8,7 @@ import {
 	type INodeType,
 	type IRunExecutionData,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { MicrosoftGraphClientCredentialsApi } from '../../credentials/MicrosoftGraphClientCredentialsApi.credentials';
@@ -16,6 +17,56 @@ import { CREDENTIAL_TYPE, TestCredentialsHelper, nodeTypes } from './engine';
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
 	message: string;
+}
+
+/** A workflow node of `type` with this package's credential selected. */
+export function nodeWithCredential(id: string, name: string, type: string): INode {
+	return {
+		id,
+		name,
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
+	};
+}
+
+/** The execution context n8n builds for `node` in a one-node workflow, its credential holding `data`. */
+export function nodeContext(
+	node: INode,
+	nodeType: INodeType,
+	data: ICredentialDataDecryptedObject,
+	mode: WorkflowExecuteMode,
+): ExecuteContext {
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypes({ [node.type]: nodeType }),
+	});
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(() => data),
+		variables: {},
+		userId: 'user-1',
+		currentNodeParameters: node.parameters,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const runExecutionData = {
+		resultData: { runData: {} },
+		executionData: undefined,
+	} as unknown as IRunExecutionData;
+	return new ExecuteContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		runExecutionData,
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
 }
 
 /**
@@ -28,15 +79,7 @@ export async function testCredential(
 	data: ICredentialDataDecryptedObject,
 ): Promise<CredentialTestResult> {
 	const credentialType = new MicrosoftGraphClientCredentialsApi();
-	const node: INode = {
-		id: 'temp',
-		name: 'Temp-Node',
-		type: 'test.credentialTestNode',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
-	};
+	const node = nodeWithCredential('temp', 'Temp-Node', 'test.credentialTestNode');
 	const testNodeType: INodeType = {
 		description: {
 			displayName: 'Temp',
@@ -59,34 +102,7 @@ export async function testCredential(
 			],
 		},
 	} as unknown as INodeType;
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: nodeTypes({ 'test.credentialTestNode': testNodeType }),
-	});
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(() => data),
-		variables: {},
-		userId: 'user-1',
-		currentNodeParameters: node.parameters,
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const runExecutionData = {
-		resultData: { runData: {} },
-		executionData: undefined,
-	} as unknown as IRunExecutionData;
-	const context = new ExecuteContext(
-		workflow,
-		node,
-		additionalData,
-		'internal',
-		runExecutionData,
-		0,
-		[],
-		{ main: [[{ json: {} }]] },
-		{ node, data: {}, source: null },
-		[],
-	);
+	const context = nodeContext(node, testNodeType, data, 'internal');
 	const routingNode = new RoutingNode(context, testNodeType, {
 		id: 'cred-1',
 		name: 'Graph',

@@ -11,6 +11,7 @@ import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IExecuteFunctions,
+	type IConnections,
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
@@ -157,6 +158,22 @@ export interface RunSendMailOptions {
 	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
+/** Lifecycle hooks of a manual execution of the workflow, and the run they report when it has finished. */
+export function manualRunHooks(
+	executionId: string,
+	workflow: { id: string; name: string; nodes: INode[]; connections: IConnections },
+): { hooks: ExecutionLifecycleHooks; finished: Promise<IRun> } {
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		...workflow,
+		active: false,
+		settings: {},
+	} as never);
+	let resolveRun!: (run: IRun) => void;
+	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
+	hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolveRun(run));
+	return { hooks, finished };
+}
+
 /** Runs Source → Office 365 Send Mail through n8n-core's WorkflowExecute, as an n8n instance would. */
 export async function runSendMail(options: RunSendMailOptions): Promise<RunResult> {
 	await initBinaryData();
@@ -197,17 +214,12 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 		active: false,
 		nodeTypes: nodeTypes(),
 	});
-	const hooks = new ExecutionLifecycleHooks('manual', `exec-${key}`, {
+	const { hooks, finished } = manualRunHooks(`exec-${key}`, {
 		id: 'wf-test',
 		name: 'test',
 		nodes,
 		connections,
-		active: false,
-		settings: {},
-	} as never);
-	let resolveRun!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (resolveRun = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run: IRun) => resolveRun(run));
+	});
 	const additionalData = {
 		hooks,
 		credentialsHelper: new TestCredentialsHelper(credentialData),

@@ -2,15 +2,7 @@ import { prepareN8nEnvironment } from '../harness/env';
 prepareN8nEnvironment();
 
 import { ExecuteContext } from 'n8n-core';
-import {
-	Workflow,
-	type ICredentialDataDecryptedObject,
-	type IHttpRequestOptions,
-	type INode,
-	type INodeType,
-	type IRunExecutionData,
-	type IWorkflowExecuteAdditionalData,
-} from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeType } from 'n8n-workflow';
 
 import {
 	CREDENTIAL_TEST_HEADER,
@@ -18,11 +10,11 @@ import {
 	NOT_FOR_OTHER_REQUESTS,
 	TEST_ONLY_FROM_DIALOG,
 } from '../../credentials/MicrosoftGraphClientCredentialsApi.credentials';
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
-import { testCredential } from '../harness/credentialTest';
+import { nodeContext, nodeWithCredential, testCredential } from '../harness/credentialTest';
 import { credentialsOf } from '../harness/credentialsOf';
-import { CREDENTIAL_TYPE, TestCredentialsHelper, nodeTypes } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { CREDENTIAL_TYPE } from '../harness/engine';
+import type { TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Issue #11: the credential must not be a general Graph token for workflows. A workflow reaches `authenticate`
@@ -31,17 +23,7 @@ import { startTenant, type TestTenant } from '../harness/fixtures';
  * httpRequestWithAuthentication with `url`). Both must be refused before any request, and so must a workflow
  * that copies the credential test's marker header, while n8n's own credential test (RoutingNode) still works.
  */
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
+const t = useTenant();
 
 /** Stands in for n8n's HTTP Request node: a node that accepts this credential and makes arbitrary requests. */
 const httpLikeNodeType = {
@@ -61,40 +43,8 @@ const httpLikeNodeType = {
 
 /** The execution context of a workflow node that has this credential selected, as n8n builds it. */
 function workflowNodeContext(data: ICredentialDataDecryptedObject): ExecuteContext {
-	const node: INode = {
-		id: 'http',
-		name: 'HTTP Request',
-		type: 'test.httpLike',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-		credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: nodeTypes({ 'test.httpLike': httpLikeNodeType }),
-	});
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(() => data),
-		variables: {},
-		userId: 'user-1',
-		currentNodeParameters: node.parameters,
-	} as unknown as IWorkflowExecuteAdditionalData;
-	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
-	return new ExecuteContext(
-		workflow,
-		node,
-		additionalData,
-		'manual',
-		runExecutionData,
-		0,
-		[],
-		{ main: [[{ json: {} }]] },
-		{ node, data: {}, source: null },
-		[],
-	);
+	const node = nodeWithCredential('http', 'HTTP Request', 'test.httpLike');
+	return nodeContext(node, httpLikeNodeType, data, 'manual');
 }
 
 async function refusal(call: () => Promise<unknown>): Promise<string> {

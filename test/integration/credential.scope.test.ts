@@ -1,54 +1,35 @@
 import { prepareN8nEnvironment } from '../harness/env';
 prepareN8nEnvironment();
 
-import { randomUUID } from 'node:crypto';
-
 import {
 	CredentialTestFailure,
 	runCredentialTest,
 } from '../../nodes/shared/diagnostics/credentialTest';
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { testCredential } from '../harness/credentialTest';
 import { credentialsOf } from '../harness/credentialsOf';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { addApps, sentinelApps } from '../harness/apps';
+import { useTenant } from '../harness/world';
 
 /**
  * Issue #15: "Mailbox Outside the App's Scope". After the sender probe passed, the same no-recipient probe
  * against a mailbox the app must not reach passes only when Exchange refuses it (403 ErrorAccessDenied from
  * RBAC for Applications or an application access policy, modelled by the simulator's restrictApp).
  */
-let t: TestTenant;
-const apps: Record<'open' | 'rbac' | 'policy', { clientId: string; secret: string }> = {
-	open: { clientId: randomUUID(), secret: `SENTINEL~open~${randomUUID()}` },
-	rbac: { clientId: randomUUID(), secret: `SENTINEL~rbac~${randomUUID()}` },
-	policy: { clientId: randomUUID(), secret: `SENTINEL~policy~${randomUUID()}` },
-};
-
-beforeAll(async () => {
-	t = await startTenant();
-	for (const [name, app] of Object.entries(apps)) {
-		t.sim.addApp({
-			tenantId: t.tenantId,
-			clientId: app.clientId,
-			displayName: name,
-			secrets: [{ id: randomUUID(), value: app.secret }],
-			permissions: ['Mail.Send'],
-			adminConsent: true,
+const apps = sentinelApps('open', 'rbac', 'policy');
+const t = useTenant({
+	setup: (tenant) => {
+		addApps(tenant, apps);
+		tenant.sim.restrictApp({
+			clientId: apps.rbac.clientId,
+			kind: 'rbac',
+			allowedMailboxes: [tenant.sender],
 		});
-	}
-	t.sim.restrictApp({ clientId: apps.rbac.clientId, kind: 'rbac', allowedMailboxes: [t.sender] });
-	t.sim.restrictApp({
-		clientId: apps.policy.clientId,
-		kind: 'applicationAccessPolicy',
-		allowedMailboxes: [t.sender],
-	});
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
+		tenant.sim.restrictApp({
+			clientId: apps.policy.clientId,
+			kind: 'applicationAccessPolicy',
+			allowedMailboxes: [tenant.sender],
+		});
+	},
 });
 
 const credentialsFor = (app: keyof typeof apps, overrides: Record<string, unknown> = {}) =>

@@ -7,6 +7,7 @@ import { DNS_SERVERS_ENV } from '../../nodes/Office365SendMail/execute/operation
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { startDnsServer, type DnsTestServer } from '../dns/server';
 import { ZONE } from '../dns/zones';
+import { addApps, sentinelApps } from '../harness/apps';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunResult, type TestItem } from '../harness/engine';
 import { startTenant, type TestTenant } from '../harness/fixtures';
@@ -28,11 +29,7 @@ const CHECKS = [
 	'dkim',
 	'dmarc',
 ];
-const apps = {
-	open: { clientId: randomUUID(), secret: `SENTINEL~open~${randomUUID()}` },
-	rbac: { clientId: randomUUID(), secret: `SENTINEL~rbac~${randomUUID()}` },
-	none: { clientId: randomUUID(), secret: `SENTINEL~none~${randomUUID()}` },
-};
+const apps = sentinelApps('open', 'rbac', 'none');
 const certApp = randomUUID();
 let certs: Record<'year' | 'soon' | 'expired', TestCertificate>;
 // One mailbox per test domain of test/dns/zones.ts, so the probe passes and only DNS differs.
@@ -47,16 +44,7 @@ beforeAll(async () => {
 		soon: makeTestCertificate({ days: 10 }),
 		expired: makeTestCertificate({ days: -1 }),
 	};
-	for (const [name, app] of Object.entries(apps)) {
-		t.sim.addApp({
-			tenantId: t.tenantId,
-			clientId: app.clientId,
-			displayName: name,
-			secrets: [{ id: randomUUID(), value: app.secret }],
-			permissions: name === 'none' ? [] : ['Mail.Send'],
-			adminConsent: true,
-		});
-	}
+	addApps(t, apps, (name) => (name === 'none' ? [] : ['Mail.Send']));
 	t.sim.addApp({
 		tenantId: t.tenantId,
 		clientId: certApp,

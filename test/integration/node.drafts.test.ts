@@ -9,6 +9,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunSendMailOptions, type TestItem } from '../harness/engine';
 import { MiB, sha256 } from '../harness/files';
 import { useTenant } from '../harness/world';
+import { refuseRecipientsOnce } from '../harness/faults';
 import { draftsOf } from '../simulator/draftsView';
 
 /** Create Draft: the message lands complete in the sender's Drafts folder, and nothing is delivered. */
@@ -111,14 +112,11 @@ test('Dry Run shows the draft requests (immutable ids asked for) and sends nothi
 });
 
 test('Retry On Fail: each item is drafted once, however often n8n runs the node', async () => {
-	t.sim.injectFault({
-		match: { kind: 'graph', method: 'POST', path: '/messages$', mailbox: t.other },
-		times: 1,
-		action: 'respond',
-		status: 400,
-		body: {
-			error: { code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.' },
-		},
+	refuseRecipientsOnce(t.sim, {
+		kind: 'graph',
+		method: 'POST',
+		path: '/messages$',
+		mailbox: t.other,
 	});
 	const result = await runSendMail({
 		credentials: credentialsOf(t),

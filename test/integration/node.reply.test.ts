@@ -4,11 +4,10 @@ const n8nFolder = prepareN8nEnvironment();
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type TestItem } from '../harness/engine';
 import { MiB, scratchDir, writeRandomFile } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 import { threadOf } from '../simulator/replies';
 
 /**
@@ -17,28 +16,25 @@ import { threadOf } from '../simulator/replies';
  * through a reply draft and upload sessions; Dry Run, bad and unknown IDs, Continue On Fail.
  */
 
-let t: TestTenant;
-let files: ReturnType<typeof scratchDir>;
-let big: { path: string; sha256: string };
+const files = scratchDir();
+const big = { path: join(files.dir, 'big.bin'), sha256: '' };
+const t = useTenant({
+	setup: async () => {
+		big.sha256 = await writeRandomFile(big.path, 5 * MiB);
+	},
+});
+t.onCleanup(() => {
+	rmSync(n8nFolder, { recursive: true, force: true });
+	files.remove();
+});
+
+/** An item whose binary `file` is the 5 MiB file on disk (too large for one request). */
+const bigItem: TestItem = {
+	binary: { file: { file: big.path, fileName: 'big.bin', mimeType: 'application/octet-stream' } },
+};
 
 const ORIGINAL = '<orig-1@partner.example>';
 const EARLIER = '<first@partner.example>';
-
-beforeAll(async () => {
-	t = await startTenant();
-	files = scratchDir();
-	big = { path: join(files.dir, 'big.bin'), sha256: '' };
-	big.sha256 = await writeRandomFile(big.path, 5 * MiB);
-});
-afterAll(async () => {
-	rmSync(n8nFolder, { recursive: true, force: true });
-	files.remove();
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-});
 
 function seed(subject = 'Invoice 42') {
 	return t.sim.seedMessage({
@@ -138,22 +134,13 @@ describe('Reply operation', () => {
 
 	it('sends a large attachment through a reply draft and an upload session, and reports the recipients', async () => {
 		const id = seed();
-		const result = await run(
-			[
-				{
-					binary: {
-						file: { file: big.path, fileName: 'big.bin', mimeType: 'application/octet-stream' },
-					},
-				},
-			],
-			{
-				messageId: id,
-				replyAll: true,
-				bodyContent: '<p>Attached</p>',
-				bodyContentType: 'html',
-				options: { attachments: 'file' },
-			},
-		);
+		const result = await run([bigItem], {
+			messageId: id,
+			replyAll: true,
+			bodyContent: '<p>Attached</p>',
+			bodyContentType: 'html',
+			options: { attachments: 'file' },
+		});
 		expect(result.errorMessage).toBeUndefined();
 		const out = result.items[0].json;
 		expect(out).toMatchObject({
@@ -196,21 +183,12 @@ describe('Reply operation', () => {
 			`${t.sim.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}/messages/${encodeURIComponent(id)}/reply`,
 		);
 		expect(request.body).toEqual({ message: { body: { contentType: 'Text', content: 'x' } } });
-		const large = await run(
-			[
-				{
-					binary: {
-						file: { file: big.path, fileName: 'big.bin', mimeType: 'application/octet-stream' },
-					},
-				},
-			],
-			{
-				messageId: id,
-				replyAll: true,
-				bodyContent: 'x',
-				options: { dryRun: true, attachments: 'file' },
-			},
-		);
+		const large = await run([bigItem], {
+			messageId: id,
+			replyAll: true,
+			bodyContent: 'x',
+			options: { dryRun: true, attachments: 'file' },
+		});
 		const requests = large.items[0].json.requests as { method: string; url: string }[];
 		expect(requests[0].url).toMatch(/\/createReplyAll$/);
 		expect(requests[1].url).toMatch(/\/messages\/\{draft-id\}\/attachments\/createUploadSession$/);

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunSendMailOptions } from '../harness/engine';
 import { useTenant } from '../harness/world';
+import { refuseRecipientsOnce } from '../harness/faults';
 
 /**
  * Exactly once under n8n's own retries: with Retry On Fail n8n runs the node again with every item in the same
@@ -17,15 +18,7 @@ t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
 
 /** Item `failing` is sent from the second mailbox, whose first sendMail Graph refuses. */
 function refuseOnce(): void {
-	t.sim.injectFault({
-		match: { kind: 'graph', path: 'sendMail$', mailbox: t.other },
-		times: 1,
-		action: 'respond',
-		status: 400,
-		body: {
-			error: { code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.' },
-		},
-	});
+	refuseRecipientsOnce(t.sim, { kind: 'graph', path: 'sendMail$', mailbox: t.other });
 }
 
 function options(failing: number, extra: Partial<RunSendMailOptions> = {}): RunSendMailOptions {

@@ -11,6 +11,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunSendMailOptions, type TestItem } from '../harness/engine';
 import { MiB } from '../harness/files';
 import { useTenant } from '../harness/world';
+import { refuseRecipientsOnce } from '../harness/faults';
 import { draftsOf } from '../simulator/draftsView';
 
 /**
@@ -120,15 +121,7 @@ test('Dry Run renders the deferred draft and its send, with Send At in UTC', asy
 });
 
 test('Retry On Fail: every scheduled message is held and delivered exactly once', async () => {
-	t.sim.injectFault({
-		match: { kind: 'graph', method: 'POST', path: '/send$', mailbox: t.other },
-		times: 1,
-		action: 'respond',
-		status: 400,
-		body: {
-			error: { code: 'ErrorInvalidRecipients', message: 'At least one recipient is not valid.' },
-		},
-	});
+	refuseRecipientsOnce(t.sim, { kind: 'graph', method: 'POST', path: '/send$', mailbox: t.other });
 	const sendAt = new Date(Date.now() + 8000).toISOString();
 	const result = await run(
 		[0, 1, 2].map((i) => ({ json: { i } })),

@@ -3,20 +3,13 @@ prepareN8nEnvironment();
 
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /**
  * Issue #15: the credential's Sender Display Name and Default Reply-To apply when the node's From Name and
  * Reply To are empty; the node's values win. Checked on what the simulator received, and in Dry Run.
  */
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => t.sim.reset());
+const t = useTenant();
 
 const DEFAULTS = {
 	senderName: 'Contoso Billing',

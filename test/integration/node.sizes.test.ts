@@ -6,28 +6,18 @@ import { join } from 'node:path';
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type TestItem } from '../harness/engine';
 import { MiB, scratchDir, writeSparseFile } from '../harness/files';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { useTenant } from '../harness/world';
 
 /** No request over Graph's 4 MiB cap, and what no request could carry is refused before any request. */
 
-let t: TestTenant;
-let files: ReturnType<typeof scratchDir>;
-beforeAll(async () => {
-	t = await startTenant();
-	files = scratchDir();
-});
-afterAll(async () => {
+const t = useTenant();
+const files = scratchDir();
+t.onCleanup(() => {
 	rmSync(n8nFolder, { recursive: true, force: true });
 	files.remove();
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
 });
 
 const PARAMS = { toRecipients: 'ada@example.com', subject: 'Size', bodyContent: 'x' };

@@ -7,7 +7,6 @@ import { parse as parseQuery } from 'node:querystring';
 
 import { Container } from '@n8n/di';
 import {
-	ExecutionLifecycleHooks,
 	generateUrlSignature,
 	InstanceSettings,
 	prepareUrlForSigning,
@@ -22,7 +21,6 @@ import {
 	type INode,
 	type INodeExecutionData,
 	type INodeParameters,
-	type IRun,
 	type IRunExecutionData,
 	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
@@ -32,7 +30,7 @@ import {
 import { Office365SendMail } from '../../nodes/Office365SendMail/Office365SendMail.node';
 import { prepareSendAndWait } from '../../nodes/Office365SendMail/sendAndWait/prepare';
 import { sendAndWaitProperties } from '../../nodes/Office365SendMail/sendAndWait/properties';
-import { nodeTypes } from '../harness/engine';
+import { manualRunHooks, nodeTypes } from '../harness/engine';
 
 /**
  * Send and Wait for Response, resume side: the links that prepareSendAndWait() puts in the mail are opened over
@@ -121,17 +119,12 @@ async function ask(
 ): Promise<{ json: IDataObject; executionId: string; error?: string }> {
 	const { workflow, node } = workflowOf(parameters);
 	const executionId = `exec-saw-${runCounter}`;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+	const { hooks, finished } = manualRunHooks(executionId, {
 		id: 'wf-saw',
 		name: 'saw',
 		nodes: [node],
 		connections: {},
-		active: false,
-		settings: {},
-	} as never);
-	let done!: (run: IRun) => void;
-	const finished = new Promise<IRun>((resolve) => (done = resolve));
-	hooks.addHandler('workflowExecuteAfter', (run: IRun) => done(run));
+	});
 	const data = { ...additionalData(executionId), hooks } as IWorkflowExecuteAdditionalData;
 	const runData = {
 		resultData: { runData: {} },

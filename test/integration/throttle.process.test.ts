@@ -3,46 +3,21 @@ prepareN8nEnvironment();
 
 import type { INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { processMailboxGate } from '../../nodes/shared/transport/mailboxGate';
-import { credentialsOf } from '../harness/credentialsOf';
-import { runSendMail, type RunResult } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import { oneMail } from '../harness/oneMail';
+import { useTenant } from '../harness/world';
 
 /**
  * Many executions of one process sending from one mailbox (one webhook execution per mail): the 4-per-mailbox
  * limit holds across executions, and a 429 holds the whole mailbox back for its Retry-After.
  */
 
-let t: TestTenant;
-beforeAll(async () => {
-	t = await startTenant();
-});
-afterAll(async () => {
-	await t.sim.close();
-});
-beforeEach(() => {
-	t.sim.reset();
-	clearTokenCache();
-	processMailboxGate.clearPauses();
-});
+const t = useTenant({ eachTest: () => processMailboxGate.clearPauses() });
 
 const SENDMAIL = /\/sendMail$/;
 
-function oneMail(subject: string, options: INodeParameters = {}): Promise<RunResult> {
-	return runSendMail({
-		credentials: credentialsOf(t),
-		items: [{ json: {} }],
-		parameters: {
-			toRecipients: 'ada@example.com',
-			subject,
-			bodyContent: 'x',
-			bodyContentType: 'text',
-			options,
-		},
-		onError: 'continueRegularOutput',
-	});
-}
+/** One mail from the tenant the test is on. */
+const mail = (subject: string, options?: INodeParameters) => oneMail(t, subject, options);
 
 function sendMailRequests() {
 	return t.sim.requests.filter((r) => r.kind === 'graph' && SENDMAIL.test(r.path));
@@ -50,7 +25,7 @@ function sendMailRequests() {
 
 test('30 executions at once, one mail each from one mailbox: at most 4 in flight, no 429, each delivered once', async () => {
 	t.sim.setGraphLatency(50);
-	const results = await Promise.all(Array.from({ length: 30 }, (_, i) => oneMail(`e${i}`)));
+	const results = await Promise.all(Array.from({ length: 30 }, (_, i) => mail(`e${i}`)));
 	for (const result of results) expect(result.items[0].json.status).toBe('sent');
 	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeLessThanOrEqual(4);
 	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeGreaterThanOrEqual(3);
@@ -76,7 +51,7 @@ test('a 429 pauses the mailbox for every execution: no request to it starts befo
 		},
 		times: 1,
 	});
-	const results = await Promise.all(Array.from({ length: 12 }, (_, i) => oneMail(`p${i}`)));
+	const results = await Promise.all(Array.from({ length: 12 }, (_, i) => mail(`p${i}`)));
 	for (const result of results) expect(result.items[0].json.status).toBe('sent');
 	const reqs = sendMailRequests().sort((a, b) => a.startedAt - b.startedAt);
 	const throttled = reqs.filter((r) => r.status === 429);
@@ -105,7 +80,7 @@ test('Retry-After above the cap: the item fails at once and says what Microsoft 
 		times: 1,
 	});
 	const started = Date.now();
-	const first = await oneMail('long');
+	const first = await mail('long');
 	expect(Date.now() - started).toBeLessThan(10_000);
 	const out = first.items[0].json;
 	expect(out.status).toBe('failed');
@@ -115,7 +90,7 @@ test('Retry-After above the cap: the item fails at once and says what Microsoft 
 	expect(sendMailRequests()).toHaveLength(1);
 
 	// The mailbox stays paused for this process: the next execution is told so, without a request to Graph.
-	const second = await oneMail('after');
+	const second = await mail('after');
 	expect(second.items[0].json.status).toBe('failed');
 	expect(String(second.items[0].json.error)).toMatch(
 		/Microsoft asked to pause this mailbox for \d+ s more/,
@@ -131,7 +106,7 @@ test('Retry-After 0 still waits a minimum back-off before the retry', async () =
 		headers: { 'Retry-After': '0' },
 		times: 1,
 	});
-	const result = await oneMail('zero');
+	const result = await mail('zero');
 	expect(result.items[0].json.status).toBe('sent');
 	const reqs = sendMailRequests().sort((a, b) => a.startedAt - b.startedAt);
 	expect(reqs.map((r) => r.status)).toEqual([503, 202]);

@@ -7,35 +7,22 @@ import type { Socket } from 'node:net';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { outcomeOf } from '../../nodes/shared/outcome';
-import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { GraphClient } from '../../nodes/shared/transport/graphClient';
 import { NetworkError } from '../../nodes/shared/transport/graphErrors';
 import { nodeHttpClient } from '../../nodes/shared/transport/httpClient';
 import { sayNetworkCodes } from '../../nodes/shared/transport/networkWords';
-import { credentialsOf } from '../harness/credentialsOf';
-import { runSendMail, type RunResult } from '../harness/engine';
-import { startTenant, type TestTenant } from '../harness/fixtures';
+import type { TestTenant } from '../harness/fixtures';
+import { oneMail } from '../harness/oneMail';
+import { useTenant } from '../harness/world';
 
 /** Sign-in timeouts on every run, and failures of proxies and gateways said in words. */
 
-let t: TestTenant;
 /** Tokens that expire within msal-node's renewal margin: every run asks the token endpoint again. */
-let shortLived: TestTenant;
-let longLived: TestTenant;
-beforeAll(async () => {
-	shortLived = await startTenant({ accessTokenLifetimeSeconds: 60 });
-	longLived = await startTenant();
-	t = shortLived;
-});
-afterAll(async () => {
-	await shortLived.sim.close();
-	await longLived.sim.close();
-});
+const shortLived = useTenant({ simulator: { accessTokenLifetimeSeconds: 60 } });
+const longLived = useTenant();
+let t: TestTenant = shortLived;
 beforeEach(() => {
 	t = shortLived;
-	shortLived.sim.reset();
-	longLived.sim.reset();
-	clearTokenCache();
 	delete process.env.HTTPS_PROXY;
 	delete process.env.https_proxy;
 	delete process.env.NO_PROXY;
@@ -45,20 +32,8 @@ afterEach(() => {
 	delete process.env.HTTPS_PROXY;
 });
 
-function oneMail(subject: string, options: INodeParameters = {}): Promise<RunResult> {
-	return runSendMail({
-		credentials: credentialsOf(t),
-		items: [{ json: {} }],
-		parameters: {
-			toRecipients: 'ada@example.com',
-			subject,
-			bodyContent: 'x',
-			bodyContentType: 'text',
-			options,
-		},
-		onError: 'continueRegularOutput',
-	});
-}
+/** One mail from the tenant the test is on. */
+const mail = (subject: string, options?: INodeParameters) => oneMail(t, subject, options);
 
 /** A proxy that answers every CONNECT with `status` and a JSON body, the way some gateways do. */
 function startRefusingProxy(status: number): Promise<{ url: string; close(): Promise<void> }> {
@@ -96,10 +71,10 @@ async function deadPort(): Promise<number> {
 }
 
 test('Request Timeout applies to sign-in on a later run too, not only when the credential was first used', async () => {
-	expect((await oneMail('first')).items[0].json.status).toBe('sent');
+	expect((await mail('first')).items[0].json.status).toBe('sent');
 	t.sim.injectFault({ match: { kind: 'token' }, action: 'hang', times: 1 });
 	const started = Date.now();
-	const second = await oneMail('second', { requestTimeout: 2 });
+	const second = await mail('second', { requestTimeout: 2 });
 	const elapsed = Date.now() - started;
 	expect(second.items[0].json.status).toBe('sent');
 	// One hung token request cut off after 2 s, one retry after at most 1 s of back-off.
@@ -113,7 +88,7 @@ test('Request Timeout applies to sign-in on a later run too, not only when the c
 
 test('a proxy that is down is named as the proxy, at sign-in', async () => {
 	process.env.HTTPS_PROXY = `http://127.0.0.1:${await deadPort()}`;
-	const result = await oneMail('proxy down');
+	const result = await mail('proxy down');
 	const error = String(result.items[0].json.error);
 	expect(result.items[0].json.status).toBe('failed');
 	expect(error).toContain(`through the proxy ${process.env.HTTPS_PROXY}`);
@@ -160,7 +135,7 @@ test('a proxy answering 407 with a JSON body: readable text naming the proxy, no
 	const proxy = await startRefusingProxy(407);
 	process.env.HTTPS_PROXY = proxy.url;
 	try {
-		const result = await oneMail('proxy 407');
+		const result = await mail('proxy 407');
 		const error = String(result.items[0].json.error);
 		expect(result.items[0].json.status).toBe('failed');
 		expect(error).toContain(`through the proxy ${proxy.url}`);
@@ -175,12 +150,12 @@ test('a proxy answering 407 with a JSON body: readable text naming the proxy, no
 
 test('a proxy answering 407 on a Graph request: readable text naming the proxy', async () => {
 	t = longLived;
-	expect((await oneMail('direct')).items[0].json.status).toBe('sent');
+	expect((await mail('direct')).items[0].json.status).toBe('sent');
 	t.sim.reset();
 	const proxy = await startRefusingProxy(407);
 	process.env.HTTPS_PROXY = proxy.url;
 	try {
-		const result = await oneMail('proxy 407');
+		const result = await mail('proxy 407');
 		const error = String(result.items[0].json.error);
 		expect(error).toContain(`cannot reach the proxy ${proxy.url}`);
 		expect(error).toContain('the proxy requires authentication, HTTP 407');
@@ -197,7 +172,7 @@ test('Graph answers 503 without a body, again and again: the error says what the
 		body: null,
 		headers: { 'Retry-After': '0.05' },
 	});
-	const result = await oneMail('bare 503');
+	const result = await mail('bare 503');
 	const error = String(result.items[0].json.error);
 	expect(result.items[0].json.status).toBe('failed');
 	expect(error).toContain('Service Unavailable (no error details in the answer)');

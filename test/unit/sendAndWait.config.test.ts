@@ -24,6 +24,14 @@ const field = (error: () => unknown) => {
 	return 'no error';
 };
 
+/** The field and message a customForm configuration with these form fields is refused with. */
+const configError = (values: unknown[]) =>
+	field(() =>
+		readSendAndWaitConfig(
+			reader({ message: 'x', responseType: 'customForm', formFields: { values } }),
+		),
+	);
+
 describe('Send-and-Wait parameters are checked before anything is sent', () => {
 	test('empty message, unknown response type, oversized and duplicate fields name the field', () => {
 		expect(field(() => readSendAndWaitConfig(reader({ message: ' ' })))).toMatch(
@@ -33,35 +41,13 @@ describe('Send-and-Wait parameters are checked before anything is sent', () => {
 			field(() => readSendAndWaitConfig(reader({ message: 'x', responseType: 'poll' }))),
 		).toMatch(/^Response Type: Must be approval, freeText or customForm/);
 		const many = Array.from({ length: MAX_FIELDS + 1 }, (_, i) => ({ fieldLabel: `f${i}` }));
-		expect(
-			field(() =>
-				readSendAndWaitConfig(
-					reader({ message: 'x', responseType: 'customForm', formFields: { values: many } }),
-				),
-			),
-		).toMatch(/^Form Fields: 51 fields; at most 50/);
-		expect(
-			field(() =>
-				readSendAndWaitConfig(
-					reader({
-						message: 'x',
-						responseType: 'customForm',
-						formFields: { values: [{ fieldLabel: 'A' }, { fieldLabel: 'A' }] },
-					}),
-				),
-			),
-		).toMatch(/^Form Fields › field 2 › Field Name: "A" is used twice/);
-		expect(
-			field(() =>
-				readSendAndWaitConfig(
-					reader({
-						message: 'x',
-						responseType: 'customForm',
-						formFields: { values: [{ fieldLabel: 'A', fieldType: 'dropdown' }] },
-					}),
-				),
-			),
-		).toMatch(/^Form Fields › field 1 › Field Options: A dropdown list needs at least one option/);
+		expect(configError(many)).toMatch(/^Form Fields: 51 fields; at most 50/);
+		expect(configError([{ fieldLabel: 'A' }, { fieldLabel: 'A' }])).toMatch(
+			/^Form Fields › field 2 › Field Name: "A" is used twice/,
+		);
+		expect(configError([{ fieldLabel: 'A', fieldType: 'dropdown' }])).toMatch(
+			/^Form Fields › field 1 › Field Options: A dropdown list needs at least one option/,
+		);
 		expect(
 			field(() =>
 				readSendAndWaitConfig(

@@ -157,6 +157,22 @@ async function startPostgres({ dir, logFile }) {
 	return mp;
 }
 
+/** Environment of every process of a queue-mode n8n (main and workers) on this PostgreSQL and Redis. */
+function queueModeEnv({ pg, redis }) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: String(pg.port),
+		DB_POSTGRESDB_DATABASE: 'n8n',
+		DB_POSTGRESDB_USER: 'n8n',
+		DB_POSTGRESDB_PASSWORD: '',
+		N8N_LOG_LEVEL: 'info',
+	};
+}
+
 /** The header comment of a script file, without the comment markers (its --help text). */
 function usageOf(file) {
 	const text = fs.readFileSync(file, 'utf8');
@@ -175,5 +191,6 @@ module.exports = {
 	installDebianPackages,
 	startRedis,
 	startPostgres,
+	queueModeEnv,
 	isRoot,
 };
