@@ -5,18 +5,15 @@
  * message-createreplyall). A reply draft is an ordinary draft: attachments, upload sessions and send (drafts.ts).
  */
 import * as crypto from 'node:crypto';
-import { deliver, requestAttachment } from './delivery';
 import { draftJson, newItemId } from './drafts';
 import { GraphError } from './errors';
-import { emptyResponse, GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
+import { GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import { submitJsonMessage } from './sendmail';
 import type { Draft, SimState } from './state';
 import {
 	checkInternetMessageHeaders,
 	checkMessageShape,
-	checkMessageSize,
-	checkRecipientsForSubmission,
-	checkSendAs,
 	decodeAttachments,
 	withoutContentBytes,
 } from './validation';
@@ -165,27 +162,7 @@ function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown
 
 /** `POST …/messages/{id}/reply|replyAll` → 202, empty body; the reply is saved to Sent Items (https://learn.microsoft.com/graph/api/message-reply). */
 export function replyAction(call: MailCall, replyAll: boolean): SimResponse {
-	const message = composeReply(call, replyAll);
-	checkRecipientsForSubmission(message);
-	const headers = checkInternetMessageHeaders(message);
-	checkSendAs(message, call.user);
-	const attachments = decodeAttachments(message);
-	const stored = withoutContentBytes(message);
-	checkMessageSize(
-		stored,
-		attachments.reduce((n, a) => n + a.bytes.length, 0),
-		call.user,
-	);
-	deliver(call.ctx, {
-		user: call.user,
-		clientId: call.token.clientId,
-		via: 'reply',
-		message: stored,
-		saveToSentItems: true,
-		internetMessageHeaders: headers,
-		attachments: attachments.map(requestAttachment),
-	});
-	return emptyResponse(202);
+	return submitJsonMessage(call, composeReply(call, replyAll), 'reply', true);
 }
 
 /** `POST …/messages/{id}/createReply|createReplyAll` → 201 and the reply draft (https://learn.microsoft.com/graph/api/message-createreply). */

@@ -61,29 +61,7 @@ export async function sendMail(call: MailCall): Promise<SimResponse> {
 		);
 	}
 	const saveToSentItems = parseSaveToSentItems(save);
-	const msg = checkMessageShape(message);
-	checkRecipientsForSubmission(msg);
-	const headers = checkInternetMessageHeaders(msg);
-	const attachments = decodeAttachments(msg);
-	checkSendAs(msg, call.user);
-	const stored = withoutContentBytes(msg);
-	checkMessageSize(
-		stored,
-		attachments.reduce((n, a) => n + a.bytes.length, 0),
-		call.user,
-	);
-
-	deliver(call.ctx, {
-		user: call.user,
-		clientId: call.token.clientId,
-		via: 'sendMail',
-		message: stored,
-		saveToSentItems,
-		internetMessageHeaders: headers,
-		internetMessageId: extendedMessageIdOf(msg),
-		attachments: attachments.map(requestAttachment),
-	});
-	return emptyResponse(202);
+	return submitJsonMessage(call, checkMessageShape(message), 'sendMail', saveToSentItems);
 }
 
 /** MIME variant: Content-Type text/plain, body = base64 of the RFC 5322 message (https://learn.microsoft.com/graph/api/user-sendmail). */
@@ -109,6 +87,39 @@ async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 		internetMessageId: parsed.internetMessageId,
 		mime: parsed.summary,
 		attachments: parsed.attachments.map(requestAttachment),
+	});
+	return emptyResponse(202);
+}
+
+/**
+ * Submits a JSON message (sendMail, reply, replyAll): Exchange's recipient, header, Send As and size checks, then
+ * delivery; 202 with an empty body (https://learn.microsoft.com/graph/api/user-sendmail, message-reply).
+ */
+export function submitJsonMessage(
+	call: MailCall,
+	msg: Record<string, unknown>,
+	via: 'sendMail' | 'reply',
+	saveToSentItems: boolean,
+): SimResponse {
+	checkRecipientsForSubmission(msg);
+	const headers = checkInternetMessageHeaders(msg);
+	const attachments = decodeAttachments(msg);
+	checkSendAs(msg, call.user);
+	const stored = withoutContentBytes(msg);
+	checkMessageSize(
+		stored,
+		attachments.reduce((n, a) => n + a.bytes.length, 0),
+		call.user,
+	);
+	deliver(call.ctx, {
+		user: call.user,
+		clientId: call.token.clientId,
+		via,
+		message: stored,
+		saveToSentItems,
+		internetMessageHeaders: headers,
+		internetMessageId: extendedMessageIdOf(msg),
+		attachments: attachments.map(requestAttachment),
 	});
 	return emptyResponse(202);
 }
