@@ -310,6 +310,13 @@ describe('MIME builder: refuses header injection', () => {
 		await refusal(base({ listUnsubscribe: ['http://contoso.com/u'] }));
 		await refusal(base({ listUnsubscribeOneClick: true }));
 	});
+
+	it('quotes only a short excerpt of a long bad unsubscribe URI', async () => {
+		const error = await refusal(base({ listUnsubscribe: [`ftp://${'x'.repeat(5000)}`] }));
+		expect(error.field).toBe('List-Unsubscribe');
+		expect(error.message).toMatch(/\(5006 characters\)/);
+		expect(error.message.length).toBeLessThan(300);
+	});
 });
 
 describe('Message-IDs', () => {

@@ -1,4 +1,5 @@
 import { InputError } from '../inputError';
+import { excerpt } from '../headerSafe';
 
 // CR, LF and NUL can end a header line early and start a new one (header injection); other C0 controls and DEL
 // have no business in a header either (RFC 5322 §2.2: header fields are printable characters and WSP).
@@ -40,7 +41,7 @@ export function checkUnsubscribeUris(uris: string[], oneClick: boolean, field: s
 		if (!URI_CHARS.test(uri) || !/^(https:\/\/[^/?#]+|mailto:[^?]*@)/i.test(uri)) {
 			throw new InputError(
 				field,
-				`"${uri}" is not an https: or mailto: URI; give e.g. https://contoso.com/unsubscribe?u=1 or mailto:unsubscribe@contoso.com.`,
+				`${excerpt(uri)} is not an https: or mailto: URI; give e.g. https://contoso.com/unsubscribe?u=1 or mailto:unsubscribe@contoso.com.`,
 			);
 		}
 		return uri;
