@@ -12,6 +12,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type RunResult, type TestItem } from '../harness/engine';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 import { makeTestCertificate, type TestCertificate } from '../simulator';
+import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';
 
 /**
  * Issue #15, Check Setup: the node inside n8n's engine against the Microsoft 365 simulator (real msal-node
@@ -19,16 +20,7 @@ import { makeTestCertificate, type TestCertificate } from '../simulator';
  */
 let t: TestTenant;
 let dns: DnsTestServer;
-const CHECKS = [
-	'signIn',
-	'permissions',
-	'senderProbe',
-	'scopeProbe',
-	'credentialExpiry',
-	'spf',
-	'dkim',
-	'dmarc',
-];
+const CHECKS = SETUP_CHECK_NAMES;
 const apps = sentinelApps('open', 'rbac', 'none');
 const certApp = randomUUID();
 let certs: Record<'year' | 'soon' | 'expired', TestCertificate>;
