@@ -15,6 +15,7 @@ import {
 import { GraphError } from './errors';
 import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import { RECEIVED_ROUTES } from './receivedRoutes';
 import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
 import { createUploadSession } from './uploads';
@@ -23,7 +24,7 @@ export type Handler = (call: MailCall) => SimResponse | Promise<SimResponse>;
 
 export interface MailRouteSpec {
 	method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
-	/** Lower-case literal segments; `{id}` is the message id; `a|b` accepts either spelling. */
+	/** Lower-case literal segments; `{id}` is the message id, other `{…}` any segment; `a|b` accepts either spelling. */
 	path: string[];
 	handler: Handler;
 	/** Any one of these application permissions allows the call. */
@@ -46,6 +47,8 @@ const READ_WRITE = ['Mail.ReadWrite'];
 const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'];
 
 export const MAIL_ROUTES: MailRouteSpec[] = [
+	// Received mail first: its handlers fall back to the draft handlers below for draft ids.
+	...RECEIVED_ROUTES,
 	{ method: 'POST', path: ['sendmail'], handler: sendMail, roles: SEND, body: true, action: true },
 	{ method: 'POST', path: ['messages'], handler: createDraft, roles: READ_WRITE, body: true },
 	{ method: 'GET', path: ['messages'], handler: listMessages, roles: READ, body: false },
@@ -129,7 +132,7 @@ export function methodNotAllowed(method: string, segment: string, isAction: bool
 }
 
 function segmentMatches(pattern: string, segment: string): boolean {
-	return pattern === '{id}' || pattern.split('|').includes(segment);
+	return pattern.startsWith('{') || pattern.split('|').includes(segment);
 }
 
 /** How many leading segments of `s` the pattern matches. */

@@ -2,6 +2,7 @@
 import type { MimeSummary } from './mime';
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
+import { MailStore } from './inbox';
 import type { SeededMessage } from './replies';
 import type {
 	AppConfig,
@@ -156,6 +157,8 @@ export class SimState {
 	readonly uploads = new Map<string, UploadSession>();
 	/** Received messages seeded for the reply actions (replies.ts). */
 	readonly seededMessages = new Map<string, SeededMessage>();
+	/** Received mail per mailbox and folder with its change log, for the delta query (inbox.ts). */
+	readonly mailStore = new MailStore();
 
 	readonly outbox: DeliveredMessage[] = [];
 	readonly counters: SimulatorCounters = newCounters();
@@ -235,6 +238,7 @@ export class SimState {
 		this.drafts.clear();
 		this.uploads.clear();
 		this.seededMessages.clear();
+		this.mailStore.clear();
 		this.uploadWindows.clear();
 		const fresh = newCounters();
 		for (const key of Object.keys(this.counters) as (keyof SimulatorCounters)[]) {
