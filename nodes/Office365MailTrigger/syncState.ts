@@ -39,7 +39,8 @@ export function loadState(data: IDataObject, key: string, includeExisting: boole
 	const saved = data.mailSync as (SyncState & { v?: number }) | undefined;
 	if (saved && saved.v === VERSION && saved.key === key && typeof saved.horizon === 'number')
 		return { ...saved, seen: { ...saved.seen } };
-	const horizon = includeExisting ? 0 : Date.now();
+	// Graph's receivedDateTime has whole seconds: a message of this very second must still count as new.
+	const horizon = includeExisting ? 0 : Math.floor(Date.now() / 1000) * 1000;
 	return { key, horizon, newest: horizon, seen: {} };
 }
 
