@@ -110,8 +110,9 @@ export class MailTriggerWorkflow {
 	private save(): void {
 		const data = this.workflow.staticData as IDataObject;
 		if (data.__dataChanged !== true) return;
-		const { __dataChanged: _changed, ...rest } = data;
-		this.saved = JSON.parse(JSON.stringify(rest)) as IDataObject;
+		const copy = JSON.parse(JSON.stringify(data)) as IDataObject;
+		delete copy.__dataChanged;
+		this.saved = copy;
 		data.__dataChanged = false;
 	}
 
