@@ -15,6 +15,7 @@ import {
 	probeScope,
 	type SetupFinding,
 } from './probes';
+import { probeRead } from './readProbe';
 
 export { CredentialTestFailure };
 
@@ -30,6 +31,8 @@ export interface CredentialTestReport {
 	scopeProbe?: SetupFinding;
 	/** Days left on the certificate; undefined for a client secret. */
 	certificateDaysLeft?: number;
+	/** Whether the app can read the Default Sender Mailbox (the Mail Trigger's need): a finding, never a failure. */
+	readProbe?: SetupFinding;
 	testMessage?: { recipient: string; requestId?: string };
 }
 
@@ -59,6 +62,10 @@ export async function runCredentialTest(
 	const scopeProbe = await probeMailboxes(graph, settings, token);
 	const certificate = certificateFinding(settings);
 	const parts = verifiedParts(settings, token, certificate, scopeProbe);
+	const readProbe = settings.senderMailbox
+		? await probeRead(graph, settings, settings.senderMailbox)
+		: undefined;
+	if (readProbe) parts.push(readProbe.detail);
 	const testMessage = await sendTestMessage(graph, settings, token, parts);
 	return {
 		authorityHost: settings.authorityHost,
@@ -68,6 +75,7 @@ export async function runCredentialTest(
 		mailboxProbe: settings.senderMailbox ? 'reachable' : undefined,
 		scopeProbe,
 		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
+		readProbe,
 		testMessage,
 	};
 }

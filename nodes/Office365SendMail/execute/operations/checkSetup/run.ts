@@ -22,7 +22,7 @@ const text = (raw: ICredentialDataDecryptedObject, field: string): string =>
 	typeof raw[field] === 'string' ? (raw[field] as string) : '';
 
 /**
- * Every check of the setup, in a fixed order: signIn, permissions, senderProbe, scopeProbe, credentialExpiry,
+ * Every check of the setup, in a fixed order: signIn, permissions, senderProbe, scopeProbe, mailRead, credentialExpiry,
  * spf, dkim, dmarc. Nothing here throws: a credential that cannot be read becomes the signIn finding, and the
  * checks that need it say they were not run.
  */
@@ -66,6 +66,7 @@ async function unreadable(error: unknown, sender: SenderChoice): Promise<Finding
 		skipped('permissions'),
 		sender.problem ?? skipped('senderProbe'),
 		skipped('scopeProbe'),
+		skipped('mailRead'),
 	];
 }
 
