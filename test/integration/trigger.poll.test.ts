@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import type { INodeParameters } from 'n8n-workflow';
 
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
+import { mailboxKeyOf } from '../../nodes/shared/transport/mailboxGate';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail } from '../harness/engine';
 import { MailTriggerWorkflow } from '../harness/pollEngine';
@@ -237,5 +238,29 @@ describe('Office 365 Mail Trigger', () => {
 			t.sim.updateApp(t.clientId, { permissions: ['Mail.Send', 'Mail.ReadWrite'] });
 			clearTokenCache();
 		}
+	});
+	it("follows links on Graph's origin only, and shares the per-mailbox gate key with the sending node", async () => {
+		const wf = trigger();
+		t.sim.injectFault({
+			match: { kind: 'graph', path: /messages\/delta$/ },
+			times: 1,
+			action: 'respond',
+			status: 200,
+			body: {
+				value: [],
+				'@odata.nextLink': 'https://evil.example/v1.0/users/x/mailFolders/inbox/messages/delta',
+			},
+		});
+		const result = await wf.activate();
+		expect(result.error?.message).toMatch(
+			/link to another host \(evil\.example\); it was not followed/,
+		);
+		expect(graphCalls()).toHaveLength(1);
+
+		// Same key, same gate (processMailboxGate): the trigger's reads count against the mailbox's 4 slots.
+		const graph = t.sim.graphEndpoint;
+		const read = `${graph}/v1.0/users/${encodeURIComponent(t.sender)}/mailFolders/inbox/messages/delta`;
+		const send = `${graph}/v1.0/users/${encodeURIComponent(t.sender)}/sendMail`;
+		expect(mailboxKeyOf(read, 'tenant/app')).toBe(mailboxKeyOf(send, 'tenant/app'));
 	});
 });
