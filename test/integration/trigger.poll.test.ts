@@ -78,7 +78,10 @@ describe('Office 365 Mail Trigger', () => {
 		deliver('third question');
 		expect(subjects((await wf.activate()).items)).toEqual(['third question']);
 		expect(wf.savedSync).toMatchObject({ horizon: before.horizon });
+		// A poll without new mail costs one Graph request (the delta link).
+		const requestsBefore = graphCalls().length;
 		expect((await wf.tick()).items).toBeNull();
+		expect(graphCalls().length - requestsBefore).toBe(1);
 
 		// The emitted id works for Reply, in the thread.
 		const reply = await runSendMail({
