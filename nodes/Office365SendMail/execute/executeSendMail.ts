@@ -38,8 +38,9 @@ function runOptions(ctx: IExecuteFunctions): Pick<RunContext, 'maxConcurrency' |
 /** The key under which deliveries of this node run are remembered across n8n's Retry On Fail. */
 function ledgerScope(ctx: IExecuteFunctions): LedgerScope | undefined {
 	const executionId = ctx.getExecutionId?.();
-	if (!executionId) return undefined;
 	const node = ctx.getNode();
+	// Only Retry On Fail runs a node again in the same execution; without it there is nothing to remember.
+	if (!executionId || !node.retryOnFail) return undefined;
 	// A loop that runs this node again in the same execution is a new run, not a retry.
 	const read = outcomeOfSync(() => ctx.getWorkflowDataProxy(0).$runIndex as unknown);
 	const runIndex = read.ok && typeof read.value === 'number' ? read.value : 0;
