@@ -170,6 +170,12 @@ describe('Send At values', () => {
 		);
 		expect(() => sendAtOf('2030-01-15T24:00:00', 'UTC', now)).toThrow(/valid calendar date/);
 		expect(() => sendAtOf('2030-01-15T09:00:00', 'Mars/Olympus', now)).toThrow(/time zone/);
+		for (const offset of ['+25:00', '-14:01', '+1460', '+09:60'])
+			expect(() => sendAtOf(`2030-01-15T09:00:00${offset}`, 'UTC', now)).toThrow(
+				/offset .*from -14:00 to \+14:00/,
+			);
+		expect(sendAtOf('2030-01-15T09:00:00+14:00', 'UTC', now)).toBe('2030-01-14T19:00:00Z');
+		expect(sendAtOf('2030-01-15T09:00:00-1400', 'UTC', now)).toBe('2030-01-15T23:00:00Z');
 		expect(() => sendAtOf('9'.repeat(10_000), 'UTC', now)).toThrow(/Too long/);
 		expect(() => sendAtOf({ isValid: false, toMillis: () => NaN }, 'UTC', now)).toThrow(
 			/Invalid date/,

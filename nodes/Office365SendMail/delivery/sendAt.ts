@@ -45,10 +45,20 @@ function fromZone(wallAsUtc: number, timeZone: string): number {
 	return wallAsUtc - zoneOffsetMs(first, timeZone);
 }
 
-function offsetMs(offset: string): number {
+// UTC offsets in use run from -12:00 to +14:00 (Line Islands); ISO 8601 allows no minute field over 59.
+const MAX_OFFSET_MINUTES = 14 * 60;
+
+function offsetMs(offset: string, text: string): number {
 	if (offset.toUpperCase() === 'Z') return 0;
 	const digits = offset.replace(':', '');
-	const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+	const hours = Number(digits.slice(1, 3));
+	const mins = Number(digits.slice(3, 5));
+	const minutes = hours * 60 + mins;
+	if (mins > 59 || minutes > MAX_OFFSET_MINUTES)
+		throw new InputError(
+			FIELD,
+			`${JSON.stringify(text)} has the offset ${offset}, which no time zone uses; offsets run from -14:00 to +14:00. ${HINT}`,
+		);
 	return (digits.startsWith('-') ? -1 : 1) * minutes * 60_000;
 }
 
@@ -67,7 +77,7 @@ function parseText(text: string, timeZone: string): number {
 	];
 	if (fields.join() !== [mo, d, h, mi].map(Number).join())
 		throw new InputError(FIELD, `${JSON.stringify(text)} is not a valid calendar date. ${HINT}`);
-	if (offset) return wall - offsetMs(offset);
+	if (offset) return wall - offsetMs(offset, text);
 	const at = inZone(wall, timeZone);
 	if (at === undefined)
 		throw new InputError(FIELD, `The workflow time zone ${JSON.stringify(timeZone)} is unknown.`);
