@@ -1,4 +1,4 @@
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 
 const FIELD = 'Send At';
 /** Bounds the work a hostile value can cause before it is parsed. */

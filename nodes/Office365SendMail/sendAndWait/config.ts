@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 
 /** Reads one node parameter; the execute and webhook contexts differ only in how the item is chosen. */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;

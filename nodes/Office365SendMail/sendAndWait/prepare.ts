@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 
 import { subjectOf } from '../message/fields';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { readSendAndWaitConfig, type ParameterReader } from './config';
 import { buildQuestionMail, WAIT_PARAMETER, type ResumeLinks } from './html';
 import { sendAndWaitWaitTill } from './waitTill';

@@ -1,4 +1,4 @@
-import { excerpt } from '../../Office365SendMail/message/headerSafe';
+import { excerpt } from '../text/headerSafe';
 import { CredentialConfigError } from './errors';
 import { isDomain, isGuid, isMailboxId } from './identifiers';
 

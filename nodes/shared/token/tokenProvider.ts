@@ -3,7 +3,7 @@ import { ConfidentialClientApplication, LogLevel, type Configuration } from '@az
 import type { GraphSettings } from '../credential/settings';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
 import type { RetryPolicy } from '../transport/retry';
-import { readTokenClaims, type TokenClaims } from './claims';
+import { readTokenClaims, type TokenClaims } from '../tokenClaims';
 import { MsalNetworkClient, runTokenCall, type TokenCall } from './msalNetworkClient';
 import { describeTokenFailure } from './tokenErrors';
 
