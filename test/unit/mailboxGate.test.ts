@@ -3,7 +3,7 @@ import {
 	mailboxKeyOf,
 	MailboxGate,
 	MAX_MAILBOX_LANES,
-	processLimit,
+	processWideMailboxCap,
 } from '../../nodes/shared/transport/mailboxGate';
 import {
 	forgettable,
@@ -126,11 +126,11 @@ test('gate keys: Graph host, scope and mailbox (case-insensitive); URLs without 
 	).toBeUndefined();
 });
 
-test('the per-process limit: O365_SEND_MAIL_MAILBOX_CONCURRENCY from 1 to 4, otherwise 4', () => {
-	expect(processLimit(undefined)).toBe(4);
-	expect(processLimit('2')).toBe(2);
-	expect(processLimit('1')).toBe(1);
-	for (const bad of ['0', '5', '2.5', 'two', '']) expect(processLimit(bad)).toBe(4);
+test('the process-wide cap per mailbox: O365_SEND_MAIL_MAILBOX_CONCURRENCY from 1 to 4, otherwise 4', () => {
+	expect(processWideMailboxCap(undefined)).toBe(4);
+	expect(processWideMailboxCap('2')).toBe(2);
+	expect(processWideMailboxCap('1')).toBe(1);
+	for (const bad of ['0', '5', '2.5', 'two', '']) expect(processWideMailboxCap(bad)).toBe(4);
 });
 
 const CONCURRENCY = {

@@ -253,11 +253,13 @@ export class MailboxGate {
 }
 
 /**
- * The per-process cap. In queue mode every worker is its own process with its own gate; each learns its share
+ * The process-wide cap per mailbox (the per-run limit is execute/mailboxLimiter.ts). In queue mode every worker is its own process with its own gate; each learns its share
  * of the mailbox from Microsoft's concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4)
  * sets a hard cap per process instead (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
  */
-export function processLimit(value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY): number {
+export function processWideMailboxCap(
+	value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY,
+): number {
 	const n = Number(value);
 	return Number.isInteger(n) && n >= 1 && n <= GRAPH_MAILBOX_CONCURRENCY
 		? n
@@ -265,7 +267,7 @@ export function processLimit(value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRE
 }
 
 /** The gate every GraphClient of this process shares. */
-export const processMailboxGate = new MailboxGate(processLimit());
+export const processMailboxGate = new MailboxGate(processWideMailboxCap());
 
 /**
  * The gate key of a Graph URL: Graph host, tenant and app (the limit is per app and mailbox) and the mailbox from
