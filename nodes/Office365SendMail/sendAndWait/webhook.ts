@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import type { ServerResponse } from 'node:http';
 
+import { BoundedMap } from '../../shared/boundedMap';
 import { readSendAndWaitConfig, type ParameterReader, type SendAndWaitConfig } from './config';
 import { answerOf, approvalOf, FREE_TEXT_FIELDS } from './answer';
 import { confirmationPage, formPage, messagePage, WAIT_PARAMETER } from './html';
@@ -50,24 +51,14 @@ function send(res: ServerResponse, status: number, html: string, withBody = true
  * share one key per execution and node, which expires so such a loop can be answered again.
  */
 const UNTOKENED_TTL_MS = 10 * 60_000;
-const MAX_ANSWERED = 10_000;
-const answered = new Map<string, number>();
+const answered = new BoundedMap<string, true>(10_000);
 
-function answeredKeyOf(ctx: IWebhookFunctions, query: IDataObject): string {
+/** The wait this request answers, and how long its answered-mark is kept. */
+function answeredKeyOf(ctx: IWebhookFunctions, query: IDataObject): { key: string; ttlMs: number } {
 	const wait = query[WAIT_PARAMETER];
 	const base = `${ctx.getExecutionId()}:${ctx.getNode().id}`;
-	return typeof wait === 'string' && wait ? `${base}:${wait}` : base;
-}
-
-function alreadyAnswered(key: string, tokened: boolean, now: number): boolean {
-	const at = answered.get(key);
-	return at !== undefined && (tokened || now - at < UNTOKENED_TTL_MS);
-}
-
-function markAnswered(key: string, now: number): void {
-	answered.delete(key);
-	answered.set(key, now);
-	while (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
+	if (typeof wait === 'string' && wait) return { key: `${base}:${wait}`, ttlMs: Infinity };
+	return { key: base, ttlMs: UNTOKENED_TTL_MS };
 }
 
 function showPage(config: SendAndWaitConfig, query: IDataObject): { status: number; html: string } {
@@ -93,10 +84,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const res = this.getResponseObject() as unknown as ServerResponse;
 	const read: ParameterReader = (name, fallback) => this.getNodeParameter(name, fallback);
 	const query = (this.getQueryData() ?? {}) as IDataObject;
-	const key = answeredKeyOf(this, query);
-	const now = Date.now();
+	const { key, ttlMs } = answeredKeyOf(this, query);
 	const isHead = req.method === 'HEAD';
-	if (alreadyAnswered(key, query[WAIT_PARAMETER] !== undefined, now)) {
+	if (answered.get(key)) {
 		send(
 			res,
 			409,
@@ -141,7 +131,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		);
 		return { noWebhookResponse: true };
 	}
-	markAnswered(key, now);
+	answered.set(key, true, ttlMs);
 	send(res, 200, messagePage('Thank you', 'Your answer was recorded. You can close this page.'));
 	return { noWebhookResponse: true, workflowData: [[{ json: { data: answer.data } }]] };
 }
