@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { readGraphSettings } from '../../shared/credential/settings';
 import { outcomeOf, outcomeOfSync } from '../../shared/outcome';
 import { CREDENTIAL_TYPE } from '../description/constants';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { deliverAll } from './deliver';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
