@@ -96,7 +96,8 @@ function topOf(raw: string | null): number {
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folder = (call.messageId ?? '').toLowerCase();
 	const filter = parseFilter(call.ctx.query.get('$filter'));
-	if (filter && !call.token.roles.some((r) => SEES_EXTENDED.includes(r))) {
+	const roles = call.ctx.core.state.effectiveRoles(call.token.clientId, call.token.roles);
+	if (filter && !roles.some((r) => SEES_EXTENDED.includes(r))) {
 		// Assumption: Graph's exact answer to an extended-property filter under Mail.ReadBasic is not public.
 		throw new GraphError(
 			403,
