@@ -3,10 +3,15 @@ prepareN8nEnvironment();
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { DNS_SERVERS_ENV } from '../../nodes/Office365SendMail/execute/operations/checkSetup/dnsServers';
+import { runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest';
 import { processTraceBudget } from '../../nodes/shared/transport/traceBudget';
+import { startDnsServer, type DnsTestServer } from '../dns/server';
+import { ZONE } from '../dns/zones';
 import { runChain } from '../harness/chain';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail } from '../harness/engine';
+import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';
 import { useTenant } from '../harness/world';
 
 /**
@@ -283,4 +288,59 @@ it('Dry Run shows the trace requests and sends nothing', async () => {
 	expect(urls[1]).toContain("subject eq 'Hi'");
 	expect(urls[2]).toContain('getDetailsByRecipient');
 	expect(t.sim.requests).toHaveLength(0);
+});
+
+describe('Check Setup and the credential test say whether message trace is available', () => {
+	let dns: DnsTestServer;
+	beforeAll(async () => {
+		dns = await startDnsServer(ZONE);
+		process.env[DNS_SERVERS_ENV] = dns.address;
+	});
+	afterAll(async () => {
+		delete process.env[DNS_SERVERS_ENV];
+		await dns.close();
+	});
+
+	async function traceFinding(): Promise<IDataObject> {
+		const result = await runSendMail({
+			credentials: credentialsOf(t),
+			items: [{ json: {} }],
+			parameters: { operation: 'checkSetup' },
+		});
+		expect(result.errorMessage).toBeUndefined();
+		const findings = result.items.map((i) => i.json);
+		expect(findings.map((f) => f.check)).toEqual(SETUP_CHECK_NAMES);
+		return findings.find((f) => f.check === 'messageTrace')!;
+	}
+
+	it('passes when trace answers, with one trace request', async () => {
+		expect(await traceFinding()).toMatchObject({ ok: true, severity: 'info' });
+		expect(traceCalls()).toHaveLength(1);
+	});
+
+	it('names the missing prerequisite as information, never as a failure', async () => {
+		t.sim.state.trace.setAvailability(t.tenantId, 'noServicePrincipal');
+		const finding = await traceFinding();
+		expect(finding).toMatchObject({ ok: false, severity: 'info' });
+		expect(String(finding.detail)).toMatch(/Transport Data Platform/);
+	});
+
+	it('says the permission is missing from the token, without a trace request', async () => {
+		t.sim.updateApp(t.clientId, { permissions: ['Mail.Send'] });
+		try {
+			const finding = await traceFinding();
+			expect(finding).toMatchObject({ ok: false, severity: 'info' });
+			expect(String(finding.detail)).toContain(TRACE);
+			expect(traceCalls()).toHaveLength(0);
+			const report = await runCredentialTest(credentialsOf(t));
+			expect(report.messageTrace).toMatch(/not available: the app has no ExchangeMessageTrace/);
+		} finally {
+			t.sim.updateApp(t.clientId, { permissions: PERMISSIONS });
+		}
+	});
+
+	it('the credential test reports the permission in the token (a report line, not a failure)', async () => {
+		const report = await runCredentialTest(credentialsOf(t));
+		expect(report.messageTrace).toContain(`the app has ${TRACE}`);
+	});
 });

@@ -91,9 +91,9 @@ export class TraceApi {
 	) {}
 
 	/** Every row the filter finds, following @odata.nextLink on Graph's own origin, at most MAX_PAGES pages. */
-	async list(filter: string, deadline: number): Promise<TraceRow[]> {
+	async list(filter: string, deadline: number, top = PAGE_SIZE): Promise<TraceRow[]> {
 		const rows: TraceRow[] = [];
-		let url: string | undefined = listUrl(this.graph.graphEndpoint, filter);
+		let url: string | undefined = listUrl(this.graph.graphEndpoint, filter, top);
 		for (let page = 0; url && page < MAX_PAGES; page++) {
 			const body = await this.get(url, 'list message traces', deadline);
 			const value = Array.isArray(body.value) ? (body.value as Record<string, unknown>[]) : [];

@@ -1,6 +1,8 @@
 import type { CloudName } from '../../../../shared/credential/clouds';
 
-export const TRACE_PERMISSION = 'ExchangeMessageTrace.Read.All';
+import { TRACE_PERMISSION } from '../../../../shared/diagnostics/traceAvailability';
+
+export { TRACE_PERMISSION };
 
 /** Microsoft's "Transport Data Platform" app, whose service principal message trace needs in the tenant. */
 export const TRANSPORT_DATA_PLATFORM_APP_ID = '8bd644d1-64a1-4d4b-ae52-2e0cbf64e373';
