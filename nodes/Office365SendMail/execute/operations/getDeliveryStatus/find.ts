@@ -12,7 +12,7 @@ const MAX_WINDOW_MS = 10 * DAY_MS;
 /** Before sentAt: clocks differ between n8n and Exchange. */
 const BEFORE_SENT_MS = 5 * 60_000;
 /** After sentAt for the search: Exchange receives a message within seconds to minutes of the send. */
-const SEARCH_AFTER_SENT_MS = 60 * 60_000;
+export const SEARCH_AFTER_SENT_MS = 60 * 60_000;
 
 export interface Found {
 	rows: TraceRow[];

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../../shared/credential/settings';
-import { messageIdFilter, searchFilter, windowOf } from './find';
+import { messageIdFilter, SEARCH_AFTER_SENT_MS, searchFilter, windowOf } from './find';
 import type { TraceLookup } from './params';
 import { detailsUrl, listUrl } from './traceApi';
 
@@ -21,7 +21,9 @@ export function previewJson(settings: GraphSettings, lookup: TraceLookup): IData
 			get(listUrl(graph, messageIdFilter(lookup.internetMessageId, windowOf(lookup, now)))),
 		);
 	if (lookup.confirmed !== true && lookup.subject && lookup.recipients.length)
-		requests.push(get(listUrl(graph, searchFilter(lookup, windowOf(lookup, now, 60 * 60_000)))));
+		requests.push(
+			get(listUrl(graph, searchFilter(lookup, windowOf(lookup, now, SEARCH_AFTER_SENT_MS)))),
+		);
 	requests.push(get(detailsUrl(graph, '{trace-id}', '{recipient not delivered}')));
 	return {
 		status: 'preview',
