@@ -78,9 +78,14 @@ function eventOf(value: Record<string, unknown>): TraceEvent {
 	};
 }
 
+/** Trace requests of one run in flight at once: items are looked up together, their requests queue here. */
+const MAX_IN_FLIGHT = 4;
+
 export class TraceApi {
-	/** Requests sent, 429s included (the output reports it; every one counts against the budget). */
+	/** Requests sent, 429s included (every one counts against the budget). */
 	requests = 0;
+	private inFlight = 0;
+	private readonly queue: (() => void)[] = [];
 
 	constructor(
 		private readonly graph: GraphClient,
@@ -125,7 +130,7 @@ export class TraceApi {
 			await this.budget.acquire(this.budgetKey, deadline, this.signal);
 			this.requests++;
 			const request = { operation, method: 'GET' as const, url, authenticated: true };
-			const sent = await outcomeOf(() => this.graph.request({ ...request, replay: 'always' }));
+			const sent = await this.limited(() => this.graph.request({ ...request, replay: 'always' }));
 			if (sent.ok) return parse(sent.value);
 			const waitMs = this.retryWait(sent.error, attempt);
 			if (waitMs === undefined) throw translate(sent.error, this.clientId);
@@ -134,6 +139,19 @@ export class TraceApi {
 			if ((sent.error as GraphApiError).status === 429)
 				this.budget.pause(this.budgetKey, Date.now() + waitMs);
 			else await sleep(waitMs, this.signal);
+		}
+	}
+
+	/** At most MAX_IN_FLIGHT at once; a finished request hands its slot to the next in line. */
+	private async limited<T>(send: () => Promise<T>) {
+		if (this.inFlight < MAX_IN_FLIGHT) this.inFlight++;
+		else await new Promise<void>((go) => this.queue.push(go));
+		try {
+			return await outcomeOf(send);
+		} finally {
+			const next = this.queue.shift();
+			if (next) next();
+			else this.inFlight--;
 		}
 	}
 
