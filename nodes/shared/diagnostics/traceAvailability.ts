@@ -1,5 +1,5 @@
 import type { GraphSettings } from '../credential/settings';
-import type { TokenClaims } from '../token/claims';
+import type { TokenClaims } from '../tokenClaims';
 
 /** The application permission of Exchange message trace in Microsoft Graph (Get Delivery Status). */
 export const TRACE_PERMISSION = 'ExchangeMessageTrace.Read.All';
