@@ -11,4 +11,5 @@ export const SETUP_CHECK_NAMES = [
 	'spf',
 	'dkim',
 	'dmarc',
+	'messageTrace',
 ];

@@ -11,6 +11,7 @@ import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
 import { attachmentDownload, outboxPage } from './outboxPage';
 import type { SeedMessageConfig } from './replies';
 import type { SimState } from './state';
+import type { TraceAvailability, TraceSettings } from './trace/store';
 import type {
 	AppConfig,
 	AppPatch,
@@ -95,6 +96,13 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.resetAll();
 		case 'loadScenario':
 			return target.loadScenario(String(args[0]));
+		// Message trace (trace/store.ts): settings, a recipient's fate, a tenant without trace.
+		case 'configureMessageTrace':
+			return target.state.trace.configure(args[0] as Partial<TraceSettings>);
+		case 'setRecipientFate':
+			return target.state.trace.setFate(String(args[0]), String(args[1]));
+		case 'setMessageTraceAvailability':
+			return target.state.trace.setAvailability(String(args[0]), args[1] as TraceAvailability);
 		default:
 			throw new Error(`unknown rpc method: ${method}`);
 	}

@@ -12,6 +12,7 @@ import { validateAccessToken, type AppToken } from './tokens';
 import { methodNotAllowed, resolveMailRoute, segmentNotFound } from './mailRoutes';
 import { createDraft } from './drafts';
 import { sendMail } from './sendmail';
+import { handleMessageTrace } from './trace/handler';
 
 /** Graph's 4 MB request size limit (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682). */
 export const GRAPH_BODY_LIMIT = 4 * 1024 * 1024;
@@ -49,6 +50,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	ctx.record.clientId = token.clientId;
 
 	const collection = (segments[1] ?? '').toLowerCase();
+	if (collection === 'admin') return handleMessageTrace(ctx, token);
 	if (collection === 'me') {
 		// https://learn.microsoft.com/graph/api/user-sendmail.
 		throw new GraphError(

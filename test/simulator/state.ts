@@ -3,6 +3,7 @@ import type { MimeSummary } from './mime';
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
 import type { SeededMessage } from './replies';
+import { TraceStore } from './trace/store';
 import type {
 	AppConfig,
 	AppPatch,
@@ -158,6 +159,8 @@ export class SimState {
 	readonly uploads = new Map<string, UploadSession>();
 	/** Received messages seeded for the reply actions (replies.ts). */
 	readonly seededMessages = new Map<string, SeededMessage>();
+	/** Message trace: settings, recipients' fates, per-tenant budget (trace/store.ts). */
+	readonly trace = new TraceStore();
 
 	readonly outbox: DeliveredMessage[] = [];
 	readonly counters: SimulatorCounters = newCounters();
@@ -239,6 +242,7 @@ export class SimState {
 		this.uploads.clear();
 		this.seededMessages.clear();
 		this.uploadWindows.clear();
+		this.trace.reset();
 		const fresh = newCounters();
 		for (const key of Object.keys(this.counters) as (keyof SimulatorCounters)[]) {
 			(this.counters as unknown as Record<string, unknown>)[key] = fresh[key];

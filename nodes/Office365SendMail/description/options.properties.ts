@@ -9,7 +9,7 @@ export const optionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: { hide: { operation: ['checkSetup', 'sendAndWait'] } },
+	displayOptions: { hide: { operation: ['checkSetup', 'sendAndWait', 'getDeliveryStatus'] } },
 	options: [
 		{
 			displayName: 'Attachments',

@@ -8,6 +8,7 @@ import { deliverAll } from './deliver';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
 import { executeCheckSetup } from './operations/checkSetup';
+import { executeGetDeliveryStatus } from './operations/getDeliveryStatus/run';
 import { operationOf } from './operations';
 import { sendAndWaitItems, waitForAnswer } from './operations/sendAndWait';
 import type { MessageOperation } from './prepareItem';
@@ -71,6 +72,8 @@ async function runContext(
 export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = outcomeOfSync(() => operationOf(this));
 	if (operation.ok && operation.value === 'checkSetup') return await executeCheckSetup(this);
+	if (operation.ok && operation.value === 'getDeliveryStatus')
+		return await executeGetDeliveryStatus(this);
 	const setup = await outcomeOf(async () => {
 		if (!operation.ok) throw operation.error;
 		return await runContext(this, operation.value as MessageOperation);

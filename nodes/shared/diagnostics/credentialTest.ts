@@ -8,6 +8,7 @@ import { acquireToken, type AccessToken } from '../token/tokenProvider';
 import { GraphClient } from '../transport/graphClient';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
 import { CredentialTestFailure, failFromGraph } from './credentialTestFailure';
+import { TRACE_PERMISSION, traceFromToken } from './traceAvailability';
 import {
 	certificateDaysLeft as certificateDaysLeftOf,
 	certificateFinding,
@@ -31,6 +32,8 @@ export interface CredentialTestReport {
 	/** Days left on the certificate; undefined for a client secret. */
 	certificateDaysLeft?: number;
 	testMessage?: { recipient: string; requestId?: string };
+	/** Whether message trace (Get Delivery Status) looks usable, read from the token; optional, never a failure. */
+	messageTrace: string;
 }
 
 const TEST_TIMEOUT_MS = 20_000;
@@ -59,7 +62,10 @@ export async function runCredentialTest(
 	const scopeProbe = await probeMailboxes(graph, settings, token);
 	const certificate = certificateFinding(settings);
 	const parts = verifiedParts(settings, token, certificate, scopeProbe);
-	const testMessage = await sendTestMessage(graph, settings, token, parts);
+	const messageTrace =
+		traceFromToken(settings, token.claims)?.detail ??
+		`Message trace (Get Delivery Status): the app has ${TRACE_PERMISSION}; run Check Setup to prove it answers.`;
+	const testMessage = await sendTestMessage(graph, settings, token, parts, messageTrace);
 	return {
 		authorityHost: settings.authorityHost,
 		tenantId: settings.tenantId,
@@ -69,6 +75,7 @@ export async function runCredentialTest(
 		scopeProbe,
 		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
 		testMessage,
+		messageTrace,
 	};
 }
 
@@ -201,6 +208,7 @@ async function sendTestMessage(
 	settings: GraphSettings,
 	{ claims }: AccessToken,
 	parts: string[],
+	optional: string,
 ): Promise<CredentialTestReport['testMessage']> {
 	const mailbox = settings.senderMailbox;
 	const recipient = settings.testRecipient;
@@ -210,7 +218,7 @@ async function sendTestMessage(
 			operation: 'test message',
 			method: 'POST',
 			url: graph.userUrl(mailbox, 'sendMail'),
-			json: testMessageOf(mailbox, recipient, parts),
+			json: testMessageOf(mailbox, recipient, parts, optional),
 			authenticated: true,
 			replay: 'notIfSent',
 		}),
@@ -221,13 +229,13 @@ async function sendTestMessage(
 	return { recipient, requestId };
 }
 
-function testMessageOf(mailbox: string, recipient: string, parts: string[]) {
+function testMessageOf(mailbox: string, recipient: string, parts: string[], optional: string) {
 	return {
 		message: {
 			subject: 'n8n: Microsoft Graph Client Credentials test message',
 			body: {
 				contentType: 'Text',
-				content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
+				content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.\n\nOptional: ${optional}`,
 			},
 			toRecipients: [{ emailAddress: { address: recipient } }],
 		},

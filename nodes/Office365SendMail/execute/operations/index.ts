@@ -8,7 +8,7 @@ import { prepareReply } from './reply';
 import { prepareSend } from './send';
 import { prepareSendAndWaitItem } from './sendAndWait';
 
-export type OperationName = MessageOperation | 'checkSetup';
+export type OperationName = MessageOperation | 'checkSetup' | 'getDeliveryStatus';
 
 type Preparer = (
 	ctx: IExecuteFunctions,
@@ -24,7 +24,14 @@ const PREPARERS: Record<MessageOperation, Preparer> = {
 	sendAndWait: prepareSendAndWaitItem,
 };
 
-const NAMES: OperationName[] = ['send', 'reply', 'createDraft', 'sendAndWait', 'checkSetup'];
+const NAMES: OperationName[] = [
+	'send',
+	'reply',
+	'createDraft',
+	'sendAndWait',
+	'checkSetup',
+	'getDeliveryStatus',
+];
 
 /**
  * The node's operation. It takes no expressions (noDataExpression), so it is the same for every item; workflows
