@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, NODE_TYPE } from './description/constants';
+import { deliveryStatusProperties } from './description/deliveryStatus.properties';
 import { messageProperties } from './description/message.properties';
 import { operationProperty } from './description/operation.properties';
 import { optionsProperty } from './description/options.properties';
@@ -25,7 +26,7 @@ export class Office365SendMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ ({ send: "Send", reply: "Reply", createDraft: "Create Draft", sendAndWait: "Send and Wait", checkSetup: "Check Setup" })[$parameter["operation"] || "send"] + " from " + ($parameter["sender"] || "default sender") }}',
+			'={{ ({ send: "Send", reply: "Reply", createDraft: "Create Draft", sendAndWait: "Send and Wait", checkSetup: "Check Setup", getDeliveryStatus: "Get Delivery Status" })[$parameter["operation"] || "send"] + " from " + ($parameter["sender"] || "default sender") }}',
 		description:
 			'Send, reply to and draft mail from Microsoft 365 (Outlook, Exchange Online) mailboxes with app-only Microsoft Graph: one message per item, HTML and text, attachments up to 150 MB, threading, scheduled send, approvals, setup checks',
 		defaults: { name: 'Office 365 Send Mail' },
@@ -40,6 +41,7 @@ export class Office365SendMail implements INodeType {
 			...messageProperties,
 			optionsProperty,
 			...sendAndWaitProperties,
+			...deliveryStatusProperties,
 		],
 	};
 

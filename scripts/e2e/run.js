@@ -3,7 +3,7 @@
 /**
  * End-to-end suite: proves the package in REAL n8n (see docs/E2E.md).
  *
- *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,mailtrigger] [--no-build] [--keep]
+ *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,deliverystatus,mailtrigger] [--no-build] [--keep]
  *                           [--verbose] [--list]
  *
  * Without --leg every leg that is not marked optional runs (--list shows them); --optional adds the optional
@@ -24,6 +24,7 @@ const { runQueueSection } = require('./queue');
 const { runMigrateSection, MIGRATE_LEGS } = require('./migrate');
 const { runCheckSetupSection } = require('./checkSetup');
 const { runSendAndWaitSection } = require('./sendAndWait');
+const { runDeliveryStatusSection } = require('./deliveryStatus');
 const { runMailTriggerSection } = require('./mailTrigger');
 
 function parseArgs(argv) {
@@ -175,6 +176,7 @@ async function main() {
 			if (MIGRATE_LEGS.has(leg.id) && !opts.skip.has('migrate'))
 				await runMigrateSection({ R, leg, runtime, install, sim, ctx });
 			await runCheckSetupSection({ R, leg, runtime, install, sim, ctx });
+			await runDeliveryStatusSection({ R, leg, runtime, install, sim, ctx });
 			await runMailTriggerSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);

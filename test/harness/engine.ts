@@ -42,7 +42,7 @@ export interface TestItem {
 }
 
 /** Emits the test's items; binary data goes through n8n's own prepareBinaryData, like a Read File node. */
-class SourceNode implements INodeType {
+export class SourceNode implements INodeType {
 	static readonly pending = new Map<string, TestItem[]>();
 
 	description = {

@@ -12,4 +12,5 @@ export const SETUP_CHECK_NAMES = [
 	'spf',
 	'dkim',
 	'dmarc',
+	'messageTrace',
 ];

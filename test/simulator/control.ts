@@ -12,10 +12,12 @@ import { attachmentDownload, outboxPage } from './outboxPage';
 import type { DeliverMessageConfig, MessageChange } from './inbox';
 import type { SeedMessageConfig } from './replies';
 import type { SimState } from './state';
+import type { TraceAvailability, TraceSettings } from './trace/store';
 import type {
 	AppConfig,
 	AppPatch,
 	DeliveredMessage,
+	ExchangeBehaviour,
 	FaultSpec,
 	RecordedRequest,
 	RestrictionConfig,
@@ -44,6 +46,7 @@ export interface ControlTarget {
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
+	setExchangeBehaviour(b: ExchangeBehaviour): void;
 	reset(): void;
 	resetAll(): void;
 	loadScenario(name: string): void;
@@ -95,12 +98,21 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.clearFaults();
 		case 'setGraphLatency':
 			return target.setGraphLatency(Number(args[0]));
+		case 'setExchangeBehaviour':
+			return target.setExchangeBehaviour((args[0] ?? {}) as ExchangeBehaviour);
 		case 'reset':
 			return target.reset();
 		case 'resetAll':
 			return target.resetAll();
 		case 'loadScenario':
 			return target.loadScenario(String(args[0]));
+		// Message trace (trace/store.ts): settings, a recipient's fate, a tenant without trace.
+		case 'configureMessageTrace':
+			return target.state.trace.configure(args[0] as Partial<TraceSettings>);
+		case 'setRecipientFate':
+			return target.state.trace.setFate(String(args[0]), String(args[1]));
+		case 'setMessageTraceAvailability':
+			return target.state.trace.setAvailability(String(args[0]), args[1] as TraceAvailability);
 		default:
 			throw new Error(`unknown rpc method: ${method}`);
 	}

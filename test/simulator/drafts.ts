@@ -4,6 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import { deliver, exchangeMessageId, requestAttachment } from './delivery';
+import { seededJson } from './replies';
 import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
@@ -192,7 +193,11 @@ export async function createDraft(call: MailCall): Promise<SimResponse> {
 		lastModifiedDateTime: now,
 		changeKey: crypto.randomBytes(18).toString('base64'),
 		conversationId: `AAQkAG${crypto.randomBytes(30).toString('base64url')}=`,
-		internetMessageId: content.messageId ?? exchangeMessageId(),
+		// Under 'overwrite' Exchange ignores the client's Message-ID and the answer shows its own (types.ts).
+		internetMessageId:
+			call.ctx.core.settings.messageIds === 'keep'
+				? (content.messageId ?? exchangeMessageId())
+				: exchangeMessageId(),
 	};
 	if (content.mime) draft.mime = content.mime;
 	const state = call.ctx.core.state;
@@ -213,12 +218,18 @@ export function updateMessage(call: MailCall): SimResponse {
 	const existing = (draft.message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
 	draft.message = { ...draft.message, ...rest };
 	if (Array.isArray(added)) draft.message.singleValueExtendedProperties = [...existing, ...added];
-	if (typeof rest.internetMessageId === 'string') draft.internetMessageId = rest.internetMessageId;
+	const keep = call.ctx.core.settings.messageIds === 'keep';
+	if (keep && typeof rest.internetMessageId === 'string')
+		draft.internetMessageId = rest.internetMessageId;
 	draft.lastModifiedDateTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	return jsonResponse(200, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
 
+/** A draft, or a received message seeded for the reply actions (replies.ts). */
 export function getMessage(call: MailCall): SimResponse {
+	const seeded = call.ctx.core.state.seededMessages.get(call.messageId ?? '');
+	if (seeded && seeded.userId === call.user.id)
+		return jsonResponse(200, seededJson(seeded), {}, GRAPH_JSON_CONTENT_TYPE);
 	return jsonResponse(200, draftJson(call, findDraft(call), true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
 
@@ -328,6 +339,7 @@ export function sendDraft(call: MailCall): SimResponse {
 			internetMessageHeaders,
 			internetMessageId: draftIdentity(draft, call.user).internetMessageId,
 			mime: draft.mime,
+			itemId: draft.id,
 		});
 		removeDraft(call, draft);
 	};

@@ -12,6 +12,7 @@ import { validateAccessToken, type AppToken } from './tokens';
 import { methodNotAllowed, resolveMailRoute, segmentNotFound } from './mailRoutes';
 import { createDraft } from './drafts';
 import { sendMail } from './sendmail';
+import { handleMessageTrace } from './trace/handler';
 
 /** Graph's 4 MB request size limit (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682). */
 export const GRAPH_BODY_LIMIT = 4 * 1024 * 1024;
@@ -49,6 +50,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	ctx.record.clientId = token.clientId;
 
 	const collection = (segments[1] ?? '').toLowerCase();
+	if (collection === 'admin') return handleMessageTrace(ctx, token);
 	if (collection === 'me') {
 		// https://learn.microsoft.com/graph/api/user-sendmail.
 		throw new GraphError(
@@ -64,8 +66,11 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	if (rest.length === 0) return directoryUser(ctx, token, userSegment);
 	const route = resolveMailRoute(ctx.method, rest);
 
+	// RBAC for Applications grants permissions in Exchange, not in the token
+	// (https://learn.microsoft.com/exchange/permissions-exo/application-rbac): Exchange honours both.
+	const roles = core.state.effectiveRoles(token.clientId, token.roles);
 	// (2) an app-only token without roles (https://learn.microsoft.com/graph/errors, https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/6623)
-	if (token.roles.length === 0) {
+	if (roles.length === 0) {
 		throw new GraphError(
 			401,
 			'NoPermissionsInAccessToken',
@@ -73,7 +78,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 		);
 	}
 	// (3) the permission this endpoint needs (https://learn.microsoft.com/graph/errors)
-	if (!route.roles.some((r) => token.roles.includes(r))) {
+	if (!route.roles.some((r) => roles.includes(r))) {
 		throw new GraphError(
 			403,
 			'ErrorAccessDenied',

@@ -65,7 +65,7 @@ export interface Tombstone {
 }
 
 /** A message to put into a mailbox (control API `deliverMessage`). */
-export interface DeliverMessageConfig extends SeedMessageConfig {
+export interface DeliverMessageConfig extends Omit<SeedMessageConfig, 'body'> {
 	/** Well-known folder name; default inbox. */
 	folder?: string;
 	body?: { contentType?: 'text' | 'html'; content: string };
@@ -121,7 +121,11 @@ function folderName(name: string | undefined): string {
 /** Puts a received message into a mailbox folder; also seeds it for the reply actions. Returns its Graph id. */
 export function deliverMessage(state: SimState, config: DeliverMessageConfig): string {
 	const folder = folderName(config.folder);
-	const id = seedMessage(state, { ...config, id: config.id ?? newItemId() });
+	const id = seedMessage(state, {
+		...config,
+		body: config.body?.content,
+		id: config.id ?? newItemId(),
+	});
 	const seeded = state.seededMessages.get(id)!;
 	const now = isoSeconds();
 	state.mailStore.messages.set(id, {

@@ -15,6 +15,7 @@ import {
 } from './inbox';
 import type { MailCall } from './mailcall';
 import type { SeedAddress } from './replies';
+import { listFolderMessages as listSentOrDrafts } from './sentItems';
 
 function itemNotFound(): GraphError {
 	return new GraphError(
@@ -138,6 +139,9 @@ export function patchAnyMessage(call: MailCall): SimResponse {
  */
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folderSegment = call.ctx.segments[4]; // v1.0 / users / {id} / mailFolders / {folder}
+	// Sent copies and drafts, and the extended-property filter, are sentItems.ts's (its route reads the folder as id).
+	if (/^(sentitems|drafts)$/i.test(folderSegment) || call.ctx.query.has('$filter'))
+		return listSentOrDrafts({ ...call, messageId: folderSegment });
 	const folder = resolveFolder(call.user, folderSegment);
 	const top = Number(call.ctx.query.get('$top') ?? 10);
 	if (!Number.isInteger(top) || top < 1 || top > 1000)

@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
 import { MailStore } from './inbox';
 import type { SeededMessage } from './replies';
+import { TraceStore } from './trace/store';
 import type {
 	AppConfig,
 	AppPatch,
@@ -65,6 +66,8 @@ export interface Restriction {
 	clientId: string;
 	kind: RestrictionConfig['kind'];
 	allowed: Set<string>;
+	/** Permissions granted by RBAC for Applications (never in the token). */
+	roles: string[];
 }
 
 export interface StoredAttachment extends DeliveredAttachment {
@@ -159,6 +162,8 @@ export class SimState {
 	readonly seededMessages = new Map<string, SeededMessage>();
 	/** Received mail per mailbox and folder with its change log, for the delta query (inbox.ts). */
 	readonly mailStore = new MailStore();
+	/** Message trace: settings, recipients' fates, per-tenant budget (trace/store.ts). */
+	readonly trace = new TraceStore();
 
 	readonly outbox: DeliveredMessage[] = [];
 	readonly counters: SimulatorCounters = newCounters();
@@ -228,6 +233,7 @@ export class SimState {
 			clientId: r.clientId,
 			kind: r.kind,
 			allowed: new Set(r.allowedMailboxes.map(lower)),
+			roles: r.kind === 'rbac' ? [...(r.roles ?? [])] : [],
 		});
 	}
 
@@ -240,6 +246,7 @@ export class SimState {
 		this.seededMessages.clear();
 		this.mailStore.clear();
 		this.uploadWindows.clear();
+		this.trace.reset();
 		const fresh = newCounters();
 		for (const key of Object.keys(this.counters) as (keyof SimulatorCounters)[]) {
 			(this.counters as unknown as Record<string, unknown>)[key] = fresh[key];
@@ -299,6 +306,12 @@ export class SimState {
 			if (lower(u.userPrincipalName) === k || lower(u.mail) === k) return u;
 		}
 		return undefined;
+	}
+
+	/** The token's roles plus what RBAC for Applications grants the app (in scope only: graph.ts checks scope). */
+	effectiveRoles(clientId: string, tokenRoles: string[]): string[] {
+		const granted = this.restrictions.get(lower(clientId))?.roles ?? [];
+		return [...tokenRoles, ...granted.filter((r) => !tokenRoles.includes(r))];
 	}
 
 	isMailboxAllowed(restriction: Restriction, user: User): boolean {

@@ -33,6 +33,23 @@ export interface SimulatorOptions {
 	seed?: number;
 	/** expires_in of issued access tokens (default 3599). */
 	accessTokenLifetimeSeconds?: number;
+	/** What Exchange does with a client-set Message-ID (default 'keep'); see ExchangeBehaviour. */
+	messageIds?: MessageIdPolicy;
+	/** How long after a send its copy appears in Sent Items, in ms (default 0). */
+	sentItemsDelayMs?: number;
+}
+
+/**
+ * [MS-OXCMAIL] 2.1.3.2.11: "Servers MAY overwrite the PidTagInternetMessageId property from a client before
+ * submitting the message". 'keep' honours a client-set Message-ID (MIME header, draft property, String 0x1035);
+ * 'overwrite' ignores every one of them and Exchange makes its own.
+ */
+export type MessageIdPolicy = 'keep' | 'overwrite';
+
+/** Exchange behaviours a test can switch at run time (control API `setExchangeBehaviour`). */
+export interface ExchangeBehaviour {
+	messageIds?: MessageIdPolicy;
+	sentItemsDelayMs?: number;
 }
 
 export interface TenantConfig {
@@ -90,6 +107,11 @@ export interface RestrictionConfig {
 	kind: 'applicationAccessPolicy' | 'rbac';
 	/** UPNs, SMTP addresses or object IDs. */
 	allowedMailboxes: string[];
+	/**
+	 * RBAC for Applications only: permissions Exchange grants for the allowed mailboxes (e.g. ['Mail.Send'] for the
+	 * "Application Mail.Send" role). They are not in the token (learn.microsoft.com/exchange/permissions-exo/application-rbac).
+	 */
+	roles?: string[];
 }
 
 export type FaultKind = 'token' | 'graph' | 'upload';
@@ -117,6 +139,8 @@ export interface FaultSpec {
 	};
 	/** How many matching requests to affect (default Infinity). */
 	times?: number;
+	/** Let this many matching requests through before the fault starts (default 0). */
+	after?: number;
 	/** 0..1, drawn from the seeded RNG (default 1). */
 	probability?: number;
 	/** Default 503 for 'respond', 504 for 'processThenRespond'. */
@@ -166,6 +190,10 @@ export interface DeliveredMessage {
 	internetMessageId: string;
 	/** Present when the message arrived as MIME (sendMail or a draft created from MIME). */
 	mime?: MimeSummary;
+	/** Graph id of the copy in Sent Items (when one is kept). */
+	sentItemId?: string;
+	/** When the Sent Items copy becomes visible to Graph (ISO time; Sent Items lags the send). */
+	sentItemVisibleAt?: string;
 }
 
 export interface SimulatorCounters {

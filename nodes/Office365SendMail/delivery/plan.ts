@@ -1,4 +1,4 @@
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { UPLOAD_SESSION_MIN_BYTES, type AttachmentSource } from '../message/attachments';
 import {
 	draftMessage,
@@ -32,10 +32,15 @@ export type DeliveryStep =
 	| { kind: 'createDraftMime' }
 	| { kind: 'patchDraft'; body: GraphMessage }
 	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
-	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
-	| { kind: 'createReply'; target: ReplyTarget }
+	// `quote`: the new content goes above the quoted original (delivery/replyQuote.ts) instead of replacing it.
+	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[]; quote?: boolean }
+	| { kind: 'createReply'; target: ReplyTarget; quote?: boolean }
+	| { kind: 'prependReply' }
 	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
-	| { kind: 'keepDraft' };
+	| { kind: 'keepDraft' }
+	// Confirm Message-ID (delivery/confirm.ts): may the app read Sent Items, then find the sent copy by its marker.
+	| { kind: 'checkSentAccess'; marker: string }
+	| { kind: 'findSent'; marker: string; waitMs: number };
 
 export interface DeliveryPlan {
 	sender: string;
@@ -51,6 +56,8 @@ export interface DeliveryPlan {
 	messageId?: string;
 	/** Set when the message goes as MIME (delivery/mime.ts); `message` then only names it (errors, retry ledger). */
 	mime?: MimeContent;
+	/** The value of the package's marker property on the message (delivery/findSent.ts), when it carries one. */
+	marker?: string;
 }
 
 /** How the message is identified and, for MIME, written; without it the plan is the plain JSON one. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { draftMessage, type GraphMessage } from '../message/build';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { withDraftPatch } from './mime';
 import { attachmentSteps, type DeliveryPlan, type DeliveryStep } from './plan';
 import { sendAtOf } from './sendAt';
@@ -28,6 +28,8 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 			return [{ kind: 'createDraftMime' }, ...attachmentSteps(step.attachments)];
 		case 'sendDraft':
 		case 'keepDraft':
+		case 'checkSentAccess':
+		case 'findSent':
 			return [];
 		case 'createDraftMime':
 		case 'patchDraft':
@@ -37,6 +39,7 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 			return [step];
 		case 'reply':
 		case 'createReply':
+		case 'prependReply':
 			// Only Send's plans are drafted or scheduled; a reply draft is made by createReply itself.
 			throw new Error('A reply plan cannot be turned into a draft or a scheduled send.');
 	}
@@ -44,6 +47,11 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 
 function draftSteps(plan: DeliveryPlan): DeliveryStep[] {
 	return plan.steps.flatMap(asDraftSteps);
+}
+
+/** The same message as a draft that is sent at once: Graph's answer to the create names its Message-ID. */
+export function sentAsDraft(plan: DeliveryPlan): DeliveryPlan {
+	return { ...plan, path: 'draft', steps: [...draftSteps(plan), { kind: 'sendDraft' }] };
 }
 
 /** Create Draft: the message is built in the sender's Drafts folder and left there, not sent. */

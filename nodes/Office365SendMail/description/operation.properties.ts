@@ -24,6 +24,13 @@ export const operationProperty: INodeProperties = {
 			action: 'Create a draft',
 		},
 		{
+			name: 'Get Delivery Status',
+			value: 'getDeliveryStatus',
+			description:
+				"What Exchange did with a sent message, per recipient (delivered, bounced, quarantined, spam), from the tenant's message trace; needs ExchangeMessageTrace.Read.All",
+			action: 'Get the delivery status of a message',
+		},
+		{
 			name: 'Reply',
 			value: 'reply',
 			description:

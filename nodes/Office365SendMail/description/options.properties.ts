@@ -9,7 +9,7 @@ export const optionsProperty: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	displayOptions: { hide: { operation: ['checkSetup', 'sendAndWait'] } },
+	displayOptions: { hide: { operation: ['checkSetup', 'sendAndWait', 'getDeliveryStatus'] } },
 	options: [
 		{
 			displayName: 'Attachments',
@@ -67,6 +67,15 @@ export const optionsProperty: INodeProperties = {
 					],
 				},
 			],
+		},
+		{
+			displayName: 'Confirm Message-ID',
+			name: 'confirmMessageId',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to read the Message-ID back from Exchange before the item is output, so internetMessageIdConfirmed is true. One-request sends and replies are then found in Sent Items (needs Mail.Read); other paths take it from the draft Graph creates (needs Mail.ReadWrite). Costs 1–3 extra requests per message.',
+			displayOptions: { show: { '/operation': ['send', 'reply'] } },
 		},
 		{
 			displayName: 'Dry Run',
@@ -167,6 +176,15 @@ export const optionsProperty: INodeProperties = {
 			description:
 				'Message-IDs of the conversation so far, oldest first, separated by spaces or commas; sent as a References header. Empty: the In-Reply-To value.',
 			displayOptions: { show: { '/operation': ['send', 'createDraft'] } },
+		},
+		{
+			displayName: 'Quote Original',
+			name: 'quoteOriginal',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether the reply shows the original message (sender, date, subject, body) below the new text, as Outlook does. Off: the reply holds only the new text.',
+			displayOptions: { show: { '/operation': ['reply'] } },
 		},
 		{
 			displayName: 'Reply To',

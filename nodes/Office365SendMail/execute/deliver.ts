@@ -1,12 +1,13 @@
-import { outcomeOf, type Outcome } from '../../shared/outcome';
+import { outcomeOf, outcomeOfSync, type Outcome } from '../../shared/outcome';
 import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
 import { GraphClient } from '../../shared/transport/graphClient';
 import { nodeHttpClient } from '../../shared/transport/httpClient';
 import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
+import { withoutNeedlessProbe } from '../delivery/confirm';
 import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
 import { InputError } from '../message/inputError';
-import { recall, remember } from './deliveryLedger';
+import { beginAttempt, recall, remember } from './deliveryLedger';
 import { MailboxLimiter } from './mailboxLimiter';
 import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
@@ -60,7 +61,7 @@ async function deliverOne(
 	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
 		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
-	const sent = await outcomeOf(() => executePlan(graph, item.plan));
+	const sent = await outcomeOf(() => executePlan(graph, withoutNeedlessProbe(item.plan, roles)));
 	if (sent.ok) {
 		remember(run.ledger, item, { delivered: sent.value });
 		return {
@@ -93,6 +94,27 @@ export async function deliverAll(
 ): Promise<ItemOutcome[]> {
 	const ready = outcomes.flatMap((o) => (o.state === 'ready' ? [o.item] : []));
 	if (!ready.length) return outcomes;
+	const attempt = outcomeOfSync(() => beginAttempt(run.ledger, ready.length));
+	if (!attempt.ok)
+		return outcomes.map((o) =>
+			o.state === 'ready' ? failed(run, o.index, attempt.error, o.item) : o,
+		);
+	let allDone = false;
+	try {
+		const delivered = await deliverReady(run, outcomes, ready, signIn);
+		allDone = delivered.every((o) => o.state === 'done');
+		return delivered;
+	} finally {
+		attempt.value(allDone);
+	}
+}
+
+async function deliverReady(
+	run: RunContext,
+	outcomes: ItemOutcome[],
+	ready: PreparedItem[],
+	signIn?: Promise<Outcome<AccessToken>>,
+): Promise<ItemOutcome[]> {
 	const signedIn =
 		(await signIn) ??
 		(await outcomeOf(() => acquireToken(run.settings, { timeoutMs: run.timeoutMs })));

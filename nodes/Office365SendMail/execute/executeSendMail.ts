@@ -3,11 +3,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { readGraphSettings } from '../../shared/credential/settings';
 import { outcomeOf, outcomeOfSync } from '../../shared/outcome';
 import { CREDENTIAL_TYPE } from '../description/constants';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { deliverAll } from './deliver';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
 import { executeCheckSetup } from './operations/checkSetup';
+import { executeGetDeliveryStatus } from './operations/getDeliveryStatus/run';
 import { operationOf } from './operations';
 import { sendAndWaitItems, waitForAnswer } from './operations/sendAndWait';
 import type { MessageOperation } from './prepareItem';
@@ -38,8 +39,9 @@ function runOptions(ctx: IExecuteFunctions): Pick<RunContext, 'maxConcurrency' |
 /** The key under which deliveries of this node run are remembered across n8n's Retry On Fail. */
 function ledgerScope(ctx: IExecuteFunctions): LedgerScope | undefined {
 	const executionId = ctx.getExecutionId?.();
-	if (!executionId) return undefined;
 	const node = ctx.getNode();
+	// Only Retry On Fail runs a node again in the same execution; without it there is nothing to remember.
+	if (!executionId || !node.retryOnFail) return undefined;
 	// A loop that runs this node again in the same execution is a new run, not a retry.
 	const read = outcomeOfSync(() => ctx.getWorkflowDataProxy(0).$runIndex as unknown);
 	const runIndex = read.ok && typeof read.value === 'number' ? read.value : 0;
@@ -70,6 +72,8 @@ async function runContext(
 export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = outcomeOfSync(() => operationOf(this));
 	if (operation.ok && operation.value === 'checkSetup') return await executeCheckSetup(this);
+	if (operation.ok && operation.value === 'getDeliveryStatus')
+		return await executeGetDeliveryStatus(this);
 	const setup = await outcomeOf(async () => {
 		if (!operation.ok) throw operation.error;
 		return await runContext(this, operation.value as MessageOperation);

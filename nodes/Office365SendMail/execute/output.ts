@@ -5,7 +5,7 @@ import type { Delivery } from '../delivery/execute';
 import { mimeExcerptOf } from '../delivery/mimePreview';
 import type { PreviewRequest } from '../delivery/render';
 import { resultFields } from '../delivery/schedule';
-import { formatRecipient } from '../message/recipients';
+import { formatRecipient } from '../../shared/address/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
 import { replySummary } from './operations/reply';
@@ -42,7 +42,10 @@ export function sentItem(
 		clientRequestId: delivery.clientRequestId,
 		...when,
 	};
-	for (const field of ['internetMessageId', 'conversationId', 'id', 'webLink'] as const) {
+	// Every delivered item names its Message-ID and whether Exchange confirmed it (docs/MESSAGE-ID.md).
+	json.internetMessageId = delivery.internetMessageId ?? null;
+	json.internetMessageIdConfirmed = delivery.internetMessageIdConfirmed ?? false;
+	for (const field of ['conversationId', 'id', 'webLink'] as const) {
 		if (delivery[field]) json[field] = delivery[field];
 	}
 	if (delivery.notes.length) json.notes = delivery.notes;

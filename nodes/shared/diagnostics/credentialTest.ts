@@ -8,6 +8,7 @@ import { acquireToken, type AccessToken } from '../token/tokenProvider';
 import { GraphClient } from '../transport/graphClient';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
 import { CredentialTestFailure, failFromGraph } from './credentialTestFailure';
+import { TRACE_PERMISSION, traceFromToken } from './traceAvailability';
 import {
 	certificateDaysLeft as certificateDaysLeftOf,
 	certificateFinding,
@@ -34,6 +35,8 @@ export interface CredentialTestReport {
 	/** Whether the app can read the Default Sender Mailbox (the Mail Trigger's need): a finding, never a failure. */
 	readProbe?: SetupFinding;
 	testMessage?: { recipient: string; requestId?: string };
+	/** Whether message trace (Get Delivery Status) looks usable, read from the token; optional, never a failure. */
+	messageTrace: string;
 }
 
 const TEST_TIMEOUT_MS = 20_000;
@@ -66,7 +69,10 @@ export async function runCredentialTest(
 		? await probeRead(graph, settings, settings.senderMailbox)
 		: undefined;
 	if (readProbe) parts.push(readProbe.detail);
-	const testMessage = await sendTestMessage(graph, settings, token, parts);
+	const messageTrace =
+		traceFromToken(settings, token.claims)?.detail ??
+		`Message trace (Get Delivery Status): the app has ${TRACE_PERMISSION}; run Check Setup to prove it answers.`;
+	const testMessage = await sendTestMessage(graph, settings, token, parts, messageTrace);
 	return {
 		authorityHost: settings.authorityHost,
 		tenantId: settings.tenantId,
@@ -77,6 +83,7 @@ export async function runCredentialTest(
 		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
 		readProbe,
 		testMessage,
+		messageTrace,
 	};
 }
 
@@ -209,6 +216,7 @@ async function sendTestMessage(
 	settings: GraphSettings,
 	{ claims }: AccessToken,
 	parts: string[],
+	optional: string,
 ): Promise<CredentialTestReport['testMessage']> {
 	const mailbox = settings.senderMailbox;
 	const recipient = settings.testRecipient;
@@ -218,7 +226,7 @@ async function sendTestMessage(
 			operation: 'test message',
 			method: 'POST',
 			url: graph.userUrl(mailbox, 'sendMail'),
-			json: testMessageOf(mailbox, recipient, parts),
+			json: testMessageOf(mailbox, recipient, parts, optional),
 			authenticated: true,
 			replay: 'notIfSent',
 		}),
@@ -229,13 +237,13 @@ async function sendTestMessage(
 	return { recipient, requestId };
 }
 
-function testMessageOf(mailbox: string, recipient: string, parts: string[]) {
+function testMessageOf(mailbox: string, recipient: string, parts: string[], optional: string) {
 	return {
 		message: {
 			subject: 'n8n: Microsoft Graph Client Credentials test message',
 			body: {
 				contentType: 'Text',
-				content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.`,
+				content: `This message was sent by the test of an n8n credential (run on save or Retry) at ${new Date().toISOString()}: the app can send mail as ${mailbox}.\n\nVerified: ${parts.join(';\n')}.\n\nOptional: ${optional}`,
 			},
 			toRecipients: [{ emailAddress: { address: recipient } }],
 		},

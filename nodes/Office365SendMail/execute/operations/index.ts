@@ -1,14 +1,14 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import type { MessageOperation, PreparedItem } from '../prepareItem';
 import { prepareCreateDraft } from './createDraft';
 import { prepareReply } from './reply';
 import { prepareSend } from './send';
 import { prepareSendAndWaitItem } from './sendAndWait';
 
-export type OperationName = MessageOperation | 'checkSetup';
+export type OperationName = MessageOperation | 'checkSetup' | 'getDeliveryStatus';
 
 type Preparer = (
 	ctx: IExecuteFunctions,
@@ -24,7 +24,14 @@ const PREPARERS: Record<MessageOperation, Preparer> = {
 	sendAndWait: prepareSendAndWaitItem,
 };
 
-const NAMES: OperationName[] = ['send', 'reply', 'createDraft', 'sendAndWait', 'checkSetup'];
+const NAMES: OperationName[] = [
+	'send',
+	'reply',
+	'createDraft',
+	'sendAndWait',
+	'checkSetup',
+	'getDeliveryStatus',
+];
 
 /**
  * The node's operation. It takes no expressions (noDataExpression), so it is the same for every item; workflows

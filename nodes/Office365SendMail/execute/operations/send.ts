@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
+import { confirmedIfAsked } from '../../delivery/confirm';
 import { messageIdFor } from '../../delivery/identity';
 import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../delivery/mime';
 import { planDelivery, type PlanIdentity } from '../../delivery/plan';
 import { scheduledIfAsked } from '../../delivery/schedule';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { asBoolean, asText, messageIdListOf, messageIdOf } from '../../message/fields';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import { MAX_LIST_TEXT_CHARS } from '../../message/limits';
 import { assertOneLine, checkUnsubscribeUris } from '../../message/mime/guards';
 import {
@@ -108,7 +109,7 @@ export async function prepareSend(
 		sender,
 		input,
 		attachments,
-		plan: scheduledIfAsked(ctx, options, plan),
+		plan: confirmedIfAsked(options, scheduledIfAsked(ctx, options, plan)),
 		...itemFlags(options),
 	};
 }

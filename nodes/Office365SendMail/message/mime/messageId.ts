@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 
-import { InputError } from '../inputError';
+import { InputError } from '../../../shared/text/inputError';
 import { assertOneLine } from './guards';
 
 /** Bounds before parsing: a long thread's References has dozens of IDs, never thousands. */

@@ -1,4 +1,4 @@
-import { InputError } from '../inputError';
+import { InputError } from '../../../shared/text/inputError';
 import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
 import { parseMessageId, parseMessageIdList } from './messageId';
 import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';

@@ -15,6 +15,7 @@ import { nodeHttpClient } from '../../../../shared/transport/httpClient';
 import { CREDENTIAL_TYPE } from '../../../description/constants';
 import { dnsSetting } from './dnsServers';
 import { graphChecks } from './graphChecks';
+import { traceFinding } from './traceCheck';
 import { chooseSender, type SenderChoice } from './senderChoice';
 import { unanswered } from './words';
 
@@ -22,9 +23,10 @@ const text = (raw: ICredentialDataDecryptedObject, field: string): string =>
 	typeof raw[field] === 'string' ? (raw[field] as string) : '';
 
 /**
- * Every check of the setup, in a fixed order: signIn, permissions, senderProbe, scopeProbe, mailRead, credentialExpiry,
- * spf, dkim, dmarc. Nothing here throws: a credential that cannot be read becomes the signIn finding, and the
- * checks that need it say they were not run.
+ * Every check of the setup, in a fixed order: signIn, permissions, senderProbe, scopeProbe, mailRead,
+ * credentialExpiry,
+ * spf, dkim, dmarc, messageTrace (optional: Get Delivery Status). Nothing here throws: a credential that cannot
+ * be read becomes the signIn finding, and the checks that need it say they were not run.
  */
 export async function runSetupChecks(ctx: IExecuteFunctions): Promise<Finding[]> {
 	const got = await outcomeOf(() => ctx.getCredentials(CREDENTIAL_TYPE));
@@ -43,7 +45,14 @@ export async function runSetupChecks(ctx: IExecuteFunctions): Promise<Finding[]>
 	const authentication =
 		text(raw, 'authentication') === 'certificate' ? 'certificate' : 'clientSecret';
 	const expiry = checkCredentialExpiry({ authentication, certificate: text(raw, 'certificate') });
-	return [...graph, expiry, ...domain];
+	const trace = settings
+		? await traceFinding(settings, nodeHttpClient)
+		: notChecked(
+				'messageTrace',
+				'Not checked: the credential cannot be used.',
+				'Fix the signIn finding first.',
+			);
+	return [...graph, expiry, ...domain, trace];
 }
 
 async function unreadable(error: unknown, sender: SenderChoice): Promise<Finding[]> {
