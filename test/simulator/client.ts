@@ -6,6 +6,7 @@ import type {
 	AppConfig,
 	AppPatch,
 	DeliveredMessage,
+	ExchangeBehaviour,
 	FaultSpec,
 	RecordedRequest,
 	RestrictionConfig,
@@ -80,6 +81,10 @@ export class SimulatorClient {
 
 	clearFaults(): Promise<void> {
 		return this.call('clearFaults', []);
+	}
+
+	setExchangeBehaviour(b: ExchangeBehaviour): Promise<void> {
+		return this.call('setExchangeBehaviour', [b]);
 	}
 
 	setGraphLatency(ms: number): Promise<void> {

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRegistry } from './faults';
 import { readBodyCapped } from './http';
 import type { SimState } from './state';
-import type { RecordedRequest } from './types';
+import type { MessageIdPolicy, RecordedRequest } from './types';
 
 export interface Settings {
 	graphLatencyMs: number;
@@ -13,6 +13,8 @@ export interface Settings {
 	throttleRetryAfterSeconds: number;
 	uploadBytesPer5MinPerMailbox?: number;
 	accessTokenLifetimeSeconds: number;
+	messageIds: MessageIdPolicy;
+	sentItemsDelayMs: number;
 }
 
 export interface SimulatorCore {

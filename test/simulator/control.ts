@@ -15,6 +15,7 @@ import type {
 	AppConfig,
 	AppPatch,
 	DeliveredMessage,
+	ExchangeBehaviour,
 	FaultSpec,
 	RecordedRequest,
 	RestrictionConfig,
@@ -40,6 +41,7 @@ export interface ControlTarget {
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
+	setExchangeBehaviour(b: ExchangeBehaviour): void;
 	reset(): void;
 	resetAll(): void;
 	loadScenario(name: string): void;
@@ -85,6 +87,8 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.clearFaults();
 		case 'setGraphLatency':
 			return target.setGraphLatency(Number(args[0]));
+		case 'setExchangeBehaviour':
+			return target.setExchangeBehaviour((args[0] ?? {}) as ExchangeBehaviour);
 		case 'reset':
 			return target.reset();
 		case 'resetAll':

@@ -39,6 +39,17 @@ export interface Delivery {
 	/** The Message-ID the client set; Exchange makes one when there is none. */
 	internetMessageId?: string;
 	mime?: MimeSummary;
+	/** The Graph id the Sent Items copy keeps (a sent draft keeps its immutable id); default a new one. */
+	itemId?: string;
+}
+
+/**
+ * The Message-ID the sent message carries. A draft's was settled when it was created (drafts.ts), so it is kept;
+ * any other client-set one is dropped when the simulated Exchange overwrites ([MS-OXCMAIL] 2.1.3.2.11).
+ */
+function sentMessageId(ctx: RequestContext, d: Delivery): string {
+	const keep = d.via === 'draft' || ctx.core.settings.messageIds === 'keep';
+	return (keep ? d.internetMessageId : undefined) ?? exchangeMessageId();
 }
 
 /**
@@ -63,9 +74,16 @@ export function deliver(ctx: RequestContext, d: Delivery): DeliveredMessage {
 		deliveredAt: new Date().toISOString(),
 		attachments: d.attachments,
 		internetMessageHeaders: d.internetMessageHeaders,
-		internetMessageId: d.internetMessageId ?? exchangeMessageId(),
+		internetMessageId: sentMessageId(ctx, d),
 	};
 	if (d.mime) delivered.mime = d.mime;
+	if (d.saveToSentItems) {
+		// Sent Items shows the copy only after a while (assumption: no published figure; learn.microsoft.com
+		// /graph/outlook-immutable-id says the move to Sent Items "may not succeed immediately").
+		const visibleAt = Date.now() + ctx.core.settings.sentItemsDelayMs;
+		delivered.sentItemId = d.itemId ?? `AAMkAG${crypto.randomBytes(60).toString('base64url')}AAA=`;
+		delivered.sentItemVisibleAt = new Date(visibleAt).toISOString();
+	}
 	ctx.core.state.outbox.push(delivered);
 	return delivered;
 }

@@ -192,7 +192,11 @@ export async function createDraft(call: MailCall): Promise<SimResponse> {
 		lastModifiedDateTime: now,
 		changeKey: crypto.randomBytes(18).toString('base64'),
 		conversationId: `AAQkAG${crypto.randomBytes(30).toString('base64url')}=`,
-		internetMessageId: content.messageId ?? exchangeMessageId(),
+		// Under 'overwrite' Exchange ignores the client's Message-ID and the answer shows its own (types.ts).
+		internetMessageId:
+			call.ctx.core.settings.messageIds === 'keep'
+				? (content.messageId ?? exchangeMessageId())
+				: exchangeMessageId(),
 	};
 	if (content.mime) draft.mime = content.mime;
 	const state = call.ctx.core.state;
@@ -213,7 +217,9 @@ export function updateMessage(call: MailCall): SimResponse {
 	const existing = (draft.message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
 	draft.message = { ...draft.message, ...rest };
 	if (Array.isArray(added)) draft.message.singleValueExtendedProperties = [...existing, ...added];
-	if (typeof rest.internetMessageId === 'string') draft.internetMessageId = rest.internetMessageId;
+	const keep = call.ctx.core.settings.messageIds === 'keep';
+	if (keep && typeof rest.internetMessageId === 'string')
+		draft.internetMessageId = rest.internetMessageId;
 	draft.lastModifiedDateTime = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 	return jsonResponse(200, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
@@ -328,6 +334,7 @@ export function sendDraft(call: MailCall): SimResponse {
 			internetMessageHeaders,
 			internetMessageId: draftIdentity(draft, call.user).internetMessageId,
 			mime: draft.mime,
+			itemId: draft.id,
 		});
 		removeDraft(call, draft);
 	};

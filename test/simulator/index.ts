@@ -19,6 +19,7 @@ import type {
 	AppConfig,
 	AppPatch,
 	DeliveredMessage,
+	ExchangeBehaviour,
 	FaultSpec,
 	RecordedRequest,
 	RestrictionConfig,
@@ -33,9 +34,11 @@ export type {
 	AppPatch,
 	DeliveredAttachment,
 	DeliveredMessage,
+	ExchangeBehaviour,
 	FaultAction,
 	FaultKind,
 	FaultSpec,
+	MessageIdPolicy,
 	RecordedRequest,
 	RestrictionConfig,
 	SimulatorCounters,
@@ -64,6 +67,7 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	private readonly outlookServer: https.Server;
 	private readonly sockets = new Set<Socket>();
 	private readonly initialLatency: { graph: number; token: number };
+	private readonly initialExchange: Required<ExchangeBehaviour>;
 	private origin = '';
 	private outlookOrigin = '';
 	private ownOrigins = new Set<string>();
@@ -81,10 +85,16 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 			throttleRetryAfterSeconds: options.throttleRetryAfterSeconds ?? 1,
 			uploadBytesPer5MinPerMailbox: options.uploadBytesPer5MinPerMailbox,
 			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
+			messageIds: options.messageIds ?? 'keep',
+			sentItemsDelayMs: options.sentItemsDelayMs ?? 0,
 		};
 		this.initialLatency = {
 			graph: this.settings.graphLatencyMs,
 			token: this.settings.tokenLatencyMs,
+		};
+		this.initialExchange = {
+			messageIds: this.settings.messageIds,
+			sentItemsDelayMs: this.settings.sentItemsDelayMs,
 		};
 		this.faults = new FaultRegistry(options.seed ?? 1);
 		tokenSigningKey(); // generate the per-process key now rather than inside the first request
@@ -188,6 +198,17 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.settings.graphLatencyMs = Math.max(0, ms);
 	}
 
+	/** Switches how Exchange treats client-set Message-IDs and how long Sent Items lags; reset() restores both. */
+	setExchangeBehaviour(b: ExchangeBehaviour): void {
+		if (b.messageIds !== undefined) {
+			if (b.messageIds !== 'keep' && b.messageIds !== 'overwrite')
+				throw new Error(`messageIds must be keep or overwrite: ${String(b.messageIds)}`);
+			this.settings.messageIds = b.messageIds;
+		}
+		if (b.sentItemsDelayMs !== undefined)
+			this.settings.sentItemsDelayMs = Math.max(0, Number(b.sentItemsDelayMs) || 0);
+	}
+
 	injectFault(f: FaultSpec): string {
 		return this.faults.add(f);
 	}
@@ -207,6 +228,7 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.faults.reset();
 		this.settings.graphLatencyMs = this.initialLatency.graph;
 		this.settings.tokenLatencyMs = this.initialLatency.token;
+		Object.assign(this.settings, this.initialExchange);
 	}
 
 	/** reset() + forget tenants, apps, users and restrictions. */

@@ -17,6 +17,7 @@ import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
 import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
+import { listFolderMessages } from './sentItems';
 import { createUploadSession } from './uploads';
 
 export type Handler = (call: MailCall) => SimResponse | Promise<SimResponse>;
@@ -99,6 +100,14 @@ export const MAIL_ROUTES: MailRouteSpec[] = [
 		roles: READ_WRITE,
 		body: true,
 		action: true,
+	},
+	// learn.microsoft.com/graph/api/mailfolder-list-messages; `{id}` here is the folder (sentItems.ts).
+	{
+		method: 'GET',
+		path: ['mailfolders', '{id}', 'messages'],
+		handler: listFolderMessages,
+		roles: READ,
+		body: false,
 	},
 	// reply, replyAll (Mail.Send) and createReply, createReplyAll (Mail.ReadWrite): test/simulator/replies.ts.
 	...Object.entries(REPLY_ROUTES).map(

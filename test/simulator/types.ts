@@ -33,6 +33,23 @@ export interface SimulatorOptions {
 	seed?: number;
 	/** expires_in of issued access tokens (default 3599). */
 	accessTokenLifetimeSeconds?: number;
+	/** What Exchange does with a client-set Message-ID (default 'keep'); see ExchangeBehaviour. */
+	messageIds?: MessageIdPolicy;
+	/** How long after a send its copy appears in Sent Items, in ms (default 0). */
+	sentItemsDelayMs?: number;
+}
+
+/**
+ * [MS-OXCMAIL] 2.1.3.2.11: "Servers MAY overwrite the PidTagInternetMessageId property from a client before
+ * submitting the message". 'keep' honours a client-set Message-ID (MIME header, draft property, String 0x1035);
+ * 'overwrite' ignores every one of them and Exchange makes its own.
+ */
+export type MessageIdPolicy = 'keep' | 'overwrite';
+
+/** Exchange behaviours a test can switch at run time (control API `setExchangeBehaviour`). */
+export interface ExchangeBehaviour {
+	messageIds?: MessageIdPolicy;
+	sentItemsDelayMs?: number;
 }
 
 export interface TenantConfig {
@@ -166,6 +183,10 @@ export interface DeliveredMessage {
 	internetMessageId: string;
 	/** Present when the message arrived as MIME (sendMail or a draft created from MIME). */
 	mime?: MimeSummary;
+	/** Graph id of the copy in Sent Items (when one is kept). */
+	sentItemId?: string;
+	/** When the Sent Items copy becomes visible to Graph (ISO time; Sent Items lags the send). */
+	sentItemVisibleAt?: string;
 }
 
 export interface SimulatorCounters {

@@ -4,7 +4,9 @@ import { DeliveryUnknownError, GraphApiError } from '../../shared/transport/grap
 import { UploadSessionError, uploadStream } from '../../shared/transport/uploadSession';
 import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
 import type { AttachmentSource } from '../message/attachments';
+import { confirmedIdentity, runConfirmStep } from './confirm';
 import { DraftMayExistError } from './draftError';
+import type { FoundMessage } from './findSent';
 import { draftJson, sendMailMessage } from './identity';
 import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
@@ -17,6 +19,8 @@ export interface MessageIdentity {
 	id?: string;
 	/** The RFC 5322 Message-ID recipients see. */
 	internetMessageId?: string;
+	/** True only when the Message-ID came from Exchange (a draft's answer, or the sent copy read back). */
+	internetMessageIdConfirmed?: boolean;
 	conversationId?: string;
 	webLink?: string;
 	/** A reply's recipients and subject, as Outlook derived them (known on the reply-draft path). */
@@ -39,6 +43,8 @@ interface StepState {
 	/** The request that created the draft: the result of Create Draft. */
 	created?: Delivery;
 	delivered?: Delivery;
+	/** The sent copy, found in Sent Items by the message's marker (Confirm Message-ID). */
+	found?: FoundMessage;
 }
 
 type JsonField = 'id' | 'uploadUrl' | 'internetMessageId' | 'conversationId' | 'webLink';
@@ -229,6 +235,19 @@ async function runStep(
 		case 'keepDraft':
 			state.delivered = state.created;
 			return;
+		case 'checkSentAccess':
+			await runConfirmStep(graph, plan, step);
+			return;
+		case 'findSent': {
+			// After the send nothing may fail the item: a retry would send the message again.
+			const found = await outcomeOf(() => runConfirmStep(graph, plan, step));
+			if (found.ok) state.found = found.value;
+			else
+				state.delivered?.notes.push(
+					`Sent Items could not be read: ${found.error instanceof Error ? found.error.message : String(found.error)}`,
+				);
+			return;
+		}
 	}
 }
 
@@ -259,13 +278,9 @@ export async function executePlan(graph: GraphClient, plan: DeliveryPlan): Promi
 		throw done.error;
 	}
 	if (!state.delivered) throw new Error('The delivery plan has no step that sends the message.');
-	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation). What Graph
-	// stored wins over the ID the node stamped; a difference is worth a note, since replies thread on Graph's.
-	const stored = state.draft?.internetMessageId;
-	if (plan.messageId && stored && stored !== plan.messageId) {
-		state.delivered.notes.push(
-			`Exchange stored the Message-ID ${stored} instead of the one the node set (${plan.messageId}).`,
-		);
-	}
-	return { internetMessageId: plan.messageId, ...state.draft, ...state.delivered };
+	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation); the sent
+	// copy, where it was read back, is Exchange's last word (delivery/confirm.ts).
+	const { notes } = state.delivered;
+	const identity = confirmedIdentity(plan, state.draft, state.found, notes);
+	return { ...state.draft, ...state.delivered, ...identity };
 }

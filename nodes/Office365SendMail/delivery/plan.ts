@@ -35,7 +35,10 @@ export type DeliveryStep =
 	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
 	| { kind: 'createReply'; target: ReplyTarget }
 	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
-	| { kind: 'keepDraft' };
+	| { kind: 'keepDraft' }
+	// Confirm Message-ID (delivery/confirm.ts): may the app read Sent Items, then find the sent copy by its marker.
+	| { kind: 'checkSentAccess'; marker: string }
+	| { kind: 'findSent'; marker: string; waitMs: number };
 
 export interface DeliveryPlan {
 	sender: string;
@@ -51,6 +54,8 @@ export interface DeliveryPlan {
 	messageId?: string;
 	/** Set when the message goes as MIME (delivery/mime.ts); `message` then only names it (errors, retry ledger). */
 	mime?: MimeContent;
+	/** The value of the package's marker property on the message (delivery/findSent.ts), when it carries one. */
+	marker?: string;
 }
 
 /** How the message is identified and, for MIME, written; without it the plan is the plain JSON one. */

@@ -1,6 +1,7 @@
 import { graphUserUrl } from '../../shared/transport/graphClient';
 import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
 import { fileAttachmentJson, sendMailBody, uploadSessionItem } from '../message/build';
+import { renderConfirmStep } from './confirm';
 import { draftJson, sendMailMessage } from './identity';
 import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
@@ -80,6 +81,9 @@ async function renderStep(
 			return await renderReplyStep(graphEndpoint, plan, step);
 		case 'keepDraft':
 			return [];
+		case 'checkSentAccess':
+		case 'findSent':
+			return renderConfirmStep(graphEndpoint, plan, step);
 	}
 }
 

@@ -28,6 +28,8 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 			return [{ kind: 'createDraftMime' }, ...attachmentSteps(step.attachments)];
 		case 'sendDraft':
 		case 'keepDraft':
+		case 'checkSentAccess':
+		case 'findSent':
 			return [];
 		case 'createDraftMime':
 		case 'patchDraft':
@@ -44,6 +46,11 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 
 function draftSteps(plan: DeliveryPlan): DeliveryStep[] {
 	return plan.steps.flatMap(asDraftSteps);
+}
+
+/** The same message as a draft that is sent at once: Graph's answer to the create names its Message-ID. */
+export function sentAsDraft(plan: DeliveryPlan): DeliveryPlan {
+	return { ...plan, path: 'draft', steps: [...draftSteps(plan), { kind: 'sendDraft' }] };
 }
 
 /** Create Draft: the message is built in the sender's Drafts folder and left there, not sent. */

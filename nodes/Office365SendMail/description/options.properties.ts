@@ -69,6 +69,15 @@ export const optionsProperty: INodeProperties = {
 			],
 		},
 		{
+			displayName: 'Confirm Message-ID',
+			name: 'confirmMessageId',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to read the Message-ID back from Exchange before the item is output, so internetMessageIdConfirmed is true. One-request sends and replies are then found in Sent Items (needs Mail.Read); other paths take it from the draft Graph creates (needs Mail.ReadWrite). Costs 1–3 extra requests per message.',
+			displayOptions: { show: { '/operation': ['send', 'reply'] } },
+		},
+		{
 			displayName: 'Dry Run',
 			name: 'dryRun',
 			type: 'boolean',

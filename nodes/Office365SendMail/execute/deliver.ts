@@ -3,6 +3,7 @@ import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider
 import { GraphClient } from '../../shared/transport/graphClient';
 import { nodeHttpClient } from '../../shared/transport/httpClient';
 import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
+import { withoutNeedlessProbe } from '../delivery/confirm';
 import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
 import { InputError } from '../message/inputError';
@@ -60,7 +61,7 @@ async function deliverOne(
 	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
 		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
-	const sent = await outcomeOf(() => executePlan(graph, item.plan));
+	const sent = await outcomeOf(() => executePlan(graph, withoutNeedlessProbe(item.plan, roles)));
 	if (sent.ok) {
 		remember(run.ledger, item, { delivered: sent.value });
 		return {

@@ -42,7 +42,10 @@ export function sentItem(
 		clientRequestId: delivery.clientRequestId,
 		...when,
 	};
-	for (const field of ['internetMessageId', 'conversationId', 'id', 'webLink'] as const) {
+	// Every delivered item names its Message-ID and whether Exchange confirmed it (docs/MESSAGE-ID.md).
+	json.internetMessageId = delivery.internetMessageId ?? null;
+	json.internetMessageIdConfirmed = delivery.internetMessageIdConfirmed ?? false;
+	for (const field of ['conversationId', 'id', 'webLink'] as const) {
 		if (delivery[field]) json[field] = delivery[field];
 	}
 	if (delivery.notes.length) json.notes = delivery.notes;

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
+import { confirmedIfAsked } from '../../delivery/confirm';
 import { messageIdFor } from '../../delivery/identity';
 import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../delivery/mime';
 import { planDelivery, type PlanIdentity } from '../../delivery/plan';
@@ -108,7 +109,7 @@ export async function prepareSend(
 		sender,
 		input,
 		attachments,
-		plan: scheduledIfAsked(ctx, options, plan),
+		plan: confirmedIfAsked(options, scheduledIfAsked(ctx, options, plan)),
 		...itemFlags(options),
 	};
 }

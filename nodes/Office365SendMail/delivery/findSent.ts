@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+
+import { outcomeOf } from '../../shared/outcome';
+import type { GraphClient } from '../../shared/transport/graphClient';
+import { GraphApiError } from '../../shared/transport/graphErrors';
+import { InputError } from '../message/inputError';
+
+/**
+ * The package's own marker on every message it may need to find again: a named MAPI property (a property set
+ * GUID plus a name, [MS-OXPROPS] 1.3.2) written as a Graph single-value extended property
+ * (learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty). The GUID is this package's and
+ * names no Microsoft property; the value is unique per message, so one filter finds exactly that message.
+ */
+export const MARKER_PROPERTY_SET = '{6c378059-4101-4996-9200-31df354e4594}';
+export const MARKER_PROPERTY_NAME = 'n8nOffice365SendMailMarker';
+export const MARKER_PROPERTY_ID = `String ${MARKER_PROPERTY_SET} Name ${MARKER_PROPERTY_NAME}`;
+
+/** Folders the marked message can be in: sent, held (Send At) or still a draft. Well-known folder names. */
+export type MarkedFolder = 'sentitems' | 'drafts' | 'outbox';
+
+/** What Graph says about the marked message once it is found. */
+export interface FoundMessage {
+	id: string;
+	internetMessageId: string;
+	conversationId?: string;
+	webLink?: string;
+	folder: MarkedFolder;
+}
+
+/** A new marker value: random, so two messages never share it. */
+export function newMarker(): string {
+	return randomUUID();
+}
+
+/** The extended property that carries `marker`, for `singleValueExtendedProperties` of a message. */
+export function markerProperty(marker: string): { id: string; value: string } {
+	return { id: MARKER_PROPERTY_ID, value: marker };
+}
+
+/**
+ * The OData filter for the marked message ("Get resource instances filtered by single-value extended property",
+ * learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get). Single quotes are doubled (OData
+ * string literals); markers made by newMarker() have none.
+ */
+export function markerFilter(marker: string): string {
+	const value = marker.replace(/'/g, "''");
+	return `singleValueExtendedProperties/Any(ep: ep/id eq '${MARKER_PROPERTY_ID}' and ep/value eq '${value}')`;
+}
+
+const SELECT = 'id,internetMessageId,conversationId,webLink';
+
+/** The request URL that lists the marked message in one folder of the sender mailbox. */
+export function markedMessageUrl(
+	graph: Pick<GraphClient, 'userUrl'>,
+	sender: string,
+	folder: MarkedFolder,
+	marker: string,
+): string {
+	const query = `$filter=${encodeURIComponent(markerFilter(marker))}&$select=${SELECT}&$top=1`;
+	return `${graph.userUrl(sender, 'mailFolders', folder, 'messages')}?${query}`;
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' && value ? value : undefined;
+}
+
+/** The permission the lookup needs, named: Mail.ReadBasic does not see extended properties. */
+export function markerReadRefused(sender: string, error: GraphApiError): InputError {
+	return new InputError(
+		'Confirm Message-ID',
+		`Finding the sent copy in ${sender}'s Sent Items needs the Mail.Read (or Mail.ReadWrite) application permission; Microsoft Graph refused the read (${error.status} ${error.code}, request-id ${error.requestId ?? 'n/a'}). Mail.ReadBasic is not enough: it excludes extended properties. Add Mail.Read in Entra admin center › App registrations › API permissions (and grant admin consent) or through Exchange RBAC for Applications, or turn Confirm Message-ID off.`,
+	);
+}
+
+/** One request: the marked message in `folder`, or undefined when it is not there (yet). */
+export async function findMarkedMessage(
+	graph: GraphClient,
+	sender: string,
+	folder: MarkedFolder,
+	marker: string,
+): Promise<FoundMessage | undefined> {
+	const answer = await outcomeOf(() =>
+		graph.request({
+			operation: `find the sent copy in ${folder}`,
+			method: 'GET',
+			url: markedMessageUrl(graph, sender, folder, marker),
+			authenticated: true,
+			replay: 'always',
+		}),
+	);
+	if (!answer.ok) {
+		const { error } = answer;
+		throw error instanceof GraphApiError && error.status === 403
+			? markerReadRefused(sender, error)
+			: error;
+	}
+	const response = answer.value;
+	const json = JSON.parse(response.body.toString('utf8')) as { value?: unknown };
+	const first = Array.isArray(json.value) ? (json.value[0] as Record<string, unknown>) : undefined;
+	const id = text(first?.id);
+	const internetMessageId = text(first?.internetMessageId);
+	if (!first || !id || !internetMessageId) return undefined;
+	const found: FoundMessage = { id, internetMessageId, folder };
+	const conversationId = text(first.conversationId);
+	const webLink = text(first.webLink);
+	if (conversationId) found.conversationId = conversationId;
+	if (webLink) found.webLink = webLink;
+	return found;
+}
+
+export interface FindOptions {
+	/** Folders searched on each poll, in order (default Sent Items only). */
+	folders?: MarkedFolder[];
+	/** How long to keep looking: Sent Items may show the copy only some seconds after the send. */
+	waitMs: number;
+	/** Stops the wait early (n8n's execution cancel signal). */
+	signal?: AbortSignal;
+}
+
+/** Pauses between polls: quick at first (the copy is usually there within seconds), then every 2 s. */
+const POLL_DELAYS_MS = [250, 500, 1000, 2000];
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve) => {
+		const timer = setTimeout(done, ms);
+		function done() {
+			clearTimeout(timer);
+			signal?.removeEventListener('abort', done);
+			resolve();
+		}
+		signal?.addEventListener('abort', done, { once: true });
+	});
+}
+
+/**
+ * Polls the folders for the marked message until it is found or `waitMs` has passed (bounded: at most one
+ * request per folder per poll). Undefined means not found in time, not that the message was not sent.
+ */
+export async function findSentMessage(
+	graph: GraphClient,
+	sender: string,
+	marker: string,
+	options: FindOptions,
+): Promise<FoundMessage | undefined> {
+	const folders = options.folders ?? ['sentitems'];
+	const deadline = Date.now() + options.waitMs;
+	for (let attempt = 0; ; attempt++) {
+		for (const folder of folders) {
+			const found = await findMarkedMessage(graph, sender, folder, marker);
+			if (found) return found;
+		}
+		const left = deadline - Date.now();
+		if (left <= 0 || options.signal?.aborted) return undefined;
+		const delay = POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)];
+		await pause(Math.min(delay, left), options.signal);
+	}
+}

@@ -1,0 +1,108 @@
+import { prepareN8nEnvironment } from '../harness/env';
+prepareN8nEnvironment();
+
+import { randomBytes } from 'node:crypto';
+
+import { MARKER_PROPERTY_ID } from '../../nodes/Office365SendMail/delivery/findSent';
+import { runSendMail, type TestItem } from '../harness/engine';
+import { useTenant } from '../harness/world';
+
+/**
+ * internetMessageId is the one recipients see, and internetMessageIdConfirmed says whether it was read from
+ * Exchange. Every test runs against an Exchange that keeps client-set Message-IDs and one that overwrites them
+ * ([MS-OXCMAIL] 2.1.3.2.11): the output must be right, or honestly unconfirmed, either way.
+ */
+
+const t = useTenant();
+const MODES = ['keep', 'overwrite'] as const;
+
+async function send(options: Record<string, unknown>, items: TestItem[] = [{}]) {
+	const result = await runSendMail({
+		credentials: t.credentials(),
+		items,
+		parameters: {
+			toRecipients: 'ada@example.com',
+			subject: 'Identity',
+			bodyContent: '<p>Hi</p>',
+			options: options as Record<string, string>,
+		},
+	});
+	return result;
+}
+
+function graphCalls(path: RegExp) {
+	return t.sim.requests.filter((r) => r.kind === 'graph' && path.test(r.path));
+}
+
+describe.each(MODES)('Exchange that %ss client Message-IDs', (mode) => {
+	beforeEach(() => t.sim.setExchangeBehaviour({ messageIds: mode, sentItemsDelayMs: 300 }));
+
+	test('default Send: one request, the Message-ID the node set, marked unconfirmed', async () => {
+		const { items, errorMessage } = await send({});
+		expect(errorMessage).toBeUndefined();
+		const out = items[0].json;
+		expect(out.internetMessageIdConfirmed).toBe(false);
+		expect(out.internetMessageId).toEqual(expect.stringMatching(/^<.+@.+>$/));
+		expect(t.sim.requests.filter((r) => r.kind === 'graph')).toHaveLength(1);
+		// Unconfirmed means exactly that: Exchange may or may not have used it.
+		const used = t.sim.outbox[0].internetMessageId;
+		expect(out.internetMessageId === used).toBe(mode === 'keep');
+	});
+
+	test('Confirm Message-ID on JSON sendMail: the sent copy is found by the marker after Sent Items lags', async () => {
+		const { items, errorMessage } = await send({ confirmMessageId: true });
+		expect(errorMessage).toBeUndefined();
+		const out = items[0].json;
+		const delivered = t.sim.outbox[0];
+		expect(out.internetMessageIdConfirmed).toBe(true);
+		expect(out.internetMessageId).toBe(delivered.internetMessageId);
+		expect(out.id).toBe(delivered.sentItemId);
+		const marker = (delivered.message.singleValueExtendedProperties as { id: string }[]).find(
+			(p) => p.id === MARKER_PROPERTY_ID,
+		);
+		expect(marker).toBeDefined();
+		// The token lists Mail.ReadWrite, so no probe before the send; at least one lookup after it.
+		expect(graphCalls(/mailFolders\/sentitems\/messages$/).length).toBeGreaterThanOrEqual(1);
+		if (mode === 'overwrite') expect(out.notes).toEqual([expect.stringContaining('Exchange used')]);
+		else expect(out.notes).toBeUndefined();
+	});
+
+	test('Confirm Message-ID on a MIME message: sent as a MIME draft, Graph answered its Message-ID', async () => {
+		const { items } = await send({ confirmMessageId: true, inReplyTo: '<x1@example.org>' });
+		const out = items[0].json;
+		const delivered = t.sim.outbox[0];
+		expect(delivered.via).toBe('draft');
+		expect(delivered.mime).toBeDefined();
+		expect(out.internetMessageIdConfirmed).toBe(true);
+		expect(out.internetMessageId).toBe(delivered.internetMessageId);
+	});
+
+	test('draft paths (large attachment, Send At) are confirmed by the draft Graph created', async () => {
+		const big = randomBytes(3 * 1024 * 1024 + 1);
+		const { items } = await send({ attachments: 'big' }, [
+			{ binary: { big: { data: big, fileName: 'big.bin' } } },
+		]);
+		expect(items[0].json.internetMessageIdConfirmed).toBe(true);
+		expect(items[0].json.internetMessageId).toBe(t.sim.outbox[0].internetMessageId);
+	});
+
+	test('a copy that never appears: the item is sent, unconfirmed, with a note (never sent twice)', async () => {
+		t.sim.setExchangeBehaviour({ sentItemsDelayMs: 3_600_000 });
+		const { items, errorMessage } = await send({ confirmMessageId: true, requestTimeout: 1 });
+		expect(errorMessage).toBeUndefined();
+		expect(t.sim.outbox).toHaveLength(1);
+		const out = items[0].json;
+		expect(out.status).toBe('sent');
+		expect(out.internetMessageIdConfirmed).toBe(false);
+		expect(out.notes).toEqual(
+			expect.arrayContaining([expect.stringContaining('did not appear in Sent Items')]),
+		);
+	});
+});
+
+test('Confirm Message-ID with Save to Sent Items off on the one-request path is refused before any request', async () => {
+	const { items, errorMessage } = await send({ confirmMessageId: true, saveToSentItems: false });
+	expect(errorMessage).toMatch(/Confirm Message-ID.*Save to Sent Items/);
+	expect(items).toHaveLength(0);
+	expect(t.sim.requests.filter((r) => r.kind === 'graph')).toHaveLength(0);
+});
