@@ -6,6 +6,8 @@ import type {
 } from 'n8n-workflow';
 import type { ServerResponse } from 'node:http';
 
+import { coordination } from '../../shared/coordination';
+import { outcomeOf } from '../../shared/outcome';
 import { readSendAndWaitConfig, type ParameterReader, type SendAndWaitConfig } from './config';
 import { answerOf, approvalOf, FREE_TEXT_FIELDS } from './answer';
 import { confirmationPage, formPage, messagePage } from './html';
@@ -43,23 +45,42 @@ function send(res: ServerResponse, status: number, html: string, withBody = true
 }
 
 /**
- * Answers recorded by this process, so a second POST that arrives while n8n is still resuming the first sees
- * "already answered" instead of starting a second run. Later requests are refused by n8n itself (the execution is
- * no longer waiting). Entries expire so a node that waits again in a loop can be answered again.
+ * Answers already recorded, so a second POST that arrives while n8n is still resuming the first sees "already
+ * answered" instead of starting a second run: the first answer wins. In this process by default; in queue mode in
+ * n8n's Redis, so two webhook processes that get a POST each at the same moment still record one. Later requests
+ * are refused by n8n itself (the execution is no longer waiting). Entries expire so a node that waits again in a
+ * loop can be answered again.
  */
 const ANSWERED_TTL_MS = 10 * 60_000;
-const MAX_ANSWERED = 10_000;
-const answered = new Map<string, number>();
 
-function alreadyAnswered(key: string, now: number): boolean {
-	const at = answered.get(key);
-	return at !== undefined && now - at < ANSWERED_TTL_MS;
+async function alreadyAnswered(key: string): Promise<boolean> {
+	return (await coordination().claims.peek(`answer:${key}`)) !== undefined;
 }
 
-function markAnswered(key: string, now: number): void {
-	answered.delete(key);
-	answered.set(key, now);
-	while (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
+/** True when this request's answer is the first: it takes the claim. */
+async function firstAnswer(key: string): Promise<boolean> {
+	const claim = await coordination().claims.claim(`answer:${key}`, '1', ANSWERED_TTL_MS);
+	return claim.claimed;
+}
+
+function alreadyAnsweredPage(res: ServerResponse, isHead: boolean): IWebhookResponseData {
+	const page = messagePage(
+		'Already answered',
+		'This question has already been answered. You can close this page.',
+	);
+	send(res, 409, page, !isHead);
+	return { noWebhookResponse: true };
+}
+
+/** Queue mode's Redis did not answer: nothing is recorded, so the person can send the answer again. */
+// The page is public: it does not say where Redis is or why it failed.
+function unavailable(res: ServerResponse, isHead: boolean): IWebhookResponseData {
+	const page = messagePage(
+		'Your answer was not recorded',
+		'The server could not check whether this question was already answered. Try again in a moment.',
+	);
+	send(res, 503, page, !isHead);
+	return { noWebhookResponse: true };
 }
 
 function showPage(config: SendAndWaitConfig, query: IDataObject): { status: number; html: string } {
@@ -85,20 +106,10 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const res = this.getResponseObject() as unknown as ServerResponse;
 	const read: ParameterReader = (name, fallback) => this.getNodeParameter(name, fallback);
 	const key = `${this.getExecutionId()}:${this.getNode().id}`;
-	const now = Date.now();
 	const isHead = req.method === 'HEAD';
-	if (alreadyAnswered(key, now)) {
-		send(
-			res,
-			409,
-			messagePage(
-				'Already answered',
-				'This question has already been answered. You can close this page.',
-			),
-			!isHead,
-		);
-		return { noWebhookResponse: true };
-	}
+	const answered = await outcomeOf(() => alreadyAnswered(key));
+	if (!answered.ok) return unavailable(res, isHead);
+	if (answered.value) return alreadyAnsweredPage(res, isHead);
 	let config: SendAndWaitConfig;
 	try {
 		config = readSendAndWaitConfig(read);
@@ -133,7 +144,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		);
 		return { noWebhookResponse: true };
 	}
-	markAnswered(key, now);
+	const first = await outcomeOf(() => firstAnswer(key));
+	if (!first.ok) return unavailable(res, false);
+	if (!first.value) return alreadyAnsweredPage(res, false);
 	send(res, 200, messagePage('Thank you', 'Your answer was recorded. You can close this page.'));
 	return { noWebhookResponse: true, workflowData: [[{ json: { data: answer.data } }]] };
 }

@@ -13,6 +13,8 @@ export interface ClaimStore {
 	update(name: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
 	/** Frees a claim still holding `expected`. */
 	release(name: string, expected: string): Promise<void>;
+	/** The current holder's value, if any (for display only: act through claim). */
+	peek(name: string): Promise<string | undefined>;
 }
 
 /** Beyond this many live claims the earliest expiring are dropped (bounds the memory any input can take). */
@@ -37,6 +39,10 @@ export class MemoryClaims implements ClaimStore {
 
 	async release(name: string, expected: string): Promise<void> {
 		if (this.live(name) === expected) this.entries.delete(name);
+	}
+
+	async peek(name: string): Promise<string | undefined> {
+		return this.live(name);
 	}
 
 	/** Forgets everything (a new process). */

@@ -35,6 +35,11 @@ export class RedisClaims implements ClaimStore {
 		return done === 'OK';
 	}
 
+	async peek(name: string): Promise<string | undefined> {
+		const value = await withRedis(this.settings, (redis) => redis.get(this.key(name)));
+		return value ?? undefined;
+	}
+
 	async release(name: string, expected: string): Promise<void> {
 		await withRedis(this.settings, (redis) => redis.eval(RELEASE, 1, this.key(name), expected));
 	}
