@@ -182,7 +182,13 @@ async function uploadChild(args) {
 async function benchProcess(args) {
 	const folder = prepareEnvironment();
 	const { startProcessSim, startInProcessSim, setupTenant } = require('./bench/sim');
-	const { warmUp, caseThroughput, caseFaults, caseTokens } = require('./bench/throughput');
+	const {
+		warmUp,
+		caseThroughput,
+		caseFaults,
+		caseTokens,
+		caseConfirm,
+	} = require('./bench/throughput');
 	const { machine, render, writeDocs } = require('./bench/report');
 
 	const started = performance.now();
@@ -209,6 +215,7 @@ async function benchProcess(args) {
 		});
 		results.faults = await caseFaults(sim, t, { messages: args.messages, log });
 		results.tokens = await caseTokens(sim, t, { executions: 10, items: 100, log });
+		results.confirm = await caseConfirm(sim, t, { messages: args.messages, log });
 
 		const ut = sim === processSim ? t : await setupTenant(processSim);
 		results.upload = await runUploadChild(

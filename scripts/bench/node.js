@@ -30,13 +30,13 @@ function tally(items) {
 }
 
 /** `count` plain messages (subject "<prefix> <i>", one recipient, tiny HTML body) through the node. */
-async function nodeSendMail(t, { count, concurrency, prefix }) {
+async function nodeSendMail(t, { count, concurrency, prefix, options = {} }) {
 	const items = Array.from({ length: count }, (_, i) => ({ json: { i } }));
 	const parameters = {
 		toRecipients: 'bob@example.com',
 		subject: `={{ "${prefix} " + $json.i }}`,
 		bodyContent: 'x',
-		options: { maxConcurrency: concurrency },
+		options: { maxConcurrency: concurrency, ...options },
 	};
 	const started = performance.now();
 	const startedAt = Date.now();

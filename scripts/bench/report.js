@@ -265,6 +265,30 @@ function render(results) {
 		);
 	}
 
+	const c = results.confirm;
+	const base = results.throughput?.node;
+	if (c) {
+		out.push('', `### 5. Confirm Message-ID, ${c.messages} messages, maxConcurrency 4`, '');
+		const rate = (r) => (r.sent / (r.ms / 1000)).toFixed(0);
+		out.push(
+			table(
+				['Variant', 'Sent', 'Wall time', 'msg/s', 'Graph requests per message'],
+				[
+					...(base
+						? [['Default Send (case 1a median)', String(base.sent), s(base.ms), rate(base), '1.00']]
+						: []),
+					[
+						'confirmMessageId: true',
+						String(c.sent),
+						s(c.ms),
+						rate(c),
+						c.requestsPerMessage.toFixed(2),
+					],
+				],
+			),
+		);
+	}
+
 	const u = results.upload;
 	if (u) {
 		const chunkMiB = (u.chunkBytes / 1024 / 1024).toFixed(2);

@@ -236,4 +236,23 @@ async function caseTokens(sim, t, { executions, items, log }) {
 	};
 }
 
-module.exports = { warmUp, caseThroughput, caseFaults, caseTokens };
+/**
+ * Case 5: the cost of Confirm Message-ID. Each message is sent, then its copy is looked up in Sent Items by the
+ * package's marker (one more request when the simulated Sent Items shows it at once; a probe before the send only
+ * when the token lists no Mail.Read or Mail.ReadWrite).
+ */
+async function caseConfirm(sim, t, { messages, log }) {
+	log(`case 5: node, ${messages} messages with Confirm Message-ID, maxConcurrency 4`);
+	const r = await runNodeCase(sim, t, {
+		count: messages,
+		concurrency: 4,
+		prefix: 'c5-confirm',
+		options: { confirmMessageId: true },
+	});
+	log(
+		`  ${(r.ms / 1000).toFixed(2)} s, ${(r.graphRequests / messages).toFixed(2)} requests per message`,
+	);
+	return { ...r, messages, requestsPerMessage: r.graphRequests / messages };
+}
+
+module.exports = { warmUp, caseThroughput, caseFaults, caseTokens, caseConfirm };

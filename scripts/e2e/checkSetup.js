@@ -129,8 +129,14 @@ async function workflowChecks(steps, { leg, ctx, sim, cli, node }) {
 			`checks ${JSON.stringify(items.map((i) => i.check))}`,
 		);
 		const by = Object.fromEntries(items.map((i) => [i.check, i]));
-		for (const check of checkNames().filter((k) => k !== 'scopeProbe'))
+		const unproven = ['scopeProbe', 'permissions'];
+		for (const check of checkNames().filter((k) => !unproven.includes(k)))
 			assert(by[check].ok === true, `${check} did not pass: ${JSON.stringify(by[check])}`);
+		// The demo app holds Mail.Send from Entra (tenant-wide) and no scoping is proven: a warning to scope it.
+		assert(
+			by.permissions.ok === false && by.permissions.severity === 'warning',
+			`permissions: ${JSON.stringify(by.permissions)}`,
+		);
 		// The demo credential has no Mailbox Outside the App's Scope: reported as not checked.
 		assert(
 			by.scopeProbe.ok === false && by.scopeProbe.severity === 'info',

@@ -21,7 +21,7 @@ import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';
 let t: TestTenant;
 let dns: DnsTestServer;
 const CHECKS = SETUP_CHECK_NAMES;
-const apps = sentinelApps('open', 'rbac', 'none');
+const apps = sentinelApps('open', 'rbac', 'none', 'rbacOnly');
 const certApp = randomUUID();
 let certs: Record<'year' | 'soon' | 'expired', TestCertificate>;
 // One mailbox per test domain of test/dns/zones.ts, so the probe passes and only DNS differs.
@@ -36,7 +36,7 @@ beforeAll(async () => {
 		soon: makeTestCertificate({ days: 10 }),
 		expired: makeTestCertificate({ days: -1 }),
 	};
-	addApps(t, apps, (name) => (name === 'none' ? [] : ['Mail.Send']));
+	addApps(t, apps, (name) => (name === 'none' || name === 'rbacOnly' ? [] : ['Mail.Send']));
 	t.sim.addApp({
 		tenantId: t.tenantId,
 		clientId: certApp,
@@ -47,6 +47,13 @@ beforeAll(async () => {
 		t.sim.addUser({ tenantId: t.tenantId, id: randomUUID(), userPrincipalName: `mail@${domain}` });
 	const scoped = [t.sender, ...DOMAINS.map((d) => `mail@${d}`)];
 	t.sim.restrictApp({ clientId: apps.rbac.clientId, kind: 'rbac', allowedMailboxes: scoped });
+	// Mail.Send only through RBAC for Applications: the token carries no roles at all.
+	t.sim.restrictApp({
+		clientId: apps.rbacOnly.clientId,
+		kind: 'rbac',
+		allowedMailboxes: scoped,
+		roles: ['Mail.Send'],
+	});
 });
 afterAll(async () => {
 	delete process.env[DNS_SERVERS_ENV];
@@ -249,6 +256,24 @@ test('sign-in failure (wrong secret) is a failing finding, not a node error', as
 			detail: 'Not checked: sign-in failed.',
 		});
 	expect(t.sim.requests.filter((r) => r.kind === 'graph')).toEqual([]);
+});
+
+test('Mail.Send only through RBAC for Applications (no roles in the token): Exchange decides, permissions pass', async () => {
+	const { by } = await checkSetup(app('rbacOnly', { scopeCheckMailbox: t.other }));
+	expect(by.permissions).toMatchObject({ ok: true, severity: 'info' });
+	expect(by.permissions.detail).toMatch(/none \(no roles claim\).*RBAC for Applications/);
+	expect(by.senderProbe.ok).toBe(true);
+	expect(by.scopeProbe.ok).toBe(true);
+});
+
+test('a tenant-wide Entra Mail.Send that no scoping limits is a warning saying to scope the app', async () => {
+	for (const scopeCheckMailbox of ['', t.other]) {
+		const { by } = await checkSetup(app('open', { scopeCheckMailbox }));
+		expect(by.senderProbe.ok).toBe(true);
+		expect(by.permissions).toMatchObject({ ok: false, severity: 'warning' });
+		expect(by.permissions.detail).toContain('every mailbox in the tenant');
+		expect(by.permissions.fix).toContain('application access policy');
+	}
 });
 
 test('no Mail.Send in the token and the probe refused: permissions and sender probe fail', async () => {

@@ -77,13 +77,30 @@ describe.each(MODES)('Exchange that %ss client Message-IDs', (mode) => {
 		expect(out.internetMessageId).toBe(delivered.internetMessageId);
 	});
 
-	test('draft paths (large attachment, Send At) are confirmed by the draft Graph created', async () => {
+	test('the draft path (large attachment) is confirmed by the draft Graph created', async () => {
 		const big = randomBytes(3 * 1024 * 1024 + 1);
 		const { items } = await send({ attachments: 'big' }, [
 			{ binary: { big: { data: big, fileName: 'big.bin' } } },
 		]);
 		expect(items[0].json.internetMessageIdConfirmed).toBe(true);
 		expect(items[0].json.internetMessageId).toBe(t.sim.outbox[0].internetMessageId);
+	});
+
+	test('Create Draft and Send At: confirmed by the draft Graph created, whatever Exchange does with IDs', async () => {
+		const draft = await runSendMail({
+			credentials: t.credentials(),
+			items: [{}],
+			parameters: { operation: 'createDraft', toRecipients: 'ada@example.com', subject: 'D' },
+		});
+		expect(draft.items[0].json).toMatchObject({
+			status: 'draft',
+			internetMessageIdConfirmed: true,
+		});
+		const [held] = [...t.sim.state.drafts.values()];
+		expect(draft.items[0].json.internetMessageId).toBe(held.internetMessageId);
+		const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+		const { items } = await send({ sendAt });
+		expect(items[0].json).toMatchObject({ status: 'scheduled', internetMessageIdConfirmed: true });
 	});
 
 	test('a copy that never appears: the item is sent, unconfirmed, with a note (never sent twice)', async () => {

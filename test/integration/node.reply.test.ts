@@ -85,15 +85,21 @@ describe('Reply operation', () => {
 		expect(result.errorMessage).toBeUndefined();
 		const out = result.items[0].json;
 		expect(out).toMatchObject({ status: 'sent', repliedToMessageId: id, replyAll: false });
-		expect(out.recipients).toMatch(/Outlook derives/);
+		// Derived from the original as Outlook derives them (read back after the 202), plus the CC the item added.
+		expect(out.toRecipients).toEqual(['Ann Partner <ann@partner.example>']);
+		expect(out.ccRecipients).toEqual(['dan@partner.example']);
 		expect(out.addedCcRecipients).toEqual(['dan@partner.example']);
+		expect(out.subject).toBe('RE: Invoice 42');
 		expect(t.sim.outbox).toHaveLength(1);
 		const sent = t.sim.outbox[0];
 		expect(sent.via).toBe('reply');
 		expect(sent.message.subject).toBe('RE: Invoice 42');
 		expect(addresses(sent.message.toRecipients)).toEqual(['ann@partner.example']);
 		expect(addresses(sent.message.ccRecipients)).toEqual(['dan@partner.example']);
-		expect(sent.message.body).toEqual({ contentType: 'Text', content: 'Thanks, paid.' });
+		// Quote Original (default on): the text goes as comment, above the quoted original.
+		expect(sent.message.body.content).toMatch(
+			/^<html>.*Thanks, paid\..*divRplyFwdMsg.*Original message text/s,
+		);
 		expect(threadOf(sent.message)).toEqual({
 			inReplyTo: ORIGINAL,
 			references: `${EARLIER} ${ORIGINAL}`,
@@ -103,9 +109,8 @@ describe('Reply operation', () => {
 		const paths = t.sim.requests
 			.filter((r) => r.kind === 'graph')
 			.map((r) => `${r.method} ${r.path}`);
-		expect(paths).toEqual([
-			`POST /v1.0/users/${encodeURIComponent(t.sender)}/messages/${encodeURIComponent(id)}/reply`,
-		]);
+		const message = `/v1.0/users/${encodeURIComponent(t.sender)}/messages/${encodeURIComponent(id)}`;
+		expect(paths).toEqual([`POST ${message}/reply`, `GET ${message}`]);
 	});
 
 	it('reply all goes to the sender, To and CC minus the replying mailbox, and honours Reply-To', async () => {
@@ -171,8 +176,12 @@ describe('Reply operation', () => {
 		expect(threadOf(sent.message)).toMatchObject({ inReplyTo: ORIGINAL });
 		const graphCalls = t.sim.requests
 			.filter((r) => r.kind === 'graph')
-			.map((r) => r.path.split('/').pop());
-		expect(graphCalls).toEqual(['createReplyAll', 'createUploadSession', 'send']);
+			.map((r) => (r.method === 'PATCH' ? 'PATCH' : r.path.split('/').pop()));
+		// The PATCH puts the new content above the quoted original createReplyAll made.
+		expect(graphCalls).toEqual(['createReplyAll', 'PATCH', 'createUploadSession', 'send']);
+		expect(sent.message.body.content).toMatch(
+			/<body><div><p>Attached<\/p><\/div><div>.*divRplyFwdMsg/s,
+		);
 	});
 
 	it('Dry Run shows the exact requests of both paths and sends nothing', async () => {
@@ -182,7 +191,12 @@ describe('Reply operation', () => {
 		expect(request.url).toBe(
 			`${t.sim.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}/messages/${encodeURIComponent(id)}/reply`,
 		);
-		expect(request.body).toEqual({ message: { body: { contentType: 'Text', content: 'x' } } });
+		// The node names the reply's Message-ID (String 0x1035), unconfirmed: the action answers 202 without a body.
+		const messageId = { id: 'String 0x1035', value: expect.stringMatching(/^<.+@.+>$/) };
+		expect(request.body).toEqual({
+			comment: 'x',
+			message: { singleValueExtendedProperties: [messageId] },
+		});
 		const large = await run([bigItem], {
 			messageId: id,
 			replyAll: true,
@@ -191,7 +205,11 @@ describe('Reply operation', () => {
 		});
 		const requests = large.items[0].json.requests as { method: string; url: string }[];
 		expect(requests[0].url).toMatch(/\/createReplyAll$/);
-		expect(requests[1].url).toMatch(/\/messages\/\{draft-id\}\/attachments\/createUploadSession$/);
+		expect(requests[1]).toMatchObject({
+			method: 'PATCH',
+			url: expect.stringMatching(/\{draft-id\}$/),
+		});
+		expect(requests[2].url).toMatch(/\/messages\/\{draft-id\}\/attachments\/createUploadSession$/);
 		expect(requests.at(-1)?.url).toMatch(/\/messages\/\{draft-id\}\/send$/);
 		expect(t.sim.outbox).toHaveLength(0);
 		expect(t.sim.requests.filter((r) => r.kind === 'graph')).toHaveLength(0);
@@ -226,7 +244,7 @@ describe('Reply operation', () => {
 			bodyContent: '<p>x</p>',
 		});
 		expect(result.errorMessage).toMatch(
-			/Body Content Type: HTML and Text is not available for Reply/,
+			/Body Content Type: HTML and Text needs a MIME message.*use Send with In-Reply-To/,
 		);
 		expect(t.sim.requests.filter((r) => r.kind === 'graph' || r.kind === 'token')).toHaveLength(0);
 	});

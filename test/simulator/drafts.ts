@@ -4,6 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import { deliver, exchangeMessageId, requestAttachment } from './delivery';
+import { seededJson } from './replies';
 import { holdIfDeferred } from './scheduled';
 import { GraphError } from './errors';
 import { MIME_BODY, type MailCall } from './mailcall';
@@ -224,7 +225,11 @@ export function updateMessage(call: MailCall): SimResponse {
 	return jsonResponse(200, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
 
+/** A draft, or a received message seeded for the reply actions (replies.ts). */
 export function getMessage(call: MailCall): SimResponse {
+	const seeded = call.ctx.core.state.seededMessages.get(call.messageId ?? '');
+	if (seeded && seeded.userId === call.user.id)
+		return jsonResponse(200, seededJson(seeded), {}, GRAPH_JSON_CONTENT_TYPE);
 	return jsonResponse(200, draftJson(call, findDraft(call), true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
 

@@ -64,8 +64,11 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	if (rest.length === 0) return directoryUser(ctx, token, userSegment);
 	const route = resolveMailRoute(ctx.method, rest);
 
+	// RBAC for Applications grants permissions in Exchange, not in the token
+	// (https://learn.microsoft.com/exchange/permissions-exo/application-rbac): Exchange honours both.
+	const roles = core.state.effectiveRoles(token.clientId, token.roles);
 	// (2) an app-only token without roles (https://learn.microsoft.com/graph/errors, https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/6623)
-	if (token.roles.length === 0) {
+	if (roles.length === 0) {
 		throw new GraphError(
 			401,
 			'NoPermissionsInAccessToken',
@@ -73,7 +76,7 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 		);
 	}
 	// (3) the permission this endpoint needs (https://learn.microsoft.com/graph/errors)
-	if (!route.roles.some((r) => token.roles.includes(r))) {
+	if (!route.roles.some((r) => roles.includes(r))) {
 		throw new GraphError(
 			403,
 			'ErrorAccessDenied',

@@ -39,6 +39,10 @@ export interface SeedMessageConfig {
 	conversationId?: string;
 	/** The original's References header, oldest first. */
 	references?: string[];
+	/** The original's HTML body; default a short paragraph. */
+	body?: string;
+	/** When the original was sent (ISO); default now. */
+	sentDateTime?: string;
 }
 
 export interface SeededMessage extends Required<Omit<SeedMessageConfig, 'mailbox'>> {
@@ -69,6 +73,8 @@ export function seedMessage(state: SimState, config: SeedMessageConfig): string 
 		conversationId:
 			config.conversationId ?? `AAQkAG${crypto.randomBytes(30).toString('base64url')}=`,
 		references: config.references ?? [],
+		body: config.body ?? '<p>Original message text</p>',
+		sentDateTime: config.sentDateTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
 	});
 	return id;
 }
@@ -133,6 +139,41 @@ function requestMessage(call: MailCall): Record<string, unknown> {
 	return { ...message, comment: body.comment };
 }
 
+function escapeHtml(text: string): string {
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
+}
+
+function headerAddress(a: SeedAddress): string {
+	return escapeHtml(a.name ? `${a.name} <${a.address}>` : a.address);
+}
+
+/**
+ * The quoted original Outlook puts under a reply: a rule, a header block (From, Sent, To, Cc, Subject) and the
+ * original body. `comment` goes above it; a `message.body` replaces the whole body instead
+ * (learn.microsoft.com/graph/api/message-reply: "Specify either a comment or the body property of the message
+ * parameter"; dust-tt/dust#18291 found the history gone with message.body). The markup follows Outlook on the
+ * web's divRplyFwdMsg block; its exact HTML is an assumption (README).
+ */
+export function quotedReplyBody(m: SeededMessage, comment: string): string {
+	const rows = [
+		`<b>From:</b> ${headerAddress(m.from)}`,
+		`<b>Sent:</b> ${escapeHtml(m.sentDateTime)}`,
+		`<b>To:</b> ${m.to.map(headerAddress).join('; ')}`,
+		...(m.cc.length ? [`<b>Cc:</b> ${m.cc.map(headerAddress).join('; ')}`] : []),
+		`<b>Subject:</b> ${escapeHtml(m.subject)}`,
+	];
+	return (
+		`<html><head></head><body><div>${comment}</div>` +
+		'<hr style="display:inline-block;width:98%" tabindex="-1">' +
+		`<div id="divRplyFwdMsg" dir="ltr">${rows.join('<br>')}</div><br>` +
+		`<div>${m.body}</div></body></html>`
+	);
+}
+
 /** The reply as Exchange composes it: derived addressing and subject, the request's properties, the thread. */
 function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown> {
 	const m = original(call);
@@ -146,7 +187,7 @@ function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown
 		subject: replySubject(m.subject),
 		body: props.body ?? {
 			contentType: 'HTML',
-			content: typeof comment === 'string' ? comment : '',
+			content: quotedReplyBody(m, typeof comment === 'string' ? comment : ''),
 		},
 		// https://learn.microsoft.com/graph/api/message-reply example 1 "adds a recipient to the reply message".
 		toRecipients: [...recipients(derived.to), ...list(props.toRecipients)],
@@ -190,6 +231,24 @@ export function createReplyDraft(call: MailCall, replyAll: boolean): SimResponse
 	state.drafts.set(draft.id, draft);
 	state.counters.draftsCreated += 1;
 	return jsonResponse(201, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
+}
+
+/** A seeded message as `GET /users/{id}/messages/{id}` shows it (learn.microsoft.com/graph/api/message-get). */
+export function seededJson(m: SeededMessage): Record<string, unknown> {
+	return {
+		id: m.id,
+		subject: m.subject,
+		internetMessageId: m.internetMessageId,
+		conversationId: m.conversationId,
+		sentDateTime: m.sentDateTime,
+		isDraft: false,
+		from: { emailAddress: { ...m.from } },
+		sender: { emailAddress: { ...m.from } },
+		toRecipients: recipients(m.to),
+		ccRecipients: recipients(m.cc),
+		replyTo: recipients(m.replyTo),
+		body: { contentType: 'html', content: m.body },
+	};
 }
 
 /** Route table for graph.ts: action segment (lower case) → handler and whether it needs Mail.ReadWrite. */

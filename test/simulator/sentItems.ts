@@ -94,7 +94,8 @@ export function topOf(raw: string | null): number {
 
 /** An extended-property filter needs a permission that sees extended properties. */
 export function checkSeesExtended(call: MailCall): void {
-	if (call.token.roles.some((r) => SEES_EXTENDED.includes(r))) return;
+	const roles = call.ctx.core.state.effectiveRoles(call.token.clientId, call.token.roles);
+	if (roles.some((r) => SEES_EXTENDED.includes(r))) return;
 	// Assumption: Graph's exact answer to an extended-property filter under Mail.ReadBasic is not public.
 	throw new GraphError(
 		403,

@@ -64,6 +64,8 @@ export interface Restriction {
 	clientId: string;
 	kind: RestrictionConfig['kind'];
 	allowed: Set<string>;
+	/** Permissions granted by RBAC for Applications (never in the token). */
+	roles: string[];
 }
 
 export interface StoredAttachment extends DeliveredAttachment {
@@ -225,6 +227,7 @@ export class SimState {
 			clientId: r.clientId,
 			kind: r.kind,
 			allowed: new Set(r.allowedMailboxes.map(lower)),
+			roles: r.kind === 'rbac' ? [...(r.roles ?? [])] : [],
 		});
 	}
 
@@ -295,6 +298,12 @@ export class SimState {
 			if (lower(u.userPrincipalName) === k || lower(u.mail) === k) return u;
 		}
 		return undefined;
+	}
+
+	/** The token's roles plus what RBAC for Applications grants the app (in scope only: graph.ts checks scope). */
+	effectiveRoles(clientId: string, tokenRoles: string[]): string[] {
+		const granted = this.restrictions.get(lower(clientId))?.roles ?? [];
+		return [...tokenRoles, ...granted.filter((r) => !tokenRoles.includes(r))];
 	}
 
 	isMailboxAllowed(restriction: Restriction, user: User): boolean {

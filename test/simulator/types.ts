@@ -107,6 +107,11 @@ export interface RestrictionConfig {
 	kind: 'applicationAccessPolicy' | 'rbac';
 	/** UPNs, SMTP addresses or object IDs. */
 	allowedMailboxes: string[];
+	/**
+	 * RBAC for Applications only: permissions Exchange grants for the allowed mailboxes (e.g. ['Mail.Send'] for the
+	 * "Application Mail.Send" role). They are not in the token (learn.microsoft.com/exchange/permissions-exo/application-rbac).
+	 */
+	roles?: string[];
 }
 
 export type FaultKind = 'token' | 'graph' | 'upload';

@@ -10,6 +10,7 @@ import type { FoundMessage } from './findSent';
 import { draftJson, sendMailMessage } from './identity';
 import { MIME_HEADERS, mimeBody } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
+import { oneRequestAddressing, prependToReplyDraft, readOriginal } from './replyQuote';
 import { createReplyDraft, sendReply, type ReplyAddressing } from './replySteps';
 import { IMMUTABLE_ID_HEADERS } from './schedule';
 
@@ -45,6 +46,8 @@ interface StepState {
 	delivered?: Delivery;
 	/** The sent copy, found in Sent Items by the message's marker (Confirm Message-ID). */
 	found?: FoundMessage;
+	/** A reply draft's body as createReply made it (the quoted original). */
+	quoted?: string;
 }
 
 type JsonField = 'id' | 'uploadUrl' | 'internetMessageId' | 'conversationId' | 'webLink';
@@ -226,9 +229,14 @@ async function runStep(
 		case 'sendDraft':
 			state.delivered = await sendDraft(graph, plan, draftId);
 			return;
-		case 'reply':
+		case 'reply': {
 			state.delivered = delivery(await sendReply(graph, plan, step), []);
+			const original = await readOriginal(graph, plan, step.target);
+			if (original) state.delivered.reply = oneRequestAddressing(original, step.target, plan);
 			return;
+		}
+		case 'prependReply':
+			return await prependToReplyDraft(graph, plan, draftId, state.quoted ?? '');
 		case 'createReply':
 			Object.assign(state, await createReplyDraft(graph, plan, step));
 			return;

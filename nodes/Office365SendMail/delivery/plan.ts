@@ -32,8 +32,10 @@ export type DeliveryStep =
 	| { kind: 'createDraftMime' }
 	| { kind: 'patchDraft'; body: GraphMessage }
 	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
-	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[] }
-	| { kind: 'createReply'; target: ReplyTarget }
+	// `quote`: the new content goes above the quoted original (delivery/replyQuote.ts) instead of replacing it.
+	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[]; quote?: boolean }
+	| { kind: 'createReply'; target: ReplyTarget; quote?: boolean }
+	| { kind: 'prependReply' }
 	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
 	| { kind: 'keepDraft' }
 	// Confirm Message-ID (delivery/confirm.ts): may the app read Sent Items, then find the sent copy by its marker.

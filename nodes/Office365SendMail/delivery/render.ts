@@ -81,6 +81,11 @@ async function renderStep(
 			return await renderReplyStep(graphEndpoint, plan, step);
 		case 'keepDraft':
 			return [];
+		case 'prependReply': {
+			const content = '{the new content above the quoted original createReply returned}';
+			const body = { body: { contentType: 'HTML', content } };
+			return [{ method: 'PATCH', url: draftUrl, headers: JSON_HEADERS, body }];
+		}
 		case 'checkSentAccess':
 		case 'findSent':
 			return renderConfirmStep(graphEndpoint, plan, step);

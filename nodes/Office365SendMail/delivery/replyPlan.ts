@@ -33,7 +33,9 @@ export function planReply(
 	composed: GraphMessage,
 	target: ReplyTarget,
 	attachments: AttachmentSource[],
+	identity: { messageId?: string; quote: boolean } = { quote: false },
 ): DeliveryPlan {
+	const { messageId, quote } = identity;
 	const message = replyMessage(composed);
 	checkSizes(message, attachments);
 	const shell = replyBody(
@@ -42,9 +44,17 @@ export function planReply(
 	);
 	const fits = sendMailJsonBytes(shell, attachments) <= MAX_SINGLE_REQUEST_BYTES;
 	const plan = { sender, message, saveToSentItems: true };
+	// Graph's reply action answers 202 without a body: the node names the Message-ID (String 0x1035), unconfirmed.
 	if (fits && !attachments.some(needsUploadSession))
-		return { ...plan, path: 'sendMail', steps: [{ kind: 'reply', target, attachments }] };
-	const steps: DeliveryStep[] = [{ kind: 'createReply', target }];
+		return {
+			...plan,
+			...(messageId ? { messageId } : {}),
+			path: 'sendMail',
+			steps: [{ kind: 'reply', target, attachments, quote }],
+		};
+	// The reply draft's Message-ID is Exchange's, named in Graph's answer to createReply.
+	const steps: DeliveryStep[] = [{ kind: 'createReply', target, quote }];
+	if (quote) steps.push({ kind: 'prependReply' });
 	for (const source of attachments.filter((a) => !needsUploadSession(a)))
 		steps.push({ kind: 'addAttachment', source });
 	for (const source of attachments.filter(needsUploadSession))

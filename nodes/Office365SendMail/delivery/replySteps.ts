@@ -10,8 +10,10 @@ import { excerpt } from '../message/headerSafe';
 import { InputError } from '../message/inputError';
 import { formatRecipient } from '../message/recipients';
 import { DraftMayExistError } from './draftError';
+import { sendMailMessage } from './identity';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { replyBody } from './replyPlan';
+import { quotingReplyBody, withoutBody } from './replyQuote';
 import type { ReplyTarget } from './replyTarget';
 
 type ReplyStep = Extract<DeliveryStep, { kind: 'reply' }>;
@@ -28,6 +30,8 @@ export type ReplyAddressing = {
 /** What the reply draft says about itself: its id and the identity the sent reply keeps. */
 export interface ReplyDraft {
 	draftId: string;
+	/** The draft's HTML body as createReply made it: the quoted original. */
+	quoted: string;
 	draft: {
 		id: string;
 		internetMessageId?: string;
@@ -79,6 +83,17 @@ function postAction(
 	);
 }
 
+/** The reply action's body: `{ comment, message }` when quoting, else `{ message }` (its body replaces). */
+function actionBody(plan: DeliveryPlan, step: ReplyStep, attachments: Record<string, unknown>[]) {
+	const message = sendMailMessage(plan);
+	return step.quote ? quotingReplyBody(message, attachments) : replyBody(message, attachments);
+}
+
+/** createReply's body: without the body when quoting, so the draft keeps the quoted original. */
+function createBody(plan: DeliveryPlan, step: CreateReplyStep) {
+	return replyBody(step.quote ? withoutBody(plan.message) : plan.message);
+}
+
 /** `POST …/messages/{id}/reply|replyAll` with `{ message }`: 202, no body (https://learn.microsoft.com/graph/api/message-reply, https://learn.microsoft.com/graph/api/message-replyall). */
 export async function sendReply(
 	graph: GraphClient,
@@ -94,7 +109,7 @@ export async function sendReply(
 		plan,
 		step.target,
 		action,
-		replyBody(plan.message, attachments),
+		actionBody(plan, step, attachments),
 	);
 	if (!sent.ok) throw unknownMessage(sent.error, plan, step.target);
 	return sent.value;
@@ -129,7 +144,8 @@ function replyDraftOf(response: GraphResponse): ReplyDraft {
 		const value = text(json[field]);
 		if (value) draft[field] = value;
 	}
-	return { draftId: id, draft };
+	const body = json.body as { content?: unknown } | undefined;
+	return { draftId: id, draft, quoted: text(body?.content) ?? '' };
 }
 
 /**
@@ -142,7 +158,7 @@ export async function createReplyDraft(
 	step: CreateReplyStep,
 ): Promise<ReplyDraft> {
 	const action = actionOf(step.target, true);
-	const created = await postAction(graph, plan, step.target, action, replyBody(plan.message));
+	const created = await postAction(graph, plan, step.target, action, createBody(plan, step));
 	if (created.ok) return replyDraftOf(created.value);
 	const { error } = created;
 	if (!(error instanceof DeliveryUnknownError)) throw unknownMessage(error, plan, step.target);
@@ -162,10 +178,11 @@ export async function renderReplyStep(
 	const draft = step.kind === 'createReply';
 	const action = actionOf(step.target, draft);
 	const url = graphUserUrl(graphEndpoint, plan.sender, 'messages', step.target.messageId, action);
+	if (step.kind === 'createReply')
+		return [{ method: 'POST', url, headers: JSON_HEADERS, body: createBody(plan, step) }];
 	const attachments: Record<string, unknown>[] = [];
-	if (!draft)
-		for (const source of step.attachments)
-			attachments.push(fileAttachmentJson(source, await source.readAll()));
-	const body = replyBody(plan.message, attachments);
+	for (const source of step.attachments)
+		attachments.push(fileAttachmentJson(source, await source.readAll()));
+	const body = actionBody(plan, step, attachments);
 	return [{ method: 'POST', url, headers: JSON_HEADERS, body }];
 }

@@ -39,6 +39,7 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 			return [step];
 		case 'reply':
 		case 'createReply':
+		case 'prependReply':
 			// Only Send's plans are drafted or scheduled; a reply draft is made by createReply itself.
 			throw new Error('A reply plan cannot be turned into a draft or a scheduled send.');
 	}

@@ -187,6 +187,15 @@ export const optionsProperty: INodeProperties = {
 			displayOptions: { show: { '/operation': ['send', 'createDraft'] } },
 		},
 		{
+			displayName: 'Quote Original',
+			name: 'quoteOriginal',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether the reply shows the original message (sender, date, subject, body) below the new text, as Outlook does. Off: the reply holds only the new text.',
+			displayOptions: { show: { '/operation': ['reply'] } },
+		},
+		{
 			displayName: 'Reply To',
 			name: 'replyTo',
 			type: 'string',

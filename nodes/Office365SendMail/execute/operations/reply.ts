@@ -1,7 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
+import { confirmedIfAsked } from '../../delivery/confirm';
 import type { Delivery } from '../../delivery/execute';
+import { messageIdFor } from '../../delivery/identity';
 import { planReply } from '../../delivery/replyPlan';
 import { graphMessageIdOf, type ReplyTarget } from '../../delivery/replyTarget';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
@@ -36,7 +38,7 @@ function bodyOf(ctx: IExecuteFunctions, index: number) {
 	if (bodyType === 'htmlAndText')
 		throw new InputError(
 			'Body Content Type',
-			'HTML and Text is not available for Reply yet: choose HTML or Text.',
+			"HTML and Text needs a MIME message, and Graph's reply actions (reply, createReply) take one body type: choose HTML or Text. To send HTML and Text in the thread, use Send with In-Reply-To set to the original's Message-ID.",
 		);
 	if (bodyType !== 'html' && bodyType !== 'text')
 		throw new InputError(
@@ -82,7 +84,10 @@ export async function prepareReply(
 	const attachments = await attachmentsOf(ctx, index, options);
 	if (!input.bodyContent.trim() && !attachments.length)
 		throw new InputError('Body', 'Empty, and there are no attachments: nothing to reply with.');
-	const plan = planReply(sender, buildGraphMessage(input), target, attachments);
+	const quote = asBoolean(options.quoteOriginal, 'Quote Original') ?? true;
+	const identity = { messageId: messageIdFor(input, sender), quote };
+	const planned = planReply(sender, buildGraphMessage(input), target, attachments, identity);
+	const plan = confirmedIfAsked(options, planned);
 	return { index, operation: 'reply', sender, input, attachments, plan, ...itemFlags(options) };
 }
 
@@ -99,7 +104,12 @@ export function replySummary(item: PreparedItem, delivery?: Delivery): IDataObje
 		replyAll: target?.replyAll ?? false,
 	};
 	const known = delivery?.reply;
-	if (known) return { ...summary, ...known };
+	const added = {
+		addedCcRecipients: item.input.cc.map(formatRecipient),
+		addedBccRecipients: item.input.bcc.map(formatRecipient),
+	};
+	// The draft path names them from Graph's answer; the one-request path from the original it read.
+	if (known) return { ...summary, ...known, ...(step?.kind === 'reply' ? added : {}) };
 	return {
 		...summary,
 		recipients: DERIVED_RECIPIENTS,

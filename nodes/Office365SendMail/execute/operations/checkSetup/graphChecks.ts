@@ -41,7 +41,7 @@ export async function graphChecks(input: GraphCheckInput): Promise<Finding[]> {
 	);
 	const probe = sender.problem ?? (await senderProbe(graph, settings, sender.mailbox));
 	const scope = await scopeFinding(graph, settings, sender.mailbox, probe);
-	return [signIn.finding, permissionsFinding(settings, token, probe), probe, scope];
+	return [signIn.finding, permissionsFinding(settings, token, probe, scope), probe, scope];
 }
 
 async function signInFinding(
@@ -79,11 +79,34 @@ async function signInFinding(
 const CONSENT =
 	'In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send (not the Delegated one) and click "Grant admin consent". If you grant Mail.Send through Exchange RBAC for Applications on purpose, do not add it in Entra (that would lift the scoping): fix the sender probe instead.';
 
-function permissionsFinding(settings: GraphSettings, token: AccessToken, probe: Finding): Finding {
+const SCOPE_IT =
+	"Limit the app to its sending mailboxes: in Exchange Online PowerShell, an application access policy (New-ApplicationAccessPolicy) or RBAC for Applications with a management scope (then remove Mail.Send from the app's Entra API permissions). Then enter a mailbox the app must not use in the credential's Mailbox Outside the App's Scope, so Check Setup can prove the scoping.";
+
+/**
+ * Exchange decides, not the token: an app scoped through RBAC for Applications has no Mail.Send role in its token
+ * and still sends (https://learn.microsoft.com/exchange/permissions-exo/application-rbac), so a passing sender
+ * probe settles `permissions`. A tenant-wide Entra grant that no scoping was shown to limit is a warning.
+ */
+function permissionsFinding(
+	settings: GraphSettings,
+	token: AccessToken,
+	probe: Finding,
+	scope: Finding,
+): Finding {
 	const { roles, hasRolesClaim } = token.claims;
 	const listed = hasRolesClaim ? roles.join(', ') || 'none' : 'none (no roles claim)';
+	if (roles.includes('Mail.Send') && scope.ok)
+		return passed(
+			'permissions',
+			`Application permissions in the token: ${listed}. Exchange limits the app to its scope: the scope probe passed.`,
+		);
 	if (roles.includes('Mail.Send'))
-		return passed('permissions', `Application permissions in the token: ${listed}.`);
+		return failed(
+			'permissions',
+			'warning',
+			`Application permissions in the token: ${listed}. Mail.Send granted in Entra lets the app send as every mailbox in the tenant, and no Exchange scoping was shown to limit it.`,
+			SCOPE_IT,
+		);
 	// Exchange RBAC for Applications grants Mail.Send outside Entra, so the token does not show it
 	// (https://learn.microsoft.com/exchange/permissions-exo/application-rbac); the probe proves it instead.
 	if (probe.ok)
