@@ -197,3 +197,42 @@ describe('without Mail.Read', () => {
 		expect(t.sim.outbox).toHaveLength(0);
 	});
 });
+
+test('Send and Wait with a key: a repeat outputs the first question mail and does not wait for an answer', async () => {
+	const ask = {
+		operation: 'sendAndWait',
+		message: 'Pay invoice #42?',
+		approvalOptions: { values: { approvalType: 'double' } },
+	};
+	const first = await run([{ json: { order: 51 } }], ask);
+	expect(first.status).toBe('waiting');
+	await sentCopiesVisible();
+	await resetCoordination();
+	const again = await run([{ json: { order: 51 } }], ask);
+	expect(again.status).toBe('success');
+	expect(again.items[0].json).toMatchObject({ status: 'sent', deduplicated: true });
+	expect(t.sim.outbox).toHaveLength(1);
+});
+
+test('Exchange RBAC for Applications (no roles in the token) without Mail.Read: Graph refuses the lookup, nothing is sent', async () => {
+	t.sim.updateApp(t.clientId, { permissions: [] });
+	t.sim.restrictApp({
+		clientId: t.clientId,
+		kind: 'rbac',
+		allowedMailboxes: [t.sender],
+		roles: ['Mail.Send'],
+	});
+	const refused = await run([{ json: { order: 61 } }]);
+	expect(refused.items[0].json).toMatchObject({ status: 'failed', field: 'Idempotency Key' });
+	expect(refused.items[0].json.error).toMatch(/Mail\.Read .*403 ErrorAccessDenied/);
+	expect(t.sim.outbox).toHaveLength(0);
+	t.sim.restrictApp({
+		clientId: t.clientId,
+		kind: 'rbac',
+		allowedMailboxes: [t.sender],
+		roles: ['Mail.Send', 'Mail.Read'],
+	});
+	const allowed = await run([{ json: { order: 61 } }]);
+	expect(allowed.items[0].json.status).toBe('sent');
+	expect(t.sim.outbox).toHaveLength(1);
+});
