@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 
 import { MARKER_PROPERTY_ID } from '../../nodes/Office365SendMail/delivery/findSent';
 import { runSendMail, type TestItem } from '../harness/engine';
+import { refuseRecipientsOnce } from '../harness/faults';
 import { useTenant } from '../harness/world';
 
 /**
@@ -122,4 +123,87 @@ test('Confirm Message-ID with Save to Sent Items off on the one-request path is 
 	expect(errorMessage).toMatch(/Confirm Message-ID.*Save to Sent Items/);
 	expect(items).toHaveLength(0);
 	expect(t.sim.requests.filter((r) => r.kind === 'graph')).toHaveLength(0);
+});
+
+describe('the permission to read Sent Items', () => {
+	const restore = () => {
+		t.sim.updateApp(t.clientId, { permissions: ['Mail.Send', 'Mail.ReadWrite'] });
+		t.sim.state.restrictions.delete(t.clientId.toLowerCase());
+	};
+	afterEach(restore);
+
+	test.each([
+		['Mail.Send only', ['Mail.Send']],
+		[
+			'Mail.ReadBasic.All, which does not see extended properties',
+			['Mail.Send', 'Mail.ReadBasic.All'],
+		],
+	])('%s: the item fails naming Mail.Read before anything is sent', async (_name, permissions) => {
+		t.sim.updateApp(t.clientId, { permissions });
+		const { errorMessage } = await send({ confirmMessageId: true });
+		expect(errorMessage).toMatch(
+			/Confirm Message-ID: .*needs the Mail\.Read \(or Mail\.ReadWrite\)/,
+		);
+		expect(t.sim.outbox).toHaveLength(0);
+		// Only the probe, refused (repeated once with a fresh token, as for every permission refusal); no send.
+		const graph = t.sim.requests.filter((r) => r.kind === 'graph');
+		expect(graph.length).toBeGreaterThanOrEqual(1);
+		expect(graph.every((r) => r.method === 'GET' && r.status === 403)).toBe(true);
+	});
+
+	test('Mail.Read in the token: no probe, the send and the lookup', async () => {
+		t.sim.updateApp(t.clientId, { permissions: ['Mail.Send', 'Mail.Read'] });
+		const { items } = await send({ confirmMessageId: true });
+		expect(items[0].json.internetMessageIdConfirmed).toBe(true);
+		const graph = t.sim.requests.filter((r) => r.kind === 'graph');
+		expect(graph.map((r) => r.method)).toEqual(['POST', 'GET']);
+	});
+
+	test('granted only through RBAC for Applications (no roles in the token): probed, then confirmed', async () => {
+		t.sim.updateApp(t.clientId, { permissions: [] });
+		t.sim.restrictApp({
+			clientId: t.clientId,
+			kind: 'rbac',
+			allowedMailboxes: [t.sender],
+			roles: ['Mail.Send', 'Mail.Read'],
+		});
+		const { items, errorMessage } = await send({ confirmMessageId: true });
+		expect(errorMessage).toBeUndefined();
+		expect(items[0].json.internetMessageIdConfirmed).toBe(true);
+		const graph = t.sim.requests.filter((r) => r.kind === 'graph');
+		expect(graph.map((r) => [r.method, r.status])).toEqual([
+			['GET', 200],
+			['POST', 202],
+			['GET', 200],
+		]);
+	});
+
+	test('Dry Run shows the lookup after the send, and sends nothing', async () => {
+		const { items } = await send({ confirmMessageId: true, dryRun: true });
+		const requests = items[0].json.requests as { method: string; url: string }[];
+		expect(requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+		expect(decodeURIComponent(requests[2].url)).toContain(
+			`singleValueExtendedProperties/Any(ep: ep/id eq '${MARKER_PROPERTY_ID}'`,
+		);
+		expect(t.sim.requests.filter((r) => r.kind === 'graph')).toHaveLength(0);
+	});
+});
+
+test('Retry On Fail with Confirm Message-ID: the confirmed item is not sent again (the marker is not part of the message the retry compares)', async () => {
+	refuseRecipientsOnce(t.sim, { kind: 'graph', path: 'sendMail$', mailbox: t.other });
+	const result = await runSendMail({
+		credentials: t.credentials(),
+		items: [0, 1].map((i) => ({ json: { i } })),
+		parameters: {
+			sender: `={{ $json.i === 1 ? "${t.other}" : "${t.sender}" }}`,
+			toRecipients: 'ada@example.com',
+			subject: '={{ "Retry " + $json.i }}',
+			bodyContent: 'x',
+			options: { maxConcurrency: 1, confirmMessageId: true },
+		},
+		settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 10 },
+	});
+	expect(result.errorMessage).toBeUndefined();
+	expect(t.sim.outbox.map((m) => m.message.subject).sort()).toEqual(['Retry 0', 'Retry 1']);
+	expect(result.items.map((i) => i.json.internetMessageIdConfirmed)).toEqual([true, true]);
 });

@@ -2,7 +2,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { GraphClient } from '../../shared/transport/graphClient';
 import { graphUserUrl } from '../../shared/transport/graphClient';
-import type { GraphMessage } from '../message/build';
 import { asBoolean } from '../message/fields';
 import { InputError } from '../message/inputError';
 import {
@@ -30,11 +29,6 @@ type ConfirmStep = Extract<DeliveryStep, { kind: 'checkSentAccess' | 'findSent' 
 /** Reading Sent Items needs one of these; a token that lists neither gets a probe before the send. */
 const READ_ROLES = ['Mail.Read', 'Mail.ReadWrite'];
 
-function withMarker(message: GraphMessage, marker: string): GraphMessage {
-	const existing = (message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
-	return { ...message, singleValueExtendedProperties: [...existing, markerProperty(marker)] };
-}
-
 const DRAFT_STARTS = ['createDraft', 'createDraftMime', 'createReply'];
 
 /** The plan with what confirms its Message-ID; `waitMs` bounds the search for the sent copy. */
@@ -44,7 +38,8 @@ export function withConfirmation(
 	marker = newMarker(),
 ): DeliveryPlan {
 	const base = plan.steps.some((s) => s.kind === 'sendMime') ? sentAsDraft(plan) : plan;
-	const marked = { ...base, message: withMarker(base.message, marker), marker };
+	// The marker goes on the message at request time (delivery/identity.ts), not into plan.message.
+	const marked = { ...base, marker };
 	if (base.steps.some((s) => DRAFT_STARTS.includes(s.kind))) {
 		const patch = { singleValueExtendedProperties: [markerProperty(marker)] };
 		return { ...marked, steps: withDraftPatch(base.steps, patch) };

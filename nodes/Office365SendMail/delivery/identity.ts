@@ -1,4 +1,5 @@
 import type { GraphMessage, MessageInput } from '../message/build';
+import { markerProperty } from './findSent';
 import { newMessageId } from '../message/mime';
 import type { DeliveryPlan } from './plan';
 import { draftRequestBody } from './schedule';
@@ -22,12 +23,29 @@ export function messageIdFor(
 // sendMail honours it is mixed (github.com/microsoftgraph/msgraph-sdk-dotnet/issues/2320).
 const INTERNET_MESSAGE_ID_TAG = 'String 0x1035';
 
-/** The message of a JSON sendMail, stamped with the plan's Message-ID. */
-export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
-	if (!plan.messageId) return plan.message;
-	const existing = (plan.message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
+/**
+ * The plan's message with the extended properties that identify it: the package's marker (delivery/findSent.ts),
+ * added at request time so that the message the retry ledger fingerprints stays the same across attempts.
+ */
+export function markedMessage(
+	plan: DeliveryPlan,
+	message: GraphMessage = plan.message,
+): GraphMessage {
+	if (!plan.marker) return message;
+	const existing = (message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
 	return {
-		...plan.message,
+		...message,
+		singleValueExtendedProperties: [...existing, markerProperty(plan.marker)],
+	};
+}
+
+/** The message of a JSON sendMail, stamped with the plan's Message-ID (and marker). */
+export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
+	const message = markedMessage(plan);
+	if (!plan.messageId) return message;
+	const existing = (message.singleValueExtendedProperties as unknown[] | undefined) ?? [];
+	return {
+		...message,
 		singleValueExtendedProperties: [
 			...existing,
 			{ id: INTERNET_MESSAGE_ID_TAG, value: plan.messageId },
@@ -37,6 +55,6 @@ export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
 
 /** The JSON draft: internetMessageId is "updatable only if isDraft = true" (message resource), so it is set here. */
 export function draftJson(plan: DeliveryPlan): GraphMessage {
-	const draft = draftRequestBody(plan);
+	const draft = markedMessage(plan, draftRequestBody(plan));
 	return plan.messageId ? { ...draft, internetMessageId: plan.messageId } : draft;
 }

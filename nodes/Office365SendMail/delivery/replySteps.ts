@@ -10,7 +10,7 @@ import { excerpt } from '../message/headerSafe';
 import { InputError } from '../message/inputError';
 import { formatRecipient } from '../message/recipients';
 import { DraftMayExistError } from './draftError';
-import { sendMailMessage } from './identity';
+import { markedMessage, sendMailMessage } from './identity';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { replyBody } from './replyPlan';
 import { quotingReplyBody, withoutBody } from './replyQuote';
@@ -91,7 +91,7 @@ function actionBody(plan: DeliveryPlan, step: ReplyStep, attachments: Record<str
 
 /** createReply's body: without the body when quoting, so the draft keeps the quoted original. */
 function createBody(plan: DeliveryPlan, step: CreateReplyStep) {
-	return replyBody(step.quote ? withoutBody(plan.message) : plan.message);
+	return replyBody(markedMessage(plan, step.quote ? withoutBody(plan.message) : plan.message));
 }
 
 /** `POST …/messages/{id}/reply|replyAll` with `{ message }`: 202, no body (https://learn.microsoft.com/graph/api/message-reply, https://learn.microsoft.com/graph/api/message-replyall). */
