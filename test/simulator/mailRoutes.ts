@@ -8,13 +8,13 @@ import {
 	deleteMessage,
 	getMessage,
 	listAttachments,
-	listMessages,
 	sendDraft,
 	updateMessage,
 } from './drafts';
 import { GraphError } from './errors';
 import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import { listMailboxMessages } from './mailboxSearch';
 import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
 import { listFolderMessages } from './sentItems';
@@ -49,7 +49,7 @@ const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.A
 export const MAIL_ROUTES: MailRouteSpec[] = [
 	{ method: 'POST', path: ['sendmail'], handler: sendMail, roles: SEND, body: true, action: true },
 	{ method: 'POST', path: ['messages'], handler: createDraft, roles: READ_WRITE, body: true },
-	{ method: 'GET', path: ['messages'], handler: listMessages, roles: READ, body: false },
+	{ method: 'GET', path: ['messages'], handler: listMailboxMessages, roles: READ, body: false },
 	{ method: 'GET', path: ['messages', '{id}'], handler: getMessage, roles: READ, body: false },
 	{
 		method: 'DELETE',

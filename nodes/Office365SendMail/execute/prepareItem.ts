@@ -40,6 +40,8 @@ export interface PreparedItem {
 	plan: DeliveryPlan;
 	dryRun: boolean;
 	passThroughBinary: boolean;
+	/** Idempotency Key: the key and its hash, the value of the marker the message carries (execute/idempotency). */
+	idempotency?: { key: string; hash: string };
 }
 
 export type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
