@@ -23,6 +23,11 @@ export const MAX_CONTENT_TYPE_CHARS = 255;
 /** A content ID is referenced as cid:… in the HTML body (RFC 2392); keep it to one short header line. */
 export const MAX_CONTENT_ID_CHARS = 255;
 
-/** Message IDs (RFC 5322 §3.6.4) fit one header line; a list (References) carries at most 100 of them. */
-export const MAX_MESSAGE_ID_CHARS = 998;
+/**
+ * A message ID (RFC 5322 §3.6.4) cannot be folded, so it must fit one header line (998 characters, §2.1.1) after
+ * the longest header name that carries one; a list (References) carries at most 100 of them.
+ */
+export const MAX_MESSAGE_ID_CHARS = MAX_HEADER_LINE_CHARS - 'In-Reply-To: '.length;
 export const MAX_MESSAGE_IDS = 100;
+/** Text of a References value before it is split: 100 IDs of a usual length with room to spare. */
+export const MAX_MESSAGE_ID_LIST_CHARS = 64 * 1024;

@@ -1,6 +1,6 @@
 import { InputError } from '../../../shared/text/inputError';
 import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
-import { parseMessageId, parseMessageIdList } from './messageId';
+import { messageIdListOf, messageIdOf } from '../messageId';
 import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';
 
 // type "/" subtype, RFC 2045 §5.1 tokens; parameters are the builder's business (charset, name).
@@ -47,9 +47,9 @@ function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
 
 /** Checks every value that reaches a header, again, so the builder can never emit an injected line. */
 export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
-	const inReplyTo = input.inReplyTo ? parseMessageId(input.inReplyTo, 'In Reply To') : undefined;
+	const inReplyTo = input.inReplyTo ? messageIdOf(input.inReplyTo, 'In-Reply-To') : undefined;
 	const references = input.references?.length
-		? parseMessageIdList(input.references, 'References')
+		? messageIdListOf(input.references, 'References')
 		: inReplyTo && [inReplyTo];
 	const listUnsubscribe = input.listUnsubscribe?.length
 		? checkUnsubscribeUris(
@@ -75,7 +75,7 @@ export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
 	}
 	return {
 		...input,
-		messageId: parseMessageId(input.messageId, 'Message-ID'),
+		messageId: messageIdOf(input.messageId, 'Message-ID'),
 		subject: assertOneLine(input.subject ?? '', 'Subject'),
 		from: checkAddress(input.from, 'From'),
 		sender: input.sender && checkAddress(input.sender, 'Sender'),
