@@ -11,6 +11,7 @@ import {
 	type MimeMessageInput,
 } from '../../nodes/Office365SendMail/message/mime';
 import { messageIdListOf, messageIdOf } from '../../nodes/Office365SendMail/message/messageId';
+import { checkAttachmentMetadata } from '../../nodes/Office365SendMail/message/attachments';
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -368,4 +369,19 @@ describe('Message-IDs', () => {
 			}
 		},
 	);
+});
+
+describe('one rule per field: what the node accepts, the MIME builder accepts', () => {
+	const bytes = Buffer.from('x');
+	it.each([
+		['a media type with parameters', 'application/json; charset=utf-8', 'note'],
+		['a content ID with a space', 'image/png', 'logo image'],
+	])('%s', async (_case, contentType, contentId) => {
+		const source = { property: contentId, name: 'a.txt', contentType, contentId };
+		expect(() => checkAttachmentMetadata(source, 'Attachments')).not.toThrow();
+		const attachments = [{ name: 'a.txt', contentType, bytes, inline: true, contentId }];
+		expect(validateMimeInput(base({ attachments })).attachments).toEqual(attachments);
+		const { parsed } = await built(base({ html: '<img src="cid:x">', attachments }));
+		expect(parsed.attachments[0]).toMatchObject({ contentType: contentType.split(';')[0] });
+	});
 });

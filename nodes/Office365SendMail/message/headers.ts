@@ -11,6 +11,13 @@ export interface InternetHeader {
 export const MAX_CUSTOM_HEADERS = 5;
 // RFC 5322 field name: printable US-ASCII except ':'.
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+// Graph takes only custom headers, named x-… (learn.microsoft.com/graph/api/resources/internetmessageheader).
+const CUSTOM_PREFIX = /^x-/i;
+
+/** The one rule for custom header names, for Graph's JSON and the MIME builder alike. */
+export function isCustomHeaderName(name: string): boolean {
+	return CUSTOM_PREFIX.test(name) && FIELD_NAME.test(name);
+}
 
 function headerName(name: unknown, field: string, position: number): string {
 	if (typeof name !== 'string' || !name.trim())
@@ -19,7 +26,7 @@ function headerName(name: unknown, field: string, position: number): string {
 	if (trimmed.length > MAX_HEADER_LINE_CHARS / 2)
 		throw new InputError(field, `Header ${position} has a name of ${trimmed.length} characters.`);
 	headerSafe(trimmed, field, `The name of header ${position}`);
-	if (!/^x-/i.test(trimmed)) {
+	if (!CUSTOM_PREFIX.test(trimmed)) {
 		throw new InputError(
 			field,
 			`Header ${excerpt(trimmed)} is refused by Microsoft Graph: custom header names must start with "x-" (e.g. X-Ticket-Id).`,

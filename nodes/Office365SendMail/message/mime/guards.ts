@@ -1,5 +1,6 @@
 import { InputError } from '../../../shared/text/inputError';
 import { excerpt } from '../../../shared/text/headerSafe';
+import { isCustomHeaderName } from '../headers';
 
 // CR, LF and NUL can end a header line early and start a new one (header injection); other C0 controls and DEL
 // have no business in a header either (RFC 5322 §2.2: header fields are printable characters and WSP).
@@ -17,12 +18,9 @@ export function assertOneLine(value: string, field: string): string {
 	return value;
 }
 
-// RFC 5322 field name: printable US-ASCII except ':'.
-const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
-
 /** Custom headers must be X- headers: the standard ones are built from their own fields. */
 export function assertCustomHeaderName(name: string, field: string): string {
-	if (!FIELD_NAME.test(name) || !/^x-/i.test(name)) {
+	if (!isCustomHeaderName(name)) {
 		throw new InputError(
 			field,
 			`Header name "${name.replace(LINE_BREAKING, ' ')}" is not allowed: use printable ASCII without spaces or ":", starting with "X-".`,
@@ -34,7 +32,11 @@ export function assertCustomHeaderName(name: string, field: string): string {
 // Inside <…> of RFC 2369 a URI may not contain "<", ">", whitespace or controls.
 const URI_CHARS = /^[^\s<>"\x00-\x1f\x7f]+$/;
 
-/** List-Unsubscribe URIs: only https: and mailto: (RFC 8058 §3.1 asks for https for one-click). */
+/** The one-click unsubscribe rule: RFC 8058 §3.1 has the receiver POST to an https: URI of List-Unsubscribe. */
+export const ONE_CLICK_NEEDS_HTTPS =
+	'One-click unsubscribe (RFC 8058) needs an https: link in List-Unsubscribe; add one or turn One-Click off.';
+
+/** List-Unsubscribe URIs: only https: and mailto:, and an https: one for one-click (ONE_CLICK_NEEDS_HTTPS). */
 export function checkUnsubscribeUris(uris: string[], oneClick: boolean, field: string): string[] {
 	const checked = uris.map((raw) => {
 		const uri = assertOneLine(raw, field).trim();
@@ -46,11 +48,7 @@ export function checkUnsubscribeUris(uris: string[], oneClick: boolean, field: s
 		}
 		return uri;
 	});
-	if (oneClick && !checked.some((uri) => /^https:/i.test(uri))) {
-		throw new InputError(
-			field,
-			'One-click unsubscribe (RFC 8058) needs an https: URI in List-Unsubscribe; add one or turn one-click off.',
-		);
-	}
+	if (oneClick && !checked.some((uri) => /^https:/i.test(uri)))
+		throw new InputError(field, ONE_CLICK_NEEDS_HTTPS);
 	return checked;
 }
