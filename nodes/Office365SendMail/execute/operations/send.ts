@@ -22,7 +22,7 @@ import {
 	optionsAndSender,
 	recipientsOf,
 	type PreparedItem,
-} from '../prepareItem';
+} from './readers';
 
 const UNSUBSCRIBE = 'List-Unsubscribe';
 const ONE_CLICK = 'List-Unsubscribe One-Click';
