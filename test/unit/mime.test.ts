@@ -372,6 +372,17 @@ describe('Message-IDs', () => {
 });
 
 describe('one rule per field: what the node accepts, the MIME builder accepts', () => {
+	it.each([
+		['LINE SEPARATOR', '\u2028'],
+		['NEXT LINE', '\u0085'],
+		['a tab', '\t'],
+		['an unpaired surrogate', '\ud800'],
+	])('a subject with %s is refused by the builder as by the node', (_case, char) => {
+		expect(() => validateMimeInput(base({ subject: `Invoice${char}42` }))).toThrow(
+			/The value contains/,
+		);
+	});
+
 	const bytes = Buffer.from('x');
 	it.each([
 		['a media type with parameters', 'application/json; charset=utf-8', 'note'],

@@ -1,21 +1,14 @@
 import { InputError } from '../../../shared/text/inputError';
-import { excerpt } from '../../../shared/text/headerSafe';
+import { excerpt, headerSafe } from '../../../shared/text/headerSafe';
 import { isCustomHeaderName } from '../headers';
 
-// CR, LF and NUL can end a header line early and start a new one (header injection); other C0 controls and DEL
-// have no business in a header either (RFC 5322 §2.2: header fields are printable characters and WSP).
-const LINE_BREAKING = /[\x00-\x08\x0a-\x1f\x7f]/;
-
-/** Refuses a header value that could break out of its line. The builder re-checks what INPUT validated. */
+/**
+ * Refuses a value that could break out of its header line, with the one header-safe text rule
+ * (shared/text/headerSafe.ts) that the node's fields are checked with.
+ */
 export function assertOneLine(value: string, field: string): string {
 	if (typeof value !== 'string') throw new InputError(field, 'Expected text.');
-	if (LINE_BREAKING.test(value)) {
-		throw new InputError(
-			field,
-			'Contains a line break or control character (CR/LF); a mail header must be one line. Remove the line breaks.',
-		);
-	}
-	return value;
+	return headerSafe(value, field, 'The value');
 }
 
 /** Custom headers must be X- headers: the standard ones are built from their own fields. */
@@ -23,7 +16,7 @@ export function assertCustomHeaderName(name: string, field: string): string {
 	if (!isCustomHeaderName(name)) {
 		throw new InputError(
 			field,
-			`Header name "${name.replace(LINE_BREAKING, ' ')}" is not allowed: use printable ASCII without spaces or ":", starting with "X-".`,
+			`Header name ${excerpt(name)} is not allowed: use printable ASCII without spaces or ":", starting with "X-".`,
 		);
 	}
 	return name;
