@@ -3,13 +3,13 @@ import type { Readable } from 'node:stream';
 import { excerpt, headerSafe, unsafeCharOf } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
 import { listEntries } from './listText';
-import { MAX_CONTENT_ID_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_FILE_NAME_CHARS } from './limits';
-
-/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
-export const UPLOAD_SESSION_MIN_BYTES = 3 * 1024 * 1024;
-export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
-/** Exchange Online's file attachment limit per message. */
-export const MAX_ATTACHMENTS = 250;
+import {
+	MAX_ATTACHMENT_BYTES,
+	MAX_ATTACHMENTS,
+	MAX_CONTENT_ID_CHARS,
+	MAX_CONTENT_TYPE_CHARS,
+	MAX_FILE_NAME_CHARS,
+} from './limits';
 
 /** One attachment, described from n8n's binary metadata; the bytes are read only when the message is sent. */
 export interface AttachmentSource {

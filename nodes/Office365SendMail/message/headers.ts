@@ -1,14 +1,12 @@
 import { excerpt, headerSafe } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
-import { MAX_HEADER_LINE_CHARS, MAX_HEADER_ROWS } from './limits';
+import { MAX_CUSTOM_HEADERS, MAX_HEADER_LINE_CHARS, MAX_HEADER_ROWS } from './limits';
 
 export interface InternetHeader {
 	name: string;
 	value: string;
 }
 
-/** Graph's limit for internetMessageHeaders (learn.microsoft.com/graph/api/resources/message): 5 per message. */
-export const MAX_CUSTOM_HEADERS = 5;
 // RFC 5322 field name: printable US-ASCII except ':'.
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 // Graph takes only custom headers, named x-… (learn.microsoft.com/graph/api/resources/internetmessageheader).
