@@ -8,15 +8,12 @@ import { displayNameOf } from '../../shared/address/addressSyntax';
 import { excerpt, headerSafe } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
 import { listEntries } from './listText';
-import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, MAX_LIST_ENTRIES } from './limits';
+import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, MAX_LIST_ENTRIES, MAX_SUBJECT_CHARS } from './limits';
 import { parseOneRecipient, type Recipient } from '../../shared/address/recipients';
 
 export { messageIdListOf, messageIdOf } from './messageId';
 
 /** Pure validators for single node fields: each turns an expression's value into a checked value or an InputError. */
-
-// RFC 5322 §2.1.1: a header line is at most 998 characters; "Subject: " takes 9 of them.
-const MAX_SUBJECT_CHARS = 989;
 
 export function asText(value: unknown, field: string, { allowEmpty = true } = {}): string {
 	if (value === undefined || value === null) return '';
