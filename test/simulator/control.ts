@@ -157,7 +157,7 @@ export async function handleControl(
 					noStore,
 				);
 			case 'outbox':
-				return outboxPage(target.outbox);
+				return outboxPage(target.outbox, draftsOf(target.state));
 			case 'outbox/attachment':
 				return attachmentDownload(target.outbox, ctx.query);
 		}
