@@ -337,7 +337,7 @@ describe('Message-IDs', () => {
 	it('parses pasted IDs and reference lists', () => {
 		expect(parseMessageId(' CAF1x2y3=g@mail.gmail.com ', 'f')).toBe('<CAF1x2y3=g@mail.gmail.com>');
 		expect(() => parseMessageId('no-at-sign', 'In Reply To')).toThrow(
-			/expected the form <id@domain>/,
+			/expected the form id@domain \(angle brackets optional\)/,
 		);
 		expect(parseMessageIdList('<a@x.example><b@x.example>, c@x.example', 'f')).toEqual([
 			'<a@x.example>',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 
+import { excerpt } from '../headerSafe';
 import { InputError } from '../inputError';
 import { assertOneLine } from './guards';
 
@@ -41,7 +42,7 @@ export function parseMessageId(value: string, field: string): string {
 	if (bracketed.length > MAX_ID_CHARS || !MSG_ID.test(bracketed)) {
 		throw new InputError(
 			field,
-			`"${trimmed.slice(0, 80).replace(/[\x00-\x1f\x7f]/g, ' ')}" is not a Message-ID; expected the form <id@domain>, e.g. <CAF1x2y3@mail.gmail.com>, as found in the original message's Message-ID header.`,
+			`${excerpt(trimmed, 80)} is not a Message-ID; expected the form id@domain (angle brackets optional), e.g. CAF1x2y3@mail.gmail.com, as found in the original message's Message-ID header.`,
 		);
 	}
 	return bracketed;

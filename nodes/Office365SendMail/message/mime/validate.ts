@@ -1,3 +1,4 @@
+import { excerpt } from '../headerSafe';
 import { InputError } from '../inputError';
 import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
 import { parseMessageId, parseMessageIdList } from './messageId';
@@ -11,7 +12,10 @@ const CONTENT_ID = /^[\x21-\x3b\x3d\x3f-\x7e]+$/;
 function checkAddress(a: MimeAddress, field: string): MimeAddress {
 	const address = assertOneLine(a?.address ?? '', field).trim();
 	if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address)) {
-		throw new InputError(field, `"${address}" is not an email address like name@contoso.com.`);
+		throw new InputError(
+			field,
+			`${excerpt(address, 254)} is not an email address like name@contoso.com.`,
+		);
 	}
 	const name = a.name === undefined ? undefined : assertOneLine(a.name, field);
 	return name ? { address, name } : { address };
