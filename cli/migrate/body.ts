@@ -42,7 +42,7 @@ export function mapBody(params: Record<string, unknown>, version: number): BodyR
 					? 'text + html → Body Content Type "HTML and Text"'
 					: 'emailFormat both → Body Content Type "HTML and Text"',
 				'html → Body',
-				'text → Text',
+				'text → Text Body',
 			],
 			notes,
 		};

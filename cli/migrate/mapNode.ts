@@ -91,7 +91,7 @@ function mapOptions(o: Params, version: number, options: Params, r: MappedNode):
 		['ccEmail', 'ccRecipients', 'CC Email → Options › CC'],
 		['bccEmail', 'bccRecipients', 'BCC Email → Options › BCC'],
 		['replyTo', 'replyTo', 'Reply To → Options › Reply To'],
-		['inReplyTo', 'inReplyTo', 'In Reply To → Options › In Reply To'],
+		['inReplyTo', 'inReplyTo', 'In Reply To → Options › In-Reply-To'],
 		['references', 'references', 'References → Options › References'],
 	];
 	for (const [from, to, label] of copy) {
