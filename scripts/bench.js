@@ -184,6 +184,7 @@ async function benchProcess(args) {
 	const { startProcessSim, startInProcessSim, setupTenant } = require('./bench/sim');
 	const { warmUp, caseThroughput, caseFaults, caseTokens } = require('./bench/throughput');
 	const { machine, render, writeDocs } = require('./bench/report');
+	const { runLedgerChild, renderLedger } = require('./bench/ledger');
 
 	const started = performance.now();
 	const processSim = await startProcessSim(SIM);
@@ -216,10 +217,12 @@ async function benchProcess(args) {
 			{ tenantId: ut.tenantId, clientId: ut.clientId, secret: ut.secret, sender: ut.sender },
 			args,
 		);
+		log('Retry On Fail ledger: 10k and 100k items in a fresh process');
+		results.ledger = runLedgerChild();
 		results.totalSeconds = (performance.now() - started) / 1000;
 		results.loadAverage.after = os.loadavg()[0];
 
-		const markdown = render(results);
+		const markdown = `${render(results)}\n\n${renderLedger(results.ledger)}`;
 		process.stdout.write(`\n${markdown}\n\n(bench took ${results.totalSeconds.toFixed(0)} s)\n`);
 		if (args.json) fs.writeFileSync(path.resolve(args.json), JSON.stringify(results, null, 2));
 		if (args.writeDocs) log(`wrote ${path.relative(root, writeDocs(markdown))}`);

@@ -58,6 +58,10 @@ export const ZONE: Zone = {
 	'_dmarc.twospf.test': { txt: ['v=DMARC1; p=reject', 'v=DMARC1; p=none'] },
 
 	'plusall.test': { txt: [`v=spf1 ${MS} +all`] },
+	// A domain-spec that is no domain name: a syntax error, permerror for receivers (RFC 7208 §4.6, §7.1).
+	'badsyntax.test': { txt: [`v=spf1 include:..evil ${MS} -all`] },
+	'badsyntax-nested.test': { txt: ['v=spf1 include:nested-bad.test -all'] },
+	'nested-bad.test': { txt: [`v=spf1 ${MS} redirect=-x-.test`] },
 	'broken.test': { txt: [`v=spf1 ${MS} include:gone.test -all`] },
 	'_dmarc.broken.test': { txt: ['v=DMARC1; rua=mailto:x@broken.test'] },
 

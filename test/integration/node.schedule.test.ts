@@ -151,6 +151,11 @@ describe('Send At values', () => {
 		expect(sendAtOf('2030-01-15T09:00:00', 'Europe/Berlin', now)).toBe('2030-01-15T08:00:00Z');
 		expect(sendAtOf('2030-07-15T09:00', 'Europe/Berlin', now)).toBe('2030-07-15T07:00:00Z');
 		expect(sendAtOf('2030-01-15 09:00:00', 'America/New_York', now)).toBe('2030-01-15T14:00:00Z');
+		// Skipped by the spring change (02:00 → 03:00 on 2030-03-31): the offset before the gap, RFC 5545 §3.3.5.
+		expect(sendAtOf('2030-03-31T02:30:00', 'Europe/Berlin', now)).toBe('2030-03-31T01:30:00Z');
+		// Repeated by the autumn change (2029-10-28 in the past, so 2030-10-27): its first occurrence (CEST).
+		expect(sendAtOf('2030-10-27T02:30:00', 'Europe/Berlin', now)).toBe('2030-10-27T00:30:00Z');
+		expect(sendAtOf('2030-11-03T01:30:00', 'America/New_York', now)).toBe('2030-11-03T05:30:00Z');
 	});
 	test('an offset or Z wins over the workflow time zone; Luxon-like and Date values are taken as instants', () => {
 		expect(sendAtOf('2030-01-15T09:00:00+05:30', 'Europe/Berlin', now)).toBe(
@@ -170,6 +175,12 @@ describe('Send At values', () => {
 		);
 		expect(() => sendAtOf('2030-01-15T24:00:00', 'UTC', now)).toThrow(/valid calendar date/);
 		expect(() => sendAtOf('2030-01-15T09:00:00', 'Mars/Olympus', now)).toThrow(/time zone/);
+		for (const offset of ['+25:00', '-14:01', '+1460', '+09:60'])
+			expect(() => sendAtOf(`2030-01-15T09:00:00${offset}`, 'UTC', now)).toThrow(
+				/offset .*from -14:00 to \+14:00/,
+			);
+		expect(sendAtOf('2030-01-15T09:00:00+14:00', 'UTC', now)).toBe('2030-01-14T19:00:00Z');
+		expect(sendAtOf('2030-01-15T09:00:00-1400', 'UTC', now)).toBe('2030-01-15T23:00:00Z');
 		expect(() => sendAtOf('9'.repeat(10_000), 'UTC', now)).toThrow(/Too long/);
 		expect(() => sendAtOf({ isValid: false, toMillis: () => NaN }, 'UTC', now)).toThrow(
 			/Invalid date/,

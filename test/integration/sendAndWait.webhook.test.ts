@@ -116,9 +116,11 @@ function additionalData(
 /** Runs the node's execute phase in n8n's WorkflowExecute; returns the mail it built and registers the wait. */
 async function ask(
 	parameters: INodeParameters,
+	again?: { executionId: string },
 ): Promise<{ json: IDataObject; executionId: string; error?: string }> {
-	const { workflow, node } = workflowOf(parameters);
-	const executionId = `exec-saw-${runCounter}`;
+	const executionId = again?.executionId ?? `exec-saw-${runCounter + 1}`;
+	const workflow = again ? waiting.get(executionId)! : workflowOf(parameters).workflow;
+	const node = workflow.getNode('Ask')!;
 	const { hooks, finished } = manualRunHooks(executionId, {
 		id: 'wf-saw',
 		name: 'saw',
@@ -275,6 +277,38 @@ describe('approval', () => {
 		expect(await (await fetch(decline)).text()).toContain('Confirm: Hold &quot;it&quot;');
 		expect((await post(decline, { confirm: 'false' })).status).toBe(200);
 		expect(resumesOf(executionId)).toEqual([{ executionId, json: { data: { approved: false } } }]);
+	});
+
+	test('the same node asking again in the same execution (Decline, then ask again) gets its own links', async () => {
+		const first = await ask(params);
+		const [, decline] = linksIn(first.json.html as string);
+		expect((await post(decline, { confirm: 'false' })).status).toBe(200);
+		const second = await ask(params, first);
+		expect(second.executionId).toBe(first.executionId);
+		const [approve] = linksIn(second.json.html as string);
+		expect(new URL(approve).pathname).toBe(new URL(decline).pathname);
+		expect((await fetch(approve)).status).toBe(200);
+		expect((await post(approve, { confirm: 'true' })).status).toBe(200);
+		expect((await post(decline, { confirm: 'false' })).status).toBe(409);
+		expect(resumesOf(first.executionId)).toEqual([
+			{ executionId: first.executionId, json: { data: { approved: false } } },
+			{ executionId: first.executionId, json: { data: { approved: true } } },
+		]);
+	});
+
+	test('a link without a wait token (sent before tokens existed) is still answered once', async () => {
+		const { json, executionId } = await ask(params);
+		const [approve] = linksIn(json.html as string);
+		const unsigned = new URL(approve);
+		unsigned.searchParams.delete('wait');
+		unsigned.searchParams.delete('signature');
+		const oldLink = `${unsigned.toString()}&signature=${generateUrlSignature(
+			prepareUrlForSigning(unsigned),
+			Container.get(InstanceSettings).hmacSignatureSecret,
+		)}`;
+		expect((await post(oldLink, { confirm: 'true' })).status).toBe(200);
+		expect((await post(oldLink, { confirm: 'true' })).status).toBe(409);
+		expect(resumesOf(executionId)).toHaveLength(1);
 	});
 
 	test('a POST without the confirmation, with a mismatched one, or not as a form is refused', async () => {

@@ -3,7 +3,7 @@ import { startDnsServer, type DnsTestServer } from '../dns/server';
 import { ZONE } from '../dns/zones';
 
 /**
- * Sender-domain mail authentication (issue #15, Check Setup) against a real DNS server on 127.0.0.1 over UDP,
+ * Sender-domain mail authentication (Check Setup) against a real DNS server on 127.0.0.1 over UDP,
  * through node:dns like in production; only the server list is injected.
  */
 let dns: DnsTestServer;
@@ -99,6 +99,23 @@ test('+all, an include without SPF record, and DMARC without p=', async () => {
 	expect(broken.spf.detail).toMatch(/gone\.test/);
 	expect(broken.dmarc).toMatchObject({ ok: false, severity: 'error' });
 	expect(broken.dmarc.detail).toMatch(/p=missing/);
+});
+
+test('an include or redirect that is no domain name is an SPF error of the record, not a DNS failure', async () => {
+	const direct = await check('a@badsyntax.test');
+	expect(direct.spf).toMatchObject({ ok: false, severity: 'error' });
+	expect(direct.spf.detail).toBe(
+		'The SPF record of badsyntax.test names "..evil", which is not a domain name; receivers return a permanent error for the whole record (RFC 7208 §4.6).',
+	);
+	expect(direct.spf.fix).toBe(
+		'Correct or remove include:..evil in the SPF record of badsyntax.test.',
+	);
+	const nested = await check('a@badsyntax-nested.test');
+	expect(nested.spf).toMatchObject({ ok: false, severity: 'error' });
+	expect(nested.spf.detail).toMatch(/^The SPF record of nested-bad\.test names "-x-\.test"/);
+	expect(nested.spf.fix).toBe(
+		'Correct or remove redirect=-x-.test in the SPF record of nested-bad.test.',
+	);
 });
 
 test('SPF past 10 DNS lookups is an error, and the walk stops at the limit (bounded queries)', async () => {

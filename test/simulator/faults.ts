@@ -16,6 +16,8 @@ export interface ActiveFault {
 	action: FaultAction;
 	pathRe?: RegExp;
 	remaining: number;
+	/** Matching requests still to let through. */
+	passing: number;
 }
 
 export interface FaultTarget {
@@ -63,6 +65,7 @@ export class FaultRegistry {
 			action,
 			pathRe: path === undefined ? undefined : path instanceof RegExp ? path : new RegExp(path),
 			remaining: spec.times ?? Infinity,
+			passing: spec.after ?? 0,
 		});
 		return id;
 	}
@@ -83,6 +86,10 @@ export class FaultRegistry {
 			if (fault.remaining <= 0 || !matches(fault, target)) continue;
 			const probability = fault.spec.probability ?? 1;
 			if (probability < 1 && this.random() >= probability) continue;
+			if (fault.passing > 0) {
+				fault.passing -= 1;
+				continue;
+			}
 			fault.remaining -= 1;
 			return fault;
 		}

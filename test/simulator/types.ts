@@ -117,6 +117,8 @@ export interface FaultSpec {
 	};
 	/** How many matching requests to affect (default Infinity). */
 	times?: number;
+	/** Let this many matching requests through before the fault starts (default 0). */
+	after?: number;
 	/** 0..1, drawn from the seeded RNG (default 1). */
 	probability?: number;
 	/** Default 503 for 'respond', 504 for 'processThenRespond'. */

@@ -1,4 +1,4 @@
-import { FORMAT_HINT } from '../../nodes/Office365SendMail/message/addressSyntax';
+import { FORMAT_HINT } from '../../nodes/shared/address/addressSyntax';
 import { excerpt } from '../../nodes/Office365SendMail/message/headerSafe';
 import { messageIdOf } from '../../nodes/Office365SendMail/message/messageId';
 import { parseMessageId } from '../../nodes/Office365SendMail/message/mime/messageId';

@@ -1,9 +1,5 @@
-import {
-	excerpt,
-	headerSafe,
-	unsafeCharOf,
-} from '../../nodes/Office365SendMail/message/headerSafe';
-import { InputError } from '../../nodes/Office365SendMail/message/inputError';
+import { excerpt, headerSafe, unsafeCharOf } from '../../nodes/shared/text/headerSafe';
+import { InputError } from '../../nodes/shared/text/inputError';
 import { messageIdListOf, messageIdOf } from '../../nodes/Office365SendMail/message/fields';
 import {
 	asciiLower,

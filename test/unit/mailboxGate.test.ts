@@ -2,7 +2,8 @@ import {
 	GateTimeoutError,
 	mailboxKeyOf,
 	MailboxGate,
-	processLimit,
+	MAX_MAILBOX_LANES,
+	processWideMailboxCap,
 } from '../../nodes/shared/transport/mailboxGate';
 import {
 	forgettable,
@@ -44,15 +45,11 @@ test('at most 4 at a time per key, started in arrival order; other keys are not 
 
 test('a pause holds every waiting request until it ends', async () => {
 	const gate = new MailboxGate(4);
-	gate.pause('a', {
-		until: Date.now() + 150,
-		status: 429,
-		code: 'ApplicationThrottled',
-		message: 'm',
-	});
-	const before = Date.now();
+	// Compared with the pause's own end, not with a stopwatch a busy machine could start late.
+	const until = Date.now() + 150;
+	gate.pause('a', { until, status: 429, code: 'ApplicationThrottled', message: 'm' });
 	const release = await gate.acquire('a', FAR);
-	expect(Date.now() - before).toBeGreaterThanOrEqual(140);
+	expect(Date.now()).toBeGreaterThanOrEqual(until - 1); // Node's timers round to the millisecond
 	release();
 	expect(gate.size).toBe(0);
 });
@@ -82,6 +79,28 @@ test('a cancelled waiter leaves the queue without taking a slot', async () => {
 	expect(gate.size).toBe(0);
 });
 
+test('throttled mailboxes without requests are capped like idle ones; those with requests keep their pause', async () => {
+	const gate = new MailboxGate(4);
+	const pause = (until: number) => ({
+		until,
+		status: 429,
+		code: 'ApplicationThrottled',
+		message: 'x',
+	});
+	gate.pause('busy', pause(Date.now() + 60_000));
+	const waiting = gate.acquire('busy', Date.now() + 120_000);
+	for (let i = 0; i < MAX_MAILBOX_LANES * 2; i++) gate.pause(`m${i}`, pause(FAR + i));
+	expect(gate.size).toBeLessThanOrEqual(MAX_MAILBOX_LANES);
+	expect(gate.size).toBeGreaterThan(MAX_MAILBOX_LANES / 2);
+	let started = false;
+	void waiting.then(() => (started = true));
+	await tick();
+	expect(started).toBe(false);
+	gate.clearPauses();
+	(await waiting)();
+	expect(gate.size).toBe(0);
+});
+
 test('gate keys: Graph host, scope and mailbox (case-insensitive); URLs without a mailbox are not gated', () => {
 	const a = mailboxKeyOf(
 		'https://graph.microsoft.com/v1.0/users/Ada%40contoso.com/sendMail',
@@ -107,11 +126,11 @@ test('gate keys: Graph host, scope and mailbox (case-insensitive); URLs without 
 	).toBeUndefined();
 });
 
-test('the per-process limit: O365_SEND_MAIL_MAILBOX_CONCURRENCY from 1 to 4, otherwise 4', () => {
-	expect(processLimit(undefined)).toBe(4);
-	expect(processLimit('2')).toBe(2);
-	expect(processLimit('1')).toBe(1);
-	for (const bad of ['0', '5', '2.5', 'two', '']) expect(processLimit(bad)).toBe(4);
+test('the process-wide cap per mailbox: O365_SEND_MAIL_MAILBOX_CONCURRENCY from 1 to 4, otherwise 4', () => {
+	expect(processWideMailboxCap(undefined)).toBe(4);
+	expect(processWideMailboxCap('2')).toBe(2);
+	expect(processWideMailboxCap('1')).toBe(1);
+	for (const bad of ['0', '5', '2.5', 'two', '']) expect(processWideMailboxCap(bad)).toBe(4);
 });
 
 const CONCURRENCY = {
@@ -193,7 +212,8 @@ describe('gate with the adaptive limit', () => {
 	test('a concurrency 429 pauses and lowers the lane; other 429s pause without lowering', async () => {
 		const gate = new MailboxGate(4, TUNING);
 		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 20 });
-		gate.pause('b', { status: 429, code: 'TooManyRequests', message: 'x', until: Date.now() + 20 });
+		// b's pause ends first, so its timer has fired (and the idle lane gone) before a's waiters start.
+		gate.pause('b', { status: 429, code: 'TooManyRequests', message: 'x', until: Date.now() + 10 });
 		expect(gate.limitOf('a')).toBe(3);
 		expect(gate.limitOf('b')).toBe(4);
 		const started: number[] = [];

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 
-import { InputError } from '../../nodes/Office365SendMail/message/inputError';
+import { InputError } from '../../nodes/shared/text/inputError';
 import {
 	buildMime,
 	estimateEncodedSize,

@@ -1,9 +1,9 @@
-import { InputError } from '../../nodes/Office365SendMail/message/inputError';
+import { InputError } from '../../nodes/shared/text/inputError';
 import {
 	dedupeRecipients,
 	formatRecipient,
 	parseRecipients,
-} from '../../nodes/Office365SendMail/message/recipients';
+} from '../../nodes/shared/address/recipients';
 
 describe('parseRecipients', () => {
 	test.each([
@@ -94,7 +94,7 @@ describe('plain forms skip the full parser and agree with it', () => {
 		"o'neil+tag@sub.contoso.co.uk",
 		'#!$ <a@b.com>',
 	])('%j', (text) => {
-		const { parseSimple } = require('../../nodes/Office365SendMail/message/addressSyntax');
+		const { parseSimple } = require('../../nodes/shared/address/addressSyntax');
 		const fast = parseSimple(text);
 		expect(fast).toBeDefined();
 		const full = parseOneAddress({ input: text, rfc6532: true });

@@ -3,6 +3,7 @@ import {
 	readSendAndWaitConfig,
 	type ParameterReader,
 } from '../../nodes/Office365SendMail/sendAndWait/config';
+import { answerOf } from '../../nodes/Office365SendMail/sendAndWait/answer';
 import { buildQuestionMail, escapeHtml } from '../../nodes/Office365SendMail/sendAndWait/html';
 import { sendAndWaitWaitTill } from '../../nodes/Office365SendMail/sendAndWait/waitTill';
 
@@ -45,6 +46,10 @@ describe('Send-and-Wait parameters are checked before anything is sent', () => {
 		expect(configError([{ fieldLabel: 'A' }, { fieldLabel: 'A' }])).toMatch(
 			/^Form Fields › field 2 › Field Name: "A" is used twice/,
 		);
+		for (const reserved of ['__proto__', 'constructor', 'prototype'])
+			expect(configError([{ fieldLabel: 'A' }, { fieldLabel: ` ${reserved} ` }])).toBe(
+				`Form Fields › field 2 › Field Name: "${reserved}" cannot be a field name: the answer could not be read under it. Choose another name.`,
+			);
 		expect(configError([{ fieldLabel: 'A', fieldType: 'dropdown' }])).toMatch(
 			/^Form Fields › field 1 › Field Options: A dropdown list needs at least one option/,
 		);
@@ -77,6 +82,27 @@ describe('Send-and-Wait parameters are checked before anything is sent', () => {
 				0,
 			).getTime(),
 		).toBe(1.5 * 86_400_000);
+	});
+});
+
+describe('answers', () => {
+	const config = readSendAndWaitConfig(
+		reader({
+			message: 'x',
+			responseType: 'customForm',
+			formFields: { values: [{ fieldLabel: 'Deliver on', fieldType: 'date' }] },
+		}),
+	);
+	test.each([
+		['2024-02-29', { ok: true, data: { 'Deliver on': '2024-02-29' } }],
+		['0050-01-31', { ok: true, data: { 'Deliver on': '0050-01-31' } }],
+		['2024-02-30', { ok: false, reason: '"Deliver on" is not a date (YYYY-MM-DD).' }],
+		['2023-02-29', { ok: false, reason: '"Deliver on" is not a date (YYYY-MM-DD).' }],
+		['2024-04-31', { ok: false, reason: '"Deliver on" is not a date (YYYY-MM-DD).' }],
+		['2024-13-01', { ok: false, reason: '"Deliver on" is not a date (YYYY-MM-DD).' }],
+		['2024-1-01', { ok: false, reason: '"Deliver on" is not a date (YYYY-MM-DD).' }],
+	])('date field %s', (value, expected) => {
+		expect(answerOf(config, {}, { 'field-0': value })).toEqual(expected);
 	});
 });
 

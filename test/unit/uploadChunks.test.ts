@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 
-import { fixedChunks } from '../../nodes/shared/transport/uploadSession';
+import { fixedChunks, readNextExpected } from '../../nodes/shared/transport/uploadSession';
 
 async function collect(stream: Readable, size: number): Promise<Buffer[]> {
 	const out: Buffer[] = [];
@@ -24,4 +24,14 @@ test('re-chunks uneven stream pieces into exact sizes, last one shorter, bytes u
 test('an exact multiple yields no empty tail', async () => {
 	const chunks = await collect(Readable.from([Buffer.alloc(256, 1)]), 128);
 	expect(chunks.map((c) => c.length)).toEqual([128, 128]);
+});
+
+test.each([
+	['camelCase', '{"expirationDateTime":"x","nextExpectedRanges":["327680-"]}', 327680],
+	['PascalCase', '{"ExpirationDateTime":"x","NextExpectedRanges":["327680-655359"]}', 327680],
+	['no ranges', '{"expirationDateTime":"x"}', undefined],
+	['not a list', '{"nextExpectedRanges":"5-"}', undefined],
+	['not JSON', '<html>', undefined],
+])('the next expected byte is read from a %s answer', (_case, body, expected) => {
+	expect(readNextExpected(Buffer.from(body))).toBe(expected);
 });

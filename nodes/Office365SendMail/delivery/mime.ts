@@ -1,6 +1,6 @@
 import type { AttachmentSource } from '../message/attachments';
 import { draftMessage, type GraphMessage, type MessageInput } from '../message/build';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import {
 	buildMime,
 	estimateEncodedSize,

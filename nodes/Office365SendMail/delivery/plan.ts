@@ -1,4 +1,4 @@
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { UPLOAD_SESSION_MIN_BYTES, type AttachmentSource } from '../message/attachments';
 import {
 	draftMessage,

@@ -6,9 +6,9 @@ import {
 } from '../../shared/transport/graphClient';
 import { DeliveryUnknownError, GraphApiError } from '../../shared/transport/graphErrors';
 import { fileAttachmentJson } from '../message/build';
-import { excerpt } from '../message/headerSafe';
-import { InputError } from '../message/inputError';
-import { formatRecipient } from '../message/recipients';
+import { excerpt } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
+import { formatRecipient } from '../../shared/address/recipients';
 import { DraftMayExistError } from './draftError';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { replyBody } from './replyPlan';

@@ -1,5 +1,5 @@
-import { excerpt } from '../message/headerSafe';
-import { InputError } from '../message/inputError';
+import { excerpt } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
 
 /** The message a reply answers, in the sender mailbox, and whether everyone on it gets the answer. */
 export interface ReplyTarget {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { draftMessage, type GraphMessage } from '../message/build';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { withDraftPatch } from './mime';
 import { attachmentSteps, type DeliveryPlan, type DeliveryStep } from './plan';
 import { sendAtOf } from './sendAt';

@@ -1,4 +1,6 @@
-import { InputError } from '../message/inputError';
+import { DateTime } from 'luxon';
+
+import { InputError } from '../../shared/text/inputError';
 
 const FIELD = 'Send At';
 /** Bounds the work a hostile value can cause before it is parsed. */
@@ -11,7 +13,10 @@ const ISO =
 const HINT =
 	'Give an ISO 8601 date and time such as 2026-05-01T09:30:00 (in the workflow time zone) or 2026-05-01T09:30:00+02:00, or a date from an expression such as {{ $now.plus(1, "hour") }}.';
 
-/** Luxon's DateTime (what n8n expressions such as `$now` return), recognised without importing Luxon. */
+/**
+ * Luxon's DateTime (what n8n expressions such as `$now` return), recognised by its shape: it comes from n8n's copy
+ * of Luxon, whose class need not be the one this package loads.
+ */
 interface DateTimeLike {
 	isValid: boolean;
 	toMillis(): number;
@@ -22,33 +27,20 @@ function isDateTimeLike(value: unknown): value is DateTimeLike {
 	return typeof v === 'object' && v !== null && typeof v.toMillis === 'function';
 }
 
-/** Milliseconds that `timeZone`'s wall clock is ahead of UTC at instant `at`. */
-function zoneOffsetMs(at: number, timeZone: string): number {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(at));
-	const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wall = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-	return wall - Math.floor(at / 1000) * 1000;
-}
+// UTC offsets in use run from -12:00 to +14:00 (Line Islands); ISO 8601 allows no minute field over 59.
+const MAX_OFFSET_MINUTES = 14 * 60;
 
-/** A wall-clock time in `timeZone` as a UTC instant; the second pass settles daylight-saving changes. */
-function fromZone(wallAsUtc: number, timeZone: string): number {
-	const first = wallAsUtc - zoneOffsetMs(wallAsUtc, timeZone);
-	return wallAsUtc - zoneOffsetMs(first, timeZone);
-}
-
-function offsetMs(offset: string): number {
+function offsetMs(offset: string, text: string): number {
 	if (offset.toUpperCase() === 'Z') return 0;
 	const digits = offset.replace(':', '');
-	const minutes = Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5));
+	const hours = Number(digits.slice(1, 3));
+	const mins = Number(digits.slice(3, 5));
+	const minutes = hours * 60 + mins;
+	if (mins > 59 || minutes > MAX_OFFSET_MINUTES)
+		throw new InputError(
+			FIELD,
+			`${JSON.stringify(text)} has the offset ${offset}, which no time zone uses; offsets run from -14:00 to +14:00. ${HINT}`,
+		);
 	return (digits.startsWith('-') ? -1 : 1) * minutes * 60_000;
 }
 
@@ -56,30 +48,29 @@ function parseText(text: string, timeZone: string): number {
 	const m = ISO.exec(text.trim());
 	if (!m) throw new InputError(FIELD, `${JSON.stringify(text)} is not a date and time. ${HINT}`);
 	const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '0', offset] = m;
-	const ms = Number(fraction.padEnd(3, '0').slice(0, 3));
-	const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms);
-	const check = new Date(wall);
-	const fields = [
-		check.getUTCMonth() + 1,
-		check.getUTCDate(),
-		check.getUTCHours(),
-		check.getUTCMinutes(),
-	];
-	if (fields.join() !== [mo, d, h, mi].map(Number).join())
+	const wall = {
+		year: Number(y),
+		month: Number(mo),
+		day: Number(d),
+		hour: Number(h),
+		minute: Number(mi),
+		second: Number(s),
+		millisecond: Number(fraction.padEnd(3, '0').slice(0, 3)),
+	};
+	const utcWall = DateTime.fromObject(wall, { zone: 'utc' });
+	// Luxon also takes 24:00 (ISO 8601's end of day); Send At names a time of day, 00–23 hours.
+	if (!utcWall.isValid || wall.hour > 23)
 		throw new InputError(FIELD, `${JSON.stringify(text)} is not a valid calendar date. ${HINT}`);
-	if (offset) return wall - offsetMs(offset);
-	const at = inZone(wall, timeZone);
-	if (at === undefined)
+	if (offset) return utcWall.toMillis() - offsetMs(offset, text);
+	const local = DateTime.fromObject(wall, { zone: timeZone });
+	if (!local.isValid)
 		throw new InputError(FIELD, `The workflow time zone ${JSON.stringify(timeZone)} is unknown.`);
-	return at;
-}
-
-function inZone(wall: number, timeZone: string): number | undefined {
-	try {
-		return fromZone(wall, timeZone);
-	} catch {
-		return undefined; // Intl refuses an unknown time zone with a RangeError.
-	}
+	// Daylight-saving changes as RFC 5545 §3.3.5 reads local times: a skipped time takes the offset before the gap
+	// (Luxon's answer), a repeated one means its first occurrence.
+	return Math.min(
+		...local.getPossibleOffsets().map((dt: DateTime) => dt.toMillis()),
+		local.toMillis(),
+	);
 }
 
 /** The instant an item's Send At names, in milliseconds since the epoch; undefined when it is empty. */

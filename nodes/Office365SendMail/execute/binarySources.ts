@@ -4,8 +4,8 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
 import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
 import { checkAttachmentMetadata, type AttachmentSource } from '../message/attachments';
-import { excerpt } from '../message/headerSafe';
-import { InputError } from '../message/inputError';
+import { excerpt } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 

@@ -1,4 +1,4 @@
-import { outcomeOf, type Outcome } from '../../shared/outcome';
+import { outcomeOf, outcomeOfSync, type Outcome } from '../../shared/outcome';
 import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
 import { GraphClient } from '../../shared/transport/graphClient';
 import { nodeHttpClient } from '../../shared/transport/httpClient';
@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
 import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
 import { InputError } from '../message/inputError';
-import { recall, remember } from './deliveryLedger';
+import { beginAttempt, recall, remember } from './deliveryLedger';
 import { MailboxLimiter } from './mailboxLimiter';
 import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
@@ -93,6 +93,27 @@ export async function deliverAll(
 ): Promise<ItemOutcome[]> {
 	const ready = outcomes.flatMap((o) => (o.state === 'ready' ? [o.item] : []));
 	if (!ready.length) return outcomes;
+	const attempt = outcomeOfSync(() => beginAttempt(run.ledger, ready.length));
+	if (!attempt.ok)
+		return outcomes.map((o) =>
+			o.state === 'ready' ? failed(run, o.index, attempt.error, o.item) : o,
+		);
+	let allDone = false;
+	try {
+		const delivered = await deliverReady(run, outcomes, ready, signIn);
+		allDone = delivered.every((o) => o.state === 'done');
+		return delivered;
+	} finally {
+		attempt.value(allDone);
+	}
+}
+
+async function deliverReady(
+	run: RunContext,
+	outcomes: ItemOutcome[],
+	ready: PreparedItem[],
+	signIn?: Promise<Outcome<AccessToken>>,
+): Promise<ItemOutcome[]> {
 	const signedIn =
 		(await signIn) ??
 		(await outcomeOf(() => acquireToken(run.settings, { timeoutMs: run.timeoutMs })));

@@ -17,7 +17,7 @@ import {
 import { sayNetworkCodes } from '../../shared/transport/networkWords';
 import { UploadSessionError } from '../../shared/transport/uploadSession';
 import { DraftMayExistError } from '../delivery/draftError';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 
 export interface ItemContext {
 	index: number;

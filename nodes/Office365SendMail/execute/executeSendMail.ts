@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { readGraphSettings } from '../../shared/credential/settings';
 import { outcomeOf, outcomeOfSync } from '../../shared/outcome';
 import { CREDENTIAL_TYPE } from '../description/constants';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { deliverAll } from './deliver';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
@@ -38,8 +38,9 @@ function runOptions(ctx: IExecuteFunctions): Pick<RunContext, 'maxConcurrency' |
 /** The key under which deliveries of this node run are remembered across n8n's Retry On Fail. */
 function ledgerScope(ctx: IExecuteFunctions): LedgerScope | undefined {
 	const executionId = ctx.getExecutionId?.();
-	if (!executionId) return undefined;
 	const node = ctx.getNode();
+	// Only Retry On Fail runs a node again in the same execution; without it there is nothing to remember.
+	if (!executionId || !node.retryOnFail) return undefined;
 	// A loop that runs this node again in the same execution is a new run, not a retry.
 	const read = outcomeOfSync(() => ctx.getWorkflowDataProxy(0).$runIndex as unknown);
 	const runIndex = read.ok && typeof read.value === 'number' ? read.value : 0;

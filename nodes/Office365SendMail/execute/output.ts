@@ -5,7 +5,7 @@ import type { Delivery } from '../delivery/execute';
 import { mimeExcerptOf } from '../delivery/mimePreview';
 import type { PreviewRequest } from '../delivery/render';
 import { resultFields } from '../delivery/schedule';
-import { formatRecipient } from '../message/recipients';
+import { formatRecipient } from '../../shared/address/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
 import { replySummary } from './operations/reply';

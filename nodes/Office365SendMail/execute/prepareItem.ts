@@ -18,13 +18,13 @@ import {
 	subjectOf,
 } from '../message/fields';
 import { parseHeaders } from '../message/headers';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import {
 	dedupeRecipients,
 	MAX_RECIPIENTS,
 	parseRecipients,
 	type Recipient,
-} from '../message/recipients';
+} from '../../shared/address/recipients';
 import { binarySource } from './binarySources';
 
 /** The node's operations that deliver a message per item (Check Setup has no message). */

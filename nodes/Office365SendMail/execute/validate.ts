@@ -1,9 +1,13 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+
 import { outcomeOf, type Outcome } from '../../shared/outcome';
 import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
 import { renderPlan } from '../delivery/render';
 import { previewItem } from './output';
 import { failed, stopUnlessContinuing, type ItemOutcome, type RunContext } from './outcomes';
 import { preparerOf } from './operations';
+
+const YIELD_EVERY = 100;
 
 export interface Validated {
 	outcomes: ItemOutcome[];
@@ -29,6 +33,9 @@ export async function validateAll(run: RunContext): Promise<Validated> {
 		outcomes.push(outcome);
 		if (!signIn && prepared.ok && !prepared.value.dryRun)
 			signIn = outcomeOf(() => acquireToken(run.settings, { timeoutMs: run.timeoutMs }));
+		// Reading items awaits only microtasks: let the sign-in's network I/O (and the rest of n8n) run between
+		// batches, or a large input starves the token request until its timeout.
+		if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
 	}
 	return { outcomes, signIn };
 }

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 
-import { excerpt, headerSafe } from './headerSafe';
-import { InputError } from './inputError';
+import { excerpt, headerSafe } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
 import { listEntries } from './listText';
 import { MAX_CONTENT_ID_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_FILE_NAME_CHARS } from './limits';
 

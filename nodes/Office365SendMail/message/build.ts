@@ -1,6 +1,6 @@
 import type { AttachmentSource } from './attachments';
 import type { InternetHeader } from './headers';
-import { toGraphRecipients, type Recipient } from './recipients';
+import { toGraphRecipients, type Recipient } from '../../shared/address/recipients';
 
 /** Everything one item asks for, validated. Pure data: no I/O happens in this module; delivery/ plans the requests. */
 export interface MessageInput {

@@ -4,12 +4,12 @@ import { isGuid, isMailboxId, MAILBOX_HINT } from '../../shared/credential/ident
 import { describeSenderRules, isSenderAllowed } from '../../shared/credential/senderRules';
 import type { GraphSettings } from '../../shared/credential/settings';
 import type { MessageInput } from './build';
-import { displayNameOf } from './addressSyntax';
-import { excerpt, headerSafe } from './headerSafe';
-import { InputError } from './inputError';
+import { displayNameOf } from '../../shared/address/addressSyntax';
+import { excerpt, headerSafe } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
 import { listEntries } from './listText';
 import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, MAX_LIST_ENTRIES } from './limits';
-import { parseOneRecipient, type Recipient } from './recipients';
+import { parseOneRecipient, type Recipient } from '../../shared/address/recipients';
 
 export { messageIdListOf, messageIdOf } from './messageId';
 

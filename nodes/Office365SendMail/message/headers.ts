@@ -1,5 +1,5 @@
-import { excerpt, headerSafe } from './headerSafe';
-import { InputError } from './inputError';
+import { excerpt, headerSafe } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
 import { MAX_HEADER_LINE_CHARS, MAX_HEADER_ROWS } from './limits';
 
 export interface InternetHeader {

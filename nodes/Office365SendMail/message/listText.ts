@@ -1,4 +1,4 @@
-import { InputError } from './inputError';
+import { InputError } from '../../shared/text/inputError';
 import { MAX_LIST_TEXT_CHARS } from './limits';
 
 /**

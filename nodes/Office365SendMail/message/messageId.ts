@@ -1,5 +1,5 @@
-import { excerpt, headerSafe } from './headerSafe';
-import { InputError } from './inputError';
+import { excerpt, headerSafe } from '../../shared/text/headerSafe';
+import { InputError } from '../../shared/text/inputError';
 import { MAX_LIST_TEXT_CHARS, MAX_MESSAGE_IDS, MAX_MESSAGE_ID_CHARS } from './limits';
 
 // RFC 5322 §3.6.4 msg-id = "<" id-left "@" id-right ">": id-left a dot-atom-text, id-right a dot-atom-text or

@@ -18,7 +18,17 @@ export function approvalOf(config: SendAndWaitConfig, query: IDataObject): boole
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day: Date.parse rolls 2024-02-30 over to March 1 instead of refusing it. */
+function isCalendarDate(value: string): boolean {
+	const m = DATE.exec(value);
+	if (!m) return false;
+	const [y, mo, d] = m.slice(1).map(Number);
+	const at = new Date(0);
+	at.setUTCFullYear(y, mo - 1, d); // Date.UTC would read years 0-99 as 1900-1999
+	return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d;
+}
 
 function fieldValue(field: FormField, raw: unknown): { value?: string | number; reason?: string } {
 	if (raw !== undefined && typeof raw !== 'string')
@@ -37,7 +47,7 @@ function fieldValue(field: FormField, raw: unknown): { value?: string | number; 
 			return Number.isFinite(n) ? { value: n } : { reason: `"${field.label}" is not a number.` };
 		}
 		case 'date':
-			return DATE.test(value) && !Number.isNaN(Date.parse(value))
+			return isCalendarDate(value)
 				? { value }
 				: { reason: `"${field.label}" is not a date (YYYY-MM-DD).` };
 		case 'dropdown':

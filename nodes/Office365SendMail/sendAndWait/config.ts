@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 
 /** Reads one node parameter; the execute and webhook contexts differ only in how the item is chosen. */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;
@@ -38,6 +38,11 @@ export const MAX_LABEL_CHARS = 200;
 export const MAX_FIELDS = 50;
 export const MAX_FIELD_OPTIONS = 100;
 const FIELD_TYPES: FieldType[] = ['date', 'dropdown', 'email', 'number', 'text', 'textarea'];
+/**
+ * Labels are the keys of the answer object: `__proto__` would set its prototype instead of a key (the answer is
+ * lost); n8n-workflow treats all three as unsafe object keys (its isSafeObjectProperty).
+ */
+const RESERVED_LABELS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function text(value: unknown, field: string, max: number, fallback = ''): string {
 	if (value === undefined || value === null || value === '') return fallback;
@@ -79,6 +84,11 @@ function formFields(raw: unknown): FormField[] {
 		const fieldLabel = label(v.fieldLabel, `${where} › Field Name`, '');
 		if (!fieldLabel)
 			throw new InputError(`${where} › Field Name`, 'Is empty: every field needs a name.');
+		if (RESERVED_LABELS.has(fieldLabel))
+			throw new InputError(
+				`${where} › Field Name`,
+				`"${fieldLabel}" cannot be a field name: the answer could not be read under it. Choose another name.`,
+			);
 		if (seen.has(fieldLabel))
 			throw new InputError(
 				`${where} › Field Name`,

@@ -17,6 +17,8 @@ export function textToHtml(value: string): string {
 
 export const ATTRIBUTION = 'This message was sent automatically with n8n';
 export const CONFIRM_FIELD = 'confirm';
+/** The query parameter of the resume links that names one wait of the node. */
+export const WAIT_PARAMETER = 'wait';
 /** Form inputs are named like n8n's own forms (field-0, field-1, …); labels may hold any character. */
 export const fieldName = (index: number): string => `field-${index}`;
 export const MAX_ANSWER_CHARS = 10000;

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { randomBytes } from 'node:crypto';
 
 import { subjectOf } from '../message/fields';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { readSendAndWaitConfig, type ParameterReader } from './config';
-import { buildQuestionMail, type ResumeLinks } from './html';
+import { buildQuestionMail, WAIT_PARAMETER, type ResumeLinks } from './html';
 import { sendAndWaitWaitTill } from './waitTill';
 
 export interface SendAndWaitMessage {
@@ -41,8 +42,14 @@ function resumeLinks(ctx: IExecuteFunctions, itemIndex: number, approval: boolea
 			return u.toString();
 		};
 	}
-	if (!approval) return { primary: url({}) };
-	return { primary: url({ approved: 'true' }), secondary: url({ approved: 'false' }) };
+	// Each wait gets its own token: a node that asks again in the same execution (a loop) must not find its new
+	// question already marked answered. Signing covers it, so a link cannot borrow another wait's token.
+	const wait = randomBytes(12).toString('base64url');
+	if (!approval) return { primary: url({ [WAIT_PARAMETER]: wait }) };
+	return {
+		primary: url({ approved: 'true', [WAIT_PARAMETER]: wait }),
+		secondary: url({ approved: 'false', [WAIT_PARAMETER]: wait }),
+	};
 }
 
 /**

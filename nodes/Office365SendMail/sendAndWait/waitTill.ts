@@ -1,6 +1,6 @@
 import { WAIT_INDEFINITELY, type IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import type { ParameterReader } from './config';
 
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };

@@ -6,9 +6,10 @@ import type {
 } from 'n8n-workflow';
 import type { ServerResponse } from 'node:http';
 
+import { BoundedMap } from '../../shared/boundedMap';
 import { readSendAndWaitConfig, type ParameterReader, type SendAndWaitConfig } from './config';
 import { answerOf, approvalOf, FREE_TEXT_FIELDS } from './answer';
-import { confirmationPage, formPage, messagePage } from './html';
+import { confirmationPage, formPage, messagePage, WAIT_PARAMETER } from './html';
 
 /**
  * The resume endpoints: n8n's waiting-webhook server routes <webhook-waiting base>/<execution>/<node ID> here while
@@ -45,21 +46,19 @@ function send(res: ServerResponse, status: number, html: string, withBody = true
 /**
  * Answers recorded by this process, so a second POST that arrives while n8n is still resuming the first sees
  * "already answered" instead of starting a second run. Later requests are refused by n8n itself (the execution is
- * no longer waiting). Entries expire so a node that waits again in a loop can be answered again.
+ * no longer waiting). Each wait has its own key (the link's wait token), so a node that asks again in a loop is
+ * answered again, and a link of an answered wait stays refused. Links without a token, sent by earlier versions,
+ * share one key per execution and node, which expires so such a loop can be answered again.
  */
-const ANSWERED_TTL_MS = 10 * 60_000;
-const MAX_ANSWERED = 10_000;
-const answered = new Map<string, number>();
+const UNTOKENED_TTL_MS = 10 * 60_000;
+const answered = new BoundedMap<string, true>(10_000);
 
-function alreadyAnswered(key: string, now: number): boolean {
-	const at = answered.get(key);
-	return at !== undefined && now - at < ANSWERED_TTL_MS;
-}
-
-function markAnswered(key: string, now: number): void {
-	answered.delete(key);
-	answered.set(key, now);
-	while (answered.size > MAX_ANSWERED) answered.delete(answered.keys().next().value!);
+/** The wait this request answers, and how long its answered-mark is kept. */
+function answeredKeyOf(ctx: IWebhookFunctions, query: IDataObject): { key: string; ttlMs: number } {
+	const wait = query[WAIT_PARAMETER];
+	const base = `${ctx.getExecutionId()}:${ctx.getNode().id}`;
+	if (typeof wait === 'string' && wait) return { key: `${base}:${wait}`, ttlMs: Infinity };
+	return { key: base, ttlMs: UNTOKENED_TTL_MS };
 }
 
 function showPage(config: SendAndWaitConfig, query: IDataObject): { status: number; html: string } {
@@ -84,10 +83,10 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const req = this.getRequestObject();
 	const res = this.getResponseObject() as unknown as ServerResponse;
 	const read: ParameterReader = (name, fallback) => this.getNodeParameter(name, fallback);
-	const key = `${this.getExecutionId()}:${this.getNode().id}`;
-	const now = Date.now();
+	const query = (this.getQueryData() ?? {}) as IDataObject;
+	const { key, ttlMs } = answeredKeyOf(this, query);
 	const isHead = req.method === 'HEAD';
-	if (alreadyAnswered(key, now)) {
+	if (answered.get(key)) {
 		send(
 			res,
 			409,
@@ -115,7 +114,6 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		);
 		return { noWebhookResponse: true };
 	}
-	const query = (this.getQueryData() ?? {}) as IDataObject;
 	if (req.method !== 'POST') {
 		const { status, html } = showPage(config, query);
 		send(res, status, html, !isHead);
@@ -133,7 +131,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		);
 		return { noWebhookResponse: true };
 	}
-	markAnswered(key, now);
+	answered.set(key, true, ttlMs);
 	send(res, 200, messagePage('Thank you', 'Your answer was recorded. You can close this page.'));
 	return { noWebhookResponse: true, workflowData: [[{ json: { data: answer.data } }]] };
 }

@@ -1,4 +1,4 @@
-import { parseRecipients, type Recipient } from '../../Office365SendMail/message/recipients';
+import { parseRecipients, type Recipient } from '../address/recipients';
 import { outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from './errors';
 import { isMailboxId, MAILBOX_HINT } from './identifiers';

@@ -1,3 +1,4 @@
+import { excerpt } from '../text/headerSafe';
 import { CredentialConfigError } from './errors';
 import { isDomain, isGuid, isMailboxId } from './identifiers';
 
@@ -22,7 +23,7 @@ export function parseSenderRules(raw: unknown): SenderRule[] {
 			if (!isDomain(domain)) {
 				throw new CredentialConfigError(
 					'allowedSenders',
-					`Allowed Senders: "${entry}" is not a valid domain pattern. Write it as *@contoso.com.`,
+					`Allowed Senders: ${quoted(entry)} is not a valid domain pattern. Write it as *@contoso.com.`,
 				);
 			}
 			rules.push({ kind: 'domain', domain });
@@ -31,12 +32,22 @@ export function parseSenderRules(raw: unknown): SenderRule[] {
 		} else {
 			throw new CredentialConfigError(
 				'allowedSenders',
-				`Allowed Senders: "${entry}" is neither a mailbox (UPN or object ID) nor a *@domain pattern.`,
+				`Allowed Senders: ${quoted(entry)} is neither a mailbox (UPN or object ID) nor a *@domain pattern.`,
 			);
 		}
 	}
 	return rules;
 }
+
+/**
+ * A refused entry as the error quotes it. An entry with an "@" was meant as an address and is quoted like other
+ * input (a short excerpt); anything else may be a value pasted into the wrong field, such as a client secret
+ * (which never contains "@"), so only its first characters and its length are shown.
+ */
+function quoted(entry: string): string {
+	return entry.includes('@') ? excerpt(entry) : excerpt(entry, SHOWN_OF_OTHER_ENTRY);
+}
+const SHOWN_OF_OTHER_ENTRY = 4;
 
 /**
  * Case folding for A–Z only. Unicode lower-casing maps other characters onto ASCII letters (the Kelvin sign

@@ -7,7 +7,7 @@ import { CredentialConfigError } from './errors';
 import { isDomain, isGuid, isMailboxId, MAILBOX_HINT } from './identifiers';
 import { readScopeCheckMailbox, readSenderDefaults } from './senderDefaults';
 import { parseSenderRules, type SenderRule } from './senderRules';
-import type { Recipient } from '../../Office365SendMail/message/recipients';
+import type { Recipient } from '../address/recipients';
 
 export type ClientAuth =
 	| { kind: 'clientSecret'; clientSecret: string }

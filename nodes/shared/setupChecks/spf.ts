@@ -1,4 +1,4 @@
-import type { DnsLookup } from './dnsLookup';
+import { isQueryableName, type DnsLookup } from './dnsLookup';
 import { failed, passed, type Finding } from './finding';
 
 /**
@@ -23,6 +23,8 @@ interface Walk {
 	unknown?: string;
 	/** Includes/redirects whose domain has no SPF record: a permerror for receivers (RFC 7208 §5.2, §6.1). */
 	broken: string[];
+	/** The first include/redirect whose target is no domain name: a syntax error, permerror (RFC 7208 §4.6). */
+	invalid?: { term: string; target: string; record: string };
 }
 
 function spfRecords(records: string[]): string[] {
@@ -47,7 +49,19 @@ interface Targets {
 	otherClouds: string[];
 }
 
-async function follow(lookup: DnsLookup, domain: string, walk: Walk, targets: Targets) {
+interface Term {
+	name: string;
+	value: string;
+}
+
+async function follow(
+	lookup: DnsLookup,
+	term: Term,
+	owner: string,
+	walk: Walk,
+	targets: Targets,
+): Promise<void> {
+	const domain = term.value;
 	walk.lookups++;
 	if (walk.lookups > LOOKUP_LIMIT) {
 		walk.overLimit = true;
@@ -63,6 +77,11 @@ async function follow(lookup: DnsLookup, domain: string, walk: Walk, targets: Ta
 		return;
 	}
 	if (target.includes('%')) return; // macros (RFC 7208 §7) depend on the message: not expanded here
+	if (!isQueryableName(target)) {
+		const sep = term.name === 'include' ? ':' : '=';
+		walk.invalid ??= { term: `${term.name}${sep}${domain}`, target: domain, record: owner };
+		return;
+	}
 	const answer = await lookup.txt(target);
 	if (answer.kind === 'unknown') {
 		walk.unknown = `${target}: ${answer.reason}`;
@@ -73,23 +92,29 @@ async function follow(lookup: DnsLookup, domain: string, walk: Walk, targets: Ta
 		walk.broken.push(target);
 		return;
 	}
-	await evaluate(lookup, found[0], walk, targets);
+	await evaluate(lookup, found[0], target, walk, targets);
 }
 
-async function evaluate(lookup: DnsLookup, record: string, walk: Walk, targets: Targets) {
+async function evaluate(
+	lookup: DnsLookup,
+	record: string,
+	owner: string,
+	walk: Walk,
+	targets: Targets,
+): Promise<void> {
 	const all = terms(record);
 	// redirect= applies only when the record has no "all" term, and after every mechanism (RFC 7208 §6.1).
 	const redirect = all.some((t) => t.name === 'all')
 		? undefined
 		: all.find((t) => t.name === 'redirect');
 	for (const term of all) {
-		if (walk.overLimit || walk.unknown) return;
-		if (term.name === 'include') await follow(lookup, term.value, walk, targets);
+		if (walk.overLimit || walk.unknown || walk.invalid) return;
+		if (term.name === 'include') await follow(lookup, term, owner, walk, targets);
 		else if (COUNTED.has(term.name) && term.name !== 'redirect') walk.lookups++;
 		if (walk.lookups > LOOKUP_LIMIT) walk.overLimit = true;
 	}
-	if (redirect && !walk.overLimit && !walk.unknown)
-		await follow(lookup, redirect.value, walk, targets);
+	if (redirect && !walk.overLimit && !walk.unknown && !walk.invalid)
+		await follow(lookup, redirect, owner, walk, targets);
 }
 
 export interface SpfInput {
@@ -123,7 +148,7 @@ export async function checkSpf({
 		);
 	}
 	const walk: Walk = { lookups: 0, overLimit: false, broken: [] };
-	await evaluate(lookup, records[0], walk, { accepted, otherClouds });
+	await evaluate(lookup, records[0], domain, walk, { accepted, otherClouds });
 	return verdict(domain, records[0], walk, wanted);
 }
 
@@ -143,6 +168,15 @@ function verdict(domain: string, record: string, walk: Walk, wanted: string): Fi
 			'error',
 			`The SPF record of ${domain} needs more than ${LOOKUP_LIMIT} DNS lookups; receivers stop at ${LOOKUP_LIMIT} and return a permanent error (RFC 7208 §4.6.4).`,
 			`Remove includes of services you no longer use, or replace some with ip4:/ip6: ranges, until ${LOOKUP_LIMIT} lookups suffice; keep ${wanted}.`,
+		);
+	}
+	if (walk.invalid) {
+		const { term, target, record: owner } = walk.invalid;
+		return failed(
+			'spf',
+			'error',
+			`The SPF record of ${owner} names ${JSON.stringify(target.slice(0, 80))}, which is not a domain name; receivers return a permanent error for the whole record (RFC 7208 §4.6).`,
+			`Correct or remove ${term.slice(0, 100)} in the SPF record of ${owner}.`,
 		);
 	}
 	if (walk.unknown && !walk.foundInclude) return unknown(domain, walk.unknown);

@@ -1,9 +1,10 @@
 import { ConfidentialClientApplication, LogLevel, type Configuration } from '@azure/msal-node';
 
+import { BoundedMap } from '../boundedMap';
 import type { GraphSettings } from '../credential/settings';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
 import type { RetryPolicy } from '../transport/retry';
-import { readTokenClaims, type TokenClaims } from './claims';
+import { readTokenClaims, type TokenClaims } from '../tokenClaims';
 import { MsalNetworkClient, runTokenCall, type TokenCall } from './msalNetworkClient';
 import { describeTokenFailure } from './tokenErrors';
 
@@ -63,7 +64,7 @@ interface CredentialEntry {
 	lastForcedRefresh: number;
 }
 
-const entries = new Map<string, CredentialEntry>();
+const entries = new BoundedMap<string, CredentialEntry>(MAX_CACHED_CREDENTIALS);
 
 function stillFresh(token: AccessToken | undefined, now = Date.now()): token is AccessToken {
 	if (!token?.expiresOn || token.expiresOn.getTime() - RENEWAL_MARGIN_MS <= now) return false;
@@ -127,15 +128,9 @@ function createApp(
 function entryFor(settings: GraphSettings, options: AcquireOptions): CredentialEntry {
 	const key = settings.cacheKey;
 	let entry = entries.get(key);
-	if (entry) {
-		// Refresh the LRU position.
-		entries.delete(key);
-		entries.set(key, entry);
-		return entry;
-	}
+	if (entry) return entry;
 	entry = { app: createApp(settings, options), inFlight: {}, lastForcedRefresh: 0 };
 	entries.set(key, entry);
-	if (entries.size > MAX_CACHED_CREDENTIALS) entries.delete(entries.keys().next().value as string);
 	return entry;
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import { outcomeOf, type Outcome } from '../outcome';
-import { readTokenClaims } from '../token/claims';
+import { readTokenClaims } from '../tokenClaims';
 import { GraphApiError, parseGraphError } from './graphErrors';
 import type { HttpClient, HttpResponse } from './httpClient';
 import {

@@ -4,6 +4,8 @@ import type { Agent as HttpAgent, ClientRequest, IncomingMessage } from 'node:ht
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 
+import { BoundedMap } from '../boundedMap';
+
 /**
  * The package's one HTTP seam: an injected interface returning {status, headers, body} that never throws on an
  * HTTP status, so tests can put a real local server behind it. Used for tokens (as msal-node's networkClient),
@@ -62,7 +64,8 @@ const directAgent = new Agent({
 	scheduling: 'lifo',
 	timeout: 60_000,
 });
-const proxyAgents = new Map<string, HttpAgent>();
+// One agent per proxy URL; the proxy comes from the environment, so a handful at most.
+const proxyAgents = new BoundedMap<string, HttpAgent>(16);
 
 interface Route {
 	agent: HttpAgent;

@@ -68,8 +68,13 @@ interface Lane {
 	checking: boolean;
 }
 
-/** Beyond this many mailboxes with state, idle ones forget what they learned (bounds memory). */
-const MAX_LANES = 10_000;
+/**
+ * Beyond this many mailboxes with state, idle ones forget what they learned, and so do throttled mailboxes that no
+ * request is using (bounds memory and the work of each new mailbox).
+ */
+export const MAX_MAILBOX_LANES = 10_000;
+/** Forgetting stops at this many lanes, so that the next new mailboxes do not each scan the map again. */
+const LANES_AFTER_FORGETTING = MAX_MAILBOX_LANES * 0.9;
 
 export class MailboxGate {
 	private readonly lanes = new Map<string, Lane>();
@@ -160,7 +165,7 @@ export class MailboxGate {
 	private lane(key: string): Lane {
 		let lane = this.lanes.get(key);
 		if (!lane) {
-			if (this.lanes.size >= MAX_LANES) this.forgetIdle();
+			if (this.lanes.size >= MAX_MAILBOX_LANES) this.forgetIdle();
 			const adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
 			lane = { active: 0, waiting: [], head: 0, adaptive, checking: false };
 			this.lanes.set(key, lane);
@@ -171,9 +176,24 @@ export class MailboxGate {
 		return lane;
 	}
 
+	/**
+	 * Idle mailboxes go first; then throttled ones without requests, those whose pause ends soonest first. A later
+	 * request to a forgotten throttled mailbox at worst meets Microsoft's 429 again, which pauses it anew.
+	 */
 	private forgetIdle(): void {
-		for (const [key, lane] of this.lanes)
-			if (lane.active === 0 && lane.waiting.length === 0 && !lane.pause) this.lanes.delete(key);
+		const paused: [string, Lane][] = [];
+		for (const [key, lane] of this.lanes) {
+			if (lane.active !== 0 || lane.waiting.length !== 0) continue;
+			if (lane.pause) paused.push([key, lane]);
+			else this.lanes.delete(key);
+		}
+		const excess = this.lanes.size - LANES_AFTER_FORGETTING;
+		if (excess <= 0) return;
+		paused.sort(([, a], [, b]) => a.pause!.until - b.pause!.until);
+		for (const [key, lane] of paused.slice(0, excess)) {
+			clearTimeout(lane.timer);
+			this.lanes.delete(key);
+		}
 	}
 
 	/**
@@ -233,11 +253,13 @@ export class MailboxGate {
 }
 
 /**
- * The per-process cap. In queue mode every worker is its own process with its own gate; each learns its share
+ * The process-wide cap per mailbox (the per-run limit is execute/mailboxLimiter.ts). In queue mode every worker is its own process with its own gate; each learns its share
  * of the mailbox from Microsoft's concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4)
  * sets a hard cap per process instead (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
  */
-export function processLimit(value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY): number {
+export function processWideMailboxCap(
+	value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY,
+): number {
 	const n = Number(value);
 	return Number.isInteger(n) && n >= 1 && n <= GRAPH_MAILBOX_CONCURRENCY
 		? n
@@ -245,7 +267,7 @@ export function processLimit(value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRE
 }
 
 /** The gate every GraphClient of this process shares. */
-export const processMailboxGate = new MailboxGate(processLimit());
+export const processMailboxGate = new MailboxGate(processWideMailboxCap());
 
 /**
  * The gate key of a Graph URL: Graph host, tenant and app (the limit is per app and mailbox) and the mailbox from

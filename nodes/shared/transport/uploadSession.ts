@@ -101,11 +101,18 @@ export async function uploadStream(
 	return { chunks: index };
 }
 
-function readNextExpected(body: Buffer): number | undefined {
+/**
+ * The first byte the session expects next. Upload responses are not uniform in this property's casing
+ * (https://github.com/microsoftgraph/msgraph-sdk-serviceissues/issues/39), so either is read, as Microsoft's
+ * JavaScript SDK does in its LargeFileUploadTask.
+ */
+export function readNextExpected(body: Buffer): number | undefined {
 	try {
-		const parsed = JSON.parse(body.toString('utf8')) as { nextExpectedRanges?: string[] };
-		const first = parsed.nextExpectedRanges?.[0];
-		return first === undefined ? undefined : parseInt(first.split('-')[0], 10);
+		const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+		const ranges = parsed.nextExpectedRanges ?? parsed.NextExpectedRanges;
+		const first: unknown = Array.isArray(ranges) ? ranges[0] : undefined;
+		if (typeof first !== 'string') return undefined;
+		return parseInt(first.split('-')[0], 10);
 	} catch {
 		return undefined;
 	}

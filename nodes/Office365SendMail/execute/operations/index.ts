@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import type { MessageOperation, PreparedItem } from '../prepareItem';
 import { prepareCreateDraft } from './createDraft';
 import { prepareReply } from './reply';

@@ -6,13 +6,13 @@ import { planReply } from '../../delivery/replyPlan';
 import { graphMessageIdOf, type ReplyTarget } from '../../delivery/replyTarget';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { asBoolean, asText } from '../../message/fields';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import {
 	dedupeRecipients,
 	formatRecipient,
 	MAX_RECIPIENTS,
 	parseRecipients,
-} from '../../message/recipients';
+} from '../../../shared/address/recipients';
 import {
 	attachmentsOf,
 	commonInput,

@@ -7,7 +7,7 @@ import { planDelivery, type PlanIdentity } from '../../delivery/plan';
 import { scheduledIfAsked } from '../../delivery/schedule';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { asBoolean, asText, messageIdListOf, messageIdOf } from '../../message/fields';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import { MAX_LIST_TEXT_CHARS } from '../../message/limits';
 import { assertOneLine, checkUnsubscribeUris } from '../../message/mime/guards';
 import {

@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 
-import { InputError } from '../inputError';
+import { InputError } from '../../../shared/text/inputError';
 import { estimateEncodedSize } from './size';
 import type { BuiltMime, MimeMessageInput } from './types';
 import { validateMimeInput } from './validate';

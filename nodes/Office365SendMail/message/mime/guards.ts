@@ -1,5 +1,5 @@
-import { InputError } from '../inputError';
-import { excerpt } from '../headerSafe';
+import { InputError } from '../../../shared/text/inputError';
+import { excerpt } from '../../../shared/text/headerSafe';
 
 // CR, LF and NUL can end a header line early and start a new one (header injection); other C0 controls and DEL
 // have no business in a header either (RFC 5322 §2.2: header fields are printable characters and WSP).

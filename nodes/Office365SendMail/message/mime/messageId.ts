@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 
-import { excerpt } from '../headerSafe';
-import { InputError } from '../inputError';
+import { excerpt } from '../../../shared/text/headerSafe';
+import { InputError } from '../../../shared/text/inputError';
 import { assertOneLine } from './guards';
 
 /** Bounds before parsing: a long thread's References has dozens of IDs, never thousands. */

@@ -1,5 +1,5 @@
-import { excerpt } from '../headerSafe';
-import { InputError } from '../inputError';
+import { excerpt } from '../../../shared/text/headerSafe';
+import { InputError } from '../../../shared/text/inputError';
 import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
 import { parseMessageId, parseMessageIdList } from './messageId';
 import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';

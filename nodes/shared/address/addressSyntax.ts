@@ -1,7 +1,7 @@
 import { parseOneAddress } from 'email-addresses';
 
-import { excerpt, headerSafe } from './headerSafe';
-import { InputError } from './inputError';
+import { excerpt, headerSafe } from '../text/headerSafe';
+import { InputError } from '../text/inputError';
 import {
 	MAX_ADDRESS_ENTRY_CHARS,
 	MAX_ADDRESS_OCTETS,

@@ -1,0 +1,41 @@
+import { BoundedMap } from '../../nodes/shared/boundedMap';
+
+describe('BoundedMap (explicit clock)', () => {
+	test('the least recently used entry goes first when the cap is reached', () => {
+		const map = new BoundedMap<string, number>(2);
+		map.set('a', 1);
+		map.set('b', 2);
+		expect(map.get('a')).toBe(1); // a is now the most recent
+		map.set('c', 3);
+		expect(map.size).toBe(2);
+		expect(map.get('b')).toBeUndefined();
+		expect([map.get('a'), map.get('c')]).toEqual([1, 3]);
+	});
+
+	test('entries expire after their time to live; a per-entry one overrides the default', () => {
+		let now = 1_000;
+		const map = new BoundedMap<string, string>(10, 100, () => now);
+		map.set('short', 'x');
+		map.set('long', 'y', Infinity);
+		now += 99;
+		expect(map.get('short')).toBe('x');
+		now += 1;
+		expect(map.get('short')).toBeUndefined();
+		expect(map.size).toBe(1);
+		now += 1e9;
+		expect(map.get('long')).toBe('y');
+	});
+
+	test('setting a key again replaces its value and keeps one entry', () => {
+		const map = new BoundedMap<string, number>(3);
+		map.set('a', 1);
+		map.set('a', 2);
+		expect(map.size).toBe(1);
+		expect(map.get('a')).toBe(2);
+		map.delete('a');
+		expect(map.get('a')).toBeUndefined();
+		map.set('b', 1);
+		map.clear();
+		expect(map.size).toBe(0);
+	});
+});
