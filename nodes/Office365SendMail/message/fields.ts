@@ -98,7 +98,7 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 	if (!isSenderAllowed(settings.allowedSenders, sender)) {
 		throw new InputError(
 			'Sender',
-			`Mailbox "${sender}" is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
+			`Mailbox ${excerpt(sender, 254)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
 		);
 	}
 	return sender;

@@ -15,7 +15,10 @@ const MSG_ID = new RegExp(`^<${DOT_ATOM}@(?:${DOT_ATOM}|\\[[\\x21-\\x5a\\x5e-\\x
  */
 export function messageIdOf(value: unknown, field: string): string {
 	if (typeof value !== 'string' || !value.trim())
-		throw new InputError(field, 'Expected a message ID such as <abc123@contoso.com>.');
+		throw new InputError(
+			field,
+			'Expected a message ID such as abc123@contoso.com (the angle brackets around it are optional).',
+		);
 	const text = value.trim();
 	if (text.length > MAX_MESSAGE_ID_CHARS)
 		throw new InputError(
@@ -27,7 +30,7 @@ export function messageIdOf(value: unknown, field: string): string {
 	if (!MSG_ID.test(id)) {
 		throw new InputError(
 			field,
-			`${excerpt(text)} is not a message ID. Write it as <id@domain> (RFC 5322), e.g. the Message-ID header of the mail you answer.`,
+			`${excerpt(text)} is not a message ID. Write it as id@domain (RFC 5322; angle brackets optional), e.g. the Message-ID header of the mail you answer.`,
 		);
 	}
 	return id;

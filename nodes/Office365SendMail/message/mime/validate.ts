@@ -1,6 +1,6 @@
+import { excerpt } from '../../../shared/text/headerSafe';
 import { InputError } from '../../../shared/text/inputError';
 import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
-import { excerpt } from '../../../shared/text/headerSafe';
 import { isContentId, isMediaType } from '../attachments';
 import { messageIdListOf, messageIdOf } from '../messageId';
 import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';
@@ -8,7 +8,10 @@ import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';
 function checkAddress(a: MimeAddress, field: string): MimeAddress {
 	const address = assertOneLine(a?.address ?? '', field).trim();
 	if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address)) {
-		throw new InputError(field, `"${address}" is not an email address like name@contoso.com.`);
+		throw new InputError(
+			field,
+			`${excerpt(address, 254)} is not an email address like name@contoso.com.`,
+		);
 	}
 	const name = a.name === undefined ? undefined : assertOneLine(a.name, field);
 	return name ? { address, name } : { address };
