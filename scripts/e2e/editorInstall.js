@@ -116,7 +116,12 @@ async function runEditorInstallSection({ R, leg, runtime, install, sim, ctx, cac
 			},
 		);
 		await steps.req('node type listed without a restart (/types/nodes.json)', async () => {
-			const r = await c.checkTypesListed(client, `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`);
+			// n8n rewrites its types files after an install; on a loaded machine a request meanwhile is dropped
+			const r = await rt.waitFor(
+				'the node type in /types/nodes.json',
+				() => c.checkTypesListed(client, `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`),
+				{ timeoutMs: 180000, intervalMs: 2000 },
+			);
 			const list = await client.request('GET', '/rest/community-packages');
 			const pkgs = (list && list.data) || list;
 			const ours = Array.isArray(pkgs) && pkgs.find((p) => p.packageName === rt.PACKAGE_NAME);
