@@ -4,6 +4,7 @@
  *   GET /_sim/outbox                   human-readable outbox (HTML, newest first, self-refreshing)
  *   GET /_sim/outbox/attachment?m=&a=  one attachment's bytes (attachments up to 256 KiB keep them)
  *   GET /_sim/drafts.json?mailbox=     drafts of a mailbox, held scheduled sends included (draftsView.ts)
+ *   GET /_sim/received.json            received messages seeded with rpc seedMessage (ids for Reply)
  */
 import type { RequestContext } from './context';
 import { draftsOf } from './draftsView';
@@ -169,6 +170,8 @@ export async function handleControl(
 					{ url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` },
 					noStore,
 				);
+			case 'received.json':
+				return jsonResponse(200, [...target.state.seededMessages.values()], noStore);
 			case 'drafts.json':
 				return jsonResponse(
 					200,
@@ -176,7 +179,7 @@ export async function handleControl(
 					noStore,
 				);
 			case 'outbox':
-				return outboxPage(target.outbox);
+				return outboxPage(target.outbox, draftsOf(target.state));
 			case 'outbox/attachment':
 				return attachmentDownload(target.outbox, ctx.query);
 		}

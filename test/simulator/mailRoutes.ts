@@ -8,13 +8,13 @@ import {
 	deleteMessage,
 	getMessage,
 	listAttachments,
-	listMessages,
 	sendDraft,
 	updateMessage,
 } from './drafts';
 import { GraphError } from './errors';
 import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import { listMailboxMessages } from './mailboxSearch';
 import { RECEIVED_ROUTES } from './receivedRoutes';
 import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
@@ -52,7 +52,7 @@ export const MAIL_ROUTES: MailRouteSpec[] = [
 	...RECEIVED_ROUTES,
 	{ method: 'POST', path: ['sendmail'], handler: sendMail, roles: SEND, body: true, action: true },
 	{ method: 'POST', path: ['messages'], handler: createDraft, roles: READ_WRITE, body: true },
-	{ method: 'GET', path: ['messages'], handler: listMessages, roles: READ, body: false },
+	{ method: 'GET', path: ['messages'], handler: listMailboxMessages, roles: READ, body: false },
 	{ method: 'GET', path: ['messages', '{id}'], handler: getMessage, roles: READ, body: false },
 	{
 		method: 'DELETE',
