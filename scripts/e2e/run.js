@@ -3,7 +3,7 @@
 /**
  * End-to-end suite: proves the package in REAL n8n (see docs/E2E.md).
  *
- *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,reply,deliverystatus,editorinstall,routes] [--no-build] [--keep]
+ *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,reply,deliverystatus,editorinstall,routes,mailtrigger] [--no-build] [--keep]
  *                           [--verbose] [--list]
  *
  * Without --leg every leg that is not marked optional runs (--list shows them); --optional adds the optional
@@ -28,6 +28,7 @@ const { runDeliveryStatusSection } = require('./deliveryStatus');
 const { runReplySection } = require('./reply');
 const { runEditorInstallSection } = require('./editorInstall');
 const { runInstallRoutesSection } = require('./installRoutes');
+const { runMailTriggerSection } = require('./mailTrigger');
 
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
@@ -184,6 +185,7 @@ async function main() {
 			const on = { R, leg, runtime, install, sim, ctx, cacheRoot };
 			if (f.editorInstall) await runEditorInstallSection(on);
 			if (f.installRoutes) await runInstallRoutesSection(on);
+			await runMailTriggerSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
 		} finally {

@@ -10,6 +10,7 @@ import type { RequestContext } from './context';
 import { draftsOf } from './draftsView';
 import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
 import { attachmentDownload, outboxPage } from './outboxPage';
+import type { DeliverMessageConfig, MessageChange } from './inbox';
 import type { SeedMessageConfig } from './replies';
 import type { SimState } from './state';
 import type { TraceAvailability, TraceSettings } from './trace/store';
@@ -40,6 +41,9 @@ export interface ControlTarget {
 	addUser(u: UserConfig): void;
 	restrictApp(r: RestrictionConfig): void;
 	seedMessage(m: SeedMessageConfig): string;
+	deliverMessage(m: DeliverMessageConfig): string;
+	changeMessage(id: string, change: MessageChange): void;
+	expireDeltaTokens(): void;
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
@@ -83,6 +87,12 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.restrictApp(args[0] as RestrictionConfig);
 		case 'seedMessage':
 			return target.seedMessage(args[0] as SeedMessageConfig);
+		case 'deliverMessage':
+			return target.deliverMessage(args[0] as DeliverMessageConfig);
+		case 'changeMessage':
+			return target.changeMessage(String(args[0]), args[1] as MessageChange);
+		case 'expireDeltaTokens':
+			return target.expireDeltaTokens();
 		case 'injectFault':
 			return target.injectFault(faultFromWire(args[0]));
 		case 'clearFaults':

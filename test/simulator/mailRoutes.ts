@@ -15,6 +15,7 @@ import { GraphError } from './errors';
 import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
 import { listMailboxMessages } from './mailboxSearch';
+import { RECEIVED_ROUTES } from './receivedRoutes';
 import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
 import { listFolderMessages } from './sentItems';
@@ -24,7 +25,7 @@ export type Handler = (call: MailCall) => SimResponse | Promise<SimResponse>;
 
 export interface MailRouteSpec {
 	method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
-	/** Lower-case literal segments; `{id}` is the message id; `a|b` accepts either spelling. */
+	/** Lower-case literal segments; `{id}` is the message id, other `{…}` any segment; `a|b` accepts either spelling. */
 	path: string[];
 	handler: Handler;
 	/** Any one of these application permissions allows the call. */
@@ -47,6 +48,8 @@ const READ_WRITE = ['Mail.ReadWrite'];
 const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'];
 
 export const MAIL_ROUTES: MailRouteSpec[] = [
+	// Received mail first: its handlers fall back to the draft handlers below for draft ids.
+	...RECEIVED_ROUTES,
 	{ method: 'POST', path: ['sendmail'], handler: sendMail, roles: SEND, body: true, action: true },
 	{ method: 'POST', path: ['messages'], handler: createDraft, roles: READ_WRITE, body: true },
 	{ method: 'GET', path: ['messages'], handler: listMailboxMessages, roles: READ, body: false },
@@ -138,7 +141,7 @@ export function methodNotAllowed(method: string, segment: string, isAction: bool
 }
 
 function segmentMatches(pattern: string, segment: string): boolean {
-	return pattern === '{id}' || pattern.split('|').includes(segment);
+	return pattern.startsWith('{') || pattern.split('|').includes(segment);
 }
 
 /** How many leading segments of `s` the pattern matches. */
