@@ -6,19 +6,13 @@ import { acquireToken } from '../../../../shared/token/tokenProvider';
 import { GraphClient } from '../../../../shared/transport/graphClient';
 import type { HttpClient } from '../../../../shared/transport/httpClient';
 import { traceBudgetKey } from '../../../../shared/transport/traceBudget';
-import { TraceApi } from '../getDeliveryStatus/traceApi';
+import { TraceApi, traceClientRetry } from '../getDeliveryStatus/traceApi';
 import { TraceUnavailableError } from '../getDeliveryStatus/words';
 import { unanswered } from './words';
 
 const CHECK = 'messageTrace';
 const TIMEOUT_MS = 20_000;
-const RETRY = {
-	maxRetries: 0,
-	maxTotalMs: TIMEOUT_MS,
-	baseDelayMs: 500,
-	maxDelayMs: 0,
-	minDelayMs: 0,
-};
+const RETRY = traceClientRetry(TIMEOUT_MS);
 
 /**
  * Whether Get Delivery Status can work: an optional feature, so every outcome is `info`, never a warning or an

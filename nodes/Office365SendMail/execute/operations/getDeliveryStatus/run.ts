@@ -13,21 +13,11 @@ import { traceFailure } from './failure';
 import { readLookup, type TraceLookup } from './params';
 import { deliveryStatusOf } from './poll';
 import { previewJson } from './preview';
-import { TraceApi } from './traceApi';
+import { TraceApi, traceClientRetry } from './traceApi';
 import { nationalCloud } from './words';
 
 const TIMEOUT_MS = 60_000;
-/**
- * No retries inside the client: every repeat must go through the tenant's trace budget (traceApi.ts), and a
- * maxDelayMs of 0 hands Microsoft's Retry-After to it instead of waiting here.
- */
-const TRACE_RETRY = {
-	maxRetries: 0,
-	maxTotalMs: TIMEOUT_MS,
-	baseDelayMs: 1_000,
-	maxDelayMs: 0,
-	minDelayMs: 0,
-};
+const TRACE_RETRY = traceClientRetry(TIMEOUT_MS);
 
 interface Outcome {
 	index: number;

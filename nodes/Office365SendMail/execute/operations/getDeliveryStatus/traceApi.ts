@@ -1,3 +1,4 @@
+import type { RetryPolicy } from '../../../../shared/transport/retry';
 import type { GraphClient, GraphResponse } from '../../../../shared/transport/graphClient';
 import { outcomeOf } from '../../../../shared/outcome';
 import { GraphApiError } from '../../../../shared/transport/graphErrors';
@@ -185,4 +186,12 @@ function translate(error: unknown, clientId: string): unknown {
 		return servicePrincipalMissing(error.graphMessage);
 	if (error.status === 403) return permissionMissing(clientId, error.graphMessage);
 	return error;
+}
+
+/**
+ * The Graph client's retry policy for trace requests: no retries inside the client, since every repeat must go
+ * through the tenant's trace budget, and a maxDelayMs of 0 hands Microsoft's Retry-After to it instead of waiting.
+ */
+export function traceClientRetry(timeoutMs: number): RetryPolicy {
+	return { maxRetries: 0, maxTotalMs: timeoutMs, baseDelayMs: 1_000, maxDelayMs: 0, minDelayMs: 0 };
 }
