@@ -15,7 +15,12 @@ describe('gather: requests held in flight until a number of them have arrived', 
 	it('holds the first N until all N are in flight, then answers them; later ones pass', async () => {
 		sim.gatherRequests({ path: SENDMAIL, count: 3 });
 		let answered = 0;
-		const first = [send(), send()].map((p) => p.then((r) => (answered += 1) && r));
+		const first = [send(), send()].map((p) =>
+			p.then((r) => {
+				answered += 1;
+				return r;
+			}),
+		);
 		// Two of three arrived: both stay in flight, unanswered, for as long as the third does not come.
 		while (sim.counters.inFlightByMailbox[SENDER] !== 2 && answered === 0)
 			await new Promise((resolve) => setImmediate(resolve));
