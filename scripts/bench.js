@@ -189,6 +189,7 @@ async function benchProcess(args) {
 		caseTokens,
 		caseConfirm,
 	} = require('./bench/throughput');
+	const { caseIdempotency } = require('./bench/idempotency');
 	const { machine, render, writeDocs } = require('./bench/report');
 	const { runLedgerChild, renderLedger } = require('./bench/ledger');
 
@@ -217,6 +218,7 @@ async function benchProcess(args) {
 		results.faults = await caseFaults(sim, t, { messages: args.messages, log });
 		results.tokens = await caseTokens(sim, t, { executions: 10, items: 100, log });
 		results.confirm = await caseConfirm(sim, t, { messages: args.messages, log });
+		results.idempotency = await caseIdempotency(sim, t, { messages: args.messages, log });
 
 		const ut = sim === processSim ? t : await setupTenant(processSim);
 		results.upload = await runUploadChild(

@@ -42,6 +42,7 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const rt = require('./lib/n8n-runtime');
+const { n8nTimeZone, receivedMailLines, seedReceivedMail } = require('./startMailbox');
 const { demoWorkflow } = require('./e2e/workflows');
 
 const N8N_VERSION = '2.8.4';
@@ -191,7 +192,7 @@ function hostEnv(host, port) {
 	};
 }
 
-function simulatorBanner(sim) {
+function simulatorBanner(sim, seeded) {
 	banner([
 		'Local Microsoft 365 simulator is running (Ctrl-C stops it).',
 		'',
@@ -202,16 +203,26 @@ function simulatorBanner(sim) {
 		'To use it from an n8n of your own, start n8n with',
 		`  NODE_EXTRA_CA_CERTS=${sim.caCertFile}`,
 		'and create a "Microsoft Graph Client Credentials" credential with:',
-		`  Cloud: Custom   Authority host + Graph endpoint: ${sim.url}`,
-		`  Tenant ID: ${rt.DEMO.tenantId}   Client ID: ${rt.DEMO.clientId}`,
-		`  Client secret: ${rt.DEMO.clientSecret}   Sender mailbox: ${rt.DEMO.sender}`,
+		`  Cloud: Custom   Authority Host + Graph Endpoint: ${sim.url}`,
+		`  Directory (Tenant) ID: ${rt.DEMO.tenantId}   Application (Client) ID: ${rt.DEMO.clientId}`,
+		`  Client Secret: ${rt.DEMO.clientSecret}   Default Sender Mailbox: ${rt.DEMO.sender}`,
 		'',
 		'Your browser does not trust the test CA: accept the certificate warning for the outbox page,',
 		`or import ${sim.caCertFile} as a trusted authority (local testing only).`,
+		'',
+		...receivedMailLines(seeded),
+		`More: POST ${sim.url}/_sim/rpc {"method":"seedMessage","args":[{…}]} (test/simulator/README.md).`,
 		...(fs.existsSync(path.join(rt.REPO_DIR, 'scripts', 'demo.js'))
 			? ['', 'Headless demo (the node without n8n): npm run demo']
 			: []),
 	]);
+}
+
+/** GENERIC_TIMEZONE (and TZ, which n8n's Code node and logs use) for n8n; printed so a Send At is not a surprise. */
+function timeZoneEnv() {
+	const { zone, source } = n8nTimeZone();
+	rt.log(`n8n time zone: ${zone} (${source}; set GENERIC_TIMEZONE to change it)`);
+	return { GENERIC_TIMEZONE: zone, TZ: zone };
 }
 
 /** n8n from the cache (installed on first use) with this package installed as a community package. */
@@ -236,7 +247,7 @@ async function startN8nWithPackage({ opts, stateDir, logsDir, sim }) {
 		port,
 		caCertFile: sim.caCertFile,
 		brokerPort: await rt.freePort(),
-		extra: hostEnv(opts.host, port),
+		extra: { ...timeZoneEnv(), ...hostEnv(opts.host, port) },
 	});
 	const n8n = await rt.startN8n({
 		runtime,
@@ -367,7 +378,7 @@ async function runDemo({ runtime, install, env, wf, sim, logsDir }) {
 	}
 }
 
-function readyBanner({ t0, opts, n8n, owner, wf, sim, logsDir, stateDir }) {
+function readyBanner({ t0, opts, n8n, owner, wf, sim, logsDir, stateDir, seeded }) {
 	const [local, ...others] = editorAddresses(opts.host, n8n.port);
 	banner([
 		`Ready in ${rt.elapsed(t0)}. Ctrl-C stops n8n and the simulator.`,
@@ -381,6 +392,9 @@ function readyBanner({ t0, opts, n8n, owner, wf, sim, logsDir, stateDir }) {
 		`Simulator outbox: ${sim.url}/_sim/outbox     (JSON: ${sim.url}/_sim/outbox.json; this machine only)`,
 		'  Your browser does not trust the simulator’s test CA: accept the certificate warning once,',
 		`  or import ${sim.caCertFile} as a trusted authority (local testing only).`,
+		'',
+		...receivedMailLines(seeded),
+		`  n8n time zone ${n8n.env?.GENERIC_TIMEZONE ?? 'n8n default'} (a Send At without an offset is in this zone)`,
 		'',
 		`Logs: ${path.relative(rt.REPO_DIR, logsDir)}/   State: ${path.relative(rt.REPO_DIR, stateDir)}/ (kept between starts; npm start -- --fresh resets it)`,
 	]);
@@ -420,8 +434,9 @@ async function main() {
 		logFile: path.join(logsDir, 'simulator.log'),
 		env: caDir ? { M365_SIM_CA_DIR: caDir } : {},
 	});
+	const seeded = await seedReceivedMail(sim, rt.DEMO.sender);
 	if (!opts.n8n) {
-		simulatorBanner(sim);
+		simulatorBanner(sim, seeded);
 		await sim.proc.exited;
 		if (rt.isShuttingDown()) return new Promise(() => undefined);
 		throw new Error(`the simulator exited unexpectedly. Last output:\n${sim.proc.tail(20)}`);
@@ -443,7 +458,7 @@ async function main() {
 	}
 	const wf = await ensureWorkflow(client, cred);
 	if (opts.run) await runDemo({ runtime, install, env, wf, sim, logsDir });
-	readyBanner({ t0, opts, n8n, owner, wf, sim, logsDir, stateDir });
+	readyBanner({ t0, opts, n8n, owner, wf, sim, logsDir, stateDir, seeded });
 
 	// Stay up until Ctrl-C; if a child dies, say so and stop.
 	const died = await Promise.race([

@@ -7,6 +7,8 @@ export interface BodyResult {
 	parameters: Record<string, unknown>;
 	mapped: string[];
 	notes: string[];
+	/** The body the format does not send (`html` of a Text node, `text` of an HTML one), when it is filled. */
+	unused?: 'text' | 'html';
 }
 
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
@@ -40,7 +42,7 @@ export function mapBody(params: Record<string, unknown>, version: number): BodyR
 					? 'text + html → Body Content Type "HTML and Text"'
 					: 'emailFormat both → Body Content Type "HTML and Text"',
 				'html → Body',
-				'text → Text',
+				'text → Text Body',
 			],
 			notes,
 		};
@@ -50,12 +52,14 @@ export function mapBody(params: Record<string, unknown>, version: number): BodyR
 			parameters: { bodyContentType: 'html', bodyContent: html },
 			mapped: ['html → Body (HTML)'],
 			notes,
+			unused: isSet(params.text) ? 'text' : undefined,
 		};
 	}
 	return {
 		parameters: { bodyContentType: 'text', bodyContent: text },
 		mapped: ['text → Body (Text)'],
 		notes,
+		unused: isSet(params.html) ? 'html' : undefined,
 	};
 }
 

@@ -1,11 +1,28 @@
 import { cidReferences, mapBody } from './body';
-import { TARGET_CREDENTIAL, TARGET_TYPE, TARGET_VERSION, type WorkflowNode } from './types';
+import { foreignKeys } from './sendEmailParams';
+import {
+	TARGET_CREDENTIAL,
+	TARGET_TYPE,
+	TARGET_VERSION,
+	type Dropped,
+	type WorkflowNode,
+} from './types';
 
 export interface MappedNode {
 	node: WorkflowNode;
 	mapped: string[];
 	notes: string[];
+	dropped: Dropped[];
+	warnings: string[];
 }
+
+export const newMapped = (node: WorkflowNode): MappedNode => ({
+	node,
+	mapped: [],
+	notes: [],
+	dropped: [],
+	warnings: [],
+});
 
 type Params = Record<string, unknown>;
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
@@ -74,7 +91,7 @@ function mapOptions(o: Params, version: number, options: Params, r: MappedNode):
 		['ccEmail', 'ccRecipients', 'CC Email → Options › CC'],
 		['bccEmail', 'bccRecipients', 'BCC Email → Options › BCC'],
 		['replyTo', 'replyTo', 'Reply To → Options › Reply To'],
-		['inReplyTo', 'inReplyTo', 'In Reply To → Options › In Reply To'],
+		['inReplyTo', 'inReplyTo', 'In Reply To → Options › In-Reply-To'],
 		['references', 'references', 'References → Options › References'],
 	];
 	for (const [from, to, label] of copy) {
@@ -83,15 +100,22 @@ function mapOptions(o: Params, version: number, options: Params, r: MappedNode):
 			r.mapped.push(label);
 		}
 	}
-	if (o.allowUnauthorizedCerts === true)
-		r.notes.push(
-			'Ignore SSL Issues has no counterpart: Microsoft Graph is always reached over verified HTTPS.',
-		);
+	// Left at "off" these two behave as before (verified HTTPS, no footer): nothing is lost.
+	if (isSet(o.allowUnauthorizedCerts) && o.allowUnauthorizedCerts !== false)
+		r.dropped.push({
+			parameter: 'options.allowUnauthorizedCerts',
+			value: o.allowUnauthorizedCerts,
+			reason:
+				'Ignore SSL Issues has no counterpart: Microsoft Graph is always reached over verified HTTPS.',
+		});
 	const attribution = o.appendAttribution ?? (version >= 2.1 ? true : false);
 	if (attribution === true || isExpression(attribution))
-		r.notes.push(
-			'Append n8n Attribution: Office 365 Send Mail adds no footer; add it to the body if you want it.',
-		);
+		r.dropped.push({
+			parameter: `options.appendAttribution${o.appendAttribution === undefined ? ' (v2.1 default)' : ''}`,
+			value: attribution,
+			reason:
+				'Append n8n Attribution: Office 365 Send Mail adds no footer; add it to the body if you want it.',
+		});
 	const known = new Set([
 		...copy.map((c) => c[0]),
 		'allowUnauthorizedCerts',
@@ -99,15 +123,15 @@ function mapOptions(o: Params, version: number, options: Params, r: MappedNode):
 		'attachments',
 	]);
 	for (const key of Object.keys(o))
-		if (!known.has(key))
-			r.notes.push(`Option "${key}" is not known to the converter and was left out.`);
+		if (!known.has(key) && isSet(o[key]))
+			r.dropped.push({ parameter: `options.${key}`, value: o[key] });
 }
 
 /** Send Email (send, any version) → Office 365 Send Mail (send). Node name, id, position and settings stay. */
 export function mapSendNode(node: WorkflowNode): MappedNode {
 	const p: Params = node.parameters ?? {};
 	const version = node.typeVersion ?? 1;
-	const r: MappedNode = { node, mapped: [], notes: [] };
+	const r = newMapped(node);
 	const out: Params = { operation: 'send' };
 	const options: Params = {};
 	mapFrom(p.fromEmail, out, options, r);
@@ -123,7 +147,17 @@ export function mapSendNode(node: WorkflowNode): MappedNode {
 	Object.assign(out, body.parameters);
 	r.mapped.push(...body.mapped);
 	r.notes.push(...body.notes);
+	if (body.unused)
+		r.dropped.push({
+			parameter: body.unused,
+			value: p[body.unused],
+			reason: `Email Format is ${String(body.parameters.bodyContentType)}: Send Email did not send this body either.`,
+		});
+	for (const key of foreignKeys(p, 'send'))
+		if (isSet(p[key])) r.dropped.push({ parameter: key, value: p[key] });
 	const o = (typeof p.options === 'object' && p.options) || {};
+	if (isSet(p.options) && typeof p.options !== 'object')
+		r.dropped.push({ parameter: 'options', value: p.options, reason: 'Options is not a list.' });
 	// v1 had CC, BCC and Attachments at the top level; v2 moved them into Options.
 	const flat: Params = { ...(o as Params) };
 	for (const key of ['ccEmail', 'bccEmail', 'attachments']) if (isSet(p[key])) flat[key] = p[key];

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
+import path from 'node:path';
 
-import { convertExport } from './convert';
+import { convertExport, needsAttention } from './convert';
 import { formatReport } from './report';
 
 /** Exports of thousands of workflows stay well below this; anything bigger is not a workflow export. */
@@ -10,7 +11,12 @@ export interface MigrateArgs {
 	file: string;
 	out?: string;
 	dryRun: boolean;
+	/** Exit with STRICT_EXIT when any node needs a look (a value dropped, a node left unchanged, …). */
+	strict?: boolean;
 }
+
+/** Exit code of `--strict` when the report names something to look at (2 is bad input, 1 a failure). */
+export const STRICT_EXIT = 3;
 
 export interface Output {
 	out(text: string): void;
@@ -34,9 +40,16 @@ export async function runMigrate(args: MigrateArgs, io: Output): Promise<number>
 		);
 		return 2;
 	}
+	if (args.out && (await sameFile(args.file, args.out))) {
+		io.err(
+			`--out ${args.out} names the input file; the export is your way back, so it is never overwritten. Name another file.\n`,
+		);
+		return 2;
+	}
 	let data: unknown;
 	try {
-		data = JSON.parse(await fs.readFile(args.file, 'utf8'));
+		// Editors on Windows save JSON with a UTF-8 byte order mark, which JSON.parse refuses.
+		data = JSON.parse((await fs.readFile(args.file, 'utf8')).replace(/^\uFEFF/, ''));
 	} catch (error) {
 		io.err(`${args.file} is not valid JSON: ${(error as Error).message}\n`);
 		return 2;
@@ -62,5 +75,12 @@ export async function runMigrate(args: MigrateArgs, io: Output): Promise<number>
 				);
 			});
 	io.out(formatReport(result.reports, target));
-	return 0;
+	return args.strict && result.reports.some(needsAttention) ? STRICT_EXIT : 0;
+}
+
+/** The same file, also through another spelling or a link to it. */
+async function sameFile(a: string, b: string): Promise<boolean> {
+	if (path.resolve(a) === path.resolve(b)) return true;
+	const [sa, sb] = await Promise.all([fs.stat(a), fs.stat(b).catch(() => undefined)]);
+	return sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
 }

@@ -1,4 +1,4 @@
-import { mapFrom, retarget, type MappedNode } from './mapNode';
+import { mapFrom, newMapped, retarget, type MappedNode } from './mapNode';
 import type { WorkflowNode } from './types';
 
 type Params = Record<string, unknown>;
@@ -29,18 +29,26 @@ function mapOptions(o: Params, r: MappedNode): Params {
 			options[key] = o[key];
 			r.mapped.push(`Options › ${key} (unchanged)`);
 		} else if (key === 'responseFormCustomCss') {
-			r.notes.push(
-				'Response Form Custom Styling has no counterpart: the response form uses its own fixed style.',
-			);
-		} else r.notes.push(`Option "${key}" is not known to the converter and was left out.`);
+			r.dropped.push({
+				parameter: 'options.responseFormCustomCss',
+				value: o[key],
+				reason:
+					'Response Form Custom Styling has no counterpart: the response form uses its own fixed style.',
+			});
+		} else r.dropped.push({ parameter: `options.${key}`, value: o[key] });
 	}
 	return options;
 }
 
 function checkForm(p: Params, r: MappedNode): void {
 	const approval = isObject(p.approvalOptions) ? p.approvalOptions.values : undefined;
-	if (isObject(approval) && (approval.buttonApprovalStyle || approval.buttonDisapprovalStyle))
-		r.notes.push('Button styles have no counterpart: the mail uses its own button style.');
+	for (const key of ['buttonApprovalStyle', 'buttonDisapprovalStyle'])
+		if (isObject(approval) && approval[key])
+			r.dropped.push({
+				parameter: `approvalOptions.values.${key}`,
+				value: approval[key],
+				reason: 'Button styles have no counterpart: the mail uses its own button style.',
+			});
 	if (p.responseType !== 'customForm') return;
 	const values = isObject(p.formFields) ? p.formFields.values : undefined;
 	if (!Array.isArray(values)) return;
@@ -65,7 +73,7 @@ export function mapSendAndWaitNode(node: WorkflowNode): MappedNode | string {
 	const p = node.parameters ?? {};
 	if (p.responseType === 'customForm' && p.defineForm === 'json')
 		return 'Send and Wait with a form defined as JSON: Office 365 Send Mail defines forms with Form Fields only; the node was left unchanged. Recreate the form under Form Fields.';
-	const r: MappedNode = { node, mapped: [], notes: [] };
+	const r = newMapped(node);
 	const out: Params = { operation: 'sendAndWait' };
 	const options: Params = {};
 	mapFrom(p.fromEmail, out, options, r);
@@ -84,8 +92,8 @@ export function mapSendAndWaitNode(node: WorkflowNode): MappedNode | string {
 	if (Object.keys(options).length) out.options = options;
 	const known = ['resource', 'operation', 'fromEmail', 'toEmail', 'options', 'defineForm'];
 	for (const key of Object.keys(p))
-		if (![...known, ...SHARED].includes(key))
-			r.notes.push(`Parameter "${key}" is not known to the converter and was left out.`);
+		if (![...known, ...SHARED].includes(key) && p[key] !== undefined && p[key] !== '')
+			r.dropped.push({ parameter: key, value: p[key] });
 	r.notes.push(
 		'Send and Wait: the mail links to a confirmation page; only its button records the answer, so link scanners cannot answer.',
 	);

@@ -28,6 +28,32 @@ export interface NodeReport {
 	mapped: string[];
 	/** What could not be mapped or needs the user's attention. */
 	notes: string[];
+	/** Parameters with no place in the new node, each with its value: never dropped without a word. */
+	dropped: Dropped[];
+	/** What makes the result doubtful: no recipient, no body, an unknown type version. */
+	warnings: string[];
+	/** Expressions in other nodes that read this node's old SMTP result. */
+	downstream: DownstreamUse[];
+}
+
+export interface Dropped {
+	/** Path in the node's parameters, e.g. `options.priority`. */
+	parameter: string;
+	value: unknown;
+	/** Why it has no place, when the converter knows the parameter. */
+	reason?: string;
+}
+
+export interface DownstreamUse {
+	node: string;
+	/** Path in that node's parameters, e.g. `conditions.conditions[0].leftValue`. */
+	parameter: string;
+	/** The SMTP result field read, e.g. `accepted`. */
+	field: string;
+	/** True when the expression was rewritten (a field that maps one to one). */
+	rewritten: boolean;
+	/** What to use instead. */
+	advice: string;
 }
 
 export const EMAIL_SEND_TYPE = 'n8n-nodes-base.emailSend';

@@ -289,6 +289,48 @@ function render(results) {
 		);
 	}
 
+	const k = results.idempotency;
+	if (k) {
+		out.push('', `### 6. Idempotency Key, ${k.messages} messages, maxConcurrency 4`, '');
+		const rate = (r) => (r.sent / (r.ms / 1000)).toFixed(0);
+		const ratio = base ? (k.sent / k.ms / (base.sent / base.ms)).toFixed(2) : 'n/a';
+		out.push(
+			table(
+				['Variant', 'Sent', 'Wall time', 'msg/s', 'Graph requests per message', 'vs keyless'],
+				[
+					...(base
+						? [
+								[
+									'Keyless Send (case 1a median)',
+									String(base.sent),
+									s(base.ms),
+									rate(base),
+									'1.00',
+									'1.00',
+								],
+							]
+						: []),
+					[
+						'A key per message',
+						String(k.delivered),
+						s(k.ms),
+						rate(k),
+						k.requestsPerMessage.toFixed(2),
+						ratio,
+					],
+					[
+						'The same batch again, new process',
+						`${k.repeat.sentAgain} (all deduplicated)`,
+						s(k.repeat.ms),
+						'–',
+						k.repeat.requestsPerMessage.toFixed(2),
+						'–',
+					],
+				],
+			),
+		);
+	}
+
 	const u = results.upload;
 	if (u) {
 		const chunkMiB = (u.chunkBytes / 1024 / 1024).toFixed(2);

@@ -17,7 +17,7 @@ const { assert } = require('./reporter');
 const c = require('./common');
 const { manualTriggerNode, mainTo, sendMailNode } = require('./workflows');
 
-const LEGS = ['2.8.4', '2.30.8'];
+const LEGS = ['2.8.4', '2.41.1'];
 const DNS_SERVER = path.join(rt.REPO_DIR, '.build', 'test', 'dns', 'server.js');
 const DNS_ZONES = path.join(rt.REPO_DIR, '.build', 'test', 'dns', 'zones.js');
 // The same list the engine tests expect (test/harness/setupCheckNames.ts); read when the section runs, after the

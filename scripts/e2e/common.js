@@ -169,7 +169,10 @@ async function executeWorkflow(cli, id, logFile, timeoutMs) {
 		logFile,
 		timeoutMs,
 	});
-	assert(res.code === 0, `n8n execute exited ${res.code}:\n${res.tail(40)}`);
+	assert(
+		res.code === 0,
+		`n8n execute exited ${res.code}${res.signal ? ` (signal ${res.signal})` : ''}:\n${res.tail(40)}`,
+	);
 	const data = rt.parseRawOutput(res.stdout);
 	const runData = data.data && data.data.resultData && data.data.resultData.runData;
 	assert(runData, `no runData in output: ${JSON.stringify(data).slice(0, 400)}`);

@@ -14,7 +14,8 @@ const { assert } = require('./reporter');
 const c = require('./common');
 const { manualTriggerNode, mainTo, node } = require('./workflows');
 
-const LEGS = ['2.8.4', '2.30.8', '2.41.1'];
+// 2.8.4 and the newest leg; 2.30.8 would repeat them.
+const LEGS = ['2.8.4', '2.41.1'];
 const TRACE_APP = {
 	clientId: '77777777-7777-4777-8777-777777777777',
 	secret: `e2e-trace-secret~${crypto.randomUUID()}`,

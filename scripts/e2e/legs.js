@@ -10,7 +10,8 @@
  *     overrides: { xlsx: 'npm:@e965/xlsx@0.20.3' },    // npm `overrides` for the scratch install (default: this one)
  *     install: { ignoreScripts: false, rebuild: [] },  // `npm i --ignore-scripts` + `npm rebuild <pkg>` afterwards
  *     env: {},                             // extra environment for every n8n process of the leg
- *     features: { customExtensions: false, browser: false, queue: false, publicApi: false },   // extra sections (see run.js)
+ *     features: { customExtensions: false, browser: false, queue: false, publicApi: false,   // extra sections
+ *                 editorInstall: false, installRoutes: false },                           //   (see run.js)
  *     optional: true,                      // not in the default run; runs with --leg <id> or --optional / E2E_OPTIONAL=1
  *   }
  *
@@ -59,16 +60,16 @@ module.exports = [
 		overrides: N8N_2X_NODE24_OVERRIDES,
 		install: { ignoreScripts: false, rebuild: [] },
 		env: {},
-		// publicApi: POST /api/v1/credentials/{id}/test (not in 2.8.4) with an API key. Queue mode stays on 2.8.4.
-		features: { customExtensions: true, browser: true, queue: false, publicApi: true },
+		// publicApi: POST /api/v1/credentials/{id}/test (not in 2.8.4) with an API key. Queue mode stays on 2.8.4;
+		// the editor (browser) and Check Setup run on 2.8.4 and 2.41.1, which this leg sits between.
+		features: { customExtensions: true, browser: false, queue: false, publicApi: true },
 	},
 	{
-		// Optional (not in the default run): the newest 2.4x that installs from this registry. 2.41.3 does not
-		// resolve (@n8n/agents@0.26.2 missing); 2.41.2 does not exist. The new Kafka dependency of n8n-nodes-base
-		// (@confluentinc/kafka-javascript) builds librdkafka by downloading zlib/openssl/curl: stubbed.
+		// The newest 2.4x that installs from this registry. 2.41.3 does not resolve (@n8n/agents@0.26.2 missing);
+		// 2.41.2 does not exist. The new Kafka dependency of n8n-nodes-base (@confluentinc/kafka-javascript)
+		// builds librdkafka by downloading zlib/openssl/curl: stubbed.
 		id: 'n8n-2.41.1-node24',
 		n8nVersion: '2.41.1',
-		optional: true,
 		node: NODE24,
 		overrides: {
 			...N8N_2X_NODE24_OVERRIDES,
@@ -76,6 +77,15 @@ module.exports = [
 		},
 		install: { ignoreScripts: false, rebuild: [] },
 		env: {},
-		features: { customExtensions: false, browser: true, queue: false, publicApi: true },
+		// editorInstall: Verdaccio + Settings › Community Nodes › Install; installRoutes: what
+		// N8N_UNVERIFIED_PACKAGES_ENABLED=false (n8n 3's default) does to each install route.
+		features: {
+			customExtensions: false,
+			browser: true,
+			queue: false,
+			publicApi: true,
+			editorInstall: true,
+			installRoutes: true,
+		},
 	},
 ];

@@ -224,7 +224,7 @@ function checkReport(out) {
 		[/Append n8n Attribution/, 'attribution footer'],
 		[/Ignore SSL Issues/, 'Ignore SSL Issues'],
 		[/Email Format is an expression/, 'Email Format expression'],
-		[/"Remember Message-ID" reads this node's SMTP result/, 'downstream messageId'],
+		[/rewritten: "Remember Message-ID" › .* reads messageId/, 'downstream messageId rewritten'],
 		[/Credential: pick a "Microsoft Graph Client Credentials"/, 'credential to pick'],
 		[/Inline Images \(cid:logo\)/, 'cid image → Inline Images'],
 		[

@@ -3,11 +3,11 @@
 /**
  * End-to-end suite: proves the package in REAL n8n (see docs/E2E.md).
  *
- *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,deliverystatus] [--no-build] [--keep]
+ *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,reply,deliverystatus,editorinstall,routes,mailtrigger] [--no-build] [--keep]
  *                           [--verbose] [--list]
  *
  * Without --leg every leg that is not marked optional runs (--list shows them); --optional adds the optional
- * ones (n8n 2.41.1), --leg <id> runs exactly the named legs (optional ones included).
+ * ones (none at the moment), --leg <id> runs exactly the named legs (optional ones included).
  * Environment: E2E_LEGS (comma list of leg ids), E2E_OPTIONAL=1 (like --optional), E2E_SKIP (like --skip),
  * E2E_NO_BUILD=1, E2E_KEEP_TEMP=1, E2E_VERBOSE=1 (echo every child's output), N8N_E2E_CACHE (n8n and Node.js
  * install cache; default <repo>/.cache/n8n), E2E_TIMEOUT_MIN (whole-suite watchdog, default 45).
@@ -25,6 +25,10 @@ const { runMigrateSection, MIGRATE_LEGS } = require('./migrate');
 const { runCheckSetupSection } = require('./checkSetup');
 const { runSendAndWaitSection } = require('./sendAndWait');
 const { runDeliveryStatusSection } = require('./deliveryStatus');
+const { runReplySection } = require('./reply');
+const { runEditorInstallSection } = require('./editorInstall');
+const { runInstallRoutesSection } = require('./installRoutes');
+const { runMailTriggerSection } = require('./mailTrigger');
 
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
@@ -151,9 +155,10 @@ async function main() {
 			});
 			if (steps.blocked) continue;
 			const f = leg.features || {};
-			// Send and Wait runs in the community section's n8n (same install, owner, package): one n8n start
-			// and package install less per leg. Check Setup and migrate keep their own (DNS hook; export --all).
+			// Send and Wait and Reply run in the community section's n8n (same install, owner, package): one n8n
+			// start and package install less per leg. Check Setup and migrate keep their own (DNS hook; export --all).
 			const withSaw = !opts.skip.has('sendandwait');
+			const withReply = !opts.skip.has('reply');
 			shared = await runCommunitySection({
 				R,
 				leg,
@@ -163,8 +168,9 @@ async function main() {
 				ctx,
 				browser: Boolean(f.browser),
 				publicApi: Boolean(f.publicApi),
-				handOver: withSaw,
+				handOver: withSaw || withReply,
 			});
+			if (withReply) await runReplySection({ R, leg, sim, shared });
 			if (withSaw) await runSendAndWaitSection({ R, leg, runtime, install, sim, ctx, shared });
 			if (shared) await shared.n8n.stop();
 			shared = undefined;
@@ -176,6 +182,10 @@ async function main() {
 				await runMigrateSection({ R, leg, runtime, install, sim, ctx });
 			await runCheckSetupSection({ R, leg, runtime, install, sim, ctx });
 			await runDeliveryStatusSection({ R, leg, runtime, install, sim, ctx });
+			const on = { R, leg, runtime, install, sim, ctx, cacheRoot };
+			if (f.editorInstall) await runEditorInstallSection(on);
+			if (f.installRoutes) await runInstallRoutesSection(on);
+			await runMailTriggerSection({ R, leg, runtime, install, sim, ctx });
 		} catch (e) {
 			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
 		} finally {

@@ -88,4 +88,5 @@ export const ZONE: Zone = {
 
 	// DMARC for the tenant's initial domain.
 	'_dmarc.contoso.onmicrosoft.com': { txt: ['v=DMARC1; p=reject'] },
+	'_dmarc.watching.onmicrosoft.com': { txt: ['v=DMARC1; p=none'] },
 };

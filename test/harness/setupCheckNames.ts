@@ -7,6 +7,7 @@ export const SETUP_CHECK_NAMES = [
 	'permissions',
 	'senderProbe',
 	'scopeProbe',
+	'mailRead',
 	'credentialExpiry',
 	'spf',
 	'dkim',

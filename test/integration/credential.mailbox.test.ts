@@ -35,5 +35,7 @@ test('the probe delivers nothing even when the mailbox is fine, and names the ma
 	const probes = w.sim.requests.filter((r) => r.kind === 'graph');
 	expect(probes.map((r) => [r.method, r.mailbox, r.status, r.errorCode])).toEqual([
 		['POST', w.t.other, 400, 'ErrorInvalidRecipients'],
+		// Whether the app can read the mailbox (for the Mail Trigger): a GET, nothing changed.
+		['GET', w.t.other, 200, undefined],
 	]);
 });

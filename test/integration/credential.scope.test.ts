@@ -63,6 +63,8 @@ test.each(['rbac', 'policy'] as const)(
 		expect(graphCalls()).toEqual([
 			[t.sender, 400, 'ErrorInvalidRecipients'],
 			[t.other, 403, 'ErrorAccessDenied'],
+			// The read probe (Mail.Read, for the Mail Trigger): these apps may only send.
+			[t.sender, 403, 'ErrorAccessDenied'],
 		]);
 		expect(t.sim.outbox).toEqual([]);
 		expect(await testCredential(credentialsFor(app))).toEqual({

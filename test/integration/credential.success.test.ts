@@ -28,7 +28,8 @@ test('client secret: the summary names tenant, app, permissions and the mailbox;
 	const report = await runCredentialTest(w.t.credentials());
 	expect(report.summary).toBe(
 		`Verified: Tenant ${w.t.tenantId} (Custom cloud); app "n8n mail sender" ${w.t.clientId} signed in with a client secret; ` +
-			`application permissions: Mail.Send, Mail.ReadWrite; mailbox ${w.t.sender} can send (probe only, nothing delivered).`,
+			`application permissions: Mail.Send, Mail.ReadWrite; mailbox ${w.t.sender} can send (probe only, nothing delivered); ` +
+			`the app can read ${w.t.sender} (Mail.Read): the Office 365 Mail Trigger can watch it.`,
 	);
 	expect(report).toMatchObject({
 		roles: ['Mail.Send', 'Mail.ReadWrite'],
@@ -41,7 +42,13 @@ test('client secret: the summary names tenant, app, permissions and the mailbox;
 	expect(w.sim.requests.map((r) => [r.kind, r.method, r.status, r.errorCode ?? null])).toEqual([
 		['token', 'POST', 200, null],
 		['graph', 'POST', 400, 'ErrorInvalidRecipients'],
+		['graph', 'GET', 200, null],
 	]);
+	expect(report.readProbe).toMatchObject({
+		check: 'mailRead',
+		ok: true,
+		reason: 'mailboxReadable',
+	});
 	const probe = bodies.requests[0].json as {
 		message: Record<string, unknown>;
 		saveToSentItems: boolean;
@@ -123,6 +130,9 @@ test('apps scoped by an access policy or RBAC for Applications pass for a mailbo
 	for (const app of [w.apps.policy, w.apps.rbac]) {
 		const report = await runCredentialTest(appCredentials(w, app, { senderMailbox: w.t.other }));
 		expect(report.summary).toContain(`mailbox ${w.t.other} can send`);
+		// Mail.Send only: reading is a finding for the Mail Trigger, and the test still passes.
+		expect(report.readProbe).toMatchObject({ ok: false, reason: 'mailboxNotReadable' });
+		expect(report.summary).toContain(`the app cannot read ${w.t.other}`);
 		expect(
 			await testCredential(appCredentials(w, app, { senderMailbox: w.t.other }) as never),
 		).toEqual(OK);

@@ -36,7 +36,13 @@ beforeAll(async () => {
 		soon: makeTestCertificate({ days: 10 }),
 		expired: makeTestCertificate({ days: -1 }),
 	};
-	addApps(t, apps, (name) => (name === 'none' || name === 'rbacOnly' ? [] : ['Mail.Send']));
+	// rbac may also read mail (the Mail Trigger's Mail.Read); none and rbacOnly have no Entra permission.
+	const permissions: Record<string, string[]> = {
+		none: [],
+		rbacOnly: [],
+		rbac: ['Mail.Send', 'Mail.Read'],
+	};
+	addApps(t, apps, (name) => permissions[name] ?? ['Mail.Send']);
 	t.sim.addApp({
 		tenantId: t.tenantId,
 		clientId: certApp,
@@ -116,6 +122,7 @@ test('a scoped app with a good domain: every check passes, nothing is delivered'
 	expect(graph.map((r) => [r.mailbox, r.status, r.errorCode])).toEqual([
 		['mail@good.test', 400, 'ErrorInvalidRecipients'],
 		[t.other, 403, 'ErrorAccessDenied'],
+		['mail@good.test', 200, undefined],
 	]);
 });
 
@@ -311,5 +318,15 @@ test('runs once for many input items (the Sender of the first item)', async () =
 	]);
 	expect(findings).toHaveLength(CHECKS.length);
 	expect(findings.find((f) => f.check === 'senderProbe')?.detail).toContain('mail@good.test');
-	expect(t.sim.requests.filter((r) => r.kind === 'graph')).toHaveLength(1);
+	// The send probe and the read probe, once each.
+	const graph = t.sim.requests.filter((r) => r.kind === 'graph');
+	expect(graph.map((r) => [r.method, r.mailbox])).toEqual([
+		['POST', 'mail@good.test'],
+		['GET', 'mail@good.test'],
+	]);
+	// Without Mail.Read: a finding for the Mail Trigger, not an error.
+	const read = findings.find((f) => f.check === 'mailRead')!;
+	expect(read).toMatchObject({ ok: false, severity: 'info' });
+	expect(read.detail).toContain('Mail.Read application permission');
+	expect(read.fix).toContain('Mail.Read');
 });

@@ -181,6 +181,15 @@ describe('a Message-ID Exchange did not keep', () => {
 	});
 });
 
+it('Send → Get Delivery Status when the simulated Exchange overwrites the Message-ID: found by search, real ID output', async () => {
+	t.sim.setExchangeBehaviour({ messageIds: 'overwrite' });
+	const { sent, got } = await sendThenStatus('ada@example.com');
+	expect(sent.internetMessageIdConfirmed).toBe(false);
+	const real = t.sim.outbox[0].internetMessageId;
+	expect(real).not.toBe(sent.internetMessageId);
+	expect(got).toMatchObject({ status: 'delivered', foundBy: 'search', internetMessageId: real });
+});
+
 describe('the budget of 100 requests per 5 minutes per tenant', () => {
 	const lookups = (n: number) =>
 		Array.from({ length: n }, (_, i) => ({

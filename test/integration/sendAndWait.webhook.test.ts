@@ -30,7 +30,9 @@ import {
 import { Office365SendMail } from '../../nodes/Office365SendMail/Office365SendMail.node';
 import { prepareSendAndWait } from '../../nodes/Office365SendMail/sendAndWait/prepare';
 import { sendAndWaitProperties } from '../../nodes/Office365SendMail/sendAndWait/properties';
+import { resetCoordination } from '../../nodes/shared/coordination';
 import { manualRunHooks, nodeTypes } from '../harness/engine';
+import { startRedis, withEnv, type TestRedis } from '../harness/redis';
 
 /**
  * Send and Wait for Response, resume side: the links that prepareSendAndWait() puts in the mail are opened over
@@ -443,5 +445,38 @@ describe('wait time', () => {
 			},
 		});
 		expect(past.error).toContain('in the future');
+	});
+});
+
+describe('queue mode: the first answer wins across webhook processes (Redis)', () => {
+	let redis: TestRedis;
+	let restoreEnv: () => void;
+	beforeAll(async () => {
+		redis = await startRedis();
+		restoreEnv = withEnv(redis.env);
+	});
+	afterAll(async () => {
+		restoreEnv();
+		await resetCoordination();
+		await redis.stop();
+	});
+
+	test('two answers at once record one; a new process still sees "already answered"', async () => {
+		const { json, executionId } = await ask({
+			message: 'Pay it?',
+			responseType: 'approval',
+			approvalOptions: { values: { approvalType: 'double' } },
+		});
+		const [approve, decline] = linksIn(json.html as string);
+		const [a, b] = await Promise.all([
+			post(approve, { confirm: 'true' }),
+			post(decline, { confirm: 'false' }),
+		]);
+		expect([a.status, b.status].sort()).toEqual([200, 409]);
+		expect(resumesOf(executionId)).toHaveLength(1);
+		await resetCoordination(); // another webhook process: nothing in its memory, the claim is in Redis
+		expect((await post(approve, { confirm: 'true' })).status).toBe(409);
+		expect((await fetch(approve)).status).toBe(409);
+		expect(resumesOf(executionId)).toHaveLength(1);
 	});
 });

@@ -205,3 +205,22 @@ test('initial domain (onmicrosoft.com): SPF and DKIM are Microsoft-managed, only
 	expect(r.dmarc).toMatchObject({ ok: true });
 	expect(dns.queries.slice(before)).toEqual(['TXT _dmarc.contoso.onmicrosoft.com']);
 });
+
+test('initial domain without DMARC, or with p=none: the record is added in the admin center, not at a DNS host', async () => {
+	const missing = await check('sender@fabrikam.onmicrosoft.com');
+	expect(missing.dmarc).toMatchObject({ ok: false, severity: 'error' });
+	const watching = await check('sender@watching.onmicrosoft.com');
+	expect(watching.dmarc).toMatchObject({ ok: false, severity: 'warning' });
+	for (const [f, domain] of [
+		[missing.dmarc, 'fabrikam.onmicrosoft.com'],
+		[watching.dmarc, 'watching.onmicrosoft.com'],
+	] as const) {
+		expect(f.fix).toContain(
+			`${domain} is the tenant's initial domain, whose DNS Microsoft runs: add or change the record in the Microsoft 365 admin center (Settings › Domains › ${domain} › DNS records), type TXT, name _dmarc, value "v=DMARC1; p=reject", not at a DNS host.`,
+		);
+		expect(f.fix).toMatch(/custom domain of your own/);
+	}
+	// A domain of the tenant's own keeps the DNS-host advice.
+	const own = await check('sender@wrong.test');
+	expect(own.dmarc.fix).toMatch(/^Once the DMARC reports show/);
+});

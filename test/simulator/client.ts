@@ -14,6 +14,7 @@ import type {
 	TenantConfig,
 	UserConfig,
 } from './types';
+import type { DeliverMessageConfig, MessageChange } from './inbox';
 import type { SeedMessageConfig } from './replies';
 
 export interface SimulatorClientOptions {
@@ -67,6 +68,21 @@ export class SimulatorClient {
 	/** Seeds a received message into a mailbox (replies.ts); resolves to its Graph id. */
 	seedMessage(m: SeedMessageConfig): Promise<string> {
 		return this.call('seedMessage', [m]);
+	}
+
+	/** Delivers a received message into a mailbox folder (inbox.ts); resolves to its Graph id. */
+	deliverMessage(m: DeliverMessageConfig): Promise<string> {
+		return this.call('deliverMessage', [m]);
+	}
+
+	/** Reads, flags, moves or deletes a received message as a user would in Outlook. */
+	changeMessage(id: string, change: MessageChange): Promise<void> {
+		return this.call('changeMessage', [id, change]);
+	}
+
+	/** Every delta sync token issued so far is answered 410 from now on. */
+	expireDeltaTokens(): Promise<void> {
+		return this.call('expireDeltaTokens', []);
 	}
 
 	/** RegExp paths travel as {source, flags}. Resolves to the fault id. */

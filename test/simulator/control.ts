@@ -4,11 +4,13 @@
  *   GET /_sim/outbox                   human-readable outbox (HTML, newest first, self-refreshing)
  *   GET /_sim/outbox/attachment?m=&a=  one attachment's bytes (attachments up to 256 KiB keep them)
  *   GET /_sim/drafts.json?mailbox=     drafts of a mailbox, held scheduled sends included (draftsView.ts)
+ *   GET /_sim/received.json            received messages seeded with rpc seedMessage (ids for Reply)
  */
 import type { RequestContext } from './context';
 import { draftsOf } from './draftsView';
 import { BodyTooLargeError, jsonResponse, type SimResponse } from './http';
 import { attachmentDownload, outboxPage } from './outboxPage';
+import type { DeliverMessageConfig, MessageChange } from './inbox';
 import type { SeedMessageConfig } from './replies';
 import type { SimState } from './state';
 import type { TraceAvailability, TraceSettings } from './trace/store';
@@ -39,6 +41,9 @@ export interface ControlTarget {
 	addUser(u: UserConfig): void;
 	restrictApp(r: RestrictionConfig): void;
 	seedMessage(m: SeedMessageConfig): string;
+	deliverMessage(m: DeliverMessageConfig): string;
+	changeMessage(id: string, change: MessageChange): void;
+	expireDeltaTokens(): void;
 	injectFault(f: FaultSpec): string;
 	clearFaults(): void;
 	setGraphLatency(ms: number): void;
@@ -82,6 +87,12 @@ function invoke(target: ControlTarget, method: string, args: unknown[]): unknown
 			return target.restrictApp(args[0] as RestrictionConfig);
 		case 'seedMessage':
 			return target.seedMessage(args[0] as SeedMessageConfig);
+		case 'deliverMessage':
+			return target.deliverMessage(args[0] as DeliverMessageConfig);
+		case 'changeMessage':
+			return target.changeMessage(String(args[0]), args[1] as MessageChange);
+		case 'expireDeltaTokens':
+			return target.expireDeltaTokens();
 		case 'injectFault':
 			return target.injectFault(faultFromWire(args[0]));
 		case 'clearFaults':
@@ -159,6 +170,8 @@ export async function handleControl(
 					{ url: target.url, caCertFile: target.caCertFile, controlUrl: `${target.url}/_sim` },
 					noStore,
 				);
+			case 'received.json':
+				return jsonResponse(200, [...target.state.seededMessages.values()], noStore);
 			case 'drafts.json':
 				return jsonResponse(
 					200,
@@ -166,7 +179,7 @@ export async function handleControl(
 					noStore,
 				);
 			case 'outbox':
-				return outboxPage(target.outbox);
+				return outboxPage(target.outbox, draftsOf(target.state));
 			case 'outbox/attachment':
 				return attachmentDownload(target.outbox, ctx.query);
 		}

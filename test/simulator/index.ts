@@ -14,6 +14,12 @@ import { Gather, type GatherSpec } from './gather';
 import { createRequestListener } from './server';
 import { loadScenario } from './scenarios';
 import { seedMessage, type SeedMessageConfig } from './replies';
+import {
+	changeMessage,
+	deliverMessage,
+	type DeliverMessageConfig,
+	type MessageChange,
+} from './inbox';
 import { SimState } from './state';
 import { tokenSigningKey } from './tokens';
 import type {
@@ -194,6 +200,21 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	/** Puts a received message into a mailbox, for the reply actions; returns its Graph id. */
 	seedMessage(m: SeedMessageConfig): string {
 		return seedMessage(this.state, m);
+	}
+
+	/** Delivers a received message into a mailbox folder (inbox by default); returns its Graph id. */
+	deliverMessage(m: DeliverMessageConfig): string {
+		return deliverMessage(this.state, m);
+	}
+
+	/** What a user does in Outlook to a received message: read, flag, move or delete it. */
+	changeMessage(id: string, change: MessageChange): void {
+		changeMessage(this.state, id, change);
+	}
+
+	/** Every delta sync token issued so far is refused from now on with 410 (a sync state Exchange dropped). */
+	expireDeltaTokens(): void {
+		this.state.mailStore.epoch += 1;
 	}
 
 	setGraphLatency(ms: number): void {

@@ -8,13 +8,14 @@ import {
 	deleteMessage,
 	getMessage,
 	listAttachments,
-	listMessages,
 	sendDraft,
 	updateMessage,
 } from './drafts';
 import { GraphError } from './errors';
 import type { SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import { listMailboxMessages } from './mailboxSearch';
+import { RECEIVED_ROUTES } from './receivedRoutes';
 import { REPLY_ROUTES } from './replies';
 import { sendMail } from './sendmail';
 import { listFolderMessages } from './sentItems';
@@ -24,7 +25,7 @@ export type Handler = (call: MailCall) => SimResponse | Promise<SimResponse>;
 
 export interface MailRouteSpec {
 	method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
-	/** Lower-case literal segments; `{id}` is the message id; `a|b` accepts either spelling. */
+	/** Lower-case literal segments; `{id}` is the message id, other `{…}` any segment; `a|b` accepts either spelling. */
 	path: string[];
 	handler: Handler;
 	/** Any one of these application permissions allows the call. */
@@ -47,9 +48,11 @@ const READ_WRITE = ['Mail.ReadWrite'];
 const READ = ['Mail.Read', 'Mail.ReadWrite', 'Mail.ReadBasic', 'Mail.ReadBasic.All'];
 
 export const MAIL_ROUTES: MailRouteSpec[] = [
+	// Received mail first: its handlers fall back to the draft handlers below for draft ids.
+	...RECEIVED_ROUTES,
 	{ method: 'POST', path: ['sendmail'], handler: sendMail, roles: SEND, body: true, action: true },
 	{ method: 'POST', path: ['messages'], handler: createDraft, roles: READ_WRITE, body: true },
-	{ method: 'GET', path: ['messages'], handler: listMessages, roles: READ, body: false },
+	{ method: 'GET', path: ['messages'], handler: listMailboxMessages, roles: READ, body: false },
 	{ method: 'GET', path: ['messages', '{id}'], handler: getMessage, roles: READ, body: false },
 	{
 		method: 'DELETE',
@@ -138,7 +141,7 @@ export function methodNotAllowed(method: string, segment: string, isAction: bool
 }
 
 function segmentMatches(pattern: string, segment: string): boolean {
-	return pattern === '{id}' || pattern.split('|').includes(segment);
+	return pattern.startsWith('{') || pattern.split('|').includes(segment);
 }
 
 /** How many leading segments of `s` the pattern matches. */

@@ -479,7 +479,8 @@ describe('simulated Graph sendMail', () => {
 	it.each([
 		['POST', 'sendMail/extra', 400, "Resource not found for the segment 'extra'."],
 		['GET', 'messages/AAMk=/foo', 400, "Resource not found for the segment 'foo'."],
-		['GET', 'messages/AAMk=/attachments/x/y', 400, "Resource not found for the segment 'x'."],
+		// x is an attachment id (GET …/attachments/{id}/$value exists); y is the unknown segment.
+		['GET', 'messages/AAMk=/attachments/x/y', 400, "Resource not found for the segment 'y'."],
 		['PUT', 'messages', 405, "The HTTP method 'PUT' is not supported for the resource 'messages'."],
 		[
 			'GET',

@@ -22,7 +22,7 @@ const ANY_FILTER =
 /** Only Mail.Read and Mail.ReadWrite see extended properties: Mail.ReadBasic excludes "any extended properties" (learn.microsoft.com/graph/permissions-reference#mailreadbasicall). */
 const SEES_EXTENDED = ['Mail.Read', 'Mail.ReadWrite'];
 
-function parseFilter(raw: string | null): PropertyFilter | undefined {
+export function parseFilter(raw: string | null): PropertyFilter | undefined {
 	if (raw === null || raw.trim() === '') return undefined;
 	const m = ANY_FILTER.exec(raw);
 	// Simulator wording for filters it does not model (Graph answers 400 for an invalid $filter).
@@ -63,7 +63,7 @@ function sentCopyJson(m: DeliveredMessage): Record<string, unknown> {
 	};
 }
 
-function sentCopies(call: MailCall, filter?: PropertyFilter): Record<string, unknown>[] {
+export function sentCopies(call: MailCall, filter?: PropertyFilter): Record<string, unknown>[] {
 	const now = Date.now();
 	return call.ctx.core.state.outbox
 		.filter(
@@ -77,14 +77,14 @@ function sentCopies(call: MailCall, filter?: PropertyFilter): Record<string, unk
 		.map(sentCopyJson);
 }
 
-function draftCopies(call: MailCall, filter?: PropertyFilter): Record<string, unknown>[] {
+export function draftCopies(call: MailCall, filter?: PropertyFilter): Record<string, unknown>[] {
 	return [...call.ctx.core.state.drafts.values()]
 		.filter((d) => d.userId === call.user.id && hasProperty(d.message, filter))
 		.map((d) => draftJson(call, d, false));
 }
 
 /** `$top` bounds the page (1–1000 for messages; default 10, learn.microsoft.com/graph/api/user-list-messages). */
-function topOf(raw: string | null): number {
+export function topOf(raw: string | null): number {
 	if (raw === null) return 10;
 	const n = Number(raw);
 	if (!Number.isInteger(n) || n < 0)
@@ -92,19 +92,23 @@ function topOf(raw: string | null): number {
 	return Math.min(n, 1000);
 }
 
+/** An extended-property filter needs a permission that sees extended properties. */
+export function checkSeesExtended(call: MailCall): void {
+	const roles = call.ctx.core.state.effectiveRoles(call.token.clientId, call.token.roles);
+	if (roles.some((r) => SEES_EXTENDED.includes(r))) return;
+	// Assumption: Graph's exact answer to an extended-property filter under Mail.ReadBasic is not public.
+	throw new GraphError(
+		403,
+		'ErrorAccessDenied',
+		'Access is denied. Check credentials and try again.',
+	);
+}
+
 /** The folder segment is matched by the route's `{id}` (mailRoutes.ts): a well-known folder name. */
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folder = (call.messageId ?? '').toLowerCase();
 	const filter = parseFilter(call.ctx.query.get('$filter'));
-	const roles = call.ctx.core.state.effectiveRoles(call.token.clientId, call.token.roles);
-	if (filter && !roles.some((r) => SEES_EXTENDED.includes(r))) {
-		// Assumption: Graph's exact answer to an extended-property filter under Mail.ReadBasic is not public.
-		throw new GraphError(
-			403,
-			'ErrorAccessDenied',
-			'Access is denied. Check credentials and try again.',
-		);
-	}
+	if (filter) checkSeesExtended(call);
 	let value: Record<string, unknown>[];
 	if (folder === 'sentitems') value = sentCopies(call, filter);
 	else if (folder === 'drafts') value = draftCopies(call, filter);

@@ -2,6 +2,7 @@
 import type { MimeSummary } from './mime';
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
+import { MailStore } from './inbox';
 import type { SeededMessage } from './replies';
 import { TraceStore } from './trace/store';
 import type {
@@ -159,6 +160,8 @@ export class SimState {
 	readonly uploads = new Map<string, UploadSession>();
 	/** Received messages seeded for the reply actions (replies.ts). */
 	readonly seededMessages = new Map<string, SeededMessage>();
+	/** Received mail per mailbox and folder with its change log, for the delta query (inbox.ts). */
+	readonly mailStore = new MailStore();
 	/** Message trace: settings, recipients' fates, per-tenant budget (trace/store.ts). */
 	readonly trace = new TraceStore();
 
@@ -241,6 +244,7 @@ export class SimState {
 		this.drafts.clear();
 		this.uploads.clear();
 		this.seededMessages.clear();
+		this.mailStore.clear();
 		this.uploadWindows.clear();
 		this.trace.reset();
 		const fresh = newCounters();

@@ -76,7 +76,12 @@ describe('migrate: Send Email v1', () => {
 
 	it('keeps connections, other nodes and workflow fields untouched', () => {
 		expect(wf.connections).toEqual(input.connections);
-		expect(nodeNamed(wf, 'Set')).toEqual(nodeNamed(input, 'Set'));
+		// The Set node read the SMTP messageId; it now reads the field that holds the same Message-ID.
+		const set = JSON.stringify(nodeNamed(input, 'Set')).replace(
+			'.item.json.messageId',
+			'.item.json.internetMessageId',
+		);
+		expect(nodeNamed(wf, 'Set')).toEqual(JSON.parse(set));
 		expect({ ...wf, nodes: [] }).toEqual({ ...input, nodes: [] });
 	});
 
@@ -89,9 +94,23 @@ describe('migrate: Send Email v1', () => {
 			fromVersion: 1,
 			converted: true,
 		});
-		expect(notes).toMatch(/Ignore SSL Issues has no counterpart/);
+		expect(reports[0].dropped).toEqual([
+			{
+				parameter: 'options.allowUnauthorizedCerts',
+				value: true,
+				reason: expect.stringMatching(/Ignore SSL Issues has no counterpart/),
+			},
+		]);
 		expect(notes).toMatch(/pick a "Microsoft Graph Client Credentials" credential/);
-		expect(notes).toMatch(/Node "Set" reads this node's SMTP result/);
+		expect(reports[0].downstream).toEqual([
+			{
+				node: 'Set',
+				parameter: 'values.string[0].value',
+				field: 'messageId',
+				rewritten: true,
+				advice: expect.stringMatching(/internetMessageId/),
+			},
+		]);
 		// n8n's EmailSendV1 passes attachments to nodemailer without `cid`, so cid:logo never resolved.
 		expect(notes).toMatch(/cid: images, which Send Email v1 never resolved/);
 	});
@@ -136,8 +155,13 @@ describe('migrate: Send Email v2, v2.1, Send and Wait, array exports', () => {
 			bodyContentType: 'html',
 			bodyContent: '<h1>News</h1><img src="cid:banner">',
 		});
-		expect(reports[1].notes.join('\n')).toMatch(/Append n8n Attribution/);
-		expect(reports[2].notes.join('\n')).not.toMatch(/Append n8n Attribution/);
+		const attribution = (i: number) => reports[i].dropped.map((d) => d.reason).join('\n');
+		expect(attribution(1)).toMatch(/Append n8n Attribution/);
+		expect(reports[1].dropped[0]).toMatchObject({
+			parameter: 'options.appendAttribution (v2.1 default)',
+			value: true,
+		});
+		expect(attribution(2)).not.toMatch(/Append n8n Attribution/);
 	});
 
 	it('v2.1 "both" with In-Reply-To/References (n8n PR #38576) maps to HTML and Text with threading options', () => {
@@ -153,7 +177,8 @@ describe('migrate: Send Email v2, v2.1, Send and Wait, array exports', () => {
 			options: {
 				attachments: 'banner, terms',
 				bccRecipients: 'audit@contoso.com',
-				inReplyTo: '={{ $json.messageId }}',
+				// Wired after "Newsletter", whose SMTP messageId is now internetMessageId.
+				inReplyTo: '={{ $json.internetMessageId }}',
 				references: '={{ $json.references }}',
 			},
 		});
@@ -206,7 +231,14 @@ describe('migrate: Send Email v2, v2.1, Send and Wait, array exports', () => {
 			sender: 'approvals@contoso.com',
 			options: { fromName: 'Approvals', responseFormTitle: 'T' },
 		});
-		expect(rep[1].notes.join('\n')).toMatch(/file are not offered[\s\S]*Custom Styling/);
+		expect(rep[1].notes.join('\n')).toMatch(/file are not offered/);
+		expect(rep[1].dropped).toEqual([
+			{
+				parameter: 'options.responseFormCustomCss',
+				value: 'x',
+				reason: expect.stringMatching(/Custom Styling/),
+			},
+		]);
 	});
 
 	it('refuses input that is not a workflow export', () => {
@@ -239,6 +271,11 @@ describe('migrate: command line', () => {
 			out: 'b.json',
 			dryRun: false,
 		});
+		expect(parseArgs(['migrate', 'a.json', '--strict'])).toEqual({
+			file: 'a.json',
+			dryRun: false,
+			strict: true,
+		});
 		expect(parseArgs(['migrate'])).toMatch(/^Usage/);
 		expect(parseArgs(['convert', 'a.json'])).toMatch(/^Usage/);
 		expect(parseArgs(['migrate', 'a.json', '--force'])).toMatch(/Unknown argument: --force/);
@@ -252,7 +289,7 @@ describe('migrate: command line', () => {
 		expect(await runMigrate({ file, dryRun: true }, io)).toBe(0);
 		expect(existsSync(defaultTarget(file))).toBe(false);
 		expect(out.join('')).toMatch(
-			/4 of 5 Send Email node\(s\) converted\.\nDry run: nothing written\./,
+			/4 of 5 Send Email node\(s\) converted\.\n.*\nDry run: nothing written\./,
 		);
 
 		expect(await runMigrate({ file, dryRun: false }, io)).toBe(0);

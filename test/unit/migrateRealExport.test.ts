@@ -46,6 +46,9 @@ describe('migrate: a real n8n 2.8.4 export', () => {
 		expect(text).toMatch(/Email Format is an expression/);
 		expect(text).toMatch(/Ignore SSL Issues has no counterpart/);
 		expect(text).toMatch(/Append n8n Attribution/);
-		expect(text).toMatch(/"Remember Message-ID" reads this node's SMTP result/);
+		expect(text).toMatch(
+			/rewritten: "Remember Message-ID" › assignments\.assignments\[0\]\.value reads messageId/,
+		);
+		expect(text).toMatch(/2 value\(s\) dropped; 1 expression\(s\) .* 1 rewritten/);
 	});
 });

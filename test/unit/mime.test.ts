@@ -7,10 +7,11 @@ import {
 	buildMime,
 	estimateEncodedSize,
 	newMessageId,
-	parseMessageId,
-	parseMessageIdList,
+	validateMimeInput,
 	type MimeMessageInput,
 } from '../../nodes/Office365SendMail/message/mime';
+import { messageIdListOf, messageIdOf } from '../../nodes/Office365SendMail/message/messageId';
+import { checkAttachmentMetadata } from '../../nodes/Office365SendMail/message/attachments';
 
 const PNG = Buffer.from(
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
@@ -260,7 +261,7 @@ describe('MIME builder: refuses header injection', () => {
 		],
 		['custom header name', { headers: [{ name: 'X-A\r\nBcc', value: 'x' }] }, 'Custom Headers'],
 		['non-X header', { headers: [{ name: 'Content-Type', value: 'text/evil' }] }, 'Custom Headers'],
-		['In-Reply-To', { inReplyTo: '<a@b.example>\r\nBcc: v@evil.example' }, 'In Reply To'],
+		['In-Reply-To', { inReplyTo: '<a@b.example>\r\nBcc: v@evil.example' }, 'In-Reply-To'],
 		['References', { references: ['<a@b.example>\nBcc: v@evil.example'] }, 'References'],
 		['Message-ID', { messageId: '<a@b.example>\r\nX: 1' }, 'Message-ID'],
 		[
@@ -335,20 +336,63 @@ describe('Message-IDs', () => {
 	});
 
 	it('parses pasted IDs and reference lists', () => {
-		expect(parseMessageId(' CAF1x2y3=g@mail.gmail.com ', 'f')).toBe('<CAF1x2y3=g@mail.gmail.com>');
-		expect(() => parseMessageId('no-at-sign', 'In Reply To')).toThrow(
-			/expected the form <id@domain>/,
-		);
-		expect(parseMessageIdList('<a@x.example><b@x.example>, c@x.example', 'f')).toEqual([
+		expect(messageIdOf(' CAF1x2y3=g@mail.gmail.com ', 'f')).toBe('<CAF1x2y3=g@mail.gmail.com>');
+		expect(() => messageIdOf('no-at-sign', 'In-Reply-To')).toThrow(/is not a message ID/);
+		expect(messageIdListOf('<a@x.example><b@x.example>, c@x.example', 'f')).toEqual([
 			'<a@x.example>',
 			'<b@x.example>',
 			'<c@x.example>',
 		]);
-		const long = Array.from({ length: 150 }, (_, i) => `<m${i}@x.example>`).join(' ');
-		const trimmed = parseMessageIdList(long, 'f');
-		expect(trimmed).toHaveLength(100);
-		expect(trimmed[0]).toBe('<m0@x.example>');
-		expect(trimmed[99]).toBe('<m149@x.example>');
-		expect(() => parseMessageIdList('x'.repeat(40_000), 'References')).toThrow(/Too long/);
+		const long = Array.from({ length: 101 }, (_, i) => `<m${i}@x.example>`).join(' ');
+		expect(() => messageIdListOf(long, 'References')).toThrow(/101 message IDs; at most 100/);
+		expect(() => messageIdListOf('x'.repeat(70_000), 'References')).toThrow(/70000 characters/);
+	});
+
+	// One rule for both paths: an ID must fit the In-Reply-To header line (998 - "In-Reply-To: " = 985).
+	it.each([
+		[985, 'accepted'],
+		[986, 'refused'],
+		[998, 'refused'],
+	])(
+		'a %i-character In-Reply-To is %s by the node and by the MIME builder alike',
+		(length, verdict) => {
+			const id = `<${'a'.repeat(length - 12)}@x.example>`;
+			expect(id).toHaveLength(length);
+			const node = () => messageIdOf(id, 'In-Reply-To');
+			const mime = () => validateMimeInput(base({ inReplyTo: id }));
+			if (verdict === 'accepted') {
+				expect(node()).toBe(id);
+				expect(mime().inReplyTo).toBe(id);
+			} else {
+				expect(node).toThrow(/longer than 985 characters/);
+				expect(mime).toThrow(/longer than 985 characters/);
+			}
+		},
+	);
+});
+
+describe('one rule per field: what the node accepts, the MIME builder accepts', () => {
+	it.each([
+		['LINE SEPARATOR', '\u2028'],
+		['NEXT LINE', '\u0085'],
+		['a tab', '\t'],
+		['an unpaired surrogate', '\ud800'],
+	])('a subject with %s is refused by the builder as by the node', (_case, char) => {
+		expect(() => validateMimeInput(base({ subject: `Invoice${char}42` }))).toThrow(
+			/The value contains/,
+		);
+	});
+
+	const bytes = Buffer.from('x');
+	it.each([
+		['a media type with parameters', 'application/json; charset=utf-8', 'note'],
+		['a content ID with a space', 'image/png', 'logo image'],
+	])('%s', async (_case, contentType, contentId) => {
+		const source = { property: contentId, name: 'a.txt', contentType, contentId };
+		expect(() => checkAttachmentMetadata(source, 'Attachments')).not.toThrow();
+		const attachments = [{ name: 'a.txt', contentType, bytes, inline: true, contentId }];
+		expect(validateMimeInput(base({ attachments })).attachments).toEqual(attachments);
+		const { parsed } = await built(base({ html: '<img src="cid:x">', attachments }));
+		expect(parsed.attachments[0]).toMatchObject({ contentType: contentType.split(';')[0] });
 	});
 });

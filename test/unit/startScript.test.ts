@@ -80,7 +80,29 @@ test('npm start -- --no-n8n starts only the simulator, says so, and stops on Ctr
 	expect(await getJson(`${url}/_sim/outbox.json`, fs.readFileSync(caFile as string))).toEqual(
 		expect.anything(),
 	);
+	// Received mail for Reply: the ids printed are the ones the simulator's demo mailbox holds.
+	const received = (await getJson(
+		`${url}/_sim/received.json`,
+		fs.readFileSync(caFile as string),
+	)) as Array<{ id: string; subject: string }>;
+	expect(received.length).toBe(3);
+	expect(out).toMatch(/Received mail to try Reply on \(operation Reply › Message ID\):/);
+	for (const m of received) expect(out).toContain(`  ${m.id}   from `);
+	expect(out).toContain(received[0].subject);
 	child.kill('SIGINT');
 	await exited;
 	expect(out).toMatch(/SIGINT received: stopping/);
 }, 90000);
+
+test("n8n time zone: GENERIC_TIMEZONE if set, else the machine's", () => {
+	const { n8nTimeZone } = require(path.join(REPO, 'scripts', 'startMailbox.js')) as {
+		n8nTimeZone(env: Record<string, string | undefined>): { zone: string; source: string };
+	};
+	expect(n8nTimeZone({ GENERIC_TIMEZONE: 'Europe/Berlin' })).toEqual({
+		zone: 'Europe/Berlin',
+		source: 'GENERIC_TIMEZONE',
+	});
+	const machine = n8nTimeZone({});
+	expect(machine.zone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+	expect(machine.source).toBe("this machine's");
+});

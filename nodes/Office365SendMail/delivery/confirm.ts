@@ -12,6 +12,7 @@ import {
 	newMarker,
 	type FoundMessage,
 } from './findSent';
+import { idempotencyKeyOf, keyHash } from '../execute/idempotency/key';
 import { withDraftPatch } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { sentAsDraft } from './schedule';
@@ -61,7 +62,9 @@ export function confirmedIfAsked(options: IDataObject, plan: DeliveryPlan): Deli
 	if (!(asBoolean(options.confirmMessageId, 'Confirm Message-ID') ?? false)) return plan;
 	const seconds = Number(options.requestTimeout ?? 120);
 	const waitSeconds = Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 900) : 120;
-	return withConfirmation(plan, waitSeconds * 1000);
+	// With an Idempotency Key the marker is the key's hash: one marker serves both (execute/idempotency).
+	const key = idempotencyKeyOf(options);
+	return withConfirmation(plan, waitSeconds * 1000, key === undefined ? undefined : keyHash(key));
 }
 
 /** Drops the permission probe when the token already lists a role that reads Sent Items. */

@@ -1,5 +1,6 @@
 import { InputError } from '../../shared/text/inputError';
-import { UPLOAD_SESSION_MIN_BYTES, type AttachmentSource } from '../message/attachments';
+import type { AttachmentSource } from '../message/attachments';
+import { UPLOAD_SESSION_MIN_BYTES } from '../message/limits';
 import {
 	draftMessage,
 	fileAttachmentJson,

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { permissionNotices } from './permissions.properties';
+
 const RECIPIENT_HINT =
 	'Comma- or semicolon-separated, e.g. <code>jane@contoso.com; "Doe, John" &lt;john@contoso.com&gt;</code>. An expression may also return a list of addresses or of {address, name} objects.';
 
@@ -8,13 +10,7 @@ const COMPOSED = { show: { operation: ['send', 'createDraft', 'reply'] } };
 
 /** The message itself: who sends it, to whom, and what it says. */
 export const messageProperties: INodeProperties[] = [
-	{
-		displayName:
-			"The Mail.Send application permission lets this app send as <b>any</b> mailbox in the tenant, unless an Exchange Online policy (RBAC for Applications or an application access policy) or the credential's Allowed Senders restricts it.",
-		name: 'mailSendNotice',
-		type: 'notice',
-		default: '',
-	},
+	...permissionNotices,
 	{
 		displayName: 'Sender',
 		name: 'sender',

@@ -103,6 +103,15 @@ export const optionsProperty: INodeProperties = {
 			description: 'Display name shown to recipients',
 		},
 		{
+			displayName: 'Idempotency Key',
+			name: 'idempotencyKey',
+			type: 'string',
+			default: '',
+			placeholder: "e.g. {{ 'order-' + $json.orderId }}",
+			description:
+				'Deliveries with the same key from the same sender mailbox are one message: a second one is not sent (in any execution, retry or worker) and outputs the first with deduplicated: true. The node looks for the key in the mailbox first, so it needs Mail.Read (or Mail.ReadWrite) and Save to Sent Items on.',
+		},
+		{
 			displayName: 'Importance',
 			name: 'importance',
 			type: 'options',

@@ -8,6 +8,7 @@ import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
 import { InputError } from '../message/inputError';
 import { beginAttempt, recall, remember } from './deliveryLedger';
+import { deduplicatedOutcome, deliverPlan } from './idempotency';
 import { MailboxLimiter } from './mailboxLimiter';
 import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
@@ -61,8 +62,11 @@ async function deliverOne(
 	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
 		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
-	const sent = await outcomeOf(() => executePlan(graph, withoutNeedlessProbe(item.plan, roles)));
+	const send = () => executePlan(graph, withoutNeedlessProbe(item.plan, roles));
+	const sent = await outcomeOf(() => deliverPlan(run, graph, item, roles, send));
 	if (sent.ok) {
+		const repeat = deduplicatedOutcome(item, input, sent.value);
+		if (repeat) return repeat;
 		remember(run.ledger, item, { delivered: sent.value });
 		return {
 			state: 'done',

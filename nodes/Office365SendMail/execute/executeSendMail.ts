@@ -11,7 +11,7 @@ import { executeCheckSetup } from './operations/checkSetup';
 import { executeGetDeliveryStatus } from './operations/getDeliveryStatus/run';
 import { operationOf } from './operations';
 import { sendAndWaitItems, waitForAnswer } from './operations/sendAndWait';
-import type { MessageOperation } from './prepareItem';
+import type { MessageOperation } from './operations/readers';
 import { failedItem, outputItems } from './output';
 import type { RunContext } from './outcomes';
 import { previewAll, validateAll } from './validate';
@@ -94,6 +94,9 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	const previewed = await previewAll(run, validated.outcomes);
 	const delivered = await deliverAll(run, previewed, validated.signIn);
 	const output = outputItems(run, delivered);
-	if (run.operation === 'sendAndWait') return await waitForAnswer(this, delivered, output);
+	if (run.operation === 'sendAndWait') {
+		const first = delivered[0];
+		return await waitForAnswer(this, first?.state === 'done' && !!first.delivered, output);
+	}
 	return [output];
 }

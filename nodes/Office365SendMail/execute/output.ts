@@ -9,7 +9,7 @@ import { formatRecipient } from '../../shared/address/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
 import { replySummary } from './operations/reply';
-import type { PreparedItem } from './prepareItem';
+import type { PreparedItem } from './operations/readers';
 
 function messageSummary(item: PreparedItem, delivery?: Delivery): IDataObject {
 	if (item.operation === 'reply') return replySummary(item, delivery);

@@ -4,6 +4,7 @@ import { outcomeOf, type Outcome } from '../../shared/outcome';
 import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
 import { renderPlan } from '../delivery/render';
 import { previewItem } from './output';
+import { withItemKey } from './idempotency/mark';
 import { failed, stopUnlessContinuing, type ItemOutcome, type RunContext } from './outcomes';
 import { preparerOf } from './operations';
 
@@ -25,7 +26,9 @@ export async function validateAll(run: RunContext): Promise<Validated> {
 	let signIn: Promise<Outcome<AccessToken>> | undefined;
 	const prepare = preparerOf(run.operation);
 	for (let index = 0; index < run.items.length; index++) {
-		const prepared = await outcomeOf(() => prepare(run.ctx, index, run.settings));
+		const prepared = await outcomeOf(async () =>
+			withItemKey(run.ctx, await prepare(run.ctx, index, run.settings)),
+		);
 		const outcome: ItemOutcome = prepared.ok
 			? { state: 'ready', index, item: prepared.value }
 			: failed(run, index, prepared.error);

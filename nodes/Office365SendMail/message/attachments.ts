@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 
-import { excerpt, headerSafe } from '../../shared/text/headerSafe';
+import { excerpt, headerSafe, unsafeCharOf } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
 import { listEntries } from './listText';
-import { MAX_CONTENT_ID_CHARS, MAX_CONTENT_TYPE_CHARS, MAX_FILE_NAME_CHARS } from './limits';
-
-/** Graph: attachments under 3 MB go in the request; 3–150 MB through an upload session (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
-export const UPLOAD_SESSION_MIN_BYTES = 3 * 1024 * 1024;
-export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
-/** Exchange Online's file attachment limit per message. */
-export const MAX_ATTACHMENTS = 250;
+import {
+	MAX_ATTACHMENT_BYTES,
+	MAX_ATTACHMENTS,
+	MAX_CONTENT_ID_CHARS,
+	MAX_CONTENT_TYPE_CHARS,
+	MAX_FILE_NAME_CHARS,
+} from './limits';
 
 /** One attachment, described from n8n's binary metadata; the bytes are read only when the message is sent. */
 export interface AttachmentSource {
@@ -66,6 +66,19 @@ export function parsePropertyList(value: unknown, field: string, available: stri
 // RFC 2045 §5.1 type "/" subtype, tokens of RFC 9110 §5.6.2, optionally followed by parameters.
 const CONTENT_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:\s*;.*)?$/;
 
+/** The one media-type rule, for Graph's JSON attachments and the MIME builder alike. */
+export function isMediaType(text: string): boolean {
+	return text.length <= MAX_CONTENT_TYPE_CHARS && CONTENT_TYPE.test(text);
+}
+
+/**
+ * The one content-ID rule: header-safe, bounded, and without < or > (Content-ID: <id>, RFC 2045 §7: an angle
+ * bracket inside would end the header's value early).
+ */
+export function isContentId(text: string): boolean {
+	return text.length <= MAX_CONTENT_ID_CHARS && !unsafeCharOf(text) && !/[<>]/.test(text);
+}
+
 /**
  * File name, content type and content ID go into the attachment's MIME headers (Content-Type, Content-Disposition,
  * Content-ID), so each is bounded and header-safe; they come from binary metadata that any earlier node can set.
@@ -87,7 +100,7 @@ export function checkAttachmentMetadata(
 			`The MIME type ${of} is ${source.contentType.length} characters long; the limit is ${MAX_CONTENT_TYPE_CHARS}.`,
 		);
 	headerSafe(source.contentType, field, `The MIME type ${of}`);
-	if (!CONTENT_TYPE.test(source.contentType))
+	if (!isMediaType(source.contentType))
 		throw new InputError(
 			field,
 			`The MIME type ${of}, ${excerpt(source.contentType)}, is not of the form type/subtype (e.g. image/png). Set it in the node that creates the file.`,
@@ -99,8 +112,7 @@ export function checkAttachmentMetadata(
 			`The content ID ${of} (its property name) is longer than ${MAX_CONTENT_ID_CHARS} characters.`,
 		);
 	headerSafe(source.contentId, field, `The content ID ${of} (its property name)`);
-	// Content-ID: <id> (RFC 2045 §7): an angle bracket inside would end the header's value early.
-	if (/[<>]/.test(source.contentId))
+	if (!isContentId(source.contentId))
 		throw new InputError(
 			field,
 			`The content ID ${of} is its property name, which must not contain < or >. Rename the binary property.`,

@@ -8,15 +8,12 @@ import { displayNameOf } from '../../shared/address/addressSyntax';
 import { excerpt, headerSafe } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
 import { listEntries } from './listText';
-import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, MAX_LIST_ENTRIES } from './limits';
+import { MAX_CATEGORIES, MAX_CATEGORY_CHARS, MAX_LIST_ENTRIES, MAX_SUBJECT_CHARS } from './limits';
 import { parseOneRecipient, type Recipient } from '../../shared/address/recipients';
 
 export { messageIdListOf, messageIdOf } from './messageId';
 
 /** Pure validators for single node fields: each turns an expression's value into a checked value or an InputError. */
-
-// RFC 5322 §2.1.1: a header line is at most 998 characters; "Subject: " takes 9 of them.
-const MAX_SUBJECT_CHARS = 989;
 
 export function asText(value: unknown, field: string, { allowEmpty = true } = {}): string {
 	if (value === undefined || value === null) return '';
@@ -101,7 +98,7 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 	if (!isSenderAllowed(settings.allowedSenders, sender)) {
 		throw new InputError(
 			'Sender',
-			`Mailbox "${sender}" is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
+			`Mailbox ${excerpt(sender, 254)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
 		);
 	}
 	return sender;

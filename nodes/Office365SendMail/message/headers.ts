@@ -1,16 +1,21 @@
 import { excerpt, headerSafe } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
-import { MAX_HEADER_LINE_CHARS, MAX_HEADER_ROWS } from './limits';
+import { MAX_CUSTOM_HEADERS, MAX_HEADER_LINE_CHARS, MAX_HEADER_ROWS } from './limits';
 
 export interface InternetHeader {
 	name: string;
 	value: string;
 }
 
-/** Graph's limit for internetMessageHeaders (learn.microsoft.com/graph/api/resources/message): 5 per message. */
-export const MAX_CUSTOM_HEADERS = 5;
 // RFC 5322 field name: printable US-ASCII except ':'.
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+// Graph takes only custom headers, named x-… (learn.microsoft.com/graph/api/resources/internetmessageheader).
+const CUSTOM_PREFIX = /^x-/i;
+
+/** The one rule for custom header names, for Graph's JSON and the MIME builder alike. */
+export function isCustomHeaderName(name: string): boolean {
+	return CUSTOM_PREFIX.test(name) && FIELD_NAME.test(name);
+}
 
 function headerName(name: unknown, field: string, position: number): string {
 	if (typeof name !== 'string' || !name.trim())
@@ -19,7 +24,7 @@ function headerName(name: unknown, field: string, position: number): string {
 	if (trimmed.length > MAX_HEADER_LINE_CHARS / 2)
 		throw new InputError(field, `Header ${position} has a name of ${trimmed.length} characters.`);
 	headerSafe(trimmed, field, `The name of header ${position}`);
-	if (!/^x-/i.test(trimmed)) {
+	if (!CUSTOM_PREFIX.test(trimmed)) {
 		throw new InputError(
 			field,
 			`Header ${excerpt(trimmed)} is refused by Microsoft Graph: custom header names must start with "x-" (e.g. X-Ticket-Id).`,

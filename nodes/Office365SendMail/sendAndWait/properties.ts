@@ -227,6 +227,7 @@ export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'fromAddress',
 	'fromName',
 	'headers',
+	'idempotencyKey',
 	'importance',
 	'replyTo',
 	'requestTimeout',

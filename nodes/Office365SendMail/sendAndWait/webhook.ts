@@ -6,7 +6,8 @@ import type {
 } from 'n8n-workflow';
 import type { ServerResponse } from 'node:http';
 
-import { BoundedMap } from '../../shared/boundedMap';
+import { coordination } from '../../shared/coordination';
+import { outcomeOf } from '../../shared/outcome';
 import { readSendAndWaitConfig, type ParameterReader, type SendAndWaitConfig } from './config';
 import { answerOf, approvalOf, FREE_TEXT_FIELDS } from './answer';
 import { confirmationPage, formPage, messagePage, WAIT_PARAMETER } from './html';
@@ -44,21 +45,54 @@ function send(res: ServerResponse, status: number, html: string, withBody = true
 }
 
 /**
- * Answers recorded by this process, so a second POST that arrives while n8n is still resuming the first sees
- * "already answered" instead of starting a second run. Later requests are refused by n8n itself (the execution is
- * no longer waiting). Each wait has its own key (the link's wait token), so a node that asks again in a loop is
- * answered again, and a link of an answered wait stays refused. Links without a token, sent by earlier versions,
- * share one key per execution and node, which expires so such a loop can be answered again.
+ * Answers already recorded, so a second POST that arrives while n8n is still resuming the first sees "already
+ * answered" instead of starting a second run: the first answer wins. In this process by default; in queue mode in
+ * n8n's Redis, so two webhook processes that get a POST each at the same moment still record one. Later requests
+ * are refused by n8n itself (the execution is no longer waiting). Each wait has its own key (the link's wait
+ * token), so a node that asks again in a loop is answered again, and a link of an answered wait stays refused.
+ * Links without a token, sent by earlier versions, share one key per execution and node, which expires so such a
+ * loop can be answered again.
  */
 const UNTOKENED_TTL_MS = 10 * 60_000;
-const answered = new BoundedMap<string, true>(10_000);
+/** Longer than any wait a link can still answer: an old link stays refused when the node asks again. */
+const TOKENED_TTL_MS = 30 * 24 * 60 * 60_000;
 
 /** The wait this request answers, and how long its answered-mark is kept. */
 function answeredKeyOf(ctx: IWebhookFunctions, query: IDataObject): { key: string; ttlMs: number } {
 	const wait = query[WAIT_PARAMETER];
-	const base = `${ctx.getExecutionId()}:${ctx.getNode().id}`;
-	if (typeof wait === 'string' && wait) return { key: `${base}:${wait}`, ttlMs: Infinity };
+	const base = `answer:${ctx.getExecutionId()}:${ctx.getNode().id}`;
+	if (typeof wait === 'string' && wait) return { key: `${base}:${wait}`, ttlMs: TOKENED_TTL_MS };
 	return { key: base, ttlMs: UNTOKENED_TTL_MS };
+}
+
+async function alreadyAnswered(key: string): Promise<boolean> {
+	return (await coordination().claims.peek(key)) !== undefined;
+}
+
+/** True when this request's answer is the first: it takes the claim. */
+async function firstAnswer(key: string, ttlMs: number): Promise<boolean> {
+	const claim = await coordination().claims.claim(key, '1', ttlMs);
+	return claim.claimed;
+}
+
+function alreadyAnsweredPage(res: ServerResponse, isHead: boolean): IWebhookResponseData {
+	const page = messagePage(
+		'Already answered',
+		'This question has already been answered. You can close this page.',
+	);
+	send(res, 409, page, !isHead);
+	return { noWebhookResponse: true };
+}
+
+/** Queue mode's Redis did not answer: nothing is recorded, so the person can send the answer again. */
+// The page is public: it does not say where Redis is or why it failed.
+function unavailable(res: ServerResponse, isHead: boolean): IWebhookResponseData {
+	const page = messagePage(
+		'Your answer was not recorded',
+		'The server could not check whether this question was already answered. Try again in a moment.',
+	);
+	send(res, 503, page, !isHead);
+	return { noWebhookResponse: true };
 }
 
 function showPage(config: SendAndWaitConfig, query: IDataObject): { status: number; html: string } {
@@ -86,18 +120,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	const query = (this.getQueryData() ?? {}) as IDataObject;
 	const { key, ttlMs } = answeredKeyOf(this, query);
 	const isHead = req.method === 'HEAD';
-	if (answered.get(key)) {
-		send(
-			res,
-			409,
-			messagePage(
-				'Already answered',
-				'This question has already been answered. You can close this page.',
-			),
-			!isHead,
-		);
-		return { noWebhookResponse: true };
-	}
+	const answered = await outcomeOf(() => alreadyAnswered(key));
+	if (!answered.ok) return unavailable(res, isHead);
+	if (answered.value) return alreadyAnsweredPage(res, isHead);
 	let config: SendAndWaitConfig;
 	try {
 		config = readSendAndWaitConfig(read);
@@ -131,7 +156,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 		);
 		return { noWebhookResponse: true };
 	}
-	answered.set(key, true, ttlMs);
+	const first = await outcomeOf(() => firstAnswer(key, ttlMs));
+	if (!first.ok) return unavailable(res, false);
+	if (!first.value) return alreadyAnsweredPage(res, false);
 	send(res, 200, messagePage('Thank you', 'Your answer was recorded. You can close this page.'));
 	return { noWebhookResponse: true, workflowData: [[{ json: { data: answer.data } }]] };
 }

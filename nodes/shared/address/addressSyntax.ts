@@ -19,7 +19,7 @@ export interface ParsedAddress {
 }
 
 export const FORMAT_HINT =
-	'Write addresses as name@contoso.com or "Name <name@contoso.com>", separated by commas or semicolons.';
+	'Write each address as name@contoso.com, or with a display name as Jane Doe followed by the address in angle brackets, separated by commas or semicolons.';
 
 // RFC 5322 §3.2.3 atext, with RFC 6532 §3.2 UTF-8 (controls are refused before these run).
 const ATEXT = "A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\u0080-\\uffff";
@@ -56,7 +56,7 @@ function parseFull(text: string, field: string, budget: ParseBudget): ParsedAddr
 	if (budget.fullParseChars > MAX_FULL_PARSE_CHARS) {
 		throw new InputError(
 			field,
-			`Has more than ${MAX_FULL_PARSE_CHARS} characters of addresses in unusual forms (comments, escapes, quoted parts). Write them as name@contoso.com or "Name <name@contoso.com>".`,
+			`Has more than ${MAX_FULL_PARSE_CHARS} characters of addresses in unusual forms (comments, escapes, quoted parts). Write them as name@contoso.com, or a display name followed by the address in angle brackets.`,
 		);
 	}
 	const parsed = parseOneAddress({ input: text, rfc6532: true });

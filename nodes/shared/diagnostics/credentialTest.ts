@@ -16,6 +16,7 @@ import {
 	probeScope,
 	type SetupFinding,
 } from './probes';
+import { probeRead } from './readProbe';
 
 export { CredentialTestFailure };
 
@@ -31,6 +32,8 @@ export interface CredentialTestReport {
 	scopeProbe?: SetupFinding;
 	/** Days left on the certificate; undefined for a client secret. */
 	certificateDaysLeft?: number;
+	/** Whether the app can read the Default Sender Mailbox (the Mail Trigger's need): a finding, never a failure. */
+	readProbe?: SetupFinding;
 	testMessage?: { recipient: string; requestId?: string };
 	/** Whether message trace (Get Delivery Status) looks usable, read from the token; optional, never a failure. */
 	messageTrace: string;
@@ -62,6 +65,10 @@ export async function runCredentialTest(
 	const scopeProbe = await probeMailboxes(graph, settings, token);
 	const certificate = certificateFinding(settings);
 	const parts = verifiedParts(settings, token, certificate, scopeProbe);
+	const readProbe = settings.senderMailbox
+		? await probeRead(graph, settings, settings.senderMailbox)
+		: undefined;
+	if (readProbe) parts.push(readProbe.detail);
 	const messageTrace =
 		traceFromToken(settings, token.claims)?.detail ??
 		`Message trace (Get Delivery Status): the app has ${TRACE_PERMISSION}; run Check Setup to prove it answers.`;
@@ -74,6 +81,7 @@ export async function runCredentialTest(
 		mailboxProbe: settings.senderMailbox ? 'reachable' : undefined,
 		scopeProbe,
 		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
+		readProbe,
 		testMessage,
 		messageTrace,
 	};

@@ -1,5 +1,6 @@
 import type { DnsLookup } from './dnsLookup';
 import { failed, passed, type Finding } from './finding';
+import { isInitialDomain } from './senderDomain';
 
 /**
  * DMARC of the sender's domain (RFC 7489): a TXT record "v=DMARC1; p=…" at _dmarc.<domain>. Without one at
@@ -33,8 +34,18 @@ function tag(record: string, name: string): string | undefined {
 	return undefined;
 }
 
+/**
+ * The tenant's initial domain (*.onmicrosoft.com) lives in Microsoft's DNS: there is no DNS host to add a record at.
+ * Its DMARC record is added in the Microsoft 365 admin center (Settings › Domains › the domain › DNS records › Add
+ * record), per learn.microsoft.com/defender-office-365/email-authentication-dmarc-configure.
+ */
+const INITIAL_FIX = (domain: string, value: string) =>
+	`${domain} is the tenant's initial domain, whose DNS Microsoft runs: add or change the record in the Microsoft 365 admin center (Settings › Domains › ${domain} › DNS records), type TXT, name _dmarc, value "${value}", not at a DNS host. For mail to people outside the organisation, prefer a custom domain of your own with SPF, DKIM and DMARC.`;
+
 const ADD_FIX = (domain: string) =>
-	`Add a TXT record at _dmarc.${domain}: "v=DMARC1; p=quarantine; rua=mailto:<a mailbox that reads reports>" (start with p=none only to watch reports, then enforce).`;
+	isInitialDomain(domain)
+		? INITIAL_FIX(domain, 'v=DMARC1; p=reject')
+		: `Add a TXT record at _dmarc.${domain}: "v=DMARC1; p=quarantine; rua=mailto:<a mailbox that reads reports>" (start with p=none only to watch reports, then enforce).`;
 
 export async function checkDmarc({
 	domain,
@@ -81,7 +92,9 @@ export async function checkDmarc({
 			'dmarc',
 			'warning',
 			`${where} has policy none: DMARC is published but not enforced, so mail forged in the name of ${domain} is still delivered.`,
-			`Once the DMARC reports show your real senders pass, change p=none to p=quarantine (later p=reject) at _dmarc.${found.at}.`,
+			isInitialDomain(found.at)
+				? INITIAL_FIX(found.at, 'v=DMARC1; p=reject')
+				: `Once the DMARC reports show your real senders pass, change p=none to p=quarantine (later p=reject) at _dmarc.${found.at}.`,
 		);
 	}
 	return failed(

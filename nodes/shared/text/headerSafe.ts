@@ -55,11 +55,16 @@ const ESCAPE =
  */
 export function excerpt(text: string, max = 48, quoted = true): string {
 	const cut = text.length > max ? text.slice(0, max) : text;
-	const shown = cut.replace(ESCAPE, (c) =>
-		c === '"' || c === '\\'
-			? `${quoted ? '\\' : ''}${c}`
-			: `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-	);
+	const shown = cut
+		.replace(ESCAPE, (c) =>
+			c === '"' || c === '\\'
+				? `${quoted ? '\\' : ''}${c}`
+				: `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+		)
+		// n8n's editor shows error messages as HTML and drops anything in <…> (a quoted "Jane <jane@contoso.com>"
+		// lost the address): angle brackets are shown as the look-alike ‹ ›.
+		.replace(/</g, '‹')
+		.replace(/>/g, '›');
 	const q = quoted ? '"' : '';
 	return text.length > max ? `${q}${shown}…${q} (${text.length} characters)` : `${q}${shown}${q}`;
 }

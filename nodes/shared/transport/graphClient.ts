@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
+import { coordination } from '../coordination';
 import { outcomeOf, type Outcome } from '../outcome';
 import { readTokenClaims } from '../tokenClaims';
 import { GraphApiError, parseGraphError } from './graphErrors';
 import type { HttpClient, HttpResponse } from './httpClient';
-import {
-	GateTimeoutError,
-	GRAPH_MAILBOX_CONCURRENCY,
-	mailboxKeyOf,
-	processMailboxGate,
-	type MailboxGate,
-} from './mailboxGate';
+import { GateTimeoutError, GRAPH_MAILBOX_CONCURRENCY, mailboxKeyOf } from './mailboxGate';
+import type { RequestGate } from './requestGate';
 import { statusVerdict, transportVerdict, type Call } from './graphVerdicts';
 import { withRetries, type RetryPolicy } from './retry';
 
@@ -51,8 +47,11 @@ export interface GraphClientOptions {
 	timeoutMs: number;
 	retry: RetryPolicy;
 	signal?: AbortSignal;
-	/** The mailbox gate to use; every client of the process shares `processMailboxGate` unless a test passes its own. */
-	gate?: MailboxGate;
+	/**
+	 * The mailbox gate to use: by default the one every client shares (the process-wide gate, or in n8n queue
+	 * mode the one in Redis that every worker shares); tests may pass their own.
+	 */
+	gate?: RequestGate;
 }
 
 /**
@@ -70,7 +69,7 @@ export function graphUserUrl(
 
 /** The only module that knows Graph's URL layout and how requests are authenticated, gated and retried. */
 export class GraphClient {
-	private readonly gate: MailboxGate;
+	private readonly gate: RequestGate;
 	/** Tenant and app of the last token seen: the gate's scope (the limit is per app and mailbox). */
 	private scope = { token: '', key: '' };
 
@@ -80,7 +79,7 @@ export class GraphClient {
 		private readonly http: HttpClient,
 		private readonly options: GraphClientOptions,
 	) {
-		this.gate = options.gate ?? processMailboxGate;
+		this.gate = options.gate ?? coordination().gate;
 	}
 
 	userUrl(mailbox: string, ...segments: string[]): string {
@@ -164,7 +163,11 @@ export class GraphClient {
 		let release: (() => void) | undefined;
 		if (call.gateKey) {
 			const deadline = call.started + this.options.retry.maxTotalMs;
-			const admitted = await outcomeOf(() => this.gate.acquire(call.gateKey!, deadline, signal));
+			// A slot is held at most as long as the request may take, plus a margin (a dead worker's slot frees).
+			const lease = timeoutMs + 60_000;
+			const admitted = await outcomeOf(() =>
+				this.gate.acquire(call.gateKey!, deadline, signal, lease),
+			);
 			if (!admitted.ok) throw gateError(call, admitted.error);
 			release = admitted.value;
 		}

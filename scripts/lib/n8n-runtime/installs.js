@@ -204,6 +204,12 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 	await withLock(dir, async () => {
 		if (isInstalled()) return;
 		fs.mkdirSync(dir, { recursive: true });
+		// No marker but node_modules: an install was interrupted (timeout, Ctrl-C) and may have left native modules
+		// unbuilt (sqlite3), which a second `npm i` takes as installed. Start that one from scratch.
+		if (!fs.existsSync(marker) && fs.existsSync(path.join(dir, 'node_modules'))) {
+			log(`${dir} holds an interrupted install: removing its node_modules first`);
+			fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+		}
 		fs.rmSync(marker, { force: true });
 		fs.writeFileSync(
 			path.join(dir, 'package.json'),
@@ -227,7 +233,8 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 				env,
 				logFile,
 				name: `npm-i-n8n-${version}`,
-				timeoutMs: 20 * 60000,
+				// a cold install on a loaded 2-core machine has taken over 20 min (native builds for Node 24)
+				timeoutMs: 45 * 60000,
 			}),
 		);
 		log(`n8n ${version} installed (${elapsed(t)})`);
@@ -257,4 +264,4 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 	return { dir, n8nBin, version };
 }
 
-module.exports = { defaultCacheRoot, ensureNodeRuntime, runtimeEnv, npmEnv, ensureN8n };
+module.exports = { defaultCacheRoot, withLock, ensureNodeRuntime, runtimeEnv, npmEnv, ensureN8n };

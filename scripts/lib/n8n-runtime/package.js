@@ -70,6 +70,15 @@ async function packRepo(outDir) {
 	return { tarball, files, size: info[0].size };
 }
 
+/** `npm i` flags of the tarball route; docker/Dockerfile runs the same (test/unit/docker.test.ts checks). */
+const COMMUNITY_INSTALL_FLAGS = [
+	'--ignore-scripts',
+	'--no-audit',
+	'--no-fund',
+	'--legacy-peer-deps',
+	'--omit=dev',
+];
+
 /**
  * Installs the tarball like a community package: `npm i <tarball>` in <userFolder>/.n8n/nodes.
  * Peer dependencies (n8n-workflow) are not installed: n8n strips them too and resolves n8n-workflow from
@@ -90,19 +99,13 @@ async function installCommunityPackage(userFolder, tarball, runtime, { logFile }
 			pj,
 			`${JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2)}\n`,
 		);
-	await runOk(
-		'npm',
-		[
-			'i',
-			tarball,
-			'--ignore-scripts',
-			'--no-audit',
-			'--no-fund',
-			'--legacy-peer-deps',
-			'--omit=dev',
-		],
-		{ cwd: nodesDir, env: npmEnv(runtime), logFile, name: 'npm-i-package', timeoutMs: 5 * 60000 },
-	);
+	await runOk('npm', ['i', tarball, ...COMMUNITY_INSTALL_FLAGS], {
+		cwd: nodesDir,
+		env: npmEnv(runtime),
+		logFile,
+		name: 'npm-i-package',
+		timeoutMs: 5 * 60000,
+	});
 	const pkgDir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
 	if (!fs.existsSync(path.join(pkgDir, 'package.json')))
 		throw new Error(`package not found at ${pkgDir} after npm i`);
@@ -121,4 +124,10 @@ async function installCommunityPackage(userFolder, tarball, runtime, { logFile }
 	return { nodesDir, pkgDir };
 }
 
-module.exports = { assertBuilt, buildRepo, packRepo, installCommunityPackage };
+module.exports = {
+	assertBuilt,
+	buildRepo,
+	packRepo,
+	installCommunityPackage,
+	COMMUNITY_INSTALL_FLAGS,
+};

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
 import { draftOnly } from '../../delivery/schedule';
-import type { PreparedItem } from '../prepareItem';
+import type { PreparedItem } from './readers';
 import { prepareSend } from './send';
 
 /**

@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
 import { InputError } from '../../../shared/text/inputError';
-import type { MessageOperation, PreparedItem } from '../prepareItem';
+import type { MessageOperation, PreparedItem } from './readers';
 import { prepareCreateDraft } from './createDraft';
 import { prepareReply } from './reply';
 import { prepareSend } from './send';

@@ -21,7 +21,7 @@ import {
 	itemFlags,
 	optionsAndSender,
 	type PreparedItem,
-} from '../prepareItem';
+} from './readers';
 
 /** What recipients of a reply sent with Graph's reply action get; Graph does not return them. */
 export const DERIVED_RECIPIENTS =

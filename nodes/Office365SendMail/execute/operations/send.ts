@@ -10,7 +10,11 @@ import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { asBoolean, asText, messageIdListOf, messageIdOf } from '../../message/fields';
 import { InputError } from '../../../shared/text/inputError';
 import { MAX_LIST_TEXT_CHARS } from '../../message/limits';
-import { assertOneLine, checkUnsubscribeUris } from '../../message/mime/guards';
+import {
+	assertOneLine,
+	checkUnsubscribeUris,
+	ONE_CLICK_NEEDS_HTTPS,
+} from '../../message/mime/guards';
 import {
 	attachmentsOf,
 	commonInput,
@@ -19,7 +23,7 @@ import {
 	optionsAndSender,
 	recipientsOf,
 	type PreparedItem,
-} from '../prepareItem';
+} from './readers';
 
 const UNSUBSCRIBE = 'List-Unsubscribe';
 const ONE_CLICK = 'List-Unsubscribe One-Click';
@@ -44,11 +48,7 @@ function unsubscribeOf(
 				.filter(Boolean)
 		: [];
 	if (!uris.length) {
-		if (oneClick)
-			throw new InputError(
-				ONE_CLICK,
-				'One-click unsubscribe (RFC 8058) needs an https: link in List-Unsubscribe; add one or turn One-Click off.',
-			);
+		if (oneClick) throw new InputError(ONE_CLICK, ONE_CLICK_NEEDS_HTTPS);
 		return {};
 	}
 	const listUnsubscribe = checkUnsubscribeUris(uris, oneClick, UNSUBSCRIBE);

@@ -8,8 +8,7 @@ import type { ParameterReader } from '../../sendAndWait/config';
 import { prepareSendAndWait } from '../../sendAndWait/prepare';
 import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../sendAndWait/properties';
 import { sendAndWaitWaitTill } from '../../sendAndWait/waitTill';
-import type { ItemOutcome } from '../outcomes';
-import { commonInput, itemFlags, recipientsOf, type PreparedItem } from '../prepareItem';
+import { commonInput, itemFlags, recipientsOf, type PreparedItem } from './readers';
 
 /**
  * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its stored options
@@ -68,11 +67,10 @@ export function sendAndWaitItems(items: INodeExecutionData[]): INodeExecutionDat
  */
 export async function waitForAnswer(
 	ctx: IExecuteFunctions,
-	outcomes: ItemOutcome[],
+	questionDelivered: boolean,
 	output: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const first = outcomes[0];
-	if (first?.state !== 'done' || !first.delivered) return [output];
+	if (!questionDelivered) return [output];
 	const read: ParameterReader = (name, fallback) => ctx.getNodeParameter(name, 0, fallback);
 	// Limit Wait Time counts from the moment the mail was sent; it was validated before sending.
 	await ctx.putExecutionToWait(sendAndWaitWaitTill(read));

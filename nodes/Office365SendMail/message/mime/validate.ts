@@ -1,17 +1,17 @@
+import { excerpt } from '../../../shared/text/headerSafe';
 import { InputError } from '../../../shared/text/inputError';
 import { assertCustomHeaderName, assertOneLine, checkUnsubscribeUris } from './guards';
-import { parseMessageId, parseMessageIdList } from './messageId';
+import { isContentId, isMediaType } from '../attachments';
+import { messageIdListOf, messageIdOf } from '../messageId';
 import type { MimeAddress, MimeAttachment, MimeMessageInput } from './types';
-
-// type "/" subtype, RFC 2045 §5.1 tokens; parameters are the builder's business (charset, name).
-const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
-// A Content-ID goes inside <…>: printable ASCII without spaces, "<" and ">".
-const CONTENT_ID = /^[\x21-\x3b\x3d\x3f-\x7e]+$/;
 
 function checkAddress(a: MimeAddress, field: string): MimeAddress {
 	const address = assertOneLine(a?.address ?? '', field).trim();
 	if (!/^[^\s@<>]+@[^\s@<>]+$/.test(address)) {
-		throw new InputError(field, `"${address}" is not an email address like name@contoso.com.`);
+		throw new InputError(
+			field,
+			`${excerpt(address, 254)} is not an email address like name@contoso.com.`,
+		);
 	}
 	const name = a.name === undefined ? undefined : assertOneLine(a.name, field);
 	return name ? { address, name } : { address };
@@ -21,7 +21,7 @@ function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
 	const field = a.inline ? 'Inline Images' : 'Attachments';
 	const name = assertOneLine(a.name ?? '', field);
 	if (!name.trim()) throw new InputError(field, `Attachment ${i + 1} has no file name.`);
-	if (!MEDIA_TYPE.test(assertOneLine(a.contentType ?? '', field))) {
+	if (!isMediaType(assertOneLine(a.contentType ?? '', field))) {
 		throw new InputError(field, `"${name}": "${a.contentType}" is not a MIME type like image/png.`);
 	}
 	if (!a.bytes === !a.stream) {
@@ -30,10 +30,10 @@ function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
 	if (a.stream && !(Number.isSafeInteger(a.size) && (a.size as number) >= 0)) {
 		throw new InputError(field, `"${name}": a streamed attachment must state its size.`);
 	}
-	if (a.contentId !== undefined && !CONTENT_ID.test(assertOneLine(a.contentId, field))) {
+	if (a.contentId !== undefined && !isContentId(assertOneLine(a.contentId, field))) {
 		throw new InputError(
 			field,
-			`"${name}": content ID "${a.contentId}" may only hold printable ASCII without spaces or <>.`,
+			`"${name}": content ID ${excerpt(a.contentId)} must be one line without < or >.`,
 		);
 	}
 	if (a.inline && !a.contentId) {
@@ -47,23 +47,16 @@ function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
 
 /** Checks every value that reaches a header, again, so the builder can never emit an injected line. */
 export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
-	const inReplyTo = input.inReplyTo ? parseMessageId(input.inReplyTo, 'In Reply To') : undefined;
+	const inReplyTo = input.inReplyTo ? messageIdOf(input.inReplyTo, 'In-Reply-To') : undefined;
 	const references = input.references?.length
-		? parseMessageIdList(input.references, 'References')
+		? messageIdListOf(input.references, 'References')
 		: inReplyTo && [inReplyTo];
-	const listUnsubscribe = input.listUnsubscribe?.length
-		? checkUnsubscribeUris(
-				input.listUnsubscribe,
-				!!input.listUnsubscribeOneClick,
-				'List-Unsubscribe',
-			)
-		: undefined;
-	if (input.listUnsubscribeOneClick && !listUnsubscribe) {
-		throw new InputError(
-			'List-Unsubscribe',
-			'One-click unsubscribe needs an https: List-Unsubscribe URI.',
-		);
-	}
+	const uris = checkUnsubscribeUris(
+		input.listUnsubscribe ?? [],
+		!!input.listUnsubscribeOneClick,
+		'List-Unsubscribe',
+	);
+	const listUnsubscribe = uris.length ? uris : undefined;
 	if (input.importance && !['low', 'normal', 'high'].includes(input.importance)) {
 		throw new InputError('Importance', 'Use low, normal or high.');
 	}
@@ -75,7 +68,7 @@ export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
 	}
 	return {
 		...input,
-		messageId: parseMessageId(input.messageId, 'Message-ID'),
+		messageId: messageIdOf(input.messageId, 'Message-ID'),
 		subject: assertOneLine(input.subject ?? '', 'Subject'),
 		from: checkAddress(input.from, 'From'),
 		sender: input.sender && checkAddress(input.sender, 'Sender'),

@@ -2,6 +2,7 @@ import { isGuid } from '../../../../shared/credential/identifiers';
 import type { GraphSettings } from '../../../../shared/credential/settings';
 import { adviseGraphError } from '../../../../shared/diagnostics/graphAdvice';
 import { probeMailbox, probeScope } from '../../../../shared/diagnostics/probes';
+import { probeRead } from '../../../../shared/diagnostics/readProbe';
 import { outcomeOf } from '../../../../shared/outcome';
 import { failed, notChecked, passed, type Finding } from '../../../../shared/setupChecks';
 import { TokenError } from '../../../../shared/token/tokenErrors';
@@ -23,14 +24,20 @@ export interface GraphCheckInput {
 	http: HttpClient;
 }
 
-/** Sign-in, permissions in the token, the sender mailbox probe and the scope probe: four findings, never a throw. */
+/** Sign-in, permissions in the token, the sender probe, the scope probe and the read probe: five findings, never a throw. */
 export async function graphChecks(input: GraphCheckInput): Promise<Finding[]> {
 	const { settings, sender } = input;
 	const signIn = await signInFinding(settings, input.http);
 	if (!signIn.token) {
 		const skipped = (check: string) =>
 			notChecked(check, 'Not checked: sign-in failed.', AFTER_SIGN_IN);
-		return [signIn.finding, skipped('permissions'), skipped('senderProbe'), skipped('scopeProbe')];
+		return [
+			signIn.finding,
+			skipped('permissions'),
+			skipped('senderProbe'),
+			skipped('scopeProbe'),
+			skipped('mailRead'),
+		];
 	}
 	const token = signIn.token;
 	const graph = new GraphClient(
@@ -41,7 +48,10 @@ export async function graphChecks(input: GraphCheckInput): Promise<Finding[]> {
 	);
 	const probe = sender.problem ?? (await senderProbe(graph, settings, sender.mailbox));
 	const scope = await scopeFinding(graph, settings, sender.mailbox, probe);
-	return [signIn.finding, permissionsFinding(settings, token, probe, scope), probe, scope];
+	const read = sender.problem
+		? notChecked('mailRead', 'Not checked: no usable sender mailbox.')
+		: await probeRead(graph, settings, sender.mailbox);
+	return [signIn.finding, permissionsFinding(settings, token, probe, scope), probe, scope, read];
 }
 
 async function signInFinding(

@@ -23,7 +23,8 @@ const text = (raw: ICredentialDataDecryptedObject, field: string): string =>
 	typeof raw[field] === 'string' ? (raw[field] as string) : '';
 
 /**
- * Every check of the setup, in a fixed order: signIn, permissions, senderProbe, scopeProbe, credentialExpiry,
+ * Every check of the setup, in a fixed order: signIn, permissions, senderProbe, scopeProbe, mailRead,
+ * credentialExpiry,
  * spf, dkim, dmarc, messageTrace (optional: Get Delivery Status). Nothing here throws: a credential that cannot
  * be read becomes the signIn finding, and the checks that need it say they were not run.
  */
@@ -74,6 +75,7 @@ async function unreadable(error: unknown, sender: SenderChoice): Promise<Finding
 		skipped('permissions'),
 		sender.problem ?? skipped('senderProbe'),
 		skipped('scopeProbe'),
+		skipped('mailRead'),
 	];
 }
 

@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 
-import { UPLOAD_CHUNK_BYTES } from '../../shared/transport/uploadSession';
-import { checkAttachmentMetadata, type AttachmentSource } from '../message/attachments';
-import { excerpt } from '../../shared/text/headerSafe';
-import { InputError } from '../../shared/text/inputError';
+import { UPLOAD_CHUNK_BYTES } from '../../../shared/transport/uploadSession';
+import { checkAttachmentMetadata, type AttachmentSource } from '../../message/attachments';
+import { excerpt } from '../../../shared/text/headerSafe';
+import { InputError } from '../../../shared/text/inputError';
 
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 

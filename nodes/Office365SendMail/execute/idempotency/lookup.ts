@@ -1,0 +1,83 @@
+import { outcomeOf } from '../../../shared/outcome';
+import type { GraphClient } from '../../../shared/transport/graphClient';
+import { GraphApiError } from '../../../shared/transport/graphErrors';
+import { markerFilter } from '../../delivery/findSent';
+import { InputError } from '../../message/inputError';
+import { KEY_FIELD } from './key';
+
+/** A message of the sender mailbox that carries the key's marker: sent, held for Send At, or a draft. */
+export interface KeyedMessage {
+	id: string;
+	internetMessageId?: string;
+	conversationId?: string;
+	webLink?: string;
+	/** Graph's sentDateTime; only meaningful once the message is no longer a draft. */
+	sentAt?: string;
+	isDraft: boolean;
+}
+
+const SELECT = 'id,internetMessageId,conversationId,webLink,sentDateTime,isDraft';
+
+/**
+ * One request over the whole mailbox (Sent Items, Drafts, Outbox and any folder a copy was moved to):
+ * `GET /users/{id}/messages` with the documented single-value extended property filter
+ * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, whose example filters /messages).
+ */
+export function keyedMessagesUrl(
+	graph: Pick<GraphClient, 'userUrl'>,
+	sender: string,
+	hash: string,
+) {
+	const query = `$filter=${encodeURIComponent(markerFilter(hash))}&$select=${SELECT}&$top=1`;
+	return `${graph.userUrl(sender, 'messages')}?${query}`;
+}
+
+/** The permission, named with the admin step: Mail.ReadBasic excludes extended properties (learn: permissions-reference). */
+export function readPermissionMissing(sender: string, detail: string): InputError {
+	return new InputError(
+		KEY_FIELD,
+		`Checking the key needs the Mail.Read (or Mail.ReadWrite) application permission to find earlier messages in ${sender}${detail}; nothing was sent. Add Mail.Read in Entra admin center › App registrations › API permissions and grant admin consent (or grant it through Exchange RBAC for Applications), or remove the Idempotency Key. Mail.ReadBasic is not enough: it excludes extended properties.`,
+	);
+}
+
+function text(value: unknown): string | undefined {
+	return typeof value === 'string' && value ? value : undefined;
+}
+
+/** The message carrying the key's marker, or undefined when the mailbox has none (yet). */
+export async function findKeyedMessage(
+	graph: GraphClient,
+	sender: string,
+	hash: string,
+): Promise<KeyedMessage | undefined> {
+	const answer = await outcomeOf(() =>
+		graph.request({
+			operation: 'look for the Idempotency Key in the mailbox',
+			method: 'GET',
+			url: keyedMessagesUrl(graph, sender, hash),
+			authenticated: true,
+			replay: 'always',
+		}),
+	);
+	if (!answer.ok) {
+		const { error } = answer;
+		if (error instanceof GraphApiError && error.status === 403)
+			throw readPermissionMissing(
+				sender,
+				` (Microsoft Graph answered ${error.status} ${error.code}, request-id ${error.requestId ?? 'n/a'})`,
+			);
+		throw error;
+	}
+	const json = JSON.parse(answer.value.body.toString('utf8')) as { value?: unknown };
+	const first = Array.isArray(json.value) ? (json.value[0] as Record<string, unknown>) : undefined;
+	const id = text(first?.id);
+	if (!first || !id) return undefined;
+	const found: KeyedMessage = { id, isDraft: first.isDraft === true };
+	for (const field of ['internetMessageId', 'conversationId', 'webLink'] as const) {
+		const value = text(first[field]);
+		if (value) found[field] = value;
+	}
+	const sentAt = text(first.sentDateTime);
+	if (sentAt && !found.isDraft) found.sentAt = sentAt;
+	return found;
+}

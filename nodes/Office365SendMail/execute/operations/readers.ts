@@ -1,0 +1,172 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { GraphSettings } from '../../../shared/credential/settings';
+import {
+	checkAttachmentLimits,
+	parsePropertyList,
+	type AttachmentSource,
+} from '../../message/attachments';
+import type { DeliveryPlan } from '../../delivery/plan';
+import type { MessageInput } from '../../message/build';
+import {
+	asBoolean,
+	asText,
+	categoriesOf,
+	fromOf,
+	importanceOf,
+	senderOf,
+	subjectOf,
+} from '../../message/fields';
+import { parseHeaders } from '../../message/headers';
+import { InputError } from '../../../shared/text/inputError';
+import {
+	dedupeRecipients,
+	MAX_RECIPIENTS,
+	parseRecipients,
+	type Recipient,
+} from '../../../shared/address/recipients';
+import { binarySource } from './binarySources';
+
+/** The node's operations that deliver a message per item (Check Setup has no message). */
+export type MessageOperation = 'send' | 'reply' | 'createDraft' | 'sendAndWait';
+
+/** One item, fully validated and planned; nothing has been sent. */
+export interface PreparedItem {
+	index: number;
+	operation: MessageOperation;
+	sender: string;
+	input: MessageInput;
+	attachments: AttachmentSource[];
+	plan: DeliveryPlan;
+	dryRun: boolean;
+	passThroughBinary: boolean;
+	/** Idempotency Key: the key and its hash, the value of the marker the message carries (execute/idempotency). */
+	idempotency?: { key: string; hash: string };
+}
+
+export type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
+
+export function recipientsOf(
+	ctx: IExecuteFunctions,
+	index: number,
+	options: IDataObject,
+): Recipients {
+	const [to, cc, bcc] = dedupeRecipients([
+		parseRecipients(ctx.getNodeParameter('toRecipients', index, ''), 'To'),
+		parseRecipients(options.ccRecipients, 'CC'),
+		parseRecipients(options.bccRecipients, 'BCC'),
+	]);
+	const total = to.length + cc.length + bcc.length;
+	if (total === 0)
+		throw new InputError('To', 'No recipients: give at least one address in To, CC or BCC.');
+	if (total > MAX_RECIPIENTS) {
+		throw new InputError(
+			'To',
+			`${total} recipients across To, CC and BCC; Exchange Online accepts at most ${MAX_RECIPIENTS} per message. Split the list over several items.`,
+		);
+	}
+	return { to, cc, bcc };
+}
+
+export type Content = Pick<
+	MessageInput,
+	'subject' | 'bodyContentType' | 'bodyContent' | 'textContent'
+>;
+
+const BODY_TYPES = ['html', 'text', 'htmlAndText'] as const;
+
+export function contentOf(ctx: IExecuteFunctions, index: number): Content {
+	const bodyType = ctx.getNodeParameter('bodyContentType', index, 'html') || 'html';
+	if (!BODY_TYPES.includes(bodyType as Content['bodyContentType']))
+		throw new InputError(
+			'Body Content Type',
+			`Must be html, text or htmlAndText, got ${JSON.stringify(bodyType).slice(0, 40)}.`,
+		);
+	const bodyContentType = bodyType as Content['bodyContentType'];
+	const subject = subjectOf(ctx.getNodeParameter('subject', index, ''));
+	const bodyContent = asText(ctx.getNodeParameter('bodyContent', index, ''), 'Body');
+	// Only HTML and Text has a plain-text part; the parameter is hidden (and ignored) otherwise.
+	const textContent =
+		bodyContentType === 'htmlAndText'
+			? asText(ctx.getNodeParameter('textContent', index, ''), 'Text Body')
+			: undefined;
+	if (!subject.trim() && !bodyContent.trim() && !textContent?.trim()) {
+		throw new InputError(
+			'Body',
+			'Both Subject and Body are empty: there is nothing to send. Fill in at least one of them.',
+		);
+	}
+	const content: Content = { subject, bodyContentType, bodyContent };
+	if (textContent !== undefined) content.textContent = textContent;
+	return content;
+}
+
+export async function attachmentsOf(
+	ctx: IExecuteFunctions,
+	index: number,
+	options: IDataObject,
+): Promise<AttachmentSource[]> {
+	const available = Object.keys(ctx.getInputData()[index]?.binary ?? {});
+	const inlineNames = parsePropertyList(options.inlineImages, 'Inline Images', available);
+	const attachmentNames = parsePropertyList(options.attachments, 'Attachments', available).filter(
+		(n) => !inlineNames.includes(n),
+	);
+	const attachments: AttachmentSource[] = [];
+	for (const property of attachmentNames)
+		attachments.push(await binarySource(ctx, index, property, 'Attachments', false));
+	for (const property of inlineNames)
+		attachments.push(await binarySource(ctx, index, property, 'Inline Images', true));
+	checkAttachmentLimits(
+		attachments,
+		inlineNames.length ? 'Attachments / Inline Images' : 'Attachments',
+	);
+	return attachments;
+}
+
+/** The item's Options and sender mailbox, which every composed message reads first. */
+export function optionsAndSender(
+	ctx: IExecuteFunctions,
+	index: number,
+	settings: GraphSettings,
+): { options: IDataObject; sender: string } {
+	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
+	return { options, sender };
+}
+
+/** The options every composed message shares (send, draft, reply), read and validated in the editor's order. */
+export function commonInput(
+	options: IDataObject,
+	sender: string,
+	settings: GraphSettings,
+): Omit<MessageInput, 'to' | 'cc' | 'bcc' | 'subject' | 'bodyContentType' | 'bodyContent'> {
+	return {
+		replyTo: replyToOf(options, settings),
+		from: fromOf(options, sender, settings),
+		importance: importanceOf(options.importance),
+		isReadReceiptRequested: asBoolean(options.isReadReceiptRequested, 'Request Read Receipt'),
+		isDeliveryReceiptRequested: asBoolean(
+			options.isDeliveryReceiptRequested,
+			'Request Delivery Receipt',
+		),
+		categories: categoriesOf(options.categories),
+		headers: parseHeaders(options.headers),
+		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
+	};
+}
+
+/** The node's Reply To when it lists anyone, else the credential's Default Reply-To (node values win). */
+function replyToOf(options: IDataObject, settings: GraphSettings): Recipient[] {
+	const given = parseRecipients(options.replyTo, 'Reply To');
+	return given.length > 0 ? given : settings.replyTo;
+}
+
+/** Run-shaping flags of an item (not part of the message). */
+export function itemFlags(
+	options: IDataObject,
+): Pick<PreparedItem, 'dryRun' | 'passThroughBinary'> {
+	return {
+		dryRun: asBoolean(options.dryRun, 'Dry Run') ?? false,
+		passThroughBinary: asBoolean(options.passThroughBinary, 'Pass Through Binary') ?? false,
+	};
+}

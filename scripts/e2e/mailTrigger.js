@@ -1,0 +1,170 @@
+'use strict';
+/**
+ * Office 365 Mail Trigger in real n8n, in its own n8n instance (it is restarted): an active workflow
+ * "Office 365 Mail Trigger → Office 365 Send Mail (Reply to {{ $json.id }})" watches the demo tenant's alerts@
+ * mailbox. Older mail stays unanswered; two new messages are answered once each, in their thread; n8n is stopped,
+ * a third message arrives while it is down, and the restarted n8n answers only the third. The simulator's
+ * `deliverMessage` control call puts mail into the mailbox. Runs on n8n 2.8.4 and 2.30.8; skip with
+ * --skip mailtrigger. A poll runs at activation and then once a minute, so the section takes 2–4 minutes.
+ */
+const crypto = require('node:crypto');
+const path = require('node:path');
+const rt = require('../lib/n8n-runtime');
+const { assert } = require('./reporter');
+const c = require('./common');
+
+const LEGS = ['2.8.4', '2.30.8'];
+const MAILBOX = rt.DEMO.alerts;
+// n8n's shortest poll interval is a minute: allow one interval, a late cron second and the workflow run.
+const POLL_WAIT_MS = 150_000;
+// Reply puts the original's Message-ID into In-Reply-To ([MS-OXOMSG] PidTagInReplyToId; test/simulator/replies.ts).
+const IN_REPLY_TO = 'String 0x1042';
+
+function answerWorkflow({ tag, cred }) {
+	const node = (name, type, position, parameters) => ({
+		id: crypto.randomUUID(),
+		name,
+		type: `${rt.PACKAGE_NAME}.${type}`,
+		typeVersion: 1,
+		position,
+		parameters,
+		credentials: { [rt.CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
+	});
+	return {
+		name: `E2E mail trigger ${tag}`,
+		nodes: [
+			node('Mail Trigger', 'office365MailTrigger', [0, 0], {
+				pollTimes: { item: [{ mode: 'everyMinute' }] },
+				mailbox: MAILBOX,
+				folder: 'inbox',
+				options: { subjectContains: tag },
+			}),
+			node('Reply', rt.NODE_TYPE, [300, 0], {
+				operation: 'reply',
+				sender: '={{ $json.mailbox }}',
+				messageId: '={{ $json.id }}',
+				bodyContentType: 'text',
+				bodyContent: '=Thanks, we received "{{ $json.subject }}".',
+			}),
+		],
+		connections: { 'Mail Trigger': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] } },
+		active: false,
+		settings: { saveDataSuccessExecution: 'all' },
+	};
+}
+
+/** A received message in alerts@ whose Message-ID we know. */
+function deliver(sim, tag, label, receivedDateTime) {
+	const internetMessageId = `<${label}.${crypto.randomBytes(6).toString('hex')}@partner.example>`;
+	return sim
+		.rpc('deliverMessage', {
+			mailbox: MAILBOX,
+			from: { address: 'customer@partner.example', name: 'Customer' },
+			to: [{ address: MAILBOX }],
+			subject: `${tag} ${label}`,
+			internetMessageId,
+			body: { contentType: 'text', content: `Question ${label}` },
+			...(receivedDateTime ? { receivedDateTime } : {}),
+		})
+		.then((id) => ({ id, internetMessageId, label }));
+}
+
+/** The replies to this section's messages in the outbox: which original each answers (In-Reply-To). */
+async function repliesFor(sim, tag) {
+	const { tagged } = await c.outboxByTag(sim, tag);
+	return tagged.map((m) => {
+		const props = m.message.singleValueExtendedProperties || [];
+		return (props.find((p) => p.id === IN_REPLY_TO) || {}).value;
+	});
+}
+
+async function waitReplies(sim, tag, count) {
+	let got = [];
+	await rt.waitFor(
+		`${count} replies for ${tag}`,
+		async () => {
+			got = await repliesFor(sim, tag);
+			return got.length >= count;
+		},
+		{ timeoutMs: POLL_WAIT_MS, intervalMs: 1000 },
+	);
+	return got;
+}
+
+async function runMailTriggerSection({ R, leg, runtime, install, sim, ctx }) {
+	if (!LEGS.includes(leg.n8nVersion) || ctx.skip.has('mailtrigger')) return;
+	const steps = R.steps(`[${leg.id}] mail trigger:`);
+	const userFolder = rt.makeTempDir(`e2e-${leg.id}-mt-uf`);
+	const on = { runtime, install, leg, sim };
+	const start = (run) =>
+		c.startN8nFor(on, {
+			userFolder,
+			name: `n8n-${leg.id}-mailtrigger-${run}`,
+			logFile: path.join(ctx.logsDir, `${leg.id}-mailtrigger-n8n-${run}.log`),
+		});
+	const tag = c.unique('mt');
+	const mail = {};
+	let n8n;
+	try {
+		await steps.req(
+			'n8n starts with the package; older mail is already in the mailbox',
+			async () => {
+				await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
+					logFile: path.join(ctx.logsDir, `${leg.id}-mailtrigger-npm-i.log`),
+				});
+				mail.older = await deliver(sim, tag, 'older', new Date(Date.now() - 120_000).toISOString());
+				({ n8n } = await start(1));
+				return n8n.baseUrl;
+			},
+		);
+		if (steps.blocked) return;
+		await steps.req('credential and active workflow Mail Trigger → Reply', async () => {
+			const client = new rt.N8nClient(n8n.baseUrl);
+			await client.setupOwner({ ...rt.DEFAULT_OWNER });
+			const cred = await c.createCredential(
+				client,
+				'e2e mail trigger',
+				rt.simulatorCredentialData(sim),
+			);
+			const wf = await c.createActive(client, answerWorkflow({ tag, cred }));
+			return `workflow ${wf.id} active, watching ${MAILBOX}`;
+		});
+		await steps.req(
+			'two new messages are answered once each, in their thread; older mail is not',
+			async () => {
+				mail.first = await deliver(sim, tag, 'first');
+				mail.second = await deliver(sim, tag, 'second');
+				const replies = await waitReplies(sim, tag, 2);
+				// One more poll: nothing is answered twice.
+				await rt.sleep(65_000);
+				const after = await repliesFor(sim, tag);
+				assert(
+					JSON.stringify([...after].sort()) ===
+						JSON.stringify([mail.first.internetMessageId, mail.second.internetMessageId].sort()),
+					`replies answer ${JSON.stringify(after)}`,
+				);
+				return `replies in reply to ${replies.join(', ')}`;
+			},
+		);
+		await steps.req('after an n8n restart only the third message is answered', async () => {
+			await n8n.stop();
+			n8n = undefined;
+			mail.third = await deliver(sim, tag, 'third');
+			({ n8n } = await start(2));
+			await waitReplies(sim, tag, 3);
+			await rt.sleep(65_000);
+			const all = await repliesFor(sim, tag);
+			const expected = [mail.first, mail.second, mail.third].map((m) => m.internetMessageId);
+			assert(
+				JSON.stringify([...all].sort()) === JSON.stringify([...expected].sort()),
+				`replies answer ${JSON.stringify(all)}; expected ${JSON.stringify(expected)}`,
+			);
+			assert(!all.includes(mail.older.internetMessageId), 'older mail was answered');
+			return `3 replies in all, third in reply to ${mail.third.internetMessageId}`;
+		});
+	} finally {
+		if (n8n) await n8n.stop();
+	}
+}
+
+module.exports = { runMailTriggerSection };
