@@ -6,6 +6,7 @@ import { DEFAULT_LANE_TUNING } from '../../nodes/shared/transport/laneLimit';
 import { MailboxGate } from '../../nodes/shared/transport/mailboxGate';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
 import { credentialsOf } from '../harness/credentialsOf';
+import { recordMeasurement } from '../harness/report';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 
 /**
@@ -61,6 +62,9 @@ function sendMail(graph: GraphClient, subject: string) {
 
 test('two processes on one mailbox settle at a share of 4 between them, after a few 429s; each mail once', async () => {
 	t.sim.setGraphLatency(50);
+	// The first 5 are held until all 5 have arrived: 4 hold the mailbox's slots, so the 5th meets a 429 whatever
+	// the machine's load (both gates together send up to 8 at once).
+	t.sim.gatherRequests({ path: /\/sendMail$/, count: 5 });
 	// Raises are held back for longer than the run (the default is 5 s): on a loaded machine the clients may not
 	// keep 8 requests in flight, a raise then meets no 429, and the end state would not show what was learned.
 	const tuning = { ...DEFAULT_LANE_TUNING, minHoldMs: 60_000 };
@@ -86,8 +90,16 @@ test('two processes on one mailbox settle at a share of 4 between them, after a 
 	expect(Math.min(...learned)).toBeLessThan(4);
 	expect(throttled.length).toBeGreaterThan(0);
 	expect(throttled.length).toBeLessThanOrEqual(12);
-	const lastThrottle = Math.max(...throttled.map((r) => r.finishedAt ?? r.startedAt));
-	expect(lastThrottle - started).toBeLessThan(wallMs / 2);
-	expect(wallMs).toBeLessThan(15_000);
+	// Settled early: on the simulator's own order of arrivals, the last 429 came in the first half of the run.
+	const byArrival = [...sendMails].sort((a, b) => a.startedAt - b.startedAt);
+	const lastThrottle = byArrival.map((r) => r.status).lastIndexOf(429);
+	expect(lastThrottle).toBeLessThan(byArrival.length / 2);
+	// Nothing stalled or repeated beyond the 429s: each mail took one accepted request, and nothing else failed.
+	expect(sendMails).toHaveLength(2 * perWorker + throttled.length);
+	expect(sendMails.filter((r) => r.status === 202)).toHaveLength(2 * perWorker);
+	// How long it took is a figure for the log, not a verdict (it depends on the machine's load).
+	recordMeasurement(
+		`THROTTLE two workers, ${2 * perWorker} mails: ${throttled.length} x 429, learned ${learned.join(' + ')}, ${wallMs} ms`,
+	);
 	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeLessThanOrEqual(4);
 });

@@ -2,6 +2,7 @@
 import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRegistry } from './faults';
+import type { Gather } from './gather';
 import { readBodyCapped } from './http';
 import type { SimState } from './state';
 import type { MessageIdPolicy, RecordedRequest } from './types';
@@ -21,6 +22,8 @@ export interface SimulatorCore {
 	readonly state: SimState;
 	readonly settings: Settings;
 	readonly faults: FaultRegistry;
+	/** Barriers that hold Graph requests until a number of them are in flight (a test aid). */
+	readonly gather: Gather;
 	/** Canonical origin, e.g. https://127.0.0.1:43123 (no trailing slash). */
 	readonly url: string;
 	/** Origin of the Outlook upload host that uploadUrls point at (a different port from `url`). */

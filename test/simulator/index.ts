@@ -10,6 +10,7 @@ import { serverTlsFor } from './certs';
 import type { Settings, SimulatorCore } from './context';
 import { handleControl, type ControlTarget } from './control';
 import { FaultRegistry } from './faults';
+import { Gather, type GatherSpec } from './gather';
 import { createRequestListener } from './server';
 import { loadScenario } from './scenarios';
 import { seedMessage, type SeedMessageConfig } from './replies';
@@ -66,6 +67,7 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	readonly state = new SimState();
 	readonly settings: Settings;
 	readonly faults: FaultRegistry;
+	readonly gather = new Gather();
 	readonly caCertPem: string;
 	readonly caCertFile: string;
 	private readonly server: https.Server;
@@ -234,6 +236,11 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		return this.faults.add(f);
 	}
 
+	/** Holds the first `count` Graph requests matching `path` in flight until all have arrived (see gather.ts). */
+	gatherRequests(spec: GatherSpec): void {
+		this.gather.add(spec);
+	}
+
 	clearFaults(): void {
 		this.faults.clear();
 	}
@@ -247,6 +254,7 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 	reset(): void {
 		this.state.resetObservations();
 		this.faults.reset();
+		this.gather.clear();
 		this.settings.graphLatencyMs = this.initialLatency.graph;
 		this.settings.tokenLatencyMs = this.initialLatency.token;
 		Object.assign(this.settings, this.initialExchange);

@@ -138,6 +138,7 @@ async function processRoute(
 				return handleOpenIdConfiguration(ctx, route.tenant);
 			case 'graph': {
 				const response = await handleGraph(ctx);
+				await ctx.core.gather.hold(ctx.pathname);
 				await delay(settings.graphLatencyMs);
 				return response;
 			}

@@ -16,6 +16,10 @@ import {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const FAR = Date.now() + 60_000;
+/** Fake clock and timers; setImmediate stays real so `tick` still lets promises settle. */
+const FAKE_TIMERS: Parameters<typeof jest.useFakeTimers>[0] = {
+	doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'],
+};
 
 test('at most 4 at a time per key, started in arrival order; other keys are not held back', async () => {
 	const gate = new MailboxGate(4);
@@ -44,14 +48,30 @@ test('at most 4 at a time per key, started in arrival order; other keys are not 
 });
 
 test('a pause holds every waiting request until it ends', async () => {
-	const gate = new MailboxGate(4);
-	// Compared with the pause's own end, not with a stopwatch a busy machine could start late.
-	const until = Date.now() + 150;
-	gate.pause('a', { until, status: 429, code: 'ApplicationThrottled', message: 'm' });
-	const release = await gate.acquire('a', FAR);
-	expect(Date.now()).toBeGreaterThanOrEqual(until - 1); // Node's timers round to the millisecond
-	release();
-	expect(gate.size).toBe(0);
+	// The gate's clock is jest's: the verdict is the pause's own end, whatever the machine's load.
+	jest.useFakeTimers(FAKE_TIMERS);
+	try {
+		const gate = new MailboxGate(4);
+		gate.pause('a', {
+			until: Date.now() + 150,
+			status: 429,
+			code: 'ApplicationThrottled',
+			message: 'm',
+		});
+		let admitted = false;
+		const acquired = gate.acquire('a', Date.now() + 60_000).then((release) => {
+			admitted = true;
+			return release;
+		});
+		await jest.advanceTimersByTimeAsync(149);
+		expect(admitted).toBe(false);
+		await jest.advanceTimersByTimeAsync(1);
+		expect(admitted).toBe(true);
+		(await acquired)();
+		expect(gate.size).toBe(0);
+	} finally {
+		jest.useRealTimers();
+	}
 });
 
 test('a pause longer than a request may wait fails it at once, with what Microsoft asked for', async () => {
@@ -209,6 +229,10 @@ describe('adaptive lane limit (state machine, explicit clock)', () => {
 });
 
 describe('gate with the adaptive limit', () => {
+	// Holds and pauses run on jest's clock: a stalled machine cannot let a hold pass between two lines.
+	beforeEach(() => jest.useFakeTimers(FAKE_TIMERS));
+	afterEach(() => jest.useRealTimers());
+
 	test('a concurrency 429 pauses and lowers the lane; other 429s pause without lowering', async () => {
 		const gate = new MailboxGate(4, TUNING);
 		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 20 });
@@ -217,7 +241,7 @@ describe('gate with the adaptive limit', () => {
 		expect(gate.limitOf('a')).toBe(3);
 		expect(gate.limitOf('b')).toBe(4);
 		const started: number[] = [];
-		const releases = await Promise.all(
+		const admitted = Promise.all(
 			Array.from({ length: 3 }, (_, i) =>
 				gate.acquire('a', FAR).then((release) => {
 					started.push(i);
@@ -225,6 +249,10 @@ describe('gate with the adaptive limit', () => {
 				}),
 			),
 		);
+		await jest.advanceTimersByTimeAsync(19);
+		expect(started).toEqual([]); // a's pause holds them
+		await jest.advanceTimersByTimeAsync(1);
+		const releases = await admitted;
 		const fourth = gate.acquire('a', FAR).then((release) => {
 			started.push(3);
 			return release;
@@ -269,9 +297,11 @@ describe('gate with the adaptive limit', () => {
 		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 1 });
 		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 1 });
 		expect(gate.limitOf('a')).toBe(2);
-		const held = await Promise.all([gate.acquire('a', FAR), gate.acquire('a', FAR)]);
+		const heldP = Promise.all([gate.acquire('a', FAR), gate.acquire('a', FAR)]);
+		await jest.advanceTimersByTimeAsync(1); // the pause ends
+		const held = await heldP;
 		const queued = [gate.acquire('a', FAR), gate.acquire('a', FAR)];
-		await new Promise((resolve) => setTimeout(resolve, 40));
+		await jest.advanceTimersByTimeAsync(40); // past the 30 ms hold
 		held[0](); // a completion with requests waiting, past the hold: one slot more
 		await tick();
 		expect(gate.limitOf('a')).toBe(3);

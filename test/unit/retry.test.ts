@@ -60,6 +60,16 @@ test('only 429 and 503 count as "not processed"', () => {
 });
 
 describe('the retry loop', () => {
+	// Waits and the total budget run on jest's clock: a stalled machine cannot spend the budget between two lines.
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+	/** Lets the loop's timers run to the end, then hands back its promise (settled). */
+	async function settled<T>(loop: Promise<T>): Promise<T> {
+		loop.catch(() => undefined); // observed below; keeps the rejection from counting as unhandled meanwhile
+		await jest.runAllTimersAsync();
+		return loop;
+	}
+
 	const policy: RetryPolicy = { maxRetries: 3, maxTotalMs: 5000, baseDelayMs: 10, maxDelayMs: 200 };
 
 	/** Attempts that fail with the given Retry-After values, then succeed. */
@@ -85,15 +95,15 @@ describe('the retry loop', () => {
 
 	test('retries until done, waiting Retry-After each time', async () => {
 		const s = script(['0.1', '0.05']);
-		await expect(withRetries(policy, s.attempt)).resolves.toBe('ok after 2');
+		await expect(settled(withRetries(policy, s.attempt))).resolves.toBe('ok after 2');
 		expect(s.calls).toHaveLength(3);
-		expect(s.calls[1] - s.calls[0]).toBeGreaterThanOrEqual(95);
-		expect(s.calls[2] - s.calls[1]).toBeGreaterThanOrEqual(45);
+		expect(s.calls[1] - s.calls[0]).toBe(100);
+		expect(s.calls[2] - s.calls[1]).toBe(50);
 	});
 
 	test('stops after maxRetries and says how many attempts were made', async () => {
 		const s = script(['0', '0', '0', '0', '0']);
-		await expect(withRetries(policy, s.attempt)).rejects.toThrow('budget');
+		await expect(settled(withRetries(policy, s.attempt))).rejects.toThrow('budget');
 		expect(s.calls).toHaveLength(4);
 		expect(s.giveUps).toEqual([{ kind: 'budget', attempts: 4 }]);
 	});
@@ -102,7 +112,7 @@ describe('the retry loop', () => {
 		const s = script(['3600']);
 		const seen: number[] = [];
 		await expect(
-			withRetries(policy, s.attempt, { beforeWait: (ms) => seen.push(ms) }),
+			settled(withRetries(policy, s.attempt, { beforeWait: (ms) => seen.push(ms) })),
 		).rejects.toThrow('retryAfterTooLong');
 		expect(s.calls).toHaveLength(1);
 		expect(s.giveUps).toEqual([
@@ -115,14 +125,15 @@ describe('the retry loop', () => {
 	test('no retry would start after maxTotalMs', async () => {
 		const s = script(['0.15', '0.15', '0.15']);
 		await expect(
-			withRetries({ ...policy, maxDelayMs: 1000, maxTotalMs: 250 }, s.attempt),
+			settled(withRetries({ ...policy, maxDelayMs: 1000, maxTotalMs: 250 }, s.attempt)),
 		).rejects.toThrow('budget');
 		expect(s.calls).toHaveLength(2);
+		expect(s.calls[1] - s.calls[0]).toBe(150);
 	});
 
 	test('a failure that must not be repeated is given up at once', async () => {
 		const s = script(['0'], false);
-		await expect(withRetries(policy, s.attempt)).rejects.toThrow('final');
+		await expect(settled(withRetries(policy, s.attempt))).rejects.toThrow('final');
 		expect(s.giveUps).toEqual([{ kind: 'final', attempts: 1 }]);
 	});
 
@@ -130,10 +141,12 @@ describe('the retry loop', () => {
 		const s = script(['5']);
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 20);
-		await expect(
-			withRetries({ ...policy, maxDelayMs: 10_000, maxTotalMs: 60_000 }, s.attempt, {
-				signal: controller.signal,
-			}),
-		).rejects.toThrow('cancelled');
+		const loop = withRetries({ ...policy, maxDelayMs: 10_000, maxTotalMs: 60_000 }, s.attempt, {
+			signal: controller.signal,
+		});
+		loop.catch(() => undefined);
+		await jest.advanceTimersByTimeAsync(20);
+		await expect(loop).rejects.toThrow('cancelled');
+		expect(s.calls).toHaveLength(1); // the 5 s wait ended at 20 ms, with no second attempt
 	});
 });

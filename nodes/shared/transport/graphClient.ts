@@ -172,13 +172,18 @@ export class GraphClient {
 			release = admitted.value;
 		}
 		call.sent++;
+		let sent: Outcome<HttpResponse> | undefined;
 		try {
 			const { method, url } = req;
-			return await outcomeOf(() =>
+			sent = await outcomeOf(() =>
 				this.http.send({ method, url, headers, body: call.payload, timeoutMs, signal }),
 			);
+			return sent;
 		} finally {
-			release?.();
+			// After a 429 the mailbox is paused a few promise steps later (beforeWait, once the verdict is read):
+			// the freed slot waits for the next event-loop turn, so no waiting request slips in before the pause.
+			if (release && sent?.ok && sent.value.status === 429) setImmediate(release);
+			else release?.();
 		}
 	}
 
