@@ -78,7 +78,7 @@ function child() {
 
 /** Runs the ledger case in a fresh process with --expose-gc and returns its figures. */
 function runLedgerChild() {
-	const out = spawnSync(process.execPath, ['--expose-gc', __filename, '--child'], {
+	const out = spawnSync(process.execPath, ['--expose-gc', __filename, '--ledger-child'], {
 		encoding: 'utf8',
 	});
 	if (out.status !== 0) throw new Error(`ledger bench failed: ${out.stderr}`);
@@ -101,6 +101,6 @@ function renderLedger(result) {
 	return lines.join('\n');
 }
 
-if (process.argv.includes('--child')) child();
+if (process.argv.includes('--ledger-child')) child();
 
 module.exports = { runLedgerChild, renderLedger };
