@@ -1,12 +1,9 @@
 import { resetCoordination } from '../../nodes/shared/coordination';
 import { queueRedisSettings } from '../../nodes/shared/coordination/redisSettings';
-import { readGraphSettings } from '../../nodes/shared/credential/settings';
-import { acquireToken, clearTokenCache } from '../../nodes/shared/token/tokenProvider';
-import { GraphClient } from '../../nodes/shared/transport/graphClient';
-import { nodeHttpClient } from '../../nodes/shared/transport/httpClient';
+import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
+import type { GraphClient } from '../../nodes/shared/transport/graphClient';
 import { RedisMailboxGate } from '../../nodes/shared/transport/redisGate';
-import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
-import { credentialsOf } from '../harness/credentialsOf';
+import { gateSendMail, gateWorker } from '../harness/gateWorker';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 import { startRedis, type TestRedis } from '../harness/redis';
 
@@ -30,36 +27,8 @@ beforeEach(() => {
 	clearTokenCache();
 });
 
-function worker(gate: RedisMailboxGate): GraphClient {
-	const settings = readGraphSettings(credentialsOf(t));
-	const tokens = {
-		getToken: async (forceRefresh?: boolean) =>
-			(await acquireToken(settings, { forceRefresh, timeoutMs: 10_000 })).token,
-	};
-	return new GraphClient(settings.graphEndpoint, tokens, nodeHttpClient, {
-		timeoutMs: 10_000,
-		retry: DEFAULT_RETRY_POLICY,
-		gate,
-	});
-}
-
-function sendMail(graph: GraphClient, subject: string) {
-	return graph.request({
-		operation: 'sendMail',
-		method: 'POST',
-		url: graph.userUrl(t.sender, 'sendMail'),
-		json: {
-			message: {
-				subject,
-				body: { contentType: 'Text', content: 'x' },
-				toRecipients: [{ emailAddress: { address: 'ada@example.com' } }],
-			},
-		},
-		authenticated: true,
-		replay: 'notIfSent',
-		delivers: true,
-	});
-}
+const worker = (gate: RedisMailboxGate) => gateWorker(t, gate);
+const sendMail = (graph: GraphClient, subject: string) => gateSendMail(t, graph, subject);
 
 test('two workers sharing the lane limit in Redis: 200 mails, each once, no 429, never more than 4 in flight', async () => {
 	t.sim.setGraphLatency(20);

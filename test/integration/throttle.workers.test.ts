@@ -1,11 +1,8 @@
-import { readGraphSettings } from '../../nodes/shared/credential/settings';
-import { acquireToken, clearTokenCache } from '../../nodes/shared/token/tokenProvider';
-import { GraphClient } from '../../nodes/shared/transport/graphClient';
-import { nodeHttpClient } from '../../nodes/shared/transport/httpClient';
+import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
+import type { GraphClient } from '../../nodes/shared/transport/graphClient';
 import { DEFAULT_LANE_TUNING } from '../../nodes/shared/transport/laneLimit';
 import { MailboxGate } from '../../nodes/shared/transport/mailboxGate';
-import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
-import { credentialsOf } from '../harness/credentialsOf';
+import { gateSendMail, gateWorker } from '../harness/gateWorker';
 import { recordMeasurement } from '../harness/report';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 
@@ -29,36 +26,8 @@ beforeEach(() => {
 	clearTokenCache();
 });
 
-function worker(gate: MailboxGate): GraphClient {
-	const settings = readGraphSettings(credentialsOf(t));
-	const tokens = {
-		getToken: async (forceRefresh?: boolean) =>
-			(await acquireToken(settings, { forceRefresh, timeoutMs: 10_000 })).token,
-	};
-	return new GraphClient(settings.graphEndpoint, tokens, nodeHttpClient, {
-		timeoutMs: 10_000,
-		retry: DEFAULT_RETRY_POLICY,
-		gate,
-	});
-}
-
-function sendMail(graph: GraphClient, subject: string) {
-	return graph.request({
-		operation: 'sendMail',
-		method: 'POST',
-		url: graph.userUrl(t.sender, 'sendMail'),
-		json: {
-			message: {
-				subject,
-				body: { contentType: 'Text', content: 'x' },
-				toRecipients: [{ emailAddress: { address: 'ada@example.com' } }],
-			},
-		},
-		authenticated: true,
-		replay: 'notIfSent',
-		delivers: true,
-	});
-}
+const worker = (gate: MailboxGate) => gateWorker(t, gate);
+const sendMail = (graph: GraphClient, subject: string) => gateSendMail(t, graph, subject);
 
 test('two processes on one mailbox settle at a share of 4 between them, after a few 429s; each mail once', async () => {
 	t.sim.setGraphLatency(50);
