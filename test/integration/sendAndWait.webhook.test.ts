@@ -64,11 +64,18 @@ class SendAndWaitProbe extends Office365SendMail {
 		};
 	}
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const mail = prepareSendAndWait(this, 0);
+		const mail = prepareSendAndWait(this, 0, PROBE_MESSAGE_ID);
 		return [[{ json: { ...mail, waitTill: mail.waitTill.toISOString() } }]];
 	}
 }
 const NODE_TYPE = 'test.sendAndWaitProbe';
+/** The Message-ID the probe's links name; the answer carries it, unconfirmed (the probe sends nothing). */
+const PROBE_MESSAGE_ID = '<probe.1@contoso.com>';
+const answered = (data: IDataObject) => ({
+	data,
+	internetMessageId: PROBE_MESSAGE_ID,
+	internetMessageIdConfirmed: false,
+});
 const types = nodeTypes({ [NODE_TYPE]: new SendAndWaitProbe() });
 
 let server: Server;
@@ -264,7 +271,7 @@ describe('approval', () => {
 		const recorded = await post(approve, { confirm: 'true' });
 		expect(recorded.status).toBe(200);
 		expect(await recorded.text()).toContain('Your answer was recorded');
-		expect(resumesOf(executionId)).toEqual([{ executionId, json: { data: { approved: true } } }]);
+		expect(resumesOf(executionId)).toEqual([{ executionId, json: answered({ approved: true }) }]);
 
 		const again = await post(approve, { confirm: 'true' });
 		expect(again.status).toBe(409);
@@ -278,7 +285,7 @@ describe('approval', () => {
 		const [, decline] = linksIn(json.html as string);
 		expect(await (await fetch(decline)).text()).toContain('Confirm: Hold &quot;it&quot;');
 		expect((await post(decline, { confirm: 'false' })).status).toBe(200);
-		expect(resumesOf(executionId)).toEqual([{ executionId, json: { data: { approved: false } } }]);
+		expect(resumesOf(executionId)).toEqual([{ executionId, json: answered({ approved: false }) }]);
 	});
 
 	test('the same node asking again in the same execution (Decline, then ask again) gets its own links', async () => {
@@ -293,8 +300,8 @@ describe('approval', () => {
 		expect((await post(approve, { confirm: 'true' })).status).toBe(200);
 		expect((await post(decline, { confirm: 'false' })).status).toBe(409);
 		expect(resumesOf(first.executionId)).toEqual([
-			{ executionId: first.executionId, json: { data: { approved: false } } },
-			{ executionId: first.executionId, json: { data: { approved: true } } },
+			{ executionId: first.executionId, json: answered({ approved: false }) },
+			{ executionId: first.executionId, json: answered({ approved: true }) },
 		]);
 	});
 
@@ -352,7 +359,7 @@ describe('free text', () => {
 		expect(resumesOf(executionId)).toEqual([]);
 		expect((await post(links[0], { 'field-0': 'Ship on Monday' })).status).toBe(200);
 		expect(resumesOf(executionId)).toEqual([
-			{ executionId, json: { data: { text: 'Ship on Monday' } } },
+			{ executionId, json: answered({ text: 'Ship on Monday' }) },
 		]);
 	});
 });
@@ -401,15 +408,13 @@ describe('custom form', () => {
 		expect(resumesOf(executionId)).toEqual([
 			{
 				executionId,
-				json: {
-					data: {
-						Quantity: 3,
-						Colour: 'Blue & green',
-						Contact: 'jane@contoso.com',
-						'Deliver on': '2026-03-01',
-						Notes: '',
-					},
-				},
+				json: answered({
+					Quantity: 3,
+					Colour: 'Blue & green',
+					Contact: 'jane@contoso.com',
+					'Deliver on': '2026-03-01',
+					Notes: '',
+				}),
 			},
 		]);
 	});

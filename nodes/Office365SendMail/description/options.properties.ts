@@ -75,7 +75,7 @@ export const optionsProperty: INodeProperties = {
 			default: false,
 			description:
 				'Whether to read the Message-ID back from Exchange before the item is output, so internetMessageIdConfirmed is true. One-request sends and replies are then found in Sent Items (needs Mail.Read); other paths take it from the draft Graph creates (needs Mail.ReadWrite). Costs 1–3 extra requests per message.',
-			displayOptions: { show: { '/operation': ['send', 'reply'] } },
+			displayOptions: { show: { '/operation': ['send', 'reply', 'sendAndWait'] } },
 		},
 		{
 			displayName: 'Dry Run',

@@ -223,6 +223,7 @@ export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'bccRecipients',
 	'categories',
 	'ccRecipients',
+	'confirmMessageId',
 	'dryRun',
 	'fromAddress',
 	'fromName',

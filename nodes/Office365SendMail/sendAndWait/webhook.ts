@@ -11,6 +11,7 @@ import { outcomeOf } from '../../shared/outcome';
 import { readSendAndWaitConfig, type ParameterReader, type SendAndWaitConfig } from './config';
 import { answerOf, approvalOf, FREE_TEXT_FIELDS } from './answer';
 import { confirmationPage, formPage, messagePage, WAIT_PARAMETER } from './html';
+import { questionIdentity } from './identity';
 
 /**
  * The resume endpoints: n8n's waiting-webhook server routes <webhook-waiting base>/<execution>/<node ID> here while
@@ -112,7 +113,10 @@ function showPage(config: SendAndWaitConfig, query: IDataObject): { status: numb
 	return { status: 200, html: formPage(config, fields) };
 }
 
-/** The node's webhook(): GET/HEAD render, POST with a valid answer resumes with `{ data }`. */
+/**
+ * The node's webhook(): GET/HEAD render, POST with a valid answer resumes with `{ data }` and the question mail's
+ * `internetMessageId` and `internetMessageIdConfirmed` (sendAndWait/identity.ts).
+ */
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	const res = this.getResponseObject() as unknown as ServerResponse;
@@ -160,5 +164,9 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (!first.ok) return unavailable(res, false);
 	if (!first.value) return alreadyAnsweredPage(res, false);
 	send(res, 200, messagePage('Thank you', 'Your answer was recorded. You can close this page.'));
-	return { noWebhookResponse: true, workflowData: [[{ json: { data: answer.data } }]] };
+	const identity = questionIdentity(this, query, query[WAIT_PARAMETER]);
+	return {
+		noWebhookResponse: true,
+		workflowData: [[{ json: { data: answer.data, ...identity } }]],
+	};
 }

@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../shared/credential/settings';
+import { confirmedIfAsked } from '../../delivery/confirm';
+import { messageIdFor } from '../../delivery/identity';
 import { planDelivery } from '../../delivery/plan';
 import { buildGraphMessage, type MessageInput } from '../../message/build';
 import { senderOf } from '../../message/fields';
 import type { ParameterReader } from '../../sendAndWait/config';
-import { prepareSendAndWait } from '../../sendAndWait/prepare';
+import { rememberDelivery, rememberQuestion } from '../../sendAndWait/identity';
+import { checkQuestion, questionMail } from '../../sendAndWait/prepare';
 import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../sendAndWait/properties';
 import { sendAndWaitWaitTill } from '../../sendAndWait/waitTill';
 import { commonInput, itemFlags, recipientsOf, type PreparedItem } from './readers';
@@ -35,22 +38,32 @@ export async function prepareSendAndWaitItem(
 	// Editor order: Sender, To, Subject and the question, then the options.
 	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
 	const recipients = recipientsOf(ctx, index, options);
-	const mail = prepareSendAndWait(ctx, index);
+	const question = checkQuestion(ctx, index);
+	const common = commonInput(options, sender, settings);
+	// The Message-ID is chosen before the mail is built: its links name it (sendAndWait/identity.ts).
+	const messageId = messageIdFor(common, sender);
+	const mail = questionMail(ctx, index, question, messageId);
 	const input: MessageInput = {
 		...recipients,
 		subject: mail.subject,
 		bodyContentType: 'html',
 		bodyContent: mail.html,
-		...commonInput(options, sender, settings),
+		...common,
 	};
+	const { dryRun } = itemFlags(options);
+	const planned = planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, [], {
+		messageId,
+	});
+	const plan = confirmedIfAsked(options, planned);
+	if (!dryRun) rememberQuestion(ctx, mail.wait);
 	return {
 		index,
 		operation: 'sendAndWait',
 		sender,
 		input,
 		attachments: [],
-		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, []),
-		dryRun: itemFlags(options).dryRun,
+		plan,
+		dryRun,
 		passThroughBinary: false,
 	};
 }
@@ -71,6 +84,7 @@ export async function waitForAnswer(
 	output: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
 	if (!questionDelivered) return [output];
+	rememberDelivery(ctx, output[0]?.json ?? {});
 	const read: ParameterReader = (name, fallback) => ctx.getNodeParameter(name, 0, fallback);
 	// Limit Wait Time counts from the moment the mail was sent; it was validated before sending.
 	await ctx.putExecutionToWait(sendAndWaitWaitTill(read));
