@@ -119,7 +119,7 @@ async function ask(baseUrl, sim, webhookPath, tag) {
 	assert(links.length, `no links in the mail: ${String(mail.message.body.content).slice(0, 300)}`);
 	const match = /\/webhook-waiting\/([^/]+)\/[^/?]+/.exec(new URL(links[0]).pathname);
 	assert(match, `link ${links[0]} is not a resume URL`);
-	return { links, executionId: match[1] };
+	return { links, executionId: match[1], mail };
 }
 
 /** What a scanner does: GET (3×) and HEAD of every link. The execution must still wait afterwards. */
@@ -158,6 +158,44 @@ async function thanked(page, client, install, executionId, ok) {
 }
 
 /**
+ * The answered item names the question mail: `internetMessageId` is the ID the simulator stored for it when
+ * `confirmed`, else the one the node stamped (the link's `mid`), and `internetMessageIdConfirmed` says which.
+ */
+function assertIdentity(out, asked, confirmed) {
+	const stored = asked.mail.internetMessageId;
+	const stamped = new URL(asked.links[0]).searchParams.get('mid');
+	const item = out[0] || {};
+	const want = confirmed ? stored : stamped;
+	assert(
+		typeof want === 'string' && item.internetMessageId === want,
+		`internetMessageId ${item.internetMessageId}, expected ${want} (stored ${stored}, link ${stamped})`,
+	);
+	assert(
+		item.internetMessageIdConfirmed === confirmed,
+		`internetMessageIdConfirmed ${item.internetMessageIdConfirmed}, expected ${confirmed}`,
+	);
+	return `internetMessageId ${item.internetMessageId} (stored ${stored}), confirmed ${confirmed}`;
+}
+
+/** Confirm Message-ID under an Exchange that overwrites client Message-IDs: the answer names Exchange's. */
+async function confirmedAnswer({ n8n, client, install, sim, hook }) {
+	await sim.rpc('setExchangeBehaviour', { messageIds: 'overwrite' });
+	try {
+		const asked = await ask(n8n.baseUrl, sim, hook, c.unique('c'));
+		await waitStatus(client, install, asked.executionId, 'waiting');
+		const r = await postForm(asked.links[0], 'confirm=true');
+		assert(r.status === 200 && /Thank you/.test(r.text), `answer → HTTP ${r.status}`);
+		const out = answerOf(await waitStatus(client, install, asked.executionId, 'success'));
+		assert(out.length === 1 && out[0].data.approved === true, `output ${JSON.stringify(out)}`);
+		const stamped = new URL(asked.links[0]).searchParams.get('mid');
+		assert(asked.mail.internetMessageId !== stamped, 'the simulator kept the client Message-ID');
+		return assertIdentity(out, asked, true);
+	} finally {
+		await sim.rpc('setExchangeBehaviour', { messageIds: 'keep' });
+	}
+}
+
+/**
  * Runs in the leg's community-package n8n (`shared`: { n8n, client } with the package installed and the owner
  * signed in; the caller stops it): a webhook-started workflow needs nothing an instance of its own would add.
  */
@@ -188,6 +226,11 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 					},
 				},
 				freeText: { message: 'What should we tell the customer?', responseType: 'freeText' },
+				confirm: {
+					message: 'Confirm the order?',
+					responseType: 'approval',
+					options: { confirmMessageId: true },
+				},
 			})) {
 				hooks[key] = c.unique(`saw-${key}`);
 				await c.createActive(
@@ -202,7 +245,9 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 					}),
 				);
 			}
-			return `${n8n.baseUrl}, workflows /webhook/${hooks.approval}, /webhook/${hooks.freeText}`;
+			return `${n8n.baseUrl}, workflows ${Object.values(hooks)
+				.map((h) => `/webhook/${h}`)
+				.join(', ')}`;
 		});
 
 		await steps.opt(
@@ -252,6 +297,17 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				await Promise.all([page.waitForLoadState('domcontentloaded'), button.click()]);
 				return thanked(page, client, install, approval.executionId, (d) => d.approved === true);
 			},
+		);
+		await steps.opt('approval: the answered item names the question mail’s Message-ID', async () =>
+			assertIdentity(
+				answerOf(await executionOf(client, install, approval.executionId)),
+				approval,
+				false,
+			),
+		);
+		await steps.opt(
+			'Confirm Message-ID, Exchange overwrites Message-IDs: the answer names Exchange’s, confirmed',
+			() => confirmedAnswer({ n8n, client, install, sim, hook: hooks.confirm }),
 		);
 		await steps.opt('approval: a second answer is refused and changes nothing', async () => {
 			const r = await postForm(approval.links[1], 'confirm=false');
