@@ -215,9 +215,8 @@ const formOptions: INodeProperties[] = [
 ];
 
 /**
- * Mail options that make sense for a question mail. Not attachments or inline images (the mail is only the
- * question), not Max Concurrency or Pass Through Binary (one mail per execution). Dry Run outputs the request
- * and does not wait (no mail went out that could be answered).
+ * Mail options that make sense for a question mail: not attachments or inline images (the mail is only the
+ * question), not Max Concurrency or Pass Through Binary (one mail per execution). Dry Run does not wait.
  */
 export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'bccRecipients',
