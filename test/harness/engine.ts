@@ -186,6 +186,38 @@ export interface ChainResult {
 
 let runCounter = 0;
 
+/** Source (emitting the items stored under `key`) → the steps, each connected to the next. */
+function chainNodes(
+	key: string,
+	steps: ChainStep[],
+): { nodes: INode[]; connections: IConnections } {
+	const nodes: INode[] = [
+		{
+			id: 'source',
+			name: 'Source',
+			type: 'test.source',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { key },
+		},
+		...steps.map((step, i) => ({
+			id: step.id ?? `step-${i}`,
+			name: step.name,
+			type: 'test.office365SendMail',
+			typeVersion: 1,
+			position: [200 * (i + 1), 0] as [number, number],
+			parameters: step.parameters,
+			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
+			onError: step.onError,
+			...step.settings,
+		})),
+	];
+	const connections: IConnections = {};
+	for (const [i, node] of nodes.slice(0, -1).entries())
+		connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { nodes, connections };
+}
+
 /**
  * Source → step 1 → step 2 … in one manual n8n execution (n8n-core's WorkflowExecute, as an n8n instance runs
  * it), every step an Office 365 Send Mail node with the same credential: e.g. Send → Get Delivery Status, the
@@ -199,37 +231,7 @@ export async function runChain(
 	await initBinaryData();
 	const key = `run-${++runCounter}`;
 	SourceNode.pending.set(key, items);
-	const source: INode = {
-		id: 'source',
-		name: 'Source',
-		type: 'test.source',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { key },
-	};
-	const nodes: INode[] = [
-		source,
-		...steps.map((step, i) => ({
-			id: step.id ?? `step-${i}`,
-			name: step.name,
-			type: 'test.office365SendMail',
-			typeVersion: 1,
-			position: [200 * (i + 1), 0] as [number, number],
-			parameters: step.parameters,
-			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
-			onError: step.onError,
-			...step.settings,
-		})),
-	];
-	const names = nodes.map((n) => n.name);
-	const connections = Object.fromEntries(
-		names
-			.slice(0, -1)
-			.map((name, i) => [
-				name,
-				{ main: [[{ node: names[i + 1], type: 'main' as const, index: 0 }]] },
-			]),
-	);
+	const { nodes, connections } = chainNodes(key, steps);
 	const workflow = new Workflow({
 		id: 'wf-test',
 		nodes,
