@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Benchmark of the Office 365 Send Mail node against the local Microsoft 365 simulator (project issue 5).
-// Prints a table of figures; with --write-docs also rewrites the results section of docs/BENCHMARKS.md.
+// Prints a table of figures; docs/BENCHMARKS.md is edited by people, never by the bench.
 //
-//   node scripts/bench.js [--write-docs] [--messages N] [--throughput-reps N] [--upload-mb N] [--reps N]
+//   node scripts/bench.js [--messages N] [--throughput-reps N] [--upload-mb N] [--reps N]
 //                         [--in-process] [--no-build] [--json FILE]
 // --messages: case 1/2 size (1000); --throughput-reps: alternating runs of 1a/1c (3); --upload-mb / --reps: case 4
 // attachment size (100) and runs (3); --in-process: cases 1–3 with the simulator in the bench process.
@@ -24,7 +24,6 @@ function parseArgs(argv) {
 	const args = {
 		child: false,
 		uploadChild: false,
-		writeDocs: false,
 		messages: 1000,
 		throughputReps: 3,
 		uploadMb: 100,
@@ -42,7 +41,6 @@ function parseArgs(argv) {
 		};
 		if (a === '--child') args.child = true;
 		else if (a === '--upload-child') args.uploadChild = true;
-		else if (a === '--write-docs') args.writeDocs = true;
 		else if (a === '--messages') args.messages = num();
 		else if (a === '--upload-mb') args.uploadMb = num();
 		else if (a === '--reps') args.reps = num();
@@ -190,7 +188,7 @@ async function benchProcess(args) {
 		caseConfirm,
 	} = require('./bench/throughput');
 	const { caseIdempotency } = require('./bench/idempotency');
-	const { machine, render, writeDocs } = require('./bench/report');
+	const { machine, render } = require('./bench/report');
 	const { runLedgerChild, renderLedger } = require('./bench/ledger');
 
 	const started = performance.now();
@@ -234,7 +232,6 @@ async function benchProcess(args) {
 		const markdown = `${render(results)}\n\n${renderLedger(results.ledger)}`;
 		process.stdout.write(`\n${markdown}\n\n(bench took ${results.totalSeconds.toFixed(0)} s)\n`);
 		if (args.json) fs.writeFileSync(path.resolve(args.json), JSON.stringify(results, null, 2));
-		if (args.writeDocs) log(`wrote ${path.relative(root, writeDocs(markdown))}`);
 	} finally {
 		for (const s of sims) await s.close();
 		fs.rmSync(folder, { recursive: true, force: true });

@@ -151,7 +151,7 @@ function ensureCa(stateDir) {
 	const dir = path.join(stateDir, 'ca');
 	if (fs.existsSync(path.join(dir, 'ca.pem')) && fs.existsSync(path.join(dir, 'ca-key.pem')))
 		return dir;
-	const caModule = path.join(rt.REPO_DIR, '.build', 'test', 'simulator', 'ca.js');
+	const caModule = path.join(rt.REPO_DIR, '.build', 'test', 'simulator', 'index.js');
 	if (!fs.existsSync(caModule)) return undefined;
 	const { createTestCa } = require(caModule);
 	createTestCa(dir);

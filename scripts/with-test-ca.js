@@ -3,7 +3,7 @@
 // Node reads NODE_EXTRA_CA_CERTS only at start-up, so the CA must exist before the child starts.
 'use strict';
 const { spawn } = require('node:child_process');
-const { createTestCa } = require('../.build/test/simulator/ca');
+const { createTestCa } = require('../.build/test/simulator/index.js');
 
 const [cmd, ...args] = process.argv.slice(2);
 if (!cmd) {

@@ -11,7 +11,7 @@ const build = (rel) => path.join(root, '.build', rel);
 
 /** Starts the simulator in a child process; resolves once it has printed its start-up line. */
 async function startProcessSim(options) {
-	const { SimulatorClient } = require(build('test/simulator/client.js'));
+	const { SimulatorClient } = require(build('test/simulator/index.js'));
 	const args = [
 		build('test/simulator/cli.js'),
 		'--scenario',
@@ -67,7 +67,7 @@ async function startProcessSim(options) {
 
 /** Attaches to a simulator process started by another bench process (its start-up line). */
 function attachProcessSim(line) {
-	const { SimulatorClient } = require(build('test/simulator/client.js'));
+	const { SimulatorClient } = require(build('test/simulator/index.js'));
 	const info = JSON.parse(line);
 	const client = SimulatorClient.fromStartupLine(line);
 	return {

@@ -5,7 +5,7 @@ import {
 	CredentialTestFailure,
 	runCredentialTest,
 } from '../../nodes/shared/diagnostics/credentialTest';
-import { AadError, aadErrorBody } from '../simulator/errors';
+import { AadError, aadErrorBody } from '../simulator';
 import { testCredential, type CredentialTestResult } from './credentialTest';
 import { appCredentials, certCredentials, type CredentialWorld } from './credentialWorld';
 import { runSendMail, type RunResult } from './engine';

@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import {
+	buildCertificate,
+	generateRsaKey,
 	startSimulator,
 	makeTestCertificate,
 	type M365Simulator,
 	type TestCertificate,
 } from '../simulator';
-import { buildCertificate, generateRsaKey } from '../simulator/certs';
 import { startTenant, type TestTenant } from './fixtures';
 import { pemSentinels, tapIssuedTokens, type Sentinel } from './leaks';
 

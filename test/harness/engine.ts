@@ -137,26 +137,17 @@ export function initBinaryData(): Promise<void> {
 	return binaryReady;
 }
 
-export interface RunResult {
-	run: IRun;
-	status: IRun['status'];
-	/** Output items of the Send Mail node (empty when it failed without Continue On Fail). */
-	items: INodeExecutionData[];
-	/** The node's error message, if the node failed. */
-	errorMessage?: string;
-	error?: Error;
-}
+/** Where the test instance says it lives; nothing listens there (webhook tests serve their own). */
+export const INSTANCE_URLS = {
+	restApiUrl: 'http://localhost/rest',
+	instanceBaseUrl: 'http://localhost/',
+	webhookBaseUrl: 'http://localhost/webhook',
+	webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
+	webhookTestBaseUrl: 'http://localhost/webhook-test',
+	formWaitingBaseUrl: 'http://localhost/form-waiting',
+};
 
-let runCounter = 0;
-
-export interface RunSendMailOptions {
-	credentials: ICredentialDataDecryptedObject | (() => ICredentialDataDecryptedObject);
-	items: TestItem[];
-	parameters: INodeParameters;
-	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
-	/** Node settings such as Retry On Fail (retryOnFail, maxTries, waitBetweenTries). */
-	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
-}
+type CredentialData = ICredentialDataDecryptedObject | (() => ICredentialDataDecryptedObject);
 
 /** Lifecycle hooks of a manual execution of the workflow, and the run they report when it has finished. */
 export function manualRunHooks(
@@ -174,15 +165,32 @@ export function manualRunHooks(
 	return { hooks, finished };
 }
 
-/** Runs Source → Office 365 Send Mail through n8n-core's WorkflowExecute, as an n8n instance would. */
-export async function runSendMail(options: RunSendMailOptions): Promise<RunResult> {
-	await initBinaryData();
-	const key = `run-${++runCounter}`;
-	SourceNode.pending.set(key, options.items);
-	const credentialData =
-		typeof options.credentials === 'function'
-			? options.credentials
-			: () => options.credentials as ICredentialDataDecryptedObject;
+/** One Office 365 Send Mail node of a chain: its name, parameters, On Error and node settings. */
+export interface ChainStep {
+	name: string;
+	/** The node id (webhook URLs carry it); `step-{index}` when not given. */
+	id?: string;
+	parameters: INodeParameters;
+	onError?: INode['onError'];
+	/** Node settings such as Retry On Fail (retryOnFail, maxTries, waitBetweenTries). */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+}
+
+export interface ChainResult {
+	run: IRun;
+	/** Output items of each step by name (empty when the step failed or did not run). */
+	items: Record<string, INodeExecutionData[]>;
+	/** The first error of the execution, if any. */
+	errorMessage?: string;
+}
+
+let runCounter = 0;
+
+/** Source (emitting the items stored under `key`) → the steps, each connected to the next. */
+function chainNodes(
+	key: string,
+	steps: ChainStep[],
+): { nodes: INode[]; connections: IConnections } {
 	const nodes: INode[] = [
 		{
 			id: 'source',
@@ -192,21 +200,38 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 			position: [0, 0],
 			parameters: { key },
 		},
-		{
-			id: 'send',
-			name: 'Send Mail',
+		...steps.map((step, i) => ({
+			id: step.id ?? `step-${i}`,
+			name: step.name,
 			type: 'test.office365SendMail',
 			typeVersion: 1,
-			position: [200, 0],
-			parameters: options.parameters,
+			position: [200 * (i + 1), 0] as [number, number],
+			parameters: step.parameters,
 			credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } },
-			onError: options.onError,
-			...options.settings,
-		},
+			onError: step.onError,
+			...step.settings,
+		})),
 	];
-	const connections = {
-		Source: { main: [[{ node: 'Send Mail', type: 'main' as const, index: 0 }]] },
-	};
+	const connections: IConnections = {};
+	for (const [i, node] of nodes.slice(0, -1).entries())
+		connections[node.name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	return { nodes, connections };
+}
+
+/**
+ * Source → step 1 → step 2 … in one manual n8n execution (n8n-core's WorkflowExecute, as an n8n instance runs
+ * it), every step an Office 365 Send Mail node with the same credential: e.g. Send → Get Delivery Status, the
+ * second reading the first's output through expressions.
+ */
+export async function runChain(
+	credentials: CredentialData,
+	items: TestItem[],
+	steps: ChainStep[],
+): Promise<ChainResult> {
+	await initBinaryData();
+	const key = `run-${++runCounter}`;
+	SourceNode.pending.set(key, items);
+	const { nodes, connections } = chainNodes(key, steps);
 	const workflow = new Workflow({
 		id: 'wf-test',
 		nodes,
@@ -214,27 +239,24 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 		active: false,
 		nodeTypes: nodeTypes(),
 	});
-	const { hooks, finished } = manualRunHooks(`exec-${key}`, {
+	const executionId = `exec-${key}`;
+	const { hooks, finished } = manualRunHooks(executionId, {
 		id: 'wf-test',
 		name: 'test',
 		nodes,
 		connections,
 	});
 	const additionalData = {
+		...INSTANCE_URLS,
 		hooks,
-		credentialsHelper: new TestCredentialsHelper(credentialData),
+		credentialsHelper: new TestCredentialsHelper(
+			typeof credentials === 'function' ? credentials : () => credentials,
+		),
 		variables: {},
 		userId: 'user-1',
-		executionId: `exec-${key}`,
-		restApiUrl: 'http://localhost/rest',
-		instanceBaseUrl: 'http://localhost/',
-		webhookBaseUrl: 'http://localhost/webhook',
-		webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost/webhook-test',
-		currentNodeParameters: undefined,
-		formWaitingBaseUrl: 'http://localhost/form-waiting',
+		executionId,
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const runExecutionData: IRunExecutionData = {
+	const runExecutionData = {
 		resultData: { runData: {} },
 		executionData: {
 			contextData: {},
@@ -251,10 +273,42 @@ export async function runSendMail(options: RunSendMailOptions): Promise<RunResul
 	);
 	const run = await finished;
 	SourceNode.pending.delete(key);
+	const out: Record<string, INodeExecutionData[]> = {};
+	for (const step of steps) {
+		const task = run.data.resultData.runData[step.name]?.[0];
+		out[step.name] = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];
+	}
+	return { run, items: out, errorMessage: run.data.resultData.error?.message };
+}
+
+export interface RunResult {
+	run: IRun;
+	status: IRun['status'];
+	/** Output items of the Send Mail node (empty when it failed without Continue On Fail). */
+	items: INodeExecutionData[];
+	/** The node's error message, if the node failed. */
+	errorMessage?: string;
+	error?: Error;
+}
+
+export interface RunSendMailOptions {
+	credentials: CredentialData;
+	items: TestItem[];
+	parameters: INodeParameters;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	/** Node settings such as Retry On Fail (retryOnFail, maxTries, waitBetweenTries). */
+	settings?: ChainStep['settings'];
+}
+
+/** Runs Source → Office 365 Send Mail (named "Send Mail") through n8n-core's WorkflowExecute. */
+export async function runSendMail(options: RunSendMailOptions): Promise<RunResult> {
+	const { credentials, items, parameters, onError, settings } = options;
+	const { run, items: out } = await runChain(credentials, items, [
+		{ name: 'Send Mail', id: 'send', parameters, onError, settings },
+	]);
 	const task = run.data.resultData.runData['Send Mail']?.[0];
-	const items = (task?.data?.main?.[0] ?? []) as INodeExecutionData[];
 	const error = (task?.error ?? run.data.resultData.error) as Error | undefined;
-	return { run, status: run.status, items, errorMessage: error?.message, error };
+	return { run, status: run.status, items: out['Send Mail'], errorMessage: error?.message, error };
 }
 
 export function readJson<T>(path: string): T {

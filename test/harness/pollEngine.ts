@@ -2,7 +2,6 @@ import { Container } from '@n8n/di';
 import { ActiveWorkflows, PollContext } from 'n8n-core';
 import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
 import {
-	NodeHelpers,
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
@@ -10,13 +9,18 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypes,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { Office365MailTrigger } from '../../nodes/Office365MailTrigger/Office365MailTrigger.node';
-import { CREDENTIAL_TYPE, initBinaryData, TestCredentialsHelper } from './engine';
+import {
+	CREDENTIAL_TYPE,
+	initBinaryData,
+	INSTANCE_URLS,
+	nodeTypes,
+	TestCredentialsHelper,
+} from './engine';
 
 /** The trigger node type as n8n's loader prepares a polling node: Poll Times first among its parameters. */
 function triggerType(): INodeType {
@@ -26,16 +30,6 @@ function triggerType(): INodeType {
 		properties: [...commonPollingParameters, ...node.description.properties],
 	};
 	return node;
-}
-
-function nodeTypes(): INodeTypes {
-	const types: Record<string, INodeType> = { 'test.office365MailTrigger': triggerType() };
-	return {
-		getByName: (name: string) => types[name],
-		getByNameAndVersion: (name: string, version?: number) =>
-			NodeHelpers.getVersionedNodeType(types[name], version),
-		getKnownTypes: () => ({}),
-	} as unknown as INodeTypes;
 }
 
 export interface PollResult {
@@ -64,14 +58,9 @@ export class MailTriggerWorkflow {
 		private readonly parameters: INodeParameters,
 	) {
 		this.additionalData = {
+			...INSTANCE_URLS,
 			credentialsHelper: new TestCredentialsHelper(credentials),
 			variables: {},
-			restApiUrl: 'http://localhost/rest',
-			instanceBaseUrl: 'http://localhost/',
-			webhookBaseUrl: 'http://localhost/webhook',
-			webhookWaitingBaseUrl: 'http://localhost/webhook-waiting',
-			webhookTestBaseUrl: 'http://localhost/webhook-test',
-			currentNodeParameters: undefined,
 		} as unknown as IWorkflowExecuteAdditionalData;
 		this.restart();
 	}
@@ -101,7 +90,7 @@ export class MailTriggerWorkflow {
 			nodes: [node],
 			connections: {},
 			active: true,
-			nodeTypes: nodeTypes(),
+			nodeTypes: nodeTypes({ 'test.office365MailTrigger': triggerType() }),
 			staticData: structuredClone(this.saved),
 		});
 	}

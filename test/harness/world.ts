@@ -4,12 +4,11 @@
  * the token cache before each test, close the simulator and run registered cleanups in afterAll.
  */
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
-import type { SimulatorOptions } from '../simulator';
-import { lateBound } from '../simulator/testkit';
+import { lateBound, type SimulatorOptions } from '../simulator';
 import { startCredentialWorld, type CredentialWorld } from './credentialWorld';
 import { startTenant, type TestTenant } from './fixtures';
 
-export { useSimulator, type SimulatorWorldOptions } from '../simulator/testkit';
+export { useSimulator, type SimulatorWorldOptions } from '../simulator';
 
 export interface WorldOptions {
 	simulator?: SimulatorOptions;

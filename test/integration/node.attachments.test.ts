@@ -10,7 +10,7 @@ import { measureMemory, MiB, scratchDir, writeRandomFile, writeSparseFile } from
 import { credentialsOf } from '../harness/credentialsOf';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 import { useTenant } from '../harness/world';
-import { getToken, graph } from '../simulator/testkit';
+import { getToken, graph } from '../simulator';
 
 /**
  * Issue 3 / 5: attachments from n8n's filesystem binary store, from 1 KB to 150 MB, delivered byte for byte, with

@@ -8,7 +8,7 @@ import { runCredentialTest } from '../../nodes/shared/diagnostics/credentialTest
 import { processTraceBudget } from '../../nodes/shared/transport/traceBudget';
 import { startDnsServer, type DnsTestServer } from '../dns/server';
 import { ZONE } from '../dns/zones';
-import { runChain } from '../harness/chain';
+import { runChain } from '../harness/engine';
 import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail } from '../harness/engine';
 import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';

@@ -11,7 +11,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail } from '../harness/engine';
 import { MailTriggerWorkflow } from '../harness/pollEngine';
 import { useTenant } from '../harness/world';
-import { threadOf } from '../simulator/replies';
+import { threadOf } from '../simulator';
 
 /**
  * The Office 365 Mail Trigger inside n8n-core's ActiveWorkflows (activation, scheduled polls, Fetch Test Event)

@@ -1,7 +1,7 @@
 /** Helpers for the simulator's own tests: raw HTTPS calls (no product code), tokens and client assertions. */
 import * as crypto from 'node:crypto';
 import * as https from 'node:https';
-import { startSimulator, type M365Simulator } from './index';
+import { startSimulator, type M365Simulator } from './simulator';
 import { DEMO, loadDemoScenario } from './scenarios';
 import type { SimulatorOptions } from './types';
 

@@ -42,23 +42,27 @@ test('quarantine and spam are explained by status; an unknown code is named', ()
 	expect(explain('failed', '5.3.4').meaning).toContain('5.3.4');
 });
 
-test('the code is the last enhanced status code in the events', () => {
-	const event = (description: string) => ({ event: 'x', action: '', description, dateTime: '' });
+test.each([
+	[
+		['451 4.4.7 Message delayed', 'Reason: [{LED=550 5.1.10 RESOLVER.ADR.RecipientNotFound}]'],
+		'5.1.10',
+	],
+	[['The message was delivered.'], null],
+	[['version 15.20.7.1 of the server'], null],
+])('the code is the last enhanced status code in the events %j: %s', (descriptions, code) => {
 	expect(
-		codeOf([
-			event('451 4.4.7 Message delayed'),
-			event('Reason: [{LED=550 5.1.10 RESOLVER.ADR.RecipientNotFound}]'),
-		]),
-	).toBe('5.1.10');
-	expect(codeOf([event('The message was delivered.')])).toBeNull();
-	expect(codeOf([event('version 15.20.7.1 of the server')])).toBeNull();
+		codeOf(
+			descriptions.map((description) => ({ event: 'x', action: '', description, dateTime: '' })),
+		),
+	).toBe(code);
 });
 
-test('overall status', () => {
-	const r = (status: string) => ({ status }) as RecipientStatus;
-	expect(overallStatus([])).toBe('notFound');
-	expect(overallStatus([r('delivered'), r('expanded')])).toBe('delivered');
-	expect(overallStatus([r('delivered'), r('gettingStatus')])).toBe('pending');
-	expect(overallStatus([r('failed'), r('quarantined')])).toBe('failed');
-	expect(overallStatus([r('delivered'), r('filteredAsSpam')])).toBe('mixed');
+test.each([
+	[[], 'notFound'],
+	[['delivered', 'expanded'], 'delivered'],
+	[['delivered', 'gettingStatus'], 'pending'],
+	[['failed', 'quarantined'], 'failed'],
+	[['delivered', 'filteredAsSpam'], 'mixed'],
+])('overall status of %j is %s', (statuses, overall) => {
+	expect(overallStatus(statuses.map((status) => ({ status }) as RecipientStatus))).toBe(overall);
 });

@@ -259,26 +259,24 @@ describe('migrate: command line', () => {
 	});
 	afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-	it('parses arguments', () => {
-		expect(parseArgs(['migrate', 'a.json'])).toEqual({ file: 'a.json', dryRun: false });
-		expect(parseArgs(['migrate', 'a.json', '--out', 'b.json', '--dry-run'])).toEqual({
-			file: 'a.json',
-			out: 'b.json',
-			dryRun: true,
-		});
-		expect(parseArgs(['migrate', '--out=b.json', 'a.json'])).toEqual({
-			file: 'a.json',
-			out: 'b.json',
-			dryRun: false,
-		});
-		expect(parseArgs(['migrate', 'a.json', '--strict'])).toEqual({
-			file: 'a.json',
-			dryRun: false,
-			strict: true,
-		});
-		expect(parseArgs(['migrate'])).toMatch(/^Usage/);
-		expect(parseArgs(['convert', 'a.json'])).toMatch(/^Usage/);
-		expect(parseArgs(['migrate', 'a.json', '--force'])).toMatch(/Unknown argument: --force/);
+	it.each([
+		[['migrate', 'a.json'], { file: 'a.json', dryRun: false }],
+		[
+			['migrate', 'a.json', '--out', 'b.json', '--dry-run'],
+			{ file: 'a.json', out: 'b.json', dryRun: true },
+		],
+		[['migrate', '--out=b.json', 'a.json'], { file: 'a.json', out: 'b.json', dryRun: false }],
+		[['migrate', 'a.json', '--strict'], { file: 'a.json', dryRun: false, strict: true }],
+	])('parses %j', (argv, parsed) => {
+		expect(parseArgs(argv)).toEqual(parsed);
+	});
+
+	it.each([
+		[['migrate'], /^Usage/],
+		[['convert', 'a.json'], /^Usage/],
+		[['migrate', 'a.json', '--force'], /Unknown argument: --force/],
+	])('answers %j with %s', (argv, answer) => {
+		expect(parseArgs(argv)).toMatch(answer);
 	});
 
 	it('writes <file>.office365.json, never overwrites it, and --out/--dry-run behave', async () => {

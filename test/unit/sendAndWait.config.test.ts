@@ -34,54 +34,64 @@ const configError = (values: unknown[]) =>
 	);
 
 describe('Send-and-Wait parameters are checked before anything is sent', () => {
-	test('empty message, unknown response type, oversized and duplicate fields name the field', () => {
-		expect(field(() => readSendAndWaitConfig(reader({ message: ' ' })))).toMatch(
+	const many = Array.from({ length: MAX_FIELDS + 1 }, (_, i) => ({ fieldLabel: `f${i}` }));
+	const longLabel = { approvalOptions: { values: { approveLabel: 'y'.repeat(201) } } };
+	test.each([
+		[
+			'an empty message',
+			() => field(() => readSendAndWaitConfig(reader({ message: ' ' }))),
 			/^Message: Is empty/,
-		);
-		expect(
-			field(() => readSendAndWaitConfig(reader({ message: 'x', responseType: 'poll' }))),
-		).toMatch(/^Response Type: Must be approval, freeText or customForm/);
-		const many = Array.from({ length: MAX_FIELDS + 1 }, (_, i) => ({ fieldLabel: `f${i}` }));
-		expect(configError(many)).toMatch(/^Form Fields: 51 fields; at most 50/);
-		expect(configError([{ fieldLabel: 'A' }, { fieldLabel: 'A' }])).toMatch(
+		],
+		[
+			'an unknown response type',
+			() => field(() => readSendAndWaitConfig(reader({ message: 'x', responseType: 'poll' }))),
+			/^Response Type: Must be approval, freeText or customForm/,
+		],
+		['too many form fields', () => configError(many), /^Form Fields: 51 fields; at most 50/],
+		[
+			'a field name used twice',
+			() => configError([{ fieldLabel: 'A' }, { fieldLabel: 'A' }]),
 			/^Form Fields › field 2 › Field Name: "A" is used twice/,
-		);
-		for (const reserved of ['__proto__', 'constructor', 'prototype'])
+		],
+		[
+			'a dropdown without options',
+			() => configError([{ fieldLabel: 'A', fieldType: 'dropdown' }]),
+			/^Form Fields › field 1 › Field Options: A dropdown list needs at least one option/,
+		],
+		[
+			'a button label over 200 characters',
+			() => field(() => readSendAndWaitConfig(reader({ message: 'x', ...longLabel }))),
+			/^Approval Options › Approve Button Label: Is 201 characters long/,
+		],
+	])('%s is refused naming the field', (_case, refusal, message) => {
+		expect(refusal()).toMatch(message);
+	});
+
+	test.each(['__proto__', 'constructor', 'prototype'])(
+		'the field name %s is refused: the answer could not be read under it',
+		(reserved) => {
 			expect(configError([{ fieldLabel: 'A' }, { fieldLabel: ` ${reserved} ` }])).toBe(
 				`Form Fields › field 2 › Field Name: "${reserved}" cannot be a field name: the answer could not be read under it. Choose another name.`,
 			);
-		expect(configError([{ fieldLabel: 'A', fieldType: 'dropdown' }])).toMatch(
-			/^Form Fields › field 1 › Field Options: A dropdown list needs at least one option/,
-		);
-		expect(
-			field(() =>
-				readSendAndWaitConfig(
-					reader({ message: 'x', approvalOptions: { values: { approveLabel: 'y'.repeat(201) } } }),
-				),
-			),
-		).toMatch(/^Approval Options › Approve Button Label: Is 201 characters long/);
+		},
+	);
+
+	const limit = (values: Record<string, unknown>) => () =>
+		sendAndWaitWaitTill(reader({ options: { limitWaitTime: { values } } }), 0);
+	test.each([
+		['zero hours', { resumeAmount: 0, resumeUnit: 'hours' }, /Amount: Must be a positive/],
+		['an unknown unit', { resumeAmount: 1, resumeUnit: 'weeks' }, /Amount: Must be a positive/],
+		[
+			'an invalid date',
+			{ limitType: 'atSpecifiedTime', maxDateAndTime: 'soon' },
+			/Max Date and Time: Must be a valid date/,
+		],
+	])('a wait limit of %s is refused', (_case, values, message) => {
+		expect(field(limit(values))).toMatch(message);
 	});
 
-	test('wait limits: zero, unknown unit and invalid dates are refused', () => {
-		const limit = (values: Record<string, unknown>) => () =>
-			sendAndWaitWaitTill(reader({ options: { limitWaitTime: { values } } }), 0);
-		expect(field(limit({ resumeAmount: 0, resumeUnit: 'hours' }))).toMatch(
-			/Amount: Must be a positive/,
-		);
-		expect(field(limit({ resumeAmount: 1, resumeUnit: 'weeks' }))).toMatch(
-			/Amount: Must be a positive/,
-		);
-		expect(field(limit({ limitType: 'atSpecifiedTime', maxDateAndTime: 'soon' }))).toMatch(
-			/Max Date and Time: Must be a valid date/,
-		);
-		expect(
-			sendAndWaitWaitTill(
-				reader({
-					options: { limitWaitTime: { values: { resumeAmount: 1.5, resumeUnit: 'days' } } },
-				}),
-				0,
-			).getTime(),
-		).toBe(1.5 * 86_400_000);
+	test('a wait limit in fractions of a day is kept', () => {
+		expect(limit({ resumeAmount: 1.5, resumeUnit: 'days' })().getTime()).toBe(1.5 * 86_400_000);
 	});
 });
 

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 
 import { checkCredentialExpiry, senderDomainOf } from '../../nodes/shared/setupChecks';
-import { makeTestCertificate } from '../simulator/certs';
+import { makeTestCertificate } from '../simulator';
 
 /** Credential expiry (issue #15, Check Setup): days left from the certificate's PEM. */
 const DAY = 24 * 60 * 60 * 1000;

@@ -26,21 +26,32 @@ test('--help shows the npm start -- forms and explains every flag the script acc
 	expect(help).toMatch(/20\.19 or newer/);
 });
 
-test('Node.js check: n8n 2.8.4 runs on 20.19 up to 24.x', () => {
-	for (const ok of ['v20.19.0', 'v20.20.2', 'v22.12.0', 'v24.0.0', process.version])
-		expect(start.nodeVersionProblem(ok)).toBeUndefined();
-	for (const bad of ['v18.20.4', 'v20.15.0', 'v20.18.3', 'v25.1.0']) {
-		const problem = start.nodeVersionProblem(bad);
+test.each(['v20.19.0', 'v20.20.2', 'v22.12.0', 'v24.0.0', process.version])(
+	'Node.js check: n8n 2.8.4 runs on %s',
+	(version) => {
+		expect(start.nodeVersionProblem(version)).toBeUndefined();
+	},
+);
+
+test.each(['v18.20.4', 'v20.15.0', 'v20.18.3', 'v25.1.0'])(
+	'Node.js check: %s is refused, naming 20.19 up to 24.x and the way without n8n',
+	(version) => {
+		const problem = start.nodeVersionProblem(version);
 		expect(problem).toContain(`n8n ${start.N8N_VERSION} needs Node.js 20.19 or newer, up to 24.x`);
-		expect(problem).toContain(bad);
+		expect(problem).toContain(version);
 		expect(problem).toContain('npm start -- --no-n8n');
-	}
+	},
+);
+
+test.each([
+	[['--port', 'abc'], /--port needs a port number.*--help/],
+	[['--host', '10.0.0.5'], /--host takes one of/],
+	[['--nope'], /unknown argument --nope/],
+])('bad arguments %j are refused with the way to the help', (argv, refusal) => {
+	expect(() => start.parseArgs(argv)).toThrow(refusal);
 });
 
-test('bad arguments are refused with the way to the help', () => {
-	expect(() => start.parseArgs(['--port', 'abc'])).toThrow(/--port needs a port number.*--help/);
-	expect(() => start.parseArgs(['--host', '10.0.0.5'])).toThrow(/--host takes one of/);
-	expect(() => start.parseArgs(['--nope'])).toThrow(/unknown argument --nope/);
+test('good arguments are read', () => {
 	expect(start.parseArgs(['--host', '0.0.0.0', '--sim-port', '5701'])).toMatchObject({
 		host: '0.0.0.0',
 		simPort: 5701,

@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SimulatorClient } from './client';
-import { startSimulator, type M365Simulator } from './index';
-import { DEMO } from './scenarios';
-import { call, getToken, graph, simpleMessage } from './testkit';
+import {
+	SimulatorClient,
+	startSimulator,
+	type M365Simulator,
+	DEMO,
+	call,
+	getToken,
+	graph,
+	simpleMessage,
+} from '..';
 
 describe('simulator control API', () => {
 	let sim: M365Simulator;
@@ -134,7 +140,7 @@ describe('simulator control API', () => {
 		await client.clearFaults();
 	});
 
-	const cli = path.resolve(__dirname, '../../.build/test/simulator/cli.js');
+	const cli = path.resolve(__dirname, '../../../.build/test/simulator/cli.js');
 	(fs.existsSync(cli) ? it : it.skip)(
 		'runs standalone: prints one JSON line and exits 0 on SIGTERM',
 		async () => {

@@ -1,6 +1,12 @@
-import { startSimulator, type M365Simulator } from './index';
-import { loadDemoScenario, DEMO } from './scenarios';
-import { getToken, graph, type RawResponse } from './testkit';
+import {
+	startSimulator,
+	type M365Simulator,
+	loadDemoScenario,
+	DEMO,
+	getToken,
+	graph,
+	type RawResponse,
+} from '..';
 
 /** The received-mail surface: delta rounds, pages, removals, 410, attachments and isRead. */
 describe('simulator: received mail and the delta query', () => {

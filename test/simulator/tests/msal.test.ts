@@ -1,9 +1,14 @@
 /** The simulator speaks what @azure/msal-node actually sends (https://learn.microsoft.com/entra/identity-platform/certificate-credentials, https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node): secret and certificate. */
 import * as crypto from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
-import { makeTestCertificate, startSimulator, type M365Simulator } from './index';
-import { DEMO, loadDemoScenario } from './scenarios';
-import { decodePayload } from './testkit';
+import {
+	makeTestCertificate,
+	startSimulator,
+	type M365Simulator,
+	DEMO,
+	loadDemoScenario,
+	decodePayload,
+} from '..';
 
 const CERT_APP = '66666666-6666-4666-8666-666666666666';
 

@@ -1,6 +1,15 @@
-import { startSimulator } from './index';
-import { DEMO, loadDemoScenario } from './scenarios';
-import { call, form, getToken, graph, simpleMessage, tokenUrl, useSimulator } from './testkit';
+import {
+	startSimulator,
+	DEMO,
+	loadDemoScenario,
+	call,
+	form,
+	getToken,
+	graph,
+	simpleMessage,
+	tokenUrl,
+	useSimulator,
+} from '..';
 
 const SEND = `/users/${encodeURIComponent(DEMO.sender.userPrincipalName)}/sendMail`;
 

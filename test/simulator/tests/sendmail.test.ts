@@ -1,8 +1,14 @@
 import * as https from 'node:https';
 import * as tls from 'node:tls';
-import { startSimulator } from './index';
-import { DEMO, loadDemoScenario } from './scenarios';
-import { getToken, graph, simpleMessage, useSimulator } from './testkit';
+import {
+	startSimulator,
+	DEMO,
+	loadDemoScenario,
+	getToken,
+	graph,
+	simpleMessage,
+	useSimulator,
+} from '..';
 
 const SENDER = DEMO.sender.userPrincipalName;
 const sendPath = (mailbox: string = SENDER): string =>

@@ -1,6 +1,13 @@
-import { makeTestCertificate } from './index';
-import { DEMO } from './scenarios';
-import { call, decodePayload, form, makeAssertion, tokenUrl, useSimulator } from './testkit';
+import {
+	makeTestCertificate,
+	DEMO,
+	call,
+	decodePayload,
+	form,
+	makeAssertion,
+	tokenUrl,
+	useSimulator,
+} from '..';
 
 const CERT_APP = '66666666-6666-4666-8666-666666666666';
 

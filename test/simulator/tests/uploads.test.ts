@@ -1,7 +1,15 @@
 import * as crypto from 'node:crypto';
-import { startSimulator } from './index';
-import { DEMO, loadDemoScenario } from './scenarios';
-import { call, getToken, graph, simpleMessage, type RawResponse, useSimulator } from './testkit';
+import {
+	startSimulator,
+	DEMO,
+	loadDemoScenario,
+	call,
+	getToken,
+	graph,
+	simpleMessage,
+	type RawResponse,
+	useSimulator,
+} from '..';
 
 const MAILBOX = encodeURIComponent(DEMO.sender.userPrincipalName);
 const MiB = 1024 * 1024;

@@ -1,6 +1,12 @@
-import { startSimulator, type M365Simulator } from './index';
-import { DEMO, loadDemoScenario } from './scenarios';
-import { getToken, graph, simpleMessage } from './testkit';
+import {
+	startSimulator,
+	type M365Simulator,
+	DEMO,
+	loadDemoScenario,
+	getToken,
+	graph,
+	simpleMessage,
+} from '..';
 
 const SENDER = DEMO.sender.userPrincipalName;
 const users = `/users/${encodeURIComponent(SENDER)}`;

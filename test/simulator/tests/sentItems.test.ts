@@ -1,5 +1,4 @@
-import { DEMO } from './scenarios';
-import { getToken, graph, simpleMessage, useSimulator } from './testkit';
+import { DEMO, getToken, graph, simpleMessage, useSimulator } from '..';
 
 /** Sent Items (after its delay), the extended-property filter, and the Message-ID switch of the simulated Exchange. */
 

@@ -1,5 +1,4 @@
-import { DEMO } from './scenarios';
-import { getToken, graph, simpleMessage, useSimulator } from './testkit';
+import { DEMO, getToken, graph, simpleMessage, useSimulator } from '..';
 
 /** The simulator's message trace on the wire: filter, paging, details, statuses, refusals. */
 let token: string;

@@ -1,6 +1,4 @@
-import { startSimulator, type M365Simulator } from './index';
-import { DEMO } from './scenarios';
-import { call, getToken, graph, simpleMessage } from './testkit';
+import { startSimulator, type M365Simulator, DEMO, call, getToken, graph, simpleMessage } from '..';
 
 // A 1×1 PNG: the inline image the HTML refers to as cid:logo.
 const PNG = Buffer.from(
