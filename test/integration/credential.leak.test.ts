@@ -103,7 +103,21 @@ test("the whole suite's failure cases and the successful paths leak no secret, k
 		),
 	).toBe(true);
 
-	const leaks = findLeaks(outputs, [...secretsOf(a), ...secretsOf(b)]);
+	const sentinels = [...secretsOf(a), ...secretsOf(b)];
+	// The same search must see a secret planted the ways a leak would show it (raw, URL-encoded, upper-cased
+	// JSON, a bearer token); otherwise the empty result below would prove nothing.
+	const jwt = 'eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJ4eHh4eHh4In0.c2lnbmF0dXJl';
+	const planted = [
+		a.t.secret,
+		encodeURIComponent(a.t.secret),
+		JSON.stringify(a.t.secret.toUpperCase()),
+	];
+	for (const text of [...planted, `Bearer ${jwt}`])
+		expect(findLeaks([{ where: 'planted', text: `before ${text} after` }], sentinels)).not.toEqual(
+			[],
+		);
+
+	const leaks = findLeaks(outputs, sentinels);
 	expect(leaks).toEqual([]);
 
 	if (process.env.WRITE_CREDENTIAL_MESSAGES) {
