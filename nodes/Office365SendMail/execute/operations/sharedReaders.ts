@@ -6,7 +6,6 @@ import {
 	parsePropertyList,
 	type AttachmentSource,
 } from '../../message/attachments';
-import type { DeliveryPlan } from '../../delivery/plan';
 import type { MessageInput } from '../../message/build';
 import {
 	asBoolean,
@@ -26,23 +25,7 @@ import {
 	type Recipient,
 } from '../../../shared/address/recipients';
 import { binarySource } from './binarySources';
-
-/** The node's operations that deliver a message per item (Check Setup has no message). */
-export type MessageOperation = 'send' | 'reply' | 'createDraft' | 'sendAndWait';
-
-/** One item, fully validated and planned; nothing has been sent. */
-export interface PreparedItem {
-	index: number;
-	operation: MessageOperation;
-	sender: string;
-	input: MessageInput;
-	attachments: AttachmentSource[];
-	plan: DeliveryPlan;
-	dryRun: boolean;
-	passThroughBinary: boolean;
-	/** Idempotency Key: the key and its hash, the value of the marker the message carries (execute/idempotency). */
-	idempotency?: { key: string; hash: string };
-}
+import type { PreparedItem } from './types';
 
 export type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
 

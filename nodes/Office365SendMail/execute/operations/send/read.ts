@@ -1,20 +1,19 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { GraphSettings } from '../../../shared/credential/settings';
-import { confirmedIfAsked } from '../../delivery/confirm';
-import { messageIdFor } from '../../delivery/identity';
-import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../delivery/mime';
-import { planDelivery, type PlanIdentity } from '../../delivery/plan';
-import { scheduledIfAsked } from '../../delivery/schedule';
-import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { asBoolean, asText, messageIdListOf, messageIdOf } from '../../message/fields';
-import { InputError } from '../../../shared/text/inputError';
-import { MAX_LIST_TEXT_CHARS } from '../../message/limits';
+import type { GraphSettings } from '../../../../shared/credential/settings';
+import { InputError } from '../../../../shared/text/inputError';
+import { confirmationOf, type Confirmation } from '../../../delivery/confirm';
+import type { MimeOptions } from '../../../delivery/mime';
+import { sendAtOf } from '../../../delivery/sendAt';
+import type { AttachmentSource } from '../../../message/attachments';
+import type { MessageInput } from '../../../message/build';
+import { asBoolean, asText, messageIdListOf, messageIdOf } from '../../../message/fields';
+import { MAX_LIST_TEXT_CHARS } from '../../../message/limits';
 import {
 	assertOneLine,
 	checkUnsubscribeUris,
 	ONE_CLICK_NEEDS_HTTPS,
-} from '../../message/mime/guards';
+} from '../../../message/mime/guards';
 import {
 	attachmentsOf,
 	commonInput,
@@ -22,8 +21,20 @@ import {
 	itemFlags,
 	optionsAndSender,
 	recipientsOf,
-	type PreparedItem,
-} from './readers';
+} from '../sharedReaders';
+import type { PreparedItem } from '../types';
+
+/** Send's fields, read and checked: everything its plan is made from. */
+export interface SendFields extends Pick<PreparedItem, 'dryRun' | 'passThroughBinary'> {
+	index: number;
+	sender: string;
+	input: MessageInput;
+	mime: MimeOptions;
+	attachments: AttachmentSource[];
+	/** Send At, in UTC; Create Draft does not read it. */
+	sendAt?: string;
+	confirm?: Confirmation;
+}
 
 const UNSUBSCRIBE = 'List-Unsubscribe';
 const ONE_CLICK = 'List-Unsubscribe One-Click';
@@ -71,20 +82,13 @@ export function mimeOptionsOf(options: IDataObject): MimeOptions {
 	};
 }
 
-/** The Message-ID to stamp and, when the message needs MIME, the MIME content and what a draft PATCH adds. */
-export function identityOf(input: MessageInput, extras: MimeOptions, sender: string): PlanIdentity {
-	const messageId = messageIdFor(input, sender);
-	if (!needsMime(input, extras)) return { messageId };
-	const mime = mimeContentOf(input, extras, sender, messageId);
-	return { messageId, mime, patch: draftPatchOf(input) };
-}
-
-/** Send: a new message to the item's recipients. */
-export async function prepareSend(
+/** Send's fields (and Create Draft's, which has no Send At). */
+export async function readSend(
 	ctx: IExecuteFunctions,
 	index: number,
 	settings: GraphSettings,
-): Promise<PreparedItem> {
+	readSendAt = true,
+): Promise<SendFields> {
 	const { options, sender } = optionsAndSender(ctx, index, settings);
 	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
 	const recipients = recipientsOf(ctx, index, options);
@@ -93,23 +97,19 @@ export async function prepareSend(
 		...contentOf(ctx, index),
 		...commonInput(options, sender, settings),
 	};
-	const extras = mimeOptionsOf(options);
+	const mime = mimeOptionsOf(options);
 	const attachments = await attachmentsOf(ctx, index, options);
-	const identity = identityOf(input, extras, sender);
-	const plan = planDelivery(
-		sender,
-		buildGraphMessage(input),
-		input.saveToSentItems,
-		attachments,
-		identity,
-	);
+	// A time without an offset is in the workflow's time zone, which n8n's date picker shows.
+	const sendAt = readSendAt ? sendAtOf(options.sendAt, ctx.getTimezone()) : undefined;
+	const confirm = confirmationOf(options);
 	return {
 		index,
-		operation: 'send',
 		sender,
 		input,
+		mime,
 		attachments,
-		plan: confirmedIfAsked(options, scheduledIfAsked(ctx, options, plan)),
+		...(sendAt ? { sendAt } : {}),
+		...(confirm ? { confirm } : {}),
 		...itemFlags(options),
 	};
 }

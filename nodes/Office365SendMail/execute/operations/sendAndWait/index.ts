@@ -1,14 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { GraphSettings } from '../../../shared/credential/settings';
-import { planDelivery } from '../../delivery/plan';
-import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { senderOf } from '../../message/fields';
-import type { ParameterReader } from '../../sendAndWait/config';
-import { prepareSendAndWait } from '../../sendAndWait/prepare';
-import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../sendAndWait/properties';
-import { sendAndWaitWaitTill } from '../../sendAndWait/waitTill';
-import { commonInput, itemFlags, recipientsOf, type PreparedItem } from './readers';
+import type { GraphSettings } from '../../../../shared/credential/settings';
+import { planDelivery } from '../../../delivery/plan';
+import { buildGraphMessage, type MessageInput } from '../../../message/build';
+import { senderOf } from '../../../message/fields';
+import type { ParameterReader } from '../../../sendAndWait/config';
+import { prepareSendAndWait } from '../../../sendAndWait/prepare';
+import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../../sendAndWait/properties';
+import { sendAndWaitWaitTill } from '../../../sendAndWait/waitTill';
+import { commonInput, itemFlags, recipientsOf } from '../sharedReaders';
+import type { MessageOperationSpec, PreparedItem } from '../types';
+
+/** The question mail's fields: the question from n8n's resume URL, the recipients and the mail options. */
+export type SendAndWaitFields = Pick<PreparedItem, 'index' | 'sender' | 'input' | 'dryRun'>;
 
 /**
  * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its stored options
@@ -26,11 +30,11 @@ function mailOptionsOf(ctx: IExecuteFunctions, index: number): IDataObject {
  * Send and Wait for Response: the question mail, built from n8n's resume URL, planned like any other message so
  * Allowed Senders, Dry Run, errors naming the field and the Retry On Fail ledger apply to it.
  */
-export async function prepareSendAndWaitItem(
+export async function readSendAndWait(
 	ctx: IExecuteFunctions,
 	index: number,
 	settings: GraphSettings,
-): Promise<PreparedItem> {
+): Promise<SendAndWaitFields> {
 	const options = mailOptionsOf(ctx, index);
 	// Editor order: Sender, To, Subject and the question, then the options.
 	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
@@ -43,6 +47,10 @@ export async function prepareSendAndWaitItem(
 		bodyContent: mail.html,
 		...commonInput(options, sender, settings),
 	};
+	return { index, sender, input, dryRun: itemFlags(options).dryRun };
+}
+
+export function planSendAndWait({ index, sender, input, dryRun }: SendAndWaitFields): PreparedItem {
 	return {
 		index,
 		operation: 'sendAndWait',
@@ -50,7 +58,7 @@ export async function prepareSendAndWaitItem(
 		input,
 		attachments: [],
 		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, []),
-		dryRun: itemFlags(options).dryRun,
+		dryRun,
 		passThroughBinary: false,
 	};
 }
@@ -76,3 +84,11 @@ export async function waitForAnswer(
 	await ctx.putExecutionToWait(sendAndWaitWaitTill(read));
 	return [ctx.getInputData()];
 }
+
+export const sendAndWait: MessageOperationSpec<SendAndWaitFields> = {
+	kind: 'message',
+	read: readSendAndWait,
+	plan: planSendAndWait,
+	items: sendAndWaitItems,
+	afterDelivery: waitForAnswer,
+};
