@@ -4,7 +4,7 @@ import { InputError } from '../../nodes/shared/text/inputError';
 import { UPLOAD_CHUNK_BYTES } from '../../nodes/shared/transport/uploadSession';
 import { planCreateDraft } from '../../nodes/Office365SendMail/execute/operations/createDraft';
 import { planReplyItem } from '../../nodes/Office365SendMail/execute/operations/reply';
-import type { ReplyFields } from '../../nodes/Office365SendMail/execute/operations/reply/read';
+import type { ReplyFields } from '../../nodes/Office365SendMail/execute/operations/reply';
 import { planSend, type SendFields } from '../../nodes/Office365SendMail/execute/operations/send';
 import { planSendAndWait } from '../../nodes/Office365SendMail/execute/operations/sendAndWait';
 import type { DeliveryPlan } from '../../nodes/Office365SendMail/delivery/plan';

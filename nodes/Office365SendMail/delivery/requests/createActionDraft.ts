@@ -6,7 +6,7 @@ import { markedMessage } from '../identity';
 import type { StepOf } from '../plan';
 import { replyBody } from '../replyPlan';
 import { withoutBody } from '../replyQuote';
-import { jsonOf, text, type RunState } from './answers';
+import { jsonOf, text, type RunState } from './types';
 import { unknownMessage } from './messageAction';
 import { JSON_HEADERS, userUrl, type GraphCall } from './types';
 

@@ -4,7 +4,7 @@ import { draftJson } from '../identity';
 import { MIME_HEADERS, mimeBody } from '../mime';
 import type { StepOf } from '../plan';
 import { IMMUTABLE_ID_HEADERS } from '../schedule';
-import { delivery, identityOf } from './answers';
+import { delivery, identityOf } from './types';
 import { draftUrl, JSON_HEADERS, userUrl, type At, type GraphCall } from './types';
 
 /**

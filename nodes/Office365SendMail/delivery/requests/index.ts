@@ -37,5 +37,5 @@ export function callOf<S extends DeliveryStep>(step: S): GraphCall<S> {
 }
 
 export { deleteDraft } from './createMessage';
-export type { Delivery, MessageIdentity, ReplyAddressing, RunState } from './answers';
+export type { Delivery, MessageIdentity, ReplyAddressing, RunState } from './types';
 export { graphRequest, type At, type RequestDescription } from './types';

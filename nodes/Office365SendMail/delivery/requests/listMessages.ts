@@ -8,7 +8,7 @@ import {
 	type MarkedFolder,
 } from '../findSent';
 import type { StepOf } from '../plan';
-import { jsonOf, text } from './answers';
+import { jsonOf, text } from './types';
 import type { GraphCall, RequestDescription, Run } from './types';
 
 /** Pauses between polls: quick at first (the copy is usually there within seconds), then every 2 s. */

@@ -7,7 +7,7 @@ import type { DeliveryPlan, StepOf } from '../plan';
 import { replyBody } from '../replyPlan';
 import { oneRequestAddressing, quotingReplyBody } from '../replyQuote';
 import type { ReplyTarget } from '../replyTarget';
-import { delivery, jsonOf } from './answers';
+import { delivery, jsonOf } from './types';
 import { inlineAttachments, JSON_HEADERS, userUrl, type At, type GraphCall } from './types';
 
 /**

@@ -1,7 +1,7 @@
 import { outcomeOf } from '../../../shared/outcome';
 import { GraphApiError } from '../../../shared/transport/graphErrors';
 import type { StepOf } from '../plan';
-import { delivery } from './answers';
+import { delivery } from './types';
 import { draftUrl, type GraphCall } from './types';
 
 /** `POST /users/{id}/messages/{draft-id}/send` (https://learn.microsoft.com/graph/api/message-send): 202. */

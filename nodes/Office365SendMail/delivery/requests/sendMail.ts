@@ -2,7 +2,7 @@ import { sendMailBody } from '../../message/build';
 import { sendMailMessage } from '../identity';
 import { MIME_HEADERS, mimeBody } from '../mime';
 import type { StepOf } from '../plan';
-import { delivery } from './answers';
+import { delivery } from './types';
 import { inlineAttachments, JSON_HEADERS, userUrl, type GraphCall } from './types';
 
 /**

@@ -6,7 +6,7 @@ import {
 import type { AttachmentSource } from '../../message/attachments';
 import { uploadSessionItem } from '../../message/build';
 import type { StepOf } from '../plan';
-import { jsonOf, text } from './answers';
+import { jsonOf, text } from './types';
 import { draftUrl, JSON_HEADERS, type GraphCall, type RequestDescription } from './types';
 
 const UPLOAD_URL =

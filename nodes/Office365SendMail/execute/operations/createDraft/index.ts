@@ -1,7 +1,6 @@
 import { confirmed } from '../../../delivery/confirm';
 import { draftOnly } from '../../../delivery/schedule';
-import { planSendNow, type SendFields } from '../send';
-import { readSend } from '../send/read';
+import { planSendNow, readSend, type SendFields } from '../send';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /**
