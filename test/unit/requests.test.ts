@@ -58,7 +58,8 @@ function input(extra: Partial<MessageInput> = {}): MessageInput {
 	};
 }
 
-const flags = { dryRun: true, passThroughBinary: false };
+const options = { dryRun: true };
+const CONFIRM = { ...options, confirmMessageId: true, requestTimeout: 5 };
 
 function sendFields(extra: Partial<SendFields> = {}): SendFields {
 	return {
@@ -67,7 +68,7 @@ function sendFields(extra: Partial<SendFields> = {}): SendFields {
 		input: input(),
 		mime: {},
 		attachments: [],
-		...flags,
+		options,
 		...extra,
 	};
 }
@@ -80,7 +81,7 @@ function replyFields(extra: Partial<ReplyFields> = {}): ReplyFields {
 		input: input({ subject: '', to: [] }),
 		attachments: [],
 		quote: true,
-		...flags,
+		options,
 		...extra,
 	};
 }
@@ -164,7 +165,13 @@ describe('plan choice → requests', () => {
 		],
 		[
 			'Send At: a draft with the deferred time, sent at once (Exchange holds it)',
-			() => planSend(sendFields({ sendAt: '2030-01-01T09:00:00.000Z' })).plan,
+			() =>
+				planSend(
+					sendFields({
+						options: { ...options, sendAt: new Date(Date.now() + 86_400_000).toISOString() },
+						timezone: 'UTC',
+					}),
+				).plan,
 			[
 				['POST', '/messages', 'json'],
 				['POST', `${DRAFT}/send`, 'none'],
@@ -172,7 +179,7 @@ describe('plan choice → requests', () => {
 		],
 		[
 			'Confirm Message-ID: probe Sent Items, sendMail, then look for the sent copy',
-			() => planSend(sendFields({ confirm: { waitMs: 5000 } })).plan,
+			() => planSend(sendFields({ options: CONFIRM })).plan,
 			[
 				['GET', LOOKUP, 'none'],
 				['POST', '/sendMail', 'json'],
@@ -211,7 +218,7 @@ describe('plan choice → requests', () => {
 		],
 		[
 			'Send and Wait: the question in one sendMail',
-			() => planSendAndWait({ index: 0, sender: SENDER, input: input(), dryRun: true }).plan,
+			() => planSendAndWait({ index: 0, sender: SENDER, input: input(), options }).plan,
 			[['POST', '/sendMail', 'json']],
 		],
 	])('%s', async (_name, plan, expected) => {
@@ -264,7 +271,7 @@ describe('request descriptions', () => {
 			),
 			'send draft: always, delivers',
 		]);
-		const confirmed = planSend(sendFields({ confirm: { waitMs: 1000 } })).plan;
+		const confirmed = planSend(sendFields({ options: CONFIRM })).plan;
 		expect(safety(await labels(confirmed))).toEqual([
 			'find the sent copy in sentitems: always',
 			'sendMail: notIfSent, delivers',
@@ -317,7 +324,7 @@ describe('validation before any request', () => {
 	test('Confirm Message-ID with Save to Sent Items off names Confirm Message-ID', () => {
 		const fields = sendFields({
 			input: input({ saveToSentItems: false }),
-			confirm: { waitMs: 1000 },
+			options: CONFIRM,
 		});
 		expect(refusal(() => planSend(fields))).toMatch(/^Confirm Message-ID: .*Save to Sent Items/);
 	});

@@ -1,6 +1,7 @@
-import { confirmed } from '../../../delivery/confirm';
+import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import { draftOnly } from '../../../delivery/schedule';
 import { planSendNow, readSend, type SendFields } from '../send';
+import { itemFlags } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /**
@@ -8,8 +9,8 @@ import type { MessageOperationSpec, PreparedItem } from '../types';
  * in the sender's Drafts folder and left there (needs Mail.ReadWrite, not Mail.Send).
  */
 export function planCreateDraft(fields: SendFields): PreparedItem {
-	const { index, sender, input, attachments, dryRun, passThroughBinary } = fields;
-	const plan = draftOnly(confirmed(planSendNow(fields), fields.confirm));
+	const { index, sender, input, attachments, options } = fields;
+	const plan = draftOnly(confirmed(planSendNow(fields), confirmationOf(options)));
 	return {
 		index,
 		operation: 'createDraft',
@@ -17,8 +18,7 @@ export function planCreateDraft(fields: SendFields): PreparedItem {
 		input,
 		attachments,
 		plan,
-		dryRun,
-		passThroughBinary,
+		...itemFlags(options),
 	};
 }
 

@@ -8,7 +8,7 @@ import {
 } from '../../../../shared/address/recipients';
 import type { GraphSettings } from '../../../../shared/credential/settings';
 import { InputError } from '../../../../shared/text/inputError';
-import { confirmationOf, confirmed, type Confirmation } from '../../../delivery/confirm';
+import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import type { Delivery } from '../../../delivery/execute';
 import { messageIdFor } from '../../../delivery/identity';
 import { planReply } from '../../../delivery/replyPlan';
@@ -20,7 +20,7 @@ import { attachmentsOf, commonInput, itemFlags, optionsAndSender } from '../shar
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /** Reply's fields, read and checked: everything its plan is made from. */
-export interface ReplyFields extends Pick<PreparedItem, 'dryRun' | 'passThroughBinary'> {
+export interface ReplyFields {
 	index: number;
 	sender: string;
 	target: ReplyTarget;
@@ -28,7 +28,8 @@ export interface ReplyFields extends Pick<PreparedItem, 'dryRun' | 'passThroughB
 	attachments: AttachmentSource[];
 	/** The new content goes above the quoted original (Quote Original, on by default). */
 	quote: boolean;
-	confirm?: Confirmation;
+	/** The item's Options: Confirm Message-ID and the run flags are checked after the message, in plan. */
+	options: IDataObject;
 }
 
 function targetOf(ctx: IExecuteFunctions, index: number): ReplyTarget {
@@ -89,7 +90,6 @@ export async function readReply(
 	if (!input.bodyContent.trim() && !attachments.length)
 		throw new InputError('Body', 'Empty, and there are no attachments: nothing to reply with.');
 	const quote = asBoolean(options.quoteOriginal, 'Quote Original') ?? true;
-	const confirm = confirmationOf(options);
 	return {
 		index,
 		sender,
@@ -97,8 +97,7 @@ export async function readReply(
 		input,
 		attachments,
 		quote,
-		...(confirm ? { confirm } : {}),
-		...itemFlags(options),
+		options,
 	};
 }
 
@@ -108,11 +107,11 @@ export const DERIVED_RECIPIENTS =
 
 /** Reply: answer a message of the sender mailbox (its sender, or everyone on it), in its conversation. */
 export function planReplyItem(fields: ReplyFields): PreparedItem {
-	const { index, sender, input, target, attachments, quote, dryRun, passThroughBinary } = fields;
+	const { index, sender, input, target, attachments, quote, options } = fields;
 	const identity = { messageId: messageIdFor(input, sender), quote };
 	const planned = planReply(sender, buildGraphMessage(input), target, attachments, identity);
-	const plan = confirmed(planned, fields.confirm);
-	return { index, operation: 'reply', sender, input, attachments, plan, dryRun, passThroughBinary };
+	const plan = confirmed(planned, confirmationOf(options));
+	return { index, operation: 'reply', sender, input, attachments, plan, ...itemFlags(options) };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../../shared/credential/settings';
 import { InputError } from '../../../../shared/text/inputError';
-import { confirmationOf, confirmed, type Confirmation } from '../../../delivery/confirm';
+import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import { messageIdFor } from '../../../delivery/identity';
 import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../../delivery/mime';
 import { planDelivery, type DeliveryPlan, type PlanIdentity } from '../../../delivery/plan';
@@ -28,15 +28,17 @@ import {
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /** Send's fields, read and checked: everything its plan is made from. */
-export interface SendFields extends Pick<PreparedItem, 'dryRun' | 'passThroughBinary'> {
+export interface SendFields {
 	index: number;
 	sender: string;
 	input: MessageInput;
 	mime: MimeOptions;
 	attachments: AttachmentSource[];
 	/** Send At, in UTC; Create Draft does not read it. */
-	sendAt?: string;
-	confirm?: Confirmation;
+	/** The item's Options: Send At, Confirm Message-ID and the run flags are checked after the message, in plan. */
+	options: IDataObject;
+	/** The workflow's time zone, for a Send At without an offset; absent where Send At does not apply. */
+	timezone?: string;
 }
 
 const UNSUBSCRIBE = 'List-Unsubscribe';
@@ -102,18 +104,14 @@ export async function readSend(
 	};
 	const mime = mimeOptionsOf(options);
 	const attachments = await attachmentsOf(ctx, index, options);
-	// A time without an offset is in the workflow's time zone, which n8n's date picker shows.
-	const sendAt = readSendAt ? sendAtOf(options.sendAt, ctx.getTimezone()) : undefined;
-	const confirm = confirmationOf(options);
 	return {
 		index,
 		sender,
 		input,
 		mime,
 		attachments,
-		...(sendAt ? { sendAt } : {}),
-		...(confirm ? { confirm } : {}),
-		...itemFlags(options),
+		options,
+		...(readSendAt ? { timezone: ctx.getTimezone() } : {}),
 	};
 }
 
@@ -136,17 +134,18 @@ export function planSendNow(fields: SendFields): DeliveryPlan {
 /** Send: a new message to the item's recipients, now or at Send At. */
 export function planSend(fields: SendFields): PreparedItem {
 	const now = planSendNow(fields);
-	const plan = fields.sendAt ? scheduled(now, fields.sendAt) : now;
-	const { index, sender, input, attachments, dryRun, passThroughBinary } = fields;
+	// A time without an offset is in the workflow's time zone, which n8n's date picker shows.
+	const sendAt = fields.timezone ? sendAtOf(fields.options.sendAt, fields.timezone) : undefined;
+	const plan = sendAt ? scheduled(now, sendAt) : now;
+	const { index, sender, input, attachments, options } = fields;
 	return {
 		index,
 		operation: 'send',
 		sender,
 		input,
 		attachments,
-		plan: confirmed(plan, fields.confirm),
-		dryRun,
-		passThroughBinary,
+		plan: confirmed(plan, confirmationOf(options)),
+		...itemFlags(options),
 	};
 }
 

@@ -12,7 +12,10 @@ import { commonInput, itemFlags, recipientsOf } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /** The question mail's fields: the question from n8n's resume URL, the recipients and the mail options. */
-export type SendAndWaitFields = Pick<PreparedItem, 'index' | 'sender' | 'input' | 'dryRun'>;
+export type SendAndWaitFields = Pick<PreparedItem, 'index' | 'sender' | 'input'> & {
+	/** The mail options Send and Wait offers; Dry Run is read after the message, in plan. */
+	options: IDataObject;
+};
 
 /**
  * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its stored options
@@ -47,18 +50,24 @@ export async function readSendAndWait(
 		bodyContent: mail.html,
 		...commonInput(options, sender, settings),
 	};
-	return { index, sender, input, dryRun: itemFlags(options).dryRun };
+	return { index, sender, input, options };
 }
 
-export function planSendAndWait({ index, sender, input, dryRun }: SendAndWaitFields): PreparedItem {
+export function planSendAndWait({
+	index,
+	sender,
+	input,
+	options,
+}: SendAndWaitFields): PreparedItem {
+	const plan = planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, []);
 	return {
 		index,
 		operation: 'sendAndWait',
 		sender,
 		input,
 		attachments: [],
-		plan: planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, []),
-		dryRun,
+		plan,
+		dryRun: itemFlags(options).dryRun,
 		passThroughBinary: false,
 	};
 }
