@@ -27,4 +27,9 @@ function copyAssets(dir) {
 copyAssets('nodes');
 copyAssets('credentials');
 
-if (!process.argv.includes('--package-only')) run(['-p', 'tsconfig.tools.json']);
+// .build/ is emptied first like dist/: a compiled file left from a moved source (send.js beside send/index.js)
+// would shadow the new module.
+if (!process.argv.includes('--package-only')) {
+	fs.rmSync(path.join(root, '.build'), { recursive: true, force: true });
+	run(['-p', 'tsconfig.tools.json']);
+}

@@ -6,7 +6,7 @@ import {
 	remember,
 	type LedgerScope,
 } from '../../nodes/Office365SendMail/execute/deliveryLedger';
-import type { PreparedItem } from '../../nodes/Office365SendMail/execute/prepareItem';
+import type { PreparedItem } from '../../nodes/Office365SendMail/execute/operations/types';
 
 /**
  * The ledger's room is reserved and released by whole executions: the clock is Date.now (spied), so eviction

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-import { outcomeOf } from '../../shared/outcome';
 import type { GraphClient } from '../../shared/transport/graphClient';
-import { GraphApiError } from '../../shared/transport/graphErrors';
+import type { GraphApiError } from '../../shared/transport/graphErrors';
 import { InputError } from '../message/inputError';
 
 /**
@@ -60,98 +59,10 @@ export function markedMessageUrl(
 	return `${graph.userUrl(sender, 'mailFolders', folder, 'messages')}?${query}`;
 }
 
-function text(value: unknown): string | undefined {
-	return typeof value === 'string' && value ? value : undefined;
-}
-
 /** The permission the lookup needs, named: Mail.ReadBasic does not see extended properties. */
 export function markerReadRefused(sender: string, error: GraphApiError): InputError {
 	return new InputError(
 		'Confirm Message-ID',
 		`Finding the sent copy in ${sender}'s Sent Items needs the Mail.Read (or Mail.ReadWrite) application permission; Microsoft Graph refused the read (${error.status} ${error.code}, request-id ${error.requestId ?? 'n/a'}). Mail.ReadBasic is not enough: it excludes extended properties. Add Mail.Read in Entra admin center › App registrations › API permissions (and grant admin consent) or through Exchange RBAC for Applications, or turn Confirm Message-ID off.`,
 	);
-}
-
-/** One request: the marked message in `folder`, or undefined when it is not there (yet). */
-export async function findMarkedMessage(
-	graph: GraphClient,
-	sender: string,
-	folder: MarkedFolder,
-	marker: string,
-): Promise<FoundMessage | undefined> {
-	const answer = await outcomeOf(() =>
-		graph.request({
-			operation: `find the sent copy in ${folder}`,
-			method: 'GET',
-			url: markedMessageUrl(graph, sender, folder, marker),
-			authenticated: true,
-			replay: 'always',
-		}),
-	);
-	if (!answer.ok) {
-		const { error } = answer;
-		throw error instanceof GraphApiError && error.status === 403
-			? markerReadRefused(sender, error)
-			: error;
-	}
-	const response = answer.value;
-	const json = JSON.parse(response.body.toString('utf8')) as { value?: unknown };
-	const first = Array.isArray(json.value) ? (json.value[0] as Record<string, unknown>) : undefined;
-	const id = text(first?.id);
-	const internetMessageId = text(first?.internetMessageId);
-	if (!first || !id || !internetMessageId) return undefined;
-	const found: FoundMessage = { id, internetMessageId, folder };
-	const conversationId = text(first.conversationId);
-	const webLink = text(first.webLink);
-	if (conversationId) found.conversationId = conversationId;
-	if (webLink) found.webLink = webLink;
-	return found;
-}
-
-export interface FindOptions {
-	/** Folders searched on each poll, in order (default Sent Items only). */
-	folders?: MarkedFolder[];
-	/** How long to keep looking: Sent Items may show the copy only some seconds after the send. */
-	waitMs: number;
-	/** Stops the wait early (n8n's execution cancel signal). */
-	signal?: AbortSignal;
-}
-
-/** Pauses between polls: quick at first (the copy is usually there within seconds), then every 2 s. */
-const POLL_DELAYS_MS = [250, 500, 1000, 2000];
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve) => {
-		const timer = setTimeout(done, ms);
-		function done() {
-			clearTimeout(timer);
-			signal?.removeEventListener('abort', done);
-			resolve();
-		}
-		signal?.addEventListener('abort', done, { once: true });
-	});
-}
-
-/**
- * Polls the folders for the marked message until it is found or `waitMs` has passed (bounded: at most one
- * request per folder per poll). Undefined means not found in time, not that the message was not sent.
- */
-export async function findSentMessage(
-	graph: GraphClient,
-	sender: string,
-	marker: string,
-	options: FindOptions,
-): Promise<FoundMessage | undefined> {
-	const folders = options.folders ?? ['sentitems'];
-	const deadline = Date.now() + options.waitMs;
-	for (let attempt = 0; ; attempt++) {
-		for (const folder of folders) {
-			const found = await findMarkedMessage(graph, sender, folder, marker);
-			if (found) return found;
-		}
-		const left = deadline - Date.now();
-		if (left <= 0 || options.signal?.aborted) return undefined;
-		const delay = POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)];
-		await pause(Math.min(delay, left), options.signal);
-	}
 }

@@ -115,9 +115,9 @@ export function planMimeSteps(
 		})),
 	});
 	if (!patch && whole <= MAX_SINGLE_REQUEST_BYTES)
-		return { path: 'sendMail', steps: [{ kind: 'sendMime', attachments }] };
-	const steps: DeliveryStep[] = [{ kind: 'createDraftMime' }];
-	if (patch) steps.push({ kind: 'patchDraft', body: patch });
+		return { path: 'sendMail', steps: [{ kind: 'sendMail', format: 'mime', attachments }] };
+	const steps: DeliveryStep[] = [{ kind: 'createMessage', format: 'mime' }];
+	if (patch) steps.push({ kind: 'patchMessage', fields: patch });
 	steps.push(...attachmentSteps(attachments), { kind: 'sendDraft' });
 	return { path: 'draft', steps };
 }
@@ -149,20 +149,20 @@ export const MIME_HEADERS: Record<string, string> = { 'Content-Type': 'text/plai
  * when there is none; extended property lists are joined.
  */
 export function withDraftPatch(steps: DeliveryStep[], extra: GraphMessage): DeliveryStep[] {
-	const at = steps.findIndex((s) => s.kind === 'patchDraft');
+	const at = steps.findIndex((s) => s.kind === 'patchMessage' && 'fields' in s);
 	if (at < 0) {
-		const created = steps.findIndex((s) => s.kind === 'createDraftMime');
+		const created = steps.findIndex((s) => s.kind === 'createMessage' && s.format === 'mime');
 		if (created < 0) return steps;
 		return [
 			...steps.slice(0, created + 1),
-			{ kind: 'patchDraft', body: extra },
+			{ kind: 'patchMessage', fields: extra },
 			...steps.slice(created + 1),
 		];
 	}
-	const patch = steps[at] as Extract<DeliveryStep, { kind: 'patchDraft' }>;
-	const props = [patch.body, extra].flatMap(
+	const patch = steps[at] as { kind: 'patchMessage'; fields: GraphMessage };
+	const props = [patch.fields, extra].flatMap(
 		(b) => (b.singleValueExtendedProperties as unknown[] | undefined) ?? [],
 	);
-	const body = { ...patch.body, ...extra, singleValueExtendedProperties: props };
-	return steps.map((s, i) => (i === at ? { kind: 'patchDraft', body } : s));
+	const fields = { ...patch.fields, ...extra, singleValueExtendedProperties: props };
+	return steps.map((s, i) => (i === at ? { kind: 'patchMessage', fields } : s));
 }

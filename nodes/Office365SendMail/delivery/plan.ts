@@ -19,29 +19,46 @@ import {
 import type { ReplyTarget } from './replyTarget';
 
 /**
- * One step of delivering a message: the sender executes these in order (delivery/execute.ts) and Dry Run renders
- * them (delivery/render.ts). A new operation (reply, draft only, scheduled send) adds step kinds here and one
- * executor and renderer each, not another copy of the sequence.
+ * One step of delivering a message, named after the Graph call it makes (never after an operation of the node).
+ * Each kind has one module in delivery/requests/ that describes its requests (method, URL, headers, body, replay
+ * safety); the real run (delivery/execute.ts) sends those descriptions and Dry Run (delivery/render.ts) shows them.
  */
 export type DeliveryStep =
-	| { kind: 'sendMail'; attachments: AttachmentSource[] }
-	| { kind: 'createDraft' }
+	// POST /users/{id}/sendMail, with the JSON message or the base64 MIME message as body.
+	| { kind: 'sendMail'; format: 'json' | 'mime'; attachments: AttachmentSource[] }
+	// POST /users/{id}/messages: a draft, from JSON or from MIME without attachments.
+	| { kind: 'createMessage'; format: 'json' | 'mime' }
 	| { kind: 'addAttachment'; source: AttachmentSource }
-	| { kind: 'uploadAttachment'; source: AttachmentSource }
+	// createUploadSession on the draft, then the file in ranges to the upload URL.
+	| { kind: 'uploadSession'; source: AttachmentSource }
+	// PATCH of the draft: `fields` to set, or the new content above the quoted original of a reply draft.
+	| { kind: 'patchMessage'; fields: GraphMessage }
+	| { kind: 'patchMessage'; aboveQuoted: true }
 	| { kind: 'sendDraft' }
-	| { kind: 'sendMime'; attachments: AttachmentSource[] }
-	| { kind: 'createDraftMime' }
-	| { kind: 'patchDraft'; body: GraphMessage }
-	// Reply: Graph's reply/replyAll action, or a reply draft (createReply/createReplyAll) for large attachments.
-	// `quote`: the new content goes above the quoted original (delivery/replyQuote.ts) instead of replacing it.
-	| { kind: 'reply'; target: ReplyTarget; attachments: AttachmentSource[]; quote?: boolean }
-	| { kind: 'createReply'; target: ReplyTarget; quote?: boolean }
-	| { kind: 'prependReply' }
-	// Create Draft: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
+	// reply/replyAll on the message answered (one request). `quote`: the new content goes above the quoted
+	// original (delivery/replyQuote.ts) instead of replacing it.
+	| {
+			kind: 'messageAction';
+			action: 'reply' | 'replyAll';
+			target: ReplyTarget;
+			attachments: AttachmentSource[];
+			quote?: boolean;
+	  }
+	// createReply/createReplyAll: a draft that holds the quoted original, for large attachments.
+	| {
+			kind: 'createActionDraft';
+			action: 'createReply' | 'createReplyAll';
+			target: ReplyTarget;
+			quote?: boolean;
+	  }
+	// No request: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
 	| { kind: 'keepDraft' }
-	// Confirm Message-ID (delivery/confirm.ts): may the app read Sent Items, then find the sent copy by its marker.
-	| { kind: 'checkSentAccess'; marker: string }
-	| { kind: 'findSent'; marker: string; waitMs: number };
+	// GET of the marked message in Sent Items (delivery/confirm.ts): once before the send, as a permission probe,
+	// or after it, repeated until the sent copy is found or `waitMs` has passed.
+	| { kind: 'listMessages'; role: 'probe'; marker: string }
+	| { kind: 'listMessages'; role: 'findSent'; marker: string; waitMs: number };
+
+export type StepOf<K extends DeliveryStep['kind']> = Extract<DeliveryStep, { kind: K }>;
 
 export interface DeliveryPlan {
 	sender: string;
@@ -129,8 +146,15 @@ export function planDelivery(
 	);
 	const fits = sendMailJsonBytes(shell, attachments) <= MAX_SINGLE_REQUEST_BYTES;
 	if (fits && !attachments.some(needsUploadSession))
-		return { ...plan, path: 'sendMail', steps: [{ kind: 'sendMail', attachments }] };
-	const steps: DeliveryStep[] = [{ kind: 'createDraft' }, ...attachmentSteps(attachments)];
+		return {
+			...plan,
+			path: 'sendMail',
+			steps: [{ kind: 'sendMail', format: 'json', attachments }],
+		};
+	const steps: DeliveryStep[] = [
+		{ kind: 'createMessage', format: 'json' },
+		...attachmentSteps(attachments),
+	];
 	steps.push({ kind: 'sendDraft' });
 	return { ...plan, path: 'draft', steps };
 }
@@ -141,7 +165,7 @@ export function attachmentSteps(attachments: AttachmentSource[]): DeliveryStep[]
 	for (const source of attachments.filter((a) => !needsUploadSession(a)))
 		steps.push({ kind: 'addAttachment', source });
 	for (const source of attachments.filter(needsUploadSession))
-		steps.push({ kind: 'uploadAttachment', source });
+		steps.push({ kind: 'uploadSession', source });
 	return steps;
 }
 
@@ -151,7 +175,7 @@ export function attachmentSummaries(
 	attachments: AttachmentSource[],
 ): AttachmentSummary[] {
 	const uploaded = new Set(
-		plan.steps.flatMap((s) => (s.kind === 'uploadAttachment' ? [s.source] : [])),
+		plan.steps.flatMap((s) => (s.kind === 'uploadSession' ? [s.source] : [])),
 	);
 	return attachments.map((a) => ({
 		name: a.name,

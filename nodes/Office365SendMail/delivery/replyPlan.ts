@@ -1,6 +1,12 @@
 import type { AttachmentSource } from '../message/attachments';
 import { fileAttachmentJson, sendMailBody, type GraphMessage } from '../message/build';
-import { checkSizes, needsUploadSession, type DeliveryPlan, type DeliveryStep } from './plan';
+import {
+	attachmentSteps,
+	checkSizes,
+	needsUploadSession,
+	type DeliveryPlan,
+	type DeliveryStep,
+} from './plan';
 import type { ReplyTarget } from './replyTarget';
 import { MAX_SINGLE_REQUEST_BYTES, sendMailJsonBytes } from './sizes';
 
@@ -44,21 +50,19 @@ export function planReply(
 	);
 	const fits = sendMailJsonBytes(shell, attachments) <= MAX_SINGLE_REQUEST_BYTES;
 	const plan = { sender, message, saveToSentItems: true };
+	const action = target.replyAll ? 'replyAll' : 'reply';
 	// Graph's reply action answers 202 without a body: the node names the Message-ID (String 0x1035), unconfirmed.
 	if (fits && !attachments.some(needsUploadSession))
 		return {
 			...plan,
 			...(messageId ? { messageId } : {}),
 			path: 'sendMail',
-			steps: [{ kind: 'reply', target, attachments, quote }],
+			steps: [{ kind: 'messageAction', action, target, attachments, quote }],
 		};
 	// The reply draft's Message-ID is Exchange's, named in Graph's answer to createReply.
-	const steps: DeliveryStep[] = [{ kind: 'createReply', target, quote }];
-	if (quote) steps.push({ kind: 'prependReply' });
-	for (const source of attachments.filter((a) => !needsUploadSession(a)))
-		steps.push({ kind: 'addAttachment', source });
-	for (const source of attachments.filter(needsUploadSession))
-		steps.push({ kind: 'uploadAttachment', source });
-	steps.push({ kind: 'sendDraft' });
+	const draftAction = target.replyAll ? 'createReplyAll' : 'createReply';
+	const steps: DeliveryStep[] = [{ kind: 'createActionDraft', action: draftAction, target, quote }];
+	if (quote) steps.push({ kind: 'patchMessage', aboveQuoted: true });
+	steps.push(...attachmentSteps(attachments), { kind: 'sendDraft' });
 	return { ...plan, path: 'draft', steps };
 }

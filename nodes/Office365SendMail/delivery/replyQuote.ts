@@ -1,5 +1,3 @@
-import type { GraphClient, GraphResponse } from '../../shared/transport/graphClient';
-import { outcomeOf } from '../../shared/outcome';
 import type { GraphMessage } from '../message/build';
 import { formatRecipient, type Recipient } from '../message/recipients';
 import { escapeHtml } from '../sendAndWait/html';
@@ -50,24 +48,6 @@ export function prependHtml(html: string, quoted: string): string {
 	return `${quoted.slice(0, at)}${block}${quoted.slice(at)}`;
 }
 
-/** PATCHes the reply draft so that the new content stands above the quoted original createReply put there. */
-export async function prependToReplyDraft(
-	graph: GraphClient,
-	plan: DeliveryPlan,
-	draftId: string,
-	quoted: string,
-): Promise<void> {
-	const content = prependHtml(replyHtml(plan.message), quoted);
-	await graph.request({
-		operation: 'put the reply above the quoted original',
-		method: 'PATCH',
-		url: graph.userUrl(plan.sender, 'messages', draftId),
-		json: { body: { contentType: 'HTML', content } },
-		authenticated: true,
-		replay: 'always',
-	});
-}
-
 type Listed = { emailAddress?: { address?: unknown; name?: unknown } }[] | undefined;
 
 function listOf(value: unknown): Recipient[] {
@@ -111,29 +91,6 @@ export function derivedAddressing(
 export function replySubject(subject: unknown): string {
 	const text = typeof subject === 'string' ? subject : '';
 	return /^re:\s/i.test(text) ? text : `RE: ${text}`;
-}
-
-/**
- * Reads the original after a one-request reply, which answers 202 without a body, to name who the reply went to.
- * Best effort: the reply is sent, so a refused read (an app with Mail.Send only) leaves the addressing unknown.
- */
-export async function readOriginal(
-	graph: GraphClient,
-	plan: DeliveryPlan,
-	target: ReplyTarget,
-): Promise<Record<string, unknown> | undefined> {
-	const url = `${graph.userUrl(plan.sender, 'messages', target.messageId)}?$select=from,replyTo,toRecipients,ccRecipients,subject`;
-	const read = await outcomeOf<GraphResponse>(() =>
-		graph.request({
-			operation: 'read the message answered',
-			method: 'GET',
-			url,
-			authenticated: true,
-			replay: 'always',
-		}),
-	);
-	if (!read.ok) return undefined;
-	return JSON.parse(read.value.body.toString('utf8')) as Record<string, unknown>;
 }
 
 /** The addressing of a one-request reply as the output shows it: derived recipients plus the item's CC and BCC. */

@@ -1,10 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-
 import { draftMessage, type GraphMessage } from '../message/build';
 import { InputError } from '../../shared/text/inputError';
 import { withDraftPatch } from './mime';
 import { attachmentSteps, type DeliveryPlan, type DeliveryStep } from './plan';
-import { sendAtOf } from './sendAt';
 
 /**
  * Draft-only and scheduled delivery, as transformations of the plan `send` makes: whatever `send` supports
@@ -18,28 +15,25 @@ import { sendAtOf } from './sendAt';
 function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 	switch (step.kind) {
 		case 'sendMail':
+			if (step.format === 'mime')
+				// The MIME draft carries no attachments; they are added as on the JSON draft path.
+				return [{ kind: 'createMessage', format: 'mime' }, ...attachmentSteps(step.attachments)];
 			// Each attachment here fits one request (else the plan would be a draft already): added one by one.
 			return [
-				{ kind: 'createDraft' },
+				{ kind: 'createMessage', format: 'json' },
 				...step.attachments.map((source) => ({ kind: 'addAttachment' as const, source })),
 			];
-		case 'sendMime':
-			// The MIME draft carries no attachments; they are added as on the JSON draft path.
-			return [{ kind: 'createDraftMime' }, ...attachmentSteps(step.attachments)];
 		case 'sendDraft':
 		case 'keepDraft':
-		case 'checkSentAccess':
-		case 'findSent':
+		case 'listMessages':
 			return [];
-		case 'createDraftMime':
-		case 'patchDraft':
-		case 'createDraft':
+		case 'createMessage':
+		case 'patchMessage':
 		case 'addAttachment':
-		case 'uploadAttachment':
+		case 'uploadSession':
 			return [step];
-		case 'reply':
-		case 'createReply':
-		case 'prependReply':
+		case 'messageAction':
+		case 'createActionDraft':
 			// Only Send's plans are drafted or scheduled; a reply draft is made by createReply itself.
 			throw new Error('A reply plan cannot be turned into a draft or a scheduled send.');
 	}
@@ -75,20 +69,6 @@ export function scheduled(plan: DeliveryPlan, sendAt: string): DeliveryPlan {
 	const deferred = { singleValueExtendedProperties: deferredProperties(sendAt) };
 	const steps = withDraftPatch(draftSteps(plan), deferred);
 	return { ...plan, sendAt, path: 'draft', steps: [...steps, { kind: 'sendDraft' }] };
-}
-
-/**
- * Send's option Send At, read only for Send (other operations reuse Send's reader but not its schedule). A time
- * without an offset is in the workflow's time zone, which n8n's date picker shows.
- */
-export function scheduledIfAsked(
-	ctx: IExecuteFunctions,
-	options: IDataObject,
-	plan: DeliveryPlan,
-): DeliveryPlan {
-	if (ctx.getNodeParameter('operation', 0, 'send') !== 'send') return plan;
-	const sendAt = sendAtOf(options.sendAt, ctx.getTimezone());
-	return sendAt ? scheduled(plan, sendAt) : plan;
 }
 
 /**

@@ -13,7 +13,7 @@ import { MailboxLimiter } from './mailboxLimiter';
 import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
 import { sentItem } from './output';
-import type { PreparedItem } from './prepareItem';
+import type { PreparedItem } from './operations/types';
 
 const TOTAL_CONCURRENCY = 16;
 

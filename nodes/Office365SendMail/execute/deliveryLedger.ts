@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Delivery } from '../delivery/execute';
 import { InputError } from '../message/inputError';
 import type { ItemFailure } from './errors';
-import type { PreparedItem } from './prepareItem';
+import type { PreparedItem } from './operations/types';
 
 /**
  * What a delivering attempt of one item ended with: delivered, or an unknown outcome that must not be repeated.

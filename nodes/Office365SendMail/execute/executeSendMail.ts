@@ -7,11 +7,8 @@ import { InputError } from '../../shared/text/inputError';
 import { deliverAll } from './deliver';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure } from './errors';
-import { executeCheckSetup } from './operations/checkSetup';
-import { executeGetDeliveryStatus } from './operations/getDeliveryStatus/run';
-import { operationOf } from './operations';
-import { sendAndWaitItems, waitForAnswer } from './operations/sendAndWait';
-import type { MessageOperation } from './operations/readers';
+import { messageOperation, operationOf, operationSpec } from './operations';
+import type { MessageOperation } from './operations/types';
 import { failedItem, outputItems } from './output';
 import type { RunContext } from './outcomes';
 import { previewAll, validateAll } from './validate';
@@ -53,11 +50,12 @@ async function runContext(
 	operation: MessageOperation,
 ): Promise<RunContext> {
 	const items = ctx.getInputData();
+	const chosen = messageOperation(operation).items;
 	return {
 		ctx,
 		node: ctx.getNode(),
 		operation,
-		items: operation === 'sendAndWait' ? sendAndWaitItems(items) : items,
+		items: chosen ? chosen(items) : items,
 		settings: readGraphSettings(await ctx.getCredentials(CREDENTIAL_TYPE)),
 		...runOptions(ctx),
 		continueOnFail: ctx.continueOnFail(),
@@ -71,9 +69,8 @@ async function runContext(
  */
 export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = outcomeOfSync(() => operationOf(this));
-	if (operation.ok && operation.value === 'checkSetup') return await executeCheckSetup(this);
-	if (operation.ok && operation.value === 'getDeliveryStatus')
-		return await executeGetDeliveryStatus(this);
+	const spec = operation.ok ? operationSpec(operation.value) : undefined;
+	if (spec?.kind === 'standalone') return await spec.execute(this);
 	const setup = await outcomeOf(async () => {
 		if (!operation.ok) throw operation.error;
 		return await runContext(this, operation.value as MessageOperation);
@@ -94,9 +91,8 @@ export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExe
 	const previewed = await previewAll(run, validated.outcomes);
 	const delivered = await deliverAll(run, previewed, validated.signIn);
 	const output = outputItems(run, delivered);
-	if (run.operation === 'sendAndWait') {
-		const first = delivered[0];
-		return await waitForAnswer(this, first?.state === 'done' && !!first.delivered, output);
-	}
-	return [output];
+	const after = messageOperation(run.operation).afterDelivery;
+	if (!after) return [output];
+	const first = delivered[0];
+	return await after(this, first?.state === 'done' && !!first.delivered, output);
 }

@@ -4,7 +4,7 @@ import type { GraphSettings } from '../../shared/credential/settings';
 import type { Delivery } from '../delivery/execute';
 import type { LedgerScope } from './deliveryLedger';
 import { toItemFailure, type ItemFailure } from './errors';
-import type { MessageOperation, PreparedItem } from './operations/readers';
+import type { MessageOperation, PreparedItem } from './operations/types';
 
 /** What one node execution works with; read once, passed to every phase. */
 export interface RunContext {

@@ -8,11 +8,12 @@ import { resultFields } from '../delivery/schedule';
 import { formatRecipient } from '../../shared/address/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
-import { replySummary } from './operations/reply';
-import type { PreparedItem } from './operations/readers';
+import { messageOperation } from './operations';
+import type { PreparedItem } from './operations/types';
 
 function messageSummary(item: PreparedItem, delivery?: Delivery): IDataObject {
-	if (item.operation === 'reply') return replySummary(item, delivery);
+	const { summary } = messageOperation(item.operation);
+	if (summary) return summary(item, delivery);
 	return {
 		sender: item.sender,
 		toRecipients: item.input.to.map(formatRecipient),

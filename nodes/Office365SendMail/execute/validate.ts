@@ -6,7 +6,7 @@ import { renderPlan } from '../delivery/render';
 import { previewItem } from './output';
 import { withItemKey } from './idempotency/mark';
 import { failed, stopUnlessContinuing, type ItemOutcome, type RunContext } from './outcomes';
-import { preparerOf } from './operations';
+import { messageOperation } from './operations';
 
 const YIELD_EVERY = 100;
 
@@ -24,10 +24,10 @@ export interface Validated {
 export async function validateAll(run: RunContext): Promise<Validated> {
 	const outcomes: ItemOutcome[] = [];
 	let signIn: Promise<Outcome<AccessToken>> | undefined;
-	const prepare = preparerOf(run.operation);
+	const operation = messageOperation(run.operation);
 	for (let index = 0; index < run.items.length; index++) {
 		const prepared = await outcomeOf(async () =>
-			withItemKey(run.ctx, await prepare(run.ctx, index, run.settings)),
+			withItemKey(run.ctx, operation.plan(await operation.read(run.ctx, index, run.settings))),
 		);
 		const outcome: ItemOutcome = prepared.ok
 			? { state: 'ready', index, item: prepared.value }

@@ -9,7 +9,7 @@ import { DeliveryUnknownError } from '../../../shared/transport/graphErrors';
 import { DraftMayExistError } from '../../delivery/draftError';
 import type { Delivery } from '../../delivery/execute';
 import type { RunContext } from '../outcomes';
-import type { PreparedItem } from '../prepareItem';
+import type { PreparedItem } from '../operations/types';
 import {
 	deduplicated,
 	fromDelivery,

@@ -4,7 +4,7 @@ import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { Delivery } from '../../delivery/execute';
 import type { ItemOutcome, RunContext } from '../outcomes';
 import { sentItem } from '../output';
-import type { PreparedItem } from '../prepareItem';
+import type { PreparedItem } from '../operations/types';
 import type { KeyedDelivery } from './claimState';
 import { deliverKeyed } from './deliverKeyed';
 

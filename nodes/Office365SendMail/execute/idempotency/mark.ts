@@ -3,14 +3,14 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { withConfirmation } from '../../delivery/confirm';
 import type { DeliveryPlan } from '../../delivery/plan';
 import { InputError } from '../../message/inputError';
-import type { PreparedItem } from '../prepareItem';
+import type { PreparedItem } from '../operations/types';
 import { idempotencyKeyOf, KEY_FIELD, keyHash } from './key';
 
 /** The same plan carrying the key's marker; without Confirm Message-ID's extra requests. */
 function markedPlan(plan: DeliveryPlan, hash: string): DeliveryPlan {
 	if (plan.marker === hash) return plan;
 	const marked = withConfirmation(plan, 0, hash);
-	const steps = marked.steps.filter((s) => s.kind !== 'checkSentAccess' && s.kind !== 'findSent');
+	const steps = marked.steps.filter((s) => s.kind !== 'listMessages');
 	return { ...marked, steps };
 }
 

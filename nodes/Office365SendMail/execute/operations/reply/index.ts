@@ -1,31 +1,36 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { GraphSettings } from '../../../shared/credential/settings';
-import { confirmedIfAsked } from '../../delivery/confirm';
-import type { Delivery } from '../../delivery/execute';
-import { messageIdFor } from '../../delivery/identity';
-import { planReply } from '../../delivery/replyPlan';
-import { graphMessageIdOf, type ReplyTarget } from '../../delivery/replyTarget';
-import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { asBoolean, asText } from '../../message/fields';
-import { InputError } from '../../../shared/text/inputError';
 import {
 	dedupeRecipients,
 	formatRecipient,
 	MAX_RECIPIENTS,
 	parseRecipients,
-} from '../../../shared/address/recipients';
-import {
-	attachmentsOf,
-	commonInput,
-	itemFlags,
-	optionsAndSender,
-	type PreparedItem,
-} from './readers';
+} from '../../../../shared/address/recipients';
+import type { GraphSettings } from '../../../../shared/credential/settings';
+import { InputError } from '../../../../shared/text/inputError';
+import { confirmationOf, confirmed } from '../../../delivery/confirm';
+import type { Delivery } from '../../../delivery/execute';
+import { messageIdFor } from '../../../delivery/identity';
+import { planReply } from '../../../delivery/replyPlan';
+import { graphMessageIdOf, type ReplyTarget } from '../../../delivery/replyTarget';
+import type { AttachmentSource } from '../../../message/attachments';
+import { buildGraphMessage, type MessageInput } from '../../../message/build';
+import { asBoolean, asText } from '../../../message/fields';
+import { attachmentsOf, commonInput, itemFlags, optionsAndSender } from '../sharedReaders';
+import type { MessageOperationSpec, PreparedItem } from '../types';
 
-/** What recipients of a reply sent with Graph's reply action get; Graph does not return them. */
-export const DERIVED_RECIPIENTS =
-	"as Outlook derives them: the original's Reply-To, else its sender; Reply to All adds its To and CC recipients (not the sender mailbox)";
+/** Reply's fields, read and checked: everything its plan is made from. */
+export interface ReplyFields {
+	index: number;
+	sender: string;
+	target: ReplyTarget;
+	input: MessageInput;
+	attachments: AttachmentSource[];
+	/** The new content goes above the quoted original (Quote Original, on by default). */
+	quote: boolean;
+	/** The item's Options: Confirm Message-ID and the run flags are checked after the message, in plan. */
+	options: IDataObject;
+}
 
 function targetOf(ctx: IExecuteFunctions, index: number): ReplyTarget {
 	const messageId = graphMessageIdOf(ctx.getNodeParameter('messageId', index, ''));
@@ -63,12 +68,12 @@ function additionsOf(options: IDataObject): Pick<MessageInput, 'to' | 'cc' | 'bc
 	return { to: [], cc, bcc };
 }
 
-/** Reply: answer a message of the sender mailbox (its sender, or everyone on it), in its conversation. */
-export async function prepareReply(
+/** Reply: the message answered, the reply's content, and the CC/BCC it adds. */
+export async function readReply(
 	ctx: IExecuteFunctions,
 	index: number,
 	settings: GraphSettings,
-): Promise<PreparedItem> {
+): Promise<ReplyFields> {
 	const { options, sender } = optionsAndSender(ctx, index, settings);
 	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
 	const target = targetOf(ctx, index);
@@ -85,9 +90,27 @@ export async function prepareReply(
 	if (!input.bodyContent.trim() && !attachments.length)
 		throw new InputError('Body', 'Empty, and there are no attachments: nothing to reply with.');
 	const quote = asBoolean(options.quoteOriginal, 'Quote Original') ?? true;
+	return {
+		index,
+		sender,
+		target,
+		input,
+		attachments,
+		quote,
+		options,
+	};
+}
+
+/** What recipients of a reply sent with Graph's reply action get; Graph does not return them. */
+export const DERIVED_RECIPIENTS =
+	"as Outlook derives them: the original's Reply-To, else its sender; Reply to All adds its To and CC recipients (not the sender mailbox)";
+
+/** Reply: answer a message of the sender mailbox (its sender, or everyone on it), in its conversation. */
+export function planReplyItem(fields: ReplyFields): PreparedItem {
+	const { index, sender, input, target, attachments, quote, options } = fields;
 	const identity = { messageId: messageIdFor(input, sender), quote };
 	const planned = planReply(sender, buildGraphMessage(input), target, attachments, identity);
-	const plan = confirmedIfAsked(options, planned);
+	const plan = confirmed(planned, confirmationOf(options));
 	return { index, operation: 'reply', sender, input, attachments, plan, ...itemFlags(options) };
 }
 
@@ -96,7 +119,9 @@ export async function prepareReply(
  * one-request reply action (which returns nothing) how Outlook derives them, and the CC/BCC the item added.
  */
 export function replySummary(item: PreparedItem, delivery?: Delivery): IDataObject {
-	const step = item.plan.steps.find((s) => s.kind === 'reply' || s.kind === 'createReply');
+	const step = item.plan.steps.find(
+		(s) => s.kind === 'messageAction' || s.kind === 'createActionDraft',
+	);
 	const target = step && 'target' in step ? step.target : undefined;
 	const summary: IDataObject = {
 		sender: item.sender,
@@ -109,7 +134,7 @@ export function replySummary(item: PreparedItem, delivery?: Delivery): IDataObje
 		addedBccRecipients: item.input.bcc.map(formatRecipient),
 	};
 	// The draft path names them from Graph's answer; the one-request path from the original it read.
-	if (known) return { ...summary, ...known, ...(step?.kind === 'reply' ? added : {}) };
+	if (known) return { ...summary, ...known, ...(step?.kind === 'messageAction' ? added : {}) };
 	return {
 		...summary,
 		recipients: DERIVED_RECIPIENTS,
@@ -117,3 +142,10 @@ export function replySummary(item: PreparedItem, delivery?: Delivery): IDataObje
 		addedBccRecipients: item.input.bcc.map(formatRecipient),
 	};
 }
+
+export const reply: MessageOperationSpec<ReplyFields> = {
+	kind: 'message',
+	read: readReply,
+	plan: planReplyItem,
+	summary: replySummary,
+};

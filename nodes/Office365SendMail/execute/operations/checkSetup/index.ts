@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { runSetupChecks } from './checkSetup/run';
+import type { StandaloneOperationSpec } from '../types';
+import { runSetupChecks } from './run';
 
 /**
  * Check Setup: one output item per check, `{ check, ok, severity, detail, fix }`. It never fails on a finding
@@ -16,3 +17,8 @@ export async function executeCheckSetup(ctx: IExecuteFunctions): Promise<INodeEx
 		})),
 	];
 }
+
+export const checkSetup: StandaloneOperationSpec = {
+	kind: 'standalone',
+	execute: executeCheckSetup,
+};

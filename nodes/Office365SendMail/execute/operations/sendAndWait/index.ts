@@ -1,17 +1,26 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { GraphSettings } from '../../../shared/credential/settings';
-import { confirmedIfAsked } from '../../delivery/confirm';
-import { messageIdFor } from '../../delivery/identity';
-import { planDelivery } from '../../delivery/plan';
-import { buildGraphMessage, type MessageInput } from '../../message/build';
-import { senderOf } from '../../message/fields';
-import type { ParameterReader } from '../../sendAndWait/config';
-import { rememberDelivery, rememberQuestion } from '../../sendAndWait/identity';
-import { checkQuestion, questionMail } from '../../sendAndWait/prepare';
-import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../sendAndWait/properties';
-import { sendAndWaitWaitTill } from '../../sendAndWait/waitTill';
-import { commonInput, itemFlags, recipientsOf, type PreparedItem } from './readers';
+import type { GraphSettings } from '../../../../shared/credential/settings';
+import { confirmationOf, confirmed } from '../../../delivery/confirm';
+import { messageIdFor } from '../../../delivery/identity';
+import { planDelivery } from '../../../delivery/plan';
+import { buildGraphMessage, type MessageInput } from '../../../message/build';
+import { senderOf } from '../../../message/fields';
+import type { ParameterReader } from '../../../sendAndWait/config';
+import { rememberDelivery, rememberQuestion } from '../../../sendAndWait/identity';
+import { checkQuestion, questionMail } from '../../../sendAndWait/prepare';
+import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../../sendAndWait/properties';
+import { sendAndWaitWaitTill } from '../../../sendAndWait/waitTill';
+import { commonInput, itemFlags, recipientsOf } from '../sharedReaders';
+import type { MessageOperationSpec, PreparedItem } from '../types';
+
+/** The question mail's fields: the question from n8n's resume URL, the recipients and the mail options. */
+export type SendAndWaitFields = Pick<PreparedItem, 'index' | 'sender' | 'input'> & {
+	/** The mail options Send and Wait offers; Dry Run is read after the message, in plan. */
+	options: IDataObject;
+	/** Chosen before the mail is built: the question's links name it (sendAndWait/identity.ts). */
+	messageId?: string;
+};
 
 /**
  * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its stored options
@@ -29,18 +38,17 @@ function mailOptionsOf(ctx: IExecuteFunctions, index: number): IDataObject {
  * Send and Wait for Response: the question mail, built from n8n's resume URL, planned like any other message so
  * Allowed Senders, Dry Run, errors naming the field and the Retry On Fail ledger apply to it.
  */
-export async function prepareSendAndWaitItem(
+export async function readSendAndWait(
 	ctx: IExecuteFunctions,
 	index: number,
 	settings: GraphSettings,
-): Promise<PreparedItem> {
+): Promise<SendAndWaitFields> {
 	const options = mailOptionsOf(ctx, index);
 	// Editor order: Sender, To, Subject and the question, then the options.
 	const sender = senderOf(ctx.getNodeParameter('sender', index, ''), settings);
 	const recipients = recipientsOf(ctx, index, options);
 	const question = checkQuestion(ctx, index);
 	const common = commonInput(options, sender, settings);
-	// The Message-ID is chosen before the mail is built: its links name it (sendAndWait/identity.ts).
 	const messageId = messageIdFor(common, sender);
 	const mail = questionMail(ctx, index, question, messageId);
 	const input: MessageInput = {
@@ -50,12 +58,21 @@ export async function prepareSendAndWaitItem(
 		bodyContent: mail.html,
 		...common,
 	};
-	const { dryRun } = itemFlags(options);
+	if (!itemFlags(options).dryRun) rememberQuestion(ctx, mail.wait);
+	return { index, sender, input, options, messageId };
+}
+
+export function planSendAndWait({
+	index,
+	sender,
+	input,
+	options,
+	messageId,
+}: SendAndWaitFields): PreparedItem {
 	const planned = planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, [], {
 		messageId,
 	});
-	const plan = confirmedIfAsked(options, planned);
-	if (!dryRun) rememberQuestion(ctx, mail.wait);
+	const plan = confirmed(planned, confirmationOf(options));
 	return {
 		index,
 		operation: 'sendAndWait',
@@ -63,7 +80,7 @@ export async function prepareSendAndWaitItem(
 		input,
 		attachments: [],
 		plan,
-		dryRun,
+		dryRun: itemFlags(options).dryRun,
 		passThroughBinary: false,
 	};
 }
@@ -90,3 +107,11 @@ export async function waitForAnswer(
 	await ctx.putExecutionToWait(sendAndWaitWaitTill(read));
 	return [ctx.getInputData()];
 }
+
+export const sendAndWait: MessageOperationSpec<SendAndWaitFields> = {
+	kind: 'message',
+	read: readSendAndWait,
+	plan: planSendAndWait,
+	items: sendAndWaitItems,
+	afterDelivery: waitForAnswer,
+};
