@@ -1,4 +1,4 @@
-import { outcomeOf } from '../../../shared/outcome';
+import { outcomeOf, outcomeOfSync } from '../../../shared/outcome';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { GraphApiError } from '../../../shared/transport/graphErrors';
 import { MARKER_PROPERTY_ID, markerFilter } from '../../delivery/findSent';
@@ -45,28 +45,33 @@ class SenderLookups {
 
 	/** The key's message, or undefined when the mailbox has none; each answer of a combined lookup serves once. */
 	async find(hash: string): Promise<KeyedMessage | undefined> {
-		if (!this.answers.has(hash) && !this.inFlight.has(hash) && !refused.has(this.scope))
-			this.startBatch(hash);
+		if (!this.answers.has(hash) && !this.inFlight.has(hash)) this.startBatch(hash);
 		await this.inFlight.get(hash);
 		const answer = this.answers.get(hash);
 		this.answers.delete(hash);
+		// Ask for the next keys while these are sent, so no item waits for a lookup (one slot of the mailbox's 4).
+		if (this.answers.size < KEYS_PER_LOOKUP / 2 && !this.inFlight.size) this.startBatch();
 		if (answer && Date.now() - answer.at <= LOOKUP_FRESH_MS) return answer.found;
 		return await findKeyedMessage(this.graph, this.sender, hash);
 	}
 
-	/** This key and the next keys of the run that have no answer yet, in one request. */
-	private startBatch(hash: string): void {
-		const batch = [hash];
+	/** `first` (when given) and the next keys of the run that have no answer yet, in one request. */
+	private startBatch(first?: string): void {
+		if (refused.has(this.scope)) return;
+		const batch = first ? [first] : [];
 		while (this.cursor < this.hashes.length && batch.length < KEYS_PER_LOOKUP) {
 			const next = this.hashes[this.cursor++];
 			if (!batch.includes(next) && !this.answers.has(next) && !this.inFlight.has(next))
 				batch.push(next);
 		}
 		// One key alone: the single-value request the fallback makes anyway.
-		if (batch.length === 1) return;
-		const done = this.lookUp(batch).finally(() => {
-			for (const h of batch) this.inFlight.delete(h);
-		});
+		if (batch.length <= 1) return;
+		// lookUp catches its own failures: a key without an answer is then looked up alone.
+		const done = this.lookUp(batch)
+			.catch(() => undefined)
+			.finally(() => {
+				for (const h of batch) this.inFlight.delete(h);
+			});
 		for (const h of batch) this.inFlight.set(h, done);
 	}
 
@@ -87,8 +92,11 @@ class SenderLookups {
 				refused.add(this.scope);
 			return;
 		}
-		const json = JSON.parse(answer.value.body.toString('utf8')) as { value?: unknown };
-		const list: unknown[] = Array.isArray(json.value) ? json.value : [];
+		const json = outcomeOfSync(
+			() => JSON.parse(answer.value.body.toString('utf8')) as { value?: unknown },
+		);
+		const list: unknown[] = json.ok && Array.isArray(json.value?.value) ? json.value.value : [];
+		if (!json.ok) return;
 		const found = new Map<string, KeyedMessage>();
 		for (const record of list) {
 			const hash = markerValueOf(record);
