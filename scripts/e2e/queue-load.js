@@ -24,6 +24,7 @@ const rt = require('../lib/n8n-runtime');
 const LEGS = require('./legs');
 const { webhookSendWorkflow } = require('./workflows');
 const { createCredential, createActive } = require('./common');
+const { groupCpuMs } = require('./procCpu');
 
 const WORKERS = 2;
 
@@ -191,6 +192,7 @@ function summarise(sendRounds, noopRounds, opts) {
 	const total = (rounds) => rounds.reduce((n, r) => n + r.wallMs, 0);
 	const rate = (rounds) => (rounds.length * opts.executions) / (total(rounds) / 1000);
 	const sum = (key) => sendRounds.reduce((n, r) => n + r[key], 0);
+	const cpu = (rounds) => rounds.reduce((n, r) => n + r.n8nCpuMsPerExecution, 0) / rounds.length;
 	return {
 		executions: opts.executions,
 		rounds: opts.rounds,
@@ -200,6 +202,10 @@ function summarise(sendRounds, noopRounds, opts) {
 		sendMsgPerS: Number(rate(sendRounds).toFixed(2)),
 		noopExecPerS: Number(rate(noopRounds).toFixed(2)),
 		ratio: Number((rate(sendRounds) / rate(noopRounds)).toFixed(3)),
+		n8nCpuMsPerExecution: {
+			send: Number(cpu(sendRounds).toFixed(1)),
+			noop: Number(cpu(noopRounds).toFixed(1)),
+		},
 		throttled429: sum('throttled429'),
 		maxInFlightForMailbox: Math.max(...sendRounds.map((r) => r.maxInFlightForMailbox)),
 		deliveredOnce: sum('deliveredOnce'),
@@ -214,7 +220,7 @@ function summarise(sendRounds, noopRounds, opts) {
 	};
 }
 
-async function measure(sim, baseUrl, paths, opts) {
+async function measure(sim, baseUrl, paths, opts, n8nPids) {
 	const send = `${baseUrl}/webhook/${paths.send}`;
 	const noop = `${baseUrl}/webhook/${paths.noop}`;
 	// Warm-up: both workflows compiled and loaded in every process before anything is timed.
@@ -225,10 +231,17 @@ async function measure(sim, baseUrl, paths, opts) {
 	for (let r = 0; r < opts.rounds; r++) {
 		const order = r % 2 === 0 ? ['noop', 'send'] : ['send', 'noop'];
 		for (const which of order) {
-			if (which === 'noop') noopRounds.push(await noopRound(noop, opts, `qn${r}-`));
-			else sendRounds.push(await sendRound(sim, send, opts, `ql${r}-`));
-			const last = which === 'noop' ? noopRounds.at(-1) : sendRounds.at(-1);
-			process.stderr.write(`round ${r + 1} ${which}: ${(last.wallMs / 1000).toFixed(1)} s\n`);
+			const cpuBefore = groupCpuMs(n8nPids);
+			const round =
+				which === 'noop'
+					? await noopRound(noop, opts, `qn${r}-`)
+					: await sendRound(sim, send, opts, `ql${r}-`);
+			// n8n's CPU (main, workers, their task runners) per execution: what the node adds, whatever the load.
+			round.n8nCpuMsPerExecution = (groupCpuMs(n8nPids) - cpuBefore) / opts.executions;
+			(which === 'noop' ? noopRounds : sendRounds).push(round);
+			process.stderr.write(
+				`round ${r + 1} ${which}: ${(round.wallMs / 1000).toFixed(1)} s, n8n CPU ${round.n8nCpuMsPerExecution.toFixed(1)} ms/execution\n`,
+			);
 		}
 	}
 	return summarise(sendRounds, noopRounds, opts);
@@ -260,7 +273,8 @@ async function main() {
 		const client = new rt.N8nClient(cluster.main.baseUrl);
 		await client.setupOwner(rt.DEFAULT_OWNER);
 		const paths = await activeWebhookWorkflows(client, sim, `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`);
-		const summary = await measure(sim, cluster.main.baseUrl, paths, opts);
+		const n8nPids = [cluster.main, ...cluster.workers].map((p) => p.pid);
+		const summary = await measure(sim, cluster.main.baseUrl, paths, opts, n8nPids);
 		process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 		if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(summary, null, 2));
 		process.exitCode = summary.deliveredOnce === opts.executions * opts.rounds ? 0 : 1;
