@@ -9,7 +9,8 @@ import { useTenant } from '../harness/world';
 /**
  * The keys of one run are looked up in the mailbox up to 20 at a time (an `or` of the documented extended
  * property filter, the marker expanded so each message names its key), not one request per message. When Graph
- * refuses the combined filter, every key is looked up alone, as before. A new n8n process is modelled by
+ * refuses the combined filter (modelled by the simulator's switch `maxFilterValues`), the keys of that request are
+ * looked up alone and later lookups carry half as many keys. A new n8n process is modelled by
  * resetCoordination(): this process's claims are gone, the mailbox is not.
  */
 
@@ -80,21 +81,43 @@ test('a batch where some keys were sent before: those are deduplicated, the rest
 	expect(lookups().length - before).toBe(1);
 });
 
-test('Graph refuses the combined filter (400): every key is looked up alone, each message once', async () => {
-	t.sim.injectFault({
-		match: { kind: 'graph', method: 'GET', path: LOOKUP },
-		times: 1,
-		action: 'respond',
-		status: 400,
-	});
+const refusedLookups = () => lookups().filter((r) => r.status === 400).length;
+
+test('Graph refuses every combined filter (400): the keys are looked up alone, each message once', async () => {
+	t.sim.setExchangeBehaviour({ maxFilterValues: 1 });
 	const first = await run(orders(200, 5));
 	expect(first.items.map((i) => i.json.status)).toEqual(Array(5).fill('sent'));
 	expect(t.sim.outbox).toHaveLength(5);
 	expect(lookups()).toHaveLength(1 + 5);
-	// The refusal is remembered: the next run asks per key without trying the combination again.
+	expect(refusedLookups()).toBe(1);
+	// Each refusal halves the keys per lookup (5 → 2 → 1); from then on every key is asked alone, never refused.
 	await resetCoordination();
-	const again = await run(orders(200, 5));
-	expect(again.items.map((i) => i.json.deduplicated)).toEqual(Array(5).fill(true));
-	expect(lookups()).toHaveLength(6 + 5);
+	const second = await run(orders(200, 5));
+	expect(second.items.map((i) => i.json.deduplicated)).toEqual(Array(5).fill(true));
+	await resetCoordination();
+	const [before, refusedBefore] = [lookups().length, refusedLookups()];
+	const third = await run(orders(200, 5));
+	expect(third.items.map((i) => i.json.deduplicated)).toEqual(Array(5).fill(true));
+	expect(lookups().length - before).toBe(5);
+	expect(refusedLookups()).toBe(refusedBefore);
 	expect(t.sim.outbox).toHaveLength(5);
+});
+
+test('Graph takes at most 5 values per filter: the keys per lookup halve until accepted (20 → 10 → 5)', async () => {
+	t.sim.setExchangeBehaviour({ maxFilterValues: 5 });
+	const batch = orders(300, 25);
+	const first = await run(batch);
+	expect(first.items.map((i) => i.json.status)).toEqual(Array(25).fill('sent'));
+	expect(t.sim.outbox).toHaveLength(25);
+	await resetCoordination();
+	const second = await run(batch);
+	expect(second.items.map((i) => i.json.deduplicated)).toEqual(Array(25).fill(true));
+	expect(refusedLookups()).toBe(2);
+	await resetCoordination();
+	const before = lookups().length;
+	const third = await run(batch);
+	expect(third.items.map((i) => i.json.deduplicated)).toEqual(Array(25).fill(true));
+	expect(lookups().length - before).toBe(5); // 25 keys, 5 per lookup
+	expect(refusedLookups()).toBe(2);
+	expect(t.sim.outbox).toHaveLength(25);
 });

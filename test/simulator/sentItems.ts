@@ -21,7 +21,18 @@ import type { DeliveredMessage } from './types';
 /** Only Mail.Read and Mail.ReadWrite see extended properties: Mail.ReadBasic excludes "any extended properties" (learn.microsoft.com/graph/permissions-reference#mailreadbasicall). */
 const SEES_EXTENDED = ['Mail.Read', 'Mail.ReadWrite'];
 
-export { parseFilter };
+/** The request's extended-property filter; more `or`ed values than the switched limit → 400 (an assumption). */
+export function filterOf(call: MailCall): PropertyFilter | undefined {
+	const filter = parseFilter(call.ctx.query.get('$filter'));
+	if (filter && filter.values.length > call.ctx.core.settings.maxFilterValues)
+		// Simulator wording: Exchange's answer to a filter over its limits is not documented.
+		throw new GraphError(
+			400,
+			'ErrorInvalidUrlQueryFilter',
+			'The restriction or sort order is too complex for this operation.',
+		);
+	return filter;
+}
 
 /** With `$expand` of the filtered property, each message shows it (learn: singlevaluelegacyextendedproperty-get). */
 function withExpanded(
@@ -94,7 +105,7 @@ export function checkSeesExtended(call: MailCall): void {
 /** The folder segment is matched by the route's `{id}` (mailRoutes.ts): a well-known folder name. */
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folder = (call.messageId ?? '').toLowerCase();
-	const filter = parseFilter(call.ctx.query.get('$filter'));
+	const filter = filterOf(call);
 	if (filter) checkSeesExtended(call);
 	let value: Record<string, unknown>[];
 	if (folder === 'sentitems') value = sentCopies(call, filter);

@@ -6,7 +6,7 @@ import type { RunContext } from '../outcomes';
 import type { PreparedItem } from '../prepareItem';
 import { findKeyedMessage, KEYED_SELECT, keyedMessageOf, type KeyedMessage } from './lookup';
 
-/** Keys per combined lookup: about 2,000 characters of filter, well inside Graph's URL limits. */
+/** Keys per combined lookup at most: a URL of about 5,000 characters. */
 export const KEYS_PER_LOOKUP = 20;
 /**
  * How long a "not in the mailbox" of a combined lookup may stand in for the look after the claim. The look can
@@ -21,15 +21,22 @@ interface Answer {
 	found?: KeyedMessage;
 }
 
-/** Graph endpoints (and tenants) whose mailboxes refused the combined filter: one refusal, then per key. */
-const refused = new Set<string>();
+/**
+ * Per Graph endpoint and tenant, how many keys a combined lookup may carry: Microsoft publishes no limit for the
+ * clauses of this filter or the URL's length, so each 400 (or 414) halves it; below 2, every key is asked alone.
+ */
+const limits = new Map<string, number>();
+
+function keysPerLookup(scope: string): number {
+	return limits.get(scope) ?? KEYS_PER_LOOKUP;
+}
 
 /**
  * The keyed items of one run and sender mailbox, looked up in the mailbox up to KEYS_PER_LOOKUP at a time, in
  * the order the run delivers them, instead of one lookup per message. The filter is an `or` of the documented
  * single-value extended property filter (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get);
- * Microsoft documents the filter for one value, so when Graph refuses the combination (400) every key is looked
- * up alone, as before.
+ * Microsoft documents the filter for one value, so when Graph refuses the combination (400) the keys of that
+ * request are looked up alone and later requests carry half as many keys.
  */
 class SenderLookups {
 	private readonly answers = new Map<string, Answer>();
@@ -50,16 +57,17 @@ class SenderLookups {
 		const answer = this.answers.get(hash);
 		this.answers.delete(hash);
 		// Ask for the next keys while these are sent, so no item waits for a lookup (one slot of the mailbox's 4).
-		if (this.answers.size < KEYS_PER_LOOKUP / 2 && !this.inFlight.size) this.startBatch();
+		if (this.answers.size < keysPerLookup(this.scope) / 2 && !this.inFlight.size) this.startBatch();
 		if (answer && Date.now() - answer.at <= LOOKUP_FRESH_MS) return answer.found;
 		return await findKeyedMessage(this.graph, this.sender, hash);
 	}
 
 	/** `first` (when given) and the next keys of the run that have no answer yet, in one request. */
 	private startBatch(first?: string): void {
-		if (refused.has(this.scope)) return;
+		const most = keysPerLookup(this.scope);
+		if (most < 2) return;
 		const batch = first ? [first] : [];
-		while (this.cursor < this.hashes.length && batch.length < KEYS_PER_LOOKUP) {
+		while (this.cursor < this.hashes.length && batch.length < most) {
 			const next = this.hashes[this.cursor++];
 			if (!batch.includes(next) && !this.answers.has(next) && !this.inFlight.has(next))
 				batch.push(next);
@@ -88,8 +96,9 @@ class SenderLookups {
 		);
 		// Any failure: each key is looked up alone, which reports its own error (a 403 names the permission).
 		if (!answer.ok) {
-			if (answer.error instanceof GraphApiError && answer.error.status === 400)
-				refused.add(this.scope);
+			const { error } = answer;
+			if (error instanceof GraphApiError && (error.status === 400 || error.status === 414))
+				limits.set(this.scope, Math.min(keysPerLookup(this.scope), Math.floor(batch.length / 2)));
 			return;
 		}
 		const json = outcomeOfSync(
@@ -178,7 +187,7 @@ export async function findKey(
 	return await lookups.find(hash);
 }
 
-/** Forgets which Graph endpoints refused the combined filter (tests). */
+/** Forgets how many keys each Graph endpoint accepted per lookup (tests). */
 export function resetCombinedLookups(): void {
-	refused.clear();
+	limits.clear();
 }
