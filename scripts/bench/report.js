@@ -293,7 +293,7 @@ function render(results) {
 	if (k) {
 		out.push(
 			'',
-			`### 6. Idempotency Key, ${k.messages} messages, maxConcurrency 4 (median of ${k.reps ?? 1}, alternating)`,
+			`### 6. Idempotency Key, ${k.messages} messages, maxConcurrency 4 (median of ${k.reps ?? 1} alternating pairs; "vs keyless": median of the pairs' ratios)`,
 			'',
 		);
 		const rate = (r) => (r.sent / (r.ms / 1000)).toFixed(0);

@@ -10,10 +10,10 @@ import { findKeyedMessage, KEYED_SELECT, keyedMessageOf, type KeyedMessage } fro
 export const KEYS_PER_LOOKUP = 20;
 /**
  * How long a "not in the mailbox" of a combined lookup may stand in for the look after the claim. The look can
- * come before this run's claim; an earlier sender's claim lasts an hour after its send, far longer than this, so
- * a message sent in between is still seen through its claim.
+ * come before this run's claim; another sender's claim lives on after its send (an hour once settled, at least
+ * 90 s if it could not be settled), longer than this, so a message sent in between is still seen through its claim.
  */
-export const LOOKUP_FRESH_MS = 60_000;
+export const LOOKUP_FRESH_MS = 30_000;
 
 /** A key's answer from a combined lookup: `found` undefined means not in the mailbox at `at`. */
 interface Answer {
