@@ -3,9 +3,10 @@
 // Prints a table of figures; docs/BENCHMARKS.md is edited by people, never by the bench.
 //
 //   node scripts/bench.js [--messages N] [--throughput-reps N] [--upload-mb N] [--reps N]
-//                         [--in-process] [--no-build] [--json FILE]
+//                         [--in-process] [--no-build] [--json FILE] [--only idempotency]
 // --messages: case 1/2 size (1000); --throughput-reps: alternating runs of 1a/1c (3); --upload-mb / --reps: case 4
-// attachment size (100) and runs (3); --in-process: cases 1–3 with the simulator in the bench process.
+// attachment size (100) and runs (3); --in-process: cases 1–3 with the simulator in the bench process;
+// --only idempotency: case 6 alone (a quick look at the key's cost).
 //
 // Three processes: this one makes sure the build exists, then re-runs itself under scripts/with-test-ca.js
 // (NODE_EXTRA_CA_CERTS is only read at start-up) as the bench process (--child). That one starts the
@@ -31,6 +32,7 @@ function parseArgs(argv) {
 		inProcess: false,
 		build: true,
 		json: undefined,
+		only: undefined,
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
@@ -48,7 +50,10 @@ function parseArgs(argv) {
 		else if (a === '--in-process') args.inProcess = true;
 		else if (a === '--no-build') args.build = false;
 		else if (a === '--json') args.json = argv[++i];
-		else throw new Error(`unknown argument ${a}`);
+		else if (a === '--only') {
+			args.only = argv[++i];
+			if (args.only !== 'idempotency') throw new Error('--only knows one case: idempotency');
+		} else throw new Error(`unknown argument ${a}`);
 	}
 	return args;
 }
@@ -208,6 +213,13 @@ async function benchProcess(args) {
 			settings: { ...SIM, messages: args.messages, simulatorMode: sim.mode },
 		};
 		await warmUp(sim, t, log);
+		if (args.only === 'idempotency') {
+			results.idempotency = await caseIdempotency(sim, t, { messages: args.messages, log });
+			results.loadAverage.after = os.loadavg()[0];
+			process.stdout.write(`\n${render(results)}\n`);
+			if (args.json) fs.writeFileSync(path.resolve(args.json), JSON.stringify(results, null, 2));
+			return;
+		}
 		results.throughput = await caseThroughput(sim, t, {
 			messages: args.messages,
 			reps: args.throughputReps,

@@ -4,7 +4,8 @@
  * (n8n warns "Scaling mode is not officially supported with sqlite. Please use PostgreSQL instead.", so PostgreSQL.)
  * A webhook workflow (production webhooks are always enqueued and run by workers) is called several times; every
  * message must be delivered exactly once and the simulator must see at most one token request per worker
- * process (tokens are cached per process).
+ * process (tokens are cached per process). Then the Idempotency Key's checks (queueKeyed.js): n8n's execution Retry
+ * of a half-failed batch, and 50 executions over 10 keys.
  */
 const path = require('node:path');
 const crypto = require('node:crypto');
@@ -12,6 +13,7 @@ const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
 const { webhookSendWorkflow, attachmentPlan } = require('./workflows');
+const { runKeyedQueueChecks } = require('./queueKeyed');
 
 const WORKERS = 2;
 const RUNS = 4;
@@ -197,6 +199,16 @@ async function runQueueSection({ R, leg, runtime, install, sim, ctx }) {
 				return `${delta} token request(s) for ${RUNS * 3} mails`;
 			},
 		);
+
+		await runKeyedQueueChecks({
+			steps,
+			sim,
+			client,
+			install,
+			cred,
+			nodeType: nodeTypeName,
+			typeVersion,
+		});
 	} finally {
 		for (const p of procs.reverse()) await p.stop();
 	}

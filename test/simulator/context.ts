@@ -16,6 +16,7 @@ export interface Settings {
 	accessTokenLifetimeSeconds: number;
 	messageIds: MessageIdPolicy;
 	sentItemsDelayMs: number;
+	maxFilterValues: number;
 }
 
 export interface SimulatorCore {

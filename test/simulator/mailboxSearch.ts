@@ -8,10 +8,10 @@
 import { listMessages } from './drafts';
 import { GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import type { MailCall } from './mailcall';
-import { checkSeesExtended, draftCopies, parseFilter, sentCopies, topOf } from './sentItems';
+import { checkSeesExtended, draftCopies, filterOf, sentCopies, topOf } from './sentItems';
 
 export function listMailboxMessages(call: MailCall): SimResponse {
-	const filter = parseFilter(call.ctx.query.get('$filter'));
+	const filter = filterOf(call);
 	if (!filter) return listMessages(call);
 	checkSeesExtended(call);
 	const value = [...sentCopies(call, filter), ...draftCopies(call, filter)];

@@ -9,41 +9,39 @@ import { draftJson } from './drafts';
 import { GraphError } from './errors';
 import { GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
 import type { MailCall } from './mailcall';
+import {
+	expandedId,
+	expandedProperties,
+	hasProperty,
+	parseFilter,
+	type PropertyFilter,
+} from './propertyFilter';
 import type { DeliveredMessage } from './types';
-
-interface PropertyFilter {
-	id: string;
-	value: string;
-}
-
-const ANY_FILTER =
-	/^\s*singleValueExtendedProperties\/any\(\s*(\w+)\s*:\s*\1\/id\s+eq\s+'((?:[^']|'')*)'\s+and\s+\1\/value\s+eq\s+'((?:[^']|'')*)'\s*\)\s*$/i;
 
 /** Only Mail.Read and Mail.ReadWrite see extended properties: Mail.ReadBasic excludes "any extended properties" (learn.microsoft.com/graph/permissions-reference#mailreadbasicall). */
 const SEES_EXTENDED = ['Mail.Read', 'Mail.ReadWrite'];
 
-export function parseFilter(raw: string | null): PropertyFilter | undefined {
-	if (raw === null || raw.trim() === '') return undefined;
-	const m = ANY_FILTER.exec(raw);
-	// Simulator wording for filters it does not model (Graph answers 400 for an invalid $filter).
-	if (!m) throw new GraphError(400, 'BadRequest', `Invalid filter clause: ${raw.slice(0, 80)}`);
-	return { id: m[2].replace(/''/g, "'"), value: m[3].replace(/''/g, "'") };
+/** The request's extended-property filter; more `or`ed values than the switched limit → 400 (an assumption). */
+export function filterOf(call: MailCall): PropertyFilter | undefined {
+	const filter = parseFilter(call.ctx.query.get('$filter'));
+	if (filter && filter.values.length > call.ctx.core.settings.maxFilterValues)
+		// Simulator wording: Exchange's answer to a filter over its limits is not documented.
+		throw new GraphError(
+			400,
+			'ErrorInvalidUrlQueryFilter',
+			'The restriction or sort order is too complex for this operation.',
+		);
+	return filter;
 }
 
-/** Extended property ids compare without regard to case or spacing ("String {guid} Name x"). */
-function sameId(a: string, b: string): boolean {
-	const norm = (s: string) => s.replace(/\s+/g, ' ').trim().toLowerCase();
-	return norm(a) === norm(b);
-}
-
-function hasProperty(message: Record<string, unknown>, filter?: PropertyFilter): boolean {
-	if (!filter) return true;
-	const props = message.singleValueExtendedProperties;
-	if (!Array.isArray(props)) return false;
-	return props.some(
-		(p: { id?: unknown; value?: unknown }) =>
-			typeof p?.id === 'string' && sameId(p.id, filter.id) && p.value === filter.value,
-	);
+/** With `$expand` of the filtered property, each message shows it (learn: singlevaluelegacyextendedproperty-get). */
+function withExpanded(
+	call: MailCall,
+	json: Record<string, unknown>,
+	message: Record<string, unknown>,
+): Record<string, unknown> {
+	const id = expandedId(call.ctx.query.get('$expand'));
+	return id ? { ...json, singleValueExtendedProperties: expandedProperties(message, id) } : json;
 }
 
 /** The Sent Items copy as Graph shows it: the message resource with the Message-ID it went out with. */
@@ -74,13 +72,13 @@ export function sentCopies(call: MailCall, filter?: PropertyFilter): Record<stri
 				hasProperty(m.message as Record<string, unknown>, filter),
 		)
 		.reverse()
-		.map(sentCopyJson);
+		.map((m) => withExpanded(call, sentCopyJson(m), m.message as Record<string, unknown>));
 }
 
 export function draftCopies(call: MailCall, filter?: PropertyFilter): Record<string, unknown>[] {
 	return [...call.ctx.core.state.drafts.values()]
 		.filter((d) => d.userId === call.user.id && hasProperty(d.message, filter))
-		.map((d) => draftJson(call, d, false));
+		.map((d) => withExpanded(call, draftJson(call, d, false), d.message));
 }
 
 /** `$top` bounds the page (1–1000 for messages; default 10, learn.microsoft.com/graph/api/user-list-messages). */
@@ -107,7 +105,7 @@ export function checkSeesExtended(call: MailCall): void {
 /** The folder segment is matched by the route's `{id}` (mailRoutes.ts): a well-known folder name. */
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folder = (call.messageId ?? '').toLowerCase();
-	const filter = parseFilter(call.ctx.query.get('$filter'));
+	const filter = filterOf(call);
 	if (filter) checkSeesExtended(call);
 	let value: Record<string, unknown>[];
 	if (folder === 'sentitems') value = sentCopies(call, filter);

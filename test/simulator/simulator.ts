@@ -72,6 +72,7 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 			accessTokenLifetimeSeconds: options.accessTokenLifetimeSeconds ?? 3599,
 			messageIds: options.messageIds ?? 'keep',
 			sentItemsDelayMs: options.sentItemsDelayMs ?? 0,
+			maxFilterValues: 1000,
 		};
 		this.initialLatency = {
 			graph: this.settings.graphLatencyMs,
@@ -80,6 +81,7 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.initialExchange = {
 			messageIds: this.settings.messageIds,
 			sentItemsDelayMs: this.settings.sentItemsDelayMs,
+			maxFilterValues: this.settings.maxFilterValues,
 		};
 		this.faults = new FaultRegistry(options.seed ?? 1);
 		tokenSigningKey(); // generate the per-process key now rather than inside the first request
@@ -207,6 +209,8 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		}
 		if (b.sentItemsDelayMs !== undefined)
 			this.settings.sentItemsDelayMs = Math.max(0, Number(b.sentItemsDelayMs) || 0);
+		if (b.maxFilterValues !== undefined)
+			this.settings.maxFilterValues = Math.max(1, Number(b.maxFilterValues) || 1);
 	}
 
 	injectFault(f: FaultSpec): string {

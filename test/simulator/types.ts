@@ -50,6 +50,8 @@ export type MessageIdPolicy = 'keep' | 'overwrite';
 export interface ExchangeBehaviour {
 	messageIds?: MessageIdPolicy;
 	sentItemsDelayMs?: number;
+	/** Values an extended-property filter may `or` together before 400 (default 1000; an assumption, see README). */
+	maxFilterValues?: number;
 }
 
 export interface TenantConfig {

@@ -8,7 +8,7 @@ import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
 import { InputError } from '../message/inputError';
 import { beginAttempt, recall, remember } from './deliveryLedger';
-import { deduplicatedOutcome, deliverPlan } from './idempotency';
+import { deduplicatedOutcome, deliverPlan, planKeyLookups } from './idempotency';
 import { MailboxLimiter } from './mailboxLimiter';
 import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
@@ -129,6 +129,7 @@ async function deliverReady(
 
 	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
 	const graph = graphClientOf(run);
+	planKeyLookups(run, graph, ready);
 	const limiter = new MailboxLimiter(run.maxConcurrency, TOTAL_CONCURRENCY);
 	const results = new Map<number, ItemOutcome>();
 	let stop = false;

@@ -19,6 +19,7 @@ import {
 	type KeyedDelivery,
 } from './claimState';
 import { findKeyedMessage, readPermissionMissing } from './lookup';
+import { findKey } from './lookupBatch';
 
 /**
  * How long each kind of claim lives. A pending claim is renewed while its delivery runs, so a worker that dies
@@ -36,6 +37,7 @@ const LOOK_DELAYS_MS = [250, 500, 1000, 2000];
 const READ_ROLES = ['Mail.Read', 'Mail.ReadWrite'];
 
 interface Keyed {
+	run: RunContext;
 	graph: GraphClient;
 	item: PreparedItem;
 	hash: string;
@@ -82,7 +84,11 @@ async function asHolder(
 	}, PENDING_TTL_MS / 4);
 	renew.unref();
 	try {
-		const earlier = await outcomeOf(() => lookFor(k, 0));
+		// The first look may come from the run's combined lookup of several keys (lookupBatch.ts).
+		const earlier = await outcomeOf(async () => {
+			const found = await findKey(k.run, k.graph, k.item, k.hash);
+			return found && fromMailbox(found);
+		});
 		if (!earlier.ok) {
 			await k.claims.release(k.name, mine).catch(() => undefined);
 			throw earlier.error;
@@ -160,7 +166,7 @@ export async function deliverKeyed(
 		throw readPermissionMissing(item.sender, ' (the token lists neither)');
 	const { claims } = coordination();
 	const name = `idem:${run.settings.tenantId}:${item.sender.toLowerCase()}:${hash}`;
-	const k: Keyed = { graph, item, hash, claims, name, timeoutMs: run.timeoutMs };
+	const k: Keyed = { run, graph, item, hash, claims, name, timeoutMs: run.timeoutMs };
 	const deadline = Date.now() + run.timeoutMs;
 	for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
 		const mine = JSON.stringify({ s: 'pending', o: randomUUID() });

@@ -8,6 +8,8 @@ import type { PreparedItem } from '../operations/types';
 import type { KeyedDelivery } from './claimState';
 import { deliverKeyed } from './deliverKeyed';
 
+export { planKeyLookups } from './lookupBatch';
+
 /** Runs the item's plan; with an Idempotency Key, at most once per key and sender mailbox (deliverKeyed.ts). */
 export async function deliverPlan(
 	run: RunContext,

@@ -16,7 +16,7 @@ export interface KeyedMessage {
 	isDraft: boolean;
 }
 
-const SELECT = 'id,internetMessageId,conversationId,webLink,sentDateTime,isDraft';
+export const KEYED_SELECT = 'id,internetMessageId,conversationId,webLink,sentDateTime,isDraft';
 
 /**
  * One request over the whole mailbox (Sent Items, Drafts, Outbox and any folder a copy was moved to):
@@ -28,7 +28,7 @@ export function keyedMessagesUrl(
 	sender: string,
 	hash: string,
 ) {
-	const query = `$filter=${encodeURIComponent(markerFilter(hash))}&$select=${SELECT}&$top=1`;
+	const query = `$filter=${encodeURIComponent(markerFilter(hash))}&$select=${KEYED_SELECT}&$top=1`;
 	return `${graph.userUrl(sender, 'messages')}?${query}`;
 }
 
@@ -69,9 +69,15 @@ export async function findKeyedMessage(
 		throw error;
 	}
 	const json = JSON.parse(answer.value.body.toString('utf8')) as { value?: unknown };
-	const first = Array.isArray(json.value) ? (json.value[0] as Record<string, unknown>) : undefined;
-	const id = text(first?.id);
-	if (!first || !id) return undefined;
+	const first = Array.isArray(json.value) ? json.value[0] : undefined;
+	return keyedMessageOf(first);
+}
+
+/** A message of a lookup's answer as a KeyedMessage; undefined when it has no id. */
+export function keyedMessageOf(record: unknown): KeyedMessage | undefined {
+	const first = record && typeof record === 'object' ? (record as Record<string, unknown>) : {};
+	const id = text(first.id);
+	if (!id) return undefined;
 	const found: KeyedMessage = { id, isDraft: first.isDraft === true };
 	for (const field of ['internetMessageId', 'conversationId', 'webLink'] as const) {
 		const value = text(first[field]);
