@@ -1,5 +1,5 @@
 // Lint with n8n's community-node rules. We use the "without n8n Cloud support" set: @azure/msal-node is a
-// runtime dependency (part of the declared stack), so the package targets self-hosted community install and
+// runtime dependency (Microsoft's own token library), so the package targets self-hosted community install and
 // cannot be n8n Cloud-verified anyway; that set leaves out only no-restricted-imports/-globals, which exist
 // for the Cloud sandbox.
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
@@ -37,7 +37,7 @@ export default tseslint.config(
 		rules: {
 			...Object.fromEntries(Object.entries(n8nRules.rules)),
 			// The runtime dependencies are deliberate, one line each:
-			// @azure/msal-node: the declared token stack (client credentials, certificate assertions, token cache).
+			// @azure/msal-node: Microsoft's token library (client credentials, certificate assertions, token cache).
 			// email-addresses: a real RFC 5322/6532 address-list parser instead of a hand-rolled regex.
 			// https-proxy-agent + proxy-from-env: HTTPS_PROXY/NO_PROXY support for our HTTPS client, as n8n itself uses them.
 			// nodemailer: its MailComposer builds the MIME for Graph's MIME send (RFC 2047/2045/2046 done right; n8n's Send Email node uses it too).

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Benchmark of the Office 365 Send Mail node against the local Microsoft 365 simulator (project issue 5).
+// Benchmark of the Office 365 Send Mail node against the local Microsoft 365 simulator.
 // Prints a table of figures; docs/BENCHMARKS.md is edited by people, never by the bench.
 //
 //   node scripts/bench.js [--messages N] [--throughput-reps N] [--upload-mb N] [--reps N]

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Check Setup section (issue #15), in its own n8n instance because n8n must start with the DNS test hook
+ * Check Setup section, in its own n8n instance because n8n must start with the DNS test hook
  * OFFICE365_SEND_MAIL_DNS_SERVERS pointing at the local DNS test server (test/dns, built to .build/test/dns):
  *   1. the credential test, run the way the editor's Save runs it (POST /rest/credentials, then
  *      POST /rest/credentials/test), FAILS when the Mailbox Outside the App's Scope is a mailbox the app can

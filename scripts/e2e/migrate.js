@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Migration section (issue #13, "A road off SMTP"): in real n8n, workflows with n8n's Send Email node run against a
+ * Migration section (moving workflows off SMTP): in real n8n, workflows with n8n's Send Email node run against a
  * local SMTP server, are exported with `n8n export:workflow`, converted with the installed package's
  * `npx n8n-nodes-office365-send-mail migrate`, imported with `n8n import:workflow`, get the Graph credential
  * picked over REST (what the editor does on Save) and run again; the simulator must receive the same messages.

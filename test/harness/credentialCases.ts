@@ -772,8 +772,8 @@ export const FAILURE_CASES: FailureCase[] = [
 		credentials: (w) => w.t.credentials(),
 		arrange: (w) =>
 			w.sim.injectFault({ match: { kind: 'graph' }, action: 'resetBeforeProcessing' }),
-		// A reset after the body was sent: the node must say "delivery unknown, not resent" (n8n used to replace this
-		// with its generic "closed unexpectedly … You can retry the request immediately").
+		// A reset after the body was sent: the node must say "delivery unknown, not resent" (n8n's NodeError
+		// turns any ECONNRESET into its generic "closed unexpectedly … You can retry the request immediately").
 		node: () => [
 			'delivery unknown — sendMail got connection lost (connection reset)',
 			'it was NOT sent again, to avoid a duplicate',

@@ -17,7 +17,7 @@ import type { TestTenant } from '../harness/fixtures';
 import { useTenant } from '../harness/world';
 
 /**
- * Issue #11: the credential must not be a general Graph token for workflows. A workflow reaches `authenticate`
+ * The credential must not be a general Graph token for workflows. A workflow reaches `authenticate`
  * through n8n-core's request helpers with the credential of a node (the HTTP Request node's "Predefined
  * Credential Type" calls requestWithAuthentication with `uri`; declarative nodes call
  * httpRequestWithAuthentication with `url`). Both must be refused before any request, and so must a workflow

@@ -13,7 +13,7 @@ import { runSendMail } from '../harness/engine';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Tokens and caches (issue #4): the credential test never answers from a cache, so a wrong or revoked secret fails at once even
+ * Tokens and caches: the credential test never answers from a cache, so a wrong or revoked secret fails at once even
  * while the node holds a valid cached token for the same app; and node runs never mix tokens between credentials.
  */
 const w = useCredentialWorld({ resetEachTest: true });

@@ -14,7 +14,7 @@ import { findLeaks, OutputCapture, safeJson } from '../harness/leaks';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Certificate credentials (issue #4: certificate not uploaded / wrong key / bad passphrase / malformed PEM).
+ * Certificate credentials (certificate not uploaded / wrong key / bad passphrase / malformed PEM).
  * Certificates come from the simulator's makeTestCertificate and are uploaded to the app ("certificates: [{pem}]").
  */
 const w = useCredentialWorld();

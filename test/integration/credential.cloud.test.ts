@@ -17,7 +17,7 @@ import { testCredential } from '../harness/credentialTest';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Clouds and the network (issue #4: wrong cloud, token endpoint unreachable / timing out). The wrong-cloud cases
+ * Clouds and the network (wrong cloud, token endpoint unreachable / timing out). The wrong-cloud cases
  * use a second simulator as "another cloud": its Graph host is unknown to the tenant's identity platform
  * (AADSTS500011) and its tenant is unknown there (AADSTS90002).
  */

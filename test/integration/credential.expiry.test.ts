@@ -15,7 +15,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 import { makeTestCertificate, type TestCertificate } from '../simulator';
 
-/** Issue #15: the credential test reports the certificate's days left (also in the Test Recipient message) and fails for an expired one. */
+/** The credential test reports the certificate's days left (also in the Test Recipient message) and fails for an expired one. */
 let t: TestTenant;
 const clientId = randomUUID();
 let certs: Record<'year' | 'soon' | 'expired', TestCertificate>;

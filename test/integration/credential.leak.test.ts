@@ -22,8 +22,8 @@ import { findLeaks, OutputCapture, safeJson } from '../harness/leaks';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Issue #4, safety: "a test runs the whole suite's failure cases with sentinel secrets and searches every output
- * for them". Every case of the catalogue (test/harness/credentialCases.ts) runs through runCredentialTest, n8n's
+ * Safety: the whole suite's failure cases run with sentinel secrets, and every output is searched for
+ * them. Every case of the catalogue (test/harness/credentialCases.ts) runs through runCredentialTest, n8n's
  * credential test and two Send Mail runs; then the successful paths run too. Searched: every message, error
  * (as JSON, with stack), node output item and run data, and everything written to stdout/stderr, the console and
  * n8n's logger. Searched for: every client secret and Secret ID, passphrase, private-key line (encrypted and

@@ -6,7 +6,7 @@ import { casesOf, expectCaseOutcome, runFailureCase } from '../harness/credentia
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * After sign-in (issue #4 steps 2 and 3): missing admin consent and missing Mail.Send read from the token, then the
+ * After sign-in: missing admin consent and missing Mail.Send read from the token, then the
  * mailbox probe: unknown user, unlicensed or on-premises mailbox (MailboxNotEnabledForRESTAPI), mailbox blocked by
  * an application access policy, mailbox outside an RBAC for Applications scope; plus Graph's other answers.
  * Each case: reason, Microsoft's code, admin words, the credential dialog (Save, Retry) shows the same message, no leak, nothing delivered.

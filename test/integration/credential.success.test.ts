@@ -8,7 +8,7 @@ import { testCredential } from '../harness/credentialTest';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * A working credential (issue #4 steps 1–5): a fresh token, roles read locally, the mailbox probed without
+ * A working credential: a fresh token, roles read locally, the mailbox probed without
  * delivering anything, an optional real test message, and a summary of what was verified. Both through
  * runCredentialTest and through n8n's declarative credential test.
  */

@@ -13,7 +13,7 @@ import { useTenant } from '../harness/world';
 import { getToken, graph } from '../simulator';
 
 /**
- * Issue 3 / 5: attachments from n8n's filesystem binary store, from 1 KB to 150 MB, delivered byte for byte, with
+ * Attachments from n8n's filesystem binary store, from 1 KB to 150 MB, delivered byte for byte, with
  * the right path (one sendMail, or draft + upload session) and bounded memory.
  */
 

@@ -15,7 +15,7 @@ import { makeTestCertificate, type TestCertificate } from '../simulator';
 import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';
 
 /**
- * Issue #15, Check Setup: the node inside n8n's engine against the Microsoft 365 simulator (real msal-node
+ * Check Setup: the node inside n8n's engine against the Microsoft 365 simulator (real msal-node
  * tokens) and a real DNS server on 127.0.0.1 holding the sender domains' SPF, DKIM and DMARC records.
  */
 let t: TestTenant;

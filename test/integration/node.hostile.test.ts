@@ -12,7 +12,7 @@ import { runSendMail, type TestBinary, type TestItem } from '../harness/engine';
 import { startTenant, type TestTenant } from '../harness/fixtures';
 
 /**
- * Issue #11: input an adversary controls (a public Form or Webhook trigger feeding the node) is bounded before
+ * Input an adversary controls (a public Form or Webhook trigger feeding the node) is bounded before
  * any parser runs, every string bound for a MIME header is free of line breaks and controls, and the From
  * address checked against Allowed Senders is the one sent. All through n8n's engine and the simulator.
  */
@@ -348,10 +348,11 @@ test('From Address: normalised once, then checked, and the checked string is the
 	const kate = `kate@${t.domain}`;
 	const credentials = credentialsOf(t, { senderMailbox: boss, allowedSenders: `${boss}, ${kate}` });
 	const items = [
-		// Kelvin sign K (U+212A): it used to pass the rule for kate@ (Unicode lower-casing) and go out as U+212A.
+		// Kelvin sign K (U+212A) lower-cases to "k": checked raw, it would pass the rule for kate@ and go
+		// out as U+212A.
 		// NFC maps it to the letter K, and that ASCII string is what is checked and sent.
 		valid(0, { fromAddress: `\u212Aate@${t.domain}` }),
-		// A quoted local part was checked as …@domain and sent without its quotes as ceo@attacker.com@domain.
+		// A quoted local part: checked as …@domain, it must not go out unquoted as ceo@attacker.com@domain.
 		valid(1, { fromAddress: `"ceo@attacker.com"@${t.domain}` }),
 		// Fullwidth ｋ (U+FF4B) has no canonical mapping: it stays, and is no ASCII "k" for the rule.
 		valid(2, { fromAddress: `\uff4bate@${t.domain}` }),

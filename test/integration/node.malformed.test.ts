@@ -13,7 +13,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { useTenant } from '../harness/world';
 
 /**
- * Issue 3 / 5: malformed items are refused before any request, each with an error that names the item and the
+ * Malformed items are refused before any request, each with an error that names the item and the
  * field, while the valid items of the same execution are delivered.
  */
 

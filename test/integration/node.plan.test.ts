@@ -11,9 +11,9 @@ import { MiB } from '../harness/files';
 import { useTenant } from '../harness/world';
 
 /**
- * The delivery plan is built once and both executed and rendered for Dry Run. These golden files were captured from
- * the code before the plan existed (sendMessage.ts and preview.ts each wrote the sequence), so Dry Run output stays
- * byte-identical. Regenerate only on purpose: UPDATE_GOLDEN=1.
+ * The delivery plan is built once and both executed and rendered for Dry Run. These golden files pin the
+ * Dry Run output exactly, so a change to the plan cannot silently change what Dry Run shows.
+ * Regenerate only on purpose: UPDATE_GOLDEN=1.
  */
 
 const t = useTenant();

@@ -13,7 +13,7 @@ import { MiB, scratchDir, writeRandomFile } from '../harness/files';
 import { useTenant } from '../harness/world';
 
 /**
- * Issue 3 / 5: concurrency per mailbox, retries that never duplicate a message, and honest "delivery unknown"
+ * Concurrency per mailbox, retries that never duplicate a message, and honest "delivery unknown"
  * reports when Microsoft may have acted on a request without a clear answer.
  */
 

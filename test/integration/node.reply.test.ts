@@ -11,7 +11,7 @@ import { useTenant } from '../harness/world';
 import { threadOf } from '../simulator/replies';
 
 /**
- * Issue #13: Reply and Reply All through n8n's engine against the simulator: threaded (In-Reply-To, References,
+ * Reply and Reply All through n8n's engine against the simulator: threaded (In-Reply-To, References,
  * conversation kept), addressed as Outlook derives it, with small attachments in one reply request and large ones
  * through a reply draft and upload sessions; Dry Run, bad and unknown IDs, Continue On Fail.
  */

@@ -6,7 +6,7 @@ import { runSendMail } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * Issue #15: the credential's Sender Display Name and Default Reply-To apply when the node's From Name and
+ * The credential's Sender Display Name and Default Reply-To apply when the node's From Name and
  * Reply To are empty; the node's values win. Checked on what the simulator received, and in Dry Run.
  */
 const t = useTenant();

@@ -14,7 +14,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { useTenant } from '../harness/world';
 
 /**
- * Issue 3 / 5: every message shape the node offers, checked against the exact Graph request body the simulator
+ * Every message shape the node offers, checked against the exact Graph request body the simulator
  * received (raw bytes, parsed) and the message it put in its outbox.
  */
 

@@ -41,7 +41,7 @@ import { startRedis, withEnv, type TestRedis } from '../harness/redis';
  * A link scanner's GET or HEAD must never resume; only the confirmation page's POST does, once.
  */
 
-/** The node as the lead wires it: an `operation` parameter with sendAndWait, whose execute builds the mail. */
+/** The node cut down: an `operation` parameter with sendAndWait, whose execute builds the mail and sends nothing. */
 class SendAndWaitProbe extends Office365SendMail {
 	constructor() {
 		super();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { CredentialConfigError } from '../../nodes/shared/credential/errors';
 import { readGraphSettings } from '../../nodes/shared/credential/settings';
 
-/** Issue #15: Sender Display Name and Default Reply-To on the credential, validated like the node's fields. */
+/** Sender Display Name and Default Reply-To on the credential, validated like the node's fields. */
 const base = (overrides: Record<string, unknown> = {}) => ({
 	cloud: 'global',
 	tenantId: randomUUID(),

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { checkCredentialExpiry, senderDomainOf } from '../../nodes/shared/setupChecks';
 import { makeTestCertificate } from '../simulator';
 
-/** Credential expiry (issue #15, Check Setup): days left from the certificate's PEM. */
+/** Credential expiry (Check Setup): days left from the certificate's PEM. */
 const DAY = 24 * 60 * 60 * 1000;
 const cert = makeTestCertificate({ days: 365 });
 const validTo = new Date(new X509Certificate(cert.certPem).validTo);

@@ -3,7 +3,7 @@ import { outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from './errors';
 import { isMailboxId, MAILBOX_HINT } from './identifiers';
 
-/** Values the credential supplies when the node leaves From Name / Reply To empty (seed 000: set once per mailbox). */
+/** Values the credential supplies when the node leaves From Name / Reply To empty (admins set them once per mailbox). */
 export interface SenderDefaults {
 	senderName?: string;
 	replyTo: Recipient[];
