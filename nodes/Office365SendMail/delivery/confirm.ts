@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { GraphClient } from '../../shared/transport/graphClient';
 import { graphUserUrl } from '../../shared/transport/graphClient';
 import { asBoolean } from '../message/fields';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import {
 	findMarkedMessage,
 	findSentMessage,

@@ -1,7 +1,7 @@
 import type { GraphClient, GraphResponse } from '../../shared/transport/graphClient';
 import { outcomeOf } from '../../shared/outcome';
 import type { GraphMessage } from '../message/build';
-import { formatRecipient, type Recipient } from '../message/recipients';
+import { formatRecipient, type Recipient } from '../../shared/address/recipients';
 import { escapeHtml } from '../sendAndWait/html';
 import type { DeliveryPlan } from './plan';
 import type { ReplyTarget } from './replyTarget';

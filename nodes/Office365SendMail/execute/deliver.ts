@@ -6,7 +6,7 @@ import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
 import { withoutNeedlessProbe } from '../delivery/confirm';
 import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { beginAttempt, recall, remember } from './deliveryLedger';
 import { deduplicatedOutcome, deliverPlan } from './idempotency';
 import { MailboxLimiter } from './mailboxLimiter';

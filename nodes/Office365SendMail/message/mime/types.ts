@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-/** A mailbox as the MIME builder takes it; structurally the same as message/recipients' Recipient. */
+/** A mailbox as the MIME builder takes it; structurally the same as the Recipient of nodes/shared/address. */
 export interface MimeAddress {
 	address: string;
 	name?: string;
