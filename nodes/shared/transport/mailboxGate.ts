@@ -253,9 +253,10 @@ export class MailboxGate {
 }
 
 /**
- * The process-wide cap per mailbox (the per-run limit is execute/mailboxLimiter.ts). In queue mode every worker is its own process with its own gate; each learns its share
- * of the mailbox from Microsoft's concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4)
- * sets a hard cap per process instead (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
+ * The process-wide cap per mailbox (the per-run limit is RunMailboxLanes, execute/runMailboxLanes.ts). In queue
+ * mode every worker is its own process with its own gate; each learns its share of the mailbox from Microsoft's
+ * concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4) sets a hard cap per process instead
+ * (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
  */
 export function processWideMailboxCap(
 	value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY,
