@@ -25,7 +25,10 @@ export interface MimeHeader {
 	value: string;
 }
 
-/** A validated message. Every string that ends up in a header is checked again here (no CR/LF). */
+/**
+ * A validated message: built from the fields message/ checked (header-safe text, addresses, message IDs, X-
+ * headers, unsubscribe URIs), or passed through validateMimeInput.
+ */
 export interface MimeMessageInput {
 	/** Message-ID to stamp, `<id@domain>`; make one with newMessageId(). */
 	messageId: string;
