@@ -21,10 +21,10 @@ import { parseHeaders } from '../../message/headers';
 import { InputError } from '../../../shared/text/inputError';
 import {
 	dedupeRecipients,
-	MAX_RECIPIENTS,
 	parseRecipients,
 	type Recipient,
 } from '../../../shared/address/recipients';
+import { MAX_RECIPIENTS } from '../../../shared/address/limits';
 import { binarySource } from './binarySources';
 
 /** The node's operations that deliver a message per item (Check Setup has no message). */

@@ -12,9 +12,9 @@ import { InputError } from '../../../shared/text/inputError';
 import {
 	dedupeRecipients,
 	formatRecipient,
-	MAX_RECIPIENTS,
 	parseRecipients,
 } from '../../../shared/address/recipients';
+import { MAX_RECIPIENTS } from '../../../shared/address/limits';
 import {
 	attachmentsOf,
 	commonInput,
