@@ -10,7 +10,7 @@ import type { CheckInput, CheckRun, Session, SetupCheck } from './run';
 import { unanswered } from './unanswered';
 
 // One retry, and an answer within seconds: a scheduled Check Setup never hangs, nor does the credential dialog.
-export const CHECK_TIMEOUT_MS = 20_000;
+const CHECK_TIMEOUT_MS = 20_000;
 const CHECK_RETRY = { maxRetries: 1, maxTotalMs: 15_000, baseDelayMs: 500, maxDelayMs: 5_000 };
 
 /** After the credential is corrected: what runs the checks again. */
@@ -37,7 +37,7 @@ function unusable(error: unknown): Finding {
 			`The credential cannot be used${why}`,
 			'Select a Microsoft Graph Client Credentials credential in the node.',
 		),
-		reason: 'noCredential',
+		reason: 'noCredentialSelected',
 	};
 }
 
@@ -61,6 +61,22 @@ function signedInAs(settings: GraphSettings, tid: string | undefined, app: strin
 	return `App ${app}${settings.clientId} signed in to tenant ${tid ?? settings.tenantId} (${settings.cloudLabel} cloud) with ${auth}; fresh token, not from a cache.`;
 }
 
+/** Sign-in's words are the node's (TokenError); the fix only adds how to run the checks again. */
+function tokenFailure(error: unknown): Finding {
+	if (!(error instanceof TokenError))
+		return {
+			...failed('signIn', 'error', unanswered(error), 'Try again later.'),
+			reason: 'unchecked',
+		};
+	const field = error.field ? ` (credential field "${error.field}")` : '';
+	const fix = `Correct the credential${field} as the detail says and ${SAVE_AGAIN}.`;
+	return {
+		...failed('signIn', 'error', error.message, fix),
+		reason: error.reason,
+		fixInDetail: true,
+	};
+}
+
 /** A fresh token, never from a cache: a secret rotated or revoked since the last run shows now. */
 export async function signIn(input: CheckInput): Promise<Session> {
 	if (!input.read.ok) return { finding: unusable(input.read.error) };
@@ -68,39 +84,15 @@ export async function signIn(input: CheckInput): Promise<Session> {
 	const got = await outcomeOf(() =>
 		acquireToken(settings, { fresh: true, timeoutMs: CHECK_TIMEOUT_MS, http: input.http }),
 	);
-	if (!got.ok) {
-		const error = got.error;
-		if (!(error instanceof TokenError))
-			return {
-				finding: {
-					...failed('signIn', 'error', unanswered(error), 'Try again later.'),
-					reason: 'unchecked',
-				},
-			};
-		const field = error.field ? ` (credential field "${error.field}")` : '';
-		const fix = `Correct the credential${field} as the detail says and ${SAVE_AGAIN}.`;
-		return {
-			finding: {
-				...failed('signIn', 'error', error.message, fix),
-				reason: error.reason,
-				fixInDetail: true,
-			},
-		};
-	}
+	if (!got.ok) return { finding: tokenFailure(got.error) };
 	const token = got.value;
 	const { claims } = token;
 	if (isGuid(settings.tenantId) && claims.tid && claims.tid.toLowerCase() !== settings.tenantId)
 		return { finding: tenantMismatch(settings, claims.tid) };
 	const app = claims.appDisplayName ? `"${claims.appDisplayName}" ` : '';
-	const graph = new GraphClient(
-		settings.graphEndpoint,
-		{ getToken: async () => token.token },
-		input.http,
-		{
-			timeoutMs: CHECK_TIMEOUT_MS,
-			retry: CHECK_RETRY,
-		},
-	);
+	const getToken = async () => token.token;
+	const limits = { timeoutMs: CHECK_TIMEOUT_MS, retry: CHECK_RETRY };
+	const graph = new GraphClient(settings.graphEndpoint, { getToken }, input.http, limits);
 	return { finding: passed('signIn', signedInAs(settings, claims.tid, app)), token, graph };
 }
 
