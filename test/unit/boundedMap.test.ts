@@ -67,4 +67,14 @@ describe('BoundedMap (explicit clock)', () => {
 		map.set('new', 2);
 		expect([...map.live()]).toEqual([['new', 2]]);
 	});
+
+	test('a large map goes a tenth below its cap at once, least recently used first', () => {
+		const map = new BoundedMap<number, number>(100);
+		for (let i = 0; i < 100; i++) map.set(i, i);
+		expect(map.peek(0)).toBe(0); // peek() does not make 0 the most recent
+		map.set(100, 100);
+		expect(map.size).toBe(90);
+		expect([...map.keys()][0]).toBe(11);
+		expect(map.get(100)).toBe(100);
+	});
 });

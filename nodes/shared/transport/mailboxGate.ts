@@ -133,7 +133,7 @@ export class MailboxGate {
 
 	/** The number of slots the mailbox has now (its cap for a mailbox without state). */
 	limitOf(key: string): number {
-		return this.lanes.get(key)?.adaptive.limit ?? this.cap;
+		return this.lanes.peek(key)?.adaptive.limit ?? this.cap;
 	}
 
 	/**
@@ -188,7 +188,7 @@ export class MailboxGate {
 		lane.checking = true;
 		setImmediate(() => {
 			lane.checking = false;
-			if (this.lanes.get(key) !== lane || lane.pause) return;
+			if (this.lanes.peek(key) !== lane || lane.pause) return;
 			let queued = 0;
 			for (let i = lane.head; i < lane.waiting.length && queued === 0; i++)
 				if (!lane.waiting[i].settled) queued++;
@@ -226,7 +226,7 @@ export class MailboxGate {
 		} else if (
 			lane.active === 0 &&
 			lane.waiting.length === 0 &&
-			this.lanes.get(key) === lane &&
+			this.lanes.peek(key) === lane &&
 			forgettable(lane.adaptive, Date.now())
 		) {
 			this.lanes.delete(key);
