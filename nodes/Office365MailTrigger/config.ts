@@ -3,7 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { isDomain, isMailboxId, MAILBOX_HINT } from '../shared/credential/identifiers';
 import { readGraphSettings, type GraphSettings } from '../shared/credential/settings';
 import { asciiLower, describeSenderRules, isSenderAllowed } from '../shared/credential/senderRules';
-import { InputError } from '../Office365SendMail/message/inputError';
+import { InputError } from '../shared/text/inputError';
 import { CREDENTIAL_TYPE } from '../Office365SendMail/description/constants';
 
 /** Well-known folder names (https://learn.microsoft.com/graph/api/resources/mailfolder#well-known-folder-names). */

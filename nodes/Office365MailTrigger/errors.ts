@@ -5,7 +5,7 @@ import { adviseGraphError } from '../shared/diagnostics/graphAdvice';
 import { TokenError } from '../shared/token/tokenErrors';
 import { GraphApiError, NetworkError } from '../shared/transport/graphErrors';
 import { sayNetworkCodes } from '../shared/transport/networkWords';
-import { InputError } from '../Office365SendMail/message/inputError';
+import { InputError } from '../shared/text/inputError';
 import type { TriggerConfig } from './config';
 
 /**

@@ -883,7 +883,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		title: 'Default Sender Mailbox is not in Allowed Senders',
 		reason: 'senderNotAllowed',
 		words: (w) => [
-			`Default Sender Mailbox ${w.t.sender} is not in Allowed Senders (boss@contoso.com, *@billing.contoso.com)`,
+			`Default Sender Mailbox ${w.t.sender} is not in the credential's Allowed Senders (boss@contoso.com, *@billing.contoso.com)`,
 		],
 		credentials: (w) =>
 			w.t.credentials({ allowedSenders: 'boss@contoso.com, *@billing.contoso.com' }),

@@ -38,4 +38,43 @@ describe('BoundedMap (explicit clock)', () => {
 		map.clear();
 		expect(map.size).toBe(0);
 	});
+
+	test('entries in use stay beyond the cap; the least recently used free one goes, and is told', () => {
+		const dropped: string[] = [];
+		const busy = new Set(['a']);
+		const map = new BoundedMap<string, string>(2, Infinity, Date.now, {
+			evictable: (v) => !busy.has(v),
+			onEvict: (v) => dropped.push(v),
+		});
+		map.set('a', 'a');
+		map.set('b', 'b');
+		map.set('c', 'c');
+		expect([...map.keys()]).toEqual(['a', 'c']);
+		expect(dropped).toEqual(['b']);
+		busy.add('c');
+		map.set('d', 'd');
+		expect(map.size).toBe(3); // nothing may go but the newest
+		map.delete('d');
+		expect(dropped).toEqual(['b']); // delete() is not an eviction
+	});
+
+	test('an expired entry may always go, in use or not; keys() and live() skip it', () => {
+		let now = 0;
+		const map = new BoundedMap<string, number>(1, Infinity, () => now, { evictable: () => false });
+		map.set('old', 1, 10);
+		now = 10;
+		expect([...map.keys()]).toEqual([]);
+		map.set('new', 2);
+		expect([...map.live()]).toEqual([['new', 2]]);
+	});
+
+	test('a large map goes a tenth below its cap at once, least recently used first', () => {
+		const map = new BoundedMap<number, number>(100);
+		for (let i = 0; i < 100; i++) map.set(i, i);
+		expect(map.peek(0)).toBe(0); // peek() does not make 0 the most recent
+		map.set(100, 100);
+		expect(map.size).toBe(90);
+		expect([...map.keys()][0]).toBe(11);
+		expect(map.get(100)).toBe(100);
+	});
 });

@@ -1,7 +1,7 @@
 import { FORMAT_HINT } from '../../nodes/shared/address/addressSyntax';
-import { excerpt } from '../../nodes/Office365SendMail/message/headerSafe';
+import { excerpt } from '../../nodes/shared/text/headerSafe';
 import { messageIdOf } from '../../nodes/Office365SendMail/message/messageId';
-import { parseRecipients } from '../../nodes/Office365SendMail/message/recipients';
+import { parseRecipients } from '../../nodes/shared/address/recipients';
 
 // n8n's editor shows an error's message as HTML: text in <…> vanishes ("<name@contoso.com>" was dropped).
 const ANGLE = /[<>]/;

@@ -30,7 +30,7 @@ function base(overrides: Partial<MimeMessageInput> = {}): MimeMessageInput {
 }
 
 async function built(input: MimeMessageInput): Promise<{ parsed: ParsedMail; raw: string }> {
-	const out = await buildMime(input);
+	const out = await buildMime(validateMimeInput(input));
 	// What Graph receives is the base64 form; parse that, decoded, to test the real payload.
 	const raw = Buffer.from(out.base64, 'base64');
 	expect(raw.equals(out.mime)).toBe(true);
@@ -45,10 +45,12 @@ function headerBlock(raw: string): string {
 }
 
 async function refusal(input: MimeMessageInput): Promise<InputError> {
-	const error = await buildMime(input).then(
-		() => undefined,
-		(e: unknown) => e,
-	);
+	const error = await Promise.resolve(input)
+		.then((raw) => buildMime(validateMimeInput(raw)))
+		.then(
+			() => undefined,
+			(e: unknown) => e,
+		);
 	expect(error).toBeInstanceOf(InputError);
 	return error as InputError;
 }

@@ -1,8 +1,8 @@
 import {
-	MAX_FIELDS,
 	readSendAndWaitConfig,
 	type ParameterReader,
 } from '../../nodes/Office365SendMail/sendAndWait/config';
+import { MAX_FIELDS } from '../../nodes/Office365SendMail/sendAndWait/limits';
 import { answerOf } from '../../nodes/Office365SendMail/sendAndWait/answer';
 import { buildQuestionMail, escapeHtml } from '../../nodes/Office365SendMail/sendAndWait/html';
 import { sendAndWaitWaitTill } from '../../nodes/Office365SendMail/sendAndWait/waitTill';

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { asBoolean } from '../message/fields';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { markerProperty, newMarker, type FoundMessage } from './findSent';
 import { idempotencyKeyOf, keyHash } from '../execute/idempotency/key';
 import { withDraftPatch } from './mime';

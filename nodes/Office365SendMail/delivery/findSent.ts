@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import type { GraphClient } from '../../shared/transport/graphClient';
 import type { GraphApiError } from '../../shared/transport/graphErrors';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 
 /**
  * The package's own marker on every message it may need to find again: a named MAPI property (a property set

@@ -1,12 +1,7 @@
 import type { AttachmentSource } from '../message/attachments';
 import { draftMessage, type GraphMessage, type MessageInput } from '../message/build';
 import { InputError } from '../../shared/text/inputError';
-import {
-	buildMime,
-	estimateEncodedSize,
-	validateMimeInput,
-	type MimeMessageInput,
-} from '../message/mime';
+import { buildMime, estimateEncodedSize, type MimeMessageInput } from '../message/mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import { MAX_SINGLE_REQUEST_BYTES, megabytes } from './sizes';
 
@@ -38,8 +33,8 @@ function bodiesOf(input: MessageInput): Pick<MimeMessageInput, 'html' | 'text'> 
 }
 
 /**
- * The message as MIME input, checked now so that a bad value is an item error before any request. The Date is
- * fixed here, so Dry Run and the real request carry the same one.
+ * The message as MIME input, from fields message/ and the operation's readers already checked (so it is not checked
+ * again). The Date is fixed here, so Dry Run and the real request carry the same one.
  */
 export function mimeContentOf(
 	input: MessageInput,
@@ -54,7 +49,7 @@ export function mimeContentOf(
 			'HTML and Text, In-Reply-To, References and List-Unsubscribe send the message as MIME, which needs an email address for From: give Sender as an address (not an object ID) or fill in From Address.',
 		);
 	}
-	const content: MimeContent = {
+	return {
 		messageId,
 		subject: input.subject,
 		from,
@@ -68,7 +63,6 @@ export function mimeContentOf(
 		...options,
 		date: new Date(),
 	};
-	return validateMimeInput(content);
 }
 
 /**

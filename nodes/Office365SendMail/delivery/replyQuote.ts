@@ -1,5 +1,5 @@
 import type { GraphMessage } from '../message/build';
-import { formatRecipient, type Recipient } from '../message/recipients';
+import { formatRecipient, type Recipient } from '../../shared/address/recipients';
 import { escapeHtml } from '../sendAndWait/html';
 import type { DeliveryPlan } from './plan';
 import type { ReplyTarget } from './replyTarget';

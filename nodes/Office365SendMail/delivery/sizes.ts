@@ -9,13 +9,10 @@ import { fileAttachmentJson, type GraphMessage } from '../message/build';
 export const GRAPH_REQUEST_CAP_BYTES = 4 * 1024 * 1024;
 export const MAX_SINGLE_REQUEST_BYTES = GRAPH_REQUEST_CAP_BYTES - 16 * 1024;
 
-/**
- * createUploadSession refuses small files (ErrorAttachmentSizeShouldNotBeLessThanMinimumSize). Microsoft's docs say
- * "3 MB"; a measured trace puts the floor at 2,097,152 bytes
- * (comment of 2020-08-20 in https://github.com/microsoftgraph/msgraph-sdk-java/pull/52: "Minimum UploadSession byte
- * size is exactly 2097152 bytes"). Every attachment whose JSON does not fit one request is above 3 MB, so above both.
- */
-export const UPLOAD_SESSION_FLOOR_BYTES = 2 * 1024 * 1024;
+// createUploadSession refuses small files (ErrorAttachmentSizeShouldNotBeLessThanMinimumSize). Microsoft's docs say
+// "3 MB"; a measured trace puts the floor at 2,097,152 bytes
+// (https://github.com/microsoftgraph/msgraph-sdk-java/pull/52: "Minimum UploadSession byte size is exactly 2097152
+// bytes"). Every attachment whose JSON does not fit one request is above 3 MB, so above both: no check is needed.
 
 /** Exchange Online's absolute ceiling for one message, whatever MaxSendSize an admin sets (Set-Mailbox docs). */
 export const MAX_MESSAGE_BYTES = 150 * 1024 * 1024;

@@ -6,10 +6,10 @@ import { DEFAULT_RETRY_POLICY } from '../../shared/transport/retry';
 import { withoutNeedlessProbe } from '../delivery/confirm';
 import { executePlan } from '../delivery/execute';
 import { readWriteMissing } from '../delivery/schedule';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import { beginAttempt, recall, remember } from './deliveryLedger';
 import { deduplicatedOutcome, deliverPlan, planKeyLookups } from './idempotency';
-import { MailboxLimiter } from './mailboxLimiter';
+import { RunMailboxLanes } from './runMailboxLanes';
 import type { ItemFailure } from './errors';
 import { failed, type ItemOutcome, type RunContext } from './outcomes';
 import { sentItem } from './output';
@@ -130,12 +130,12 @@ async function deliverReady(
 	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
 	const graph = graphClientOf(run);
 	planKeyLookups(run, graph, ready);
-	const limiter = new MailboxLimiter(run.maxConcurrency, TOTAL_CONCURRENCY);
+	const lanes = new RunMailboxLanes(run.maxConcurrency, TOTAL_CONCURRENCY);
 	const results = new Map<number, ItemOutcome>();
 	let stop = false;
 	await Promise.all(
 		ready.map((item) =>
-			limiter.run(item.sender, async () => {
+			lanes.run(item.sender, async () => {
 				if (stop) return;
 				const result = await deliverOne(run, graph, item, roles);
 				results.set(item.index, result);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { Delivery } from '../delivery/execute';
-import { InputError } from '../message/inputError';
+import { InputError } from '../../shared/text/inputError';
 import type { ItemFailure } from './errors';
 import type { PreparedItem } from './operations/types';
 

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { FormField, SendAndWaitConfig } from './config';
-import { CONFIRM_FIELD, fieldName, MAX_ANSWER_CHARS } from './html';
+import { CONFIRM_FIELD, fieldName } from './html';
+import { MAX_ANSWER_CHARS } from './limits';
 
 export type Answer = { ok: true; data: IDataObject } | { ok: false; reason: string };
 

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../../shared/text/inputError';
+import { MAX_FIELD_OPTIONS, MAX_FIELDS, MAX_LABEL_CHARS, MAX_MESSAGE_CHARS } from './limits';
 
 /** Reads one node parameter; the execute and webhook contexts differ only in how the item is chosen. */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;
@@ -32,11 +33,6 @@ export interface SendAndWaitConfig {
 	appendAttribution: boolean;
 }
 
-// Bounds on what the parameters can make us render and parse; far above any sensible form.
-export const MAX_MESSAGE_CHARS = 20000;
-export const MAX_LABEL_CHARS = 200;
-export const MAX_FIELDS = 50;
-export const MAX_FIELD_OPTIONS = 100;
 const FIELD_TYPES: FieldType[] = ['date', 'dropdown', 'email', 'number', 'text', 'textarea'];
 /**
  * Labels are the keys of the answer object: `__proto__` would set its prototype instead of a key (the answer is

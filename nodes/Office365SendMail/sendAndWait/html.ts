@@ -1,4 +1,5 @@
 import type { FormField, SendAndWaitConfig } from './config';
+import { MAX_ANSWER_CHARS } from './limits';
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(value: string): string {
@@ -21,7 +22,6 @@ export const CONFIRM_FIELD = 'confirm';
 export const WAIT_PARAMETER = 'wait';
 /** Form inputs are named like n8n's own forms (field-0, field-1, …); labels may hold any character. */
 export const fieldName = (index: number): string => `field-${index}`;
-export const MAX_ANSWER_CHARS = 10000;
 
 export interface ResumeLinks {
 	/** Approval: the approve link. Free text and custom form: the respond link. */

@@ -2,10 +2,9 @@ import { WAIT_INDEFINITELY, type IDataObject } from 'n8n-workflow';
 
 import { InputError } from '../../shared/text/inputError';
 import type { ParameterReader } from './config';
+import { MAX_WAIT_MS } from './limits';
 
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
-// n8n stores waitTill as a date; a limit beyond ~10 years is a typo, not an intent.
-const MAX_WAIT_MS = 3650 * 86_400_000;
 
 /**
  * When the wait ends without an answer, from Options › Limit Wait Time (n8n's own option shape). Without the option

@@ -16,6 +16,8 @@ export const MAX_ADDRESS_ENTRY_CHARS = 640;
  * is far shorter; anything longer is refused before it is split.
  */
 export const MAX_RECIPIENT_FIELD_CHARS = 128 * 1024;
+/** Exchange Online's recipient limit per message, To + Cc + Bcc (learn.microsoft.com/graph/api/resources/message). */
+export const MAX_RECIPIENTS = 500;
 /** Entries in one recipient field before duplicates are dropped: twice Exchange's 500 per message. */
 export const MAX_RECIPIENT_ENTRIES = 1000;
 /**

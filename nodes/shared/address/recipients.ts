@@ -11,15 +11,13 @@ import {
 	MAX_ADDRESS_ENTRY_CHARS,
 	MAX_RECIPIENT_ENTRIES,
 	MAX_RECIPIENT_FIELD_CHARS,
+	MAX_RECIPIENTS,
 } from './limits';
 
 export interface Recipient {
 	address: string;
 	name?: string;
 }
-
-/** Exchange Online's recipient limit per message, To + Cc + Bcc (learn.microsoft.com/graph/api/resources/message). */
-export const MAX_RECIPIENTS = 500;
 
 function tooLong(field: string, chars: number): InputError {
 	return new InputError(

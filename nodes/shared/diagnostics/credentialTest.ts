@@ -1,22 +1,14 @@
 import { outcomeOf, outcomeOfSync } from '../outcome';
-import { CredentialConfigError } from '../credential/errors';
-import { isGuid, isMailboxId } from '../credential/identifiers';
-import { describeSenderRules, isSenderAllowed } from '../credential/senderRules';
+import { isMailboxId } from '../credential/identifiers';
 import { readGraphSettings, type GraphSettings } from '../credential/settings';
-import { TokenError } from '../token/tokenErrors';
-import { acquireToken, type AccessToken } from '../token/tokenProvider';
-import { GraphClient } from '../transport/graphClient';
+import { findingMessage, isFailing, type Finding } from '../setupChecks/finding';
+import type { AccessToken } from '../token/tokenProvider';
+import type { GraphClient } from '../transport/graphClient';
 import { nodeHttpClient, type HttpClient } from '../transport/httpClient';
+import { credentialCheckRun, defaultSenderChoice, type CheckRun } from './checks';
 import { CredentialTestFailure, failFromGraph } from './credentialTestFailure';
+import { certificateDaysLeft, type SetupFinding } from './probes';
 import { TRACE_PERMISSION, traceFromToken } from './traceAvailability';
-import {
-	certificateDaysLeft as certificateDaysLeftOf,
-	certificateFinding,
-	probeMailbox,
-	probeScope,
-	type SetupFinding,
-} from './probes';
-import { probeRead } from './readProbe';
 
 export { CredentialTestFailure };
 
@@ -39,40 +31,70 @@ export interface CredentialTestReport {
 	messageTrace: string;
 }
 
-const TEST_TIMEOUT_MS = 20_000;
-const TEST_RETRY = { maxRetries: 1, maxTotalMs: 15_000, baseDelayMs: 500, maxDelayMs: 5_000 };
-
-function graphFor(settings: GraphSettings, token: AccessToken, http: HttpClient): GraphClient {
-	return new GraphClient(settings.graphEndpoint, { getToken: async () => token.token }, http, {
-		timeoutMs: TEST_TIMEOUT_MS,
-		retry: TEST_RETRY,
-	});
+/** The first failing finding, as the error n8n's credential dialog shows on Save and Retry. */
+function failOn(finding: Finding): void {
+	if (isFailing(finding))
+		throw new CredentialTestFailure(finding.reason ?? finding.check, findingMessage(finding));
 }
 
 /**
- * What the credential test runs (n8n runs it when the credential is saved, and again on Retry). Every failure is a CredentialTestFailure whose message names the cause,
- * the fix and Microsoft's code, and never contains a secret, key, passphrase or token.
+ * What the credential test runs (n8n runs it when the credential is saved, and again on Retry): the checks Check
+ * Setup runs for the credential and its Default Sender Mailbox (diagnostics/checks), first those the input alone
+ * settles, then those that ask Microsoft, each in Check Setup's order; the first failing finding is thrown as a
+ * CredentialTestFailure with that finding's words. Its message never contains a secret, key, passphrase or token.
  */
 export async function runCredentialTest(
 	raw: Record<string, unknown>,
 	http: HttpClient = nodeHttpClient,
 ): Promise<CredentialTestReport> {
-	const settings = readTestSettings(raw);
-	checkTestSettings(settings);
-	const token = await freshToken(settings, http);
-	checkClaims(settings, token);
-	const graph = graphFor(settings, token, http);
-	const scopeProbe = await probeMailboxes(graph, settings, token);
-	const certificate = certificateFinding(settings);
-	const parts = verifiedParts(settings, token, certificate, scopeProbe);
-	const readProbe = settings.senderMailbox
-		? await probeRead(graph, settings, settings.senderMailbox)
-		: undefined;
+	const read = outcomeOfSync(() => readGraphSettings(raw));
+	const settings = read.ok ? read.value : undefined;
+	const run = credentialCheckRun({ read, raw, sender: defaultSenderChoice(settings), http });
+	const found = new Map<string, Finding>();
+	for (const finding of run.localFindings()) failOn(finding);
+	if (!settings) throw new Error('unreachable: an unreadable credential fails the signIn check');
+	checkTestRecipient(settings);
+	for await (const finding of run.remoteFindings()) {
+		failOn(finding);
+		found.set(finding.check, finding);
+	}
+	return report(run, settings, found);
+}
+
+/** Test Recipient is the credential test's own field: it needs a sender and one address, before any request. */
+function checkTestRecipient(settings: GraphSettings): void {
+	if (!settings.testRecipient) return;
+	if (!isMailboxId(settings.testRecipient))
+		throw new CredentialTestFailure(
+			'invalid:testRecipient',
+			'Test Recipient must be one e-mail address, e.g. admin@contoso.com.',
+		);
+	if (!settings.senderMailbox)
+		throw new CredentialTestFailure(
+			'invalid:senderMailbox',
+			'Test Recipient needs a Default Sender Mailbox to send the test message from.',
+		);
+}
+
+async function report(
+	run: CheckRun,
+	settings: GraphSettings,
+	found: Map<string, Finding>,
+): Promise<CredentialTestReport> {
+	const { token, graph } = await run.signedIn();
+	if (!token || !graph) throw new Error('unreachable: a failed sign-in fails the signIn check');
+	const scope = found.get('scopeProbe');
+	const scopeProbe = scope?.reason === 'scopeInEffect' ? (scope as SetupFinding) : undefined;
+	const read = found.get('mailRead');
+	const readProbe = read?.reason ? (read as SetupFinding) : undefined;
+	const expiry =
+		settings.auth.kind === 'certificate' ? await run.result('credentialExpiry') : undefined;
+	const parts = verifiedParts(settings, token, expiry, scopeProbe);
 	if (readProbe) parts.push(readProbe.detail);
 	const messageTrace =
 		traceFromToken(settings, token.claims)?.detail ??
 		`Message trace (Get Delivery Status): the app has ${TRACE_PERMISSION}; run Check Setup to prove it answers.`;
-	const testMessage = await sendTestMessage(graph, settings, token, parts, messageTrace);
+	const testMessage = await sendTestMessage(graph, settings, parts, messageTrace);
 	return {
 		authorityHost: settings.authorityHost,
 		tenantId: settings.tenantId,
@@ -80,105 +102,11 @@ export async function runCredentialTest(
 		roles: token.claims.roles,
 		mailboxProbe: settings.senderMailbox ? 'reachable' : undefined,
 		scopeProbe,
-		certificateDaysLeft: certificate ? certificateDaysLeftOf(settings) : undefined,
+		certificateDaysLeft: certificateDaysLeft(settings),
 		readProbe,
 		testMessage,
 		messageTrace,
 	};
-}
-
-function readTestSettings(raw: Record<string, unknown>): GraphSettings {
-	const read = outcomeOfSync(() => readGraphSettings(raw));
-	if (read.ok) return read.value;
-	if (read.error instanceof CredentialConfigError)
-		throw new CredentialTestFailure(`invalid:${read.error.field}`, read.error.message);
-	throw read.error;
-}
-
-/** Field combinations the node would refuse, or the test could not run with, fail before any request. */
-function checkTestSettings(settings: GraphSettings): void {
-	const mailbox = settings.senderMailbox;
-	if (mailbox && !isSenderAllowed(settings.allowedSenders, mailbox)) {
-		throw new CredentialTestFailure(
-			'senderNotAllowed',
-			`Default Sender Mailbox ${mailbox} is not in Allowed Senders (${describeSenderRules(settings.allowedSenders)}): the node would refuse it. Add it or change the default.`,
-		);
-	}
-	if (settings.testRecipient && !isMailboxId(settings.testRecipient)) {
-		throw new CredentialTestFailure(
-			'invalid:testRecipient',
-			'Test Recipient must be one e-mail address, e.g. admin@contoso.com.',
-		);
-	}
-	if (settings.testRecipient && !mailbox) {
-		throw new CredentialTestFailure(
-			'invalid:senderMailbox',
-			'Test Recipient needs a Default Sender Mailbox to send the test message from.',
-		);
-	}
-	// Only after the sender probe passed does a refusal for the other mailbox prove the scoping, not a lack of
-	// Mail.Send.
-	if (settings.scopeCheckMailbox && !mailbox) {
-		throw new CredentialTestFailure(
-			'invalid:senderMailbox',
-			"Mailbox Outside the App's Scope needs a Default Sender Mailbox: the test first proves the app can send from that one, so that a refusal for the other mailbox can only come from the Exchange scoping.",
-		);
-	}
-}
-
-/** A fresh token, never from a cache: a rotated or revoked secret shows at once. */
-async function freshToken(settings: GraphSettings, http: HttpClient): Promise<AccessToken> {
-	const acquired = await outcomeOf(() =>
-		acquireToken(settings, { fresh: true, timeoutMs: TEST_TIMEOUT_MS, http }),
-	);
-	if (acquired.ok) return acquired.value;
-	if (acquired.error instanceof TokenError)
-		throw new CredentialTestFailure(acquired.error.reason, acquired.error.message);
-	throw acquired.error;
-}
-
-/** Reads the token's claims locally: no extra Graph permission is needed for this. */
-function checkClaims(settings: GraphSettings, { claims }: AccessToken): void {
-	if (isGuid(settings.tenantId) && claims.tid && claims.tid.toLowerCase() !== settings.tenantId) {
-		throw new CredentialTestFailure(
-			'tenantMismatch',
-			`Microsoft issued the token for tenant ${claims.tid}, not for the Directory (tenant) ID ${settings.tenantId} entered here. Copy the tenant ID again from the app registration's Overview page.`,
-		);
-	}
-	// With a mailbox the probe decides: Exchange RBAC for Applications can grant Mail.Send without a role.
-	if (settings.senderMailbox) return;
-	if (!claims.hasRolesClaim) {
-		throw new CredentialTestFailure(
-			'consentMissing',
-			'Sign-in works, but admin consent is missing: the token carries no application permissions. Add Microsoft Graph › Application permissions › Mail.Send and click "Grant admin consent". (If you grant Mail.Send through Exchange RBAC for Applications instead, fill in Default Sender Mailbox so the credential test can check that mailbox.)',
-		);
-	}
-	if (!claims.roles.includes('Mail.Send')) {
-		throw new CredentialTestFailure(
-			'missingMailSend',
-			`Sign-in works, but the app's application permissions (${claims.roles.join(', ')}) do not include Mail.Send. Add Microsoft Graph › Application permissions › Mail.Send and grant admin consent.`,
-		);
-	}
-}
-
-/** Probes the sender mailbox (and the out-of-scope one, when set) without delivering anything. */
-async function probeMailboxes(
-	graph: GraphClient,
-	settings: GraphSettings,
-	{ claims }: AccessToken,
-): Promise<SetupFinding | undefined> {
-	const mailbox = settings.senderMailbox;
-	if (!mailbox) return undefined;
-	const probed = await outcomeOf(() => probeMailbox(graph, mailbox));
-	if (!probed.ok) failFromGraph(probed.error, settings, mailbox, claims);
-	const scope = settings.scopeCheckMailbox;
-	if (!scope) return undefined;
-	const scoped = await outcomeOf(() => probeScope(graph, settings, scope));
-	if (!scoped.ok) failFromGraph(scoped.error, settings, scope, claims);
-	const scopeProbe = scoped.value;
-	if (!scopeProbe.ok)
-		throw new CredentialTestFailure(scopeProbe.reason, `${scopeProbe.detail} ${scopeProbe.fix}`);
-	return scopeProbe;
 }
 
 /**
@@ -188,7 +116,7 @@ async function probeMailboxes(
 function verifiedParts(
 	settings: GraphSettings,
 	{ claims }: AccessToken,
-	certificate: SetupFinding | undefined,
+	expiry: Finding | undefined,
 	scopeProbe: SetupFinding | undefined,
 ): string[] {
 	const auth =
@@ -203,7 +131,7 @@ function verifiedParts(
 		`app ${claims.appDisplayName ? `"${claims.appDisplayName}" ` : ''}${settings.clientId} signed in with ${auth}`,
 		`application permissions: ${permissions}`,
 	];
-	if (certificate) parts.push(certificate.detail);
+	if (expiry) parts.push(expiry.detail.replace(/\.$/, ''));
 	if (settings.senderMailbox)
 		parts.push(`mailbox ${settings.senderMailbox} can send (probe only, nothing delivered)`);
 	if (scopeProbe) parts.push(scopeProbe.detail);
@@ -214,7 +142,6 @@ function verifiedParts(
 async function sendTestMessage(
 	graph: GraphClient,
 	settings: GraphSettings,
-	{ claims }: AccessToken,
 	parts: string[],
 	optional: string,
 ): Promise<CredentialTestReport['testMessage']> {
@@ -231,7 +158,7 @@ async function sendTestMessage(
 			replay: 'notIfSent',
 		}),
 	);
-	if (!sent.ok) failFromGraph(sent.error, settings, mailbox, claims);
+	if (!sent.ok) failFromGraph(sent.error, settings, mailbox);
 	const { requestId } = sent.value;
 	parts.push(`test message sent to ${recipient}${requestId ? ` (request-id ${requestId})` : ''}`);
 	return { recipient, requestId };

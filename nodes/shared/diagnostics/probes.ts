@@ -4,6 +4,7 @@ import type { Finding } from '../setupChecks/finding';
 import type { GraphClient } from '../transport/graphClient';
 import { GraphApiError } from '../transport/graphErrors';
 import { adviseGraphError } from './graphAdvice';
+import { daysLeft } from '../setupChecks/credentialExpiry';
 
 /** A setup finding (the one type Check Setup outputs) whose outcome has a stable name (tests and docs use it). */
 export type SetupFinding = Finding & { reason: string };
@@ -50,7 +51,7 @@ export async function probeMailbox(graph: GraphClient, mailbox: string): Promise
 }
 
 const SCOPE_DELAY =
-	'Changes take effect after 30 minutes to 2 hours (RBAC for Applications) or up to an hour (application access policy); click Retry after that.';
+	'Changes take effect after 30 minutes to 2 hours (RBAC for Applications) or up to an hour (application access policy); after that, click Retry in the credential dialog or run Check Setup again.';
 
 /**
  * Probes a mailbox the app must NOT reach. Meaningful only after the sender probe passed with the same token:
@@ -101,34 +102,8 @@ export async function probeScope(
 	};
 }
 
-const DAY_MS = 86_400_000;
-
-/** Days left on the credential's certificate (whole days, rounded up: a certificate valid for 3 more hours has 1 day left, not 0); undefined for a client secret. */
-export function certificateDaysLeft(settings: GraphSettings, now = Date.now()): number | undefined {
+/** Days left on the credential's certificate, counted as Check Setup's credentialExpiry counts them; undefined for a client secret. */
+export function certificateDaysLeft(settings: GraphSettings, now = new Date()): number | undefined {
 	if (settings.auth.kind !== 'certificate') return undefined;
-	return Math.ceil((settings.auth.certificate.notAfter.getTime() - now) / DAY_MS);
-}
-
-// Leaves time to create, upload and paste a new certificate before sign-in stops (AADSTS700027).
-const CERTIFICATE_WARNING_DAYS = 30;
-
-/** Expired certificates never get here (reading the credential refuses them); this reports the days left. */
-export function certificateFinding(
-	settings: GraphSettings,
-	now = Date.now(),
-): SetupFinding | undefined {
-	const days = certificateDaysLeft(settings, now);
-	if (days === undefined || settings.auth.kind !== 'certificate') return undefined;
-	const until = settings.auth.certificate.notAfter.toISOString().slice(0, 10);
-	const soon = days < CERTIFICATE_WARNING_DAYS;
-	return {
-		check: 'certificateExpiry',
-		ok: true,
-		severity: soon ? 'warning' : 'info',
-		reason: soon ? 'certificateExpiresSoon' : 'certificateValid',
-		detail: `certificate valid until ${until} (${days} ${days === 1 ? 'day' : 'days'} left)`,
-		fix: soon
-			? 'Create a new certificate, upload it to the app registration next to the old one, paste it here and save.'
-			: '',
-	};
+	return daysLeft(settings.auth.certificate.notAfter, now);
 }

@@ -14,6 +14,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const RENEW =
 	'Create a new certificate, upload its public part in Entra admin center › App registrations › <your app> › Certificates & secrets › Certificates › Upload certificate, put the new certificate and key into this credential, then delete the old certificate there.';
 
+/** Whole days until `notAfter`, rounded down (the credential test and Check Setup count the same way). */
+export function daysLeft(notAfter: Date, now: Date): number {
+	return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+}
+
 export interface CredentialExpiryInput {
 	authentication: 'clientSecret' | 'certificate';
 	/** The credential's Certificate field (PEM), for certificate sign-in. */
@@ -45,7 +50,7 @@ export function checkCredentialExpiry(input: CredentialExpiryInput): Finding {
 function verdict(cert: X509Certificate, now: Date): Finding {
 	const notAfter = new Date(cert.validTo);
 	const notBefore = new Date(cert.validFrom);
-	const daysLeft = Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
+	const left = daysLeft(notAfter, now);
 	const ends = notAfter.toISOString().slice(0, 10);
 	if (notAfter.getTime() <= now.getTime()) {
 		return failed(
@@ -63,16 +68,13 @@ function verdict(cert: X509Certificate, now: Date): Finding {
 			'Check the clock of the machine that made the certificate, or use a certificate that is valid now.',
 		);
 	}
-	if (daysLeft < WARN_DAYS) {
+	if (left < WARN_DAYS) {
 		return failed(
 			'credentialExpiry',
 			'warning',
-			`The certificate expires on ${ends}, in ${daysLeft} day${daysLeft === 1 ? '' : 's'}.`,
+			`The certificate expires on ${ends}, in ${left} day${left === 1 ? '' : 's'}.`,
 			RENEW,
 		);
 	}
-	return passed(
-		'credentialExpiry',
-		`The certificate is valid until ${ends} (${daysLeft} days left).`,
-	);
+	return passed('credentialExpiry', `The certificate is valid until ${ends} (${left} days left).`);
 }

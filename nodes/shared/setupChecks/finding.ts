@@ -1,7 +1,8 @@
 /**
- * One result of a setup check: the Check Setup operation outputs one item per finding, and the credential test
- * reads the same findings from the Graph probes (diagnostics/probes.ts). A finding never throws: a scheduled workflow reads `ok` and `severity`
- * and alerts the admin, so every problem (and every question the checks could not answer) becomes data.
+ * One result of a setup check (diagnostics/checks): the Check Setup operation outputs one item per finding, and
+ * the credential test throws the first failing one's message. A finding never throws: a scheduled workflow reads
+ * `ok` and `severity` and alerts the admin, so every problem (and every question the checks could not answer)
+ * becomes data.
  */
 export type FindingSeverity = 'info' | 'warning' | 'error';
 
@@ -17,6 +18,21 @@ export interface Finding {
 	fix: string;
 	/** Stable name of the outcome where callers branch on it (e.g. "scopeNotInEffect"); not part of the node's output. */
 	reason?: string;
+	/**
+	 * The detail already says what to do, in the words the Send Mail node uses for the same failure (sign-in and
+	 * Graph advice); `fix` then only adds the step after it. Not part of the node's output.
+	 */
+	fixInDetail?: boolean;
+}
+
+/** The one text of a finding: what the credential test shows for it, and Check Setup's detail and fix. */
+export function findingMessage(finding: Finding): string {
+	return finding.fixInDetail || !finding.fix ? finding.detail : `${finding.detail} ${finding.fix}`;
+}
+
+/** A finding that fails the credential test: an error (warnings and notes never do). */
+export function isFailing(finding: Finding): boolean {
+	return !finding.ok && finding.severity === 'error';
 }
 
 export function passed(check: string, detail: string, fix = ''): Finding {

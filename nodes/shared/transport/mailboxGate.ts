@@ -1,3 +1,4 @@
+import { BoundedMap } from '../boundedMap';
 import {
 	DEFAULT_LANE_TUNING,
 	forgettable,
@@ -69,15 +70,17 @@ interface Lane {
 }
 
 /**
- * Beyond this many mailboxes with state, idle ones forget what they learned, and so do throttled mailboxes that no
- * request is using (bounds memory and the work of each new mailbox).
+ * Beyond this many mailboxes with state, the least recently used one without requests forgets what it learned,
+ * throttled or not (bounds memory; a later request to a forgotten throttled mailbox at worst meets Microsoft's 429
+ * again, which pauses it anew).
  */
 export const MAX_MAILBOX_LANES = 10_000;
-/** Forgetting stops at this many lanes, so that the next new mailboxes do not each scan the map again. */
-const LANES_AFTER_FORGETTING = MAX_MAILBOX_LANES * 0.9;
 
 export class MailboxGate {
-	private readonly lanes = new Map<string, Lane>();
+	private readonly lanes = new BoundedMap<string, Lane>(MAX_MAILBOX_LANES, Infinity, Date.now, {
+		evictable: (lane) => lane.active === 0 && lane.waiting.length === 0,
+		onEvict: (lane) => clearTimeout(lane.timer),
+	});
 
 	/** `cap`: the most slots a mailbox gets (Graph's 4, or the admin's per-process share). */
 	constructor(
@@ -130,7 +133,7 @@ export class MailboxGate {
 
 	/** The number of slots the mailbox has now (its cap for a mailbox without state). */
 	limitOf(key: string): number {
-		return this.lanes.get(key)?.adaptive.limit ?? this.cap;
+		return this.lanes.peek(key)?.adaptive.limit ?? this.cap;
 	}
 
 	/**
@@ -150,7 +153,7 @@ export class MailboxGate {
 	 * flight keep their slots.
 	 */
 	clearPauses(): void {
-		for (const [key, lane] of this.lanes) {
+		for (const [key, lane] of [...this.lanes.live()]) {
 			lane.pause = undefined;
 			lane.adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
 			this.pump(key, lane);
@@ -165,7 +168,6 @@ export class MailboxGate {
 	private lane(key: string): Lane {
 		let lane = this.lanes.get(key);
 		if (!lane) {
-			if (this.lanes.size >= MAX_MAILBOX_LANES) this.forgetIdle();
 			const adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
 			lane = { active: 0, waiting: [], head: 0, adaptive, checking: false };
 			this.lanes.set(key, lane);
@@ -174,26 +176,6 @@ export class MailboxGate {
 			lane.adaptive = newLaneLimit(this.cap, Date.now(), this.tuning);
 		}
 		return lane;
-	}
-
-	/**
-	 * Idle mailboxes go first; then throttled ones without requests, those whose pause ends soonest first. A later
-	 * request to a forgotten throttled mailbox at worst meets Microsoft's 429 again, which pauses it anew.
-	 */
-	private forgetIdle(): void {
-		const paused: [string, Lane][] = [];
-		for (const [key, lane] of this.lanes) {
-			if (lane.active !== 0 || lane.waiting.length !== 0) continue;
-			if (lane.pause) paused.push([key, lane]);
-			else this.lanes.delete(key);
-		}
-		const excess = this.lanes.size - LANES_AFTER_FORGETTING;
-		if (excess <= 0) return;
-		paused.sort(([, a], [, b]) => a.pause!.until - b.pause!.until);
-		for (const [key, lane] of paused.slice(0, excess)) {
-			clearTimeout(lane.timer);
-			this.lanes.delete(key);
-		}
 	}
 
 	/**
@@ -206,7 +188,7 @@ export class MailboxGate {
 		lane.checking = true;
 		setImmediate(() => {
 			lane.checking = false;
-			if (this.lanes.get(key) !== lane || lane.pause) return;
+			if (this.lanes.peek(key) !== lane || lane.pause) return;
 			let queued = 0;
 			for (let i = lane.head; i < lane.waiting.length && queued === 0; i++)
 				if (!lane.waiting[i].settled) queued++;
@@ -244,7 +226,7 @@ export class MailboxGate {
 		} else if (
 			lane.active === 0 &&
 			lane.waiting.length === 0 &&
-			this.lanes.get(key) === lane &&
+			this.lanes.peek(key) === lane &&
 			forgettable(lane.adaptive, Date.now())
 		) {
 			this.lanes.delete(key);
@@ -253,9 +235,10 @@ export class MailboxGate {
 }
 
 /**
- * The process-wide cap per mailbox (the per-run limit is execute/mailboxLimiter.ts). In queue mode every worker is its own process with its own gate; each learns its share
- * of the mailbox from Microsoft's concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4)
- * sets a hard cap per process instead (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
+ * The process-wide cap per mailbox (the per-run limit is RunMailboxLanes, execute/runMailboxLanes.ts). In queue
+ * mode every worker is its own process with its own gate; each learns its share of the mailbox from Microsoft's
+ * concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4) sets a hard cap per process instead
+ * (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
  */
 export function processWideMailboxCap(
 	value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY,

@@ -1,3 +1,5 @@
+import { BoundedMap } from '../boundedMap';
+
 /**
  * Process-wide budget for Exchange message trace: Microsoft accepts 100 requests per 5 minutes (a running window,
  * per tenant) and answers the rest 429. Sources: "This API has a throttling limit of 100 requests per 5 minutes",
@@ -38,17 +40,22 @@ interface Lane {
 	tail: Promise<void>;
 }
 
+/** Beyond this many tenants, the least recently used whose window is empty and who are not paused are forgotten. */
 const MAX_LANES = 1_000;
 
 export class TraceBudget {
-	private readonly lanes = new Map<string, Lane>();
+	private readonly lanes: BoundedMap<string, Lane>;
 
 	constructor(
 		readonly requests = TRACE_BUDGET_REQUESTS,
 		readonly windowMs = TRACE_BUDGET_WINDOW_MS,
 		private readonly now: () => number = Date.now,
 		private readonly sleep: (ms: number) => Promise<void> = defaultSleep,
-	) {}
+	) {
+		this.lanes = new BoundedMap<string, Lane>(MAX_LANES, Infinity, now, {
+			evictable: (lane) => this.idle(lane),
+		});
+	}
 
 	/**
 	 * Waits for a slot, in order of arrival, and counts the request. Fails with TraceBudgetError, without waiting,
@@ -106,19 +113,16 @@ export class TraceBudget {
 	private lane(key: string): Lane {
 		let lane = this.lanes.get(key);
 		if (!lane) {
-			if (this.lanes.size >= MAX_LANES) this.forgetIdle();
 			lane = { started: [], pausedUntil: 0, tail: Promise.resolve() };
 			this.lanes.set(key, lane);
 		}
 		return lane;
 	}
 
-	private forgetIdle(): void {
+	private idle(lane: Lane): boolean {
 		const now = this.now();
-		for (const [key, lane] of this.lanes) {
-			const last = lane.started[lane.started.length - 1] ?? 0;
-			if (last <= now - this.windowMs && lane.pausedUntil <= now) this.lanes.delete(key);
-		}
+		const last = lane.started[lane.started.length - 1] ?? 0;
+		return last <= now - this.windowMs && lane.pausedUntil <= now;
 	}
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 
 export const KEY_FIELD = 'Idempotency Key';
 

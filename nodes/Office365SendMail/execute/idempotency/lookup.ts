@@ -2,7 +2,7 @@ import { outcomeOf } from '../../../shared/outcome';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { GraphApiError } from '../../../shared/transport/graphErrors';
 import { markerFilter } from '../../delivery/findSent';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import { KEY_FIELD } from './key';
 
 /** A message of the sender mailbox that carries the key's marker: sent, held for Send At, or a draft. */

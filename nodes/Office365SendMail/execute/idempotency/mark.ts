@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { withConfirmation } from '../../delivery/confirm';
 import type { DeliveryPlan } from '../../delivery/plan';
-import { InputError } from '../../message/inputError';
+import { InputError } from '../../../shared/text/inputError';
 import type { PreparedItem } from '../operations/types';
 import { idempotencyKeyOf, KEY_FIELD, keyHash } from './key';
 

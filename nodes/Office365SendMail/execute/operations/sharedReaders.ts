@@ -4,10 +4,10 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import {
 	dedupeRecipients,
-	MAX_RECIPIENTS,
 	parseRecipients,
 	type Recipient,
 } from '../../../shared/address/recipients';
+import { MAX_RECIPIENTS } from '../../../shared/address/limits';
 import type { GraphSettings } from '../../../shared/credential/settings';
 import { excerpt } from '../../../shared/text/headerSafe';
 import { InputError } from '../../../shared/text/inputError';

@@ -3,7 +3,6 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { InputError } from '../../../shared/text/inputError';
 import { estimateEncodedSize } from './size';
 import type { BuiltMime, MimeMessageInput } from './types';
-import { validateMimeInput } from './validate';
 
 export interface BuildOptions {
 	/** Refuse before reading any attachment when the estimate exceeds this many base64 bytes. */
@@ -48,12 +47,12 @@ function rootHeaders(input: MimeMessageInput): Array<{ key: string; value: strin
  * (learn.microsoft.com/graph/api/user-sendmail, "Send message in MIME format"). Pure: no network, no files.
  * MailComposer (nodemailer, the library n8n's Send Email node is built on) does the encoding: RFC 2047 words,
  * quoted-printable/base64 bodies, multipart/alternative + related + mixed nesting and header folding.
+ * Takes validated input: the node's fields were checked by message/ (or validateMimeInput, for other callers).
  */
 export async function buildMime(
-	raw: MimeMessageInput,
+	input: MimeMessageInput,
 	options: BuildOptions = {},
 ): Promise<BuiltMime> {
-	const input = validateMimeInput(raw);
 	const estimate = estimateEncodedSize(input);
 	if (options.maxEncodedBytes !== undefined && estimate > options.maxEncodedBytes) {
 		throw new InputError(

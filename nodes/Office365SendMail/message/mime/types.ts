@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 
-/** A mailbox as the MIME builder takes it; structurally the same as message/recipients' Recipient. */
+/** A mailbox as the MIME builder takes it; structurally the same as the Recipient of nodes/shared/address. */
 export interface MimeAddress {
 	address: string;
 	name?: string;
@@ -25,7 +25,10 @@ export interface MimeHeader {
 	value: string;
 }
 
-/** A validated message. Every string that ends up in a header is checked again here (no CR/LF). */
+/**
+ * A validated message: built from the fields message/ checked (header-safe text, addresses, message IDs, X-
+ * headers, unsubscribe URIs), or passed through validateMimeInput.
+ */
 export interface MimeMessageInput {
 	/** Message-ID to stamp, `<id@domain>`; make one with newMessageId(). */
 	messageId: string;

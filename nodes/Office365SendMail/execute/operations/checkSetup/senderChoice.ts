@@ -1,21 +1,18 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isMailboxId, MAILBOX_HINT } from '../../../../shared/credential/identifiers';
-import { describeSenderRules, isSenderAllowed } from '../../../../shared/credential/senderRules';
+import { isSenderAllowed } from '../../../../shared/credential/senderRules';
 import type { GraphSettings } from '../../../../shared/credential/settings';
+import {
+	DEFAULT_SENDER,
+	noSender,
+	senderNotAllowed,
+	type SenderChoice,
+} from '../../../../shared/diagnostics/checks';
 import { outcomeOfSync } from '../../../../shared/outcome';
-import { failed, type Finding } from '../../../../shared/setupChecks';
+import { failed } from '../../../../shared/setupChecks';
 
-/** The mailbox Check Setup examines, or the finding that says why there is none to probe. */
-export interface SenderChoice {
-	/** The mailbox as entered; its domain is checked even when it may not be probed. */
-	mailbox: string;
-	/** Why the mailbox must not be probed (missing, malformed, not in Allowed Senders); undefined when it may. */
-	problem?: Finding;
-}
-
-const FIX_SENDER =
-	"Fill in the node's Sender, or the credential's Default Sender Mailbox, with the mailbox this n8n sends from.";
+export type { SenderChoice };
 
 /**
  * The node's Sender of the first item, else the credential's Default Sender Mailbox: the mailbox a Send with the
@@ -30,12 +27,14 @@ export function chooseSender(
 	const read = outcomeOfSync(() => ctx.getNodeParameter('sender', 0, '') as unknown);
 	const given = read.ok && typeof read.value === 'string' ? read.value.trim().slice(0, 400) : '';
 	const mailbox = given || settings?.senderMailbox || rawDefault.trim().slice(0, 400);
+	const label = given ? 'Sender' : DEFAULT_SENDER;
 	if (
 		!read.ok ||
 		(read.value !== undefined && read.value !== null && typeof read.value !== 'string')
 	)
 		return {
 			mailbox,
+			label,
 			problem: failed(
 				'senderProbe',
 				'error',
@@ -43,14 +42,11 @@ export function chooseSender(
 				'Correct the Sender expression; Check Setup reads it for the first input item.',
 			),
 		};
-	if (!mailbox)
-		return {
-			mailbox,
-			problem: failed('senderProbe', 'warning', 'No sender mailbox is set.', FIX_SENDER),
-		};
+	if (!mailbox) return { mailbox, label, problem: noSender() };
 	if (!isMailboxId(mailbox))
 		return {
 			mailbox,
+			label,
 			problem: failed(
 				'senderProbe',
 				'error',
@@ -59,14 +55,6 @@ export function chooseSender(
 			),
 		};
 	if (settings && !isSenderAllowed(settings.allowedSenders, mailbox))
-		return {
-			mailbox,
-			problem: failed(
-				'senderProbe',
-				'error',
-				`${mailbox} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}), so the node refuses to send from it and Check Setup does not probe it.`,
-				'Use an allowed mailbox as Sender, or add this one to Allowed Senders in the credential.',
-			),
-		};
-	return { mailbox };
+		return { mailbox, label, problem: senderNotAllowed(label, mailbox, settings.allowedSenders) };
+	return { mailbox, label };
 }

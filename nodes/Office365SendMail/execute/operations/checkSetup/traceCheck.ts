@@ -8,7 +8,7 @@ import type { HttpClient } from '../../../../shared/transport/httpClient';
 import { traceBudgetKey } from '../../../../shared/transport/traceBudget';
 import { TraceApi, traceClientRetry } from '../getDeliveryStatus/traceApi';
 import { TraceUnavailableError } from '../getDeliveryStatus/words';
-import { unanswered } from './words';
+import { unanswered } from '../../../../shared/diagnostics/checks/unanswered';
 
 const CHECK = 'messageTrace';
 const TIMEOUT_MS = 20_000;

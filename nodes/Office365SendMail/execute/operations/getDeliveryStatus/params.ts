@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../../shared/credential/settings';
 import { asBoolean, messageIdOf, senderOf } from '../../../message/fields';
-import { InputError } from '../../../message/inputError';
-import { MAX_RECIPIENTS } from '../../../message/recipients';
+import { InputError } from '../../../../shared/text/inputError';
+import { MAX_RECIPIENTS } from '../../../../shared/address/limits';
 
 export const MAX_WAIT_SECONDS = 600;
 /** A subject longer than this is not put into the filter (a header line is 998 characters, RFC 5322). */

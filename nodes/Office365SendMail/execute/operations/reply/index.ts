@@ -3,7 +3,6 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import {
 	dedupeRecipients,
 	formatRecipient,
-	MAX_RECIPIENTS,
 	parseRecipients,
 } from '../../../../shared/address/recipients';
 import type { GraphSettings } from '../../../../shared/credential/settings';
@@ -18,6 +17,7 @@ import { buildGraphMessage, type MessageInput } from '../../../message/build';
 import { asBoolean, asText } from '../../../message/fields';
 import { attachmentsOf, commonInput, itemFlags, optionsAndSender } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
+import { MAX_RECIPIENTS } from '../../../../shared/address/limits';
 
 /** Reply's fields, read and checked: everything its plan is made from. */
 export interface ReplyFields {
