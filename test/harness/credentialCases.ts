@@ -570,7 +570,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		code: 'NoPermissionsInAccessToken',
 		words: () => [
 			"Admin consent is missing: the app's token carries no application permissions",
-			'Grant admin consent for <your tenant>',
+			'Grant admin consent for (your tenant)',
 			'(401 NoPermissionsInAccessToken)',
 		],
 		credentials: (w) => appCredentials(w, w.apps.noConsent),

@@ -31,7 +31,7 @@ export interface AdviceContext {
 }
 
 const CONSENT_STEPS =
-	'In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › {permission}, then click "Grant admin consent for <your tenant>".';
+	'In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › {permission}, then click "Grant admin consent for (your tenant)".';
 
 /** What every rule's words may use besides the error and the context. */
 interface Words {

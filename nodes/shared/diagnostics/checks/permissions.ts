@@ -77,7 +77,7 @@ function fromRefusal(
 				'permissions',
 				'error',
 				`Admin consent is missing: the app's token carries no application permissions ${code}.`,
-				`${ADD_MAIL_SEND} and click "Grant admin consent for <your tenant>" (the status must turn green). ${RBAC_CAVEAT(mailbox)}`,
+				`${ADD_MAIL_SEND} and click "Grant admin consent for (your tenant)" (the status must turn green). ${RBAC_CAVEAT(mailbox)}`,
 			),
 			reason: 'consentMissing',
 		};
