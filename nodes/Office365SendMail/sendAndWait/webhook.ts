@@ -76,24 +76,29 @@ async function firstAnswer(key: string, ttlMs: number): Promise<boolean> {
 	return claim.claimed;
 }
 
+/** A page that ends the request without resuming the execution. */
+function pageOnly(
+	res: ServerResponse,
+	isHead: boolean,
+	status: number,
+	title: string,
+	text: string,
+) {
+	send(res, status, messagePage(title, text), !isHead);
+	return { noWebhookResponse: true } satisfies IWebhookResponseData;
+}
+
 function alreadyAnsweredPage(res: ServerResponse, isHead: boolean): IWebhookResponseData {
-	const page = messagePage(
-		'Already answered',
-		'This question has already been answered. You can close this page.',
-	);
-	send(res, 409, page, !isHead);
-	return { noWebhookResponse: true };
+	const text = 'This question has already been answered. You can close this page.';
+	return pageOnly(res, isHead, 409, 'Already answered', text);
 }
 
 /** Queue mode's Redis did not answer: nothing is recorded, so the person can send the answer again. */
 // The page is public: it does not say where Redis is or why it failed.
 function unavailable(res: ServerResponse, isHead: boolean): IWebhookResponseData {
-	const page = messagePage(
-		'Your answer was not recorded',
-		'The server could not check whether this question was already answered. Try again in a moment.',
-	);
-	send(res, 503, page, !isHead);
-	return { noWebhookResponse: true };
+	const text =
+		'The server could not check whether this question was already answered. Try again in a moment.';
+	return pageOnly(res, isHead, 503, 'Your answer was not recorded', text);
 }
 
 function showPage(config: SendAndWaitConfig, query: IDataObject): { status: number; html: string } {

@@ -28,32 +28,22 @@ export function chooseSender(
 	const given = read.ok && typeof read.value === 'string' ? read.value.trim().slice(0, 400) : '';
 	const mailbox = given || settings?.senderMailbox || rawDefault.trim().slice(0, 400);
 	const label = given ? 'Sender' : DEFAULT_SENDER;
+	const refused = (detail: string, fix: string): SenderChoice => ({
+		mailbox,
+		label,
+		problem: failed('senderProbe', 'error', detail, fix),
+	});
 	if (
 		!read.ok ||
 		(read.value !== undefined && read.value !== null && typeof read.value !== 'string')
 	)
-		return {
-			mailbox,
-			label,
-			problem: failed(
-				'senderProbe',
-				'error',
-				'The Sender parameter could not be read as text (its expression failed or gave something else).',
-				'Correct the Sender expression; Check Setup reads it for the first input item.',
-			),
-		};
+		return refused(
+			'The Sender parameter could not be read as text (its expression failed or gave something else).',
+			'Correct the Sender expression; Check Setup reads it for the first input item.',
+		);
 	if (!mailbox) return { mailbox, label, problem: noSender() };
 	if (!isMailboxId(mailbox))
-		return {
-			mailbox,
-			label,
-			problem: failed(
-				'senderProbe',
-				'error',
-				`"${mailbox.slice(0, 80)}" is not a valid mailbox.`,
-				MAILBOX_HINT,
-			),
-		};
+		return refused(`"${mailbox.slice(0, 80)}" is not a valid mailbox.`, MAILBOX_HINT);
 	if (settings && !isSenderAllowed(settings.allowedSenders, mailbox))
 		return { mailbox, label, problem: senderNotAllowed(label, mailbox, settings.allowedSenders) };
 	return { mailbox, label };
