@@ -110,15 +110,7 @@ export async function newestMessages(
 	url.searchParams.set('$top', String(top));
 	url.searchParams.set('$orderby', 'receivedDateTime desc');
 	url.searchParams.set('$select', selectOf(config));
-	const response = await graph.request({
-		operation: 'read the newest messages',
-		method: 'GET',
-		url: url.toString(),
-		headers: { Prefer: 'IdType="ImmutableId"' },
-		authenticated: true,
-		replay: 'always',
-	});
-	return (JSON.parse(response.body.toString('utf8')) as MessagePage).value;
+	return (await getJson<MessagePage>(graph, 'read the newest messages', url)).value;
 }
 
 export interface AttachmentInfo {
@@ -138,15 +130,7 @@ export async function listAttachments(
 ): Promise<AttachmentInfo[]> {
 	const url = new URL(graph.userUrl(mailbox, 'messages', id, 'attachments'));
 	url.searchParams.set('$select', 'id,name,contentType,size,isInline');
-	const response = await graph.request({
-		operation: 'list attachments',
-		method: 'GET',
-		url: url.toString(),
-		headers: { Prefer: 'IdType="ImmutableId"' },
-		authenticated: true,
-		replay: 'always',
-	});
-	return (JSON.parse(response.body.toString('utf8')) as { value: AttachmentInfo[] }).value;
+	return (await getJson<{ value: AttachmentInfo[] }>(graph, 'list attachments', url)).value;
 }
 
 /** Raw bytes of a file attachment (https://learn.microsoft.com/graph/api/attachment-get, `$value`). */
@@ -178,4 +162,17 @@ export async function markAsRead(graph: GraphClient, mailbox: string, id: string
 		authenticated: true,
 		replay: 'always',
 	});
+}
+
+/** A GET that is safe to repeat, with immutable ids, answered with JSON. */
+async function getJson<T>(graph: GraphClient, operation: string, url: URL): Promise<T> {
+	const response = await graph.request({
+		operation,
+		method: 'GET',
+		url: url.toString(),
+		headers: { Prefer: 'IdType="ImmutableId"' },
+		authenticated: true,
+		replay: 'always',
+	});
+	return JSON.parse(response.body.toString('utf8')) as T;
 }
