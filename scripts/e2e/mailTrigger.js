@@ -4,7 +4,7 @@
  * "Office 365 Mail Trigger → Office 365 Send Mail (Reply to {{ $json.id }})" watches the demo tenant's alerts@
  * mailbox. Older mail stays unanswered; two new messages are answered once each, in their thread; n8n is stopped,
  * a third message arrives while it is down, and the restarted n8n answers only the third. The simulator's
- * `deliverMessage` control call puts mail into the mailbox. Runs on n8n 2.8.4 and 2.30.8; skip with
+ * `deliverMessage` control call puts mail into the mailbox. Runs on n8n 2.8.4 and 2.41.1; skip with
  * --skip mailtrigger. A poll runs at activation and then once a minute, so the section takes 2–4 minutes.
  */
 const crypto = require('node:crypto');
@@ -13,7 +13,7 @@ const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
 
-const LEGS = ['2.8.4', '2.30.8'];
+const LEGS = ['2.8.4', '2.41.1'];
 const MAILBOX = rt.DEMO.alerts;
 // n8n's shortest poll interval is a minute: allow one interval, a late cron second and the workflow run.
 const POLL_WAIT_MS = 150_000;

@@ -16,7 +16,7 @@ const W = require('./migrateWorkflows');
 const { smtpView, graphView, compareMessages, summary } = require('./migrateCompare');
 
 /** Legs that run this section (the others would repeat it on the same Send Email versions). */
-const MIGRATE_LEGS = new Set(['n8n-2.8.4', 'n8n-2.30.8-node24']);
+const MIGRATE_LEGS = new Set(['n8n-2.8.4', 'n8n-2.41.1-node24']);
 const TARGET_TYPE = `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`;
 
 async function runMigrateSection({ R, leg, runtime, install, sim, ctx }) {

@@ -122,4 +122,4 @@ async function publish(tarball, url, npmrc, logFile) {
 	return version;
 }
 
-module.exports = { startRegistry, ensureVerdaccio, VERDACCIO };
+module.exports = { startRegistry, ensureVerdaccio };

@@ -104,4 +104,4 @@ async function startRegistryProxy({ registryUrl, logFile }) {
 	};
 }
 
-module.exports = { startRegistryProxy, REGISTRY_HOST };
+module.exports = { startRegistryProxy };

@@ -17,6 +17,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const LEGS = require('./legs');
+const { selectLegs, csv } = require('./legSelection');
 const { Reporter } = require('./reporter');
 const { runCommunitySection } = require('./community');
 const { runCustomExtensionsSection } = require('./custom');
@@ -32,11 +33,6 @@ const { runMailTriggerSection } = require('./mailTrigger');
 
 function parseArgs(argv) {
 	const o = { legs: [], skip: new Set(), build: true, keep: false, list: false, optional: false };
-	const csv = (s) =>
-		String(s || '')
-			.split(',')
-			.map((x) => x.trim())
-			.filter(Boolean);
 	if (process.env.E2E_LEGS) o.legs.push(...csv(process.env.E2E_LEGS));
 	for (const s of csv(process.env.E2E_SKIP)) o.skip.add(s);
 	if (process.env.E2E_NO_BUILD === '1') o.build = false;
@@ -60,6 +56,66 @@ function parseArgs(argv) {
 	return o;
 }
 
+/**
+ * One leg: install, simulator, then its sections. A leg's `skip` list leaves out sections that other legs
+ * already cover (see legs.js); --skip / E2E_SKIP apply on top.
+ */
+async function runLeg(leg, { R, ctx: suiteCtx, cacheRoot }) {
+	const ctx = { ...suiteCtx, skip: new Set([...suiteCtx.skip, ...(leg.skip || [])]) };
+	const steps = R.steps(`[${leg.id}]`);
+	let runtime;
+	let install;
+	let sim;
+	let shared;
+	try {
+		await steps.req(
+			`n8n ${leg.n8nVersion} installed (cache ${path.relative(rt.REPO_DIR, cacheRoot) || cacheRoot})`,
+			async () => {
+				runtime = await rt.ensureNodeRuntime(leg.node, { cacheRoot });
+				install = await rt.ensureN8n(leg, runtime, { cacheRoot });
+				return `Node ${runtime.version}, ${install.dir}`;
+			},
+		);
+		await steps.req('simulator started (scenario demo)', async () => {
+			sim = await rt.startSimulator({
+				scenario: 'demo',
+				logFile: path.join(ctx.logsDir, `${leg.id}-simulator.log`),
+			});
+			return sim.url;
+		});
+		if (steps.blocked) return;
+		const f = leg.features || {};
+		const on = { R, leg, runtime, install, sim, ctx };
+		// Send and Wait and Reply run in the community section's n8n (same install, owner, package): one n8n
+		// start and package install less per leg. Check Setup and migrate keep their own (DNS hook; export --all).
+		const withSaw = !ctx.skip.has('sendandwait');
+		const withReply = !ctx.skip.has('reply');
+		shared = await runCommunitySection({
+			...on,
+			browser: Boolean(f.browser),
+			publicApi: Boolean(f.publicApi),
+			handOver: withSaw || withReply,
+		});
+		if (withReply) await runReplySection({ R, leg, sim, shared });
+		if (withSaw) await runSendAndWaitSection({ ...on, shared });
+		if (shared) await shared.n8n.stop();
+		shared = undefined;
+		if (f.customExtensions && !ctx.skip.has('custom')) await runCustomExtensionsSection(on);
+		if (f.queue && !ctx.skip.has('queue')) await runQueueSection(on);
+		if (MIGRATE_LEGS.has(leg.id) && !ctx.skip.has('migrate')) await runMigrateSection(on);
+		await runCheckSetupSection(on);
+		await runDeliveryStatusSection(on);
+		if (f.editorInstall) await runEditorInstallSection({ ...on, cacheRoot });
+		if (f.installRoutes) await runInstallRoutesSection({ ...on, cacheRoot });
+		await runMailTriggerSection(on);
+	} catch (e) {
+		R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
+	} finally {
+		if (shared) await shared.n8n.stop();
+		if (sim) await sim.stop();
+	}
+}
+
 async function main() {
 	const opts = parseArgs(process.argv.slice(2));
 	if (opts.list) {
@@ -71,14 +127,7 @@ async function main() {
 		}
 		return 0;
 	}
-	const legs = opts.legs.length
-		? LEGS.filter((l) => opts.legs.includes(l.id))
-		: LEGS.filter((l) => !l.optional || opts.optional);
-	const unknown = opts.legs.filter((id) => !LEGS.some((l) => l.id === id));
-	if (unknown.length)
-		throw new Error(
-			`unknown leg(s) ${unknown.join(', ')}; known: ${LEGS.map((l) => l.id).join(', ')}`,
-		);
+	const legs = selectLegs(opts.legs, opts.optional);
 	rt.setKeepTemp(opts.keep);
 	rt.installExitHandlers();
 
@@ -125,74 +174,14 @@ async function main() {
 		return `${path.basename(p.tarball)}, ${p.files.length} files, ${(p.size / 1024).toFixed(1)} KiB`;
 	});
 
+	const legTimes = [];
 	for (const leg of legs) {
 		const tLeg = Date.now();
 		rt.log(`──────── leg ${leg.id} (n8n ${leg.n8nVersion}) ────────`);
-		if (top.blocked) {
-			R.skip(`[${leg.id}] all checks`, `needs: package ${top.blocked}`);
-			continue;
-		}
-		const steps = R.steps(`[${leg.id}]`);
-		let runtime;
-		let install;
-		let sim;
-		let shared;
-		try {
-			await steps.req(
-				`n8n ${leg.n8nVersion} installed (cache ${path.relative(rt.REPO_DIR, cacheRoot) || cacheRoot})`,
-				async () => {
-					runtime = await rt.ensureNodeRuntime(leg.node, { cacheRoot });
-					install = await rt.ensureN8n(leg, runtime, { cacheRoot });
-					return `Node ${runtime.version}, ${install.dir}`;
-				},
-			);
-			await steps.req('simulator started (scenario demo)', async () => {
-				sim = await rt.startSimulator({
-					scenario: 'demo',
-					logFile: path.join(logsDir, `${leg.id}-simulator.log`),
-				});
-				return sim.url;
-			});
-			if (steps.blocked) continue;
-			const f = leg.features || {};
-			// Send and Wait and Reply run in the community section's n8n (same install, owner, package): one n8n
-			// start and package install less per leg. Check Setup and migrate keep their own (DNS hook; export --all).
-			const withSaw = !opts.skip.has('sendandwait');
-			const withReply = !opts.skip.has('reply');
-			shared = await runCommunitySection({
-				R,
-				leg,
-				runtime,
-				install,
-				sim,
-				ctx,
-				browser: Boolean(f.browser),
-				publicApi: Boolean(f.publicApi),
-				handOver: withSaw || withReply,
-			});
-			if (withReply) await runReplySection({ R, leg, sim, shared });
-			if (withSaw) await runSendAndWaitSection({ R, leg, runtime, install, sim, ctx, shared });
-			if (shared) await shared.n8n.stop();
-			shared = undefined;
-			if (f.customExtensions && !opts.skip.has('custom'))
-				await runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx });
-			if (f.queue && !opts.skip.has('queue'))
-				await runQueueSection({ R, leg, runtime, install, sim, ctx });
-			if (MIGRATE_LEGS.has(leg.id) && !opts.skip.has('migrate'))
-				await runMigrateSection({ R, leg, runtime, install, sim, ctx });
-			await runCheckSetupSection({ R, leg, runtime, install, sim, ctx });
-			await runDeliveryStatusSection({ R, leg, runtime, install, sim, ctx });
-			const on = { R, leg, runtime, install, sim, ctx, cacheRoot };
-			if (f.editorInstall) await runEditorInstallSection(on);
-			if (f.installRoutes) await runInstallRoutesSection(on);
-			await runMailTriggerSection({ R, leg, runtime, install, sim, ctx });
-		} catch (e) {
-			R.fail(`[${leg.id}] unexpected error`, e.stack || e.message);
-		} finally {
-			if (shared) await shared.n8n.stop();
-			if (sim) await sim.stop();
-			rt.log(`leg ${leg.id} took ${rt.elapsed(tLeg)}`);
-		}
+		if (top.blocked) R.skip(`[${leg.id}] all checks`, `needs: package ${top.blocked}`);
+		else await runLeg(leg, { R, ctx, cacheRoot });
+		legTimes.push(`${leg.id} ${rt.elapsed(tLeg)}`);
+		rt.log(`leg ${leg.id} took ${rt.elapsed(tLeg)}`);
 	}
 
 	const tEnd = Date.now();
@@ -200,6 +189,7 @@ async function main() {
 	rt.removeTempDirs();
 	clearTimeout(watchdog);
 	rt.log(`cleaned up processes and temp folders (${rt.elapsed(tEnd)})`);
+	rt.log(`time per leg: ${legTimes.join(', ')}`);
 	rt.log(
 		`suite took ${rt.elapsed(t0)}; logs and screenshots in ${path.relative(rt.REPO_DIR, artifactsDir)}/`,
 	);

@@ -8,6 +8,10 @@ const { REPO_DIR, XLSX_OVERRIDE } = require('./constants');
 const { elapsed, log, sleep, withHeartbeat } = require('./log');
 const { cleanEnv, run, runOk } = require('./util');
 
+// A cold install on a loaded 2-core machine has taken over 20 min (native builds for Node 24).
+const INSTALL_TIMEOUT_MS = 45 * 60000;
+const REBUILD_TIMEOUT_MS = 15 * 60000;
+
 function defaultCacheRoot() {
 	return process.env.N8N_E2E_CACHE
 		? path.resolve(process.env.N8N_E2E_CACHE)
@@ -201,66 +205,70 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 		log(`n8n ${version} found in cache ${dir}`);
 		return { dir, n8nBin, version };
 	}
-	await withLock(dir, async () => {
-		if (isInstalled()) return;
-		fs.mkdirSync(dir, { recursive: true });
-		// No marker but node_modules: an install was interrupted (timeout, Ctrl-C) and may have left native modules
-		// unbuilt (sqlite3), which a second `npm i` takes as installed. Start that one from scratch.
-		if (!fs.existsSync(marker) && fs.existsSync(path.join(dir, 'node_modules'))) {
-			log(`${dir} holds an interrupted install: removing its node_modules first`);
-			fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
-		}
-		fs.rmSync(marker, { force: true });
-		fs.writeFileSync(
-			path.join(dir, 'package.json'),
-			`${JSON.stringify({ private: true, dependencies: { n8n: version }, overrides }, null, 2)}\n`,
-		);
-		const env = npmEnv(runtime);
-		const logFile = path.join(dir, 'install.log');
-		const args = [
-			'i',
-			'--no-audit',
-			'--no-fund',
-			`--ignore-scripts=${install.ignoreScripts ? 'true' : 'false'}`,
-		];
-		log(
-			`installing n8n ${version} into ${dir} (npm ${args.join(' ')}; first time takes ~3-5 min; log: ${logFile}) …`,
-		);
-		const t = Date.now();
-		await withHeartbeat(`installing n8n ${version}`, () =>
-			runOk('npm', args, {
-				cwd: dir,
-				env,
-				logFile,
-				name: `npm-i-n8n-${version}`,
-				// a cold install on a loaded 2-core machine has taken over 20 min (native builds for Node 24)
-				timeoutMs: 45 * 60000,
-			}),
-		);
-		log(`n8n ${version} installed (${elapsed(t)})`);
-		for (const pkg of install.rebuild || []) {
-			const t2 = Date.now();
-			log(`npm rebuild ${pkg} (native build from source) …`);
-			await withHeartbeat(`rebuilding ${pkg}`, () =>
-				runOk('npm', ['rebuild', pkg, '--ignore-scripts=false'], {
+	await withLock(
+		dir,
+		async () => {
+			if (isInstalled()) return;
+			fs.mkdirSync(dir, { recursive: true });
+			// No marker but node_modules: an install was interrupted (timeout, Ctrl-C) and may have left native modules
+			// unbuilt (sqlite3), which a second `npm i` takes as installed. Start that one from scratch.
+			if (!fs.existsSync(marker) && fs.existsSync(path.join(dir, 'node_modules'))) {
+				log(`${dir} holds an interrupted install: removing its node_modules first`);
+				fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+			}
+			fs.rmSync(marker, { force: true });
+			fs.writeFileSync(
+				path.join(dir, 'package.json'),
+				`${JSON.stringify({ private: true, dependencies: { n8n: version }, overrides }, null, 2)}\n`,
+			);
+			const env = npmEnv(runtime);
+			const logFile = path.join(dir, 'install.log');
+			const args = [
+				'i',
+				'--no-audit',
+				'--no-fund',
+				`--ignore-scripts=${install.ignoreScripts ? 'true' : 'false'}`,
+			];
+			log(
+				`installing n8n ${version} into ${dir} (npm ${args.join(' ')}; first time takes ~3-5 min; log: ${logFile}) …`,
+			);
+			const t = Date.now();
+			await withHeartbeat(`installing n8n ${version}`, () =>
+				runOk('npm', args, {
 					cwd: dir,
 					env,
 					logFile,
-					name: `npm-rebuild-${pkg}`,
-					timeoutMs: 15 * 60000,
+					name: `npm-i-n8n-${version}`,
+					timeoutMs: INSTALL_TIMEOUT_MS,
 				}),
 			);
-			log(`rebuilt ${pkg} (${elapsed(t2)})`);
-		}
-		const v = await run(runtime.nodeBin, [n8nBin, '--version'], {
-			env: runtimeEnv(runtime, leg.env),
-			timeoutMs: 120000,
-			name: 'n8n-version',
-		});
-		if (!v.stdout.includes(version))
-			throw new Error(`installed n8n does not report ${version}:\n${v.stdout}\n${v.stderr}`);
-		fs.writeFileSync(marker, `${JSON.stringify(wantMarker, null, 2)}\n`);
-	});
+			log(`n8n ${version} installed (${elapsed(t)})`);
+			for (const pkg of install.rebuild || []) {
+				const t2 = Date.now();
+				log(`npm rebuild ${pkg} (native build from source) …`);
+				await withHeartbeat(`rebuilding ${pkg}`, () =>
+					runOk('npm', ['rebuild', pkg, '--ignore-scripts=false'], {
+						cwd: dir,
+						env,
+						logFile,
+						name: `npm-rebuild-${pkg}`,
+						timeoutMs: REBUILD_TIMEOUT_MS,
+					}),
+				);
+				log(`rebuilt ${pkg} (${elapsed(t2)})`);
+			}
+			const v = await run(runtime.nodeBin, [n8nBin, '--version'], {
+				env: runtimeEnv(runtime, leg.env),
+				timeoutMs: 120000,
+				name: 'n8n-version',
+			});
+			if (!v.stdout.includes(version))
+				throw new Error(`installed n8n does not report ${version}:\n${v.stdout}\n${v.stderr}`);
+			fs.writeFileSync(marker, `${JSON.stringify(wantMarker, null, 2)}\n`);
+		},
+		// Another process (scripts/e2e/prefetch.js) may hold the lock through a whole install and its rebuilds.
+		{ timeoutMs: INSTALL_TIMEOUT_MS + REBUILD_TIMEOUT_MS },
+	);
 	return { dir, n8nBin, version };
 }
 

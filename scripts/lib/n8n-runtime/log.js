@@ -16,9 +16,8 @@ function log(...parts) {
 function elapsed(since) {
 	return `${((Date.now() - since) / 1000).toFixed(1)}s`;
 }
-function sleep(ms) {
-	return new Promise((r) => setTimeout(r, ms));
-}
+/** @type {(ms: number) => Promise<void>} */
+const sleep = require('node:timers/promises').setTimeout;
 
 /** Runs fn, logging a heartbeat every `everyMs` so a slow step (an npm install) is visibly alive. */
 async function withHeartbeat(label, fn, everyMs = 30000) {

@@ -4,6 +4,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const os = require('node:os');
+const readline = require('node:readline');
 const { spawn } = require('node:child_process');
 const { log, sleep } = require('./log');
 
@@ -90,26 +91,16 @@ class ManagedProcess {
 		child.on('error', (e) => {
 			this.onLine(`[spawn error] ${e.message}`, 'stderr');
 		});
+		child.stdout?.on('data', (chunk) => (this.stdoutText += chunk));
 		for (const [stream, kind] of [
 			[child.stdout, 'stdout'],
 			[child.stderr, 'stderr'],
 		]) {
 			if (!stream) continue;
-			let buf = '';
 			stream.setEncoding('utf8');
-			stream.on('data', (chunk) => {
-				if (kind === 'stdout') this.stdoutText += chunk;
-				buf += chunk;
-				let i;
-				while ((i = buf.indexOf('\n')) >= 0) {
-					this.onLine(buf.slice(0, i), kind);
-					buf = buf.slice(i + 1);
-				}
-			});
-			stream.on('end', () => {
-				if (buf) this.onLine(buf, kind);
-				buf = '';
-			});
+			readline
+				.createInterface({ input: stream, crlfDelay: Infinity })
+				.on('line', (line) => this.onLine(line, kind));
 		}
 	}
 

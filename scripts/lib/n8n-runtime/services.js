@@ -188,9 +188,7 @@ function usageOf(file) {
 module.exports = {
 	usageOf,
 	ensureDebianPackages,
-	installDebianPackages,
 	startRedis,
 	startPostgres,
 	queueModeEnv,
-	isRoot,
 };
