@@ -338,8 +338,10 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				const out = answerOf(ex);
 				const expected = thanked[0] === yes;
 				assert(
-					out.length === 1 && out[0].data.approved === expected,
-					`output ${JSON.stringify(out)}, expected approved ${expected}`,
+					out.length === 1 && out[0].data?.approved === expected,
+					`output ${JSON.stringify(out)}, expected approved ${expected}; Ask runs ${JSON.stringify(
+						ex.data.resultData.runData.Ask.map((r) => r.data?.main?.[0]?.map((i) => i.json)),
+					).slice(0, 600)}`,
 				);
 				return `winner approved=${expected}; other ${refused}`;
 			},
