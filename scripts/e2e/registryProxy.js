@@ -18,8 +18,8 @@ const SIM_BUILD = path.join(rt.REPO_DIR, '.build', 'test', 'simulator');
 
 /** A CA of its own and a server certificate for registry.npmjs.org issued by it. */
 function registryTls(dir) {
-	const { createTestCa } = require(path.join(SIM_BUILD, 'ca.js'));
-	const { buildCertificate, generateRsaKey } = require(path.join(SIM_BUILD, 'certs.js'));
+	const { createTestCa } = require(path.join(SIM_BUILD, 'index.js'));
+	const { buildCertificate, generateRsaKey } = require(path.join(SIM_BUILD, 'index.js'));
 	const ca = createTestCa(dir);
 	const key = generateRsaKey();
 	const cert = buildCertificate({

@@ -10,7 +10,7 @@ import { runSendMail, type RunSendMailOptions, type TestItem } from '../harness/
 import { MiB, sha256 } from '../harness/files';
 import { useTenant } from '../harness/world';
 import { refuseRecipientsOnce } from '../harness/faults';
-import { draftsOf } from '../simulator/draftsView';
+import { draftsOf } from '../simulator';
 
 /** Create Draft: the message lands complete in the sender's Drafts folder, and nothing is delivered. */
 

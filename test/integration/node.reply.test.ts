@@ -8,7 +8,7 @@ import { credentialsOf } from '../harness/credentialsOf';
 import { runSendMail, type TestItem } from '../harness/engine';
 import { MiB, scratchDir, writeRandomFile } from '../harness/files';
 import { useTenant } from '../harness/world';
-import { threadOf } from '../simulator/replies';
+import { threadOf } from '../simulator';
 
 /**
  * Reply and Reply All through n8n's engine against the simulator: threaded (In-Reply-To, References,

@@ -12,7 +12,7 @@ import { runSendMail, type RunSendMailOptions, type TestItem } from '../harness/
 import { MiB } from '../harness/files';
 import { useTenant } from '../harness/world';
 import { refuseRecipientsOnce } from '../harness/faults';
-import { draftsOf } from '../simulator/draftsView';
+import { draftsOf } from '../simulator';
 
 /**
  * Send At: Exchange holds the message until the time (the simulator's deferred send), no n8n execution waits;

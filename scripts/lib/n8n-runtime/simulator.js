@@ -9,7 +9,7 @@ const { spawnManaged } = require('./processes');
 const { cleanEnv } = require('./util');
 
 const SIMULATOR_CLI = path.join(REPO_DIR, '.build', 'test', 'simulator', 'cli.js');
-const SIMULATOR_CLIENT = path.join(REPO_DIR, '.build', 'test', 'simulator', 'client.js');
+const SIMULATOR_CLIENT = path.join(REPO_DIR, '.build', 'test', 'simulator', 'index.js');
 
 /** The demo scenario's constants (test/simulator/scenarios.ts DEMO). */
 const DEMO = Object.freeze({
