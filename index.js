@@ -1,2 +1,3 @@
-// n8n loads this package through the `n8n` section of package.json (dist/...); nothing is exported here.
+// n8n loads this package through the `n8n` section of package.json (dist/...); nothing is exported
+// here.
 module.exports = {};

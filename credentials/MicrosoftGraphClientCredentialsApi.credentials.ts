@@ -17,7 +17,9 @@ import { runCredentialTest } from '../nodes/shared/diagnostics/credentialTest';
 
 export { CREDENTIAL_TEST_HEADER };
 
-/** Said when the credential is used anywhere but in the Office 365 Send Mail node and its own test. */
+/**
+ * Said when the credential is used anywhere but in the Office 365 Send Mail node and its own test.
+ */
 export const NOT_FOR_OTHER_REQUESTS =
 	'Microsoft Graph Client Credentials only works in the Office 365 Send Mail node. It does not add its token to other requests (such as the HTTP Request node), because there its Allowed Senders could not be enforced. For other Microsoft Graph calls, register a separate app with only the permissions those calls need.';
 
@@ -43,7 +45,8 @@ const CLOUD_OPTIONS = [
 export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 	name = 'microsoftGraphClientCredentialsApi';
 
-	// "Microsoft 365", "Office 365", "Outlook", "Exchange" and "email" are what people type in the credential search.
+	// "Microsoft 365", "Office 365", "Outlook", "Exchange" and "email" are what people type in the
+	// credential search.
 	displayName = 'Microsoft Graph Client Credentials';
 
 	icon: Icon = { light: 'file:microsoftGraph.svg', dark: 'file:microsoftGraph.dark.svg' };
@@ -123,8 +126,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			description: "The secret's Value (shown once when it is created), not its Secret ID",
 			displayOptions: { show: { authentication: ['clientSecret'] } },
 		},
-		// A public certificate is no secret. Unmasked, n8n shows a multi-line field that keeps the PEM's line breaks
-		// as pasted (masked fields are single-line in n8n's editor).
+		// A public certificate is no secret. Unmasked, n8n shows a multi-line field that keeps the
+		// PEM's line breaks as pasted (masked fields are single-line in n8n's editor).
 		// eslint-disable-next-line @n8n/community-nodes/credential-password-field
 		{
 			displayName: 'Certificate',
@@ -139,8 +142,9 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 			displayOptions: { show: { authentication: ['certificate'] } },
 		},
 		{
-			// Masked, so n8n never sends it back to the browser. n8n's editor shows password fields on one line
-			// even with rows set; the pasted PEM's flattened line breaks are repaired when it is read.
+			// Masked, so n8n never sends it back to the browser. n8n's editor shows password fields on
+			// one line even with rows set; the pasted PEM's flattened line breaks are repaired when it is
+			// read.
 			displayName: 'Private Key',
 			name: 'privateKey',
 			type: 'string',
@@ -218,9 +222,10 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 	];
 
 	/**
-	 * Runs the credential test and nothing else. The Send Mail node gets its token itself (it enforces Allowed
-	 * Senders first); any other request that reaches this, such as the HTTP Request node's "Predefined Credential
-	 * Type", is refused, so a workflow can neither send as an arbitrary mailbox nor start the test.
+	 * Runs the credential test and nothing else. The Send Mail node gets its token itself (it
+	 * enforces Allowed Senders first); any other request that reaches this, such as the HTTP Request
+	 * node's "Predefined Credential Type", is refused, so a workflow can neither send as an arbitrary
+	 * mailbox nor start the test.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -230,8 +235,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 		if (marker === 'forged') throw new Error(TEST_ONLY_FROM_DIALOG);
 		if (marker === 'absent') throw new Error(NOT_FOR_OTHER_REQUESTS);
 		const report = await runCredentialTest(credentials);
-		// Everything was verified above; the request n8n then makes only fetches the tenant's public sign-in
-		// metadata, which needs no token.
+		// Everything was verified above; the request n8n then makes only fetches the tenant's public
+		// sign-in metadata, which needs no token.
 		return {
 			...requestOptions,
 			headers,
@@ -242,7 +247,8 @@ export class MicrosoftGraphClientCredentialsApi implements ICredentialType {
 
 	/**
 	 * Declarative test: works for installed community packages and for custom-folder loading alike
-	 * (`testedBy` functions are not found for the latter). The diagnosis itself runs in `authenticate`.
+	 * (`testedBy` functions are not found for the latter). The diagnosis itself runs in
+	 * `authenticate`.
 	 */
 	test: ICredentialTestRequest = credentialTestRequest();
 }

@@ -4,14 +4,15 @@
 //
 //   node scripts/bench.js [--messages N] [--throughput-reps N] [--upload-mb N] [--reps N]
 //                         [--in-process] [--no-build] [--json FILE] [--only idempotency]
-// --messages: case 1/2 size (1000); --throughput-reps: alternating runs of 1a/1c (3); --upload-mb / --reps: case 4
-// attachment size (100) and runs (3); --in-process: cases 1–3 with the simulator in the bench process;
-// --only idempotency: case 6 alone (a quick look at the key's cost).
+// --messages: case 1/2 size (1000); --throughput-reps: alternating runs of 1a/1c (3); --upload-mb /
+// --reps: case 4 attachment size (100) and runs (3); --in-process: cases 1–3 with the simulator in
+// the bench process; --only idempotency: case 6 alone (a quick look at the key's cost).
 //
-// Three processes: this one makes sure the build exists, then re-runs itself under scripts/with-test-ca.js
-// (NODE_EXTRA_CA_CERTS is only read at start-up) as the bench process (--child). That one starts the
-// simulator as its own process (.build/test/simulator/cli.js), runs cases 1–3, and runs case 4 in one more
-// fresh process (--upload-child) so the memory figure starts from a clean heap.
+// Three processes: this one makes sure the build exists, then re-runs itself under
+// scripts/with-test-ca.js (NODE_EXTRA_CA_CERTS is only read at start-up) as the bench process
+// (--child). That one starts the simulator as its own process (.build/test/simulator/cli.js), runs
+// cases 1–3, and runs case 4 in one more fresh process (--upload-child) so the memory figure starts
+// from a clean heap.
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -58,7 +59,7 @@ function parseArgs(argv) {
 	return args;
 }
 
-// ---- parent: build, then re-run under the test CA --------------------------------------------------------
+// ---- parent: build, then re-run under the test CA -----------------------------------------------
 
 const BUILD_OUTPUTS = [
 	'dist/nodes/Office365SendMail/Office365SendMail.node.js',
@@ -121,7 +122,7 @@ function parent(argv, args) {
 	child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
 }
 
-// ---- bench process ---------------------------------------------------------------------------------------
+// ---- bench process ------------------------------------------------------------------------------
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const SIM = { graphLatencyMs: 50, mailboxConcurrencyLimit: 4, seed: 5 };
@@ -129,7 +130,8 @@ const SIM = { graphLatencyMs: 50, mailboxConcurrencyLimit: 4, seed: 5 };
 function prepareEnvironment() {
 	if (!process.env.NODE_EXTRA_CA_CERTS)
 		throw new Error('run through scripts/with-test-ca.js (npm run bench does that)');
-	// n8n-core reads its configuration on first load: filesystem binary mode, a throw-away user folder.
+	// n8n-core reads its configuration on first load: filesystem binary mode, a throw-away user
+	// folder.
 	return require(path.join(root, '.build/test/harness/env.js')).prepareN8nEnvironment('filesystem');
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the package into dist/ (tsc, then icons and codex files next to the compiled node and credential),
-// and the simulator + harness into .build/ for scripts (demo, bench, start, e2e) that run outside jest.
+// Builds the package into dist/ (tsc, then icons and codex files next to the compiled node and
+// credential), and the simulator + harness into .build/ for scripts (demo, bench, start, e2e) that
+// run outside jest.
 'use strict';
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -27,8 +28,8 @@ function copyAssets(dir) {
 copyAssets('nodes');
 copyAssets('credentials');
 
-// .build/ is emptied first like dist/: a compiled file left from a moved source (send.js beside send/index.js)
-// would shadow the new module.
+// .build/ is emptied first like dist/: a compiled file left from a moved source (send.js beside
+// send/index.js) would shadow the new module.
 if (!process.argv.includes('--package-only')) {
 	fs.rmSync(path.join(root, '.build'), { recursive: true, force: true });
 	run(['-p', 'tsconfig.tools.json']);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Headless demo: starts the local Microsoft 365 simulator, sends one message with an attachment through the
-// Office 365 Send Mail node inside n8n's execution engine, and prints what the simulator received.
-// `npm start` runs the full playground with a real n8n; this is the quick, n8n-less variant.
+// Headless demo: starts the local Microsoft 365 simulator, sends one message with an attachment
+// through the Office 365 Send Mail node inside n8n's execution engine, and prints what the
+// simulator received. `npm start` runs the full playground with a real n8n; this is the quick,
+// n8n-less variant.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -20,7 +21,8 @@ if (!process.env.M365_SIM_CA_DIR) {
 		});
 		if (built.status !== 0) process.exit(built.status ?? 1);
 	}
-	// The test CA must be trusted from process start (NODE_EXTRA_CA_CERTS), so run again under the CA wrapper.
+	// The test CA must be trusted from process start (NODE_EXTRA_CA_CERTS), so run again under the CA
+	// wrapper.
 	const child = spawnSync(
 		process.execPath,
 		[path.join(root, 'scripts/with-test-ca.js'), process.execPath, __filename],

@@ -3,39 +3,43 @@
 /**
  * npm start: this package in a REAL n8n 2.8.4 against the local Microsoft 365 simulator.
  *
- * Usage (npm passes the flags after "--" on to this script; `node scripts/start.js <flags>` works too):
- *   npm start                        build, start the simulator and n8n, create the owner, the credential and
- *                                    the demo workflow, run it once, print the URLs; Ctrl-C stops everything
- *   npm start -- --no-n8n            only the simulator, with the values to enter in an n8n of your own
+ * Usage (npm passes the flags after "--" on to this script; `node scripts/start.js <flags>`
+ * works too):
+ *   npm start                        build, start the simulator and n8n, create the owner, the
+ *                                    credential and the demo workflow, run it once, print the
+ *                                    URLs; Ctrl-C stops everything
+ *   npm start -- --no-n8n            only the simulator, with the values to enter in an n8n of
+ *                                    your own
  *   npm start -- --host 0.0.0.0      n8n reachable from other machines (VM, WSL, container)
  *   npm start -- --fresh             start from scratch
  *   npm start -- --port 5700 --sim-port 5701
  *   npm start -- --help              this text
  *
  * Flags:
- *   --no-n8n          Start only the simulator and print its URL, test CA and demo credential values.
- *                     Installs nothing and needs only the package's Node.js (20.15+).
+ *   --no-n8n          Start only the simulator and print its URL, test CA and demo credential
+ *                     values. Installs nothing and needs only the package's Node.js (20.15+).
  *   --no-build        Skip `npm run build` and use the last build (fails if there is none).
  *   --no-run          Do not run the demo workflow after start (the outbox stays as it was).
  *   --fresh           Delete .cache/start/ first: n8n's user folder (your workflows, credentials,
  *                     executions), the owner login and the test CA. The n8n install is kept.
  *   --port <n>        n8n's port (default 5678; a free one if that is taken).
  *   --sim-port <n>    The simulator's port (default 5680; a free one if that is taken).
- *   --host <address>  Where n8n listens (default 127.0.0.1, this machine only). 0.0.0.0 = all IPv4
- *                     interfaces, :: = all interfaces: for a VM, WSL or a container, open the printed
- *                     address from the host. Also turns off n8n's secure cookie, so signing in works over
- *                     plain http: for local testing only. The simulator stays on 127.0.0.1 (n8n reaches it
- *                     there); its outbox page opens on this machine only.
+ *   --host <address>  Where n8n listens (default 127.0.0.1, this machine only). 0.0.0.0 = all
+ *                     IPv4 interfaces, :: = all interfaces: for a VM, WSL or a container, open the
+ *                     printed address from the host. Also turns off n8n's secure cookie, so signing
+ *                     in works over plain http: for local testing only. The simulator stays on
+ *                     127.0.0.1 (n8n reaches it there); its outbox page opens on this machine only.
  *   -h, --help        This text.
  *
- * Needs: Node.js 20.19 or newer, up to 24.x (n8n 2.8.4's "engines"), checked before anything is installed.
- * Disk: the first start installs n8n 2.8.4 into .cache/n8n/ (or $N8N_E2E_CACHE): about 2 GB (measured 2.0 GB
- * on disk, 1.6 GB of files) plus npm's download cache, in about 4-5 minutes. Later starts take ~30 s.
+ * Needs: Node.js 20.19 or newer, up to 24.x (n8n 2.8.4's "engines"), checked before anything is
+ * installed. Disk: the first start installs n8n 2.8.4 into .cache/n8n/ (or $N8N_E2E_CACHE):
+ * about 2 GB (measured 2.0 GB on disk, 1.6 GB of files) plus npm's download cache, in about 4-5
+ * minutes. Later starts take ~30 s.
  *
- * Between starts: .cache/start/ keeps n8n's user folder, so your workflows and your edits to the workflow
- * "Send a demo mail with attachment" and the credential "Microsoft Graph (local simulator)" survive a restart.
- * When the simulator gets another port, only the credential's two endpoints are moved to it (the log says
- * so). --fresh resets everything.
+ * Between starts: .cache/start/ keeps n8n's user folder, so your workflows and your edits to the
+ * workflow "Send a demo mail with attachment" and the credential "Microsoft Graph (local
+ * simulator)" survive a restart. When the simulator gets another port, only the credential's two
+ * endpoints are moved to it (the log says so). --fresh resets everything.
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -48,7 +52,8 @@ const { demoWorkflow } = require('./e2e/workflows');
 const N8N_VERSION = '2.8.4';
 // n8n 2.8.4's package.json: "engines": { "node": ">=20.19 <= 24.x" }.
 const N8N_NODE = { min: [20, 19], maxMajor: 24, text: '20.19 or newer, up to 24.x' };
-// Measured: .cache/n8n/2.8.4 takes 2.0 GB on disk; ask for some room for npm's cache and the user folder.
+// Measured: .cache/n8n/2.8.4 takes 2.0 GB on disk; ask for some room for npm's cache and the user
+// folder.
 const N8N_DISK_BYTES = 2.5e9;
 const LEG = {
 	id: 'start',
@@ -146,7 +151,10 @@ async function pickPort(preferred) {
 	return rt.freePort();
 }
 
-/** A CA kept in .cache/start/ca so a browser can trust the simulator once (created with the simulator's own code). */
+/**
+ * A CA kept in .cache/start/ca so a browser can trust the simulator once (created with the
+ * simulator's own code).
+ */
 function ensureCa(stateDir) {
 	const dir = path.join(stateDir, 'ca');
 	if (fs.existsSync(path.join(dir, 'ca.pem')) && fs.existsSync(path.join(dir, 'ca-key.pem')))
@@ -163,7 +171,10 @@ function banner(lines) {
 	process.stdout.write(`\n${bar}\n${lines.map((l) => `  ${l}`).join('\n')}\n${bar}\n\n`);
 }
 
-/** The addresses to print for n8n: 127.0.0.1, plus this machine's network addresses when listening on all. */
+/**
+ * The addresses to print for n8n: 127.0.0.1, plus this machine's network addresses when listening
+ * on all.
+ */
 function editorAddresses(host, port) {
 	const local = `http://127.0.0.1:${port}`;
 	if (host !== '0.0.0.0' && host !== '::') return [local];
@@ -187,7 +198,8 @@ function hostEnv(host, port) {
 		N8N_HOST: new URL(publicUrl).hostname.replace(/^\[|\]$/g, ''),
 		N8N_EDITOR_BASE_URL: `${publicUrl}/`,
 		WEBHOOK_URL: `${publicUrl}/`,
-		// n8n's auth cookie is "Secure" by default and browsers drop it over plain http from another machine.
+		// n8n's auth cookie is "Secure" by default and browsers drop it over plain http from another
+		// machine.
 		N8N_SECURE_COOKIE: 'false',
 	};
 }
@@ -218,14 +230,19 @@ function simulatorBanner(sim, seeded) {
 	]);
 }
 
-/** GENERIC_TIMEZONE (and TZ, which n8n's Code node and logs use) for n8n; printed so a Send At is not a surprise. */
+/**
+ * GENERIC_TIMEZONE (and TZ, which n8n's Code node and logs use) for n8n; printed so a Send At is
+ * not a surprise.
+ */
 function timeZoneEnv() {
 	const { zone, source } = n8nTimeZone();
 	rt.log(`n8n time zone: ${zone} (${source}; set GENERIC_TIMEZONE to change it)`);
 	return { GENERIC_TIMEZONE: zone, TZ: zone };
 }
 
-/** n8n from the cache (installed on first use) with this package installed as a community package. */
+/**
+ * n8n from the cache (installed on first use) with this package installed as a community package.
+ */
 async function startN8nWithPackage({ opts, stateDir, logsDir, sim }) {
 	const runtime = await rt.ensureNodeRuntime(undefined);
 	const install = await rt.ensureN8n(LEG, runtime);
@@ -286,7 +303,9 @@ async function signIn(client, stateDir, userFolder) {
 	return created;
 }
 
-/** The saved credential's data (secrets come back redacted), or undefined when n8n does not give it. */
+/**
+ * The saved credential's data (secrets come back redacted), or undefined when n8n does not give it.
+ */
 async function savedCredentialData(client, id) {
 	try {
 		const full = await client.get(`/rest/credentials/${id}?includeData=true`);
@@ -297,9 +316,10 @@ async function savedCredentialData(client, id) {
 }
 
 /**
- * Creates the demo credential, or keeps the user's version of it. When it still points to a local simulator
- * address that is no longer the running one (the simulator got another port), only the two endpoints are moved;
- * n8n puts the redacted secrets back itself on update (unredact in its credentials service).
+ * Creates the demo credential, or keeps the user's version of it. When it still points to a local
+ * simulator address that is no longer the running one (the simulator got another port), only the
+ * two endpoints are moved; n8n puts the redacted secrets back itself on update (unredact in its
+ * credentials service).
  */
 async function ensureCredential(client, sim) {
 	const creds = await client.get('/rest/credentials');
@@ -465,7 +485,8 @@ async function main() {
 		n8n.exited.then(() => 'n8n'),
 		sim.proc.exited.then(() => 'the simulator'),
 	]);
-	if (rt.isShuttingDown()) return new Promise(() => undefined); // Ctrl-C: the signal handler stops everything and exits
+	// Ctrl-C: the signal handler stops everything and exits.
+	if (rt.isShuttingDown()) return new Promise(() => undefined);
 	throw new Error(
 		`${died} exited unexpectedly. Last output:\n${(died === 'n8n' ? n8n : sim.proc).tail(20)}`,
 	);

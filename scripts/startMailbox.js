@@ -1,10 +1,14 @@
 'use strict';
 /**
- * `npm start` helpers for a first hour that can try every operation: received mail in the demo mailbox (so Reply
- * has something to answer) and n8n's time zone (so a Send At without an offset means the machine's local time).
+ * `npm start` helpers for a first hour that can try every operation: received mail in the demo
+ * mailbox (so Reply has something to answer) and n8n's time zone (so a Send At without an offset
+ * means the machine's local time).
  */
 
-/** Received messages seeded into the demo sender's mailbox through the simulator's control API (seedMessage). */
+/**
+ * Received messages seeded into the demo sender's mailbox through the simulator's control API
+ * (seedMessage).
+ */
 const RECEIVED = [
 	{
 		from: { address: 'jane.customer@fabrikam.com', name: 'Jane Customer' },
@@ -46,8 +50,8 @@ function receivedMailLines(seeded) {
 }
 
 /**
- * The time zone n8n uses for dates without an offset (GENERIC_TIMEZONE; n8n's default is America/New_York):
- * the one the user set, else this machine's, else UTC.
+ * The time zone n8n uses for dates without an offset (GENERIC_TIMEZONE; n8n's default is
+ * America/New_York): the one the user set, else this machine's, else UTC.
  */
 function n8nTimeZone(env = process.env) {
 	if (env.GENERIC_TIMEZONE) return { zone: env.GENERIC_TIMEZONE, source: 'GENERIC_TIMEZONE' };

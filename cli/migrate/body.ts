@@ -1,13 +1,18 @@
 /**
  * The body of a Send Email node, per version (n8n-io/n8n packages/nodes-base/nodes/EmailSend):
- * - v1: `text` and `html` side by side; nodemailer sends both as multipart/alternative when both are set.
- * - v2: `emailFormat` text | html | both, default "text"; v2.1+: default "html". Exports omit defaults.
+ * - v1: `text` and `html` side by side; nodemailer sends both as multipart/alternative when both
+ *   are set.
+ * - v2: `emailFormat` text | html | both, default "text"; v2.1+: default "html". Exports omit
+ *   defaults.
  */
 export interface BodyResult {
 	parameters: Record<string, unknown>;
 	mapped: string[];
 	notes: string[];
-	/** The body the format does not send (`html` of a Text node, `text` of an HTML one), when it is filled. */
+	/**
+	 * The body the format does not send (`html` of a Text node, `text` of an HTML one), when it is
+	 * filled.
+	 */
 	unused?: 'text' | 'html';
 }
 
@@ -63,7 +68,10 @@ export function mapBody(params: Record<string, unknown>, version: number): BodyR
 	};
 }
 
-/** Binary properties the HTML refers to as cid:NAME; v2 gave every attachment the cid of its property. */
+/**
+ * Binary properties the HTML refers to as cid:NAME; v2 gave every attachment the cid of its
+ * property.
+ */
 export function cidReferences(html: unknown): Set<string> {
 	const found = new Set<string>();
 	if (typeof html !== 'string') return found;

@@ -80,7 +80,8 @@ export function convertWorkflow(
 		const report = reportOf(workflow, node, result);
 		reports.push(report);
 		if (typeof result === 'string') return node;
-		// Only Send returned the SMTP result; Send and Wait's output is the answer, the same in both nodes.
+		// Only Send returned the SMTP result; Send and Wait's output is the answer, the same in both
+		// nodes.
 		if (result.node.parameters?.operation === 'send') sent.add(node.name);
 		return result.node;
 	});
@@ -110,7 +111,10 @@ export function convertExport(data: unknown, options: ConvertOptions = {}): Conv
 	};
 }
 
-/** Whether a report holds anything `--strict` fails on: a value dropped, a node left, an unresolved reference. */
+/**
+ * Whether a report holds anything `--strict` fails on: a value dropped, a node left, an unresolved
+ * reference.
+ */
 export function needsAttention(report: NodeReport): boolean {
 	return (
 		!report.converted ||

@@ -1,9 +1,10 @@
 import type { DownstreamUse, Workflow, WorkflowNode } from './types';
 
 /**
- * Send Email returned nodemailer's SMTP result (n8n's EmailSend v1/v2 pass `transporter.sendMail`'s info on as the
- * item's json; fields per nodemailer's SMTP transport). Office 365 Send Mail outputs other fields, so expressions
- * that read the old ones would quietly get `undefined` — an "If email sent" would take the wrong branch.
+ * Send Email returned nodemailer's SMTP result (n8n's EmailSend v1/v2 pass `transporter.sendMail`'s
+ * info on as the item's json; fields per nodemailer's SMTP transport). Office 365 Send Mail outputs
+ * other fields, so expressions that read the old ones would quietly get `undefined` — an "If email
+ * sent" would take the wrong branch.
  */
 const ADVICE: Record<string, string> = {
 	messageId: 'rewritten to internetMessageId (the Message-ID of the sent mail, with <…> as before)',
@@ -24,10 +25,12 @@ const ADVICE: Record<string, string> = {
 const REWRITE: Record<string, string> = { messageId: 'internetMessageId' };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-// `.json.field`, `.json?.field` or `.json["field"]`; the field part is captured to be rewritten alone.
+// `.json.field`, `.json?.field` or `.json["field"]`; the field part is captured to be rewritten
+// alone.
 const FIELD_PART = String.raw`(?<f>\??\.(?<dot>[A-Za-z_$][\w$]*)|\[\s*(?<q>['"])(?<br>[^'"\]]+)\k<q>\s*\])`;
 const FIELD = String.raw`\??\.json` + FIELD_PART;
-// How n8n expressions and Code nodes reach an item of a node: .item, .first(), .last(), .all()[n], [n], …
+// How n8n expressions and Code nodes reach an item of a node: .item, .first(), .last(), .all()[n],
+// [n], …
 const ACCESS = String.raw`(?:\??\.(?:item|first\(\s*\)|last\(\s*\)|all\(\s*\)\[\s*\d+\s*\]|itemMatching\([^()]*\)|pairedItem\([^()]*\))|\[\s*\d+\s*\])?`;
 
 /** `$('Name')`, `$node["Name"]`, `$items("Name")` followed by an item accessor and a json field. */
@@ -97,7 +100,8 @@ function parentsOf(workflow: Workflow): Map<string, Set<string>> {
 	return parents;
 }
 
-// Nodes that hand their input items on unchanged (n8n-nodes-base): $json after them is still the mail's result.
+// Nodes that hand their input items on unchanged (n8n-nodes-base): $json after them is still the
+// mail's result.
 const PASS_THROUGH = [
 	'if',
 	'filter',
@@ -110,7 +114,10 @@ const PASS_THROUGH = [
 	'merge',
 ].map((t) => `n8n-nodes-base.${t}`);
 
-/** The converted Send nodes whose items reach `name`'s input, and whether any other node's items do too. */
+/**
+ * The converted Send nodes whose items reach `name`'s input, and whether any other node's items do
+ * too.
+ */
 function sourcesOf(
 	name: string,
 	parents: Map<string, Set<string>>,
@@ -133,8 +140,9 @@ function sourcesOf(
 }
 
 /**
- * Finds, in every other node, expressions that read the old output of the converted Send nodes named in `sent`;
- * rewrites those that map one to one, reports all. Returns the nodes (rewritten) and the uses per sent node.
+ * Finds, in every other node, expressions that read the old output of the converted Send nodes
+ * named in `sent`; rewrites those that map one to one, reports all. Returns the nodes (rewritten)
+ * and the uses per sent node.
  */
 export function followDownstream(
 	workflow: Workflow,

@@ -28,7 +28,9 @@ type Params = Record<string, unknown>;
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== '';
 const isExpression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
 
-/** "Nathan Doe <nate@n8n.io>" → sender nate@n8n.io + From Name; an expression stays whole in Sender. */
+/**
+ * "Nathan Doe <nate@n8n.io>" → sender nate@n8n.io + From Name; an expression stays whole in Sender.
+ */
 export function mapFrom(fromEmail: unknown, out: Params, options: Params, r: MappedNode): void {
 	if (!isSet(fromEmail)) return;
 	const text = String(fromEmail);
@@ -49,8 +51,9 @@ export function mapFrom(fromEmail: unknown, out: Params, options: Params, r: Map
 }
 
 /**
- * Attachments: v2 gave each the cid of its property name, so those the HTML uses become Inline Images.
- * v1 gave none (its `cid:` links showed nothing): everything stays an attachment, and the user is told.
+ * Attachments: v2 gave each the cid of its property name, so those the HTML uses become Inline
+ * Images. v1 gave none (its `cid:` links showed nothing): everything stays an attachment, and the
+ * user is told.
  */
 function mapAttachments(
 	list: unknown,
@@ -60,7 +63,8 @@ function mapAttachments(
 	r: MappedNode,
 ): void {
 	if (!isSet(list)) return;
-	// Send Email v1 gave attachments no content ID; an expression cannot be split here: both are kept as they are.
+	// Send Email v1 gave attachments no content ID; an expression cannot be split here: both are kept
+	// as they are.
 	if (version < 2 || isExpression(list)) {
 		options.attachments = list;
 		r.mapped.push('Attachments → Options › Attachments');
@@ -127,7 +131,10 @@ function mapOptions(o: Params, version: number, options: Params, r: MappedNode):
 			r.dropped.push({ parameter: `options.${key}`, value: o[key] });
 }
 
-/** Send Email (send, any version) → Office 365 Send Mail (send). Node name, id, position and settings stay. */
+/**
+ * Send Email (send, any version) → Office 365 Send Mail (send). Node name, id, position and
+ * settings stay.
+ */
 export function mapSendNode(node: WorkflowNode): MappedNode {
 	const p: Params = node.parameters ?? {};
 	const version = node.typeVersion ?? 1;

@@ -21,7 +21,10 @@ function nodeLines(r: NodeReport): string[] {
 	return lines;
 }
 
-/** The human summary printed after a run: per node what was mapped and what needs a look, then the counts. */
+/**
+ * The human summary printed after a run: per node what was mapped and what needs a look, then the
+ * counts.
+ */
 export function formatReport(reports: NodeReport[], target: string | undefined): string {
 	if (!reports.length)
 		return 'No Send Email (n8n-nodes-base.emailSend) nodes found; nothing to convert.\n';

@@ -4,18 +4,24 @@ import path from 'node:path';
 import { convertExport, needsAttention } from './convert';
 import { formatReport } from './report';
 
-/** Exports of thousands of workflows stay well below this; anything bigger is not a workflow export. */
+/**
+ * Exports of thousands of workflows stay well below this; anything bigger is not a workflow export.
+ */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 export interface MigrateArgs {
 	file: string;
 	out?: string;
 	dryRun: boolean;
-	/** Exit with STRICT_EXIT when any node needs a look (a value dropped, a node left unchanged, …). */
+	/**
+	 * Exit with STRICT_EXIT when any node needs a look (a value dropped, a node left unchanged, …).
+	 */
 	strict?: boolean;
 }
 
-/** Exit code of `--strict` when the report names something to look at (2 is bad input, 1 a failure). */
+/**
+ * Exit code of `--strict` when the report names something to look at (2 is bad input, 1 a failure).
+ */
 export const STRICT_EXIT = 3;
 
 export interface Output {

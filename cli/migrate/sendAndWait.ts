@@ -5,8 +5,8 @@ type Params = Record<string, unknown>;
 const isObject = (v: unknown): v is Params =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// n8n's shared Send and Wait parameters (packages/nodes-base/utils/sendAndWait/utils.ts) that Office 365 Send
-// Mail's sendAndWait reads under the same names and shapes.
+// n8n's shared Send and Wait parameters (packages/nodes-base/utils/sendAndWait/utils.ts) that
+// Office 365 Send Mail's sendAndWait reads under the same names and shapes.
 const SHARED = ['subject', 'message', 'responseType', 'approvalOptions', 'formFields'];
 const SHARED_OPTIONS = [
 	'limitWaitTime',
@@ -16,10 +16,14 @@ const SHARED_OPTIONS = [
 	'responseFormDescription',
 	'responseFormButtonLabel',
 ];
-// Form field types of n8n's Form node that our response form renders; others cannot be answered here.
+// Form field types of n8n's Form node that our response form renders; others cannot be answered
+// here.
 const FIELD_TYPES = ['date', 'dropdown', 'email', 'number', 'text', 'textarea'];
 
-/** Whether this package's node offers operation "sendAndWait" (it does since the operation was wired). */
+/**
+ * Whether this package's node offers operation "sendAndWait" (it does since the operation was
+ * wired).
+ */
 export const SEND_AND_WAIT_AVAILABLE = true;
 
 function mapOptions(o: Params, r: MappedNode): Params {
@@ -66,8 +70,9 @@ function checkForm(p: Params, r: MappedNode): void {
 }
 
 /**
- * Send Email's Send and Wait (v2.1+) → Office 365 Send Mail's. A form defined as JSON has no counterpart, so such
- * a node is left unchanged (a string says why) rather than converted into one that refuses every run.
+ * Send Email's Send and Wait (v2.1+) → Office 365 Send Mail's. A form defined as JSON has no
+ * counterpart, so such a node is left unchanged (a string says why) rather than converted into one
+ * that refuses every run.
  */
 export function mapSendAndWaitNode(node: WorkflowNode): MappedNode | string {
 	const p = node.parameters ?? {};

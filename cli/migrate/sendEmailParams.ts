@@ -1,8 +1,9 @@
 /**
- * The parameter names Send Email (n8n-nodes-base.emailSend) has ever had, per operation, from n8n's source
- * (packages/nodes-base/nodes/EmailSend: v1/EmailSendV1.node.ts, v2/send.operation.ts,
- * v2/sendAndWait.operation.ts, utils/sendAndWait/utils.ts). A node typed as Send Email whose parameters are
- * not these was retyped by some other tool: converting it would drop its recipients and body.
+ * The parameter names Send Email (n8n-nodes-base.emailSend) has ever had, per operation, from n8n's
+ * source (packages/nodes-base/nodes/EmailSend: v1/EmailSendV1.node.ts, v2/send.operation.ts,
+ * v2/sendAndWait.operation.ts, utils/sendAndWait/utils.ts). A node typed as Send Email whose
+ * parameters are not these was retyped by some other tool: converting it would drop its recipients
+ * and body.
  */
 const COMMON = ['resource', 'operation', 'fromEmail', 'toEmail', 'subject', 'options'];
 const SEND = [...COMMON, 'text', 'html', 'emailFormat', 'ccEmail', 'bccEmail', 'attachments'];
@@ -19,7 +20,8 @@ const SEND_AND_WAIT = [
 /** Type versions of Send Email the converter knows the defaults of. */
 export const KNOWN_VERSIONS = [1, 2, 2.1];
 
-// Parameter names that say where a retyped node came from (n8n's Gmail and Microsoft Outlook nodes).
+// Parameter names that say where a retyped node came from (n8n's Gmail and Microsoft Outlook
+// nodes).
 const ORIGINS: Array<[string, string[]]> = [
 	['Gmail', ['sendTo', 'emailType']],
 	['Microsoft Outlook', ['toRecipients', 'bodyContent', 'additionalFields']],

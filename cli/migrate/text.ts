@@ -1,11 +1,13 @@
 /**
- * What the converter prints comes from the export: names and values may hold control characters that move the
- * cursor, clear the screen or reorder text (C0/C1, DEL, Unicode bidi controls). They are removed before printing.
+ * What the converter prints comes from the export: names and values may hold control characters
+ * that move the cursor, clear the screen or reorder text (C0/C1, DEL, Unicode bidi controls). They
+ * are removed before printing.
  */
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-// Whole terminal escape sequences (CSI such as ESC[2J, OSC such as ESC]0;title BEL), so no residue is printed.
+// Whole terminal escape sequences (CSI such as ESC[2J, OSC such as ESC]0;title BEL), so no residue
+// is printed.
 
 const ESCAPE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?)/g;
 

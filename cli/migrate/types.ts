@@ -28,7 +28,9 @@ export interface NodeReport {
 	mapped: string[];
 	/** What could not be mapped or needs the user's attention. */
 	notes: string[];
-	/** Parameters with no place in the new node, each with its value: never dropped without a word. */
+	/**
+	 * Parameters with no place in the new node, each with its value: never dropped without a word.
+	 */
 	dropped: Dropped[];
 	/** What makes the result doubtful: no recipient, no body, an unknown type version. */
 	warnings: string[];

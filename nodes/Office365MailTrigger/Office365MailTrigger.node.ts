@@ -10,7 +10,10 @@ import { CREDENTIAL_TYPE } from '../Office365SendMail/description/constants';
 import { triggerProperties } from './description';
 import { pollMail } from './poll';
 
-/** Shell: parameters in description.ts, the poll in poll.ts. n8n adds the Poll Times parameter for polling nodes. */
+/**
+ * Shell: parameters in description.ts, the poll in poll.ts. n8n adds the Poll Times parameter for
+ * polling nodes.
+ */
 export class Office365MailTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Office 365 Mail Trigger',

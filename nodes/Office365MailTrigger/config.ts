@@ -6,7 +6,10 @@ import { asciiLower, describeSenderRules, isSenderAllowed } from '../shared/cred
 import { InputError } from '../shared/text/inputError';
 import { CREDENTIAL_TYPE } from '../Office365SendMail/description/constants';
 
-/** Well-known folder names (https://learn.microsoft.com/graph/api/resources/mailfolder#well-known-folder-names). */
+/**
+ * Well-known folder names
+ * (https://learn.microsoft.com/graph/api/resources/mailfolder#well-known-folder-names).
+ */
 const WELL_KNOWN =
 	/^(inbox|archive|junkemail|deleteditems|sentitems|drafts|outbox|clutter|conversationhistory|scheduled|searchfolders|serverfailures|syncissues|recoverableitemsdeletions)$/i;
 // Exchange ids are base64 (either alphabet) with padding; nothing that could change a URL's path.

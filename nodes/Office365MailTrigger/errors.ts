@@ -9,8 +9,8 @@ import { InputError } from '../shared/text/inputError';
 import type { TriggerConfig } from './config';
 
 /**
- * A poll failure as an n8n error that names the field or Microsoft's code and the fix. Reading needs Mail.Read;
- * Mark as Read needs Mail.ReadWrite.
+ * A poll failure as an n8n error that names the field or Microsoft's code and the fix. Reading
+ * needs Mail.Read; Mark as Read needs Mail.ReadWrite.
  */
 export function pollError(
 	node: INode,

@@ -6,7 +6,9 @@ import type { TriggerConfig } from './config';
 
 const TIMEOUT_MS = 120_000;
 
-/** Properties each message is read with (https://learn.microsoft.com/graph/api/resources/message). */
+/**
+ * Properties each message is read with (https://learn.microsoft.com/graph/api/resources/message).
+ */
 const SELECT = [
 	'id',
 	'internetMessageId',
@@ -38,8 +40,8 @@ export interface MessagePage {
 }
 
 /**
- * The package's Graph client (shared token cache, retries, and the process-wide gate of 4 requests per app and
- * mailbox that the sending node also counts against).
+ * The package's Graph client (shared token cache, retries, and the process-wide gate of 4 requests
+ * per app and mailbox that the sending node also counts against).
  */
 export function triggerGraph(config: TriggerConfig): GraphClient {
 	const tokens = {
@@ -57,9 +59,9 @@ function selectOf(config: TriggerConfig): string {
 }
 
 /**
- * The first request of a delta round. From a time on: `$filter=receivedDateTime ge …`, the one filter a messages
- * delta query supports (https://learn.microsoft.com/graph/api/message-delta); Graph keeps it and `$select` in the
- * links it returns.
+ * The first request of a delta round. From a time on: `$filter=receivedDateTime ge …`, the one
+ * filter a messages delta query supports (https://learn.microsoft.com/graph/api/message-delta);
+ * Graph keeps it and `$select` in the links it returns.
  */
 export function deltaStartUrl(graph: GraphClient, config: TriggerConfig, sinceMs: number): string {
 	const url = new URL(
@@ -81,8 +83,9 @@ function checkedLink(graph: GraphClient, link: string): string {
 }
 
 /**
- * `Prefer: IdType="ImmutableId"` keeps ids valid when messages move (https://learn.microsoft.com/graph/outlook-immutable-id),
- * so Reply and Create Draft can use them later; `odata.maxpagesize` sizes delta pages.
+ * `Prefer: IdType="ImmutableId"` keeps ids valid when messages move
+ * (https://learn.microsoft.com/graph/outlook-immutable-id), so Reply and Create Draft can use them
+ * later; `odata.maxpagesize` sizes delta pages.
  */
 export async function readPage(
 	graph: GraphClient,
@@ -122,7 +125,10 @@ export interface AttachmentInfo {
 	'@odata.type'?: string;
 }
 
-/** The message's attachments without their bytes (https://learn.microsoft.com/graph/api/message-list-attachments). */
+/**
+ * The message's attachments without their bytes
+ * (https://learn.microsoft.com/graph/api/message-list-attachments).
+ */
 export async function listAttachments(
 	graph: GraphClient,
 	mailbox: string,
@@ -133,7 +139,9 @@ export async function listAttachments(
 	return (await getJson<{ value: AttachmentInfo[] }>(graph, 'list attachments', url)).value;
 }
 
-/** Raw bytes of a file attachment (https://learn.microsoft.com/graph/api/attachment-get, `$value`). */
+/**
+ * Raw bytes of a file attachment (https://learn.microsoft.com/graph/api/attachment-get, `$value`).
+ */
 export async function downloadAttachment(
 	graph: GraphClient,
 	mailbox: string,
@@ -151,7 +159,9 @@ export async function downloadAttachment(
 	return response.body;
 }
 
-/** `PATCH {isRead: true}` (https://learn.microsoft.com/graph/api/message-update; Mail.ReadWrite). */
+/**
+ * `PATCH {isRead: true}` (https://learn.microsoft.com/graph/api/message-update; Mail.ReadWrite).
+ */
 export async function markAsRead(graph: GraphClient, mailbox: string, id: string): Promise<void> {
 	await graph.request({
 		operation: 'mark as read',

@@ -46,8 +46,9 @@ export function messageJson(message: GraphMessage, config: TriggerConfig): IData
 }
 
 /**
- * Lists the attachments of a message that has any and, with Download Attachments, adds each file attachment up to
- * the size cap as binary `attachment_{n}`. Larger ones and item/reference attachments stay listed with `skipped`.
+ * Lists the attachments of a message that has any and, with Download Attachments, adds each file
+ * attachment up to the size cap as binary `attachment_{n}`. Larger ones and item/reference
+ * attachments stay listed with `skipped`.
  */
 export async function withAttachments(
 	ctx: IPollFunctions,

@@ -16,13 +16,20 @@ import {
 import { senderOf, withAttachments } from './output';
 import { commitState, isNew, loadState, markSeen, type SyncState } from './syncState';
 
-/** Bounds one poll's requests even when pages hold nothing new (a large folder's first round, many changes). */
+/**
+ * Bounds one poll's requests even when pages hold nothing new (a large folder's first round, many
+ * changes).
+ */
 const MAX_PAGES_PER_POLL = 50;
 const MAX_PAGE_SIZE = 100;
-/** How many of the newest messages Fetch Test Event looks through for one that passes the filters. */
+/**
+ * How many of the newest messages Fetch Test Event looks through for one that passes the filters.
+ */
 const TEST_EVENT_WINDOW = 25;
 
-/** The options that filter messages (Graph's delta query filters by date only, so these apply here). */
+/**
+ * The options that filter messages (Graph's delta query filters by date only, so these apply here).
+ */
 function passesFilters(m: GraphMessage, config: TriggerConfig): boolean {
 	if (config.unreadOnly && m.isRead === true) return false;
 	if (config.hasAttachments && m.hasAttachments !== true) return false;
@@ -42,9 +49,9 @@ function passesFilters(m: GraphMessage, config: TriggerConfig): boolean {
 }
 
 /**
- * Reads delta pages until the round ends or `maxMessagesPerPoll` new messages are found; returns those, in the
- * order Graph reported them. A sync state Graph no longer knows (410) starts a new round from the horizon: the
- * ids already seen keep it from emitting anything twice.
+ * Reads delta pages until the round ends or `maxMessagesPerPoll` new messages are found; returns
+ * those, in the order Graph reported them. A sync state Graph no longer knows (410) starts a new
+ * round from the horizon: the ids already seen keep it from emitting anything twice.
  */
 async function collectNew(
 	graph: GraphClient,
@@ -86,8 +93,9 @@ async function collectNew(
 }
 
 /**
- * Marks the emitted messages as read. A failure does not fail the poll (the messages are emitted all the same,
- * or Unread Only would skip them next time): the item says `markedAsRead: false` and why.
+ * Marks the emitted messages as read. A failure does not fail the poll (the messages are emitted
+ * all the same, or Unread Only would skip them next time): the item says `markedAsRead: false` and
+ * why.
  */
 async function markAll(
 	node: INode,
@@ -104,7 +112,10 @@ async function markAll(
 	}
 }
 
-/** Fetch Test Event in the editor: the newest message that passes the filters; the saved state is left alone. */
+/**
+ * Fetch Test Event in the editor: the newest message that passes the filters; the saved state is
+ * left alone.
+ */
 async function testEvent(
 	ctx: IPollFunctions,
 	graph: GraphClient,
@@ -123,9 +134,9 @@ async function testEvent(
 }
 
 /**
- * One poll: new messages since the saved delta link, one item each. The state is written into the workflow's
- * static data only when the poll succeeds, so a failed poll is repeated from the same point: nothing is lost,
- * and nothing emitted is emitted again.
+ * One poll: new messages since the saved delta link, one item each. The state is written into the
+ * workflow's static data only when the poll succeeds, so a failed poll is repeated from the same
+ * point: nothing is lost, and nothing emitted is emitted again.
  */
 export async function pollMail(ctx: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const node = ctx.getNode();

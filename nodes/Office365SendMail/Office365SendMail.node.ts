@@ -17,7 +17,9 @@ import { executeSendMail } from './execute/executeSendMail';
 import { sendAndWaitProperties } from './sendAndWait/properties';
 import { sendAndWaitWebhook, sendAndWaitWebhooks } from './sendAndWait/webhook';
 
-/** Shell: the properties are data in description/, the behaviour lives in execute/ and delivery/. */
+/**
+ * Shell: the properties are data in description/, the behaviour lives in execute/ and delivery/.
+ */
 export class Office365SendMail implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Office 365 Send Mail',
@@ -34,7 +36,8 @@ export class Office365SendMail implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
-		// Resume endpoints of Send and Wait for Response; used only while an execution waits on this node.
+		// Resume endpoints of Send and Wait for Response; used only while an execution waits on this
+		// node.
 		webhooks: sendAndWaitWebhooks,
 		properties: [
 			operationProperty,

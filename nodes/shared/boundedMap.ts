@@ -1,15 +1,19 @@
 /** What a BoundedMap may not drop, and what it does with an entry it drops. */
 export interface EvictionRules<V> {
-	/** False for entries still in use (e.g. a lane with requests in flight): they stay, even beyond the cap. */
+	/**
+	 * False for entries still in use (e.g. a lane with requests in flight): they stay, even beyond
+	 * the cap.
+	 */
 	evictable?: (value: V) => boolean;
 	/** Called for each entry the cap drops (e.g. to stop its timer); not for delete() or clear(). */
 	onEvict?: (value: V) => void;
 }
 
 /**
- * The one bounded map of the package, for everything process-wide (tokens, proxy agents, claims, mailbox and
- * trace lanes): the least recently used entry goes first when the cap is reached, and an expired entry reads as
- * absent. Insertion order of a JavaScript Map is the recency order: reads and writes move the key to the end.
+ * The one bounded map of the package, for everything process-wide (tokens, proxy agents, claims,
+ * mailbox and trace lanes): the least recently used entry goes first when the cap is reached, and
+ * an expired entry reads as absent. Insertion order of a JavaScript Map is the recency order: reads
+ * and writes move the key to the end.
  */
 export class BoundedMap<K, V> {
 	private readonly entries = new Map<K, { value: V; expires: number }>();
@@ -30,7 +34,9 @@ export class BoundedMap<K, V> {
 		return found.value;
 	}
 
-	/** The live value without making it the most recently used (for identity checks that are no use). */
+	/**
+	 * The live value without making it the most recently used (for identity checks that are no use).
+	 */
 	peek(key: K): V | undefined {
 		const found = this.entries.get(key);
 		return found && found.expires > this.now() ? found.value : undefined;
@@ -66,10 +72,10 @@ export class BoundedMap<K, V> {
 	}
 
 	/**
-	 * Drops the least recently used entries that may go (an expired one always may), never the entry just set. A
-	 * large map goes a tenth below its cap at once: each pass walks the front of the Map, where V8 keeps the holes
-	 * of deleted entries until it rehashes, so one pass per entry made 50,000 inserts over a cap of 10,000 take
-	 * about a second.
+	 * Drops the least recently used entries that may go (an expired one always may), never the entry
+	 * just set. A large map goes a tenth below its cap at once: each pass walks the front of the Map,
+	 * where V8 keeps the holes of deleted entries until it rehashes, so one pass per entry made
+	 * 50,000 inserts over a cap of 10,000 take about a second.
 	 */
 	private evict(kept: K): void {
 		const now = this.now();

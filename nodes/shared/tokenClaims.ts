@@ -1,7 +1,13 @@
-/** The claims of an app-only Graph access token that matter for diagnostics (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference). */
+/**
+ * The claims of an app-only Graph access token that matter for diagnostics
+ * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+ */
 export interface TokenClaims {
 	roles: string[];
-	/** Whether the token carries a `roles` claim at all: none means no application permission was consented. */
+	/**
+	 * Whether the token carries a `roles` claim at all: none means no application permission was
+	 * consented.
+	 */
 	hasRolesClaim: boolean;
 	tid?: string;
 	appid?: string;
@@ -11,8 +17,8 @@ export interface TokenClaims {
 }
 
 /**
- * Reads the payload of a JWT locally. Graph tokens are meant to be opaque to clients, so this is only used for
- * diagnostics (which permissions were granted) and never to make trust decisions.
+ * Reads the payload of a JWT locally. Graph tokens are meant to be opaque to clients, so this is
+ * only used for diagnostics (which permissions were granted) and never to make trust decisions.
  */
 export function readTokenClaims(token: string): TokenClaims {
 	const parts = token.split('.');

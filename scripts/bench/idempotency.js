@@ -1,8 +1,9 @@
 'use strict';
-// Case 6: the cost of an Idempotency Key. The keys of a run are looked up in the mailbox up to 20 per request
-// (an `or` of the extended-property filter over /messages), each claimed in this process, then sent. The same
-// batch without keys runs alternately with the keyed one, so the ratio compares runs of the same moment. The
-// keyed batch again in a new process (no claims in memory) is answered by the mailbox: nothing sent.
+// Case 6: the cost of an Idempotency Key. The keys of a run are looked up in the mailbox up to 20
+// per request (an `or` of the extended-property filter over /messages), each claimed in this
+// process, then sent. The same batch without keys runs alternately with the keyed one, so the ratio
+// compares runs of the same moment. The keyed batch again in a new process (no claims in memory) is
+// answered by the mailbox: nothing sent.
 const path = require('node:path');
 const { nodeSendMail, clearTokenCache } = require('./node');
 
@@ -46,7 +47,8 @@ async function caseIdempotency(sim, t, { messages, reps = 3, log }) {
 	const delivered = (await sim.outbox()).filter((m) =>
 		m.message?.subject?.startsWith(`${prefix} `),
 	).length;
-	// A restarted n8n: claims gone; the mailbox (Sent Items, visible at once in this simulator) answers.
+	// A restarted n8n: claims gone; the mailbox (Sent Items, visible at once in this simulator)
+	// answers.
 	await resetCoordination();
 	const outboxBefore = (await sim.outbox()).length;
 	const repeat = await timedRun(sim, t, { messages, prefix, keyed: true });
@@ -63,7 +65,8 @@ async function caseIdempotency(sim, t, { messages, reps = 3, log }) {
 		delivered,
 		requestsPerMessage: k.requestsPerMessage,
 		keyless: { ms: plain.ms, sent: plain.sent, requestsPerMessage: plain.requestsPerMessage },
-		// Each keyed run against the keyless run just before it (the same moment's load), then the median.
+		// Each keyed run against the keyless run just before it (the same moment's load), then the
+		// median.
 		ratio: middle(keyed.map((r, i) => r.sent / r.ms / (keyless[i].sent / keyless[i].ms))),
 		runs: { keyless: keyless.map((r) => r.ms), keyed: keyed.map((r) => r.ms) },
 		repeat: { ms: repeat.ms, sentAgain, requestsPerMessage: repeat.requestsPerMessage },

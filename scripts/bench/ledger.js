@@ -1,7 +1,8 @@
 'use strict';
-// The Retry On Fail ledger's cost per item (dist/…/execute/deliveryLedger.js): time to remember a delivery, time
-// to recall it on a retry, and heap per remembered item, at 10k and 100k items. Run in its own process with
-// --expose-gc (see runLedgerChild) so the heap figure starts from a settled heap.
+// The Retry On Fail ledger's cost per item (dist/…/execute/deliveryLedger.js): time to remember a
+// delivery, time to recall it on a retry, and heap per remembered item, at 10k and 100k items. Run
+// in its own process with --expose-gc (see runLedgerChild) so the heap figure starts from a settled
+// heap.
 const { spawnSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const path = require('node:path');
@@ -9,7 +10,10 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '../..');
 const LEDGER = path.join(root, 'dist/nodes/Office365SendMail/execute/deliveryLedger.js');
 
-/** A prepared Send item as the ledger sees it (what its fingerprint reads), and its sendMail delivery. */
+/**
+ * A prepared Send item as the ledger sees it (what its fingerprint reads), and its sendMail
+ * delivery.
+ */
 function sendItem(index) {
 	const message = {
 		subject: `Invoice ${index}`,
@@ -59,7 +63,8 @@ function measure(ledger, items) {
 	for (const item of prepared) ledger.remember(scope, item, deliveryOf(item.index));
 	const rememberUs = ((performance.now() - t) * 1000) / items;
 	release();
-	// Everything the ledger keeps per item (slot, digest, the delivery's JSON); the items stay referenced below.
+	// Everything the ledger keeps per item (slot, digest, the delivery's JSON); the items stay
+	// referenced below.
 	const ledgerBytes = (heapUsed() - before) / items;
 	t = performance.now();
 	let found = 0;

@@ -24,7 +24,9 @@ function peakBetween(samples, from, to) {
 	return peak;
 }
 
-/** Largest gap between samples: shows whether the event loop was blocked long enough to miss a peak. */
+/**
+ * Largest gap between samples: shows whether the event loop was blocked long enough to miss a peak.
+ */
 function maxGapMs(samples) {
 	let gap = 0;
 	for (let i = 1; i < samples.length; i++) gap = Math.max(gap, samples[i].t - samples[i - 1].t);

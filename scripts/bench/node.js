@@ -1,6 +1,7 @@
 'use strict';
-// Runs the Office 365 Send Mail node through n8n-core's WorkflowExecute (the compiled test harness).
-// n8n-core reads its configuration when first loaded, so prepareN8nEnvironment() must run before this is required.
+// Runs the Office 365 Send Mail node through n8n-core's WorkflowExecute (the compiled test
+// harness). n8n-core reads its configuration when first loaded, so prepareN8nEnvironment() must run
+// before this is required.
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -29,7 +30,9 @@ function tally(items) {
 	return { sent, failed: items.length - sent, failures };
 }
 
-/** `count` plain messages (subject "<prefix> <i>", one recipient, tiny HTML body) through the node. */
+/**
+ * `count` plain messages (subject "<prefix> <i>", one recipient, tiny HTML body) through the node.
+ */
 async function nodeSendMail(t, { count, concurrency, prefix, options = {} }) {
 	const items = Array.from({ length: count }, (_, i) => ({ json: { i } }));
 	const parameters = {

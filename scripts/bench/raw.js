@@ -1,6 +1,7 @@
 'use strict';
 // Hand-written reference loops ("the floor"): plain node:https, no retries, no validation, no n8n.
-// They trust the simulator's test CA through NODE_EXTRA_CA_CERTS like every other client in the process.
+// They trust the simulator's test CA through NODE_EXTRA_CA_CERTS like every other client in the
+// process.
 const { randomUUID } = require('node:crypto');
 const fs = require('node:fs');
 const https = require('node:https');
@@ -52,8 +53,9 @@ const userUrl = (t, ...segments) =>
 	`${t.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}${segments.map((s) => `/${encodeURIComponent(s)}`).join('')}`;
 
 /**
- * The floor: `concurrency` workers take the next message number and POST sendMail, one token for the run.
- * Same message shape as the node's (HTML body, one recipient), a client-request-id per message.
+ * The floor: `concurrency` workers take the next message number and POST sendMail, one token for
+ * the run. Same message shape as the node's (HTML body, one recipient), a client-request-id per
+ * message.
  */
 async function floorSendMail(t, { count, concurrency, subject }) {
 	const agent = new https.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -116,7 +118,10 @@ async function* fileChunks(file, size) {
 	if (length > 0) yield Buffer.concat(parts, length);
 }
 
-/** The raw large-attachment path: token, create draft, createUploadSession, chunked PUTs from a file stream, send. */
+/**
+ * The raw large-attachment path: token, create draft, createUploadSession, chunked PUTs from a file
+ * stream, send.
+ */
 async function rawUploadSend(t, { file, name, contentType, subject, chunkBytes }) {
 	const agent = new https.Agent({ keepAlive: true, maxSockets: 4 });
 	const started = performance.now();

@@ -1,6 +1,7 @@
 'use strict';
 // The local Microsoft 365 simulator for the benchmark, either in this process or as its own process
-// (.build/test/simulator/cli.js, driven over its /_sim control API). Both are wrapped in one async shape.
+// (.build/test/simulator/cli.js, driven over its /_sim control API). Both are wrapped in one async
+// shape.
 const { spawn } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const path = require('node:path');
@@ -109,7 +110,10 @@ async function startInProcessSim(options) {
 	};
 }
 
-/** One tenant, one app with Mail.Send + Mail.ReadWrite (client secret), one sender mailbox that takes 100 MB+. */
+/**
+ * One tenant, one app with Mail.Send + Mail.ReadWrite (client secret), one sender mailbox that
+ * takes 100 MB+.
+ */
 async function setupTenant(sim) {
 	const tenantId = randomUUID();
 	const domain = `bench${tenantId.slice(0, 6)}.onmicrosoft.com`;

@@ -1,10 +1,13 @@
 'use strict';
-// Cases 1–3: many small messages to one mailbox (node, one-at-a-time baseline, hand-written floor), the same
-// under injected 429/503 + Retry-After, and token requests across executions.
+// Cases 1–3: many small messages to one mailbox (node, one-at-a-time baseline, hand-written floor),
+// the same under injected 429/503 + Retry-After, and token requests across executions.
 const { floorSendMail } = require('./raw');
 const { nodeSendMail, clearTokenCache } = require('./node');
 
-/** Checks the outbox for the messages whose subject starts with `prefix`: count, unique subjects and ids. */
+/**
+ * Checks the outbox for the messages whose subject starts with `prefix`: count, unique subjects and
+ * ids.
+ */
 async function delivery(sim, prefix, expected) {
 	const outbox = (await sim.outbox()).filter((m) =>
 		String(m.message?.subject ?? '').startsWith(`${prefix} `),
@@ -23,8 +26,9 @@ async function delivery(sim, prefix, expected) {
 
 /**
  * Where the node's wall time went, from the engine's task record and the simulator's request log:
- * before the Send Mail node starts (engine + source node), node start → first Graph request (validation and
- * planning of every item, token), first request → last answer (sending), last answer → run end.
+ * before the Send Mail node starts (engine + source node), node start → first Graph request
+ * (validation and planning of every item, token), first request → last answer (sending), last
+ * answer → run end.
  */
 async function breakdown(sim, r) {
 	const requests = (await sim.requests()).filter((q) => q.kind === 'graph' || q.kind === 'token');
@@ -44,7 +48,10 @@ async function breakdown(sim, r) {
 	};
 }
 
-/** CPU time (user + system) this process spent in `fn`; the simulator runs elsewhere and is not counted. */
+/**
+ * CPU time (user + system) this process spent in `fn`; the simulator runs elsewhere and is not
+ * counted.
+ */
 async function withCpu(fn) {
 	const before = process.cpuUsage();
 	const r = await fn();
@@ -53,8 +60,8 @@ async function withCpu(fn) {
 }
 
 /**
- * Mean time the simulator held a sendMail (request arrival → response written, ms clock): with 4 slots, 4 / that
- * is the most any client could get from this simulator on this machine.
+ * Mean time the simulator held a sendMail (request arrival → response written, ms clock): with 4
+ * slots, 4 / that is the most any client could get from this simulator on this machine.
  */
 async function serverTime(sim) {
 	const sends = (await sim.requests()).filter(
@@ -115,15 +122,18 @@ async function warmUp(sim, t, log) {
 	await runFloorCase(sim, t, { count: 40, concurrency: 4, prefix: 'warmup-floor' });
 }
 
-/** The run with the median wall time, plus every run's figures (the checks in the report use all runs). */
+/**
+ * The run with the median wall time, plus every run's figures (the checks in the report use all
+ * runs).
+ */
 function summarize(runs) {
 	const sorted = [...runs].sort((a, b) => a.ms - b.ms);
 	return { ...sorted[Math.floor((sorted.length - 1) / 2)], runs };
 }
 
 /**
- * (a) and (c) alternate `reps` times so that a noisy neighbour on the machine hits both alike; (b) takes
- * n × 50 ms and runs once.
+ * (a) and (c) alternate `reps` times so that a noisy neighbour on the machine hits both alike; (b)
+ * takes n × 50 ms and runs once.
  */
 async function caseThroughput(sim, t, { messages, reps, log }) {
 	const nodeRuns = [];
@@ -166,8 +176,8 @@ async function caseThroughput(sim, t, { messages, reps, log }) {
 }
 
 /**
- * 20 % of Graph calls get 429 or 503 (10 % each) with Retry-After 0.05 s, answered after 50 ms like a real
- * round trip. The second fault is only drawn when the first was not, hence 0.1 / 0.9.
+ * 20 % of Graph calls get 429 or 503 (10 % each) with Retry-After 0.05 s, answered after 50 ms like
+ * a real round trip. The second fault is only drawn when the first was not, hence 0.1 / 0.9.
  */
 async function caseFaults(sim, t, { messages, log }) {
 	log(`case 2: node, ${messages} messages, 20 % of Graph calls 429/503 + Retry-After 0.05`);
@@ -237,9 +247,9 @@ async function caseTokens(sim, t, { executions, items, log }) {
 }
 
 /**
- * Case 5: the cost of Confirm Message-ID. Each message is sent, then its copy is looked up in Sent Items by the
- * package's marker (one more request when the simulated Sent Items shows it at once; a probe before the send only
- * when the token lists no Mail.Read or Mail.ReadWrite).
+ * Case 5: the cost of Confirm Message-ID. Each message is sent, then its copy is looked up in Sent
+ * Items by the package's marker (one more request when the simulated Sent Items shows it at once; a
+ * probe before the send only when the token lists no Mail.Read or Mail.ReadWrite).
  */
 async function caseConfirm(sim, t, { messages, log }) {
 	log(`case 5: node, ${messages} messages with Confirm Message-ID, maxConcurrency 4`);

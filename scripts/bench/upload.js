@@ -1,7 +1,8 @@
 'use strict';
-// Case 4, run in its own fresh process (so earlier cases leave no heap behind) against the simulator PROCESS
-// (so the simulator's buffers and hashing never show in this process's RSS): one large attachment through the
-// node's upload-session path vs a raw chunked-PUT loop, wall time and peak RSS growth.
+// Case 4, run in its own fresh process (so earlier cases leave no heap behind) against the
+// simulator PROCESS (so the simulator's buffers and hashing never show in this process's RSS): one
+// large attachment through the node's upload-session path vs a raw chunked-PUT loop, wall time and
+// peak RSS growth.
 const { randomFillSync } = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -23,7 +24,10 @@ function makeFile(dir, name, bytes) {
 	return file;
 }
 
-/** Time the simulator spent on this run's requests (they are sequential, so the sum does not overlap). */
+/**
+ * Time the simulator spent on this run's requests (they are sequential, so the sum does not
+ * overlap).
+ */
 async function simulatorMs(sim) {
 	const requests = (await sim.requests()).filter(
 		(q) => q.kind === 'graph' || q.kind === 'upload' || q.kind === 'token',

@@ -1,9 +1,10 @@
 'use strict';
 /**
- * Browser section: Debian's Chromium driven by playwright-core (never downloads a browser) logs in to the real
- * n8n editor, creates a "Microsoft Graph Client Credentials" credential pointing at the simulator, saves it
- * (n8n saves + runs the credential Test) and sees the success banner; then enters a wrong secret and sees our
- * actionable message. Screenshots: test-artifacts/e2e/<leg>-browser-*.png.
+ * Browser section: Debian's Chromium driven by playwright-core (never downloads a browser) logs in
+ * to the real n8n editor, creates a "Microsoft Graph Client Credentials" credential pointing at the
+ * simulator, saves it (n8n saves + runs the credential Test) and sees the success banner; then
+ * enters a wrong secret and sees our actionable message. Screenshots:
+ * test-artifacts/e2e/<leg>-browser-*.png.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -56,7 +57,8 @@ async function fillParam(page, name, value) {
 		throw new Error(`credential form has no visible field "${name}"`);
 	});
 	const input = box.locator('input, textarea').first();
-	// type like a person: fill('') followed by fill(v) can lose the second value to n8n's debounced v-model
+	// type like a person: fill('') followed by fill(v) can lose the second value to n8n's debounced
+	// v-model
 	await input.click();
 	await input.press('Control+a');
 	await input.pressSequentially(value, { delay: 2 });
@@ -87,9 +89,10 @@ async function selectOption(page, name, optionText) {
 }
 
 /**
- * Waits until the Save button is no longer "Saving"/"Testing" and a test banner shows in the credential dialog:
- * success = [data-test-id=credentials-config-container-test-success]; error = the visible danger banner
- * (its details sit behind "More details", which is clicked). Scrolls the banner into view for the screenshot.
+ * Waits until the Save button is no longer "Saving"/"Testing" and a test banner shows in the
+ * credential dialog: success = [data-test-id=credentials-config-container-test-success]; error =
+ * the visible danger banner (its details sit behind "More details", which is clicked). Scrolls the
+ * banner into view for the screenshot.
  */
 async function waitForBanner(page, timeoutMs = 45000) {
 	const container = page.locator('[data-test-id="credential-edit-dialog"]');
@@ -126,7 +129,10 @@ async function waitForBanner(page, timeoutMs = 45000) {
 	throw new Error('neither a success nor an error banner appeared in the credential dialog');
 }
 
-/** Signs the owner in on the editor's sign-in page; `beforeSubmit` runs with the form filled (a screenshot). */
+/**
+ * Signs the owner in on the editor's sign-in page; `beforeSubmit` runs with the form filled (a
+ * screenshot).
+ */
 async function signIn(page, baseUrl, owner, beforeSubmit = async () => undefined) {
 	await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
 	await page
@@ -140,8 +146,8 @@ async function signIn(page, baseUrl, owner, beforeSubmit = async () => undefined
 }
 
 /**
- * Opens the create-credential dialog of "Microsoft Graph Client Credentials" from the credentials page;
- * `beforePick` runs while the type is shown in the search (a screenshot).
+ * Opens the create-credential dialog of "Microsoft Graph Client Credentials" from the credentials
+ * page; `beforePick` runs while the type is shown in the search (a screenshot).
  */
 async function openNewCredentialDialog(page, baseUrl, beforePick = async () => undefined) {
 	await page.goto(`${baseUrl}/home/credentials`, { waitUntil: 'domcontentloaded' });

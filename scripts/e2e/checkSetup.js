@@ -1,13 +1,16 @@
 'use strict';
 /**
  * Check Setup section, in its own n8n instance because n8n must start with the DNS test hook
- * OFFICE365_SEND_MAIL_DNS_SERVERS pointing at the local DNS test server (test/dns, built to .build/test/dns):
+ * OFFICE365_SEND_MAIL_DNS_SERVERS pointing at the local DNS test server (test/dns, built to
+ * .build/test/dns):
  *   1. the credential test, run the way the editor's Save runs it (POST /rest/credentials, then
- *      POST /rest/credentials/test), FAILS when the Mailbox Outside the App's Scope is a mailbox the app can
- *      still send from, and passes once the simulator scopes the app (RBAC for Applications);
- *   2. a workflow Manual Trigger → Office 365 Send Mail (operation checkSetup) runs from the CLI and outputs one
- *      item per check, nothing delivered;
- *   3. (legs with a browser) the credential dialog with the new fields, as docs/images/credential-dialog.png.
+ *      POST /rest/credentials/test), FAILS when the Mailbox Outside the App's Scope is a mailbox
+ *      the app can still send from, and passes once the simulator scopes the app (RBAC for
+ *      Applications);
+ *   2. a workflow Manual Trigger → Office 365 Send Mail (operation checkSetup) runs from the CLI
+ *      and outputs one item per check, nothing delivered;
+ *   3. (legs with a browser) the credential dialog with the new fields, as
+ *      docs/images/credential-dialog.png.
  * Runs on n8n 2.8.4 and 2.30.8; skip with --skip checksetup.
  */
 const crypto = require('node:crypto');
@@ -20,8 +23,8 @@ const { manualTriggerNode, mainTo, sendMailNode } = require('./workflows');
 const LEGS = ['2.8.4', '2.41.1'];
 const DNS_SERVER = path.join(rt.REPO_DIR, '.build', 'test', 'dns', 'server.js');
 const DNS_ZONES = path.join(rt.REPO_DIR, '.build', 'test', 'dns', 'zones.js');
-// The same list the engine tests expect (test/harness/setupCheckNames.ts); read when the section runs, after the
-// suite's build has compiled it.
+// The same list the engine tests expect (test/harness/setupCheckNames.ts); read when the section
+// runs, after the suite's build has compiled it.
 const checkNames = () =>
 	require(path.join(rt.REPO_DIR, '.build', 'test', 'harness', 'setupCheckNames.js'))
 		.SETUP_CHECK_NAMES;
@@ -111,7 +114,10 @@ async function scopeChecks(steps, client, sim) {
 	);
 }
 
-/** `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of the workflow. */
+/**
+ * `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of
+ * the workflow.
+ */
 async function workflowChecks(steps, { leg, ctx, sim, cli, node }) {
 	const wfId = `e2eCheckSetup${crypto.randomBytes(4).toString('hex')}`.slice(0, 16);
 	const wfFile = path.join(rt.makeTempDir(`e2e-${leg.id}-cs`), 'workflow.json');
@@ -129,12 +135,14 @@ async function workflowChecks(steps, { leg, ctx, sim, cli, node }) {
 			`checks ${JSON.stringify(items.map((i) => i.check))}`,
 		);
 		const by = Object.fromEntries(items.map((i) => [i.check, i]));
-		// messageTrace is optional (the demo app has no ExchangeMessageTrace.Read.All): info, never a failure.
+		// messageTrace is optional (the demo app has no ExchangeMessageTrace.Read.All): info, never a
+		// failure.
 		assert(by.messageTrace.severity === 'info', `messageTrace: ${JSON.stringify(by.messageTrace)}`);
 		const unproven = ['scopeProbe', 'permissions', 'messageTrace'];
 		for (const check of checkNames().filter((k) => !unproven.includes(k)))
 			assert(by[check].ok === true, `${check} did not pass: ${JSON.stringify(by[check])}`);
-		// The demo app holds Mail.Send from Entra (tenant-wide) and no scoping is proven: a warning to scope it.
+		// The demo app holds Mail.Send from Entra (tenant-wide) and no scoping is proven: a warning to
+		// scope it.
 		assert(
 			by.permissions.ok === false && by.permissions.severity === 'warning',
 			`permissions: ${JSON.stringify(by.permissions)}`,
@@ -178,7 +186,8 @@ async function dialogScreenshot({ steps, leg, baseUrl, owner, sim, ctx }) {
 					await input.click();
 					await input.pressSequentially(value, { delay: 2 });
 				}
-				// Tall enough for the mailbox fields and their labels in one picture; blur so no field has focus.
+				// Tall enough for the mailbox fields and their labels in one picture; blur so no field has
+				// focus.
 				await page.setViewportSize({ width: 1400, height: 1250 });
 				await page
 					.locator('[data-test-id="parameter-input-senderMailbox"]')
@@ -196,8 +205,9 @@ async function dialogScreenshot({ steps, leg, baseUrl, owner, sim, ctx }) {
 }
 
 /**
- * The simulator's outbox page after the credential test sent its Test Recipient message. The page is fetched
- * over TLS with the simulator's CA (never with certificate checks off) and shown in the browser from memory.
+ * The simulator's outbox page after the credential test sent its Test Recipient message. The page
+ * is fetched over TLS with the simulator's CA (never with certificate checks off) and shown in the
+ * browser from memory.
  */
 async function outboxScreenshot({ steps, leg, client, sim, ctx }) {
 	const { launchBrowser } = require('./browser');

@@ -6,7 +6,9 @@ const { assert } = require('./reporter');
 
 const CREDENTIAL_NAME = 'Microsoft Graph (local simulator)';
 
-/** Finds the node type description with the given name in /types/nodes.json (array of descriptions). */
+/**
+ * Finds the node type description with the given name in /types/nodes.json (array of descriptions).
+ */
 function findType(list, name) {
 	if (!Array.isArray(list))
 		throw new Error(`unexpected type list: ${JSON.stringify(list).slice(0, 200)}`);
@@ -23,7 +25,9 @@ function maxVersion(descriptions) {
 	return v;
 }
 
-/** Asserts node + credential types are served to the editor; returns the node's newest typeVersion. */
+/**
+ * Asserts node + credential types are served to the editor; returns the node's newest typeVersion.
+ */
 async function checkTypesListed(client, nodeTypeName) {
 	const nodes = await client.nodeTypes();
 	const found = findType(nodes, nodeTypeName);
@@ -128,8 +132,8 @@ async function credentialTestChecks(steps, client, cred, sim, label = '') {
 }
 
 /**
- * Starts `n8n start` of the leg (`on`: runtime, install, leg, sim) for `userFolder` on free ports, trusting the
- * simulator's CA; `extra` adds variables.
+ * Starts `n8n start` of the leg (`on`: runtime, install, leg, sim) for `userFolder` on free ports,
+ * trusting the simulator's CA; `extra` adds variables.
  */
 async function startN8nFor({ runtime, install, leg, sim }, { userFolder, name, logFile, extra }) {
 	const env = rt.n8nEnv(runtime, leg, {
@@ -143,14 +147,20 @@ async function startN8nFor({ runtime, install, leg, sim }, { userFolder, name, l
 	return { env, n8n };
 }
 
-/** POST /rest/credentials with our credential type; returns { id, name, type } as tests and nodes name it. */
+/**
+ * POST /rest/credentials with our credential type; returns { id, name, type } as tests and nodes
+ * name it.
+ */
 async function createCredential(client, name, data) {
 	const created = await client.createCredential(name, rt.CREDENTIAL_TYPE, data);
 	assert(created && created.id, `no id in ${JSON.stringify(created)}`);
 	return { id: created.id, name, type: rt.CREDENTIAL_TYPE };
 }
 
-/** Writes the workflows to `file` and imports them with `n8n import:workflow` (cli: runtime, install, env). */
+/**
+ * Writes the workflows to `file` and imports them with `n8n import:workflow` (cli: runtime,
+ * install, env).
+ */
 async function importWorkflows(cli, workflows, file, logFile) {
 	fs.writeFileSync(file, JSON.stringify(workflows, null, 2));
 	const res = await rt.runN8nCli({
@@ -161,7 +171,9 @@ async function importWorkflows(cli, workflows, file, logFile) {
 	assert(res.code === 0, `import:workflow exited ${res.code}:\n${res.tail(30)}`);
 }
 
-/** `n8n execute --id=… --rawOutput` (cli: runtime, install, env); returns the run data by node name. */
+/**
+ * `n8n execute --id=… --rawOutput` (cli: runtime, install, env); returns the run data by node name.
+ */
 async function executeWorkflow(cli, id, logFile, timeoutMs) {
 	const res = await rt.runN8nCli({
 		...cli,
@@ -179,7 +191,9 @@ async function executeWorkflow(cli, id, logFile, timeoutMs) {
 	return runData;
 }
 
-/** Creates and activates a workflow (2.x: POST …/activate with the versionId; 1.x: PATCH active). */
+/**
+ * Creates and activates a workflow (2.x: POST …/activate with the versionId; 1.x: PATCH active).
+ */
 async function createActive(client, def) {
 	const wf = await client.post('/rest/workflows', def);
 	assert(wf && wf.id, `workflow not created: ${JSON.stringify(wf).slice(0, 300)}`);
@@ -201,7 +215,9 @@ async function outboxByTag(sim, tag) {
 	return { all, tagged: all.filter((m) => String(m.message && m.message.subject).includes(tag)) };
 }
 
-/** Asserts that the tagged messages carry exactly the planned attachments, byte-identical (sha256). */
+/**
+ * Asserts that the tagged messages carry exactly the planned attachments, byte-identical (sha256).
+ */
 function assertDelivered(tagged, plan, tag) {
 	assert(
 		tagged.length === plan.length,

@@ -1,7 +1,8 @@
 'use strict';
 /**
- * Community-package section of one leg: the packed tarball is installed into <userFolder>/.n8n/nodes the way
- * n8n installs community packages, n8n is started, and the package is exercised over REST and the CLI.
+ * Community-package section of one leg: the packed tarball is installed into
+ * <userFolder>/.n8n/nodes the way n8n installs community packages, n8n is started, and the package
+ * is exercised over REST and the CLI.
  */
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
@@ -10,8 +11,8 @@ const c = require('./common');
 const { manualSendWorkflow, attachmentPlan } = require('./workflows');
 
 /**
- * With `handOver` the running n8n (owner signed in) is returned instead of stopped, for the next section to use
- * (the caller stops it); a failed start or owner setup hands nothing over.
+ * With `handOver` the running n8n (owner signed in) is returned instead of stopped, for the next
+ * section to use (the caller stops it); a failed start or owner setup hands nothing over.
  */
 async function runCommunitySection({
 	R,
@@ -124,9 +125,9 @@ async function runCommunitySection({
 }
 
 /**
- * n8n 2.x public API: POST /api/v1/credentials/{id}/test (scope credential:read; in 2.30.8, not in 2.8.4) tests
- * the STORED credential data, so the wrong secret is a second stored credential. Our credential's messages must
- * come through this path unchanged.
+ * n8n 2.x public API: POST /api/v1/credentials/{id}/test (scope credential:read; in 2.30.8, not in
+ * 2.8.4) tests the STORED credential data, so the wrong secret is a second stored credential. Our
+ * credential's messages must come through this path unchanged.
  */
 async function runPublicApiChecks({ steps, client, cred, sim }) {
 	let apiKey;
@@ -198,8 +199,9 @@ async function runPublicApiChecks({ steps, client, cred, sim }) {
 }
 
 /**
- * import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary attachment.
- * `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and credential of the workflow.
+ * import:workflow + execute --rawOutput with 3 items each carrying a different ~50 KB binary
+ * attachment. `cli`: runtime, install, env of the n8n to run; `node`: node type, type version and
+ * credential of the workflow.
  */
 async function runCliWorkflow(steps, { leg, ctx, sim, logs, cli, node }) {
 	const tag = c.unique(`cli-${leg.id}`);

@@ -1,8 +1,8 @@
 'use strict';
 /**
  * Custom-extensions section: the package is NOT installed as a community package; n8n loads it from
- * N8N_CUSTOM_EXTENSIONS (CustomDirectoryLoader → types CUSTOM.*, no supportedNodes). The credential Test must
- * still work, which is why the credential uses a declarative `test`.
+ * N8N_CUSTOM_EXTENSIONS (CustomDirectoryLoader → types CUSTOM.*, no supportedNodes). The credential
+ * Test must still work, which is why the credential uses a declarative `test`.
  */
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
@@ -22,8 +22,8 @@ async function runCustomExtensionsSection({ R, leg, runtime, install, sim, ctx }
 		await steps.req(
 			'package copied into an extensions folder (from the packed tarball, deps alongside)',
 			async () => {
-				// `npm i <tarball>` into a scratch folder = a copy of the built package with its runtime deps next to it;
-				// N8N_CUSTOM_EXTENSIONS then points at the package folder itself.
+				// `npm i <tarball>` into a scratch folder = a copy of the built package with its runtime
+				// deps next to it; N8N_CUSTOM_EXTENSIONS then points at the package folder itself.
 				const { pkgDir } = await rt.installCommunityPackage(extRoot, ctx.tarball, runtime, {
 					logFile: logs('npm-i-package'),
 				});

@@ -1,11 +1,12 @@
 'use strict';
 /**
- * Get Delivery Status section, in its own n8n instance: a workflow Manual Trigger → Office 365 Send Mail (Send,
- * four recipients) → Office 365 Send Mail (Get Delivery Status, the default {{ $json.internetMessageId }}) runs
- * from the CLI against the simulator's message trace, where the recipients' fates are set to delivered, bounced
- * (5.1.10), TERRL-limited (5.7.233) and quarantined. The app is a second app of the demo tenant that holds
- * ExchangeMessageTrace.Read.All, so the demo app other sections use is unchanged.
- * Runs on n8n 2.8.4 and the newest legs; skip with --skip deliverystatus.
+ * Get Delivery Status section, in its own n8n instance: a workflow Manual Trigger → Office 365 Send
+ * Mail (Send, four recipients) → Office 365 Send Mail (Get Delivery Status, the default {{
+ * $json.internetMessageId }}) runs from the CLI against the simulator's message trace, where the
+ * recipients' fates are set to delivered, bounced (5.1.10), TERRL-limited (5.7.233) and
+ * quarantined. The app is a second app of the demo tenant that holds ExchangeMessageTrace.Read.All,
+ * so the demo app other sections use is unchanged. Runs on n8n 2.8.4 and the newest legs; skip with
+ * --skip deliverystatus.
  */
 const crypto = require('node:crypto');
 const path = require('node:path');

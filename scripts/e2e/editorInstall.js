@@ -1,8 +1,9 @@
 'use strict';
 /**
- * The way most users install: Settings › Community Nodes › Install in the editor. Our packed tarball is published
- * to a real npm registry on 127.0.0.1 (Verdaccio); n8n reaches it as registry.npmjs.org through an HTTPS proxy
- * (registryProxy.js says why); Chromium installs the package through the editor; then the node is used (Reply).
+ * The way most users install: Settings › Community Nodes › Install in the editor. Our packed
+ * tarball is published to a real npm registry on 127.0.0.1 (Verdaccio); n8n reaches it as
+ * registry.npmjs.org through an HTTPS proxy (registryProxy.js says why); Chromium installs the
+ * package through the editor; then the node is used (Reply).
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -13,7 +14,10 @@ const { startRegistry } = require('./registry');
 const { startRegistryProxy } = require('./registryProxy');
 const { runReplySection } = require('./reply');
 
-/** Environment that sends n8n's and npm's registry traffic through the proxy and trusts both test CAs. */
+/**
+ * Environment that sends n8n's and npm's registry traffic through the proxy and trusts both test
+ * CAs.
+ */
 function proxiedEnv(dir, sim, proxy) {
 	const bundle = path.join(dir, 'ca-bundle.pem');
 	fs.writeFileSync(
@@ -31,7 +35,10 @@ function proxiedEnv(dir, sim, proxy) {
 	};
 }
 
-/** Publishes the tarball to a fresh Verdaccio and starts the proxy; returns { registry, proxy, version }. */
+/**
+ * Publishes the tarball to a fresh Verdaccio and starts the proxy; returns { registry, proxy,
+ * version }.
+ */
 async function startRegistryStack({ cacheRoot, ctx, logs }) {
 	const registry = await startRegistry({ cacheRoot, logFile: logs('verdaccio') });
 	const version = await registry.publish(ctx.tarball);
@@ -39,9 +46,13 @@ async function startRegistryStack({ cacheRoot, ctx, logs }) {
 	return { registry, proxy, version };
 }
 
-/** In the editor: Settings › Community nodes › Install a community node, name, the risk checkbox, Install. */
+/**
+ * In the editor: Settings › Community nodes › Install a community node, name, the risk checkbox,
+ * Install.
+ */
 async function installThroughEditor(page, baseUrl, shot) {
-	// the editor's bundle is large: on a loaded machine its first paint takes well over the default 30 s
+	// the editor's bundle is large: on a loaded machine its first paint takes well over the default
+	// 30 s
 	page.setDefaultTimeout(120000);
 	await page.goto(`${baseUrl}/settings/community-nodes`, { waitUntil: 'domcontentloaded' });
 	const open = page.locator('button:has-text("Install a community node")').first();
@@ -116,7 +127,8 @@ async function runEditorInstallSection({ R, leg, runtime, install, sim, ctx, cac
 			},
 		);
 		await steps.req('node type listed without a restart (/types/nodes.json)', async () => {
-			// n8n rewrites its types files after an install; on a loaded machine a request meanwhile is dropped
+			// n8n rewrites its types files after an install; on a loaded machine a request meanwhile is
+			// dropped
 			const r = await rt.waitFor(
 				'the node type in /types/nodes.json',
 				() => c.checkTypesListed(client, `${rt.PACKAGE_NAME}.${rt.NODE_TYPE}`),

@@ -1,9 +1,10 @@
 'use strict';
 /**
- * What N8N_UNVERIFIED_PACKAGES_ENABLED=false (n8n 3's default) does to each way of installing this package, measured
- * on the leg's n8n: the editor's install button (its REST call), N8N_COMMUNITY_PACKAGES (managed by env, without
- * and with a pinned checksum), a tarball installed into ~/.n8n/nodes, and N8N_CUSTOM_EXTENSIONS. Each check states
- * the behaviour docs/E2E.md documents, so a change in n8n shows up here.
+ * What N8N_UNVERIFIED_PACKAGES_ENABLED=false (n8n 3's default) does to each way of installing this
+ * package, measured on the leg's n8n: the editor's install button (its REST call),
+ * N8N_COMMUNITY_PACKAGES (managed by env, without and with a pinned checksum), a tarball installed
+ * into ~/.n8n/nodes, and N8N_CUSTOM_EXTENSIONS. Each check states the behaviour docs/E2E.md
+ * documents, so a change in n8n shows up here.
  */
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
@@ -19,7 +20,10 @@ async function typeListed(client, name) {
 	return names.includes(name);
 }
 
-/** Starts one n8n of the leg with `extra` env; returns { n8n, client } (owner set up) or throws with its log. */
+/**
+ * Starts one n8n of the leg with `extra` env; returns { n8n, client } (owner set up) or throws with
+ * its log.
+ */
 async function start(on, s, name, extra, userFolder = rt.makeTempDir(`e2e-routes-${name}`)) {
 	const { n8n } = await c.startN8nFor(on, {
 		userFolder,
@@ -37,7 +41,10 @@ async function stopAll(s) {
 	for (const n of s.running.splice(0)) await n.stop();
 }
 
-/** The install button's request (POST /rest/community-packages) and N8N_CUSTOM_EXTENSIONS, in one n8n. */
+/**
+ * The install button's request (POST /rest/community-packages) and N8N_CUSTOM_EXTENSIONS, in one
+ * n8n.
+ */
 async function buttonAndCustom(steps, on, s, pkgDir) {
 	let client;
 	await steps.req('n8n with N8N_CUSTOM_EXTENSIONS=<package folder> starts', async () => {

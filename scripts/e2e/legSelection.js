@@ -1,5 +1,8 @@
 'use strict';
-/** Which legs a run takes: the named ones (optional ones included), else every leg not marked optional. */
+/**
+ * Which legs a run takes: the named ones (optional ones included), else every leg not marked
+ * optional.
+ */
 const LEGS = require('./legs');
 
 /** @param {string[]} ids @param {boolean} optional */

@@ -1,11 +1,12 @@
 'use strict';
 /**
- * Office 365 Mail Trigger in real n8n, in its own n8n instance (it is restarted): an active workflow
- * "Office 365 Mail Trigger → Office 365 Send Mail (Reply to {{ $json.id }})" watches the demo tenant's alerts@
- * mailbox. Older mail stays unanswered; two new messages are answered once each, in their thread; n8n is stopped,
- * a third message arrives while it is down, and the restarted n8n answers only the third. The simulator's
- * `deliverMessage` control call puts mail into the mailbox. Runs on n8n 2.8.4 and 2.41.1; skip with
- * --skip mailtrigger. A poll runs at activation and then once a minute, so the section takes 2–4 minutes.
+ * Office 365 Mail Trigger in real n8n, in its own n8n instance (it is restarted): an active
+ * workflow "Office 365 Mail Trigger → Office 365 Send Mail (Reply to {{ $json.id }})" watches the
+ * demo tenant's alerts@ mailbox. Older mail stays unanswered; two new messages are answered once
+ * each, in their thread; n8n is stopped, a third message arrives while it is down, and the
+ * restarted n8n answers only the third. The simulator's `deliverMessage` control call puts mail
+ * into the mailbox. Runs on n8n 2.8.4 and 2.41.1; skip with --skip mailtrigger. A poll runs at
+ * activation and then once a minute, so the section takes 2–4 minutes.
  */
 const crypto = require('node:crypto');
 const path = require('node:path');
@@ -15,9 +16,11 @@ const c = require('./common');
 
 const LEGS = ['2.8.4', '2.41.1'];
 const MAILBOX = rt.DEMO.alerts;
-// n8n's shortest poll interval is a minute: allow one interval, a late cron second and the workflow run.
+// n8n's shortest poll interval is a minute: allow one interval, a late cron second and the workflow
+// run.
 const POLL_WAIT_MS = 150_000;
-// Reply puts the original's Message-ID into In-Reply-To ([MS-OXOMSG] PidTagInReplyToId; test/simulator/replies.ts).
+// Reply puts the original's Message-ID into In-Reply-To ([MS-OXOMSG] PidTagInReplyToId;
+// test/simulator/replies.ts).
 const IN_REPLY_TO = 'String 0x1042';
 
 function answerWorkflow({ tag, cred }) {
@@ -69,7 +72,9 @@ function deliver(sim, tag, label, receivedDateTime) {
 		.then((id) => ({ id, internetMessageId, label }));
 }
 
-/** The replies to this section's messages in the outbox: which original each answers (In-Reply-To). */
+/**
+ * The replies to this section's messages in the outbox: which original each answers (In-Reply-To).
+ */
 async function repliesFor(sim, tag) {
 	const { tagged } = await c.outboxByTag(sim, tag);
 	return tagged.map((m) => {

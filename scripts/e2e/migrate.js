@@ -1,9 +1,10 @@
 'use strict';
 /**
- * Migration section (moving workflows off SMTP): in real n8n, workflows with n8n's Send Email node run against a
- * local SMTP server, are exported with `n8n export:workflow`, converted with the installed package's
- * `npx n8n-nodes-office365-send-mail migrate`, imported with `n8n import:workflow`, get the Graph credential
- * picked over REST (what the editor does on Save) and run again; the simulator must receive the same messages.
+ * Migration section (moving workflows off SMTP): in real n8n, workflows with n8n's Send Email node
+ * run against a local SMTP server, are exported with `n8n export:workflow`, converted with the
+ * installed package's `npx n8n-nodes-office365-send-mail migrate`, imported with `n8n
+ * import:workflow`, get the Graph credential picked over REST (what the editor does on Save) and
+ * run again; the simulator must receive the same messages.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -95,7 +96,9 @@ async function n8nCli(s, args, log, timeoutMs) {
 	return res;
 }
 
-/** The user's command, run where the package is installed: npx finds its bin in node_modules/.bin. */
+/**
+ * The user's command, run where the package is installed: npx finds its bin in node_modules/.bin.
+ */
 function npxMigrate(s, args, log) {
 	return rt.run('npx', ['n8n-nodes-office365-send-mail', 'migrate', ...args], {
 		cwd: s.nodesDir,
@@ -206,7 +209,8 @@ async function exportAndConvert(steps, s) {
 				`${k.key}: ${JSON.stringify(n).slice(0, 300)}`,
 			);
 		}
-		// Send and Wait becomes the operation of the same name (not executed here: sendandwait section does that).
+		// Send and Wait becomes the operation of the same name (not executed here: sendandwait section
+		// does that).
 		const approval = nodes.find((x) => x.name === 'Ask for approval');
 		assert(
 			approval.type === TARGET_TYPE && approval.parameters.operation === 'sendAndWait',

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * "The same message": what n8n's Send Email handed to the SMTP server versus what the converted Office 365 Send
- * Mail node handed to Microsoft Graph (the simulator's outbox), field by field.
+ * "The same message": what n8n's Send Email handed to the SMTP server versus what the converted
+ * Office 365 Send Mail node handed to Microsoft Graph (the simulator's outbox), field by field.
  */
 const crypto = require('node:crypto');
 
@@ -15,7 +15,10 @@ const list = (xs) => (xs || []).map(addr).sort();
 const fromGraph = (rs) => (rs || []).map((r) => r.emailAddress || {});
 const fromParsed = (field) => (field ? [].concat(field).flatMap((f) => f.value || []) : []);
 
-/** Which body parts the raw MIME text really has (mailparser derives a text body from HTML-only mail). */
+/**
+ * Which body parts the raw MIME text really has (mailparser derives a text body from HTML-only
+ * mail).
+ */
 function partsOf(raw) {
 	const text = raw.toString('latin1');
 	return {
@@ -24,7 +27,10 @@ function partsOf(raw) {
 	};
 }
 
-/** The SMTP message as comparable fields; Bcc only exists in the envelope (nodemailer leaves the header out). */
+/**
+ * The SMTP message as comparable fields; Bcc only exists in the envelope (nodemailer leaves the
+ * header out).
+ */
 function smtpView(captured) {
 	const p = captured.parsed;
 	const parts = partsOf(captured.raw);
@@ -49,7 +55,8 @@ function smtpView(captured) {
 				name: a.filename,
 				type: a.contentType,
 				sha256: crypto.createHash('sha256').update(a.content).digest('hex'),
-				// Send Email v2 gave each attachment a content ID; it is inline only where the HTML uses it.
+				// Send Email v2 gave each attachment a content ID; it is inline only where the HTML uses
+				// it.
 				inlineAs: a.cid && html && html.includes(`cid:${a.cid}`) ? a.cid : null,
 			}))
 			.sort((a, b) => a.name.localeCompare(b.name)),
@@ -57,8 +64,9 @@ function smtpView(captured) {
 }
 
 /**
- * The bodies Graph received. A MIME message with a multipart/alternative part (HTML and Text) is recorded with
- * `message.body` = the HTML and both parts under `mime`; otherwise `message.body` is the one body sent.
+ * The bodies Graph received. A MIME message with a multipart/alternative part (HTML and Text) is
+ * recorded with `message.body` = the HTML and both parts under `mime`; otherwise `message.body` is
+ * the one body sent.
  */
 function bodiesOf(delivered) {
 	const mime = delivered.mime;
@@ -75,7 +83,8 @@ function graphView(delivered) {
 	const m = delivered.message || {};
 	const { html, text } = bodiesOf(delivered);
 	return {
-		// Without `from` Graph sends as the mailbox itself (learn.microsoft.com/graph/api/user-sendmail).
+		// Without `from` Graph sends as the mailbox itself
+		// (learn.microsoft.com/graph/api/user-sendmail).
 		from: [addr(m.from ? m.from.emailAddress || {} : { address: delivered.mailbox })],
 		to: list(fromGraph(m.toRecipients)),
 		cc: list(fromGraph(m.ccRecipients)),
@@ -99,7 +108,10 @@ function graphView(delivered) {
 
 const FIELDS = ['from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'html', 'text', 'attachments'];
 
-/** Differences between the two views, one line each; expected attachment hashes are checked on both sides. */
+/**
+ * Differences between the two views, one line each; expected attachment hashes are checked on both
+ * sides.
+ */
 function compareMessages(smtp, graph, expectedSha) {
 	const diffs = [];
 	for (const f of FIELDS) {

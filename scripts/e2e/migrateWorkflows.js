@@ -1,8 +1,9 @@
 'use strict';
 /**
- * The SMTP workflows the migration e2e exports, converts and runs: n8n's own Send Email node (v1, v2, v2.1) the
- * way the editor saves it (defaults left out), fed by a Code node that makes one item with two binaries.
- * The same bytes are computed here (e2eAttachmentBytes) to know the expected sha256 without trusting n8n.
+ * The SMTP workflows the migration e2e exports, converts and runs: n8n's own Send Email node (v1,
+ * v2, v2.1) the way the editor saves it (defaults left out), fed by a Code node that makes one item
+ * with two binaries. The same bytes are computed here (e2eAttachmentBytes) to know the expected
+ * sha256 without trusting n8n.
  */
 const crypto = require('node:crypto');
 const { e2eAttachmentBytes, node, manualTriggerNode, mainTo, workflowOf } = require('./workflows');
@@ -10,7 +11,10 @@ const { DEMO } = require('../lib/n8n-runtime');
 
 const FROM_NAMED = `Contoso Billing <${DEMO.sender}>`;
 
-/** The binaries of the item: property → file name, type, seed, size (types nodemailer derives from the name). */
+/**
+ * The binaries of the item: property → file name, type, seed, size (types nodemailer derives from
+ * the name).
+ */
 const BINARIES = {
 	report: {
 		fileName: 'invoice-1001.pdf',
@@ -54,8 +58,9 @@ const HTML =
 const TEXT = '=Hallo {{ $json.name }},\nRechnung {{ $json.invoice }} anbei.\n\n— Grüße';
 
 /**
- * One Send Email node per case. `body` is what the original sent (html | text | both); `inline` the binaries
- * the HTML uses as cid: (Send Email v2 gave every attachment the content ID of its property name).
+ * One Send Email node per case. `body` is what the original sent (html | text | both); `inline` the
+ * binaries the HTML uses as cid: (Send Email v2 gave every attachment the content ID of its
+ * property name).
  */
 const CASES = [
 	{
@@ -125,8 +130,9 @@ const CASES = [
 		},
 	},
 	{
-		// Converted to bodyContentType htmlAndText, which the node sends as MIME (multipart/alternative); On Error
-		// continue so that a failure shows as this case's error item instead of stopping the other cases.
+		// Converted to bodyContentType htmlAndText, which the node sends as MIME
+		// (multipart/alternative); On Error continue so that a failure shows as this case's error item
+		// instead of stopping the other cases.
 		key: 'v2.1-both',
 		typeVersion: 2.1,
 		body: 'both',
@@ -187,9 +193,9 @@ function smtpCasesWorkflow({ id, tag, smtpCred }) {
 }
 
 /**
- * Never executed, only converted: Send and Wait (becomes the operation of that name), and settings the converter
- * cannot carry over: the v2.1 attribution footer left on, Ignore SSL Issues, an Email Format expression, and a
- * node reading the SMTP result's messageId.
+ * Never executed, only converted: Send and Wait (becomes the operation of that name), and settings
+ * the converter cannot carry over: the v2.1 attribution footer left on, Ignore SSL Issues, an Email
+ * Format expression, and a node reading the SMTP result's messageId.
  */
 function smtpLeftoversWorkflow({ id, tag, smtpCred }) {
 	const trigger = manualTriggerNode('Manual');

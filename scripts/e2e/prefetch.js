@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Installs what the e2e legs need (Node.js runtimes, n8n, Verdaccio) into the e2e cache ahead of the suite, one
- * install after the other in leg order, so that CI can overlap these downloads with npm ci and npm test.
+ * Installs what the e2e legs need (Node.js runtimes, n8n, Verdaccio) into the e2e cache ahead of
+ * the suite, one install after the other in leg order, so that CI can overlap these downloads with
+ * npm ci and npm test.
  *
  *   node scripts/e2e/prefetch.js [--leg <id>]...     (default: the legs the suite runs; E2E_LEGS, E2E_OPTIONAL)
  *
- * The suite takes the same lock per install folder: a leg whose n8n is still being installed here waits for it,
- * and a leg whose install failed here installs it again itself. Prints one line per install with its time and
- * exits 1 when any install failed (the others are still tried).
+ * The suite takes the same lock per install folder: a leg whose n8n is still being installed here
+ * waits for it, and a leg whose install failed here installs it again itself. Prints one line per
+ * install with its time and exits 1 when any install failed (the others are still tried).
  */
 const rt = require('../lib/n8n-runtime');
 const { selectLegs, csv } = require('./legSelection');
@@ -34,7 +35,8 @@ async function main() {
 				await rt.ensureN8n(leg, runtime, { cacheRoot });
 			},
 		});
-		// Verdaccio (the local registry of the editor's install button) right after the first leg that uses it.
+		// Verdaccio (the local registry of the editor's install button) right after the first leg that
+		// uses it.
 		const f = leg.features || {};
 		if ((f.editorInstall || f.installRoutes) && !jobs.some((j) => j.what === 'Verdaccio'))
 			jobs.push({ what: 'Verdaccio', run: () => ensureVerdaccio(cacheRoot) });

@@ -1,5 +1,8 @@
 'use strict';
-/** CPU time (user + system, ms) of whole process groups from /proc: an n8n process with its task runners. */
+/**
+ * CPU time (user + system, ms) of whole process groups from /proc: an n8n process with its task
+ * runners.
+ */
 const fs = require('node:fs');
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Queue-mode load run (a bench, not a test): n8n 2.8.4 in queue mode (PostgreSQL, Redis, one main, two
- * `n8n worker`s) and two active webhook workflows of the same shape, Webhook → Code (one item, 1 KB attachment) →
- * either Office 365 Send Mail (one mail from the simulator's demo mailbox) or n8n's No Operation node: n8n's own
- * ceiling on the same stack. Each is called N times at once (default 200), alternating in ABBA order after a
- * warm-up, so both see the same machine. Reports: delivered exactly once, the simulator's 429 count and peak
- * requests in flight to the mailbox during the Send Mail rounds, msg/s of both and their ratio. Numbers go into
- * docs/BENCHMARKS.md ("Queue mode").
+ * Queue-mode load run (a bench, not a test): n8n 2.8.4 in queue mode (PostgreSQL, Redis, one main,
+ * two `n8n worker`s) and two active webhook workflows of the same shape, Webhook → Code (one item,
+ * 1 KB attachment) → either Office 365 Send Mail (one mail from the simulator's demo mailbox) or
+ * n8n's No Operation node: n8n's own ceiling on the same stack. Each is called N times at once
+ * (default 200), alternating in ABBA order after a warm-up, so both see the same machine. Reports:
+ * delivered exactly once, the simulator's 429 count and peak requests in flight to the mailbox
+ * during the Send Mail rounds, msg/s of both and their ratio. Numbers go into docs/BENCHMARKS.md
+ * ("Queue mode").
  *
  *   npm run build && node scripts/e2e/queue-load.js [--executions 200] [--rounds 2] [--latency-ms 50]
  *                                                    [--per-process N] [--json FILE]
  *
- * --rounds R: R rounds of each workflow (ABBA order); --per-process N sets O365_SEND_MAIL_MAILBOX_CONCURRENCY=N for
- * main and workers (each worker's share of 4).
+ * --rounds R: R rounds of each workflow (ABBA order); --per-process N sets
+ * O365_SEND_MAIL_MAILBOX_CONCURRENCY=N for main and workers (each worker's share of 4).
  *
  * Uses the n8n install cache of the e2e suite (N8N_E2E_CACHE, default <repo>/.cache/n8n).
  */
@@ -113,7 +114,8 @@ async function activeWebhookWorkflows(client, sim, nodeType) {
 		baseSize: 1024,
 		...shape,
 	});
-	// The same workflow with the Send Mail node replaced by No Operation (same name, so the wiring holds).
+	// The same workflow with the Send Mail node replaced by No Operation (same name, so the wiring
+	// holds).
 	const last = noop.nodes[noop.nodes.length - 1];
 	Object.assign(last, { type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} });
 	delete last.credentials;
@@ -125,8 +127,9 @@ async function activeWebhookWorkflows(client, sim, nodeType) {
 }
 
 /**
- * n calls at once. A call without an answer within 120 s counts as lost (status 0), and the wall time ends at the
- * last answer that came: on a loaded machine n8n's main has dropped a webhook answer whose execution finished.
+ * n calls at once. A call without an answer within 120 s counts as lost (status 0), and the wall
+ * time ends at the last answer that came: on a loaded machine n8n's main has dropped a webhook
+ * answer whose execution finished.
  */
 async function fire(url, n, prefix) {
 	const tags = Array.from(
@@ -149,7 +152,10 @@ async function fire(url, n, prefix) {
 	return { tags, answers, wallMs: last - started };
 }
 
-/** One round of the Send Mail workflow, with the simulator's counters and outbox of that round alone. */
+/**
+ * One round of the Send Mail workflow, with the simulator's counters and outbox of that round
+ * alone.
+ */
 async function sendRound(sim, url, opts, prefix) {
 	await sim.rpc('reset'); // counters (peak in flight included) and outbox of this round only
 	await sim.rpc('setGraphLatency', opts.latencyMs);
@@ -236,7 +242,8 @@ async function measure(sim, baseUrl, paths, opts, n8nPids) {
 				which === 'noop'
 					? await noopRound(noop, opts, `qn${r}-`)
 					: await sendRound(sim, send, opts, `ql${r}-`);
-			// n8n's CPU (main, workers, their task runners) per execution: what the node adds, whatever the load.
+			// n8n's CPU (main, workers, their task runners) per execution: what the node adds, whatever
+			// the load.
 			round.n8nCpuMsPerExecution = (groupCpuMs(n8nPids) - cpuBefore) / opts.executions;
 			(which === 'noop' ? noopRounds : sendRounds).push(round);
 			process.stderr.write(

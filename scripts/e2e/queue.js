@@ -1,11 +1,12 @@
 'use strict';
 /**
- * Queue-mode section: PostgreSQL + Redis from Debian, one main + two `n8n worker`s sharing N8N_ENCRYPTION_KEY.
- * (n8n warns "Scaling mode is not officially supported with sqlite. Please use PostgreSQL instead.", so PostgreSQL.)
- * A webhook workflow (production webhooks are always enqueued and run by workers) is called several times; every
- * message must be delivered exactly once and the simulator must see at most one token request per worker
- * process (tokens are cached per process). Then the Idempotency Key's checks (queueKeyed.js): n8n's execution Retry
- * of a half-failed batch, and 50 executions over 10 keys.
+ * Queue-mode section: PostgreSQL + Redis from Debian, one main + two `n8n worker`s sharing
+ * N8N_ENCRYPTION_KEY. (n8n warns "Scaling mode is not officially supported with sqlite. Please use
+ * PostgreSQL instead.", so PostgreSQL.) A webhook workflow (production webhooks are always enqueued
+ * and run by workers) is called several times; every message must be delivered exactly once and the
+ * simulator must see at most one token request per worker process (tokens are cached per process).
+ * Then the Idempotency Key's checks (queueKeyed.js): n8n's execution Retry of a half-failed batch,
+ * and 50 executions over 10 keys.
  */
 const path = require('node:path');
 const crypto = require('node:crypto');

@@ -1,10 +1,12 @@
 'use strict';
 /**
  * Idempotency Key in real n8n queue mode (main + workers, Redis, PostgreSQL), two checks:
- * - n8n's execution Retry (REST `POST /rest/executions/{id}/retry` with the owner's cookie, `{ loadWorkflow: false }`
- *   as the editor's "Retry with original workflow" sends) of an execution that failed halfway through a batch:
- *   every message in the outbox exactly once, the ones the failed execution delivered output `deduplicated: true`;
- * - 50 webhook executions at once over 10 keys: exactly 10 mails, no 429 in the simulator's counters.
+ * - n8n's execution Retry (REST `POST /rest/executions/{id}/retry` with the owner's cookie, `{
+ *   loadWorkflow: false }` as the editor's "Retry with original workflow" sends) of an execution
+ *   that failed halfway through a batch: every message in the outbox exactly once, the ones the
+ *   failed execution delivered output `deduplicated: true`;
+ * - 50 webhook executions at once over 10 keys: exactly 10 mails, no 429 in the simulator's
+ *   counters.
  */
 const path = require('node:path');
 const crypto = require('node:crypto');
@@ -12,7 +14,10 @@ const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
 
-/** Webhook (body {tag, keys}) → Code (one item per key) → Office 365 Send Mail with Idempotency Key {{$json.key}}. */
+/**
+ * Webhook (body {tag, keys}) → Code (one item per key) → Office 365 Send Mail with Idempotency Key
+ * {{$json.key}}.
+ */
 function keyedWebhookWorkflow({
 	name,
 	nodeType,
@@ -207,7 +212,8 @@ async function runKeyedQueueChecks({ steps, sim, client, install, cred, nodeType
 		async () => {
 			const tag = c.unique('burst');
 			const before = await sim.counters();
-			// 50 ms per Graph request, so requests of both workers overlap and a 5th at once would get 429.
+			// 50 ms per Graph request, so requests of both workers overlap and a 5th at once would
+			// get 429.
 			await sim.rpc('setGraphLatency', 50);
 			const answers = await Promise.all(
 				Array.from({ length: 50 }, (_, i) =>

@@ -1,8 +1,9 @@
 'use strict';
 /**
- * A real npm registry on 127.0.0.1 for the editor's install button: Verdaccio (npm package `verdaccio`) installed
- * into the e2e cache, started with its own storage, our tarball published to it. Only our package is served from
- * its storage; everything else (our runtime dependencies) is proxied from the registry the machine's npm uses.
+ * A real npm registry on 127.0.0.1 for the editor's install button: Verdaccio (npm package
+ * `verdaccio`) installed into the e2e cache, started with its own storage, our tarball published to
+ * it. Only our package is served from its storage; everything else (our runtime dependencies) is
+ * proxied from the registry the machine's npm uses.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -66,7 +67,8 @@ function verdaccioConfig(dir, upstream) {
 }
 
 /**
- * Starts Verdaccio on a free loopback port. Returns { url, publish(tarball), stop() }; `url` ends with '/'.
+ * Starts Verdaccio on a free loopback port. Returns { url, publish(tarball), stop() }; `url` ends
+ * with '/'.
  */
 async function startRegistry({ cacheRoot, logFile }) {
 	const bin = await ensureVerdaccio(cacheRoot);

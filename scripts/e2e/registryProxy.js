@@ -1,11 +1,12 @@
 'use strict';
 /**
- * An HTTPS proxy that serves registry.npmjs.org from the local Verdaccio, the way a company's TLS-inspecting
- * proxy or registry mirror does. Needed because n8n 2.41.1 passes `--registry=<N8N_COMMUNITY_PACKAGES_REGISTRY>`
- * (default https://registry.npmjs.org) to every npm command of the install button, so an .npmrc in the user
- * folder is overridden, and another registry URL is an Enterprise licence feature
- * (feat:communityNodes:customRegistry). n8n and its npm reach the proxy through HTTPS_PROXY and trust its test CA
- * through NODE_EXTRA_CA_CERTS. Every other host is refused: nothing leaves the machine from that n8n.
+ * An HTTPS proxy that serves registry.npmjs.org from the local Verdaccio, the way a company's
+ * TLS-inspecting proxy or registry mirror does. Needed because n8n 2.41.1 passes
+ * `--registry=<N8N_COMMUNITY_PACKAGES_REGISTRY>` (default https://registry.npmjs.org) to every npm
+ * command of the install button, so an .npmrc in the user folder is overridden, and another
+ * registry URL is an Enterprise licence feature (feat:communityNodes:customRegistry). n8n and its
+ * npm reach the proxy through HTTPS_PROXY and trust its test CA through NODE_EXTRA_CA_CERTS. Every
+ * other host is refused: nothing leaves the machine from that n8n.
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -34,7 +35,10 @@ function registryTls(dir) {
 	return { caFile: ca.certFile, key: key.privateKeyPem, cert };
 }
 
-/** Forwards one decrypted request to Verdaccio, telling it the client used https (for its tarball URLs). */
+/**
+ * Forwards one decrypted request to Verdaccio, telling it the client used https (for its tarball
+ * URLs).
+ */
 function forward(req, res, target, log) {
 	const up = http.request(
 		{
@@ -57,8 +61,8 @@ function forward(req, res, target, log) {
 }
 
 /**
- * Starts the proxy for `registryUrl` (Verdaccio). Returns { url, caFile, requests, stop() }: `requests` lists what
- * went through; `caFile` is the CA to trust.
+ * Starts the proxy for `registryUrl` (Verdaccio). Returns { url, caFile, requests, stop() }:
+ * `requests` lists what went through; `caFile` is the CA to trust.
  */
 async function startRegistryProxy({ registryUrl, logFile }) {
 	const dir = rt.makeTempDir('e2e-registry-proxy');

@@ -1,17 +1,19 @@
 'use strict';
 /**
- * Reply in real n8n: a received message is put into the sender's mailbox in the simulator (control API
- * `seedMessage`), a webhook-started workflow replies to it with the Reply operation, and the outbox must hold the
- * threaded reply (RE: subject, to the original's sender, In-Reply-To = the original's Message-ID), the new text
- * above the quoted original (Quote Original on, the default) or alone (off). A second workflow sends with Confirm
- * Message-ID while the simulator overwrites client Message-IDs: the output must name the one Exchange stored.
+ * Reply in real n8n: a received message is put into the sender's mailbox in the simulator (control
+ * API `seedMessage`), a webhook-started workflow replies to it with the Reply operation, and the
+ * outbox must hold the threaded reply (RE: subject, to the original's sender, In-Reply-To = the
+ * original's Message-ID), the new text above the quoted original (Quote Original on, the default)
+ * or alone (off). A second workflow sends with Confirm Message-ID while the simulator overwrites
+ * client Message-IDs: the output must name the one Exchange stored.
  */
 const crypto = require('node:crypto');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
 
-// Graph extended property that becomes the reply's In-Reply-To header ([MS-OXOMSG] 2.2.1.24 PidTagInReplyToId).
+// Graph extended property that becomes the reply's In-Reply-To header ([MS-OXOMSG] 2.2.1.24
+// PidTagInReplyToId).
 const IN_REPLY_TO_PROPERTY = 'String 0x1042';
 // The Message-ID the node stamps on a JSON send ([MS-OXPROPS] PidTagInternetMessageId).
 const MESSAGE_ID_PROPERTY = 'String 0x1035';
@@ -104,7 +106,9 @@ async function newest(sim, before) {
 	return all[all.length - 1];
 }
 
-/** Quote Original off: the body is only the new text, as the node sent it before quoting existed. */
+/**
+ * Quote Original off: the body is only the new text, as the node sent it before quoting existed.
+ */
 async function unquotedCheck(steps, { n8n, sim, webhookPath, messageId }) {
 	await steps.opt('Reply, Quote Original off: the body is only the new text', async () => {
 		const before = rt.outboxMessages(await sim.outbox()).length;
@@ -116,7 +120,10 @@ async function unquotedCheck(steps, { n8n, sim, webhookPath, messageId }) {
 	});
 }
 
-/** Send with Confirm Message-ID under an Exchange that overwrites client Message-IDs: Exchange's, confirmed. */
+/**
+ * Send with Confirm Message-ID under an Exchange that overwrites client Message-IDs: Exchange's,
+ * confirmed.
+ */
 async function confirmCheck(steps, { n8n, sim, webhookPath }) {
 	await steps.opt(
 		'Send with Confirm Message-ID, Exchange overwrites Message-IDs: Exchange’s, confirmed',

@@ -6,12 +6,13 @@
  *   node scripts/e2e/run.js [--leg <id>]... [--optional] [--skip browser,queue,custom,cli,publicapi,migrate,checksetup,sendandwait,reply,deliverystatus,editorinstall,routes,mailtrigger] [--no-build] [--keep]
  *                           [--verbose] [--list]
  *
- * Without --leg every leg that is not marked optional runs (--list shows them); --optional adds the optional
- * ones (none at the moment), --leg <id> runs exactly the named legs (optional ones included).
- * Environment: E2E_LEGS (comma list of leg ids), E2E_OPTIONAL=1 (like --optional), E2E_SKIP (like --skip),
- * E2E_NO_BUILD=1, E2E_KEEP_TEMP=1, E2E_VERBOSE=1 (echo every child's output), N8N_E2E_CACHE (n8n and Node.js
- * install cache; default <repo>/.cache/n8n), E2E_TIMEOUT_MIN (whole-suite watchdog, default 45).
- * Prints PASS/FAIL per check and finally exactly one line "N passed, N failed"; exits 1 on any failure.
+ * Without --leg every leg that is not marked optional runs (--list shows them); --optional adds the
+ * optional ones (none at the moment), --leg <id> runs exactly the named legs (optional ones
+ * included). Environment: E2E_LEGS (comma list of leg ids), E2E_OPTIONAL=1 (like --optional),
+ * E2E_SKIP (like --skip), E2E_NO_BUILD=1, E2E_KEEP_TEMP=1, E2E_VERBOSE=1 (echo every child's
+ * output), N8N_E2E_CACHE (n8n and Node.js install cache; default <repo>/.cache/n8n),
+ * E2E_TIMEOUT_MIN (whole-suite watchdog, default 45). Prints PASS/FAIL per check and finally
+ * exactly one line "N passed, N failed"; exits 1 on any failure.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -57,8 +58,8 @@ function parseArgs(argv) {
 }
 
 /**
- * One leg: install, simulator, then its sections. A leg's `skip` list leaves out sections that other legs
- * already cover (see legs.js); --skip / E2E_SKIP apply on top.
+ * One leg: install, simulator, then its sections. A leg's `skip` list leaves out sections that
+ * other legs already cover (see legs.js); --skip / E2E_SKIP apply on top.
  */
 async function runLeg(leg, { R, ctx: suiteCtx, cacheRoot }) {
 	const ctx = { ...suiteCtx, skip: new Set([...suiteCtx.skip, ...(leg.skip || [])]) };
@@ -86,8 +87,9 @@ async function runLeg(leg, { R, ctx: suiteCtx, cacheRoot }) {
 		if (steps.blocked) return;
 		const f = leg.features || {};
 		const on = { R, leg, runtime, install, sim, ctx };
-		// Send and Wait and Reply run in the community section's n8n (same install, owner, package): one n8n
-		// start and package install less per leg. Check Setup and migrate keep their own (DNS hook; export --all).
+		// Send and Wait and Reply run in the community section's n8n (same install, owner, package):
+		// one n8n start and package install less per leg. Check Setup and migrate keep their own (DNS
+		// hook; export --all).
 		const withSaw = !ctx.skip.has('sendandwait');
 		const withReply = !ctx.skip.has('reply');
 		shared = await runCommunitySection({

@@ -1,10 +1,11 @@
 'use strict';
 /**
- * Send and Wait for Response in real n8n: a webhook starts a workflow whose Office 365 Send Mail node sends the
- * question through the simulator and waits. The mail is taken from the simulator's outbox; what a link scanner
- * does (GET and HEAD of every link) must leave the execution waiting; a real browser opens the link and presses
- * the button, and the execution finishes with the answer. A second answer is refused. Also: n8n 2.x lists the
- * node's human-in-the-loop tool variant for AI agents.
+ * Send and Wait for Response in real n8n: a webhook starts a workflow whose Office 365 Send Mail
+ * node sends the question through the simulator and waits. The mail is taken from the simulator's
+ * outbox; what a link scanner does (GET and HEAD of every link) must leave the execution waiting; a
+ * real browser opens the link and presses the button, and the execution finishes with the answer. A
+ * second answer is refused. Also: n8n 2.x lists the node's human-in-the-loop tool variant for AI
+ * agents.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -78,7 +79,10 @@ async function waitStatus(client, install, id, want, timeoutMs = 30000) {
 	return last;
 }
 
-/** n8n answers an answer to a finished execution with its own page ("No action required"); ours says "Already answered". */
+/**
+ * n8n answers an answer to a finished execution with its own page ("No action required"); ours says
+ * "Already answered".
+ */
 function assertRefused(r) {
 	const words = r.text
 		.replace(/<(style|script)[\s\S]*?<\/\1>/g, ' ')
@@ -103,7 +107,9 @@ const postForm = (link, body) =>
 const linksIn = (html) =>
 	[...String(html).matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
 
-/** Starts the workflow and returns the links of its question mail and the execution id they name. */
+/**
+ * Starts the workflow and returns the links of its question mail and the execution id they name.
+ */
 async function ask(baseUrl, sim, webhookPath, tag) {
 	const r = await rt.httpRequest(`${baseUrl}/webhook/${webhookPath}`, {
 		method: 'POST',
@@ -122,7 +128,9 @@ async function ask(baseUrl, sim, webhookPath, tag) {
 	return { links, executionId: match[1], mail };
 }
 
-/** What a scanner does: GET (3×) and HEAD of every link. The execution must still wait afterwards. */
+/**
+ * What a scanner does: GET (3×) and HEAD of every link. The execution must still wait afterwards.
+ */
 async function scan(client, install, links, executionId) {
 	const seen = [];
 	for (const link of links) {
@@ -149,7 +157,10 @@ function answerOf(ex) {
 	return last.data.main[0].map((i) => i.json);
 }
 
-/** After an answer in the browser: the Thank you page, then the execution ends with one item whose data is `ok`. */
+/**
+ * After an answer in the browser: the Thank you page, then the execution ends with one item whose
+ * data is `ok`.
+ */
 async function thanked(page, client, install, executionId, ok) {
 	await page.waitForSelector('text=/Thank you/', { timeout: 15000 });
 	const out = answerOf(await waitStatus(client, install, executionId, 'success'));
@@ -158,8 +169,9 @@ async function thanked(page, client, install, executionId, ok) {
 }
 
 /**
- * The answered item names the question mail: `internetMessageId` is the ID the simulator stored for it when
- * `confirmed`, else the one the node stamped (the link's `mid`), and `internetMessageIdConfirmed` says which.
+ * The answered item names the question mail: `internetMessageId` is the ID the simulator stored for
+ * it when `confirmed`, else the one the node stamped (the link's `mid`), and
+ * `internetMessageIdConfirmed` says which.
  */
 function assertIdentity(out, asked, confirmed) {
 	const stored = asked.mail.internetMessageId;
@@ -177,7 +189,10 @@ function assertIdentity(out, asked, confirmed) {
 	return `internetMessageId ${item.internetMessageId} (stored ${stored}), confirmed ${confirmed}`;
 }
 
-/** Confirm Message-ID under an Exchange that overwrites client Message-IDs: the answer names Exchange's. */
+/**
+ * Confirm Message-ID under an Exchange that overwrites client Message-IDs: the answer names
+ * Exchange's.
+ */
 async function confirmedAnswer({ n8n, client, install, sim, hook }) {
 	await sim.rpc('setExchangeBehaviour', { messageIds: 'overwrite' });
 	try {
@@ -196,8 +211,9 @@ async function confirmedAnswer({ n8n, client, install, sim, hook }) {
 }
 
 /**
- * Runs in the leg's community-package n8n (`shared`: { n8n, client } with the package installed and the owner
- * signed in; the caller stops it): a webhook-started workflow needs nothing an instance of its own would add.
+ * Runs in the leg's community-package n8n (`shared`: { n8n, client } with the package installed and
+ * the owner signed in; the caller stops it): a webhook-started workflow needs nothing an instance
+ * of its own would add.
  */
 async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 	if (!shared) {
@@ -288,7 +304,8 @@ async function runSendAndWaitSection({ R, leg, install, sim, ctx, shared }) {
 				const button = page.locator('button[type=submit]');
 				assert((await button.innerText()).includes('Pay it'), 'no "Confirm: Pay it" button');
 				await page.setViewportSize({ width: 640, height: 360 });
-				// The picture in docs/ is refreshed only when asked, so a run leaves the checkout unchanged.
+				// The picture in docs/ is refreshed only when asked, so a run leaves the checkout
+				// unchanged.
 				if (process.env.E2E_UPDATE_DOCS_IMAGES === '1') {
 					fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
 					await page.screenshot({ path: SCREENSHOT });

@@ -1,8 +1,9 @@
 'use strict';
 /**
- * A local SMTP server on 127.0.0.1 (npm smtp-server) that keeps every message n8n's Send Email node submits:
- * the SMTP envelope (MAIL FROM / RCPT TO, where Bcc recipients only appear) and the raw RFC 5322 text, parsed
- * with mailparser. Plain SMTP without STARTTLS, with AUTH PLAIN/LOGIN accepted for one user, like a relay.
+ * A local SMTP server on 127.0.0.1 (npm smtp-server) that keeps every message n8n's Send Email node
+ * submits: the SMTP envelope (MAIL FROM / RCPT TO, where Bcc recipients only appear) and the raw
+ * RFC 5322 text, parsed with mailparser. Plain SMTP without STARTTLS, with AUTH PLAIN/LOGIN
+ * accepted for one user, like a relay.
  */
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');

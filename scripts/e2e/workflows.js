@@ -1,13 +1,16 @@
 'use strict';
 /**
  * Workflow JSON used by the e2e suite and by `npm start`.
- * The attachment bytes are produced INSIDE n8n by a Code node from a tiny deterministic generator; the very
- * same function runs here to know the expected bytes, so "sha256 of what the Code node produced" is computed
- * without trusting anything n8n or the product reports.
+ * The attachment bytes are produced INSIDE n8n by a Code node from a tiny deterministic generator;
+ * the very same function runs here to know the expected bytes, so "sha256 of what the Code node
+ * produced" is computed without trusting anything n8n or the product reports.
  */
 const crypto = require('node:crypto');
 
-/** Deterministic pseudo-random bytes (xorshift32). Must stay self-contained: its source is embedded in a Code node. */
+/**
+ * Deterministic pseudo-random bytes (xorshift32). Must stay self-contained: its source is embedded
+ * in a Code node.
+ */
 function e2eAttachmentBytes(seed, size) {
 	let x = Math.imul(seed + 1, 2654435761) >>> 0 || 1;
 	const out = new Uint8Array(size);
@@ -69,7 +72,10 @@ function codeNodeJs({ items, seed, baseSize, tagExpr, toPattern }) {
 	].join('\n');
 }
 
-/** A workflow node with a fresh id; `fields` are n8n's node fields (name, type, typeVersion, position, …). */
+/**
+ * A workflow node with a fresh id; `fields` are n8n's node fields (name, type, typeVersion,
+ * position, …).
+ */
 function node(fields) {
 	return { id: crypto.randomUUID(), ...fields };
 }
@@ -121,7 +127,10 @@ function workflowOf({ id, name, nodes, connections }) {
 	};
 }
 
-/** Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data'), wired in a line. */
+/**
+ * Trigger → Code (N items with binary `data`) → Office 365 Send Mail (attachments: 'data'), wired
+ * in a line.
+ */
 function triggerCodeSendWorkflow({
 	id,
 	name,
@@ -171,7 +180,8 @@ function triggerCodeSendWorkflow({
 
 /**
  * Manual Trigger → Code → Office 365 Send Mail.
- * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or 'CUSTOM.office365SendMail'.
+ * nodeType: 'n8n-nodes-office365-send-mail.office365SendMail' (community package) or
+ * 'CUSTOM.office365SendMail'.
  */
 function manualSendWorkflow({
 	items = 3,
@@ -188,7 +198,10 @@ function manualSendWorkflow({
 	});
 }
 
-/** Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send Mail output. */
+/**
+ * Webhook (POST /webhook/<path>, body {tag}) → Code → Office 365 Send Mail; answers with the Send
+ * Mail output.
+ */
 function webhookSendWorkflow({
 	webhookPath,
 	items = 3,

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Locality measure: which product files (nodes/, credentials/) run code for ONE Send with a 5 MB attachment.
+// Locality measure: which product files (nodes/, credentials/) run code for ONE Send with a 5 MB
+// attachment.
 //
 //   node scripts/measure/filesTouched.js [--no-build] [--list] [--json FILE]
 //
-// The Send runs through n8n-core's WorkflowExecute (the compiled test harness, .build/) against the Graph
-// simulator in this process, with V8 precise coverage (inspector Profiler, call counts). Counters are reset after
-// every module is loaded, so a file counts when at least one of its functions ran during the Send; module top
-// levels and TypeScript's import helpers (__importStar…) do not count. Re-export getters do: a shim that is read
-// on the way is a file the Send goes through.
+// The Send runs through n8n-core's WorkflowExecute (the compiled test harness, .build/) against the
+// Graph simulator in this process, with V8 precise coverage (inspector Profiler, call counts).
+// Counters are reset after every module is loaded, so a file counts when at least one of its
+// functions ran during the Send; module top levels and TypeScript's import helpers (__importStar…)
+// do not count. Re-export getters do: a shim that is read on the way is a file the Send goes
+// through.
 'use strict';
 const { execFileSync, spawn } = require('node:child_process');
 const { randomFillSync } = require('node:crypto');
@@ -44,7 +46,10 @@ function newestSource(dir, newest = 0) {
 	return newest;
 }
 
-/** Builds .build/ when a source is newer than the compiled harness (a stale build measures old code). */
+/**
+ * Builds .build/ when a source is newer than the compiled harness (a stale build measures old
+ * code).
+ */
 function ensureBuild() {
 	const engine = build('test/harness/engine.js');
 	const sources = ['nodes', 'credentials', 'test/harness', 'test/simulator'];
@@ -67,7 +72,8 @@ function touchedFiles(coverage) {
 		if (!script.url.startsWith('file://')) continue;
 		const file = new URL(script.url).pathname;
 		if (!PRODUCT.some((dir) => file.startsWith(dir))) continue;
-		// The module's own (CommonJS wrapper) function starts at offset 0; it is listed only when it ran.
+		// The module's own (CommonJS wrapper) function starts at offset 0; it is listed only when it
+		// ran.
 		const ran = script.functions.some(
 			(f) =>
 				f.ranges[0].startOffset > 0 && f.ranges[0].count > 0 && !f.functionName.startsWith('__'),

@@ -3,15 +3,18 @@ import dgram from 'node:dgram';
 import { RCODE, readQuestion, TYPE, writeAnswer, type Answer } from './wire';
 
 /**
- * A small authoritative DNS server on 127.0.0.1 (real UDP) for the setup-check tests. Each name has TXT and/or
- * CNAME data, or a behaviour: SERVFAIL, REFUSED, NXDOMAIN, or no answer at all. A name that is not listed is
- * NXDOMAIN; a listed name without data of the asked type is NODATA (NOERROR, empty answer). "*.example"
- * entries apply to every name below example that has no entry of its own.
+ * A small authoritative DNS server on 127.0.0.1 (real UDP) for the setup-check tests. Each name has
+ * TXT and/or CNAME data, or a behaviour: SERVFAIL, REFUSED, NXDOMAIN, or no answer at all. A name
+ * that is not listed is NXDOMAIN; a listed name without data of the asked type is NODATA (NOERROR,
+ * empty answer). "*.example" entries apply to every name below example that has no entry of its
+ * own.
  */
 export type Behaviour = 'servfail' | 'refused' | 'nxdomain' | 'drop';
 
 export interface ZoneEntry {
-	/** Each record is one string, or several character-strings (joined by receivers, RFC 7208 §3.3). */
+	/**
+	 * Each record is one string, or several character-strings (joined by receivers, RFC 7208 §3.3).
+	 */
 	txt?: (string | string[])[];
 	cname?: string;
 	behaviour?: Behaviour;

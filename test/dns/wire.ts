@@ -1,6 +1,6 @@
 /**
- * Just enough of the DNS wire format (RFC 1035 §4) for a test server: read the question of a query and write an
- * answer with TXT or CNAME records.
+ * Just enough of the DNS wire format (RFC 1035 §4) for a test server: read the question of a query
+ * and write an answer with TXT or CNAME records.
  */
 export const TYPE = { CNAME: 5, TXT: 16 } as const;
 export const RCODE = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;

@@ -1,9 +1,11 @@
 import type { Zone } from './server';
 
 /**
- * Sender domains for the setup-check tests, as an admin might have published them. Record shapes follow
- * Microsoft's documentation: SPF include (learn.microsoft.com/defender-office-365/email-authentication-spf-configure),
- * DKIM CNAMEs old and new format (…/email-authentication-dkim-configure), DMARC (…/email-authentication-dmarc-configure).
+ * Sender domains for the setup-check tests, as an admin might have published them. Record shapes
+ * follow Microsoft's documentation: SPF include
+ * (learn.microsoft.com/defender-office-365/email-authentication-spf-configure), DKIM CNAMEs old and
+ * new format (…/email-authentication-dkim-configure), DMARC
+ * (…/email-authentication-dmarc-configure).
  */
 const MS = 'include:spf.protection.outlook.com';
 
@@ -28,7 +30,8 @@ export const ZONE: Zone = {
 	},
 	'_dmarc.good.test': { txt: ['v=DMARC1; p=reject; rua=mailto:dmarc@good.test'] },
 
-	// Everything right, Microsoft reached through a nested include, newer (2025) DKIM format, split TXT strings.
+	// Everything right, Microsoft reached through a nested include, newer (2025) DKIM format, split
+	// TXT strings.
 	'new.test': { txt: ['v=spf1 ip4:192.0.2.0/24 include:_spf.new.test ~all'] },
 	'_spf.new.test': { txt: [['v=spf1 include:spf.protection.', 'outlook.com -all']] },
 	'selector1._domainkey.new.test': {
@@ -58,7 +61,8 @@ export const ZONE: Zone = {
 	'_dmarc.twospf.test': { txt: ['v=DMARC1; p=reject', 'v=DMARC1; p=none'] },
 
 	'plusall.test': { txt: [`v=spf1 ${MS} +all`] },
-	// A domain-spec that is no domain name: a syntax error, permerror for receivers (RFC 7208 §4.6, §7.1).
+	// A domain-spec that is no domain name: a syntax error, permerror for receivers (RFC 7208 §4.6,
+	// §7.1).
 	'badsyntax.test': { txt: [`v=spf1 include:..evil ${MS} -all`] },
 	'badsyntax-nested.test': { txt: ['v=spf1 include:nested-bad.test -all'] },
 	'nested-bad.test': { txt: [`v=spf1 ${MS} redirect=-x-.test`] },

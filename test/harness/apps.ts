@@ -8,7 +8,9 @@ export interface TestApp {
 	secret: string;
 }
 
-/** One app per name, each with a sentinel secret, so a leak of any of them is easy to search for. */
+/**
+ * One app per name, each with a sentinel secret, so a leak of any of them is easy to search for.
+ */
 export function sentinelApps<K extends string>(...names: K[]): Record<K, TestApp> {
 	return Object.fromEntries(
 		names.map((name) => [
@@ -19,8 +21,8 @@ export function sentinelApps<K extends string>(...names: K[]): Record<K, TestApp
 }
 
 /**
- * Registers the apps in the tenant, admin consent granted, each named by its key; `permissionsOf` gives its
- * application permissions (default Mail.Send).
+ * Registers the apps in the tenant, admin consent granted, each named by its key; `permissionsOf`
+ * gives its application permissions (default Mail.Send).
  */
 export function addApps(
 	t: TestTenant,

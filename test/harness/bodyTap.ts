@@ -20,9 +20,9 @@ export interface BodyTap {
 }
 
 /**
- * Observes the raw request bodies arriving at the simulator (it records only their sizes). Nothing is changed:
- * a second 'request' listener reads the same stream the simulator reads. Only requests whose path matches
- * `pathFilter` are kept, so upload chunks are not held in memory.
+ * Observes the raw request bodies arriving at the simulator (it records only their sizes). Nothing
+ * is changed: a second 'request' listener reads the same stream the simulator reads. Only requests
+ * whose path matches `pathFilter` are kept, so upload chunks are not held in memory.
  */
 export function tapRequestBodies(sim: M365Simulator, pathFilter: RegExp = /\/v1\.0\//): BodyTap {
 	// The simulator does not expose its server; reading it is observation only.

@@ -26,9 +26,10 @@ export type CaseGroup =
 	| 'senders';
 
 /**
- * One way the credential can be wrong, with what the credential test must say about it. Every case runs through the real
- * credential code against the simulator: `runCredentialTest`, n8n's declarative credential test (RoutingNode →
- * `authenticate`) and a Send Mail run through n8n's engine.
+ * One way the credential can be wrong, with what the credential test must say about it. Every case
+ * runs through the real credential code against the simulator: `runCredentialTest`, n8n's
+ * declarative credential test (RoutingNode → `authenticate`) and a Send Mail run through n8n's
+ * engine.
  */
 export interface FailureCase {
 	id: string;
@@ -47,11 +48,13 @@ export interface FailureCase {
 	/** 'none': refused locally, no request may reach any simulator. */
 	network?: 'none';
 	/**
-	 * What the Send Mail node says for the same credential. 'same': its error contains the credential test's message verbatim;
-	 * otherwise words its message must contain.
+	 * What the Send Mail node says for the same credential. 'same': its error contains the credential
+	 * test's message verbatim; otherwise words its message must contain.
 	 */
 	node?: 'same' | 'succeeds' | ((w: CredentialWorld) => (string | RegExp)[]);
-	/** Node parameters beyond the basic message (e.g. a sender when the credential has no default). */
+	/**
+	 * Node parameters beyond the basic message (e.g. a sender when the credential has no default).
+	 */
 	nodeParameters?: (w: CredentialWorld) => Record<string, unknown>;
 	/** Jest timeout for slow cases. */
 	timeoutMs?: number;
@@ -69,7 +72,10 @@ const aadFault =
 			}),
 		});
 
-/** An unsigned JWT shaped like an app-only Graph token (only used where the simulator's token is replaced). */
+/**
+ * An unsigned JWT shaped like an app-only Graph token (only used where the simulator's token is
+ * replaced).
+ */
 function forgedToken(claims: Record<string, unknown>): string {
 	const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 	return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.${Buffer.from('not-a-signature').toString('base64url')}`;
@@ -78,7 +84,7 @@ function forgedToken(claims: Record<string, unknown>): string {
 const FOREIGN_TENANT = '0b0b0b0b-1111-4222-8333-444444444444';
 
 export const FAILURE_CASES: FailureCase[] = [
-	// ---- tenant ----------------------------------------------------------------------------------------------
+	// ---- tenant -----------------------------------------------------------------------------------
 	{
 		id: 'tenant-guid-unknown',
 		group: 'tenant',
@@ -106,7 +112,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		credentials: (w) => w.t.credentials({ tenantId: 'nosuchtenant.onmicrosoft.com' }),
 		node: 'same',
 	},
-	// ---- app ------------------------------------------------------------------------------------------------
+	// ---- app --------------------------------------------------------------------------------------
 	{
 		id: 'app-unknown',
 		group: 'app',
@@ -137,7 +143,7 @@ export const FAILURE_CASES: FailureCase[] = [
 			}),
 		node: 'same',
 	},
-	// ---- client secret --------------------------------------------------------------------------------------
+	// ---- client secret ----------------------------------------------------------------------------
 	{
 		id: 'secret-wrong',
 		group: 'secret',
@@ -178,7 +184,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		credentials: (w) => appCredentials(w, w.apps.expired),
 		node: 'same',
 	},
-	// ---- certificate ----------------------------------------------------------------------------------------
+	// ---- certificate ------------------------------------------------------------------------------
 	{
 		id: 'cert-not-uploaded',
 		group: 'certificate',
@@ -330,7 +336,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		network: 'none',
 		node: 'same',
 	},
-	// ---- cloud ----------------------------------------------------------------------------------------------
+	// ---- cloud ------------------------------------------------------------------------------------
 	{
 		id: 'cloud-graph-of-another-cloud',
 		group: 'cloud',
@@ -357,7 +363,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		credentials: (w) => w.t.credentials({ tenantId: w.otherCloudTenantId }),
 		node: 'same',
 	},
-	// ---- network --------------------------------------------------------------------------------------------
+	// ---- network ----------------------------------------------------------------------------------
 	{
 		id: 'network-refused',
 		group: 'network',
@@ -438,7 +444,8 @@ export const FAILURE_CASES: FailureCase[] = [
 			}),
 		node: 'same',
 	},
-	// ---- other Entra answers the simulator does not model (the exact Entra body is injected) -------------------
+	// ---- other Entra answers the simulator does not model (the exact Entra body is injected)
+	// --------
 	{
 		id: 'identity-clock-skew',
 		group: 'identity-answer',
@@ -561,7 +568,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		// The node does not read the token: Graph refuses it.
 		node: () => ['Microsoft Graph refused the access token', 'InvalidAuthenticationToken'],
 	},
-	// ---- permissions / consent ------------------------------------------------------------------------------
+	// ---- permissions / consent --------------------------------------------------------------------
 	{
 		id: 'consent-missing',
 		group: 'permissions',
@@ -611,7 +618,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		node: () => ['lacks the Mail.Send application permission', '(403 ErrorAccessDenied)'],
 		nodeParameters: (w) => ({ sender: w.t.sender }),
 	},
-	// ---- mailbox --------------------------------------------------------------------------------------------
+	// ---- mailbox ----------------------------------------------------------------------------------
 	{
 		id: 'mailbox-not-found',
 		group: 'mailbox',
@@ -697,7 +704,7 @@ export const FAILURE_CASES: FailureCase[] = [
 		credentials: (w) => appCredentials(w, w.apps.rbac),
 		node: 'same',
 	},
-	// ---- other Graph answers (injected) ---------------------------------------------------------------------
+	// ---- other Graph answers (injected) -----------------------------------------------------------
 	{
 		id: 'graph-token-rejected',
 		group: 'graph-answer',
@@ -772,8 +779,9 @@ export const FAILURE_CASES: FailureCase[] = [
 		credentials: (w) => w.t.credentials(),
 		arrange: (w) =>
 			w.sim.injectFault({ match: { kind: 'graph' }, action: 'resetBeforeProcessing' }),
-		// A reset after the body was sent: the node must say "delivery unknown, not resent" (n8n's NodeError
-		// turns any ECONNRESET into its generic "closed unexpectedly … You can retry the request immediately").
+		// A reset after the body was sent: the node must say "delivery unknown, not resent" (n8n's
+		// NodeError turns any ECONNRESET into its generic "closed unexpectedly … You can retry the
+		// request immediately").
 		node: () => [
 			'delivery unknown — sendMail got connection lost (connection reset)',
 			'it was NOT sent again, to avoid a duplicate',
@@ -801,7 +809,7 @@ export const FAILURE_CASES: FailureCase[] = [
 			}),
 		node: () => ['Microsoft Graph refused sendMail', '(400 ErrorMessageSubmissionBlocked)'],
 	},
-	// ---- input validation: refused before any request ------------------------------------------------------
+	// ---- input validation: refused before any request ---------------------------------------------
 	...(
 		[
 			['tenant-path-traversal', 'tenantId', '../x'],
@@ -869,7 +877,8 @@ export const FAILURE_CASES: FailureCase[] = [
 				}
 			},
 			network: 'none',
-			// Test Recipient only matters to the credential test: the node sends from its own Sender and never uses it.
+			// Test Recipient only matters to the credential test: the node sends from its own Sender and
+			// never uses it.
 			node:
 				value === 'TESTRECIPIENT' || field === 'testRecipient'
 					? 'succeeds'
@@ -908,7 +917,10 @@ export interface CaseOutcome {
 	nodeContinue: RunResult;
 	/** Requests that reached either simulator during the two node runs. */
 	nodeRequests: number;
-	/** Every text a person or a log could see: messages, error JSON, node output, stdout/stderr/console/n8n logger. */
+	/**
+	 * Every text a person or a log could see: messages, error JSON, node output,
+	 * stdout/stderr/console/n8n logger.
+	 */
 	outputs: { where: string; text: string }[];
 }
 
@@ -919,8 +931,9 @@ const BASE_MESSAGE = {
 };
 
 /**
- * Runs one case through the two credential test paths at once, then through two node runs at once (all injected faults are
- * unlimited, so concurrent paths see the same answers). Output written meanwhile is captured for the leak checks.
+ * Runs one case through the two credential test paths at once, then through two node runs at once
+ * (all injected faults are unlimited, so concurrent paths see the same answers). Output written
+ * meanwhile is captured for the leak checks.
  */
 export async function runFailureCase(w: CredentialWorld, c: FailureCase): Promise<CaseOutcome> {
 	const credentials = c.credentials(w);
@@ -990,9 +1003,11 @@ function matchesWord(text: string, word: string | RegExp): boolean {
 
 /**
  * The assertions every failure case must pass:
- * 1. runCredentialTest throws CredentialTestFailure with the case's reason, Microsoft's code and the admin words;
+ * 1. runCredentialTest throws CredentialTestFailure with the case's reason, Microsoft's code and
+ *    the admin words;
  * 2. n8n's credential test reports status Error with exactly that message;
- * 3. the Send Mail node fails (stop and continue modes) with the same message or the case's node words;
+ * 3. the Send Mail node fails (stop and continue modes) with the same message or the case's node
+ *    words;
  * 4. local failures reach no simulator;
  * 5. nothing secret (sentinels, key lines, issued tokens, any JWT) appears in any output.
  */

@@ -32,7 +32,10 @@ export function nodeWithCredential(id: string, name: string, type: string): INod
 	};
 }
 
-/** The execution context n8n builds for `node` in a one-node workflow, its credential holding `data`. */
+/**
+ * The execution context n8n builds for `node` in a one-node workflow, its credential holding
+ * `data`.
+ */
 export function nodeContext(
 	node: INode,
 	nodeType: INodeType,
@@ -71,9 +74,10 @@ export function nodeContext(
 
 /**
  * Runs the credential's declarative `test` the way n8n's CredentialsTester does (n8n
- * packages/cli/src/services/credentials-tester.service.ts): a temporary node whose only property routes the
- * test request, executed by n8n-core's RoutingNode with the decrypted credential, so `authenticate` runs for
- * real. Error mapping follows the same order: HTTP status of a response, then a network code, then the message.
+ * packages/cli/src/services/credentials-tester.service.ts): a temporary node whose only property
+ * routes the test request, executed by n8n-core's RoutingNode with the decrypted credential, so
+ * `authenticate` runs for real. Error mapping follows the same order: HTTP status of a response,
+ * then a network code, then the message.
  */
 export async function testCredential(
 	data: ICredentialDataDecryptedObject,

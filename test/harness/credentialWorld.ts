@@ -21,7 +21,10 @@ export interface ExtraApp {
 	secret: string;
 }
 
-/** A certificate credential as an admin would paste it; `plainKeyPem` is the unencrypted key (for leak checks). */
+/**
+ * A certificate credential as an admin would paste it; `plainKeyPem` is the unencrypted key (for
+ * leak checks).
+ */
 export interface CertFixture extends TestCertificate {
 	passphrase?: string;
 	plainKeyPem: string;
@@ -29,9 +32,11 @@ export interface CertFixture extends TestCertificate {
 
 /**
  * Everything the credential tests need, all with sentinel secrets:
- * - `t`: the fixture tenant on simulator A (its app has Mail.Send + Mail.ReadWrite and a client secret);
- * - more apps on the same tenant: expired secret, no admin consent, no Mail.Send, scoped by an application
- *   access policy, scoped by RBAC for Applications, a certificate app (two certificates uploaded);
+ * - `t`: the fixture tenant on simulator A (its app has Mail.Send + Mail.ReadWrite and a client
+ *   secret);
+ * - more apps on the same tenant: expired secret, no admin consent, no Mail.Send, scoped by an
+ *   application access policy, scoped by RBAC for Applications, a certificate app (two certificates
+ *   uploaded);
  * - a second tenant on simulator A with its own app (the "app of another tenant" case);
  * - simulator B, "another cloud": a tenant and a Graph host that simulator A does not know;
  * - a TCP port nobody listens on, and an HTTPS server whose certificate no CA vouches for.
@@ -57,7 +62,10 @@ export interface CredentialWorld {
 	certs: {
 		plain: CertFixture;
 		encrypted: CertFixture & { passphrase: string };
-		/** The same key pair as `encrypted`, as a legacy encrypted PKCS#1 PEM ("Proc-Type: 4,ENCRYPTED"). */
+		/**
+		 * The same key pair as `encrypted`, as a legacy encrypted PKCS#1 PEM ("Proc-Type:
+		 * 4,ENCRYPTED").
+		 */
 		encryptedPkcs1KeyPem: string;
 		/** An EC (P-256) private key: not accepted by Entra for client assertions. */
 		ecKeyPem: string;
@@ -79,7 +87,9 @@ export interface CredentialWorld {
 	sentinels: Sentinel[];
 	/** Every access token the simulators issued so far (server-side tap). */
 	issuedTokens: string[];
-	/** Clears observations and faults of both simulators and the token cache (the directory stays). */
+	/**
+	 * Clears observations and faults of both simulators and the token cache (the directory stays).
+	 */
 	reset(): void;
 	/** Requests both simulators received since the last reset, metadata and tokens included. */
 	requestCount(): number;

@@ -41,7 +41,10 @@ export interface TestItem {
 	binary?: Record<string, TestBinary>;
 }
 
-/** Emits the test's items; binary data goes through n8n's own prepareBinaryData, like a Read File node. */
+/**
+ * Emits the test's items; binary data goes through n8n's own prepareBinaryData, like a Read File
+ * node.
+ */
 export class SourceNode implements INodeType {
 	static readonly pending = new Map<string, TestItem[]>();
 
@@ -79,8 +82,9 @@ export class SourceNode implements INodeType {
 }
 
 /**
- * A credentials helper like n8n's own: it hands out the decrypted credential and applies the credential type's
- * `authenticate` exactly as n8n's CredentialsHelper does for function-style authenticate.
+ * A credentials helper like n8n's own: it hands out the decrypted credential and applies the
+ * credential type's `authenticate` exactly as n8n's CredentialsHelper does for function-style
+ * authenticate.
  */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	readonly credentialType = new MicrosoftGraphClientCredentialsApi();
@@ -149,7 +153,10 @@ export const INSTANCE_URLS = {
 
 type CredentialData = ICredentialDataDecryptedObject | (() => ICredentialDataDecryptedObject);
 
-/** Lifecycle hooks of a manual execution of the workflow, and the run they report when it has finished. */
+/**
+ * Lifecycle hooks of a manual execution of the workflow, and the run they report when it has
+ * finished.
+ */
 export function manualRunHooks(
 	executionId: string,
 	workflow: { id: string; name: string; nodes: INode[]; connections: IConnections },
@@ -219,9 +226,9 @@ function chainNodes(
 }
 
 /**
- * Source → step 1 → step 2 … in one manual n8n execution (n8n-core's WorkflowExecute, as an n8n instance runs
- * it), every step an Office 365 Send Mail node with the same credential: e.g. Send → Get Delivery Status, the
- * second reading the first's output through expressions.
+ * Source → step 1 → step 2 … in one manual n8n execution (n8n-core's WorkflowExecute, as an n8n
+ * instance runs it), every step an Office 365 Send Mail node with the same credential: e.g. Send →
+ * Get Delivery Status, the second reading the first's output through expressions.
  */
 export async function runChain(
 	credentials: CredentialData,

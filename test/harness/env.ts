@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * n8n-core reads its configuration from the environment when its services are first created, so this module
- * must be imported before anything from n8n-core. Binary data goes to the filesystem (n8n 2.x's default), so
- * attachments are read from disk as in a real instance.
+ * n8n-core reads its configuration from the environment when its services are first created, so
+ * this module must be imported before anything from n8n-core. Binary data goes to the filesystem
+ * (n8n 2.x's default), so attachments are read from disk as in a real instance.
  */
 export function prepareN8nEnvironment(binaryMode: 'filesystem' | 'default' = 'filesystem'): string {
 	const folder = mkdtempSync(join(tmpdir(), 'o365sm-n8n-'));

@@ -2,7 +2,8 @@ import type { FaultSpec, M365Simulator } from '../simulator';
 
 /**
  * Graph answers the first request that matches (after `after` matching ones went through) with 400
- * ErrorInvalidRecipients, the error a bad recipient gets, once; a retry of the same request succeeds.
+ * ErrorInvalidRecipients, the error a bad recipient gets, once; a retry of the same request
+ * succeeds.
  */
 export function refuseRecipientsOnce(
 	sim: M365Simulator,

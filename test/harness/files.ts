@@ -18,8 +18,8 @@ export function scratchDir(prefix = 'o365sm-files-'): { dir: string; remove(): v
 }
 
 /**
- * Writes `size` pseudo-random bytes to `path`, 1 MiB at a time (never the whole file in memory), and returns the
- * SHA-256 of what was written.
+ * Writes `size` pseudo-random bytes to `path`, 1 MiB at a time (never the whole file in memory),
+ * and returns the SHA-256 of what was written.
  */
 export async function writeRandomFile(path: string, size: number): Promise<string> {
 	const hash = createHash('sha256');
@@ -63,8 +63,9 @@ export interface MemoryReport {
 }
 
 /**
- * Samples process.memoryUsage() every `intervalMs` while `work` runs. The baseline is taken right before `work`
- * starts; the peak is the highest value of each figure seen while it ran (including one sample at the end).
+ * Samples process.memoryUsage() every `intervalMs` while `work` runs. The baseline is taken right
+ * before `work` starts; the peak is the highest value of each figure seen while it ran (including
+ * one sample at the end).
  */
 export async function measureMemory<T>(
 	work: () => Promise<T>,

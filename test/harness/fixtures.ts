@@ -4,7 +4,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { startSimulator, type M365Simulator, type SimulatorOptions } from '../simulator';
 
-/** A tenant with one app and a few mailboxes, configured fresh on a simulator for each test file. */
+/**
+ * A tenant with one app and a few mailboxes, configured fresh on a simulator for each test file.
+ */
 export interface TestTenant {
 	sim: M365Simulator;
 	tenantId: string;
@@ -24,7 +26,8 @@ export async function startTenant(
 	options: SimulatorOptions = {},
 	permissions = ['Mail.Send', 'Mail.ReadWrite'],
 ): Promise<TestTenant> {
-	// Host names, as for Microsoft's endpoints: n8n's request helper sends the host as TLS server name.
+	// Host names, as for Microsoft's endpoints: n8n's request helper sends the host as TLS server
+	// name.
 	const sim = await startSimulator({ publicHost: 'localhost', ...options });
 	const tenantId = randomUUID();
 	const domain = `t${tenantId.slice(0, 8)}.onmicrosoft.com`;

@@ -7,7 +7,9 @@ import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/transport/retry';
 import { credentialsOf } from './credentialsOf';
 import type { TestTenant } from './fixtures';
 
-/** One "worker process": a Graph client of the tenant's credential that takes its slots from `gate`. */
+/**
+ * One "worker process": a Graph client of the tenant's credential that takes its slots from `gate`.
+ */
 export function gateWorker(t: TestTenant, gate: RequestGate): GraphClient {
 	const settings = readGraphSettings(credentialsOf(t));
 	const tokens = {

@@ -8,18 +8,25 @@ import type { M365Simulator } from '../simulator';
 export interface Sentinel {
 	label: string;
 	value: string;
-	/** Also search for every 12-character piece of it (for secrets and passphrases; key lines are searched whole). */
+	/**
+	 * Also search for every 12-character piece of it (for secrets and passphrases; key lines are
+	 * searched whole).
+	 */
 	partial?: boolean;
 }
 
 const PIECE = 12;
 
-/** Any JWT (an access token or a client assertion): base64url JSON header and payload, then a signature. */
+/**
+ * Any JWT (an access token or a client assertion): base64url JSON header and payload, then a
+ * signature.
+ */
 const JWT = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
 
 /**
- * The lines a PEM private key could leak through: every full base64 line of its body and the whole body
- * flattened. Lines shorter than 32 characters (the last one) are skipped: they could match by chance.
+ * The lines a PEM private key could leak through: every full base64 line of its body and the whole
+ * body flattened. Lines shorter than 32 characters (the last one) are skipped: they could match by
+ * chance.
  */
 export function pemSentinels(label: string, pem: string): Sentinel[] {
 	const body = pem
@@ -45,14 +52,18 @@ function excerptAround(text: string, index: number, length: number): string {
 	return `${text.slice(start, index)}<<${'#'.repeat(Math.min(length, 12))}>>${text.slice(index + length, index + length + 60)}`;
 }
 
-/** Searches each text for every sentinel (as is, lower-cased, URL-encoded, JSON-escaped) and for any JWT. */
+/**
+ * Searches each text for every sentinel (as is, lower-cased, URL-encoded, JSON-escaped) and for any
+ * JWT.
+ */
 export function findLeaks(texts: { where: string; text: string }[], sentinels: Sentinel[]): Leak[] {
 	const leaks: Leak[] = [];
 	for (const { where, text } of texts) {
 		const lower = text.toLowerCase();
 		for (const s of sentinels) {
 			if (!s.value) continue;
-			// Pieces without a digit are skipped: they come from the readable prefixes ("SENTINEL~wrong~") shared by sentinels.
+			// Pieces without a digit are skipped: they come from the readable prefixes
+			// ("SENTINEL~wrong~") shared by sentinels.
 			const pieces =
 				s.partial && s.value.length > PIECE
 					? Array.from({ length: s.value.length - PIECE + 1 }, (_, i) =>
@@ -86,16 +97,17 @@ export function findLeaks(texts: { where: string; text: string }[], sentinels: S
 }
 
 /**
- * Records everything written while it is active: process.stdout / process.stderr, the console methods (jest
- * replaces console, so both are patched) and n8n's LoggerProxy (n8n-core logs node errors through it).
+ * Records everything written while it is active: process.stdout / process.stderr, the console
+ * methods (jest replaces console, so both are patched) and n8n's LoggerProxy (n8n-core logs node
+ * errors through it).
  */
 export class OutputCapture {
 	readonly chunks: { where: string; text: string }[] = [];
 	private restore: (() => void)[] = [];
 
 	/**
-	 * By default captured output is swallowed: leak checks assert on `chunks`, and must not print the sentinels
-	 * they search for. `passThrough: true` also forwards it (for debugging a test).
+	 * By default captured output is swallowed: leak checks assert on `chunks`, and must not print the
+	 * sentinels they search for. `passThrough: true` also forwards it (for debugging a test).
 	 */
 	constructor(private readonly options: { passThrough?: boolean } = {}) {}
 
@@ -174,9 +186,9 @@ export function safeJson(value: unknown): string {
 }
 
 /**
- * Every access token the simulator hands out, read from its token responses. It listens on the simulator's
- * HTTPS server (read-only: the response is passed on unchanged), so tokens fetched by any code path, n8n's
- * credential test included, are known to the leak checks.
+ * Every access token the simulator hands out, read from its token responses. It listens on the
+ * simulator's HTTPS server (read-only: the response is passed on unchanged), so tokens fetched by
+ * any code path, n8n's credential test included, are known to the leak checks.
  */
 export function tapIssuedTokens(sim: M365Simulator, into: string[]): void {
 	const server = (sim as unknown as { server: Server }).server;

@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Reading the project's markdown the way its readers do: fenced blocks, GitHub heading anchors, links. */
+/**
+ * Reading the project's markdown the way its readers do: fenced blocks, GitHub heading anchors,
+ * links.
+ */
 
 export const REPO = path.resolve(__dirname, '..', '..');
 
@@ -20,7 +23,10 @@ export interface CheckBlock {
 	script: string;
 }
 
-/** Every ```bash check block of a page, in order, with the fence's indentation removed from its lines. */
+/**
+ * Every ```bash check block of a page, in order, with the fence's indentation removed from its
+ * lines.
+ */
 export function bashCheckBlocks(text: string): CheckBlock[] {
 	const blocks: CheckBlock[] = [];
 	let open: { indent: number; lines: string[] } | undefined;
@@ -58,7 +64,10 @@ export function nodeScriptRefs(text: string): string[] {
 	return [...new Set(text.match(/\bnode scripts\/[A-Za-z0-9_./-]+\.js/g) ?? [])].sort();
 }
 
-/** The messages quoted in the first column of the table between the messages:start and messages:end markers. */
+/**
+ * The messages quoted in the first column of the table between the messages:start and messages:end
+ * markers.
+ */
 export function quotedMessages(text: string): string[] {
 	const start = text.indexOf('<!-- messages:start');
 	const end = text.indexOf('<!-- messages:end');
@@ -71,13 +80,18 @@ export function quotedMessages(text: string): string[] {
 		.filter((quoted): quoted is string => quoted !== undefined);
 }
 
-/** "…" in a quoted message stands for a value the code fills in (a template slot or a concatenation). */
+/**
+ * "…" in a quoted message stands for a value the code fills in (a template slot or a
+ * concatenation).
+ */
 export function messagePattern(quoted: string): RegExp {
 	const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	return new RegExp(quoted.split('…').map(escape).join('[\\s\\S]{1,200}?'));
 }
 
-/** The TypeScript of the given folders as an admin would read its strings: escaped quotes unescaped. */
+/**
+ * The TypeScript of the given folders as an admin would read its strings: escaped quotes unescaped.
+ */
 export function sourceText(...folders: string[]): string {
 	const texts: string[] = [];
 	const walk = (dir: string) => {
@@ -92,8 +106,9 @@ export function sourceText(...folders: string[]): string {
 }
 
 /**
- * The anchors a page offers: GitHub's heading ids (lower case, punctuation except "-" and "_" dropped, spaces to
- * "-", repeats numbered) and explicit `<a id="…"></a>`, which keep old links working after a heading is renamed.
+ * The anchors a page offers: GitHub's heading ids (lower case, punctuation except "-" and "_"
+ * dropped, spaces to "-", repeats numbered) and explicit `<a id="…"></a>`, which keep old links
+ * working after a heading is renamed.
  */
 export function anchorsOf(file: string): Set<string> {
 	const ids = new Set<string>();
@@ -126,7 +141,10 @@ export interface AnchorLink {
 	anchor: string;
 }
 
-/** Links with a #fragment into this page or another local page that exists (web links are not followed). */
+/**
+ * Links with a #fragment into this page or another local page that exists (web links are not
+ * followed).
+ */
 export function anchorLinks(doc: string): AnchorLink[] {
 	const text = readFileSync(doc, 'utf8');
 	const links = new Set([...text.matchAll(/\]\(([^)\s]*#[^)\s]+)\)/g)].map((m) => m[1]));

@@ -4,7 +4,10 @@ import { credentialsOf } from './credentialsOf';
 import { runSendMail, type RunResult } from './engine';
 import type { TestTenant } from './fixtures';
 
-/** One execution with one item: a short text mail to ada@example.com from the tenant's sender, Continue On Fail. */
+/**
+ * One execution with one item: a short text mail to ada@example.com from the tenant's sender,
+ * Continue On Fail.
+ */
 export function oneMail(
 	t: TestTenant,
 	subject: string,

@@ -22,7 +22,10 @@ import {
 	TestCredentialsHelper,
 } from './engine';
 
-/** The trigger node type as n8n's loader prepares a polling node: Poll Times first among its parameters. */
+/**
+ * The trigger node type as n8n's loader prepares a polling node: Poll Times first among its
+ * parameters.
+ */
 function triggerType(): INodeType {
 	const node = new Office365MailTrigger();
 	node.description = {
@@ -42,10 +45,10 @@ export interface PollResult {
 const WORKFLOW_ID = 'wf-trigger';
 
 /**
- * An active workflow with the Mail Trigger, run by n8n-core's ActiveWorkflows: `activate()` is n8n's activation
- * (the first poll, then the static data saved), `tick()` one scheduled poll (static data saved when it emits, as
- * n8n does), `fetchTestEvent()` the editor's manual run. `restart()` is a new n8n process: a new Workflow object
- * with the static data as last saved.
+ * An active workflow with the Mail Trigger, run by n8n-core's ActiveWorkflows: `activate()` is
+ * n8n's activation (the first poll, then the static data saved), `tick()` one scheduled poll
+ * (static data saved when it emits, as n8n does), `fetchTestEvent()` the editor's manual run.
+ * `restart()` is a new n8n process: a new Workflow object with the static data as last saved.
  */
 export class MailTriggerWorkflow {
 	/** The static data as n8n last saved it to its database. */
@@ -95,7 +98,10 @@ export class MailTriggerWorkflow {
 		});
 	}
 
-	/** What n8n's WorkflowStaticDataService.saveStaticData does: store the static data when it changed. */
+	/**
+	 * What n8n's WorkflowStaticDataService.saveStaticData does: store the static data when it
+	 * changed.
+	 */
 	private save(): void {
 		const data = this.workflow.staticData as IDataObject;
 		if (data.__dataChanged !== true) return;
@@ -122,7 +128,10 @@ export class MailTriggerWorkflow {
 		);
 	}
 
-	/** Activation: n8n runs the poll once (its errors fail the activation), then saves the static data. */
+	/**
+	 * Activation: n8n runs the poll once (its errors fail the activation), then saves the static
+	 * data.
+	 */
 	async activate(): Promise<PollResult> {
 		await initBinaryData();
 		const active = Container.get(ActiveWorkflows);

@@ -4,7 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A real redis-server (Debian's `redis-server` package; .ci/run installs it) on a random loopback port. */
+/**
+ * A real redis-server (Debian's `redis-server` package; .ci/run installs it) on a random loopback
+ * port.
+ */
 export interface TestRedis {
 	port: number;
 	/** n8n's queue-mode variables pointing at this server. */

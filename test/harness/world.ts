@@ -1,7 +1,8 @@
 /**
- * One fixture builder for tests that need a simulator: call `useTenant()` / `useSimulator()` at the top of a test
- * file (or describe block). It registers the jest hooks itself: start in beforeAll, reset observations, faults and
- * the token cache before each test, close the simulator and run registered cleanups in afterAll.
+ * One fixture builder for tests that need a simulator: call `useTenant()` / `useSimulator()` at the
+ * top of a test file (or describe block). It registers the jest hooks itself: start in beforeAll,
+ * reset observations, faults and the token cache before each test, close the simulator and run
+ * registered cleanups in afterAll.
  */
 import { clearTokenCache } from '../../nodes/shared/token/tokenProvider';
 import { lateBound, type SimulatorOptions } from '../simulator';
@@ -28,8 +29,9 @@ async function runCleanups(cleanups: Cleanup[]): Promise<void> {
 }
 
 /**
- * A tenant (one app with a sentinel secret, a sender, another mailbox, an unlicensed one) on a fresh simulator.
- * The returned handle reads through to the live tenant, so it can be used in test bodies and hooks alike.
+ * A tenant (one app with a sentinel secret, a sender, another mailbox, an unlicensed one) on a
+ * fresh simulator. The returned handle reads through to the live tenant, so it can be used in test
+ * bodies and hooks alike.
  */
 export function useTenant(
 	options: WorldOptions = {},
@@ -57,13 +59,19 @@ export function useTenant(
 }
 
 export interface CredentialWorldOptions {
-	/** reset() (observations, faults, token cache) before each test; default false, as cases reset when they need. */
+	/**
+	 * reset() (observations, faults, token cache) before each test; default false, as cases reset
+	 * when they need.
+	 */
 	resetEachTest?: boolean;
 	setup?: (w: CredentialWorld) => void | Promise<void>;
 	eachTest?: (w: CredentialWorld) => void;
 }
 
-/** The credential tests' world (two simulators, many apps, sentinel secrets), started and closed by jest hooks. */
+/**
+ * The credential tests' world (two simulators, many apps, sentinel secrets), started and closed by
+ * jest hooks.
+ */
 export function useCredentialWorld(
 	options: CredentialWorldOptions = {},
 ): CredentialWorld & { onCleanup(fn: Cleanup): void } {

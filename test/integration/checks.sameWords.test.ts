@@ -11,14 +11,16 @@ import { runSendMail } from '../harness/engine';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * The credential test (n8n's path: Save and Retry in the credential dialog) and Check Setup run one set of checks
- * with one wording per finding: for the same failure, the dialog's message is the text of Check Setup's finding.
- * That text is the detail followed by the fix, or the detail alone where the detail already says what to do in the
- * Send Mail node's words (sign-in and Graph refusals; the fix then only adds the step after it).
+ * The credential test (n8n's path: Save and Retry in the credential dialog) and Check Setup run one
+ * set of checks with one wording per finding: for the same failure, the dialog's message is the
+ * text of Check Setup's finding. That text is the detail followed by the fix, or the detail alone
+ * where the detail already says what to do in the Send Mail node's words (sign-in and Graph
+ * refusals; the fix then only adds the step after it).
  */
 const w = useCredentialWorld({ resetEachTest: true });
 
-// The sender domain's DNS checks are Check Setup's alone: an unusable DNS setting keeps them from asking anyone.
+// The sender domain's DNS checks are Check Setup's alone: an unusable DNS setting keeps them from
+// asking anyone.
 beforeAll(() => {
 	process.env[DNS_SERVERS_ENV] = 'not-a-dns-server';
 });

@@ -20,7 +20,8 @@ test('admin consent granted after a failed run takes effect on the next run, wit
 	const tokensAfterFirstRun = t.sim.counters.tokenRequests;
 
 	t.sim.updateApp(t.clientId, { adminConsent: true });
-	// The cached token still has no roles; a refused token is replaced at most once every 10 s per credential.
+	// The cached token still has no roles; a refused token is replaced at most once every 10 s per
+	// credential.
 	await new Promise((resolve) => setTimeout(resolve, 10_500));
 	const after = await runSendMail({
 		credentials: t.credentials(),

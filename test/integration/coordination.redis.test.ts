@@ -5,7 +5,9 @@ import { RedisUnavailableError } from '../../nodes/shared/coordination/redisConn
 import { queueRedisSettings } from '../../nodes/shared/coordination/redisSettings';
 import { startRedis, type TestRedis } from '../harness/redis';
 
-/** Claims: one interface, the in-process map and n8n's Redis (a real redis-server on a random port). */
+/**
+ * Claims: one interface, the in-process map and n8n's Redis (a real redis-server on a random port).
+ */
 
 let redis: TestRedis;
 beforeAll(async () => {

@@ -18,14 +18,18 @@ import { useTenant } from '../harness/world';
 
 /**
  * The credential must not be a general Graph token for workflows. A workflow reaches `authenticate`
- * through n8n-core's request helpers with the credential of a node (the HTTP Request node's "Predefined
- * Credential Type" calls requestWithAuthentication with `uri`; declarative nodes call
- * httpRequestWithAuthentication with `url`). Both must be refused before any request, and so must a workflow
- * that copies the credential test's marker header, while n8n's own credential test (RoutingNode) still works.
+ * through n8n-core's request helpers with the credential of a node (the HTTP Request node's
+ * "Predefined Credential Type" calls requestWithAuthentication with `uri`; declarative nodes call
+ * httpRequestWithAuthentication with `url`). Both must be refused before any request, and so must a
+ * workflow that copies the credential test's marker header, while n8n's own credential test
+ * (RoutingNode) still works.
  */
 const t = useTenant();
 
-/** Stands in for n8n's HTTP Request node: a node that accepts this credential and makes arbitrary requests. */
+/**
+ * Stands in for n8n's HTTP Request node: a node that accepts this credential and makes arbitrary
+ * requests.
+ */
 const httpLikeNodeType = {
 	description: {
 		displayName: 'HTTP-like',

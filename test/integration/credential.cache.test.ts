@@ -13,8 +13,9 @@ import { runSendMail } from '../harness/engine';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Tokens and caches: the credential test never answers from a cache, so a wrong or revoked secret fails at once even
- * while the node holds a valid cached token for the same app; and node runs never mix tokens between credentials.
+ * Tokens and caches: the credential test never answers from a cache, so a wrong or revoked secret
+ * fails at once even while the node holds a valid cached token for the same app; and node runs
+ * never mix tokens between credentials.
  */
 const w = useCredentialWorld({ resetEachTest: true });
 
@@ -44,7 +45,8 @@ test('same app, right secret cached by a node run, then a wrong secret: the cred
 	const shown = await testCredential(wrong as never);
 	expect(shown.status).toBe('Error');
 	expect(shown.message).toContain('AADSTS7000215');
-	// Both Tests asked Microsoft (fresh), and the node with the wrong secret fails too instead of reusing the cached token.
+	// Both Tests asked Microsoft (fresh), and the node with the wrong secret fails too instead of
+	// reusing the cached token.
 	expect(w.sim.counters.tokenRequests).toBe(3);
 	const wrongRun = await send(wrong, 'must not be sent');
 	expect(wrongRun.errorMessage).toContain('AADSTS7000215');
@@ -79,7 +81,8 @@ test('a secret revoked in Entra fails the credential test at once, though the no
 		`The Client Secret is wrong for app ${app.clientId}`,
 	);
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
-	// msal-node's cache keeps serving the token issued before the revocation until it expires (https://learn.microsoft.com/entra/msal/javascript/node/caching).
+	// msal-node's cache keeps serving the token issued before the revocation until it expires
+	// (https://learn.microsoft.com/entra/msal/javascript/node/caching).
 	expect((await send(credentials, 'from the cache')).items[0].json.status).toBe('sent');
 	expect(w.sim.counters.tokenRequests).toBe(before + 2);
 });
@@ -98,8 +101,8 @@ test('every credential test signs in anew and leaves the node cache alone', asyn
 });
 
 test("two credentials (two apps) in concurrent runs never use each other's token", async () => {
-	// App A may send as any mailbox; app B (RBAC-scoped) only as `other`. If B ever got A's token, B's send
-	// from `sender` would succeed; if A got B's, A's send from `sender` would fail.
+	// App A may send as any mailbox; app B (RBAC-scoped) only as `other`. If B ever got A's token,
+	// B's send from `sender` would succeed; if A got B's, A's send from `sender` would fail.
 	const a = w.t.credentials();
 	const b = appCredentials(w, w.apps.rbac);
 	const runs = await Promise.all([
@@ -121,8 +124,9 @@ test("two credentials (two apps) in concurrent runs never use each other's token
 		A3: w.t.clientId,
 		B2: w.apps.rbac.clientId,
 	});
-	// One token per credential for all its runs, each used only with its own app. B's refusal (403) asks once
-	// for a fresh token (consent may have been granted since), at most once every 10 s per credential.
+	// One token per credential for all its runs, each used only with its own app. B's refusal (403)
+	// asks once for a fresh token (consent may have been granted since), at most once every 10 s per
+	// credential.
 	expect(w.sim.counters.tokenRequestsByClient).toEqual({
 		[w.t.clientId]: 1,
 		[w.apps.rbac.clientId]: 2,

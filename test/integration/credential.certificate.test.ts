@@ -15,7 +15,8 @@ import { useCredentialWorld } from '../harness/world';
 
 /**
  * Certificate credentials (certificate not uploaded / wrong key / bad passphrase / malformed PEM).
- * Certificates come from the simulator's makeTestCertificate and are uploaded to the app ("certificates: [{pem}]").
+ * Certificates come from the simulator's makeTestCertificate and are uploaded to the app
+ * ("certificates: [{pem}]").
  */
 const w = useCredentialWorld();
 

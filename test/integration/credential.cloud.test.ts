@@ -17,9 +17,9 @@ import { testCredential } from '../harness/credentialTest';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Clouds and the network (wrong cloud, token endpoint unreachable / timing out). The wrong-cloud cases
- * use a second simulator as "another cloud": its Graph host is unknown to the tenant's identity platform
- * (AADSTS500011) and its tenant is unknown there (AADSTS90002).
+ * Clouds and the network (wrong cloud, token endpoint unreachable / timing out). The wrong-cloud
+ * cases use a second simulator as "another cloud": its Graph host is unknown to the tenant's
+ * identity platform (AADSTS500011) and its tenant is unknown there (AADSTS90002).
  */
 const w = useCredentialWorld();
 
@@ -33,7 +33,9 @@ describe.each(['cloud', 'network'] as const)('%s failures', (group) => {
 	);
 });
 
-/** https://learn.microsoft.com/graph/deployments, written out here rather than read from clouds.ts. */
+/**
+ * https://learn.microsoft.com/graph/deployments, written out here rather than read from clouds.ts.
+ */
 const NAMED_CLOUDS = [
 	{
 		cloud: 'global',
@@ -65,8 +67,9 @@ const TENANT = '11111111-2222-4333-8444-555555555555';
 const CLIENT = '66666666-7777-4888-9999-000000000000';
 
 /**
- * An HttpClient that records each request and answers none (as if the host were unreachable): it shows where the
- * real code would send the token request for a named cloud without leaving this machine.
+ * An HttpClient that records each request and answers none (as if the host were unreachable): it
+ * shows where the real code would send the token request for a named cloud without leaving this
+ * machine.
  */
 function recordingTransport(): HttpClient & { requests: HttpRequest[] } {
 	const requests: HttpRequest[] = [];
@@ -104,7 +107,8 @@ describe('named clouds', () => {
 				graphEndpoint: expected.graphEndpoint,
 			});
 
-			// The credential test's one request goes to that cloud's token endpoint, for that cloud's Graph (no discovery call first).
+			// The credential test's one request goes to that cloud's token endpoint, for that cloud's
+			// Graph (no discovery call first).
 			const transport = recordingTransport();
 			const failure = await runCredentialTest(
 				{ ...raw, senderMailbox: 'sender@contoso.com' },

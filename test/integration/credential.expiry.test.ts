@@ -15,8 +15,8 @@ import { startTenant, type TestTenant } from '../harness/fixtures';
 import { makeTestCertificate, type TestCertificate } from '../simulator';
 
 /**
- * The credential test reports the certificate's days left (also in the Test Recipient message) with Check Setup's
- * credentialExpiry finding, and fails for an expired one.
+ * The credential test reports the certificate's days left (also in the Test Recipient message) with
+ * Check Setup's credentialExpiry finding, and fails for an expired one.
  */
 let t: TestTenant;
 const clientId = randomUUID();
@@ -60,7 +60,8 @@ test('the days left are in the summary and in the Test Recipient message', async
 	const report = await runCredentialTest(
 		certCredentials(certs.year, { testRecipient: `admin@${t.domain}` }),
 	);
-	// Whole days left, rounded down as Check Setup counts them: 199 once a moment of the 200 days has passed.
+	// Whole days left, rounded down as Check Setup counts them: 199 once a moment of the 200 days has
+	// passed.
 	const days = report.certificateDaysLeft;
 	expect([199, 200]).toContain(days);
 	expect(report.summary).toContain(`The certificate is valid until `);

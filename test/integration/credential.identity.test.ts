@@ -6,8 +6,9 @@ import { useCredentialWorld } from '../harness/world';
 
 /**
  * Sign-in failures (bad tenant as GUID and as domain, unknown app, wrong secret, Secret ID pasted,
- * expired secret, and the other Entra answers): one test per case, each through runCredentialTest, n8n's
- * credential test and a Send Mail run, asserting the reason, Microsoft's code, the admin words and no leak.
+ * expired secret, and the other Entra answers): one test per case, each through runCredentialTest,
+ * n8n's credential test and a Send Mail run, asserting the reason, Microsoft's code, the admin
+ * words and no leak.
  */
 const w = useCredentialWorld();
 

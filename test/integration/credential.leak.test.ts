@@ -22,12 +22,13 @@ import { findLeaks, OutputCapture, safeJson } from '../harness/leaks';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Safety: the whole suite's failure cases run with sentinel secrets, and every output is searched for
- * them. Every case of the catalogue (test/harness/credentialCases.ts) runs through runCredentialTest, n8n's
- * credential test and two Send Mail runs; then the successful paths run too. Searched: every message, error
- * (as JSON, with stack), node output item and run data, and everything written to stdout/stderr, the console and
- * n8n's logger. Searched for: every client secret and Secret ID, passphrase, private-key line (encrypted and
- * decrypted forms), a password put into a host URL, every access token the simulators issued, and any JWT at all.
+ * Safety: the whole suite's failure cases run with sentinel secrets, and every output is searched
+ * for them. Every case of the catalogue (test/harness/credentialCases.ts) runs through
+ * runCredentialTest, n8n's credential test and two Send Mail runs; then the successful paths run
+ * too. Searched: every message, error (as JSON, with stack), node output item and run data, and
+ * everything written to stdout/stderr, the console and n8n's logger. Searched for: every client
+ * secret and Secret ID, passphrase, private-key line (encrypted and decrypted forms), a password
+ * put into a host URL, every access token the simulators issued, and any JWT at all.
  */
 const a = useCredentialWorld();
 const b = useCredentialWorld();
@@ -43,7 +44,8 @@ test("the whole suite's failure cases and the successful paths leak no secret, k
 	await slowRuns;
 	expect(outcomes).toHaveLength(FAILURE_CASES.length);
 
-	// Every case really failed the way it is meant to (otherwise this sweep would search the wrong output).
+	// Every case really failed the way it is meant to (otherwise this sweep would search the wrong
+	// output).
 	for (const { c, o } of outcomes) {
 		expect({
 			id: c.id,
@@ -51,7 +53,8 @@ test("the whole suite's failure cases and the successful paths leak no secret, k
 		}).toEqual({ id: c.id, reason: c.reason });
 	}
 
-	// The successful paths, on world a: Tests with a test message, certificate with passphrase, node runs.
+	// The successful paths, on world a: Tests with a test message, certificate with passphrase, node
+	// runs.
 	a.reset();
 	const capture = new OutputCapture().start();
 	const success: { where: string; text: string }[] = [];
@@ -104,8 +107,8 @@ test("the whole suite's failure cases and the successful paths leak no secret, k
 	).toBe(true);
 
 	const sentinels = [...secretsOf(a), ...secretsOf(b)];
-	// The same search must see a secret planted the ways a leak would show it (raw, URL-encoded, upper-cased
-	// JSON, a bearer token); otherwise the empty result below would prove nothing.
+	// The same search must see a secret planted the ways a leak would show it (raw, URL-encoded,
+	// upper-cased JSON, a bearer token); otherwise the empty result below would prove nothing.
 	const jwt = 'eyJ0eXAiOiJKV1QifQ.eyJ0aWQiOiJ4eHh4eHh4In0.c2lnbmF0dXJl';
 	const planted = [
 		a.t.secret,

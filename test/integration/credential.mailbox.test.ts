@@ -7,9 +7,10 @@ import { useCredentialWorld } from '../harness/world';
 
 /**
  * After sign-in: missing admin consent and missing Mail.Send read from the token, then the
- * mailbox probe: unknown user, unlicensed or on-premises mailbox (MailboxNotEnabledForRESTAPI), mailbox blocked by
- * an application access policy, mailbox outside an RBAC for Applications scope; plus Graph's other answers.
- * Each case: reason, Microsoft's code, admin words, the credential dialog (Save, Retry) shows the same message, no leak, nothing delivered.
+ * mailbox probe: unknown user, unlicensed or on-premises mailbox (MailboxNotEnabledForRESTAPI),
+ * mailbox blocked by an application access policy, mailbox outside an RBAC for Applications scope;
+ * plus Graph's other answers. Each case: reason, Microsoft's code, admin words, the credential
+ * dialog (Save, Retry) shows the same message, no leak, nothing delivered.
  */
 const w = useCredentialWorld();
 
@@ -19,7 +20,8 @@ describe.each(['permissions', 'mailbox', 'graph-answer'] as const)('%s', (group)
 		async (_id, c) => {
 			const outcome = await runFailureCase(w, c);
 			expectCaseOutcome(w, c, outcome);
-			// The node runs came last: whatever they did, the two credential test runs before them delivered nothing.
+			// The node runs came last: whatever they did, the two credential test runs before them
+			// delivered nothing.
 			expect(outcome.testRequests).toBeGreaterThan(0);
 		},
 		60_000,

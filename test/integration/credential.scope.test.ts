@@ -11,9 +11,10 @@ import { addApps, sentinelApps } from '../harness/apps';
 import { useTenant } from '../harness/world';
 
 /**
- * The credential's "Mailbox Outside the App's Scope". After the sender probe passed, the same no-recipient probe
- * against a mailbox the app must not reach passes only when Exchange refuses it (403 ErrorAccessDenied from
- * RBAC for Applications or an application access policy, modelled by the simulator's restrictApp).
+ * The credential's "Mailbox Outside the App's Scope". After the sender probe passed, the same
+ * no-recipient probe against a mailbox the app must not reach passes only when Exchange refuses it
+ * (403 ErrorAccessDenied from RBAC for Applications or an application access policy, modelled by
+ * the simulator's restrictApp).
  */
 const apps = sentinelApps('open', 'rbac', 'policy');
 const t = useTenant({

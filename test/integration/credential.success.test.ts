@@ -9,8 +9,8 @@ import { useCredentialWorld } from '../harness/world';
 
 /**
  * A working credential: a fresh token, roles read locally, the mailbox probed without
- * delivering anything, an optional real test message, and a summary of what was verified. Both through
- * runCredentialTest and through n8n's declarative credential test.
+ * delivering anything, an optional real test message, and a summary of what was verified. Both
+ * through runCredentialTest and through n8n's declarative credential test.
  */
 let bodies: BodyTap;
 const w = useCredentialWorld({
@@ -37,7 +37,8 @@ test('client secret: the summary names tenant, app, permissions and the mailbox;
 		testMessage: undefined,
 	});
 
-	// What the probe sent: no recipients at all and no Sent Items copy; Graph refused it for exactly that.
+	// What the probe sent: no recipients at all and no Sent Items copy; Graph refused it for exactly
+	// that.
 	expect(w.sim.outbox).toEqual([]);
 	expect(w.sim.requests.map((r) => [r.kind, r.method, r.status, r.errorCode ?? null])).toEqual([
 		['token', 'POST', 200, null],
@@ -70,7 +71,8 @@ test('with Test Recipient: exactly one real message per Test, from the default s
 	expect(message.message.toRecipients).toEqual([{ emailAddress: { address: recipient } }]);
 	expect(message.message.subject).toBe('n8n: Microsoft Graph Client Credentials test message');
 	expect(message.message.body.content).toContain(`the app can send mail as ${w.t.sender}.`);
-	// n8n's editor shows a fixed success banner, so the message carries what the credential test verified.
+	// n8n's editor shows a fixed success banner, so the message carries what the credential test
+	// verified.
 	expect(message.message.body.content).toContain(
 		`mailbox ${w.t.sender} can send (probe only, nothing delivered)`,
 	);
@@ -82,10 +84,12 @@ test('with Test Recipient: exactly one real message per Test, from the default s
 		`; test message sent to ${recipient} (request-id ${message.requestId}).`,
 	);
 
-	// Save (or Retry) in the credential dialog: one more message, not two (the diagnosis runs once per credential test).
+	// Save (or Retry) in the credential dialog: one more message, not two (the diagnosis runs once
+	// per credential test).
 	expect(await testCredential(w.t.credentials({ testRecipient: recipient }) as never)).toEqual(OK);
 	expect(w.sim.outbox).toHaveLength(2);
-	expect(w.sim.counters.sendMailCalls).toBe(4); // 2 probes (refused, no recipients) + 2 test messages
+	// 2 probes (refused, no recipients) + 2 test messages.
+	expect(w.sim.counters.sendMailCalls).toBe(4);
 });
 
 test('mailbox given as its object ID', async () => {

@@ -8,9 +8,10 @@ import { runSendMail } from '../harness/engine';
 import { useCredentialWorld } from '../harness/world';
 
 /**
- * Safety: input validation before any network call (tenant GUID/domain with nothing that can change the
- * URL, client ID GUID, custom hosts https only and origin only, mailbox UPN or GUID), and Allowed Senders refusing
- * other senders before any request. Every case asserts that NO request reached either simulator.
+ * Safety: input validation before any network call (tenant GUID/domain with nothing that can change
+ * the URL, client ID GUID, custom hosts https only and origin only, mailbox UPN or GUID), and
+ * Allowed Senders refusing other senders before any request. Every case asserts that NO request
+ * reached either simulator.
  */
 const w = useCredentialWorld();
 

@@ -13,8 +13,8 @@ import { useTenant } from '../harness/world';
 import { getToken, graph } from '../simulator';
 
 /**
- * Attachments from n8n's filesystem binary store, from 1 KB to 150 MB, delivered byte for byte, with
- * the right path (one sendMail, or draft + upload session) and bounded memory.
+ * Attachments from n8n's filesystem binary store, from 1 KB to 150 MB, delivered byte for byte,
+ * with the right path (one sendMail, or draft + upload session) and bounded memory.
  */
 
 const KB = 1024;
@@ -149,7 +149,8 @@ test('1 KB goes in the sendMail request, byte-identical', async () => {
 	expectOneRequestPath();
 });
 
-// Runs second, right after a small warm-up send, so that its baseline is not inflated by the 40 MB test.
+// Runs second, right after a small warm-up send, so that its baseline is not inflated by the 40 MB
+// test.
 test('150 MB (exactly 150 MiB) is delivered byte-identical with bounded memory', async () => {
 	const { sha256 } = await fileOf('150 MB');
 	const { value: result, report } = await measureMemory(() => sendFile('150 MB'), 20);
@@ -179,7 +180,8 @@ test('150 MB (exactly 150 MiB) is delivered byte-identical with bounded memory',
 		join(__dirname, '../../test-artifacts/memory-150mb.json'),
 		`${JSON.stringify(summary, null, 2)}\n`,
 	);
-	// Whole-file buffering would need >= 150 MB (and base64 another 200 MB); streaming needs a few chunks.
+	// Whole-file buffering would need >= 150 MB (and base64 another 200 MB); streaming needs a few
+	// chunks.
 	expect(report.samples).toBeGreaterThan(5);
 	expect(report.growth.rss).toBeLessThan(96 * MiB);
 	expect(report.growth.arrayBuffers).toBeLessThan(96 * MiB);
@@ -231,7 +233,8 @@ test('without Mail.ReadWrite a 3.5 MB attachment fails before any Graph request,
 			sendOnly.sim.requests.filter((r) => r.kind === 'graph' || r.kind === 'upload'),
 		).toHaveLength(0);
 		expect(sendOnly.sim.outbox).toHaveLength(0);
-		// A small attachment with the same credential still goes out: Mail.Send is enough for one request.
+		// A small attachment with the same credential still goes out: Mail.Send is enough for one
+		// request.
 		const small = await sendFile('1 KB', sendOnly);
 		expect(small.items[0].json.status).toBe('sent');
 		expect(sendOnly.sim.outbox).toHaveLength(1);

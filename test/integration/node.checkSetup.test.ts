@@ -16,7 +16,8 @@ import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';
 
 /**
  * Check Setup: the node inside n8n's engine against the Microsoft 365 simulator (real msal-node
- * tokens) and a real DNS server on 127.0.0.1 holding the sender domains' SPF, DKIM and DMARC records.
+ * tokens) and a real DNS server on 127.0.0.1 holding the sender domains' SPF, DKIM and DMARC
+ * records.
  */
 let t: TestTenant;
 let dns: DnsTestServer;
@@ -36,7 +37,8 @@ beforeAll(async () => {
 		soon: makeTestCertificate({ days: 10 }),
 		expired: makeTestCertificate({ days: -1 }),
 	};
-	// rbac may also read mail (the Mail Trigger's Mail.Read); none and rbacOnly have no Entra permission.
+	// rbac may also read mail (the Mail Trigger's Mail.Read); none and rbacOnly have no Entra
+	// permission.
 	const permissions: Record<string, string[]> = {
 		none: [],
 		rbacOnly: [],
@@ -111,7 +113,8 @@ test('a scoped app with a good domain: every check passes, nothing is delivered'
 	);
 	for (const check of CHECKS.filter((c) => c !== 'messageTrace'))
 		expect(by[check]).toMatchObject({ check, ok: true, severity: 'info' });
-	// Optional: the app has no ExchangeMessageTrace.Read.All, which is said, never as a warning or error.
+	// Optional: the app has no ExchangeMessageTrace.Read.All, which is said, never as a warning or
+	// error.
 	expect(by.messageTrace).toMatchObject({ ok: false, severity: 'info' });
 	expect(by.signIn.detail).toMatch(/signed in to tenant .* with a client secret; fresh token/);
 	expect(by.permissions.detail).toContain('Mail.Send');

@@ -9,9 +9,10 @@ import { refuseRecipientsOnce } from '../harness/faults';
 import { useTenant } from '../harness/world';
 
 /**
- * internetMessageId is the one recipients see, and internetMessageIdConfirmed says whether it was read from
- * Exchange. Every test runs against an Exchange that keeps client-set Message-IDs and one that overwrites them
- * ([MS-OXCMAIL] 2.1.3.2.11): the output must be right, or honestly unconfirmed, either way.
+ * internetMessageId is the one recipients see, and internetMessageIdConfirmed says whether it was
+ * read from Exchange. Every test runs against an Exchange that keeps client-set Message-IDs and one
+ * that overwrites them ([MS-OXCMAIL] 2.1.3.2.11): the output must be right, or honestly
+ * unconfirmed, either way.
  */
 
 const t = useTenant();
@@ -145,7 +146,8 @@ describe('the permission to read Sent Items', () => {
 			/Confirm Message-ID: .*needs the Mail\.Read \(or Mail\.ReadWrite\)/,
 		);
 		expect(t.sim.outbox).toHaveLength(0);
-		// Only the probe, refused (repeated once with a fresh token, as for every permission refusal); no send.
+		// Only the probe, refused (repeated once with a fresh token, as for every permission refusal);
+		// no send.
 		const graph = t.sim.requests.filter((r) => r.kind === 'graph');
 		expect(graph.length).toBeGreaterThanOrEqual(1);
 		expect(graph.every((r) => r.method === 'GET' && r.status === 403)).toBe(true);

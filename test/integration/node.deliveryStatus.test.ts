@@ -15,8 +15,9 @@ import { SETUP_CHECK_NAMES } from '../harness/setupCheckNames';
 import { useTenant } from '../harness/world';
 
 /**
- * Get Delivery Status inside n8n's engine against the simulator's message trace (rows made from its outbox):
- * Send → Get Delivery Status in one execution, the fates of recipients, waiting, the budget, permission and cloud.
+ * Get Delivery Status inside n8n's engine against the simulator's message trace (rows made from its
+ * outbox): Send → Get Delivery Status in one execution, the fates of recipients, waiting, the
+ * budget, permission and cloud.
  */
 const TRACE = 'ExchangeMessageTrace.Read.All';
 const PERMISSIONS = ['Mail.Send', 'Mail.ReadWrite', TRACE];
@@ -206,7 +207,8 @@ describe('the budget of 100 requests per 5 minutes per tenant', () => {
 		const calls = traceCalls();
 		const throttled = calls.filter((c) => c.status === 429);
 		expect(throttled.length).toBeGreaterThan(0);
-		// The request after the first 429 waited at least its Retry-After (a lower bound: safe on a busy machine).
+		// The request after the first 429 waited at least its Retry-After (a lower bound: safe on a
+		// busy machine).
 		const first = throttled[0];
 		const after = calls.filter((c) => c.startedAt > first.startedAt && c.status === 200);
 		expect(after.length).toBeGreaterThan(0);

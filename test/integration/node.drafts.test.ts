@@ -12,7 +12,9 @@ import { useTenant } from '../harness/world';
 import { refuseRecipientsOnce } from '../harness/faults';
 import { draftsOf } from '../simulator';
 
-/** Create Draft: the message lands complete in the sender's Drafts folder, and nothing is delivered. */
+/**
+ * Create Draft: the message lands complete in the sender's Drafts folder, and nothing is delivered.
+ */
 
 const t = useTenant();
 t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));

@@ -13,14 +13,18 @@ import { startTenant, type TestTenant } from '../harness/fixtures';
 
 /**
  * Input an adversary controls (a public Form or Webhook trigger feeding the node) is bounded before
- * any parser runs, every string bound for a MIME header is free of line breaks and controls, and the From
- * address checked against Allowed Senders is the one sent. All through n8n's engine and the simulator.
+ * any parser runs, every string bound for a MIME header is free of line breaks and controls, and
+ * the From address checked against Allowed Senders is the one sent. All through n8n's engine and
+ * the simulator.
  */
 
 type Json = Record<string, unknown>;
 
 let t: TestTenant;
-/** A mailbox with Send As rights on kate@ and billing@, so a From that passes our check is delivered. */
+/**
+ * A mailbox with Send As rights on kate@ and billing@, so a From that passes our check is
+ * delivered.
+ */
 let boss: string;
 beforeAll(async () => {
 	t = await startTenant();
@@ -71,9 +75,10 @@ const bad = (n: number, json: Json, binary?: Record<string, TestBinary>): TestIt
 });
 
 /**
- * Runs the items, Continue On Fail, and returns the CPU time this process spent, how much the V8 heap grew, and
- * every input the full RFC 5322 parser was handed. CPU time, not wall time: a process waiting for one of 2 busy
- * cores is not charged for the wait, so a blocked event loop still shows and a loaded machine does not.
+ * Runs the items, Continue On Fail, and returns the CPU time this process spent, how much the V8
+ * heap grew, and every input the full RFC 5322 parser was handed. CPU time, not wall time: a
+ * process waiting for one of 2 busy cores is not charged for the wait, so a blocked event loop
+ * still shows and a loaded machine does not.
  */
 async function timedRun(items: TestItem[], credentials = credentialsOf(t)) {
 	const heapBefore = getHeapStatistics().total_heap_size;
@@ -197,7 +202,8 @@ test('hostile sizes and nesting fail their item fast with bounded memory; the ot
 	const sent = t.sim.outbox.map((m) => m.message.subject).sort();
 	expect(sent).toEqual(Array.from({ length: HOSTILE.length + 1 }, (_, i) => `VALID-${i}`).sort());
 	expect(t.sim.outbox.some((m) => String(m.message.subject).startsWith('BAD-'))).toBe(false);
-	// Before the caps, one 200 KB To blocked the event loop for ~20 s and 5 MB ran the heap out (several GB).
+	// Before the caps, one 200 KB To blocked the event loop for ~20 s and 5 MB ran the heap out
+	// (several GB).
 	expect(ms).toBeLessThan(15_000);
 	expect(heapGrowthMB).toBeLessThan(400);
 });
@@ -348,11 +354,12 @@ test('From Address: normalised once, then checked, and the checked string is the
 	const kate = `kate@${t.domain}`;
 	const credentials = credentialsOf(t, { senderMailbox: boss, allowedSenders: `${boss}, ${kate}` });
 	const items = [
-		// Kelvin sign K (U+212A) lower-cases to "k": checked raw, it would pass the rule for kate@ and go
-		// out as U+212A.
-		// NFC maps it to the letter K, and that ASCII string is what is checked and sent.
+		// Kelvin sign K (U+212A) lower-cases to "k": checked raw, it would pass the rule for kate@ and
+		// go out as U+212A. NFC maps it to the letter K, and that ASCII string is what is checked and
+		// sent.
 		valid(0, { fromAddress: `\u212Aate@${t.domain}` }),
-		// A quoted local part: checked as …@domain, it must not go out unquoted as ceo@attacker.com@domain.
+		// A quoted local part: checked as …@domain, it must not go out unquoted as
+		// ceo@attacker.com@domain.
 		valid(1, { fromAddress: `"ceo@attacker.com"@${t.domain}` }),
 		// Fullwidth ｋ (U+FF4B) has no canonical mapping: it stays, and is no ASCII "k" for the rule.
 		valid(2, { fromAddress: `\uff4bate@${t.domain}` }),

@@ -7,11 +7,12 @@ import { runSendMail, type TestItem } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * The keys of one run are looked up in the mailbox up to 20 at a time (an `or` of the documented extended
- * property filter, the marker expanded so each message names its key), not one request per message. When Graph
- * refuses the combined filter (modelled by the simulator's switch `maxFilterValues`), the keys of that request are
- * looked up alone and later lookups carry half as many keys. A new n8n process is modelled by
- * resetCoordination(): this process's claims are gone, the mailbox is not.
+ * The keys of one run are looked up in the mailbox up to 20 at a time (an `or` of the documented
+ * extended property filter, the marker expanded so each message names its key), not one request per
+ * message. When Graph refuses the combined filter (modelled by the simulator's switch
+ * `maxFilterValues`), the keys of that request are looked up alone and later lookups carry half as
+ * many keys. A new n8n process is modelled by resetCoordination(): this process's claims are gone,
+ * the mailbox is not.
  */
 
 const t = useTenant({
@@ -90,7 +91,8 @@ test('Graph refuses every combined filter (400): the keys are looked up alone, e
 	expect(t.sim.outbox).toHaveLength(5);
 	expect(lookups()).toHaveLength(1 + 5);
 	expect(refusedLookups()).toBe(1);
-	// Each refusal halves the keys per lookup (5 → 2 → 1); from then on every key is asked alone, never refused.
+	// Each refusal halves the keys per lookup (5 → 2 → 1); from then on every key is asked alone,
+	// never refused.
 	await resetCoordination();
 	const second = await run(orders(200, 5));
 	expect(second.items.map((i) => i.json.deduplicated)).toEqual(Array(5).fill(true));

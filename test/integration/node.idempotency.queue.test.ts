@@ -7,9 +7,10 @@ import { startRedis, withEnv, type TestRedis } from '../harness/redis';
 import { useTenant } from '../harness/world';
 
 /**
- * Idempotency Key in n8n queue mode: the claim lives in n8n's Redis (a real redis-server), so it covers the gap
- * before the sent copy appears across processes too. A new worker process is modelled by resetCoordination(),
- * which drops this process's memory and Redis connection but not what Redis holds.
+ * Idempotency Key in n8n queue mode: the claim lives in n8n's Redis (a real redis-server), so it
+ * covers the gap before the sent copy appears across processes too. A new worker process is
+ * modelled by resetCoordination(), which drops this process's memory and Redis connection but not
+ * what Redis holds.
  */
 
 const t = useTenant();

@@ -8,9 +8,10 @@ import { runSendMail, type TestItem } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * Idempotency Key through n8n's engine against the simulator: the mailbox (the key's marker, found with the
- * extended-property filter) is the record; an in-process claim covers the seconds before the sent copy appears.
- * A new n8n process is modelled by resetCoordination(): this process's claims are gone, the mailbox is not.
+ * Idempotency Key through n8n's engine against the simulator: the mailbox (the key's marker, found
+ * with the extended-property filter) is the record; an in-process claim covers the seconds before
+ * the sent copy appears. A new n8n process is modelled by resetCoordination(): this process's
+ * claims are gone, the mailbox is not.
  */
 
 const t = useTenant({ eachTest: () => void resetCoordination() });

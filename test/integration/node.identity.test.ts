@@ -7,8 +7,9 @@ import { runSendMail, type TestItem } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * Every delivered item names the Message-ID recipients see (internetMessageId), without reading the mailbox: the
- * node makes the ID and sets it on each path; the simulator records what Exchange would have used.
+ * Every delivered item names the Message-ID recipients see (internetMessageId), without reading the
+ * mailbox: the node makes the ID and sets it on each path; the simulator records what Exchange
+ * would have used.
  */
 
 const t = useTenant();

@@ -48,8 +48,9 @@ const PARAMETERS = {
 		isReadReceiptRequested: '={{ $json.readReceipt }}',
 		isDeliveryReceiptRequested: '={{ $json.deliveryReceipt }}',
 		categories: '={{ $json.categories }}',
-		// A fixedCollection cannot be one expression in n8n (an expression there is dropped), so the corpus has one
-		// header row whose name and value come from the item; the header count is varied in a separate execution.
+		// A fixedCollection cannot be one expression in n8n (an expression there is dropped), so the
+		// corpus has one header row whose name and value come from the item; the header count is varied
+		// in a separate execution.
 		headers: {
 			header: [{ name: '={{ $json.hName ?? "X-Corpus" }}', value: '={{ $json.hValue ?? "1" }}' }],
 		},
@@ -82,7 +83,7 @@ const small = (name = 'a.txt'): TestBinary => ({
 });
 
 const BAD: Bad[] = [
-	// ---- addresses -------------------------------------------------------------------------------------------
+	// ---- addresses --------------------------------------------------------------------------------
 	{ name: 'To: no domain', json: { to: 'bob@' }, field: 'To', says: '"bob@"' },
 	{ name: 'To: dot before @', json: { to: 'a.@b.com' }, field: 'To' },
 	{ name: 'To: dotless domain', json: { to: 'a@localhost' }, field: 'To', says: 'domain' },
@@ -141,7 +142,7 @@ const BAD: Bad[] = [
 		field: 'To',
 		says: '501 recipients',
 	},
-	// ---- headers ---------------------------------------------------------------------------------------------
+	// ---- headers ----------------------------------------------------------------------------------
 	{
 		name: 'header name without x-',
 		json: { hName: 'In-Reply-To', hValue: '<a@b>' },
@@ -199,7 +200,7 @@ const BAD: Bad[] = [
 		field: 'Custom Headers',
 		says: 'text value',
 	},
-	// ---- subject and body ------------------------------------------------------------------------------------
+	// ---- subject and body -------------------------------------------------------------------------
 	{
 		name: 'subject with CR/LF',
 		json: { subject: 'Hello\r\nBcc: x@y.com' },
@@ -258,7 +259,7 @@ const BAD: Bad[] = [
 		json: { bodyType: 'HTML' },
 		field: 'Body Content Type',
 	},
-	// ---- options ---------------------------------------------------------------------------------------------
+	// ---- options ----------------------------------------------------------------------------------
 	{
 		name: 'importance urgent',
 		json: { importance: 'urgent' },
@@ -277,7 +278,7 @@ const BAD: Bad[] = [
 	{ name: 'categories list with a number', json: { categories: ['A', 1] }, field: 'Categories' },
 	{ name: 'category with a line break', json: { categories: 'A\nB, C' }, field: 'Categories' },
 	{ name: 'dry run "sometimes"', json: { dry: 'sometimes' }, field: 'Dry Run' },
-	// ---- sender and from -------------------------------------------------------------------------------------
+	// ---- sender and from --------------------------------------------------------------------------
 	{ name: 'sender a/b@c', json: { sender: 'a/b@c' }, field: 'Sender', says: 'not a valid mailbox' },
 	{ name: 'sender ../x', json: { sender: '../x' }, field: 'Sender' },
 	{ name: 'sender %2e', json: { sender: '%2e' }, field: 'Sender' },
@@ -314,7 +315,7 @@ const BAD: Bad[] = [
 		field: 'From Name',
 		says: 'From Address',
 	},
-	// ---- attachments -----------------------------------------------------------------------------------------
+	// ---- attachments ------------------------------------------------------------------------------
 	{
 		name: 'attachment property that does not exist',
 		json: { attach: 'nosuch' },
@@ -430,7 +431,8 @@ test('one execution, Continue On Fail: every malformed item fails alone, named b
 			bcc: addresses(100, 'b'),
 		}),
 	); // exactly 500
-	addValid(valid(validCount, { subject: `VALID-${validCount}-`.padEnd(989, 'x') })); // exactly 989 characters
+	// Exactly 989 characters.
+	addValid(valid(validCount, { subject: `VALID-${validCount}-`.padEnd(989, 'x') }));
 	addValid(
 		valid(validCount, {
 			hName: 'x-lower',

@@ -9,8 +9,9 @@ import { runSendMail, type TestItem } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * Standard headers and multipart bodies exist only in MIME: the node sends such messages as base64 MIME, and the
- * simulator parses them with a real MIME parser (mailparser), as a recipient's mail client would.
+ * Standard headers and multipart bodies exist only in MIME: the node sends such messages as base64
+ * MIME, and the simulator parses them with a real MIME parser (mailparser), as a recipient's mail
+ * client would.
  */
 
 const t = useTenant();

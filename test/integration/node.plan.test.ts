@@ -11,9 +11,9 @@ import { MiB } from '../harness/files';
 import { useTenant } from '../harness/world';
 
 /**
- * The delivery plan is built once and both executed and rendered for Dry Run. These golden files pin the
- * Dry Run output exactly, so a change to the plan cannot silently change what Dry Run shows.
- * Regenerate only on purpose: UPDATE_GOLDEN=1.
+ * The delivery plan is built once and both executed and rendered for Dry Run. These golden files
+ * pin the Dry Run output exactly, so a change to the plan cannot silently change what Dry Run
+ * shows. Regenerate only on purpose: UPDATE_GOLDEN=1.
  */
 
 const t = useTenant();
@@ -26,7 +26,10 @@ function pattern(size: number, seed: number): Buffer {
 	return bytes;
 }
 
-/** Run-specific values become placeholders; long base64 becomes its hash, so goldens stay small but exact. */
+/**
+ * Run-specific values become placeholders; long base64 becomes its hash, so goldens stay small but
+ * exact.
+ */
 function normalize(json: unknown): string {
 	const text = JSON.stringify(
 		json,

@@ -55,7 +55,10 @@ async function send(
 	});
 }
 
-/** Every item sent exactly once: one outbox entry per subject, matched by client-request-id, in input order. */
+/**
+ * Every item sent exactly once: one outbox entry per subject, matched by client-request-id, in
+ * input order.
+ */
 function expectEachDeliveredOnce(result: RunResult, n: number) {
 	expect(result.errorMessage).toBeUndefined();
 	expect(result.items).toHaveLength(n);
@@ -76,12 +79,13 @@ function sendMailRequests() {
 	return t.sim.requests.filter((r) => r.kind === 'graph' && SENDMAIL.test(r.path));
 }
 
-// ---- (a) concurrency -------------------------------------------------------------------------------------------
+// ---- (a) concurrency ----------------------------------------------------------------------------
 
 describe('concurrency', () => {
 	test('40 items to one mailbox: all delivered, at most 4 in flight and 4 reached, no 429, order and pairing kept', async () => {
 		t.sim.setGraphLatency(50);
-		// The first 4 are held until all 4 are in flight: "4 reached" is a count, whatever the machine's load.
+		// The first 4 are held until all 4 are in flight: "4 reached" is a count, whatever the
+		// machine's load.
 		t.sim.gatherRequests({ path: SENDMAIL, count: 4 });
 		const result = await send({ n: 40 });
 		expectEachDeliveredOnce(result, 40);
@@ -108,7 +112,8 @@ describe('concurrency', () => {
 
 	test('two mailboxes proceed in parallel, each within its own limit of 4', async () => {
 		t.sim.setGraphLatency(50);
-		// The first 8 are held until all 8 are in flight; the per-mailbox limit makes them 4 + 4 if both go ahead.
+		// The first 8 are held until all 8 are in flight; the per-mailbox limit makes them 4 + 4 if
+		// both go ahead.
 		t.sim.gatherRequests({ path: SENDMAIL, count: 8 });
 		const items = numbered(24, (i) => ({ from: i % 2 === 0 ? t.sender : t.other }));
 		const result = await runSendMail({
@@ -135,7 +140,7 @@ describe('concurrency', () => {
 	});
 });
 
-// ---- (b) throttling and unavailability --------------------------------------------------------------------------
+// ---- (b) throttling and unavailability ----------------------------------------------------------
 
 describe('retries that cannot duplicate', () => {
 	test('429 with a fractional Retry-After and 503s, at random: every item delivered exactly once', async () => {
@@ -171,7 +176,8 @@ describe('retries that cannot duplicate', () => {
 		expect(unavailable.length).toBeGreaterThan(0);
 		expect(reqs).toHaveLength(20 + throttled.length + unavailable.length);
 		expect(reqs.filter((r) => r.status === 202)).toHaveLength(20);
-		// A retry is the same logical request: it keeps its client-request-id, and each id is accepted once.
+		// A retry is the same logical request: it keeps its client-request-id, and each id is accepted
+		// once.
 		const accepted = new Set(reqs.filter((r) => r.status === 202).map((r) => r.clientRequestId));
 		expect(accepted.size).toBe(20);
 		for (const r of [...throttled, ...unavailable])
@@ -187,7 +193,7 @@ describe('retries that cannot duplicate', () => {
 	});
 });
 
-// ---- (c–f) delivery unknown ------------------------------------------------------------------------------------
+// ---- (c–f) delivery unknown ---------------------------------------------------------------------
 
 describe('delivery unknown is reported, never resent', () => {
 	function expectDeliveryUnknown(result: RunResult, reason: RegExp) {
@@ -262,9 +268,10 @@ describe('delivery unknown is reported, never resent', () => {
 	});
 
 	test('connection reset before sendMail was processed: the client cannot tell, so it reports delivery unknown and does not resend', async () => {
-		// Our client only knows that the whole request body was handed to the socket; a reset after that is
-		// indistinguishable from a reset after processing. Reporting "delivery unknown" is the safe answer (the
-		// alternative, a retry, is only safe when the body had not been sent; that case is accepted too).
+		// Our client only knows that the whole request body was handed to the socket; a reset after
+		// that is indistinguishable from a reset after processing. Reporting "delivery unknown" is the
+		// safe answer (the alternative, a retry, is only safe when the body had not been sent; that
+		// case is accepted too).
 		t.sim.injectFault({
 			match: { kind: 'graph', path: SENDMAIL },
 			action: 'resetBeforeProcessing',
@@ -313,7 +320,7 @@ describe('delivery unknown is reported, never resent', () => {
 	});
 });
 
-// ---- (g) large path --------------------------------------------------------------------------------------------
+// ---- (g) large path -----------------------------------------------------------------------------
 
 test('large path: the first send of the draft gets 504 after processing; the repeat gets 404; reported sent once with a note', async () => {
 	const SEND = /\/messages\/[^/]+\/send$/;
@@ -353,7 +360,7 @@ test('large path: the first send of the draft gets 504 after processing; the rep
 	expect(t.sim.state.drafts.size).toBe(0);
 });
 
-// ---- (h, i) tokens ---------------------------------------------------------------------------------------------
+// ---- (h, i) tokens ------------------------------------------------------------------------------
 
 test('the token endpoint answers 503 once: retried, then delivered', async () => {
 	t.sim.injectFault({ match: { kind: 'token' }, status: 503, times: 1 });

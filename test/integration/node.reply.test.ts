@@ -11,9 +11,10 @@ import { useTenant } from '../harness/world';
 import { threadOf } from '../simulator';
 
 /**
- * Reply and Reply All through n8n's engine against the simulator: threaded (In-Reply-To, References,
- * conversation kept), addressed as Outlook derives it, with small attachments in one reply request and large ones
- * through a reply draft and upload sessions; Dry Run, bad and unknown IDs, Continue On Fail.
+ * Reply and Reply All through n8n's engine against the simulator: threaded (In-Reply-To,
+ * References, conversation kept), addressed as Outlook derives it, with small attachments in one
+ * reply request and large ones through a reply draft and upload sessions; Dry Run, bad and unknown
+ * IDs, Continue On Fail.
  */
 
 const files = scratchDir();
@@ -85,7 +86,8 @@ describe('Reply operation', () => {
 		expect(result.errorMessage).toBeUndefined();
 		const out = result.items[0].json;
 		expect(out).toMatchObject({ status: 'sent', repliedToMessageId: id, replyAll: false });
-		// Derived from the original as Outlook derives them (read back after the 202), plus the CC the item added.
+		// Derived from the original as Outlook derives them (read back after the 202), plus the CC the
+		// item added.
 		expect(out.toRecipients).toEqual(['Ann Partner <ann@partner.example>']);
 		expect(out.ccRecipients).toEqual(['dan@partner.example']);
 		expect(out.addedCcRecipients).toEqual(['dan@partner.example']);
@@ -191,7 +193,8 @@ describe('Reply operation', () => {
 		expect(request.url).toBe(
 			`${t.sim.graphEndpoint}/v1.0/users/${encodeURIComponent(t.sender)}/messages/${encodeURIComponent(id)}/reply`,
 		);
-		// The node names the reply's Message-ID (String 0x1035), unconfirmed: the action answers 202 without a body.
+		// The node names the reply's Message-ID (String 0x1035), unconfirmed: the action answers 202
+		// without a body.
 		const messageId = { id: 'String 0x1035', value: expect.stringMatching(/^<.+@.+>$/) };
 		expect(request.body).toEqual({
 			comment: 'x',

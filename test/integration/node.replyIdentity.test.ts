@@ -8,8 +8,9 @@ import { runSendMail, type TestItem } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * Reply: the quoted original kept or left out on both paths, and a Message-ID on every path, honestly marked;
- * each test against an Exchange that keeps client-set Message-IDs and one that overwrites them.
+ * Reply: the quoted original kept or left out on both paths, and a Message-ID on every path,
+ * honestly marked; each test against an Exchange that keeps client-set Message-IDs and one that
+ * overwrites them.
  */
 
 const t = useTenant();

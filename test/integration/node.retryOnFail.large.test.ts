@@ -10,8 +10,9 @@ import { useTenant } from '../harness/world';
 import { MAX_ITEMS_VARIABLE } from '../../nodes/Office365SendMail/execute/deliveryLedger';
 
 /**
- * Exactly once under Retry On Fail for batches far larger than an entry-wise cache would hold: the ledger is
- * sized by execution, so a retry of 50,000 items finds every earlier delivery (counted in the outbox).
+ * Exactly once under Retry On Fail for batches far larger than an entry-wise cache would hold: the
+ * ledger is sized by execution, so a retry of 50,000 items finds every earlier delivery (counted in
+ * the outbox).
  */
 
 const t = useTenant({ simulator: { graphLatencyMs: 0 } });
@@ -34,7 +35,10 @@ function batch(prefix: string, count: number, sender: string): RunSendMailOption
 	};
 }
 
-/** Copies in the outbox of each subject that starts with `prefix`, and the subjects sent more than once. */
+/**
+ * Copies in the outbox of each subject that starts with `prefix`, and the subjects sent more than
+ * once.
+ */
 function tally(prefix: string) {
 	const counts = new Map<string, number>();
 	for (const m of t.sim.outbox) {

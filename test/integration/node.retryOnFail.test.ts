@@ -9,8 +9,9 @@ import { useTenant } from '../harness/world';
 import { refuseRecipientsOnce } from '../harness/faults';
 
 /**
- * Exactly once under n8n's own retries: with Retry On Fail n8n runs the node again with every item in the same
- * execution; items an earlier attempt delivered must not be delivered again (counted in the simulator's outbox).
+ * Exactly once under n8n's own retries: with Retry On Fail n8n runs the node again with every item
+ * in the same execution; items an earlier attempt delivered must not be delivered again (counted in
+ * the simulator's outbox).
  */
 
 const t = useTenant();

@@ -15,8 +15,8 @@ import { refuseRecipientsOnce } from '../harness/faults';
 import { draftsOf } from '../simulator';
 
 /**
- * Send At: Exchange holds the message until the time (the simulator's deferred send), no n8n execution waits;
- * bad times are refused before any request.
+ * Send At: Exchange holds the message until the time (the simulator's deferred send), no n8n
+ * execution waits; bad times are refused before any request.
  */
 
 const t = useTenant();
@@ -71,7 +71,8 @@ test('a Luxon date from an expression and a 5 MiB attachment: scheduled through 
 	const big = Buffer.alloc(5 * MiB, 9);
 	const result = await run([{ binary: { data: { data: big, fileName: 'big.bin' } } }], {
 		attachments: 'data',
-		// Far enough ahead for a 5 MiB upload on a loaded machine: the message must still be held after the run.
+		// Far enough ahead for a 5 MiB upload on a loaded machine: the message must still be held after
+		// the run.
 		sendAt: '={{ $now.plus(8, "seconds") }}',
 	});
 	expect(result.errorMessage).toBeUndefined();
@@ -151,9 +152,11 @@ describe('Send At values', () => {
 		expect(sendAtOf('2030-01-15T09:00:00', 'Europe/Berlin', now)).toBe('2030-01-15T08:00:00Z');
 		expect(sendAtOf('2030-07-15T09:00', 'Europe/Berlin', now)).toBe('2030-07-15T07:00:00Z');
 		expect(sendAtOf('2030-01-15 09:00:00', 'America/New_York', now)).toBe('2030-01-15T14:00:00Z');
-		// Skipped by the spring change (02:00 → 03:00 on 2030-03-31): the offset before the gap, RFC 5545 §3.3.5.
+		// Skipped by the spring change (02:00 → 03:00 on 2030-03-31): the offset before the gap, RFC
+		// 5545 §3.3.5.
 		expect(sendAtOf('2030-03-31T02:30:00', 'Europe/Berlin', now)).toBe('2030-03-31T01:30:00Z');
-		// Repeated by the autumn change (2029-10-28 in the past, so 2030-10-27): its first occurrence (CEST).
+		// Repeated by the autumn change (2029-10-28 in the past, so 2030-10-27): its first occurrence
+		// (CEST).
 		expect(sendAtOf('2030-10-27T02:30:00', 'Europe/Berlin', now)).toBe('2030-10-27T00:30:00Z');
 		expect(sendAtOf('2030-11-03T01:30:00', 'America/New_York', now)).toBe('2030-11-03T05:30:00Z');
 	});

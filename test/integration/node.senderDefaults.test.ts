@@ -7,7 +7,8 @@ import { useTenant } from '../harness/world';
 
 /**
  * The credential's Sender Display Name and Default Reply-To apply when the node's From Name and
- * Reply To are empty; the node's values win. Checked on what the simulator received, and in Dry Run.
+ * Reply To are empty; the node's values win. Checked on what the simulator received, and in Dry
+ * Run.
  */
 const t = useTenant();
 

@@ -106,7 +106,7 @@ interface ShapeCase {
 const one = (message: Json, extra: Json = {}): Expected[] => [{ body: { message, ...extra } }];
 
 const CASES: ShapeCase[] = [
-	// ---- recipient forms -----------------------------------------------------------------------------------
+	// ---- recipient forms --------------------------------------------------------------------------
 	{ name: 'plain address', parameters: { toRecipients: 'ada@example.com' }, expect: one(msg()) },
 	{
 		name: 'Name <address>',
@@ -252,7 +252,7 @@ const CASES: ShapeCase[] = [
 		parameters: { toRecipients: 'Bücher <info@xn--bcher-kva.de>' },
 		expect: one(msg({ toRecipients: [R('info@xn--bcher-kva.de', 'Bücher')] })),
 	},
-	// ---- body ----------------------------------------------------------------------------------------------
+	// ---- body -------------------------------------------------------------------------------------
 	{
 		name: 'text body',
 		parameters: { bodyContentType: 'text', bodyContent: 'Line 1\nLine 2 <not html> & more' },
@@ -320,7 +320,7 @@ const CASES: ShapeCase[] = [
 			},
 		})),
 	},
-	// ---- options -------------------------------------------------------------------------------------------
+	// ---- options ----------------------------------------------------------------------------------
 	{
 		name: 'cc and bcc',
 		options: { ccRecipients: 'Carol <carol@example.com>', bccRecipients: 'audit@example.com' },
@@ -422,7 +422,7 @@ const CASES: ShapeCase[] = [
 		options: { fromName: 'Automated Reports' },
 		expect: [{ body: { message: msg({ from: R('', 'Automated Reports') }) } }],
 	},
-	// ---- attachments ---------------------------------------------------------------------------------------
+	// ---- attachments ------------------------------------------------------------------------------
 	{
 		name: 'attachments by property name (two of three)',
 		items: [{ binary: THREE_BINARIES }],
@@ -561,7 +561,9 @@ function resolveAddresses(body: Json, mailbox: string): Json {
 	return { ...body, message: { ...message, from: R(fromAddress, from.emailAddress.name) } };
 }
 
-/** The node stamps each JSON sendMail with its Message-ID (PidTagInternetMessageId, String 0x1035). */
+/**
+ * The node stamps each JSON sendMail with its Message-ID (PidTagInternetMessageId, String 0x1035).
+ */
 function stamped(message: Json, id: unknown): Json {
 	expect(id).toMatch(/^<[0-9a-z]+\.[\w-]{22}@[^>]+>$/);
 	const props = (message.singleValueExtendedProperties as Json[] | undefined) ?? [];
@@ -687,7 +689,7 @@ test('IDN (U-label) and UTF-8 (RFC 6532) addresses are sent unchanged and delive
 	expect(t.sim.outbox.map((m) => m.message.toRecipients)).toEqual([message.toRecipients]);
 });
 
-// ---- per-item sender and Allowed Senders ---------------------------------------------------------------------
+// ---- per-item sender and Allowed Senders --------------------------------------------------------
 
 test('items with different senders go out from different mailboxes (UPN, other UPN, object ID)', async () => {
 	const result = await runSendMail({
@@ -762,7 +764,7 @@ test('Allowed Senders with a *@domain rule allows every mailbox of that domain',
 	expect(t.sim.outbox.map((m) => m.mailbox)).toEqual([t.other]);
 });
 
-// ---- dry run -------------------------------------------------------------------------------------------------
+// ---- dry run ------------------------------------------------------------------------------------
 
 const DRY_PARAMS = {
 	toRecipients: '"Lovelace, Ada" <ada@example.com>; bob@example.com',

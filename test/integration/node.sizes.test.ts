@@ -11,7 +11,9 @@ import { runSendMail, type TestItem } from '../harness/engine';
 import { MiB, scratchDir, writeSparseFile } from '../harness/files';
 import { useTenant } from '../harness/world';
 
-/** No request over Graph's 4 MiB cap, and what no request could carry is refused before any request. */
+/**
+ * No request over Graph's 4 MiB cap, and what no request could carry is refused before any request.
+ */
 
 const t = useTenant();
 const files = scratchDir();

@@ -69,7 +69,8 @@ test("token and Graph requests go through HTTPS_PROXY, as n8n's own proxy settin
 		const simHost = new URL(t.sim.url).host;
 		expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
 		expect(proxy.tunnels.every((h) => h === simHost)).toBe(true);
-		// The token POST went through the tunnel too: the simulator saw one, and no direct connection was needed.
+		// The token POST went through the tunnel too: the simulator saw one, and no direct connection
+		// was needed.
 		expect(t.sim.counters.tokenRequests).toBe(1);
 	} finally {
 		if (saved.https === undefined) delete process.env.HTTPS_PROXY;

@@ -7,9 +7,9 @@ import { runSendMail } from '../harness/engine';
 import { useTenant } from '../harness/world';
 
 /**
- * Send and Wait for Response, send side, in n8n's WorkflowExecute against the simulator: the question mail goes
- * through the same plan as Send (Dry Run, Allowed Senders, errors naming item and field), one mail per execution,
- * and the execution then waits.
+ * Send and Wait for Response, send side, in n8n's WorkflowExecute against the simulator: the
+ * question mail goes through the same plan as Send (Dry Run, Allowed Senders, errors naming item
+ * and field), one mail per execution, and the execution then waits.
  */
 const t = useTenant();
 

@@ -26,11 +26,12 @@ import { CREDENTIAL_TYPE, nodeTypes, runSendMail, type RunResult } from '../harn
 import { useTenant } from '../harness/world';
 
 /**
- * Send and Wait for Response: the answered item names the question mail's Message-ID. The node runs in n8n's
- * WorkflowExecute against the simulator until the execution waits; then the link from the delivered mail is
- * answered through the node's webhook() in n8n-core's WebhookContext, given the waiting execution's data as n8n's
- * waiting-webhook handler gives it (the node's run before the wait removed). Each test runs against an Exchange
- * that keeps client-set Message-IDs and one that overwrites them.
+ * Send and Wait for Response: the answered item names the question mail's Message-ID. The node runs
+ * in n8n's WorkflowExecute against the simulator until the execution waits; then the link from the
+ * delivered mail is answered through the node's webhook() in n8n-core's WebhookContext, given the
+ * waiting execution's data as n8n's waiting-webhook handler gives it (the node's run before the
+ * wait removed). Each test runs against an Exchange that keeps client-set Message-IDs and one that
+ * overwrites them.
  */
 const t = useTenant();
 const MODES = ['keep', 'overwrite'] as const;
@@ -83,8 +84,9 @@ async function ask(options: IDataObject = {}): Promise<{ result: RunResult; link
 }
 
 /**
- * Answers `link` as n8n's waiting-webhook handler does: signature checked, the node's last run removed from the
- * execution data, webhook() called with the execution data (or none, as for an execution n8n cannot read back).
+ * Answers `link` as n8n's waiting-webhook handler does: signature checked, the node's last run
+ * removed from the execution data, webhook() called with the execution data (or none, as for an
+ * execution n8n cannot read back).
  */
 async function answer(
 	{ result }: { result: RunResult },
@@ -184,7 +186,8 @@ test('a link of another wait of the node names its own mail, never the remembere
 	const first = await ask({ confirmMessageId: true });
 	const firstId = stampedId();
 	const second = await ask({ confirmMessageId: true });
-	// The second run's execution data remembers the second question; the first mail's link names the first.
+	// The second run's execution data remembers the second question; the first mail's link names the
+	// first.
 	const json = await answer(second, first.links[0]);
 	expect(json.internetMessageId).toBe(firstId);
 	expect(json.internetMessageIdConfirmed).toBe(false);

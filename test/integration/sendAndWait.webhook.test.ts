@@ -35,13 +35,17 @@ import { manualRunHooks, nodeTypes } from '../harness/engine';
 import { startRedis, withEnv, type TestRedis } from '../harness/redis';
 
 /**
- * Send and Wait for Response, resume side: the links that prepareSendAndWait() puts in the mail are opened over
- * real HTTP; the server in front plays n8n's waiting-webhook router (signature check as n8n does it, urlencoded body
- * parsed with querystring as n8n's body parser does) and runs the node's webhook() in n8n-core's WebhookContext.
- * A link scanner's GET or HEAD must never resume; only the confirmation page's POST does, once.
+ * Send and Wait for Response, resume side: the links that prepareSendAndWait() puts in the mail are
+ * opened over real HTTP; the server in front plays n8n's waiting-webhook router (signature check as
+ * n8n does it, urlencoded body parsed with querystring as n8n's body parser does) and runs the
+ * node's webhook() in n8n-core's WebhookContext. A link scanner's GET or HEAD must never resume;
+ * only the confirmation page's POST does, once.
  */
 
-/** The node cut down: an `operation` parameter with sendAndWait, whose execute builds the mail and sends nothing. */
+/**
+ * The node cut down: an `operation` parameter with sendAndWait, whose execute builds the mail and
+ * sends nothing.
+ */
 class SendAndWaitProbe extends Office365SendMail {
 	constructor() {
 		super();
@@ -69,7 +73,10 @@ class SendAndWaitProbe extends Office365SendMail {
 	}
 }
 const NODE_TYPE = 'test.sendAndWaitProbe';
-/** The Message-ID the probe's links name; the answer carries it, unconfirmed (the probe sends nothing). */
+/**
+ * The Message-ID the probe's links name; the answer carries it, unconfirmed (the probe sends
+ * nothing).
+ */
 const PROBE_MESSAGE_ID = '<probe.1@contoso.com>';
 const answered = (data: IDataObject) => ({
 	data,
@@ -122,7 +129,10 @@ function additionalData(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-/** Runs the node's execute phase in n8n's WorkflowExecute; returns the mail it built and registers the wait. */
+/**
+ * Runs the node's execute phase in n8n's WorkflowExecute; returns the mail it built and registers
+ * the wait.
+ */
 async function ask(
 	parameters: INodeParameters,
 	again?: { executionId: string },
@@ -479,7 +489,8 @@ describe('queue mode: the first answer wins across webhook processes (Redis)', (
 		]);
 		expect([a.status, b.status].sort()).toEqual([200, 409]);
 		expect(resumesOf(executionId)).toHaveLength(1);
-		await resetCoordination(); // another webhook process: nothing in its memory, the claim is in Redis
+		// Another webhook process: nothing in its memory, the claim is in Redis.
+		await resetCoordination();
 		expect((await post(approve, { confirm: 'true' })).status).toBe(409);
 		expect((await fetch(approve)).status).toBe(409);
 		expect(resumesOf(executionId)).toHaveLength(1);

@@ -124,7 +124,8 @@ test('SPF past 10 DNS lookups is an error, and the walk stops at the limit (boun
 	expect(r.spf).toMatchObject({ ok: false, severity: 'error' });
 	expect(r.spf.detail).toMatch(/more than 10 DNS lookups/);
 	const chain = dns.queries.slice(before).filter((q) => q.endsWith('.chain.test'));
-	// include:l0 … include:l9 are lookups 1–10 and are read; include:l10 would be the 11th: never queried.
+	// include:l0 … include:l9 are lookups 1–10 and are read; include:l10 would be the 11th: never
+	// queried.
 	expect(chain).toEqual(Array.from({ length: 10 }, (_, i) => `TXT l${i}.chain.test`));
 
 	const loopBefore = dns.queries.length;
@@ -167,9 +168,10 @@ describe('DNS failures are unknown (warning), never a fault of the domain', () =
 			expect(f.detail).toMatch(reason);
 			expect(f.detail).toMatch(/not a finding about the domain/);
 		}
-		// Bounded, in the DNS server's own order of queries rather than a stopwatch: SPF, DKIM and DMARC ask side
-		// by side (every name once before any is asked again), each name at most twice (the resolver's own retry),
-		// and nothing beyond the TXT, DMARC and two DKIM selector names: about one timeout per query chain.
+		// Bounded, in the DNS server's own order of queries rather than a stopwatch: SPF, DKIM and
+		// DMARC ask side by side (every name once before any is asked again), each name at most twice
+		// (the resolver's own retry), and nothing beyond the TXT, DMARC and two DKIM selector names:
+		// about one timeout per query chain.
 		const asked = dns.queries.slice(before);
 		const names = [...new Set(asked)];
 		expect(names.length).toBeGreaterThanOrEqual(3);

@@ -8,12 +8,13 @@ import { loadCertificate } from '../../nodes/shared/credential/certificate';
 import { bashCheckBlocks, REPO } from '../harness/markdown';
 
 /**
- * The ```bash check blocks of docs/SETUP.md run unchanged with bash, in the page's order, in one folder; then the
- * files they made are read with Node's crypto and with the credential's loadCertificate(), and the thumbprints
- * openssl printed must be the ones the credential computes.
+ * The ```bash check blocks of docs/SETUP.md run unchanged with bash, in the page's order, in one
+ * folder; then the files they made are read with Node's crypto and with the credential's
+ * loadCertificate(), and the thumbprints openssl printed must be the ones the credential computes.
  */
 
-// What the admin would type before option B and block G (the page reads them with `read -rs`): test values.
+// What the admin would type before option B and block G (the page reads them with `read -rs`): test
+// values.
 const env = {
 	...process.env,
 	CERT_PASSPHRASE: 'check setup: correct horse battery staple',
@@ -35,7 +36,9 @@ function sh(command: string, args: string[]): string {
 	return result.stdout;
 }
 
-/** OpenSSL 3 writes PKCS#8 unless told -traditional; 1.1 knows no -traditional and writes PKCS#1. */
+/**
+ * OpenSSL 3 writes PKCS#8 unless told -traditional; 1.1 knows no -traditional and writes PKCS#1.
+ */
 function genrsaPkcs1(out: string, encrypt: string[] = []): void {
 	try {
 		sh('openssl', ['genrsa', ...encrypt, '-traditional', '-out', out, '2048']);
@@ -47,7 +50,8 @@ function genrsaPkcs1(out: string, encrypt: string[] = []): void {
 beforeAll(() => {
 	mkdirSync(run);
 	sh('openssl', ['version']);
-	// The "existing" PKCS#1 key with its certificate and .pfx, and an encrypted PKCS#1 key, for blocks E–G.
+	// The "existing" PKCS#1 key with its certificate and .pfx, and an encrypted PKCS#1 key, for
+	// blocks E–G.
 	genrsaPkcs1('existing-rsa.key');
 	sh('openssl', [
 		...['req', '-x509', '-new', '-key', 'existing-rsa.key', '-sha256', '-days', '30'],
@@ -89,7 +93,10 @@ test.each(blocks.map((b) => [`${String(b.index).padStart(2, '0')}: ${b.label}`, 
 	},
 );
 
-/** A thumbprint exactly as the page's commands printed it ("sha1 Fingerprint=…"; "SHA1 …" in OpenSSL 1.x). */
+/**
+ * A thumbprint exactly as the page's commands printed it ("sha1 Fingerprint=…"; "SHA1 …" in OpenSSL
+ * 1.x).
+ */
 function printedThumbprint(algorithm: 'sha1' | 'sha256'): string {
 	const line = new RegExp(`^${algorithm} Fingerprint=(.*)$`, 'im').exec(printed);
 	if (!line) throw new Error(`the page's commands printed no ${algorithm} thumbprint:\n${printed}`);

@@ -8,8 +8,9 @@ import { oneMail } from '../harness/oneMail';
 import { useTenant } from '../harness/world';
 
 /**
- * Many executions of one process sending from one mailbox (one webhook execution per mail): the 4-per-mailbox
- * limit holds across executions, and a 429 holds the whole mailbox back for its Retry-After.
+ * Many executions of one process sending from one mailbox (one webhook execution per mail): the
+ * 4-per-mailbox limit holds across executions, and a 429 holds the whole mailbox back for its
+ * Retry-After.
  */
 
 const t = useTenant({ eachTest: () => processMailboxGate.clearPauses() });
@@ -25,7 +26,8 @@ function sendMailRequests() {
 
 test('30 executions at once, one mail each from one mailbox: at most 4 in flight, no 429, each delivered once', async () => {
 	t.sim.setGraphLatency(50);
-	// The first 4 are held until all 4 are in flight: "4 reached" is a count, whatever the machine's load.
+	// The first 4 are held until all 4 are in flight: "4 reached" is a count, whatever the machine's
+	// load.
 	t.sim.gatherRequests({ path: SENDMAIL, count: 4 });
 	const results = await Promise.all(Array.from({ length: 30 }, (_, i) => mail(`e${i}`)));
 	for (const result of results) expect(result.items[0].json.status).toBe('sent');
@@ -57,18 +59,19 @@ test('a 429 pauses the mailbox for every execution: no request to it starts befo
 	const reqs = sendMailRequests().sort((a, b) => a.startedAt - b.startedAt);
 	const throttled = reqs.filter((r) => r.status === 429);
 	expect(throttled).toHaveLength(1);
-	// Both ends on the simulator's clock. The client reads the 429 after the simulator sent it, so its pause ends
-	// no earlier than the 429's finish + 500 ms (10 ms for timer rounding).
+	// Both ends on the simulator's clock. The client reads the 429 after the simulator sent it, so
+	// its pause ends no earlier than the 429's finish + 500 ms (10 ms for timer rounding).
 	const throttledAt = throttled[0].finishedAt!;
 	const pausedUntil = throttledAt + 490;
-	// Requests the client sent before it read the 429 may reach the simulator after it; they hold the mailbox's
-	// other 3 slots, so at most 3 such. Without the pause the other 8 mails would all start in these 500 ms.
+	// Requests the client sent before it read the 429 may reach the simulator after it; they hold the
+	// mailbox's other 3 slots, so at most 3 such. Without the pause the other 8 mails would all start
+	// in these 500 ms.
 	const startedDuringPause = reqs.filter(
 		(r) => r.startedAt > throttledAt && r.startedAt < pausedUntil,
 	);
 	expect(startedDuringPause.length).toBeLessThanOrEqual(3);
-	// 13 requests (12 mails + the retry): at most 4 up to the 429 and 3 during the pause, so 6 or more after it,
-	// the throttled mail's own retry among them.
+	// 13 requests (12 mails + the retry): at most 4 up to the 429 and 3 during the pause, so 6 or
+	// more after it, the throttled mail's own retry among them.
 	const afterPause = reqs.filter((r) => r.startedAt >= pausedUntil);
 	expect(reqs).toHaveLength(13);
 	expect(afterPause.length).toBeGreaterThanOrEqual(6);
@@ -98,15 +101,16 @@ test('Retry-After above the cap: the item fails at once and says what Microsoft 
 	expect(String(out.error)).toMatch(/longer than the 60 s this node waits/);
 	expect(sendMailRequests()).toHaveLength(1);
 
-	// The mailbox stays paused for this process: the next execution is told so, without a request to Graph.
+	// The mailbox stays paused for this process: the next execution is told so, without a request to
+	// Graph.
 	const second = await mail('after');
 	expect(second.items[0].json.status).toBe('failed');
 	const left = /Microsoft asked to pause this mailbox for (\d+) s more/.exec(
 		String(second.items[0].json.error),
 	);
 	expect(left).not.toBeNull();
-	// Measured on the gate's own clock: less than 60 s of the 3600 s went by, so the first item did not wait
-	// the 60 s cap before failing; it failed at once.
+	// Measured on the gate's own clock: less than 60 s of the 3600 s went by, so the first item did
+	// not wait the 60 s cap before failing; it failed at once.
 	expect(Number(left![1])).toBeGreaterThan(3600 - 60);
 	expect(sendMailRequests()).toHaveLength(1);
 	expect(t.sim.outbox).toHaveLength(0);

@@ -8,9 +8,10 @@ import { startTenant, type TestTenant } from '../harness/fixtures';
 import { startRedis, type TestRedis } from '../harness/redis';
 
 /**
- * Two n8n queue-mode workers sending from one mailbox, each with its own RedisMailboxGate (two processes that
- * share only Redis), against one simulator that answers the 5th concurrent request per app and mailbox with
- * 429 ApplicationThrottled. The shared lane limit holds Graph's 4 exactly: no 429 to learn from.
+ * Two n8n queue-mode workers sending from one mailbox, each with its own RedisMailboxGate (two
+ * processes that share only Redis), against one simulator that answers the 5th concurrent request
+ * per app and mailbox with 429 ApplicationThrottled. The shared lane limit holds Graph's 4 exactly:
+ * no 429 to learn from.
  */
 
 let t: TestTenant;
@@ -45,7 +46,8 @@ test('two workers sharing the lane limit in Redis: 200 mails, each once, no 429,
 	expect(new Set(t.sim.outbox.map((m) => m.message.subject)).size).toBe(2 * perWorker);
 	expect(sendMails.filter((r) => r.status === 429)).toHaveLength(0);
 	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeLessThanOrEqual(4);
-	// Both workers really ran requests at the same time (the test would pass trivially one after the other).
+	// Both workers really ran requests at the same time (the test would pass trivially one after the
+	// other).
 	expect(t.sim.counters.maxInFlightByMailbox[t.sender]).toBeGreaterThan(1);
 });
 

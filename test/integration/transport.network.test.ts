@@ -17,7 +17,9 @@ import { useTenant } from '../harness/world';
 
 /** Sign-in timeouts on every run, and failures of proxies and gateways said in words. */
 
-/** Tokens that expire within msal-node's renewal margin: every run asks the token endpoint again. */
+/**
+ * Tokens that expire within msal-node's renewal margin: every run asks the token endpoint again.
+ */
 const shortLived = useTenant({ simulator: { accessTokenLifetimeSeconds: 60 } });
 const longLived = useTenant();
 let t: TestTenant = shortLived;
@@ -77,12 +79,14 @@ test('Request Timeout applies to sign-in on a later run too, not only when the c
 	const second = await mail('second', { requestTimeout: 2 });
 	const elapsed = Date.now() - started;
 	expect(second.items[0].json.status).toBe('sent');
-	// One hung token request cut off after 2 s (a lower bound: a busy machine only makes it later), then a retry.
+	// One hung token request cut off after 2 s (a lower bound: a busy machine only makes it later),
+	// then a retry.
 	expect(elapsed).toBeGreaterThanOrEqual(1900);
 	const hung = t.sim.requests.filter((r) => r.kind === 'token' && r.outcome === 'hang');
 	expect(hung).toHaveLength(1);
-	// Cut off by this run's 2 s, not by the 120 s default of the run that created the cached msal application.
-	// The line between the two is drawn at 60 s, far from both, so a loaded machine cannot move a verdict.
+	// Cut off by this run's 2 s, not by the 120 s default of the run that created the cached msal
+	// application. The line between the two is drawn at 60 s, far from both, so a loaded machine
+	// cannot move a verdict.
 	expect(hung[0].finishedAt! - hung[0].startedAt).toBeLessThan(60_000);
 	expect(elapsed).toBeLessThan(60_000);
 });

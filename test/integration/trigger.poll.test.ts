@@ -14,8 +14,9 @@ import { useTenant } from '../harness/world';
 import { threadOf } from '../simulator';
 
 /**
- * The Office 365 Mail Trigger inside n8n-core's ActiveWorkflows (activation, scheduled polls, Fetch Test Event)
- * against the simulator's delta query: each message once, across changes after arrival and restarts.
+ * The Office 365 Mail Trigger inside n8n-core's ActiveWorkflows (activation, scheduled polls, Fetch
+ * Test Event) against the simulator's delta query: each message once, across changes after arrival
+ * and restarts.
  */
 const t = useTenant();
 t.onCleanup(() => rmSync(n8nFolder, { recursive: true, force: true }));
@@ -71,7 +72,8 @@ describe('Office 365 Mail Trigger', () => {
 		const deltaRequests = graphCalls().filter((r) => r.path.endsWith('/messages/delta'));
 		expect(deltaRequests.length).toBeGreaterThanOrEqual(3);
 
-		// A new n8n process with the static data as saved: only the third message, from the saved delta link.
+		// A new n8n process with the static data as saved: only the third message, from the saved delta
+		// link.
 		const before = wf.savedSync!;
 		expect(before.deltaLink).toContain('$deltatoken=');
 		wf.restart();
@@ -260,7 +262,8 @@ describe('Office 365 Mail Trigger', () => {
 		);
 		expect(graphCalls()).toHaveLength(1);
 
-		// Same key, same gate (processMailboxGate): the trigger's reads count against the mailbox's 4 slots.
+		// Same key, same gate (processMailboxGate): the trigger's reads count against the mailbox's 4
+		// slots.
 		const graph = t.sim.graphEndpoint;
 		const read = `${graph}/v1.0/users/${encodeURIComponent(t.sender)}/mailFolders/inbox/messages/delta`;
 		const send = `${graph}/v1.0/users/${encodeURIComponent(t.sender)}/sendMail`;

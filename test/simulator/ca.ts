@@ -1,7 +1,8 @@
 /**
  * The test certificate authority that issues the simulator's TLS certificate.
- * scripts/with-test-ca.js calls createTestCa() before jest starts and passes the file in NODE_EXTRA_CA_CERTS, so
- * every HTTPS client in the test process trusts the simulator without ever disabling TLS verification.
+ * scripts/with-test-ca.js calls createTestCa() before jest starts and passes the file in
+ * NODE_EXTRA_CA_CERTS, so every HTTPS client in the test process trusts the simulator without ever
+ * disabling TLS verification.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -20,7 +21,9 @@ export interface TestCa {
 const CERT_FILE = 'ca.pem';
 const KEY_FILE = 'ca-key.pem';
 
-/** Creates a CA and writes ca.pem + ca-key.pem into `dir` (default: a fresh temporary directory). */
+/**
+ * Creates a CA and writes ca.pem + ca-key.pem into `dir` (default: a fresh temporary directory).
+ */
 export function createTestCa(dir?: string): TestCa {
 	const target = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'm365-sim-ca-'));
 	if (dir) fs.mkdirSync(dir, { recursive: true });
@@ -62,8 +65,9 @@ export interface LoadedCa {
 let loaded: LoadedCa | undefined;
 
 /**
- * The CA to issue server certificates from: the one in $M365_SIM_CA_DIR (ca.pem, ca-key.pem) when set, so clients
- * started with NODE_EXTRA_CA_CERTS trust us; otherwise a new one (removed when the process exits).
+ * The CA to issue server certificates from: the one in $M365_SIM_CA_DIR (ca.pem, ca-key.pem) when
+ * set, so clients started with NODE_EXTRA_CA_CERTS trust us; otherwise a new one (removed when the
+ * process exits).
  */
 export function loadOrCreateCa(): LoadedCa {
 	if (loaded) return loaded;

@@ -1,6 +1,6 @@
 /**
- * X.509 helpers for the simulator: RSA keys come from node:crypto (fast, native); node-forge is only used to
- * assemble and sign certificates, which node:crypto cannot do.
+ * X.509 helpers for the simulator: RSA keys come from node:crypto (fast, native); node-forge is
+ * only used to assemble and sign certificates, which node:crypto cannot do.
  */
 import * as crypto from 'node:crypto';
 import * as forge from 'node-forge';
@@ -25,7 +25,9 @@ export interface CertificateRequest {
 	commonName: string;
 	/** SPKI PEM of the key being certified. */
 	publicKeyPem: string;
-	/** PKCS#8/PKCS#1 PEM of the signing key (the CA's key, or the subject's own key when self-signed). */
+	/**
+	 * PKCS#8/PKCS#1 PEM of the signing key (the CA's key, or the subject's own key when self-signed).
+	 */
 	signingKeyPem: string;
 	/** Issuer certificate PEM; absent = self-signed. */
 	issuerCertPem?: string;
@@ -126,7 +128,10 @@ export interface TestCertificate {
 	thumbprintSha1Hex: string;
 }
 
-/** A self-signed certificate + key such as an admin would upload to an app registration ("Certificates & secrets"). */
+/**
+ * A self-signed certificate + key such as an admin would upload to an app registration
+ * ("Certificates & secrets").
+ */
 export function makeTestCertificate(
 	opts: { commonName?: string; passphrase?: string; days?: number } = {},
 ): TestCertificate {
@@ -167,8 +172,9 @@ let serverKey: GeneratedKey | undefined;
 const serverCertsByCa = new Map<string, ServerTls>();
 
 /**
- * TLS identity of the simulator's HTTPS server: valid for 127.0.0.1, ::1 and localhost, issued by the test CA.
- * The key is generated once per process and the certificate once per CA, so starting a simulator stays fast.
+ * TLS identity of the simulator's HTTPS server: valid for 127.0.0.1, ::1 and localhost, issued by
+ * the test CA. The key is generated once per process and the certificate once per CA, so starting a
+ * simulator stays fast.
  */
 export function serverTlsFor(ca: { certPem: string; keyPem: string }): ServerTls {
 	const cached = serverCertsByCa.get(ca.certPem);

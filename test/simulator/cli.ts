@@ -2,10 +2,10 @@
 /**
  * Runs the simulator as its own process:
  *   node .build/test/simulator/cli.js [--port N] [--upload-port N] [--host H] [--public-host NAME]
- *        [--scenario demo|empty] [--graph-latency-ms N] [--token-latency-ms N] [--mailbox-concurrency-limit N]
- *        [--throttle-retry-after S] [--seed N] [--state-file path]
- * Prints ONE JSON line {"url","caCertFile","controlUrl","uploadOrigin"} on stdout (also written to --state-file when given), then
- * serves until SIGINT/SIGTERM.
+ *        [--scenario demo|empty] [--graph-latency-ms N] [--token-latency-ms N]
+ *        [--mailbox-concurrency-limit N] [--throttle-retry-after S] [--seed N] [--state-file path]
+ * Prints ONE JSON line {"url","caCertFile","controlUrl","uploadOrigin"} on stdout (also written to
+ * --state-file when given), then serves until SIGINT/SIGTERM.
  */
 import * as fs from 'node:fs';
 import { startSimulator, type M365Simulator } from './index';

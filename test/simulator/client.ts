@@ -1,4 +1,6 @@
-/** Drives a simulator in another process over its /_sim control API (HTTPS, trusting the test CA). */
+/**
+ * Drives a simulator in another process over its /_sim control API (HTTPS, trusting the test CA).
+ */
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import type { DraftView } from './draftsView';
@@ -125,7 +127,10 @@ export class SimulatorClient {
 		return this.get('outbox.json');
 	}
 
-	/** Drafts of a mailbox (all mailboxes without one), with held scheduled sends and when they go out. */
+	/**
+	 * Drafts of a mailbox (all mailboxes without one), with held scheduled sends and when they go
+	 * out.
+	 */
 	drafts(mailbox?: string): Promise<DraftView[]> {
 		const query = mailbox ? `?mailbox=${encodeURIComponent(mailbox)}` : '';
 		return this.get(`drafts.json${query}`);

@@ -1,4 +1,6 @@
-/** What every handler gets: the simulator core (state, settings, faults) and the current request. */
+/**
+ * What every handler gets: the simulator core (state, settings, faults) and the current request.
+ */
 import * as crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultRegistry } from './faults';
@@ -29,7 +31,10 @@ export interface SimulatorCore {
 	readonly url: string;
 	/** Origin of the Outlook upload host that uploadUrls point at (a different port from `url`). */
 	readonly uploadOrigin: string;
-	/** True for the origins this server answers as (its url, and localhost / [::1] with the same port). */
+	/**
+	 * True for the origins this server answers as (its url, and localhost / [::1] with the same
+	 * port).
+	 */
 	isOwnOrigin(origin: string): boolean;
 }
 
@@ -79,13 +84,15 @@ export class RequestContext {
 			requestId: this.requestId,
 			startedAt: this.startedAt,
 		};
-		// Also on 'close': the client may abort, or a fault may leave the request hanging until the socket dies.
+		// Also on 'close': the client may abort, or a fault may leave the request hanging until the
+		// socket dies.
 		res.once('close', () => this.complete());
 	}
 
 	/**
-	 * Marks the response as ended and runs the cleanups (e.g. releases concurrency slots). Called right after
-	 * `res.end()` / a reset, so a client that has seen the answer never observes stale in-flight counters.
+	 * Marks the response as ended and runs the cleanups (e.g. releases concurrency slots). Called
+	 * right after `res.end()` / a reset, so a client that has seen the answer never observes stale
+	 * in-flight counters.
 	 */
 	complete(): void {
 		if (this.record.finishedAt !== undefined) return;
@@ -93,7 +100,10 @@ export class RequestContext {
 		for (const fn of this.cleanups.splice(0)) fn();
 	}
 
-	/** Runs `fn` when the response has been written or the connection is gone (e.g. releases concurrency slots). */
+	/**
+	 * Runs `fn` when the response has been written or the connection is gone (e.g. releases
+	 * concurrency slots).
+	 */
 	onFinished(fn: () => void): void {
 		if (this.record.finishedAt !== undefined) fn();
 		else this.cleanups.push(fn);

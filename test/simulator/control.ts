@@ -1,10 +1,13 @@
 /**
  * Control API under /_sim/ (never under a tenant path), for simulators running in another process:
- *   POST /_sim/rpc {"method","args"}   GET /_sim/outbox.json | counters.json | requests.json | info.json
+ *   POST /_sim/rpc {"method","args"}
+ *   GET /_sim/outbox.json | counters.json | requests.json | info.json
  *   GET /_sim/outbox                   human-readable outbox (HTML, newest first, self-refreshing)
  *   GET /_sim/outbox/attachment?m=&a=  one attachment's bytes (attachments up to 256 KiB keep them)
- *   GET /_sim/drafts.json?mailbox=     drafts of a mailbox, held scheduled sends included (draftsView.ts)
- *   GET /_sim/received.json            received messages seeded with rpc seedMessage (ids for Reply)
+ *   GET /_sim/drafts.json?mailbox=     drafts of a mailbox, held scheduled sends included
+ *                                      (draftsView.ts)
+ *   GET /_sim/received.json            received messages seeded with rpc seedMessage (ids for
+ *                                      Reply)
  */
 import type { RequestContext } from './context';
 import { draftsOf } from './draftsView';

@@ -39,13 +39,17 @@ export interface Delivery {
 	/** The Message-ID the client set; Exchange makes one when there is none. */
 	internetMessageId?: string;
 	mime?: MimeSummary;
-	/** The Graph id the Sent Items copy keeps (a sent draft keeps its immutable id); default a new one. */
+	/**
+	 * The Graph id the Sent Items copy keeps (a sent draft keeps its immutable id); default a new
+	 * one.
+	 */
 	itemId?: string;
 }
 
 /**
- * The Message-ID the sent message carries. A draft's was settled when it was created (drafts.ts), so it is kept;
- * any other client-set one is dropped when the simulated Exchange overwrites ([MS-OXCMAIL] 2.1.3.2.11).
+ * The Message-ID the sent message carries. A draft's was settled when it was created (drafts.ts),
+ * so it is kept; any other client-set one is dropped when the simulated Exchange overwrites
+ * ([MS-OXCMAIL] 2.1.3.2.11).
  */
 function sentMessageId(ctx: RequestContext, d: Delivery): string {
 	const keep = d.via === 'draft' || ctx.core.settings.messageIds === 'keep';
@@ -53,8 +57,9 @@ function sentMessageId(ctx: RequestContext, d: Delivery): string {
 }
 
 /**
- * Exchange Online's own Message-IDs name the mailbox server, e.g. <DM6PR11MB4691…@DM6PR11MB4691.namprd11.prod.outlook.com>
- * (visible in the headers of any message sent from Microsoft 365; the exact format is not documented).
+ * Exchange Online's own Message-IDs name the mailbox server, e.g.
+ * <DM6PR11MB4691…@DM6PR11MB4691.namprd11.prod.outlook.com> (visible in the headers of any message
+ * sent from Microsoft 365; the exact format is not documented).
  */
 export function exchangeMessageId(): string {
 	const server = `SIM${crypto.randomBytes(6).toString('hex').toUpperCase()}`;
@@ -78,8 +83,9 @@ export function deliver(ctx: RequestContext, d: Delivery): DeliveredMessage {
 	};
 	if (d.mime) delivered.mime = d.mime;
 	if (d.saveToSentItems) {
-		// Sent Items shows the copy only after a while (assumption: no published figure; learn.microsoft.com
-		// /graph/outlook-immutable-id says the move to Sent Items "may not succeed immediately").
+		// Sent Items shows the copy only after a while (assumption: no published figure;
+		// learn.microsoft.com /graph/outlook-immutable-id says the move to Sent Items "may not succeed
+		// immediately").
 		const visibleAt = Date.now() + ctx.core.settings.sentItemsDelayMs;
 		delivered.sentItemId = d.itemId ?? `AAMkAG${crypto.randomBytes(60).toString('base64url')}AAA=`;
 		delivered.sentItemVisibleAt = new Date(visibleAt).toISOString();
@@ -89,10 +95,11 @@ export function deliver(ctx: RequestContext, d: Delivery): DeliveredMessage {
 }
 
 /**
- * PidTagInternetMessageId ([MS-OXPROPS] 2.739, tag 0x1035, PT_UNICODE) set as a single-value extended property
- * "String 0x1035" (learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty). The simulator honours
- * it on sendMail, as Graph Explorer did in microsoftgraph/msgraph-sdk-dotnet#2320; whether Graph always does is
- * not settled (README, assumptions).
+ * PidTagInternetMessageId ([MS-OXPROPS] 2.739, tag 0x1035, PT_UNICODE) set as a single-value
+ * extended property "String 0x1035"
+ * (learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty). The simulator
+ * honours it on sendMail, as Graph Explorer did in microsoftgraph/msgraph-sdk-dotnet#2320; whether
+ * Graph always does is not settled (README, assumptions).
  */
 export function extendedMessageIdOf(message: Record<string, unknown>): string | undefined {
 	const props = message.singleValueExtendedProperties;

@@ -1,10 +1,12 @@
 /**
- * `GET /users/{id}/mailFolders/{folder}/messages/delta` (https://learn.microsoft.com/graph/api/message-delta,
- * https://learn.microsoft.com/graph/delta-query-messages): a round of pages linked by `@odata.nextLink`
- * (`$skiptoken`), ending in an `@odata.deltaLink` (`$deltatoken`) whose next use returns what changed since.
- * The state token encodes the position in the mailbox's change log, so it stays valid for any client that kept it
- * (a restarted n8n resumes with it). Query options of the first request are carried in the token, as Graph
- * "automatically encodes any OData and custom query options into the @odata.nextLink or @odata.deltaLink".
+ * `GET /users/{id}/mailFolders/{folder}/messages/delta`
+ * (https://learn.microsoft.com/graph/api/message-delta,
+ * https://learn.microsoft.com/graph/delta-query-messages): a round of pages linked by
+ * `@odata.nextLink` (`$skiptoken`), ending in an `@odata.deltaLink` (`$deltatoken`) whose next use
+ * returns what changed since. The state token encodes the position in the mailbox's change log, so
+ * it stays valid for any client that kept it (a restarted n8n resumes with it). Query options of
+ * the first request are carried in the token, as Graph "automatically encodes any OData and custom
+ * query options into the @odata.nextLink or @odata.deltaLink".
  */
 import { GraphError } from './errors';
 import { GRAPH_JSON_CONTENT_TYPE, jsonResponse, type SimResponse } from './http';
@@ -31,7 +33,10 @@ interface SyncState {
 	e: number;
 }
 
-/** Messages' default page size (https://learn.microsoft.com/graph/api/user-list-messages: "The default page size is 10"). */
+/**
+ * Messages' default page size (https://learn.microsoft.com/graph/api/user-list-messages: "The
+ * default page size is 10").
+ */
 const DEFAULT_PAGE_SIZE = 10;
 
 function encode(state: SyncState): string {
@@ -40,7 +45,8 @@ function encode(state: SyncState): string {
 
 /**
  * An unreadable or expired token: Graph answers `410 Gone` and the client must start a new round
- * (https://learn.microsoft.com/graph/delta-query-overview, "Synchronization reset"). Code and text are assumptions.
+ * (https://learn.microsoft.com/graph/delta-query-overview, "Synchronization reset"). Code and text
+ * are assumptions.
  */
 function syncStateGone(): GraphError {
 	return new GraphError(
@@ -64,8 +70,9 @@ function decode(token: string, call: MailCall, folder: string): SyncState {
 }
 
 /**
- * Only `receivedDateTime ge|gt {value}` is supported in a delta `$filter` (https://learn.microsoft.com/graph/api/message-delta,
- * "limited support for $filter"). Other expressions: simulator wording.
+ * Only `receivedDateTime ge|gt {value}` is supported in a delta `$filter`
+ * (https://learn.microsoft.com/graph/api/message-delta, "limited support for $filter"). Other
+ * expressions: simulator wording.
  */
 function parseFilter(raw: string | null): SyncState['g'] {
 	if (!raw) return undefined;
@@ -109,7 +116,10 @@ function passes(m: ReceivedMessage, g: SyncState['g']): boolean {
 
 type Change = { seq: number; message?: ReceivedMessage; removed?: Tombstone };
 
-/** Changes of the folder with s < seq ≤ top, in order; a message is reported once, by its latest change. */
+/**
+ * Changes of the folder with s < seq ≤ top, in order; a message is reported once, by its latest
+ * change.
+ */
 function changesOf(call: MailCall, state: SyncState, top: number): Change[] {
 	const store = call.ctx.core.state.mailStore;
 	const inRange = (seq: number) => seq > state.s && seq <= top;

@@ -1,6 +1,8 @@
 /**
- * Drafts for the large-attachment flow (https://learn.microsoft.com/graph/outlook-large-attachments):
- * create (201), add small attachments (201), get, list, delete (204), send (202, empty body; https://learn.microsoft.com/graph/api/message-send).
+ * Drafts for the large-attachment flow
+ * (https://learn.microsoft.com/graph/outlook-large-attachments): create (201), add small
+ * attachments (201), get, list, delete (204), send (202, empty body;
+ * https://learn.microsoft.com/graph/api/message-send).
  */
 import * as crypto from 'node:crypto';
 import { deliver, exchangeMessageId, requestAttachment } from './delivery';
@@ -25,19 +27,26 @@ import {
 	withoutContentBytes,
 } from './validation';
 
-/** Attachments of 3 MB or more need an upload session (https://learn.microsoft.com/graph/outlook-large-attachments). */
+/**
+ * Attachments of 3 MB or more need an upload session
+ * (https://learn.microsoft.com/graph/outlook-large-attachments).
+ */
 export const INLINE_ATTACHMENT_LIMIT = 3 * 1024 * 1024;
 
 const DRAFTS_FOLDER_ID =
 	'AQMkADAwATM0MDAAMi1mZmYAZC1iZDMyLTAwAi0wMAoALgAAAxsim8DraftsFolderAAAAAAEPAAAA';
 
-/** An opaque Exchange-style item id (base64url-ish, trailing '=' like real ones, so callers must URL-encode it). */
+/**
+ * An opaque Exchange-style item id (base64url-ish, trailing '=' like real ones, so callers must
+ * URL-encode it).
+ */
 export function newItemId(): string {
 	return `AAMkAG${crypto.randomBytes(60).toString('base64url')}AAA=`;
 }
 
 function itemNotFound(): GraphError {
-	// Exchange's "not found" for items (EWS ErrorItemNotFound), e.g. after the draft was sent or deleted.
+	// Exchange's "not found" for items (EWS ErrorItemNotFound), e.g. after the draft was sent or
+	// deleted.
 	return new GraphError(
 		404,
 		'ErrorItemNotFound',
@@ -91,7 +100,10 @@ function bodyPreview(content: unknown): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 255);
 }
 
-/** The Message-ID and Outlook web link Graph reports for a draft (also listed by the drafts control endpoint). */
+/**
+ * The Message-ID and Outlook web link Graph reports for a draft (also listed by the drafts control
+ * endpoint).
+ */
 export function draftIdentity(
 	draft: Draft,
 	user: User,
@@ -157,7 +169,10 @@ function fromMime(a: MimeAttachment): DecodedAttachment {
 	return { name, contentType, bytes, isInline, contentId, sha256 };
 }
 
-/** The draft's content from JSON, or from MIME (https://learn.microsoft.com/graph/api/user-post-messages, "Create a message in MIME format"). */
+/**
+ * The draft's content from JSON, or from MIME
+ * (https://learn.microsoft.com/graph/api/user-post-messages, "Create a message in MIME format").
+ */
 async function draftContent(call: MailCall) {
 	const body = call.body ?? {};
 	if (typeof body[MIME_BODY] === 'string') {
@@ -175,12 +190,15 @@ async function draftContent(call: MailCall) {
 	const attachments = decodeAttachments(msg).map(toStored);
 	const message = withoutContentBytes(msg);
 	delete message.attachments;
-	// internetMessageId is "Updatable only if isDraft = true" (https://learn.microsoft.com/graph/api/resources/message), so a new draft takes it.
+	// internetMessageId is "Updatable only if isDraft = true"
+	// (https://learn.microsoft.com/graph/api/resources/message), so a new draft takes it.
 	const given = typeof msg.internetMessageId === 'string' ? msg.internetMessageId : undefined;
 	return { message, attachments, messageId: given, mime: undefined };
 }
 
-/** `POST /users/{id}/messages` → 201 + message (Mail.ReadWrite). Recipients may be empty on a draft. */
+/**
+ * `POST /users/{id}/messages` → 201 + message (Mail.ReadWrite). Recipients may be empty on a draft.
+ */
 export async function createDraft(call: MailCall): Promise<SimResponse> {
 	const content = await draftContent(call);
 	const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -193,7 +211,8 @@ export async function createDraft(call: MailCall): Promise<SimResponse> {
 		lastModifiedDateTime: now,
 		changeKey: crypto.randomBytes(18).toString('base64'),
 		conversationId: `AAQkAG${crypto.randomBytes(30).toString('base64url')}=`,
-		// Under 'overwrite' Exchange ignores the client's Message-ID and the answer shows its own (types.ts).
+		// Under 'overwrite' Exchange ignores the client's Message-ID and the answer shows its own
+		// (types.ts).
 		internetMessageId:
 			call.ctx.core.settings.messageIds === 'keep'
 				? (content.messageId ?? exchangeMessageId())
@@ -207,8 +226,10 @@ export async function createDraft(call: MailCall): Promise<SimResponse> {
 }
 
 /**
- * `PATCH /users/{id}/messages/{id}` → 200 + message (https://learn.microsoft.com/graph/api/message-update): writable properties replace the
- * draft's; extended properties are added to the ones it has (https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
+ * `PATCH /users/{id}/messages/{id}` → 200 + message
+ * (https://learn.microsoft.com/graph/api/message-update): writable properties replace the draft's;
+ * extended properties are added to the ones it has
+ * (https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
  */
 export function updateMessage(call: MailCall): SimResponse {
 	const draft = findDraft(call);
@@ -260,14 +281,18 @@ function removeDraft(call: MailCall, draft: Draft): void {
 		if (session.draftId === draft.id) state.uploads.delete(id);
 }
 
-/** `POST /users/{id}/messages/{id}/attachments` with a fileAttachment under 3 MB → 201 (https://learn.microsoft.com/graph/outlook-large-attachments step 4). */
+/**
+ * `POST /users/{id}/messages/{id}/attachments` with a fileAttachment under 3 MB → 201
+ * (https://learn.microsoft.com/graph/outlook-large-attachments step 4).
+ */
 export function addAttachment(call: MailCall): SimResponse {
 	const draft = findDraft(call);
 	const value = call.body ?? {};
 	checkAttachmentShape(value);
 	const decoded = decodeFileAttachment(value);
 	if (decoded.bytes.length >= INLINE_ATTACHMENT_LIMIT) {
-		// Exact code unverified (Microsoft documents only the "under 3 MB" rule, https://learn.microsoft.com/graph/outlook-large-attachments).
+		// Exact code unverified (Microsoft documents only the "under 3 MB" rule,
+		// https://learn.microsoft.com/graph/outlook-large-attachments).
 		throw new GraphError(
 			400,
 			'ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize',
@@ -307,8 +332,10 @@ function deliveredAttachment(a: StoredAttachment): DeliveredAttachment {
 }
 
 /**
- * `POST /users/{id}/messages/{id}/send` (Mail.Send) → 202, empty body; the draft leaves Drafts, so sending it again
- * gives 404 ErrorItemNotFound (https://learn.microsoft.com/graph/outlook-large-attachments step 5, https://learn.microsoft.com/graph/api/message-send).
+ * `POST /users/{id}/messages/{id}/send` (Mail.Send) → 202, empty body; the draft leaves Drafts, so
+ * sending it again gives 404 ErrorItemNotFound
+ * (https://learn.microsoft.com/graph/outlook-large-attachments step 5,
+ * https://learn.microsoft.com/graph/api/message-send).
  */
 export function sendDraft(call: MailCall): SimResponse {
 	const draft = findDraft(call);
@@ -349,9 +376,10 @@ export function sendDraft(call: MailCall): SimResponse {
 }
 
 /**
- * PidTagDeleteAfterSubmit (0x0E01, PtypBoolean) "indicates that the original message is to be deleted after it is
- * sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), so no copy stays in Sent Items. Graph sets it as a
- * single-value extended property with id "Boolean 0x0E01" (https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty).
+ * PidTagDeleteAfterSubmit (0x0E01, PtypBoolean) "indicates that the original message is to be
+ * deleted after it is sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), so no copy stays
+ * in Sent Items. Graph sets it as a single-value extended property with id "Boolean 0x0E01"
+ * (https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty).
  */
 function deletesAfterSubmit(message: Record<string, unknown>): boolean {
 	const props = message.singleValueExtendedProperties;

@@ -1,7 +1,7 @@
 /**
- * The drafts control endpoint: what a mailbox's Drafts folder holds, as tests and the e2e scripts inspect it
- * (GET /_sim/drafts.json?mailbox=…). Held scheduled sends are listed too, with the time they go out, since Exchange
- * keeps them in Drafts until then (scheduled.ts).
+ * The drafts control endpoint: what a mailbox's Drafts folder holds, as tests and the e2e scripts
+ * inspect it (GET /_sim/drafts.json?mailbox=…). Held scheduled sends are listed too, with the time
+ * they go out, since Exchange keeps them in Drafts until then (scheduled.ts).
  */
 import { draftIdentity } from './drafts';
 import { heldUntil } from './scheduled';
@@ -28,7 +28,10 @@ export interface DraftView {
 	scheduledFor?: string;
 }
 
-/** Drafts of one mailbox (UPN, mail or object id, case-insensitive), oldest first; all drafts without one. */
+/**
+ * Drafts of one mailbox (UPN, mail or object id, case-insensitive), oldest first; all drafts
+ * without one.
+ */
 export function draftsOf(state: SimState, mailbox?: string): DraftView[] {
 	const wanted = mailbox?.toLowerCase();
 	const views: DraftView[] = [];

@@ -4,14 +4,19 @@
  * https://learn.microsoft.com/entra/identity-platform/reference-error-codes (token endpoint).
  */
 
-/** A Graph (or Outlook upload endpoint) error, thrown by handlers and rendered by graphErrorBody. */
+/**
+ * A Graph (or Outlook upload endpoint) error, thrown by handlers and rendered by graphErrorBody.
+ */
 export class GraphError extends Error {
 	constructor(
 		readonly status: number,
 		readonly code: string,
 		message: string,
 		readonly options: {
-			/** Outlook-originated errors often carry no innerError (https://learn.microsoft.com/graph/errors, e.g. the RAOP 403). */
+			/**
+			 * Outlook-originated errors often carry no innerError
+			 * (https://learn.microsoft.com/graph/errors, e.g. the RAOP 403).
+			 */
 			innerError?: boolean;
 			headers?: Record<string, string>;
 		} = {},
@@ -38,15 +43,19 @@ export interface GraphErrorContext {
 	now: Date;
 }
 
-/** Graph's innerError date has no fraction and no zone, e.g. "2022-03-17T16:05:41" (https://learn.microsoft.com/graph/errors). */
+/**
+ * Graph's innerError date has no fraction and no zone, e.g. "2022-03-17T16:05:41"
+ * (https://learn.microsoft.com/graph/errors).
+ */
 export function graphDate(now: Date): string {
 	return now.toISOString().slice(0, 19);
 }
 
 /**
- * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}` (https://learn.microsoft.com/graph/errors;
- * the client-request-id member per https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362).
- * Graph fills client-request-id with its own id when the caller sent none.
+ * `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`
+ * (https://learn.microsoft.com/graph/errors; the client-request-id member per
+ * https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362). Graph fills
+ * client-request-id with its own id when the caller sent none.
  */
 export function graphErrorBody(
 	code: string,
@@ -74,14 +83,19 @@ export interface AadErrorContext {
 	now: Date;
 }
 
-/** Entra's timestamp format, e.g. "2016-01-09 02:02:12Z" (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). */
+/**
+ * Entra's timestamp format, e.g. "2016-01-09 02:02:12Z"
+ * (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+ */
 export function aadTimestamp(now: Date): string {
 	return `${now.toISOString().slice(0, 19).replace('T', ' ')}Z`;
 }
 
 /**
- * `{"error","error_description":"AADSTSnnnn: …\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp: …","error_codes":[n],
- * "timestamp","trace_id","correlation_id","error_uri"}` (https://learn.microsoft.com/entra/identity-platform/reference-error-codes; https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+ * `{"error","error_description":"AADSTSnnnn: …\r\nTrace ID: …\r\nCorrelation ID: …\r\nTimestamp:
+ * …","error_codes":[n], "timestamp","trace_id","correlation_id","error_uri"}`
+ * (https://learn.microsoft.com/entra/identity-platform/reference-error-codes;
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
  */
 export function aadErrorBody(err: AadError, ctx: AadErrorContext): object {
 	const timestamp = aadTimestamp(ctx.now);
@@ -98,7 +112,10 @@ export function aadErrorBody(err: AadError, ctx: AadErrorContext): object {
 	};
 }
 
-/** Default Graph codes used when a fault gives a status but no body (simulator choice; tests needing exact bodies pass one). */
+/**
+ * Default Graph codes used when a fault gives a status but no body (simulator choice; tests needing
+ * exact bodies pass one).
+ */
 export function defaultGraphFaultError(status: number): { code: string; message: string } {
 	switch (status) {
 		case 429:
@@ -120,7 +137,10 @@ export function defaultGraphFaultError(status: number): { code: string; message:
 	}
 }
 
-/** Default token-endpoint error for a fault without a body: AADSTS90055/90006 are the retryable codes of https://learn.microsoft.com/entra/identity-platform/reference-error-codes. */
+/**
+ * Default token-endpoint error for a fault without a body: AADSTS90055/90006 are the retryable
+ * codes of https://learn.microsoft.com/entra/identity-platform/reference-error-codes.
+ */
 export function defaultAadFaultError(status: number): AadError {
 	if (status === 429) {
 		return new AadError(

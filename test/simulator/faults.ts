@@ -1,4 +1,6 @@
-/** Fault injection: an ordered list of rules, each affecting a bounded number of matching requests. */
+/**
+ * Fault injection: an ordered list of rules, each affecting a bounded number of matching requests.
+ */
 import type { FaultAction, FaultSpec, RequestKind } from './types';
 
 const ACTIONS: readonly FaultAction[] = [
@@ -25,7 +27,9 @@ export interface FaultTarget {
 	method: string;
 	rawPath: string;
 	decodedPath: string;
-	/** Lower-cased identifiers of the addressed mailbox (path segment, and UPN/mail/id when known). */
+	/**
+	 * Lower-cased identifiers of the addressed mailbox (path segment, and UPN/mail/id when known).
+	 */
 	mailboxKeys: string[];
 }
 
@@ -80,7 +84,10 @@ export class FaultRegistry {
 		this.random = seededRandom(this.seed);
 	}
 
-	/** The first rule (in injection order) that matches and fires for this request; consumes one of its `times`. */
+	/**
+	 * The first rule (in injection order) that matches and fires for this request; consumes one of
+	 * its `times`.
+	 */
 	take(target: FaultTarget): ActiveFault | undefined {
 		for (const fault of this.faults) {
 			if (fault.remaining <= 0 || !matches(fault, target)) continue;

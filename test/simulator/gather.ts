@@ -1,9 +1,10 @@
 /**
- * A test aid, not a Microsoft behaviour: holds the first `count` matching Graph requests in flight until all of
- * them have arrived, then answers them together. Tests prove "the client sent N at once" by this count instead
- * of hoping a latency outlasts the client's start-up on a busy machine. If the N never arrive together (a client
- * that sends one at a time), the held ones are answered after `maxWaitMs`, so the test fails on its counts
- * instead of hanging; a correct client never meets that timer.
+ * A test aid, not a Microsoft behaviour: holds the first `count` matching Graph requests in flight
+ * until all of them have arrived, then answers them together. Tests prove "the client sent N at
+ * once" by this count instead of hoping a latency outlasts the client's start-up on a busy machine.
+ * If the N never arrive together (a client that sends one at a time), the held ones are answered
+ * after `maxWaitMs`, so the test fails on its counts instead of hanging; a correct client never
+ * meets that timer.
  */
 export interface GatherSpec {
 	/** Regex matched against the raw request pathname. */
@@ -23,7 +24,9 @@ interface Barrier {
 export class Gather {
 	private barriers: Barrier[] = [];
 
-	/** Arms a barrier; several may be armed, each takes the first `count` requests matching its path. */
+	/**
+	 * Arms a barrier; several may be armed, each takes the first `count` requests matching its path.
+	 */
 	add(spec: GatherSpec): void {
 		if (!(Number.isSafeInteger(spec.count) && spec.count > 0))
 			throw new Error('gather.count must be a positive integer');

@@ -1,8 +1,9 @@
 /**
  * Microsoft Graph v1.0 mail surface: routing and the checks every call goes through, in this order:
- * token → roles present → required role → user → mailbox enabled → mailbox scoping → concurrency → body → endpoint.
- * Wire facts: https://learn.microsoft.com/graph/api/user-sendmail, https://learn.microsoft.com/graph/errors,
- * https://learn.microsoft.com/graph/throttling-limits and the sources cited at each behaviour below.
+ * token → roles present → required role → user → mailbox enabled → mailbox scoping → concurrency →
+ * body → endpoint. Wire facts: https://learn.microsoft.com/graph/api/user-sendmail,
+ * https://learn.microsoft.com/graph/errors, https://learn.microsoft.com/graph/throttling-limits and
+ * the sources cited at each behaviour below.
  */
 import type { RequestContext } from './context';
 import { GraphError } from './errors';
@@ -14,7 +15,10 @@ import { createDraft } from './drafts';
 import { sendMail } from './sendmail';
 import { handleMessageTrace } from './trace/handler';
 
-/** Graph's 4 MB request size limit (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682). */
+/**
+ * Graph's 4 MB request size limit
+ * (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682).
+ */
 export const GRAPH_BODY_LIMIT = 4 * 1024 * 1024;
 
 const DIRECTORY_READ = [
@@ -31,8 +35,8 @@ export async function handleGraph(ctx: RequestContext): Promise<SimResponse> {
 	} catch (err) {
 		if (err instanceof GraphError) return renderGraphError(ctx, err);
 		if (err instanceof BodyTooLargeError) {
-			// 413 with code BadRequest and this text: microsoftgraph/microsoft-graph-docs-contrib#682 and #8362,
-			// microsoftgraph/msgraph-sdk-powershell#1554.
+			// 413 with code BadRequest and this text: microsoftgraph/microsoft-graph-docs-contrib#682 and
+			// #8362, microsoftgraph/msgraph-sdk-powershell#1554.
 			return renderGraphError(
 				ctx,
 				new GraphError(413, 'BadRequest', 'The maximum request length supported is 4MB.'),
@@ -69,7 +73,8 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 	// RBAC for Applications grants permissions in Exchange, not in the token
 	// (https://learn.microsoft.com/exchange/permissions-exo/application-rbac): Exchange honours both.
 	const roles = core.state.effectiveRoles(token.clientId, token.roles);
-	// (2) an app-only token without roles (https://learn.microsoft.com/graph/errors, https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/6623)
+	// (2) an app-only token without roles (https://learn.microsoft.com/graph/errors,
+	// https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/6623)
 	if (roles.length === 0) {
 		throw new GraphError(
 			401,
@@ -94,7 +99,8 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			`The requested user '${userSegment}' is invalid.`,
 		);
 	ctx.record.mailbox = user.userPrincipalName;
-	// (5) no Exchange Online mailbox (https://learn.microsoft.com/graph/errors, aomail-ai/aomail-app #18)
+	// (5) no Exchange Online mailbox (https://learn.microsoft.com/graph/errors, aomail-ai/aomail-app
+	// #18)
 	if (!user.licensed || user.onPremises) {
 		throw new GraphError(
 			404,
@@ -102,7 +108,9 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
 		);
 	}
-	// (6) mailbox scoping (https://learn.microsoft.com/graph/auth-limit-mailbox-access, https://learn.microsoft.com/exchange/permissions-exo/application-rbac, https://learn.microsoft.com/graph/errors)
+	// (6) mailbox scoping (https://learn.microsoft.com/graph/auth-limit-mailbox-access,
+	// https://learn.microsoft.com/exchange/permissions-exo/application-rbac,
+	// https://learn.microsoft.com/graph/errors)
 	const restriction = core.state.restrictions.get(token.clientId.toLowerCase());
 	if (restriction && !core.state.isMailboxAllowed(restriction, user)) {
 		if (restriction.kind === 'applicationAccessPolicy') {
@@ -121,14 +129,17 @@ async function runGraph(ctx: RequestContext): Promise<SimResponse> {
 			'Access is denied. Check credentials and try again.',
 		);
 	}
-	// (7) Outlook concurrency per app + mailbox (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits)
+	// (7) Outlook concurrency per app + mailbox
+	// (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits)
 	admitConcurrent(ctx, token.clientId, user);
 	// (8) body
 	const call: MailCall = { ctx, token, user, userSegment, messageId: route.messageId };
 	if (route.body) {
 		const raw = await ctx.readBody(GRAPH_BODY_LIMIT);
 		call.contentType = ctx.header('content-type');
-		// Both take a base64 MIME message as text/plain (https://learn.microsoft.com/graph/api/user-sendmail, https://learn.microsoft.com/graph/api/user-post-messages).
+		// Both take a base64 MIME message as text/plain
+		// (https://learn.microsoft.com/graph/api/user-sendmail,
+		// https://learn.microsoft.com/graph/api/user-post-messages).
 		const mimeAllowed = route.handler === sendMail || route.handler === createDraft;
 		call.body = parseJsonBody(raw, call.contentType, mimeAllowed);
 	}
@@ -160,7 +171,10 @@ function parseJsonBody(
 	return value as Record<string, unknown>;
 }
 
-/** `GET /v1.0/users/{id}`: a directory read, which needs User.Read.All-class roles (https://learn.microsoft.com/graph/errors last row). */
+/**
+ * `GET /v1.0/users/{id}`: a directory read, which needs User.Read.All-class roles
+ * (https://learn.microsoft.com/graph/errors last row).
+ */
 function directoryUser(ctx: RequestContext, token: AppToken, userSegment: string): SimResponse {
 	if (ctx.method !== 'GET') throw methodNotAllowed(ctx.method, userSegment, false);
 	if (!DIRECTORY_READ.some((r) => token.roles.includes(r))) {

@@ -51,9 +51,10 @@ export function declaredLength(req: IncomingMessage): number | undefined {
 }
 
 /**
- * Reads a request body, buffering at most `cap + 1` bytes. Over the cap it rejects with BodyTooLargeError and lets
- * the rest of the body drain unbuffered (Node discards unread request data once the response is finished).
- * `onBytes` reports every received byte count, including drained ones it saw.
+ * Reads a request body, buffering at most `cap + 1` bytes. Over the cap it rejects with
+ * BodyTooLargeError and lets the rest of the body drain unbuffered (Node discards unread request
+ * data once the response is finished). `onBytes` reports every received byte count, including
+ * drained ones it saw.
  */
 export function readBodyCapped(
 	req: IncomingMessage,

@@ -1,8 +1,10 @@
 /**
- * Microsoft identity platform surface: the v2.0 token endpoint (client credentials only), OpenID metadata, JWKS and
- * instance discovery. Wire facts: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
- * (flow), https://learn.microsoft.com/entra/identity-platform/reference-error-codes (errors), and the metadata calls
- * msal-node makes (its source: https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node).
+ * Microsoft identity platform surface: the v2.0 token endpoint (client credentials only), OpenID
+ * metadata, JWKS and instance discovery. Wire facts:
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow (flow),
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes (errors), and the
+ * metadata calls msal-node makes (its source:
+ * https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node).
  */
 import * as crypto from 'node:crypto';
 import type { RequestContext } from './context';
@@ -20,14 +22,22 @@ const ASSERTION_SKEW_SECONDS = 300;
 const DNS_NAME_RE =
 	/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
 
-/** Success and error responses carry these (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow, recorded live responses in Azure/azure-sdk-for-js). */
+/**
+ * Success and error responses carry these
+ * (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow, recorded
+ * live responses in Azure/azure-sdk-for-js).
+ */
 const NO_CACHE_HEADERS = {
 	'Cache-Control': 'no-store, no-cache',
 	Pragma: 'no-cache',
 	Expires: '-1',
 };
 
-/** The caller's client-request-id (msal-node sends it in the query and the body, https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node), if any. */
+/**
+ * The caller's client-request-id (msal-node sends it in the query and the body,
+ * https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node), if
+ * any.
+ */
 function clientRequestIdOf(ctx: RequestContext, form?: URLSearchParams): string | undefined {
 	return (
 		ctx.query.get('client-request-id') ??
@@ -37,7 +47,10 @@ function clientRequestIdOf(ctx: RequestContext, form?: URLSearchParams): string 
 	);
 }
 
-/** Entra uses the caller's client-request-id as correlation id, else makes one; the header is echoed only when sent. */
+/**
+ * Entra uses the caller's client-request-id as correlation id, else makes one; the header is echoed
+ * only when sent.
+ */
 function tokenEndpointHeaders(
 	ctx: RequestContext,
 	form?: URLSearchParams,
@@ -62,8 +75,9 @@ export function aadResponse(
 }
 
 /**
- * Resolves the `{tenant}` path segment: GUID or domain, else AADSTS900023; unknown, else AADSTS90002
- * (https://learn.microsoft.com/entra/identity-platform/reference-error-codes; 90002 text from microsoftgraph/windowsupdates-webapplication-sample #6).
+ * Resolves the `{tenant}` path segment: GUID or domain, else AADSTS900023; unknown, else
+ * AADSTS90002 (https://learn.microsoft.com/entra/identity-platform/reference-error-codes; 90002
+ * text from microsoftgraph/windowsupdates-webapplication-sample #6).
  */
 function resolveTenant(ctx: RequestContext, segment: string): Tenant {
 	if (!GUID_RE.test(segment) && !DNS_NAME_RE.test(segment)) {
@@ -87,7 +101,10 @@ function resolveTenant(ctx: RequestContext, segment: string): Tenant {
 	return tenant;
 }
 
-/** Origin the client used to reach us (127.0.0.1 / localhost / [::1]), falling back to the canonical url. */
+/**
+ * Origin the client used to reach us (127.0.0.1 / localhost / [::1]), falling back to the canonical
+ * url.
+ */
 function requestOrigin(ctx: RequestContext): string {
 	const host = ctx.header('host');
 	if (host) {
@@ -97,7 +114,10 @@ function requestOrigin(ctx: RequestContext): string {
 	return ctx.core.url;
 }
 
-/** AADSTS900144: Entra's "missing parameter" error (real Entra wording, seen in public traces; not in the AADSTS reference page). */
+/**
+ * AADSTS900144: Entra's "missing parameter" error (real Entra wording, seen in public traces; not
+ * in the AADSTS reference page).
+ */
 function missingParameter(name: string): AadError {
 	return new AadError(
 		400,
@@ -139,7 +159,9 @@ function issueToken(
 	const grantType = form.get('grant_type');
 	if (!grantType) throw missingParameter('grant_type');
 	if (grantType !== 'client_credentials') {
-		// AADSTS70003 UnsupportedGrantType (https://learn.microsoft.com/entra/identity-platform/reference-error-codes); only client credentials are simulated.
+		// AADSTS70003 UnsupportedGrantType
+		// (https://learn.microsoft.com/entra/identity-platform/reference-error-codes); only client
+		// credentials are simulated.
 		throw new AadError(
 			400,
 			'unsupported_grant_type',
@@ -153,7 +175,8 @@ function issueToken(
 	if (!clientId) throw missingParameter('client_id');
 	const app = ctx.core.state.findApp(clientId);
 	if (!app || app.tenantId.toLowerCase() !== tenant.id.toLowerCase()) {
-		// AADSTS700016 text: https://learn.microsoft.com/entra/identity-platform/reference-error-codes (microsoft/AzureTRE #1475).
+		// AADSTS700016 text: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+		// (microsoft/AzureTRE #1475).
 		throw new AadError(
 			400,
 			'unauthorized_client',
@@ -186,7 +209,8 @@ function issueToken(
 	}
 
 	const { token, expiresIn } = issueAccessToken(ctx.core, app, audience, credential);
-	// Success body and headers: https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow.
+	// Success body and headers:
+	// https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow.
 	return jsonResponse(
 		200,
 		{ token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: token },
@@ -197,7 +221,8 @@ function issueToken(
 function parseBasicAuth(
 	header: string | undefined,
 ): { clientId: string; secret: string } | undefined {
-	// RFC 6749 §2.3.1 client authentication "is also supported" (https://learn.microsoft.com/entra/identity-platform/certificate-credentials).
+	// RFC 6749 §2.3.1 client authentication "is also supported"
+	// (https://learn.microsoft.com/entra/identity-platform/certificate-credentials).
 	const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
 	if (!m) return undefined;
 	const decoded = Buffer.from(m[1], 'base64').toString('utf8');
@@ -215,11 +240,15 @@ function parseBasicAuth(
 
 /**
  * `scope` must be `{resource}/.default` (AADSTS1002012) for this simulator's Graph (AADSTS500011).
- * Returns the token audience. Texts: https://learn.microsoft.com/entra/identity-platform/reference-error-codes (1002012); 500011 is Entra's ResourcePrincipalNotFound wording.
+ * Returns the token audience. Texts:
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes (1002012); 500011 is
+ * Entra's ResourcePrincipalNotFound wording.
  */
 function checkScope(ctx: RequestContext, scope: string | null, tenantSegment: string): string {
 	if (scope === null || scope.trim() === '') throw missingParameter('scope');
-	// msal-node strips openid/profile/offline_access from client-credential scopes (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node); so does Entra.
+	// msal-node strips openid/profile/offline_access from client-credential scopes
+	// (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node); so
+	// does Entra.
 	const scopes = scope
 		.split(/\s+/)
 		.filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s));
@@ -251,7 +280,10 @@ function checkScope(ctx: RequestContext, scope: string | null, tenantSegment: st
 	return audience ?? ctx.core.url;
 }
 
-/** Secret value → OK unless expired (AADSTS7000222); the Secret ID or anything else → AADSTS7000215 (https://learn.microsoft.com/entra/identity-platform/reference-error-codes). */
+/**
+ * Secret value → OK unless expired (AADSTS7000222); the Secret ID or anything else → AADSTS7000215
+ * (https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+ */
 function checkSecret(app: App, secret: string): void {
 	const match = app.secrets.find((s) => s.value === secret);
 	if (!match) {
@@ -284,9 +316,13 @@ function assertionError(reason: string): AadError {
 }
 
 /**
- * Certificate credential: https://learn.microsoft.com/entra/identity-platform/certificate-credentials; msal-node's exact assertion
- * (PS256 + x5t#S256, or RS256 + x5t) per https://learn.microsoft.com/entra/identity-platform/certificate-credentials "What msal-node actually sends"; AADSTS700027 texts from
- * https://learn.microsoft.com/entra/identity-platform/reference-error-codes (AzureAD/microsoft-authentication-library-for-js #3741, #8339).
+ * Certificate credential:
+ * https://learn.microsoft.com/entra/identity-platform/certificate-credentials; msal-node's exact
+ * assertion (PS256 + x5t#S256, or RS256 + x5t) per
+ * https://learn.microsoft.com/entra/identity-platform/certificate-credentials "What msal-node
+ * actually sends"; AADSTS700027 texts from
+ * https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ * (AzureAD/microsoft-authentication-library-for-js #3741, #8339).
  */
 function checkAssertion(
 	ctx: RequestContext,
@@ -294,11 +330,13 @@ function checkAssertion(
 	form: URLSearchParams,
 	assertion: string,
 ): void {
-	// A missing/wrong client_assertion_type: Entra reports the missing parameter (AADSTS900144; not in the AADSTS reference page).
+	// A missing/wrong client_assertion_type: Entra reports the missing parameter (AADSTS900144; not
+	// in the AADSTS reference page).
 	if (form.get('client_assertion_type') !== JWT_BEARER)
 		throw missingParameter('client_assertion_type');
 	const jwt = decodeJwt(assertion);
-	// AADSTS50027 InvalidJwtToken (wording of https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
+	// AADSTS50027 InvalidJwtToken (wording of
+	// https://learn.microsoft.com/entra/identity-platform/reference-error-codes).
 	if (!jwt) throw new AadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
 
 	const cert = findSigningCertificate(app, jwt);
@@ -318,7 +356,8 @@ function checkAssertion(
 		);
 	}
 
-	// Simulator wording for the claim checks below (Entra rejects them with 700027 too; exact texts unverified).
+	// Simulator wording for the claim checks below (Entra rejects them with 700027 too; exact texts
+	// unverified).
 	const aud = stringClaim(jwt.payload, 'aud');
 	const expectedAudiences = tokenEndpointUrls(ctx);
 	if (aud === undefined || !expectedAudiences.includes(stripQuery(aud))) {
@@ -390,9 +429,13 @@ function tokenEndpointUrls(ctx: RequestContext): string[] {
 	return [...new Set(origins.map((o) => `${o}${path}`))];
 }
 
-// ---- metadata ---------------------------------------------------------------------------------------------
+// ---- metadata -----------------------------------------------------------------------------------
 
-/** `GET {authority}/v2.0/.well-known/openid-configuration` (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node: msal needs authorization_endpoint, token_endpoint, issuer, jwks_uri). */
+/**
+ * `GET {authority}/v2.0/.well-known/openid-configuration`
+ * (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node: msal
+ * needs authorization_endpoint, token_endpoint, issuer, jwks_uri).
+ */
 export function handleOpenIdConfiguration(ctx: RequestContext, tenantSegment: string): SimResponse {
 	let tenant: Tenant;
 	try {
@@ -453,8 +496,10 @@ export function handleKeys(): SimResponse {
 }
 
 /**
- * `GET /common/discovery/instance?api-version=1.1&authorization_endpoint=…` (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node): lists this host so
- * MSAL accepts it as an authority; any other host → invalid_instance, which MSAL turns into endpoints_resolution_error.
+ * `GET /common/discovery/instance?api-version=1.1&authorization_endpoint=…`
+ * (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node):
+ * lists this host so MSAL accepts it as an authority; any other host → invalid_instance, which MSAL
+ * turns into endpoints_resolution_error.
  */
 export function handleInstanceDiscovery(ctx: RequestContext): SimResponse {
 	const endpoint = ctx.query.get('authorization_endpoint') ?? '';

@@ -1,9 +1,10 @@
 /**
- * Received mail: a store per mailbox and folder with a change log, which the delta query (delta.ts) reads.
- * Messages arrive through the control call `deliverMessage`; a user reading, flagging or moving them in Outlook is
- * the control call `changeMessage`. Every change gets the next sequence number, as Exchange's sync state advances,
- * so a delta round reports it again (learn.microsoft.com/graph/delta-query-messages: "additions, deletions, or
- * updates to messages in a folder").
+ * Received mail: a store per mailbox and folder with a change log, which the delta query (delta.ts)
+ * reads. Messages arrive through the control call `deliverMessage`; a user reading, flagging or
+ * moving them in Outlook is the control call `changeMessage`. Every change gets the next sequence
+ * number, as Exchange's sync state advances, so a delta round reports it again
+ * (learn.microsoft.com/graph/delta-query-messages: "additions, deletions, or updates to messages in
+ * a folder").
  */
 import * as crypto from 'node:crypto';
 
@@ -14,7 +15,8 @@ import type { SimState, User } from './state';
 
 /**
  * Well-known folder names Graph accepts in place of a folder id
- * (https://learn.microsoft.com/graph/api/resources/mailfolder#well-known-folder-names); the simulator models these.
+ * (https://learn.microsoft.com/graph/api/resources/mailfolder#well-known-folder-names); the
+ * simulator models these.
  */
 export const WELL_KNOWN_FOLDERS = [
 	'inbox',
@@ -56,7 +58,10 @@ export interface ReceivedMessage {
 	seq: number;
 }
 
-/** A message left a folder (deleted or moved): reported as `@removed` by that folder's next delta round. */
+/**
+ * A message left a folder (deleted or moved): reported as `@removed` by that folder's next delta
+ * round.
+ */
 export interface Tombstone {
 	userId: string;
 	folder: string;
@@ -118,7 +123,10 @@ function folderName(name: string | undefined): string {
 	return folder;
 }
 
-/** Puts a received message into a mailbox folder; also seeds it for the reply actions. Returns its Graph id. */
+/**
+ * Puts a received message into a mailbox folder; also seeds it for the reply actions. Returns its
+ * Graph id.
+ */
 export function deliverMessage(state: SimState, config: DeliverMessageConfig): string {
 	const folder = folderName(config.folder);
 	const id = seedMessage(state, {
@@ -171,16 +179,20 @@ export function changeMessage(state: SimState, id: string, change: MessageChange
 	m.seq = store.nextSeq();
 }
 
-/** A stable folder id per mailbox and well-known name, shaped like Exchange's (base64, trailing "AAA="). */
+/**
+ * A stable folder id per mailbox and well-known name, shaped like Exchange's (base64, trailing
+ * "AAA=").
+ */
 export function folderId(user: User, name: string): string {
 	const digest = crypto.createHash('sha256').update(`${user.id}/${name}`).digest('base64url');
 	return `AAMkAG${digest}AAA=`;
 }
 
 /**
- * The `{folder}` path segment: a well-known name (any case) or one of the mailbox's folder ids. Graph answers an
- * unknown id 404 ErrorItemNotFound and a malformed one 400 ErrorInvalidIdMalformed (https://learn.microsoft.com/graph/errors
- * lists both codes; the exact texts here are Exchange's usual ones, unverified for folders).
+ * The `{folder}` path segment: a well-known name (any case) or one of the mailbox's folder ids.
+ * Graph answers an unknown id 404 ErrorItemNotFound and a malformed one 400 ErrorInvalidIdMalformed
+ * (https://learn.microsoft.com/graph/errors lists both codes; the exact texts here are Exchange's
+ * usual ones, unverified for folders).
  */
 export function resolveFolder(user: User, segment: string): string {
 	const lower = segment.toLowerCase();

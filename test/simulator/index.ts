@@ -1,9 +1,11 @@
 /**
- * Local Microsoft 365 simulator: a real HTTPS server (test CA) that plays the Microsoft identity platform token
- * endpoint and the Microsoft Graph mail API for app-only (client credentials) callers. Wire facts follow
- * Microsoft's public documentation and public traces, cited beside each behaviour in the modules (README.md).
+ * Local Microsoft 365 simulator: a real HTTPS server (test CA) that plays the Microsoft identity
+ * platform token endpoint and the Microsoft Graph mail API for app-only (client credentials)
+ * callers. Wire facts follow Microsoft's public documentation and public traces, cited beside each
+ * behaviour in the modules (README.md).
  *
- * This is the module's one import entry point for tests and scripts; `cli.ts` runs it as its own process.
+ * This is the module's one import entry point for tests and scripts; `cli.ts` runs it as its own
+ * process.
  */
 export { M365Simulator, startSimulator } from './simulator';
 export type {
@@ -30,7 +32,8 @@ export type { SeedMessageConfig } from './replies';
 export { SimulatorClient } from './client';
 export { DEMO, loadDemoScenario } from './scenarios';
 
-// Certificates and the test CA, for clients that must trust the simulator or sign in with a certificate.
+// Certificates and the test CA, for clients that must trust the simulator or sign in with a
+// certificate.
 export { createTestCa, loadOrCreateCa, type TestCa } from './ca';
 export {
 	buildCertificate,

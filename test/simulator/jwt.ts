@@ -50,7 +50,9 @@ export function signRs256(header: JsonObject, payload: JsonObject, key: crypto.K
 	return `${signingInput}.${signature.toString('base64url')}`;
 }
 
-/** Verifies RS256 (PKCS#1 v1.5) or PS256 (RSA-PSS, SHA-256, salt length 32); any other alg fails. */
+/**
+ * Verifies RS256 (PKCS#1 v1.5) or PS256 (RSA-PSS, SHA-256, salt length 32); any other alg fails.
+ */
 export function verifyJwtSignature(jwt: DecodedJwt, key: crypto.KeyObject): boolean {
 	const data = Buffer.from(jwt.signingInput);
 	try {

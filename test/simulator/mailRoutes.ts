@@ -1,6 +1,7 @@
 /**
- * The Graph mail endpoints below `/v1.0/users/{id}/`, as a table. A new endpoint (reply, createReply, …) is a
- * handler in its own file plus one row here; the matcher gives unknown segments and wrong methods Graph's errors.
+ * The Graph mail endpoints below `/v1.0/users/{id}/`, as a table. A new endpoint (reply,
+ * createReply, …) is a handler in its own file plus one row here; the matcher gives unknown
+ * segments and wrong methods Graph's errors.
  */
 import {
 	addAttachment,
@@ -25,7 +26,10 @@ export type Handler = (call: MailCall) => SimResponse | Promise<SimResponse>;
 
 export interface MailRouteSpec {
 	method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
-	/** Lower-case literal segments; `{id}` is the message id, other `{…}` any segment; `a|b` accepts either spelling. */
+	/**
+	 * Lower-case literal segments; `{id}` is the message id, other `{…}` any segment; `a|b` accepts
+	 * either spelling.
+	 */
 	path: string[];
 	handler: Handler;
 	/** Any one of these application permissions allows the call. */
@@ -104,7 +108,8 @@ export const MAIL_ROUTES: MailRouteSpec[] = [
 		body: true,
 		action: true,
 	},
-	// learn.microsoft.com/graph/api/mailfolder-list-messages; `{id}` here is the folder (sentItems.ts).
+	// learn.microsoft.com/graph/api/mailfolder-list-messages; `{id}` here is the folder
+	// (sentItems.ts).
 	{
 		method: 'GET',
 		path: ['mailfolders', '{id}', 'messages'],
@@ -112,7 +117,8 @@ export const MAIL_ROUTES: MailRouteSpec[] = [
 		roles: READ,
 		body: false,
 	},
-	// reply, replyAll (Mail.Send) and createReply, createReplyAll (Mail.ReadWrite): test/simulator/replies.ts.
+	// reply, replyAll (Mail.Send) and createReply, createReplyAll (Mail.ReadWrite):
+	// test/simulator/replies.ts.
 	...Object.entries(REPLY_ROUTES).map(
 		([segment, route]): MailRouteSpec => ({
 			method: 'POST',
@@ -151,7 +157,10 @@ function matchedPrefix(path: string[], s: string[]): number {
 	return n;
 }
 
-/** Resolves `rest` (segments after the user) to a route; throws 400 (unknown segment) / 405 (wrong method). */
+/**
+ * Resolves `rest` (segments after the user) to a route; throws 400 (unknown segment) / 405 (wrong
+ * method).
+ */
 export function resolveMailRoute(
 	method: string,
 	rest: string[],

@@ -1,4 +1,7 @@
-/** What Graph mail handlers receive, and helpers they share (error rendering, the Outlook concurrency gate). */
+/**
+ * What Graph mail handlers receive, and helpers they share (error rendering, the Outlook
+ * concurrency gate).
+ */
 import type { RequestContext } from './context';
 import { GraphError, graphErrorBody } from './errors';
 import { jsonResponse, type SimResponse } from './http';
@@ -31,7 +34,10 @@ export function renderGraphError(ctx: RequestContext, err: GraphError): SimRespo
 	};
 }
 
-/** Takes a concurrency slot until the response ends, or throws the Outlook 429 (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits). */
+/**
+ * Takes a concurrency slot until the response ends, or throws the Outlook 429
+ * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+ */
 export function admitConcurrent(ctx: RequestContext, clientId: string, user: User): void {
 	const { core } = ctx;
 	const release = core.state.tryAcquireSlot(clientId, user, core.settings.mailboxConcurrencyLimit);

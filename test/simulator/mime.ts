@@ -1,8 +1,9 @@
 /**
- * MIME requests: `POST /users/{id}/sendMail` and `POST /users/{id}/messages` with `Content-Type: text/plain` and the
- * base64 of an RFC 5322 message as the body (learn.microsoft.com/graph/api/user-sendmail, "Send message in MIME
- * format"; learn.microsoft.com/graph/api/user-post-messages, "Create a message in MIME format"). Parsed with a
- * real MIME parser (mailparser), so what the outbox records is what a mail client would read.
+ * MIME requests: `POST /users/{id}/sendMail` and `POST /users/{id}/messages` with `Content-Type:
+ * text/plain` and the base64 of an RFC 5322 message as the body
+ * (learn.microsoft.com/graph/api/user-sendmail, "Send message in MIME format";
+ * learn.microsoft.com/graph/api/user-post-messages, "Create a message in MIME format"). Parsed with
+ * a real MIME parser (mailparser), so what the outbox records is what a mail client would read.
  */
 import * as crypto from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
@@ -10,7 +11,10 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { GraphError } from './errors';
 import type { InternetMessageHeader } from './types';
 
-/** What the outbox keeps of a MIME message: the headers threading and unsubscribing depend on, and its bodies. */
+/**
+ * What the outbox keeps of a MIME message: the headers threading and unsubscribing depend on, and
+ * its bodies.
+ */
 export interface MimeSummary {
 	/** Root Content-Type, e.g. multipart/alternative or multipart/mixed. */
 	contentType: string;

@@ -1,9 +1,10 @@
 /**
- * The outbox as a page for people (GET /_sim/outbox): newest first, with bodies, Reply-To, Importance, headers and
- * downloadable attachments (GET /_sim/outbox/attachment?m={requestId}&a={index}); below them the Drafts folders,
- * held Send At messages included; it reloads itself every few seconds. Message HTML is shown in a sandboxed
- * iframe (no scripts, no same-origin), so a workflow's HTML cannot act on this page; inline images (cid:) are put
- * in as data: URIs. Nothing here leaves this machine.
+ * The outbox as a page for people (GET /_sim/outbox): newest first, with bodies, Reply-To,
+ * Importance, headers and downloadable attachments (GET
+ * /_sim/outbox/attachment?m={requestId}&a={index}); below them the Drafts folders, held Send At
+ * messages included; it reloads itself every few seconds. Message HTML is shown in a sandboxed
+ * iframe (no scripts, no same-origin), so a workflow's HTML cannot act on this page; inline images
+ * (cid:) are put in as data: URIs. Nothing here leaves this machine.
  */
 import type { DraftView } from './draftsView';
 import { emptyResponse, jsonResponse, type SimResponse } from './http';
@@ -41,7 +42,10 @@ function recipientList(list: unknown): string {
 		.join(', ');
 }
 
-/** `cid:` references of the HTML replaced by the inline image's bytes (kept up to 256 KiB) as a data: URI. */
+/**
+ * `cid:` references of the HTML replaced by the inline image's bytes (kept up to 256 KiB) as a
+ * data: URI.
+ */
 function withInlineImages(html: string, attachments: DeliveredAttachment[]): string {
 	return html.replace(/cid:([^"'\s)>]+)/gi, (ref: string, id: string) => {
 		const wanted = decodeURIComponent(id).replace(/^<|>$/g, '').toLowerCase();
@@ -145,7 +149,9 @@ ${drafts.map(draftHtml).join('\n')}
 	};
 }
 
-/** One attachment's bytes, as a download (always octet-stream, so nothing renders on this origin). */
+/**
+ * One attachment's bytes, as a download (always octet-stream, so nothing renders on this origin).
+ */
 export function attachmentDownload(
 	outbox: DeliveredMessage[],
 	query: URLSearchParams,

@@ -1,11 +1,12 @@
 /**
- * The single-value extended property filter (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get,
- * "Get resource instances filtered by single-value extended property"), and the `$expand` of one such property
- * ("Get resource instance expanded with a matching extended property", same page).
+ * The single-value extended property filter
+ * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, "Get resource instances
+ * filtered by single-value extended property"), and the `$expand` of one such property ("Get
+ * resource instance expanded with a matching extended property", same page).
  *
- * Assumption (no public source): several of the documented clauses joined by `or`, for the same property id,
- * are accepted and match a message carrying any of the values. Microsoft documents the filter for one value
- * only; the node falls back to one request per value when Graph answers 400.
+ * Assumption (no public source): several of the documented clauses joined by `or`, for the same
+ * property id, are accepted and match a message carrying any of the values. Microsoft documents the
+ * filter for one value only; the node falls back to one request per value when Graph answers 400.
  */
 import { GraphError } from './errors';
 
@@ -68,7 +69,10 @@ export function hasProperty(message: Record<string, unknown>, filter?: PropertyF
 	);
 }
 
-/** The property id of `$expand=singleValueExtendedProperties($filter=id eq '…')`, or undefined without one. */
+/**
+ * The property id of `$expand=singleValueExtendedProperties($filter=id eq '…')`, or undefined
+ * without one.
+ */
 export function expandedId(raw: string | null): string | undefined {
 	if (raw === null || raw.trim() === '') return undefined;
 	const m = EXPAND.exec(raw);

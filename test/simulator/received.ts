@@ -1,7 +1,7 @@
 /**
- * Graph's read surface for received messages: the message resource, a folder's messages (newest first), the
- * attachments list and `$value` download, and PATCH of isRead / flag. Drafts keep their handlers in drafts.ts; each
- * route here falls back to them for ids that are not received messages.
+ * Graph's read surface for received messages: the message resource, a folder's messages (newest
+ * first), the attachments list and `$value` download, and PATCH of isRead / flag. Drafts keep their
+ * handlers in drafts.ts; each route here falls back to them for ids that are not received messages.
  */
 import { getMessage, listAttachments, updateMessage } from './drafts';
 import { GraphError } from './errors';
@@ -36,8 +36,9 @@ function preview(m: ReceivedMessage): string {
 }
 
 /**
- * The message resource (https://learn.microsoft.com/graph/api/resources/message). `internetMessageHeaders` is
- * returned only when selected ("returned only on applying a $select query option"); `$select` limits the rest.
+ * The message resource (https://learn.microsoft.com/graph/api/resources/message).
+ * `internetMessageHeaders` is returned only when selected ("returned only on applying a $select
+ * query option"); `$select` limits the rest.
  */
 export function receivedJson(
 	call: MailCall,
@@ -101,7 +102,8 @@ export function getAnyMessage(call: MailCall) {
 
 /**
  * `PATCH /users/{id}/messages/{id}` on a received message: isRead and flag are writable
- * (https://learn.microsoft.com/graph/api/message-update); the change is a new entry in the folder's change log.
+ * (https://learn.microsoft.com/graph/api/message-update); the change is a new entry in the folder's
+ * change log.
  */
 export function patchAnyMessage(call: MailCall): SimResponse {
 	const state = call.ctx.core.state;
@@ -132,14 +134,16 @@ export function patchAnyMessage(call: MailCall): SimResponse {
 }
 
 /**
- * `GET /users/{id}/mailFolders/{folder}/messages`: newest first, `$top` 1–1000 (default 10), `$select`
- * (https://learn.microsoft.com/graph/api/mailfolder-list-messages, https://learn.microsoft.com/graph/api/user-list-messages
- * "The default page size is 10 messages. Use $top to customize the page size, within the range of 1 and 1000").
- * No `@odata.nextLink`: the simulator serves the first page only.
+ * `GET /users/{id}/mailFolders/{folder}/messages`: newest first, `$top` 1–1000 (default 10),
+ * `$select` (https://learn.microsoft.com/graph/api/mailfolder-list-messages,
+ * https://learn.microsoft.com/graph/api/user-list-messages "The default page size is 10 messages.
+ * Use $top to customize the page size, within the range of 1 and 1000"). No `@odata.nextLink`: the
+ * simulator serves the first page only.
  */
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folderSegment = call.ctx.segments[4]; // v1.0 / users / {id} / mailFolders / {folder}
-	// Sent copies and drafts, and the extended-property filter, are sentItems.ts's (its route reads the folder as id).
+	// Sent copies and drafts, and the extended-property filter, are sentItems.ts's (its route reads
+	// the folder as id).
 	if (/^(sentitems|drafts)$/i.test(folderSegment) || call.ctx.query.has('$filter'))
 		return listSentOrDrafts({ ...call, messageId: folderSegment });
 	const folder = resolveFolder(call.user, folderSegment);
@@ -174,8 +178,8 @@ export function listFolderMessages(call: MailCall): SimResponse {
 }
 
 /**
- * `GET …/messages/{id}/attachments`: fileAttachments with `contentBytes`, unless `$select` leaves it out
- * (https://learn.microsoft.com/graph/api/message-list-attachments).
+ * `GET …/messages/{id}/attachments`: fileAttachments with `contentBytes`, unless `$select` leaves
+ * it out (https://learn.microsoft.com/graph/api/message-list-attachments).
  */
 export function listAnyAttachments(call: MailCall): SimResponse {
 	const m = findReceived(call.ctx.core.state, call.user, call.messageId);
@@ -210,7 +214,8 @@ export function listAnyAttachments(call: MailCall): SimResponse {
 
 /**
  * `GET …/messages/{id}/attachments/{id}/$value`: the raw bytes of a file attachment
- * (https://learn.microsoft.com/graph/api/attachment-get, "Get the raw contents of a file attachment").
+ * (https://learn.microsoft.com/graph/api/attachment-get, "Get the raw contents of a file
+ * attachment").
  */
 export function attachmentValue(call: MailCall): SimResponse {
 	const m = findReceived(call.ctx.core.state, call.user, call.messageId);

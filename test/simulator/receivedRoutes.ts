@@ -1,6 +1,7 @@
 /**
- * Route rows for received mail (received.ts, delta.ts). They come first in MAIL_ROUTES, so for a message id that
- * is not a received message the handlers fall back to the draft handlers of the same path.
+ * Route rows for received mail (received.ts, delta.ts). They come first in MAIL_ROUTES, so for a
+ * message id that is not a received message the handlers fall back to the draft handlers of the
+ * same path.
  */
 import { messagesDelta } from './delta';
 import type { MailRouteSpec } from './mailRoutes';
@@ -13,10 +14,10 @@ import {
 } from './received';
 
 /**
- * Reading bodies and attachments needs Mail.Read or Mail.ReadWrite: Mail.ReadBasic.All excludes "body,
- * bodyPreview, uniqueBody, attachments, extensions, and any extended properties"
- * (https://learn.microsoft.com/graph/permissions-reference#mailreadbasicall); changing isRead needs Mail.ReadWrite
- * (https://learn.microsoft.com/graph/api/message-update).
+ * Reading bodies and attachments needs Mail.Read or Mail.ReadWrite: Mail.ReadBasic.All excludes
+ * "body, bodyPreview, uniqueBody, attachments, extensions, and any extended properties"
+ * (https://learn.microsoft.com/graph/permissions-reference#mailreadbasicall); changing isRead needs
+ * Mail.ReadWrite (https://learn.microsoft.com/graph/api/message-update).
  */
 const READ = ['Mail.Read', 'Mail.ReadWrite'];
 

@@ -1,8 +1,9 @@
 /**
  * Messages seeded into a mailbox and Graph's reply actions on them:
- * reply / replyAll (202, Mail.Send; learn.microsoft.com/graph/api/message-reply, message-replyall) and
- * createReply / createReplyAll (201 + draft, Mail.ReadWrite; learn.microsoft.com/graph/api/message-createreply,
- * message-createreplyall). A reply draft is an ordinary draft: attachments, upload sessions and send (drafts.ts).
+ * reply / replyAll (202, Mail.Send; learn.microsoft.com/graph/api/message-reply, message-replyall)
+ * and createReply / createReplyAll (201 + draft, Mail.ReadWrite;
+ * learn.microsoft.com/graph/api/message-createreply, message-createreplyall). A reply draft is an
+ * ordinary draft: attachments, upload sessions and send (drafts.ts).
  */
 import * as crypto from 'node:crypto';
 import { draftJson, newItemId } from './drafts';
@@ -50,8 +51,8 @@ export interface SeededMessage extends Required<Omit<SeedMessageConfig, 'mailbox
 }
 
 // MAPI properties Exchange sets on a reply ([MS-OXOMSG] 2.2.1.24 PidTagInReplyToId, 2.2.1.26
-// PidTagInternetReferences), as Graph single-value extended properties: they become the In-Reply-To and References
-// headers of the sent reply. The outbox keeps them on the message.
+// PidTagInternetReferences), as Graph single-value extended properties: they become the In-Reply-To
+// and References headers of the sent reply. The outbox keeps them on the message.
 export const IN_REPLY_TO_PROPERTY = 'String 0x1042';
 export const REFERENCES_PROPERTY = 'String 0x1039';
 
@@ -99,9 +100,10 @@ function recipients(list: SeedAddress[]) {
 }
 
 /**
- * Outlook's reply addressing: To = the original's replyTo, else its from (https://learn.microsoft.com/graph/api/message-reply, "per RFC 2822");
- * Reply All adds the original's To and CC as CC, without the replying mailbox and without duplicates. Outlook
- * puts the original To into To and CC into CC for Reply All (assumption: Outlook on the web behaviour).
+ * Outlook's reply addressing: To = the original's replyTo, else its from
+ * (https://learn.microsoft.com/graph/api/message-reply, "per RFC 2822"); Reply All adds the
+ * original's To and CC as CC, without the replying mailbox and without duplicates. Outlook puts the
+ * original To into To and CC into CC for Reply All (assumption: Outlook on the web behaviour).
  */
 function addressing(m: SeededMessage, replyAll: boolean, self: string[]) {
 	const seen = new Set(self.map((a) => a.toLowerCase()));
@@ -117,12 +119,17 @@ function addressing(m: SeededMessage, replyAll: boolean, self: string[]) {
 	return { to: [...to, ...keep(m.to)], cc: keep(m.cc) };
 }
 
-/** "RE: " once, as Outlook prefixes reply subjects (not repeated when the original already has it). */
+/**
+ * "RE: " once, as Outlook prefixes reply subjects (not repeated when the original already has it).
+ */
 function replySubject(subject: string): string {
 	return /^re:\s/i.test(subject) ? subject : `RE: ${subject}`;
 }
 
-/** `comment` and `message.body` together → 400 (https://learn.microsoft.com/graph/api/message-reply "Specifying both will return ... 400"). */
+/**
+ * `comment` and `message.body` together → 400 (https://learn.microsoft.com/graph/api/message-reply
+ * "Specifying both will return ... 400").
+ */
 function requestMessage(call: MailCall): Record<string, unknown> {
 	const body = call.body ?? {};
 	const message = body.message === undefined ? {} : checkMessageShape(body.message);
@@ -152,11 +159,12 @@ function headerAddress(a: SeedAddress): string {
 }
 
 /**
- * The quoted original Outlook puts under a reply: a rule, a header block (From, Sent, To, Cc, Subject) and the
- * original body. `comment` goes above it; a `message.body` replaces the whole body instead
- * (learn.microsoft.com/graph/api/message-reply: "Specify either a comment or the body property of the message
- * parameter"; dust-tt/dust#18291 found the history gone with message.body). The markup follows Outlook on the
- * web's divRplyFwdMsg block; its exact HTML is an assumption (README).
+ * The quoted original Outlook puts under a reply: a rule, a header block (From, Sent, To, Cc,
+ * Subject) and the original body. `comment` goes above it; a `message.body` replaces the whole body
+ * instead (learn.microsoft.com/graph/api/message-reply: "Specify either a comment or the body
+ * property of the message parameter"; dust-tt/dust#18291 found the history gone with message.body).
+ * The markup follows Outlook on the web's divRplyFwdMsg block; its exact HTML is an assumption
+ * (README).
  */
 export function quotedReplyBody(m: SeededMessage, comment: string): string {
 	const rows = [
@@ -174,7 +182,10 @@ export function quotedReplyBody(m: SeededMessage, comment: string): string {
 	);
 }
 
-/** The reply as Exchange composes it: derived addressing and subject, the request's properties, the thread. */
+/**
+ * The reply as Exchange composes it: derived addressing and subject, the request's properties, the
+ * thread.
+ */
 function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown> {
 	const m = original(call);
 	const request = requestMessage(call);
@@ -189,7 +200,8 @@ function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown
 			contentType: 'HTML',
 			content: quotedReplyBody(m, typeof comment === 'string' ? comment : ''),
 		},
-		// https://learn.microsoft.com/graph/api/message-reply example 1 "adds a recipient to the reply message".
+		// https://learn.microsoft.com/graph/api/message-reply example 1 "adds a recipient to the reply
+		// message".
 		toRecipients: [...recipients(derived.to), ...list(props.toRecipients)],
 		ccRecipients: [...recipients(derived.cc), ...list(props.ccRecipients)],
 		conversationId: m.conversationId,
@@ -201,12 +213,18 @@ function composeReply(call: MailCall, replyAll: boolean): Record<string, unknown
 	};
 }
 
-/** `POST …/messages/{id}/reply|replyAll` → 202, empty body; the reply is saved to Sent Items (https://learn.microsoft.com/graph/api/message-reply). */
+/**
+ * `POST …/messages/{id}/reply|replyAll` → 202, empty body; the reply is saved to Sent Items
+ * (https://learn.microsoft.com/graph/api/message-reply).
+ */
 export function replyAction(call: MailCall, replyAll: boolean): SimResponse {
 	return submitJsonMessage(call, composeReply(call, replyAll), 'reply', true);
 }
 
-/** `POST …/messages/{id}/createReply|createReplyAll` → 201 and the reply draft (https://learn.microsoft.com/graph/api/message-createreply). */
+/**
+ * `POST …/messages/{id}/createReply|createReplyAll` → 201 and the reply draft
+ * (https://learn.microsoft.com/graph/api/message-createreply).
+ */
 export function createReplyDraft(call: MailCall, replyAll: boolean): SimResponse {
 	const message = composeReply(call, replyAll);
 	checkInternetMessageHeaders(message);
@@ -233,7 +251,10 @@ export function createReplyDraft(call: MailCall, replyAll: boolean): SimResponse
 	return jsonResponse(201, draftJson(call, draft, true), {}, GRAPH_JSON_CONTENT_TYPE);
 }
 
-/** A seeded message as `GET /users/{id}/messages/{id}` shows it (learn.microsoft.com/graph/api/message-get). */
+/**
+ * A seeded message as `GET /users/{id}/messages/{id}` shows it
+ * (learn.microsoft.com/graph/api/message-get).
+ */
 export function seededJson(m: SeededMessage): Record<string, unknown> {
 	return {
 		id: m.id,
@@ -251,7 +272,10 @@ export function seededJson(m: SeededMessage): Record<string, unknown> {
 	};
 }
 
-/** Route table for graph.ts: action segment (lower case) → handler and whether it needs Mail.ReadWrite. */
+/**
+ * Route table for graph.ts: action segment (lower case) → handler and whether it needs
+ * Mail.ReadWrite.
+ */
 export const REPLY_ROUTES: Record<
 	string,
 	{ handler: (c: MailCall) => SimResponse; draft: boolean }

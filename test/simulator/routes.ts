@@ -17,7 +17,9 @@ function quotedValue(segment: string | undefined, entity: string): string | unde
 	return m && m[1].toLowerCase() === entity ? m[2] : undefined;
 }
 
-/** Which listener a request arrived on: the Graph + identity origin, or the Outlook upload origin. */
+/**
+ * Which listener a request arrived on: the Graph + identity origin, or the Outlook upload origin.
+ */
 export type Host = 'graph' | 'outlook';
 
 /**

@@ -1,4 +1,6 @@
-/** Named directory setups for the simulator (used by `npm start`, the demo, the benchmark and e2e). */
+/**
+ * Named directory setups for the simulator (used by `npm start`, the demo, the benchmark and e2e).
+ */
 import type { AppConfig, TenantConfig, UserConfig } from './types';
 
 /** Well-known demo values. Not real secrets: they only work against the simulator. */
@@ -29,8 +31,9 @@ export interface ScenarioTarget {
 }
 
 /**
- * Tenant contoso (11111111-…), app 22222222-… with secret 33333333-… / "demo-secret-value~not-a-real-secret",
- * Mail.Send + Mail.ReadWrite consented; licensed users sender@ (150 MiB MaxSendSize) and alerts@.
+ * Tenant contoso (11111111-…), app 22222222-… with secret 33333333-… /
+ * "demo-secret-value~not-a-real-secret", Mail.Send + Mail.ReadWrite consented; licensed users
+ * sender@ (150 MiB MaxSendSize) and alerts@.
  */
 export function loadDemoScenario(sim: ScenarioTarget): void {
 	sim.addTenant({ id: DEMO.tenantId, domains: [DEMO.tenantDomain] });

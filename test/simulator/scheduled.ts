@@ -1,13 +1,16 @@
 /**
- * Deferred (scheduled) send: a draft carrying PidTagDeferredSendTime (SystemTime 0x3FEF) that is sent with
- * `POST …/messages/{id}/send` is held until that time, then delivered like any sent draft.
- * - "Indicates a time when a client would like to defer sending a message … If PR_DEFERRED_SEND_TIME value is
- *   earlier than the current time (in UTC), the message is sent immediately."
+ * Deferred (scheduled) send: a draft carrying PidTagDeferredSendTime (SystemTime 0x3FEF) that is
+ * sent with `POST …/messages/{id}/send` is held until that time, then delivered like any sent
+ * draft.
+ * - "Indicates a time when a client would like to defer sending a message … If
+ *   PR_DEFERRED_SEND_TIME value is earlier than the current time (in UTC), the message is sent
+ *   immediately."
  *   (https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property)
- * - Until then it stays in Drafts with its id, and deleting it cancels the send (validated on a live mailbox:
- *   https://github.com/openonion/connectonion/pull/1221; Drafts seen in https://github.com/OfficeDev/office-js/issues/4847).
- * Assumptions without a public source are listed in README.md (held draft answers GET/DELETE; a second /send of a
- * held draft is accepted and keeps one delivery).
+ * - Until then it stays in Drafts with its id, and deleting it cancels the send (validated on a
+ *   live mailbox: https://github.com/openonion/connectonion/pull/1221; Drafts seen in
+ *   https://github.com/OfficeDev/office-js/issues/4847).
+ * Assumptions without a public source are listed in README.md (held draft answers GET/DELETE; a
+ * second /send of a held draft is accepted and keeps one delivery).
  */
 import type { SimulatorCore } from './context';
 import type { Draft } from './state';
@@ -62,8 +65,8 @@ function arm(core: SimulatorCore, draft: Draft, at: number, send: () => void): N
 }
 
 /**
- * Holds a sent draft whose deferred send time is still ahead; `send` delivers it then. Returns false when the
- * draft is due now (no time, or a past time), so the caller delivers at once.
+ * Holds a sent draft whose deferred send time is still ahead; `send` delivers it then. Returns
+ * false when the draft is due now (no time, or a past time), so the caller delivers at once.
  */
 export function holdIfDeferred(core: SimulatorCore, draft: Draft, send: () => void): boolean {
 	const at = deferredSendTime(draft.message);

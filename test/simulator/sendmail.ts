@@ -1,6 +1,7 @@
 /**
- * `POST /v1.0/users/{id | userPrincipalName}/sendMail` (https://learn.microsoft.com/graph/api/user-sendmail).
- * Success is 202 Accepted with an EMPTY body (https://learn.microsoft.com/graph/api/user-sendmail).
+ * `POST /v1.0/users/{id | userPrincipalName}/sendMail`
+ * (https://learn.microsoft.com/graph/api/user-sendmail). Success is 202 Accepted with an EMPTY body
+ * (https://learn.microsoft.com/graph/api/user-sendmail).
  */
 import { deliver, extendedMessageIdOf, requestAttachment } from './delivery';
 import { GraphError } from './errors';
@@ -18,9 +19,11 @@ import {
 } from './validation';
 
 function parseSaveToSentItems(value: unknown): boolean {
-	if (value === undefined || value === null) return true; // "default is true" (https://learn.microsoft.com/graph/api/user-sendmail)
+	// "default is true" (https://learn.microsoft.com/graph/api/user-sendmail)
+	if (value === undefined || value === null) return true;
 	if (typeof value === 'boolean') return value;
-	// The doc's own example sends the string "false" (https://learn.microsoft.com/graph/api/user-sendmail), which the OData reader converts.
+	// The doc's own example sends the string "false"
+	// (https://learn.microsoft.com/graph/api/user-sendmail), which the OData reader converts.
 	if (typeof value === 'string' && /^(true|false)$/i.test(value))
 		return value.toLowerCase() === 'true';
 	const literal =
@@ -64,7 +67,10 @@ export async function sendMail(call: MailCall): Promise<SimResponse> {
 	return submitJsonMessage(call, checkMessageShape(message), 'sendMail', saveToSentItems);
 }
 
-/** MIME variant: Content-Type text/plain, body = base64 of the RFC 5322 message (https://learn.microsoft.com/graph/api/user-sendmail). */
+/**
+ * MIME variant: Content-Type text/plain, body = base64 of the RFC 5322 message
+ * (https://learn.microsoft.com/graph/api/user-sendmail).
+ */
 async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 	const parsed = await parseMime(decodeMimeBody(base64));
 	checkRecipientsForSubmission(parsed.message);
@@ -81,7 +87,8 @@ async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 		clientId: call.token.clientId,
 		via: 'sendMail',
 		message: parsed.message,
-		// A MIME request has no saveToSentItems parameter; Exchange keeps the default, true (https://learn.microsoft.com/graph/api/user-sendmail).
+		// A MIME request has no saveToSentItems parameter; Exchange keeps the default, true
+		// (https://learn.microsoft.com/graph/api/user-sendmail).
 		saveToSentItems: true,
 		internetMessageHeaders: parsed.customHeaders,
 		internetMessageId: parsed.internetMessageId,
@@ -92,8 +99,9 @@ async function sendMime(call: MailCall, base64: string): Promise<SimResponse> {
 }
 
 /**
- * Submits a JSON message (sendMail, reply, replyAll): Exchange's recipient, header, Send As and size checks, then
- * delivery; 202 with an empty body (https://learn.microsoft.com/graph/api/user-sendmail, message-reply).
+ * Submits a JSON message (sendMail, reply, replyAll): Exchange's recipient, header, Send As and
+ * size checks, then delivery; 202 with an empty body
+ * (https://learn.microsoft.com/graph/api/user-sendmail, message-reply).
  */
 export function submitJsonMessage(
 	call: MailCall,

@@ -1,9 +1,10 @@
 /**
- * `GET /v1.0/users/{id}/mailFolders/{folder}/messages` (learn.microsoft.com/graph/api/mailfolder-list-messages) for
- * the well-known folders a sender's own messages are in: `sentitems` (sent copies, visible after the configured
- * Sent Items delay) and `drafts`. The one filter supported is the documented single-value extended property
- * filter (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, "Get resource instances filtered
- * by single-value extended property"); no filter lists the folder.
+ * `GET /v1.0/users/{id}/mailFolders/{folder}/messages`
+ * (learn.microsoft.com/graph/api/mailfolder-list-messages) for the well-known folders a sender's
+ * own messages are in: `sentitems` (sent copies, visible after the configured Sent Items delay) and
+ * `drafts`. The one filter supported is the documented single-value extended property filter
+ * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, "Get resource instances
+ * filtered by single-value extended property"); no filter lists the folder.
  */
 import { draftJson } from './drafts';
 import { GraphError } from './errors';
@@ -18,10 +19,16 @@ import {
 } from './propertyFilter';
 import type { DeliveredMessage } from './types';
 
-/** Only Mail.Read and Mail.ReadWrite see extended properties: Mail.ReadBasic excludes "any extended properties" (learn.microsoft.com/graph/permissions-reference#mailreadbasicall). */
+/**
+ * Only Mail.Read and Mail.ReadWrite see extended properties: Mail.ReadBasic excludes "any extended
+ * properties" (learn.microsoft.com/graph/permissions-reference#mailreadbasicall).
+ */
 const SEES_EXTENDED = ['Mail.Read', 'Mail.ReadWrite'];
 
-/** The request's extended-property filter; more `or`ed values than the switched limit → 400 (an assumption). */
+/**
+ * The request's extended-property filter; more `or`ed values than the switched limit → 400 (an
+ * assumption).
+ */
 export function filterOf(call: MailCall): PropertyFilter | undefined {
 	const filter = parseFilter(call.ctx.query.get('$filter'));
 	if (filter && filter.values.length > call.ctx.core.settings.maxFilterValues)
@@ -34,7 +41,10 @@ export function filterOf(call: MailCall): PropertyFilter | undefined {
 	return filter;
 }
 
-/** With `$expand` of the filtered property, each message shows it (learn: singlevaluelegacyextendedproperty-get). */
+/**
+ * With `$expand` of the filtered property, each message shows it (learn:
+ * singlevaluelegacyextendedproperty-get).
+ */
 function withExpanded(
 	call: MailCall,
 	json: Record<string, unknown>,
@@ -44,7 +54,9 @@ function withExpanded(
 	return id ? { ...json, singleValueExtendedProperties: expandedProperties(message, id) } : json;
 }
 
-/** The Sent Items copy as Graph shows it: the message resource with the Message-ID it went out with. */
+/**
+ * The Sent Items copy as Graph shows it: the message resource with the Message-ID it went out with.
+ */
 function sentCopyJson(m: DeliveredMessage): Record<string, unknown> {
 	const message = m.message as Record<string, unknown>;
 	const id = m.sentItemId ?? '';
@@ -81,7 +93,10 @@ export function draftCopies(call: MailCall, filter?: PropertyFilter): Record<str
 		.map((d) => withExpanded(call, draftJson(call, d, false), d.message));
 }
 
-/** `$top` bounds the page (1–1000 for messages; default 10, learn.microsoft.com/graph/api/user-list-messages). */
+/**
+ * `$top` bounds the page (1–1000 for messages; default 10,
+ * learn.microsoft.com/graph/api/user-list-messages).
+ */
 export function topOf(raw: string | null): number {
 	if (raw === null) return 10;
 	const n = Number(raw);
@@ -94,7 +109,8 @@ export function topOf(raw: string | null): number {
 export function checkSeesExtended(call: MailCall): void {
 	const roles = call.ctx.core.state.effectiveRoles(call.token.clientId, call.token.roles);
 	if (roles.some((r) => SEES_EXTENDED.includes(r))) return;
-	// Assumption: Graph's exact answer to an extended-property filter under Mail.ReadBasic is not public.
+	// Assumption: Graph's exact answer to an extended-property filter under Mail.ReadBasic is not
+	// public.
 	throw new GraphError(
 		403,
 		'ErrorAccessDenied',
@@ -102,7 +118,9 @@ export function checkSeesExtended(call: MailCall): void {
 	);
 }
 
-/** The folder segment is matched by the route's `{id}` (mailRoutes.ts): a well-known folder name. */
+/**
+ * The folder segment is matched by the route's `{id}` (mailRoutes.ts): a well-known folder name.
+ */
 export function listFolderMessages(call: MailCall): SimResponse {
 	const folder = (call.messageId ?? '').toLowerCase();
 	const filter = filterOf(call);

@@ -1,6 +1,7 @@
 /**
  * Request lifecycle: classify → record → (token: read form) → faults → process → latency → write.
- * Every Graph / upload answer carries `request-id` and echoes `client-request-id` (https://learn.microsoft.com/graph/errors).
+ * Every Graph / upload answer carries `request-id` and echoes `client-request-id`
+ * (https://learn.microsoft.com/graph/errors).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext, type SimulatorCore } from './context';
@@ -268,7 +269,9 @@ function countArrival(ctx: RequestContext, route: Route): void {
 	}
 }
 
-/** What faults can match on; also labels the request with its mailbox before authentication runs. */
+/**
+ * What faults can match on; also labels the request with its mailbox before authentication runs.
+ */
 function faultTarget(ctx: RequestContext, route: Route): FaultTarget {
 	const { state } = ctx.core;
 	let hint: string | undefined;

@@ -1,6 +1,6 @@
 /**
- * The simulator's two HTTPS servers (Graph and identity platform on one port, the Outlook upload host on another)
- * and the methods tests and the control API use to configure and observe them.
+ * The simulator's two HTTPS servers (Graph and identity platform on one port, the Outlook upload
+ * host on another) and the methods tests and the control API use to configure and observe them.
  */
 import * as https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -134,7 +134,10 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		return this.origin;
 	}
 
-	/** Graph endpoint for the credential's "custom" cloud (= url); Graph lives under `${url}/v1.0/...`. */
+	/**
+	 * Graph endpoint for the credential's "custom" cloud (= url); Graph lives under
+	 * `${url}/v1.0/...`.
+	 */
 	get graphEndpoint(): string {
 		return this.origin;
 	}
@@ -171,7 +174,10 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.state.addUser(u);
 	}
 
-	/** Scopes an app to some mailboxes (Application Access Policy or RBAC for Applications); replaces a previous one. */
+	/**
+	 * Scopes an app to some mailboxes (Application Access Policy or RBAC for Applications); replaces
+	 * a previous one.
+	 */
 	restrictApp(r: RestrictionConfig): void {
 		this.state.restrictApp(r);
 	}
@@ -191,7 +197,10 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		changeMessage(this.state, id, change);
 	}
 
-	/** Every delta sync token issued so far is refused from now on with 410 (a sync state Exchange dropped). */
+	/**
+	 * Every delta sync token issued so far is refused from now on with 410 (a sync state Exchange
+	 * dropped).
+	 */
 	expireDeltaTokens(): void {
 		this.state.mailStore.epoch += 1;
 	}
@@ -200,7 +209,10 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		this.settings.graphLatencyMs = Math.max(0, ms);
 	}
 
-	/** Switches how Exchange treats client-set Message-IDs and how long Sent Items lags; reset() restores both. */
+	/**
+	 * Switches how Exchange treats client-set Message-IDs and how long Sent Items lags; reset()
+	 * restores both.
+	 */
 	setExchangeBehaviour(b: ExchangeBehaviour): void {
 		if (b.messageIds !== undefined) {
 			if (b.messageIds !== 'keep' && b.messageIds !== 'overwrite')
@@ -217,7 +229,10 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		return this.faults.add(f);
 	}
 
-	/** Holds the first `count` Graph requests matching `path` in flight until all have arrived (see gather.ts). */
+	/**
+	 * Holds the first `count` Graph requests matching `path` in flight until all have arrived (see
+	 * gather.ts).
+	 */
 	gatherRequests(spec: GatherSpec): void {
 		this.gather.add(spec);
 	}
@@ -231,7 +246,10 @@ export class M365Simulator implements SimulatorCore, ControlTarget {
 		loadScenario(this, name);
 	}
 
-	/** Clears outbox, counters, requests, faults, drafts and upload sessions, and restores the start-up latencies. */
+	/**
+	 * Clears outbox, counters, requests, faults, drafts and upload sessions, and restores the
+	 * start-up latencies.
+	 */
 	reset(): void {
 		this.state.resetObservations();
 		this.faults.reset();

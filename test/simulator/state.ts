@@ -1,4 +1,7 @@
-/** In-memory directory (tenants, apps, users), mailbox content (drafts, upload sessions) and observations. */
+/**
+ * In-memory directory (tenants, apps, users), mailbox content (drafts, upload sessions) and
+ * observations.
+ */
 import type { MimeSummary } from './mime';
 import * as crypto from 'node:crypto';
 import { thumbprintsOf } from './certs';
@@ -17,10 +20,15 @@ import type {
 	UserConfig,
 } from './types';
 
-/** Exchange Online default MaxSendSize: 35 MB (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
+/**
+ * Exchange Online default MaxSendSize: 35 MB
+ * (https://learn.microsoft.com/graph/api/attachment-createuploadsession).
+ */
 export const DEFAULT_MAX_SEND_SIZE = 35 * 1024 * 1024;
 
-/** Bound on the request log so long-running simulators (demo, benchmark) do not grow without limit. */
+/**
+ * Bound on the request log so long-running simulators (demo, benchmark) do not grow without limit.
+ */
 export const MAX_RECORDED_REQUESTS = 100_000;
 
 export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,14 +86,19 @@ export interface StoredAttachment extends DeliveredAttachment {
 export interface Draft {
 	id: string;
 	userId: string;
-	/** Validated message properties as received (attachments kept separately, without contentBytes). */
+	/**
+	 * Validated message properties as received (attachments kept separately, without contentBytes).
+	 */
 	message: Record<string, unknown>;
 	attachments: StoredAttachment[];
 	createdDateTime: string;
 	lastModifiedDateTime: string;
 	changeKey: string;
 	conversationId: string;
-	/** Set by the client (JSON property or MIME Message-ID header) or made by Exchange when the draft is created. */
+	/**
+	 * Set by the client (JSON property or MIME Message-ID header) or made by Exchange when the draft
+	 * is created.
+	 */
 	internetMessageId?: string;
 	/** Present when the draft was created from MIME. */
 	mime?: MimeSummary;
@@ -174,7 +187,7 @@ export class SimState {
 	private inFlightTotal = 0;
 	private readonly uploadWindows = new Map<string, { at: number; bytes: number }[]>();
 
-	// ---- configuration -------------------------------------------------------------------------------------
+	// ---- configuration ----------------------------------------------------------------------------
 
 	addTenant(t: TenantConfig): void {
 		if (!GUID_RE.test(t.id)) throw new Error(`tenant id must be a GUID: ${t.id}`);
@@ -269,7 +282,7 @@ export class SimState {
 			this.requests.splice(0, this.requests.length - MAX_RECORDED_REQUESTS);
 	}
 
-	// ---- lookups -------------------------------------------------------------------------------------------
+	// ---- lookups ----------------------------------------------------------------------------------
 
 	/** Tenant by GUID or by one of its verified domains, case-insensitively. */
 	findTenant(idOrDomain: string): Tenant | undefined {
@@ -308,7 +321,10 @@ export class SimState {
 		return undefined;
 	}
 
-	/** The token's roles plus what RBAC for Applications grants the app (in scope only: graph.ts checks scope). */
+	/**
+	 * The token's roles plus what RBAC for Applications grants the app (in scope only: graph.ts
+	 * checks scope).
+	 */
 	effectiveRoles(clientId: string, tokenRoles: string[]): string[] {
 		const granted = this.restrictions.get(lower(clientId))?.roles ?? [];
 		return [...tokenRoles, ...granted.filter((r) => !tokenRoles.includes(r))];
@@ -320,11 +336,12 @@ export class SimState {
 		);
 	}
 
-	// ---- Outlook limits ------------------------------------------------------------------------------------
+	// ---- Outlook limits ---------------------------------------------------------------------------
 
 	/**
-	 * Admits one more concurrent request for (app, mailbox) unless `limit` would be exceeded. Returns the release
-	 * function, or undefined when the request must be throttled. Outlook: 4 concurrent requests per app ID + mailbox
+	 * Admits one more concurrent request for (app, mailbox) unless `limit` would be exceeded. Returns
+	 * the release function, or undefined when the request must be throttled. Outlook: 4 concurrent
+	 * requests per app ID + mailbox
 	 * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
 	 */
 	tryAcquireSlot(clientId: string, user: User, limit: number): (() => void) | undefined {
@@ -353,8 +370,9 @@ export class SimState {
 	}
 
 	/**
-	 * Outlook's upload budget, 150 MB per 5 minutes; per mailbox regardless of app ID per https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
-	 * (docs-contrib PR #9394). Returns false (and records nothing) when `bytes` would exceed `budget`.
+	 * Outlook's upload budget, 150 MB per 5 minutes; per mailbox regardless of app ID per
+	 * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits (docs-contrib PR
+	 * #9394). Returns false (and records nothing) when `bytes` would exceed `budget`.
 	 */
 	tryConsumeUploadBudget(user: User, bytes: number, budget: number, now: number): boolean {
 		const windowMs = 5 * 60 * 1000;

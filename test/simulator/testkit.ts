@@ -1,4 +1,7 @@
-/** Helpers for the simulator's own tests: raw HTTPS calls (no product code), tokens and client assertions. */
+/**
+ * Helpers for the simulator's own tests: raw HTTPS calls (no product code), tokens and client
+ * assertions.
+ */
 import * as crypto from 'node:crypto';
 import * as https from 'node:https';
 import { startSimulator, type M365Simulator } from './simulator';
@@ -118,7 +121,10 @@ export function simpleMessage(to = 'someone@example.com'): Record<string, unknow
 	};
 }
 
-/** A client assertion built by hand with node:crypto, like msal-node's (https://learn.microsoft.com/entra/identity-platform/certificate-credentials). */
+/**
+ * A client assertion built by hand with node:crypto, like msal-node's
+ * (https://learn.microsoft.com/entra/identity-platform/certificate-credentials).
+ */
 export function makeAssertion(opts: {
 	keyPem: string;
 	certPem: string;
@@ -159,7 +165,9 @@ export function makeAssertion(opts: {
 	return `${input}.${signature.toString('base64url')}`;
 }
 
-/** A handle that reads through to an object created later (in beforeAll); methods are bound to it. */
+/**
+ * A handle that reads through to an object created later (in beforeAll); methods are bound to it.
+ */
 export function lateBound<T extends object>(current: () => T, what: string): T {
 	return new Proxy({} as T, {
 		get(_target, key) {
@@ -175,13 +183,16 @@ export function lateBound<T extends object>(current: () => T, what: string): T {
 }
 
 export interface SimulatorWorldOptions extends SimulatorOptions {
-	/** 'demo' (default) loads the demo directory before each test; 'none' leaves the directory alone. */
+	/**
+	 * 'demo' (default) loads the demo directory before each test; 'none' leaves the directory alone.
+	 */
 	scenario?: 'demo' | 'none';
 }
 
 /**
- * A bare simulator for the simulator's own tests. With the demo scenario, every test starts from resetAll() + the
- * demo directory, then `beforeEachTest` (e.g. fetch a token) and a reset() so counters start at zero.
+ * A bare simulator for the simulator's own tests. With the demo scenario, every test starts from
+ * resetAll() + the demo directory, then `beforeEachTest` (e.g. fetch a token) and a reset() so
+ * counters start at zero.
  */
 export function useSimulator(
 	options: SimulatorWorldOptions = {},

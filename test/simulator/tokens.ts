@@ -1,4 +1,6 @@
-/** Access tokens the simulator issues (app-only Graph v1.0 tokens) and Graph's validation of them. */
+/**
+ * Access tokens the simulator issues (app-only Graph v1.0 tokens) and Graph's validation of them.
+ */
 import * as crypto from 'node:crypto';
 import type { SimulatorCore } from './context';
 import { GraphError } from './errors';
@@ -13,7 +15,9 @@ interface SigningKey {
 
 let signingKey: SigningKey | undefined;
 
-/** The token-signing key: generated once per process and shared by all simulator instances in it. */
+/**
+ * The token-signing key: generated once per process and shared by all simulator instances in it.
+ */
 export function tokenSigningKey(): SigningKey {
 	if (!signingKey) {
 		const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -34,9 +38,12 @@ export function jwks(): object {
 }
 
 /**
- * An app-only Graph token shaped like a real v1.0 one (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference: aud, iss sts.windows.net, appid, appidacr,
- * idtyp "app", oid/sub = service principal, tid, ver "1.0"). `roles` = consented application permissions; it is
- * OMITTED without admin consent or permissions ("app-only tokens can be issued without a roles claim", https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
+ * An app-only Graph token shaped like a real v1.0 one
+ * (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference: aud, iss
+ * sts.windows.net, appid, appidacr, idtyp "app", oid/sub = service principal, tid, ver "1.0").
+ * `roles` = consented application permissions; it is OMITTED without admin consent or permissions
+ * ("app-only tokens can be issued without a roles claim",
+ * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
  */
 export function issueAccessToken(
 	core: SimulatorCore,
@@ -86,8 +93,10 @@ const invalidToken = (message: string): GraphError =>
 	new GraphError(401, 'InvalidAuthenticationToken', message);
 
 /**
- * Graph's bearer check. Messages from https://learn.microsoft.com/graph/errors (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362, s1t5/mail-archiver
- * #267, microsoftgraph/python-sample-auth #10): empty, compact-token failure, invalid audience, expired.
+ * Graph's bearer check. Messages from https://learn.microsoft.com/graph/errors
+ * (https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/2362, s1t5/mail-archiver
+ * #267, microsoftgraph/python-sample-auth #10): empty, compact-token failure, invalid audience,
+ * expired.
  */
 export function validateAccessToken(
 	core: SimulatorCore,

@@ -1,6 +1,7 @@
 /**
- * Public types of the local Microsoft 365 simulator (identity platform token endpoint + the Graph mail surface).
- * Other test code, the demo, the benchmark and the e2e suite code against these names: keep them stable.
+ * Public types of the local Microsoft 365 simulator (identity platform token endpoint + the Graph
+ * mail surface). Other test code, the demo, the benchmark and the e2e suite code against these
+ * names: keep them stable.
  */
 import type { MimeSummary } from './mime';
 
@@ -10,13 +11,16 @@ export interface SimulatorOptions {
 	/** Bind address; default 127.0.0.1. */
 	host?: string;
 	/**
-	 * TCP port of the Outlook upload host (uploadUrl origin); 0 (default) picks a free one. Real upload URLs are on
-	 * outlook.office.com, not on Graph (https://learn.microsoft.com/graph/outlook-large-attachments), so the simulator serves them elsewhere.
+	 * TCP port of the Outlook upload host (uploadUrl origin); 0 (default) picks a free one. Real
+	 * upload URLs are on outlook.office.com, not on Graph
+	 * (https://learn.microsoft.com/graph/outlook-large-attachments), so the simulator serves them
+	 * elsewhere.
 	 */
 	uploadPort?: number;
 	/**
-	 * Host name put in the simulator's URLs (default: the bind address). 'localhost' keeps clients from sending an
-	 * IP address as TLS server name (SNI allows host names only, RFC 6066 §3; Node warns with DEP0123).
+	 * Host name put in the simulator's URLs (default: the bind address). 'localhost' keeps clients
+	 * from sending an IP address as TLS server name (SNI allows host names only, RFC 6066 §3; Node
+	 * warns with DEP0123).
 	 */
 	publicHost?: string;
 	/** Delay added to every Graph call and upload PUT before the response is written (default 0). */
@@ -25,7 +29,9 @@ export interface SimulatorOptions {
 	tokenLatencyMs?: number;
 	/** Outlook allows 4 concurrent requests per app ID + mailbox (default 4). */
 	mailboxConcurrencyLimit?: number;
-	/** Retry-After sent with ApplicationThrottled 429s, in seconds, fractional allowed (default 1). */
+	/**
+	 * Retry-After sent with ApplicationThrottled 429s, in seconds, fractional allowed (default 1).
+	 */
 	throttleRetryAfterSeconds?: number;
 	/** Outlook upload budget per mailbox per 5 minutes; undefined (default) = not enforced. */
 	uploadBytesPer5MinPerMailbox?: number;
@@ -40,9 +46,9 @@ export interface SimulatorOptions {
 }
 
 /**
- * [MS-OXCMAIL] 2.1.3.2.11: "Servers MAY overwrite the PidTagInternetMessageId property from a client before
- * submitting the message". 'keep' honours a client-set Message-ID (MIME header, draft property, String 0x1035);
- * 'overwrite' ignores every one of them and Exchange makes its own.
+ * [MS-OXCMAIL] 2.1.3.2.11: "Servers MAY overwrite the PidTagInternetMessageId property from a
+ * client before submitting the message". 'keep' honours a client-set Message-ID (MIME header, draft
+ * property, String 0x1035); 'overwrite' ignores every one of them and Exchange makes its own.
  */
 export type MessageIdPolicy = 'keep' | 'overwrite';
 
@@ -50,14 +56,19 @@ export type MessageIdPolicy = 'keep' | 'overwrite';
 export interface ExchangeBehaviour {
 	messageIds?: MessageIdPolicy;
 	sentItemsDelayMs?: number;
-	/** Values an extended-property filter may `or` together before 400 (default 1000; an assumption, see README). */
+	/**
+	 * Values an extended-property filter may `or` together before 400 (default 1000; an assumption,
+	 * see README).
+	 */
 	maxFilterValues?: number;
 }
 
 export interface TenantConfig {
 	/** Directory (tenant) ID, a GUID. */
 	id: string;
-	/** Verified domains, e.g. contoso.onmicrosoft.com; usable instead of the GUID in authority URLs. */
+	/**
+	 * Verified domains, e.g. contoso.onmicrosoft.com; usable instead of the GUID in authority URLs.
+	 */
 	domains?: string[];
 }
 
@@ -110,8 +121,9 @@ export interface RestrictionConfig {
 	/** UPNs, SMTP addresses or object IDs. */
 	allowedMailboxes: string[];
 	/**
-	 * RBAC for Applications only: permissions Exchange grants for the allowed mailboxes (e.g. ['Mail.Send'] for the
-	 * "Application Mail.Send" role). They are not in the token (learn.microsoft.com/exchange/permissions-exo/application-rbac).
+	 * RBAC for Applications only: permissions Exchange grants for the allowed mailboxes (e.g.
+	 * ['Mail.Send'] for the "Application Mail.Send" role). They are not in the token
+	 * (learn.microsoft.com/exchange/permissions-exo/application-rbac).
 	 */
 	roles?: string[];
 }
@@ -134,8 +146,9 @@ export interface FaultSpec {
 		/** UPN, SMTP address or object ID of the mailbox addressed by the request. */
 		mailbox?: string;
 		/**
-		 * 'token' = POST …/oauth2/v2.0/token only; 'graph' = /v1.0/…; 'upload' = the uploadUrl. Identity metadata
-		 * (openid-configuration, keys, instance discovery) has no kind here: match it by path.
+		 * 'token' = POST …/oauth2/v2.0/token only; 'graph' = /v1.0/…; 'upload' = the uploadUrl.
+		 * Identity metadata (openid-configuration, keys, instance discovery) has no kind here: match it
+		 * by path.
 		 */
 		kind?: FaultKind;
 	};
@@ -147,7 +160,10 @@ export interface FaultSpec {
 	probability?: number;
 	/** Default 503 for 'respond', 504 for 'processThenRespond'. */
 	status?: number;
-	/** JSON body; a string is sent verbatim; null => empty body; undefined => a Microsoft-shaped default for the status. */
+	/**
+	 * JSON body; a string is sent verbatim; null => empty body; undefined => a Microsoft-shaped
+	 * default for the status.
+	 */
 	body?: unknown;
 	headers?: Record<string, string>;
 	/** Extra delay before answering. */
@@ -179,7 +195,10 @@ export interface DeliveredMessage {
 	userId: string;
 	clientId: string;
 	via: 'sendMail' | 'draft' | 'reply';
-	/** Graph message JSON as received (sendMail) or as built by draft + attachments; fileAttachment contentBytes removed. */
+	/**
+	 * Graph message JSON as received (sendMail) or as built by draft + attachments; fileAttachment
+	 * contentBytes removed.
+	 */
 
 	message: any;
 	saveToSentItems: boolean;
@@ -188,7 +207,10 @@ export interface DeliveredMessage {
 	deliveredAt: string;
 	attachments: DeliveredAttachment[];
 	internetMessageHeaders: InternetMessageHeader[];
-	/** The Message-ID recipients see: the one the client set (MIME header, draft property, String 0x1035) or Exchange's. */
+	/**
+	 * The Message-ID recipients see: the one the client set (MIME header, draft property, String
+	 * 0x1035) or Exchange's.
+	 */
 	internetMessageId: string;
 	/** Present when the message arrived as MIME (sendMail or a draft created from MIME). */
 	mime?: MimeSummary;

@@ -20,9 +20,10 @@ import {
 import type { UploadSession, User } from './state';
 
 /**
- * Upload sessions take attachments up to 150 MB (https://learn.microsoft.com/graph/outlook-large-attachments). Docs say "3 MB" for the floor, but the measured
- * floor is 2,097,152 bytes: "Minimum UploadSession byte size is exactly 2097152 bytes" (comment of 2020-08-20 in
- * https://github.com/microsoftgraph/msgraph-sdk-java/pull/52).
+ * Upload sessions take attachments up to 150 MB
+ * (https://learn.microsoft.com/graph/outlook-large-attachments). Docs say "3 MB" for the floor, but
+ * the measured floor is 2,097,152 bytes: "Minimum UploadSession byte size is exactly 2097152 bytes"
+ * (comment of 2020-08-20 in https://github.com/microsoftgraph/msgraph-sdk-java/pull/52).
  */
 export const MIN_UPLOAD_SESSION_SIZE = 2 * 1024 * 1024;
 export const MAX_UPLOAD_SESSION_SIZE = 150 * 1024 * 1024;
@@ -46,7 +47,10 @@ function uploadBase(core: RequestContext['core'], user: User, draftId: string): 
 	return `${core.uploadOrigin}/api/v2.0/Users('${user.id}@${user.tenantId}')/Messages('${draftId}')`;
 }
 
-/** The `aud` claim of a bearer token, read without verification (only to quote it back like Outlook does). */
+/**
+ * The `aud` claim of a bearer token, read without verification (only to quote it back like Outlook
+ * does).
+ */
 function audienceOf(authorization: string): string {
 	const payload = authorization.replace(/^Bearer\s+/i, '').split('.')[1] ?? '';
 	try {
@@ -63,7 +67,10 @@ function badRequest(code: string, message: string): GraphError {
 	return new GraphError(400, code, message);
 }
 
-/** `POST /users/{id}/messages/{id}/attachments/createUploadSession` with `{"AttachmentItem":{…}}` → 201. */
+/**
+ * `POST /users/{id}/messages/{id}/attachments/createUploadSession` with `{"AttachmentItem":{…}}`
+ * → 201.
+ */
 export function createUploadSession(call: MailCall): SimResponse {
 	const draft = findDraft(call);
 	let item: unknown;
@@ -95,7 +102,8 @@ export function createUploadSession(call: MailCall): SimResponse {
 			);
 		}
 	}
-	// attachmentType, name and size are required (https://learn.microsoft.com/graph/outlook-large-attachments step 2). Only `file` is simulated.
+	// attachmentType, name and size are required
+	// (https://learn.microsoft.com/graph/outlook-large-attachments step 2). Only `file` is simulated.
 	if (typeof a.attachmentType !== 'string' || a.attachmentType.toLowerCase() !== 'file') {
 		throw badRequest(
 			'ErrorInvalidParameter',
@@ -111,14 +119,16 @@ export function createUploadSession(call: MailCall): SimResponse {
 		);
 	}
 	if (a.size < MIN_UPLOAD_SESSION_SIZE) {
-		// Code from https://learn.microsoft.com/graph/outlook-large-attachments ("Errors"); message wording unverified.
+		// Code from https://learn.microsoft.com/graph/outlook-large-attachments ("Errors"); message
+		// wording unverified.
 		throw badRequest(
 			'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
 			'Attachment size must be greater than the minimum size.',
 		);
 	}
 	if (a.size > MAX_UPLOAD_SESSION_SIZE) {
-		// Exact code unverified: Microsoft documents only the 150 MB limit (https://learn.microsoft.com/graph/outlook-large-attachments).
+		// Exact code unverified: Microsoft documents only the 150 MB limit
+		// (https://learn.microsoft.com/graph/outlook-large-attachments).
 		throw badRequest(
 			'ErrorAttachmentSizeShouldNotBeGreaterThanMaximumSize',
 			'Attachment size must be less than the maximum size.',
@@ -160,7 +170,8 @@ function uploadError(
 	message: string,
 	headers?: Record<string, string>,
 ): GraphError {
-	// The upload endpoint is Outlook's (outlook.office.com) and answers without innerError (https://learn.microsoft.com/graph/errors).
+	// The upload endpoint is Outlook's (outlook.office.com) and answers without innerError
+	// (https://learn.microsoft.com/graph/errors).
 	return new GraphError(status, code, message, { innerError: false, headers });
 }
 
@@ -229,14 +240,16 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 			`The HTTP method '${ctx.method}' is not supported by the upload URL.`,
 		);
 
-	// Chunks count toward the per app + mailbox concurrency limit like any Outlook request (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+	// Chunks count toward the per app + mailbox concurrency limit like any Outlook request
+	// (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
 	admitConcurrent(ctx, session.clientId, user);
 	const range = parseContentRange(ctx.header('content-range'));
 	const length = checkRange(ctx, session, range);
 	const budget = settings.uploadBytesPer5MinPerMailbox;
 	if (budget !== undefined && !state.tryConsumeUploadBudget(user, length, budget, Date.now())) {
 		state.counters.throttled += 1;
-		// https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits: "Application is over its IncomingBytes limit."
+		// https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits: "Application is
+		// over its IncomingBytes limit."
 		throw uploadError(429, 'ApplicationThrottled', 'Application is over its IncomingBytes limit.', {
 			'Retry-After': String(settings.throttleRetryAfterSeconds),
 		});
@@ -253,7 +266,8 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 	session.next += length;
 
 	if (session.next < session.size) {
-		// Intermediate: 200, PascalCase ExpirationDateTime, single "{start}" range (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
+		// Intermediate: 200, PascalCase ExpirationDateTime, single "{start}" range
+		// (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 		return jsonResponse(200, {
 			'@odata.context': `${ctx.core.uploadOrigin}/api/v2.0/$metadata#Users('${user.id}@${user.tenantId}')/Messages('${session.draftId}')/AttachmentSessions/$entity`,
 			ExpirationDateTime: outlookTime(session.expiresAt),
@@ -277,7 +291,8 @@ async function runUpload(ctx: RequestContext, route: UploadRoute): Promise<SimRe
 		sha256: session.hash.digest('hex'),
 		via: 'uploadSession',
 	});
-	// Final chunk: 201 + Location, empty body (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
+	// Final chunk: 201 + Location, empty body
+	// (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 	return emptyResponse(201, {
 		Location: `${uploadBase(ctx.core, user, draft.id)}/Attachments('${attachmentId}')`,
 	});
@@ -289,7 +304,10 @@ interface ContentRange {
 	total: number;
 }
 
-/** Range errors use the `invalidRange` code of https://learn.microsoft.com/graph/errors; messages other than the overlap one are the simulator's. */
+/**
+ * Range errors use the `invalidRange` code of https://learn.microsoft.com/graph/errors; messages
+ * other than the overlap one are the simulator's.
+ */
 function rangeError(status: number, message: string): GraphError {
 	return uploadError(status, 'invalidRange', message);
 }
@@ -326,7 +344,8 @@ function checkRange(ctx: RequestContext, session: UploadSession, r: ContentRange
 			`The Content-Length ${declared} does not match the Content-Range length ${length}.`,
 		);
 	}
-	// "You must upload bytes in a file in order" (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
+	// "You must upload bytes in a file in order"
+	// (https://learn.microsoft.com/graph/outlook-large-attachments step 3).
 	if (r.start < session.next || session.busy)
 		throw rangeError(416, 'Uploaded fragment overlaps with existing data.');
 	if (r.start > session.next)
@@ -337,7 +356,10 @@ function checkRange(ctx: RequestContext, session: UploadSession, r: ContentRange
 	return length;
 }
 
-/** Streams the chunk into a copy of the session hash; commits nothing unless exactly `length` bytes arrived. */
+/**
+ * Streams the chunk into a copy of the session hash; commits nothing unless exactly `length` bytes
+ * arrived.
+ */
 function hashChunk(
 	ctx: RequestContext,
 	session: UploadSession,

@@ -1,10 +1,11 @@
 /**
  * Validation of Graph `message` payloads (sendMail, drafts, attachments).
  * Property list: https://learn.microsoft.com/graph/api/resources/message; header rules:
- * https://learn.microsoft.com/graph/api/resources/internetmessageheader and the limits quoted below; attachments:
- * https://learn.microsoft.com/graph/api/resources/fileattachment; error codes: https://learn.microsoft.com/graph/errors.
- * Shape errors use the OData reader's wording (RequestBodyRead), which no public source quotes verbatim except
- * for the unknown-property / unknown-parameter texts.
+ * https://learn.microsoft.com/graph/api/resources/internetmessageheader and the limits quoted
+ * below; attachments: https://learn.microsoft.com/graph/api/resources/fileattachment; error codes:
+ * https://learn.microsoft.com/graph/errors. Shape errors use the OData reader's wording
+ * (RequestBodyRead), which no public source quotes verbatim except for the unknown-property /
+ * unknown-parameter texts.
  */
 import * as crypto from 'node:crypto';
 import { GraphError } from './errors';
@@ -42,7 +43,10 @@ const dateTimeTimeZone: Shape = {
 	props: { dateTime: str, timeZone: str },
 };
 
-/** Writable message properties usable when sending (https://learn.microsoft.com/graph/api/resources/message). */
+/**
+ * Writable message properties usable when sending
+ * (https://learn.microsoft.com/graph/api/resources/message).
+ */
 const MESSAGE_PROPS: Record<string, Shape> = {
 	subject: str,
 	body: {
@@ -109,7 +113,8 @@ const MESSAGE_PROPS: Record<string, Shape> = {
 			props: { id: str, value: { kind: 'array', type: 'Edm.String', item: str } },
 		},
 	},
-	// Read-only / server-set: accepted and ignored (https://learn.microsoft.com/graph/api/resources/message "ignore them in the fake").
+	// Read-only / server-set: accepted and ignored
+	// (https://learn.microsoft.com/graph/api/resources/message "ignore them in the fake").
 	id: any,
 	conversationId: any,
 	createdDateTime: any,
@@ -147,7 +152,8 @@ function bodyRead(message: string): GraphError {
 }
 
 function unknownProperty(name: string, type: string): GraphError {
-	// Reference-quoted OData text (the OData reader's wording for a closed type): unknown property on a closed type.
+	// Reference-quoted OData text (the OData reader's wording for a closed type): unknown property on
+	// a closed type.
 	return bodyRead(
 		`The property '${name}' does not exist on type '${type}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
 	);
@@ -254,7 +260,7 @@ export function checkAttachmentShape(value: unknown): void {
 	}
 }
 
-// ---- semantic checks ----------------------------------------------------------------------------------------
+// ---- semantic checks ----------------------------------------------------------------------------
 
 export interface DecodedAttachment {
 	name: string;
@@ -265,7 +271,10 @@ export interface DecodedAttachment {
 	sha256: string;
 }
 
-/** Parses a message object (shape only) for sendMail (`message` parameter) or a draft. Throws GraphError. */
+/**
+ * Parses a message object (shape only) for sendMail (`message` parameter) or a draft. Throws
+ * GraphError.
+ */
 export function checkMessageShape(value: unknown): Json {
 	if (!isObject(value))
 		throw bodyRead(
@@ -303,8 +312,9 @@ export function recipientsOf(message: Json): RecipientSummary {
 
 /**
  * Simple local@domain syntax check (Graph refuses e.g. `a.@b.com` with ErrorInvalidRecipients).
- * Internationalized addresses (RFC 6531/6532: UTF-8 local part, IDN domain labels) are accepted: Exchange Online
- * supports Email Address Internationalization (EAI). Which exact characters it refuses is not public: see README.
+ * Internationalized addresses (RFC 6531/6532: UTF-8 local part, IDN domain labels) are accepted:
+ * Exchange Online supports Email Address Internationalization (EAI). Which exact characters it
+ * refuses is not public: see README.
  */
 export function isValidSmtpAddress(address: string): boolean {
 	if (address.length > 320 || /[\s<>(),;:"[\]\\]/.test(address)) return false;
@@ -320,13 +330,20 @@ export function isValidSmtpAddress(address: string): boolean {
 	);
 }
 
-/** Outlook's per-message recipient cap (To+Cc+Bcc), https://learn.microsoft.com/graph/api/resources/message, https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits. */
+/**
+ * Outlook's per-message recipient cap (To+Cc+Bcc),
+ * https://learn.microsoft.com/graph/api/resources/message,
+ * https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits.
+ */
 export const MAX_RECIPIENTS = 500;
 
 /**
  * Submission-time recipient checks: syntax, none at all, more than 500.
- * ErrorInvalidRecipients texts: the unresolved-recipient text is quoted in https://learn.microsoft.com/graph/errors; the "no recipients" text is
- * Exchange's wording (no public source quotes it); the >500 code is unverified (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits gives only the limit).
+ * ErrorInvalidRecipients texts: the unresolved-recipient text is quoted in
+ * https://learn.microsoft.com/graph/errors; the "no recipients" text is Exchange's wording (no
+ * public source quotes it); the >500 code is unverified
+ * (https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits
+ * gives only the limit).
  */
 export function checkRecipientsForSubmission(message: Json): void {
 	const r = recipientsOf(message);
@@ -357,13 +374,17 @@ export function checkRecipientsForSubmission(message: Json): void {
 	}
 }
 
-/** internetMessageHeaders: 1..5 entries, names starting x-/X- (https://learn.microsoft.com/answers/questions/762243). */
+/**
+ * internetMessageHeaders: 1..5 entries, names starting x-/X-
+ * (https://learn.microsoft.com/answers/questions/762243).
+ */
 export function checkInternetMessageHeaders(message: Json): InternetMessageHeader[] {
 	const headers = message.internetMessageHeaders;
 	if (headers === undefined || headers === null) return [];
 	const list = headers as { name?: unknown; value?: unknown }[];
 	if (list.length === 0 || list.length > 5) {
-		// An empty array trips the same error (msgraph-sdk-dotnet #2208, https://learn.microsoft.com/answers/questions/762243).
+		// An empty array trips the same error (msgraph-sdk-dotnet #2208,
+		// https://learn.microsoft.com/answers/questions/762243).
 		throw new GraphError(
 			400,
 			'InvalidInternetMessageHeaderCollection',
@@ -386,8 +407,9 @@ export function checkInternetMessageHeaders(message: Json): InternetMessageHeade
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
- * Decodes a fileAttachment (https://learn.microsoft.com/graph/api/resources/fileattachment: `@odata.type` #microsoft.graph.fileAttachment, `name`, base64
- * `contentBytes`). The error wordings here are the simulator's (no public source quotes Graph's for these cases).
+ * Decodes a fileAttachment (https://learn.microsoft.com/graph/api/resources/fileattachment:
+ * `@odata.type` #microsoft.graph.fileAttachment, `name`, base64 `contentBytes`). The error wordings
+ * here are the simulator's (no public source quotes Graph's for these cases).
  */
 export function decodeFileAttachment(value: unknown): DecodedAttachment {
 	const a = value as Json;
@@ -436,8 +458,10 @@ export function decodeAttachments(message: Json): DecodedAttachment[] {
 }
 
 /**
- * `from`/`sender` must be the mailbox itself or an address it has Send As rights on, else ErrorSendAsDenied
- * (https://learn.microsoft.com/graph/api/resources/message, https://learn.microsoft.com/graph/errors, DeskDirector/UserVoice #379). Send-on-behalf is folded into `sendAs` here.
+ * `from`/`sender` must be the mailbox itself or an address it has Send As rights on, else
+ * ErrorSendAsDenied (https://learn.microsoft.com/graph/api/resources/message,
+ * https://learn.microsoft.com/graph/errors, DeskDirector/UserVoice #379). Send-on-behalf is folded
+ * into `sendAs` here.
  */
 export function checkSendAs(message: Json, user: User): void {
 	const allowed = new Set(
@@ -460,8 +484,9 @@ export function checkSendAs(message: Json, user: User): void {
 }
 
 /**
- * Over the mailbox's MaxSendSize → 400 ErrorMessageSizeExceeded (https://learn.microsoft.com/graph/outlook-large-attachments). The simulator counts the
- * message JSON (without contentBytes) plus decoded attachment bytes; Exchange counts the MIME size.
+ * Over the mailbox's MaxSendSize → 400 ErrorMessageSizeExceeded
+ * (https://learn.microsoft.com/graph/outlook-large-attachments). The simulator counts the message
+ * JSON (without contentBytes) plus decoded attachment bytes; Exchange counts the MIME size.
  */
 export function checkMessageSize(
 	messageWithoutContent: unknown,

@@ -9,8 +9,8 @@ import {
 import type { PreparedItem } from '../../nodes/Office365SendMail/execute/operations/types';
 
 /**
- * The ledger's room is reserved and released by whole executions: the clock is Date.now (spied), so eviction
- * after the retry grace and expiry after the last delivery are tested without waiting.
+ * The ledger's room is reserved and released by whole executions: the clock is Date.now (spied), so
+ * eviction after the retry grace and expiry after the last delivery are tested without waiting.
  */
 
 let now = 1_000_000;

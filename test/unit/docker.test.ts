@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// js-yaml comes with the dev tools (eslint); no images can be pulled on these machines, so the files are parsed.
+// js-yaml comes with the dev tools (eslint); no images can be pulled on these machines, so the
+// files are parsed.
 
 const yaml = require('js-yaml') as { load(text: string): unknown };
 
@@ -71,8 +72,8 @@ describe('docker/compose.yaml', () => {
 	});
 });
 
-// Debian's docker-compose (apt-get install docker-compose) or the compose plugin validates the file without a
-// daemon; where neither is installed only the parse tests above run.
+// Debian's docker-compose (apt-get install docker-compose) or the compose plugin validates the file
+// without a daemon; where neither is installed only the parse tests above run.
 const COMPOSE_CLIS = [['docker-compose'], ['docker', 'compose']];
 const cli = COMPOSE_CLIS.find(([cmd, ...sub]) => spawnSync(cmd, [...sub, 'version']).status === 0);
 const withCli = cli ? describe : describe.skip;

@@ -3,7 +3,8 @@ import { excerpt } from '../../nodes/shared/text/headerSafe';
 import { messageIdOf } from '../../nodes/Office365SendMail/message/messageId';
 import { parseRecipients } from '../../nodes/shared/address/recipients';
 
-// n8n's editor shows an error's message as HTML: text in <…> vanishes ("<name@contoso.com>" was dropped).
+// n8n's editor shows an error's message as HTML: text in <…> vanishes ("<name@contoso.com>" was
+// dropped).
 const ANGLE = /[<>]/;
 const messageOf = (fn: () => unknown): string => {
 	try {

@@ -1,7 +1,10 @@
 import { adviseGraphError } from '../../nodes/shared/diagnostics/graphAdvice';
 import { GraphApiError } from '../../nodes/shared/transport/graphErrors';
 
-/** Words of the Graph advice that depend on more than the code: the status and what Microsoft asked for. */
+/**
+ * Words of the Graph advice that depend on more than the code: the status and what Microsoft asked
+ * for.
+ */
 
 const ctx = { mailbox: 'ada@contoso.com', clientId: 'app-id', permission: 'Mail.Send' };
 

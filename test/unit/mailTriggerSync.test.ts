@@ -6,7 +6,10 @@ import {
 	RETENTION_MS,
 } from '../../nodes/Office365MailTrigger/syncState';
 
-/** The Mail Trigger's memory in the workflow's static data: what counts as new, and how it stays small. */
+/**
+ * The Mail Trigger's memory in the workflow's static data: what counts as new, and how it stays
+ * small.
+ */
 describe('Mail Trigger sync state', () => {
 	const hour = RETENTION_MS;
 	const base = Date.parse('2026-12-01T10:00:00Z');

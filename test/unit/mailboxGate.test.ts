@@ -229,14 +229,16 @@ describe('adaptive lane limit (state machine, explicit clock)', () => {
 });
 
 describe('gate with the adaptive limit', () => {
-	// Holds and pauses run on jest's clock: a stalled machine cannot let a hold pass between two lines.
+	// Holds and pauses run on jest's clock: a stalled machine cannot let a hold pass between two
+	// lines.
 	beforeEach(() => jest.useFakeTimers(FAKE_TIMERS));
 	afterEach(() => jest.useRealTimers());
 
 	test('a concurrency 429 pauses and lowers the lane; other 429s pause without lowering', async () => {
 		const gate = new MailboxGate(4, TUNING);
 		gate.pause('a', { ...CONCURRENCY, until: Date.now() + 20 });
-		// b's pause ends first, so its timer has fired (and the idle lane gone) before a's waiters start.
+		// b's pause ends first, so its timer has fired (and the idle lane gone) before a's waiters
+		// start.
 		gate.pause('b', { status: 429, code: 'TooManyRequests', message: 'x', until: Date.now() + 10 });
 		expect(gate.limitOf('a')).toBe(3);
 		expect(gate.limitOf('b')).toBe(4);

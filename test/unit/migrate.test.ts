@@ -22,8 +22,8 @@ const load = (name: string): unknown => JSON.parse(readFileSync(path.join(FIXTUR
 const nodeNamed = (wf: Workflow, name: string) =>
 	wf.nodes.find((n) => n.name === name) as WorkflowNode;
 
-// Parameters the migration may write (operation, HTML and Text, threading, lists), named here too so the
-// check does not depend on which description file holds them.
+// Parameters the migration may write (operation, HTML and Text, threading, lists), named here too
+// so the check does not depend on which description file holds them.
 const NEW_TOP_LEVEL = ['operation', 'textContent'];
 const NEW_OPTIONS = ['inReplyTo', 'references', 'listUnsubscribe', 'listUnsubscribeOneClick'];
 const TOP_LEVEL = new Set([...messageProperties.map((p) => p.name), 'options', ...NEW_TOP_LEVEL]);

@@ -81,7 +81,8 @@ describe('migrate corpus: nothing is lost silently', () => {
 		expect(node('Log').parameters?.jsCode).toBe(
 			"return [{ json: { to: $('Send Email').first().json.envelope.to, id: $input.first().json.internetMessageId } }];",
 		);
-		// After a Merge that the trigger also feeds, $json may be the trigger's item: named, not rewritten.
+		// After a Merge that the trigger also feeds, $json may be the trigger's item: named, not
+		// rewritten.
 		expect(JSON.stringify(node('After merge').parameters)).toContain('$json.messageId');
 		expect(JSON.stringify(node('If email sent').parameters)).toContain('$json.accepted.length');
 	});

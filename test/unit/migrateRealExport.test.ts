@@ -5,8 +5,9 @@ import { convertExport } from '../../cli/migrate/convert';
 import { formatReport } from '../../cli/migrate/report';
 import type { Workflow } from '../../cli/migrate/types';
 
-// Written by `n8n export:workflow --all` of n8n 2.8.4 in the e2e migrate section (scripts/e2e/migrate.js):
-// Send Email v1, v2, v2.1 (html, text, both), a Send and Wait node and one with unmappable settings.
+// Written by `n8n export:workflow --all` of n8n 2.8.4 in the e2e migrate section
+// (scripts/e2e/migrate.js): Send Email v1, v2, v2.1 (html, text, both), a Send and Wait node and
+// one with unmappable settings.
 const EXPORT = path.join(__dirname, '..', 'fixtures', 'smtp', 'n8n-2.8.4-export.json');
 const input = JSON.parse(readFileSync(EXPORT, 'utf8')) as Workflow[];
 

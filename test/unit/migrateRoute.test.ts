@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /**
- * The converter's route before the package is on the registry (docs/MIGRATING-FROM-SMTP.md): the packed tarball,
- * run with npx from a folder outside the repository, as a user would. --legacy-peer-deps keeps npm from
- * installing the peer dependency n8n-workflow (the CLI does not use it; it took minutes and pulled native
- * builds); --prefer-offline takes the runtime dependencies from npm's cache when they are there.
+ * The converter's route before the package is on the registry (docs/MIGRATING-FROM-SMTP.md): the
+ * packed tarball, run with npx from a folder outside the repository, as a user would.
+ * --legacy-peer-deps keeps npm from installing the peer dependency n8n-workflow (the CLI does not
+ * use it; it took minutes and pulled native builds); --prefer-offline takes the runtime
+ * dependencies from npm's cache when they are there.
  */
 const REPO = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as {

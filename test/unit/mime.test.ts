@@ -352,7 +352,8 @@ describe('Message-IDs', () => {
 		expect(() => messageIdListOf('x'.repeat(70_000), 'References')).toThrow(/70000 characters/);
 	});
 
-	// One rule for both paths: an ID must fit the In-Reply-To header line (998 - "In-Reply-To: " = 985).
+	// One rule for both paths: an ID must fit the In-Reply-To header line (998 - "In-Reply-To: " =
+	// 985).
 	it.each([
 		[985, 'accepted'],
 		[986, 'refused'],

@@ -1,6 +1,7 @@
 import { Office365SendMail } from '../../nodes/Office365SendMail/Office365SendMail.node';
 
-// The editor shows a notice when its displayOptions match the node's operation; read them the same way.
+// The editor shows a notice when its displayOptions match the node's operation; read them the same
+// way.
 const { properties } = new Office365SendMail().description;
 const noticesFor = (operation: string) =>
 	properties

@@ -7,7 +7,9 @@ import {
 } from '../../nodes/shared/address/recipients';
 import { MAX_ADDRESS_ENTRY_CHARS, MAX_FULL_PARSE_CHARS } from '../../nodes/shared/address/limits';
 
-/** Runs `fn` and returns every input the full RFC 5322 parser (email-addresses) was given meanwhile. */
+/**
+ * Runs `fn` and returns every input the full RFC 5322 parser (email-addresses) was given meanwhile.
+ */
 function fullParserInputs(fn: () => void): string[] {
 	const spy = jest.spyOn(emailAddresses, 'parseOneAddress');
 	try {
@@ -92,7 +94,8 @@ test('formatting quotes names that need it', () => {
 });
 
 describe('plain forms skip the full parser and agree with it', () => {
-	// email-addresses itself is the reference: every form the fast path takes must parse the same way there.
+	// email-addresses itself is the reference: every form the fast path takes must parse the same way
+	// there.
 	const { parseOneAddress } = require('email-addresses');
 	test.each([
 		'a@contoso.com',
@@ -145,8 +148,9 @@ describe('bounded before parsing', () => {
 	});
 
 	test('the worst input that passes the caps still parses in bounded work', () => {
-		// Work, not milliseconds: what reaches the full RFC 5322 parser (whose cost grows steeply) is counted
-		// through a pass-through spy on the third-party parser, so the verdict does not depend on the machine.
+		// Work, not milliseconds: what reaches the full RFC 5322 parser (whose cost grows steeply) is
+		// counted through a pass-through spy on the third-party parser, so the verdict does not depend
+		// on the machine.
 		const forms = [
 			(i: number) => `${'a.'.repeat(300)}${i}@b.com`,
 			() => `${'a(b)'.repeat(150)}@b.com`,
@@ -158,13 +162,15 @@ describe('bounded before parsing', () => {
 			const full = fullParserInputs(() =>
 				expect(() => parseRecipients(value, 'To')).toThrow(InputError),
 			);
-			// At most one entry past the budget, each entry within the per-entry cap, before the field is refused.
+			// At most one entry past the budget, each entry within the per-entry cap, before the field is
+			// refused.
 			const chars = full.reduce((sum, input) => sum + input.length, 0);
 			expect(chars).toBeLessThanOrEqual(MAX_FULL_PARSE_CHARS + MAX_ADDRESS_ENTRY_CHARS);
 			for (const input of full) expect(input.length).toBeLessThanOrEqual(MAX_ADDRESS_ENTRY_CHARS);
 			reached.push(full.length > 0);
 		}
-		// The long local part is refused by the plain form; the comments go to the full parser until the budget ends.
+		// The long local part is refused by the plain form; the comments go to the full parser until
+		// the budget ends.
 		expect(reached).toEqual([false, true, true]);
 	});
 

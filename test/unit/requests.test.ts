@@ -18,8 +18,9 @@ import type { AttachmentSource } from '../../nodes/Office365SendMail/message/att
 import type { MessageInput } from '../../nodes/Office365SendMail/message/build';
 
 /**
- * Request shapes, plan choice and validation as pure functions: an item's fields (as the operations' readers return
- * them) → plan → the request descriptions Dry Run shows and a real run sends. No n8n engine, no network.
+ * Request shapes, plan choice and validation as pure functions: an item's fields (as the
+ * operations' readers return them) → plan → the request descriptions Dry Run shows and a real run
+ * sends. No n8n engine, no network.
  */
 
 const GRAPH = 'https://graph.example.test';

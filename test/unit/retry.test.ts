@@ -60,12 +60,14 @@ test('only 429 and 503 count as "not processed"', () => {
 });
 
 describe('the retry loop', () => {
-	// Waits and the total budget run on jest's clock: a stalled machine cannot spend the budget between two lines.
+	// Waits and the total budget run on jest's clock: a stalled machine cannot spend the budget
+	// between two lines.
 	beforeEach(() => jest.useFakeTimers());
 	afterEach(() => jest.useRealTimers());
 	/** Lets the loop's timers run to the end, then hands back its promise (settled). */
 	async function settled<T>(loop: Promise<T>): Promise<T> {
-		loop.catch(() => undefined); // observed below; keeps the rejection from counting as unhandled meanwhile
+		// Observed below; keeps the rejection from counting as unhandled meanwhile.
+		loop.catch(() => undefined);
 		await jest.runAllTimersAsync();
 		return loop;
 	}

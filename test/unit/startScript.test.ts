@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 
-/** `npm start` (scripts/start.js): help text, the Node.js check, argument checks, and a real --no-n8n run. */
+/**
+ * `npm start` (scripts/start.js): help text, the Node.js check, argument checks, and a real
+ * --no-n8n run.
+ */
 const REPO = path.resolve(__dirname, '..', '..');
 const SCRIPT = path.join(REPO, 'scripts', 'start.js');
 const start = require(SCRIPT) as {

@@ -1,6 +1,8 @@
 import { TraceBudget, TraceBudgetError } from '../../nodes/shared/transport/traceBudget';
 
-/** The per-tenant message trace budget with a clock of its own: no wall-clock timing in these tests. */
+/**
+ * The per-tenant message trace budget with a clock of its own: no wall-clock timing in these tests.
+ */
 function budget(requests = 3, windowMs = 1_000) {
 	let now = 0;
 	const slept: number[] = [];

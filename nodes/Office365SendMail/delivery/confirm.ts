@@ -10,12 +10,17 @@ import { sentAsDraft } from './schedule';
 
 /**
  * Confirm Message-ID: the ID in the output is the one Exchange used, read from Exchange.
- * - Draft paths: Graph's answer to creating the draft names the draft's internetMessageId; nothing is added.
- * - One-request paths (JSON sendMail, reply/replyAll): the message carries the package's marker property, and
- *   the sent copy is found in Sent Items by it afterwards (needs Mail.Read or Mail.ReadWrite).
- * - MIME sendMail: a MIME body cannot carry an extended property, so the message goes as a MIME draft instead.
+ * - Draft paths: Graph's answer to creating the draft names the draft's internetMessageId; nothing
+ *   is added.
+ * - One-request paths (JSON sendMail, reply/replyAll): the message carries the package's marker
+ *   property, and the sent copy is found in Sent Items by it afterwards (needs Mail.Read or
+ *   Mail.ReadWrite).
+ * - MIME sendMail: a MIME body cannot carry an extended property, so the message goes as a MIME
+ *   draft instead.
  */
-/** Reading Sent Items needs one of these; a token that lists neither gets a probe before the send. */
+/**
+ * Reading Sent Items needs one of these; a token that lists neither gets a probe before the send.
+ */
 const READ_ROLES = ['Mail.Read', 'Mail.ReadWrite'];
 
 const DRAFT_STARTS: DeliveryStep['kind'][] = ['createMessage', 'createActionDraft'];
@@ -47,18 +52,25 @@ export function withConfirmation(
 	return { ...marked, steps };
 }
 
-/** Confirm Message-ID as asked: how long to look for the sent copy, and the marker when the item names one. */
+/**
+ * Confirm Message-ID as asked: how long to look for the sent copy, and the marker when the item
+ * names one.
+ */
 export interface Confirmation {
 	waitMs: number;
 	marker?: string;
 }
 
-/** Send's and Reply's option Confirm Message-ID; the search for the sent copy waits up to Request Timeout. */
+/**
+ * Send's and Reply's option Confirm Message-ID; the search for the sent copy waits up to Request
+ * Timeout.
+ */
 export function confirmationOf(options: IDataObject): Confirmation | undefined {
 	if (!(asBoolean(options.confirmMessageId, 'Confirm Message-ID') ?? false)) return undefined;
 	const seconds = Number(options.requestTimeout ?? 120);
 	const waitSeconds = Number.isFinite(seconds) ? Math.min(Math.max(seconds, 1), 900) : 120;
-	// With an Idempotency Key the marker is the key's hash: one marker serves both (execute/idempotency).
+	// With an Idempotency Key the marker is the key's hash: one marker serves both
+	// (execute/idempotency).
 	const key = idempotencyKeyOf(options);
 	return { waitMs: waitSeconds * 1000, ...(key === undefined ? {} : { marker: keyHash(key) }) };
 }
@@ -78,7 +90,10 @@ export function withoutNeedlessProbe(plan: DeliveryPlan, roles?: string[]): Deli
 	};
 }
 
-/** The output's Message-ID and whether it came from Exchange, with a note where Exchange's differs from ours. */
+/**
+ * The output's Message-ID and whether it came from Exchange, with a note where Exchange's differs
+ * from ours.
+ */
 export function confirmedIdentity(
 	plan: DeliveryPlan,
 	draft: { internetMessageId?: string } | undefined,

@@ -15,7 +15,10 @@ import {
 
 export type { Delivery, MessageIdentity } from './requests';
 
-/** The real run: each step's requests as delivery/requests/ describes them, sent through the Graph client. */
+/**
+ * The real run: each step's requests as delivery/requests/ describes them, sent through the Graph
+ * client.
+ */
 async function runStep(
 	graph: GraphClient,
 	plan: DeliveryPlan,
@@ -30,8 +33,9 @@ async function runStep(
 }
 
 /**
- * Runs the plan's steps in order. A draft is deleted when a step before its send fails, or when Microsoft clearly
- * refused the send; after an unclear send it is kept, because the message may be on its way.
+ * Runs the plan's steps in order. A draft is deleted when a step before its send fails, or when
+ * Microsoft clearly refused the send; after an unclear send it is kept, because the message may be
+ * on its way.
  */
 export async function executePlan(graph: GraphClient, plan: DeliveryPlan): Promise<Delivery> {
 	const state: RunState = {};
@@ -45,14 +49,15 @@ export async function executePlan(graph: GraphClient, plan: DeliveryPlan): Promi
 				plan,
 				known: { draftId: state.draftId, quoted: '' },
 			};
-			// Best effort: the original failure is what the user needs to see, so a failed delete is not reported.
+			// Best effort: the original failure is what the user needs to see, so a failed delete is not
+			// reported.
 			await outcomeOf(() => graph.request(graphRequest(deleteDraft(at))));
 		}
 		throw done.error;
 	}
 	if (!state.delivered) throw new Error('The delivery plan has no step that sends the message.');
-	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation); the sent
-	// copy, where it was read back, is Exchange's last word (delivery/confirm.ts).
+	// The draft's identity stays the message's identity after it is sent (Message-ID, conversation);
+	// the sent copy, where it was read back, is Exchange's last word (delivery/confirm.ts).
 	const { notes } = state.delivered;
 	const identity = confirmedIdentity(plan, state.draft, state.found, notes);
 	return { ...state.draft, ...state.delivered, ...identity };

@@ -5,16 +5,20 @@ import type { GraphApiError } from '../../shared/transport/graphErrors';
 import { InputError } from '../../shared/text/inputError';
 
 /**
- * The package's own marker on every message it may need to find again: a named MAPI property (a property set
- * GUID plus a name, [MS-OXPROPS] 1.3.2) written as a Graph single-value extended property
- * (learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty). The GUID is this package's and
- * names no Microsoft property; the value is unique per message, so one filter finds exactly that message.
+ * The package's own marker on every message it may need to find again: a named MAPI property (a
+ * property set GUID plus a name, [MS-OXPROPS] 1.3.2) written as a Graph single-value extended
+ * property (learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty). The GUID is
+ * this package's and names no Microsoft property; the value is unique per message, so one filter
+ * finds exactly that message.
  */
 export const MARKER_PROPERTY_SET = '{6c378059-4101-4996-9200-31df354e4594}';
 export const MARKER_PROPERTY_NAME = 'n8nOffice365SendMailMarker';
 export const MARKER_PROPERTY_ID = `String ${MARKER_PROPERTY_SET} Name ${MARKER_PROPERTY_NAME}`;
 
-/** Folders the marked message can be in: sent, held (Send At) or still a draft. Well-known folder names. */
+/**
+ * Folders the marked message can be in: sent, held (Send At) or still a draft. Well-known folder
+ * names.
+ */
 export type MarkedFolder = 'sentitems' | 'drafts' | 'outbox';
 
 /** What Graph says about the marked message once it is found. */
@@ -31,15 +35,17 @@ export function newMarker(): string {
 	return randomUUID();
 }
 
-/** The extended property that carries `marker`, for `singleValueExtendedProperties` of a message. */
+/**
+ * The extended property that carries `marker`, for `singleValueExtendedProperties` of a message.
+ */
 export function markerProperty(marker: string): { id: string; value: string } {
 	return { id: MARKER_PROPERTY_ID, value: marker };
 }
 
 /**
- * The OData filter for the marked message ("Get resource instances filtered by single-value extended property",
- * learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get). Single quotes are doubled (OData
- * string literals); markers made by newMarker() have none.
+ * The OData filter for the marked message ("Get resource instances filtered by single-value
+ * extended property", learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get). Single
+ * quotes are doubled (OData string literals); markers made by newMarker() have none.
  */
 export function markerFilter(marker: string): string {
 	const value = marker.replace(/'/g, "''");

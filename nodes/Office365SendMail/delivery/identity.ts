@@ -5,9 +5,10 @@ import type { DeliveryPlan } from './plan';
 import { draftRequestBody } from './schedule';
 
 /**
- * The Message-ID every message gets before any request, so the output can name it without reading the mailbox.
- * It needs the domain of an address: a sender given as an object ID with no From Address gets none on the JSON
- * path, and Graph's own (from a draft's answer) is reported where there is one.
+ * The Message-ID every message gets before any request, so the output can name it without reading
+ * the mailbox. It needs the domain of an address: a sender given as an object ID with no From
+ * Address gets none on the JSON path, and Graph's own (from a draft's answer) is reported where
+ * there is one.
  */
 export function messageIdFor(
 	input: Pick<MessageInput, 'from'>,
@@ -17,15 +18,17 @@ export function messageIdFor(
 	return address.includes('@') ? newMessageId(address) : undefined;
 }
 
-// MAPI PidTagInternetMessageId ([MS-OXPROPS] 2.739, property tag 0x1035, PT_UNICODE) as a Graph single-value
-// extended property: the only way to name the Message-ID in a JSON sendMail, because the message resource's
-// internetMessageId is writable only on drafts (learn.microsoft.com/graph/api/resources/message). Evidence that
-// sendMail honours it is mixed (github.com/microsoftgraph/msgraph-sdk-dotnet/issues/2320).
+// MAPI PidTagInternetMessageId ([MS-OXPROPS] 2.739, property tag 0x1035, PT_UNICODE) as a Graph
+// single-value extended property: the only way to name the Message-ID in a JSON sendMail, because
+// the message resource's internetMessageId is writable only on drafts
+// (learn.microsoft.com/graph/api/resources/message). Evidence that sendMail honours it is mixed
+// (github.com/microsoftgraph/msgraph-sdk-dotnet/issues/2320).
 const INTERNET_MESSAGE_ID_TAG = 'String 0x1035';
 
 /**
- * The plan's message with the extended properties that identify it: the package's marker (delivery/findSent.ts),
- * added at request time so that the message the retry ledger fingerprints stays the same across attempts.
+ * The plan's message with the extended properties that identify it: the package's marker
+ * (delivery/findSent.ts), added at request time so that the message the retry ledger fingerprints
+ * stays the same across attempts.
  */
 export function markedMessage(
 	plan: DeliveryPlan,
@@ -53,7 +56,10 @@ export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
 	};
 }
 
-/** The JSON draft: internetMessageId is "updatable only if isDraft = true" (message resource), so it is set here. */
+/**
+ * The JSON draft: internetMessageId is "updatable only if isDraft = true" (message resource), so it
+ * is set here.
+ */
 export function draftJson(plan: DeliveryPlan): GraphMessage {
 	const draft = markedMessage(plan, draftRequestBody(plan));
 	return plan.messageId ? { ...draft, internetMessageId: plan.messageId } : draft;

@@ -16,7 +16,10 @@ export interface MimeOptions {
 /** The MIME message of a plan, without attachments (they are read only when a request is made). */
 export type MimeContent = Omit<MimeMessageInput, 'attachments'>;
 
-/** Standard headers (In-Reply-To, References, List-Unsubscribe) and multipart bodies exist only in MIME. */
+/**
+ * Standard headers (In-Reply-To, References, List-Unsubscribe) and multipart bodies exist only in
+ * MIME.
+ */
 export function needsMime(input: MessageInput, options: MimeOptions): boolean {
 	return (
 		input.bodyContentType === 'htmlAndText' ||
@@ -33,8 +36,9 @@ function bodiesOf(input: MessageInput): Pick<MimeMessageInput, 'html' | 'text'> 
 }
 
 /**
- * The message as MIME input, from fields message/ and the operation's readers already checked (so it is not checked
- * again). The Date is fixed here, so Dry Run and the real request carry the same one.
+ * The message as MIME input, from fields message/ and the operation's readers already checked (so
+ * it is not checked again). The Date is fixed here, so Dry Run and the real request carry the same
+ * one.
  */
 export function mimeContentOf(
 	input: MessageInput,
@@ -66,9 +70,10 @@ export function mimeContentOf(
 }
 
 /**
- * What MIME cannot say but the message resource can: categories, receipts, and PidTagDeleteAfterSubmit for Save
- * to Sent Items off (a MIME request has no saveToSentItems parameter). Set on the draft with PATCH
- * (learn.microsoft.com/graph/api/message-update), so such messages take the draft path.
+ * What MIME cannot say but the message resource can: categories, receipts, and
+ * PidTagDeleteAfterSubmit for Save to Sent Items off (a MIME request has no saveToSentItems
+ * parameter). Set on the draft with PATCH (learn.microsoft.com/graph/api/message-update), so such
+ * messages take the draft path.
  */
 export function draftPatchOf(input: MessageInput): GraphMessage | undefined {
 	const patch: GraphMessage = draftMessage({}, input.saveToSentItems);
@@ -81,9 +86,9 @@ export function draftPatchOf(input: MessageInput): GraphMessage | undefined {
 }
 
 /**
- * One MIME sendMail when the whole base64 MIME fits one request and nothing needs a PATCH (needs only Mail.Send).
- * Otherwise the draft is created from the MIME without attachments, patched, given its attachments as on the
- * JSON draft path, and sent (needs Mail.ReadWrite too).
+ * One MIME sendMail when the whole base64 MIME fits one request and nothing needs a PATCH (needs
+ * only Mail.Send). Otherwise the draft is created from the MIME without attachments, patched, given
+ * its attachments as on the JSON draft path, and sent (needs Mail.ReadWrite too).
  */
 export function planMimeSteps(
 	content: MimeContent,
@@ -116,7 +121,9 @@ export function planMimeSteps(
 	return { path: 'draft', steps };
 }
 
-/** The base64 MIME a request carries: the whole message (sendMail) or without attachments (draft). */
+/**
+ * The base64 MIME a request carries: the whole message (sendMail) or without attachments (draft).
+ */
 export async function mimeBody(
 	plan: DeliveryPlan,
 	attachments: AttachmentSource[],
@@ -135,12 +142,15 @@ export async function mimeBody(
 	return (await buildMime({ ...plan.mime, attachments: parts })).base64;
 }
 
-/** Graph's MIME requests: the base64 text is the body (learn.microsoft.com/graph/outlook-send-mime-message). */
+/**
+ * Graph's MIME requests: the base64 text is the body
+ * (learn.microsoft.com/graph/outlook-send-mime-message).
+ */
 export const MIME_HEADERS: Record<string, string> = { 'Content-Type': 'text/plain' };
 
 /**
- * Adds properties to a MIME draft's PATCH (a MIME body cannot carry them), creating the PATCH right after the draft
- * when there is none; extended property lists are joined.
+ * Adds properties to a MIME draft's PATCH (a MIME body cannot carry them), creating the PATCH right
+ * after the draft when there is none; extended property lists are joined.
  */
 export function withDraftPatch(steps: DeliveryStep[], extra: GraphMessage): DeliveryStep[] {
 	const at = steps.findIndex((s) => s.kind === 'patchMessage' && 'fields' in s);

@@ -1,11 +1,14 @@
 import type { PreviewRequest } from './render';
 
-/** Enough of the message to read its headers and the start of its bodies; attachments are not worth showing. */
+/**
+ * Enough of the message to read its headers and the start of its bodies; attachments are not worth
+ * showing.
+ */
 const MAX_EXCERPT_CHARS = 4000;
 
 /**
- * Dry Run: the MIME requests' bodies are base64, exactly as Graph receives them. This decodes the first one into
- * readable text beside `requests`, which stays exact.
+ * Dry Run: the MIME requests' bodies are base64, exactly as Graph receives them. This decodes the
+ * first one into readable text beside `requests`, which stays exact.
  */
 export function mimeExcerptOf(requests: PreviewRequest[]): { mimeExcerpt?: string } {
 	const mime = requests.find(

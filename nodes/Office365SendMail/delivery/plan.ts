@@ -19,9 +19,10 @@ import {
 import type { ReplyTarget } from './replyTarget';
 
 /**
- * One step of delivering a message, named after the Graph call it makes (never after an operation of the node).
- * Each kind has one module in delivery/requests/ that describes its requests (method, URL, headers, body, replay
- * safety); the real run (delivery/execute.ts) sends those descriptions and Dry Run (delivery/render.ts) shows them.
+ * One step of delivering a message, named after the Graph call it makes (never after an operation
+ * of the node). Each kind has one module in delivery/requests/ that describes its requests (method,
+ * URL, headers, body, replay safety); the real run (delivery/execute.ts) sends those descriptions
+ * and Dry Run (delivery/render.ts) shows them.
  */
 export type DeliveryStep =
 	// POST /users/{id}/sendMail, with the JSON message or the base64 MIME message as body.
@@ -31,12 +32,13 @@ export type DeliveryStep =
 	| { kind: 'addAttachment'; source: AttachmentSource }
 	// createUploadSession on the draft, then the file in ranges to the upload URL.
 	| { kind: 'uploadSession'; source: AttachmentSource }
-	// PATCH of the draft: `fields` to set, or the new content above the quoted original of a reply draft.
+	// PATCH of the draft: `fields` to set, or the new content above the quoted original of a reply
+	// draft.
 	| { kind: 'patchMessage'; fields: GraphMessage }
 	| { kind: 'patchMessage'; aboveQuoted: true }
 	| { kind: 'sendDraft' }
-	// reply/replyAll on the message answered (one request). `quote`: the new content goes above the quoted
-	// original (delivery/replyQuote.ts) instead of replacing it.
+	// reply/replyAll on the message answered (one request). `quote`: the new content goes above the
+	// quoted original (delivery/replyQuote.ts) instead of replacing it.
 	| {
 			kind: 'messageAction';
 			action: 'reply' | 'replyAll';
@@ -53,8 +55,8 @@ export type DeliveryStep =
 	  }
 	// No request: the draft stays in Drafts and its identity is the result (delivery/schedule.ts).
 	| { kind: 'keepDraft' }
-	// GET of the marked message in Sent Items (delivery/confirm.ts): once before the send, as a permission probe,
-	// or after it, repeated until the sent copy is found or `waitMs` has passed.
+	// GET of the marked message in Sent Items (delivery/confirm.ts): once before the send, as a
+	// permission probe, or after it, repeated until the sent copy is found or `waitMs` has passed.
 	| { kind: 'listMessages'; role: 'probe'; marker: string }
 	| { kind: 'listMessages'; role: 'findSent'; marker: string; waitMs: number };
 
@@ -70,15 +72,25 @@ export interface DeliveryPlan {
 	steps: DeliveryStep[];
 	/** Scheduled send: the UTC time Exchange holds the draft until (delivery/schedule.ts). */
 	sendAt?: string;
-	/** The Message-ID the node stamps on the message (delivery/identity.ts), when it could make one. */
+	/**
+	 * The Message-ID the node stamps on the message (delivery/identity.ts), when it could make one.
+	 */
 	messageId?: string;
-	/** Set when the message goes as MIME (delivery/mime.ts); `message` then only names it (errors, retry ledger). */
+	/**
+	 * Set when the message goes as MIME (delivery/mime.ts); `message` then only names it (errors,
+	 * retry ledger).
+	 */
 	mime?: MimeContent;
-	/** The value of the package's marker property on the message (delivery/findSent.ts), when it carries one. */
+	/**
+	 * The value of the package's marker property on the message (delivery/findSent.ts), when it
+	 * carries one.
+	 */
 	marker?: string;
 }
 
-/** How the message is identified and, for MIME, written; without it the plan is the plain JSON one. */
+/**
+ * How the message is identified and, for MIME, written; without it the plan is the plain JSON one.
+ */
 export interface PlanIdentity {
 	messageId?: string;
 	mime?: MimeContent;
@@ -96,8 +108,8 @@ export type AttachmentSummary = {
 };
 
 /**
- * A file goes through an upload session when it is 3 MB or more, or when its base64 JSON would not fit one request
- * (a file just under 3 MB becomes more than 4 MB of base64).
+ * A file goes through an upload session when it is 3 MB or more, or when its base64 JSON would not
+ * fit one request (a file just under 3 MB becomes more than 4 MB of base64).
  */
 export function needsUploadSession(source: AttachmentSource): boolean {
 	return (
@@ -125,8 +137,8 @@ export function checkSizes(draft: GraphMessage, attachments: AttachmentSource[])
 }
 
 /**
- * One sendMail call when the whole request fits (needs only Mail.Send); otherwise a draft with attachments added
- * directly or through upload sessions, then send (needs Mail.ReadWrite too).
+ * One sendMail call when the whole request fits (needs only Mail.Send); otherwise a draft with
+ * attachments added directly or through upload sessions, then send (needs Mail.ReadWrite too).
  */
 export function planDelivery(
 	sender: string,

@@ -8,7 +8,10 @@ export interface PreviewRequest {
 	body?: unknown;
 }
 
-/** A request as Dry Run shows it: no Authorization header; a repeated lookup says how long it repeats. */
+/**
+ * A request as Dry Run shows it: no Authorization header; a repeated lookup says how long it
+ * repeats.
+ */
 export function previewOf(request: RequestDescription): PreviewRequest {
 	const { method, headers, body, repeatForMs } = request;
 	const url =
@@ -21,8 +24,9 @@ export function previewOf(request: RequestDescription): PreviewRequest {
 }
 
 /**
- * Dry Run: the Graph requests a real run makes, from the same descriptions (delivery/requests/). Values only known
- * after Microsoft answers (draft id, upload URL) appear as {placeholders}; upload chunks list their ranges.
+ * Dry Run: the Graph requests a real run makes, from the same descriptions (delivery/requests/).
+ * Values only known after Microsoft answers (draft id, upload URL) appear as {placeholders}; upload
+ * chunks list their ranges.
  */
 export async function renderPlan(
 	graphEndpoint: string,

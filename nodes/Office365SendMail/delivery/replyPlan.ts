@@ -11,9 +11,10 @@ import type { ReplyTarget } from './replyTarget';
 import { MAX_SINGLE_REQUEST_BYTES, sendMailJsonBytes } from './sizes';
 
 /**
- * The writable properties a reply may set. Outlook derives To and the subject ("RE: …") from the original
- * (learn.microsoft.com/graph/api/message-reply: "message: any writeable properties to update in the reply
- * message"), so the node's message goes without them; CC and BCC add to the derived recipients.
+ * The writable properties a reply may set. Outlook derives To and the subject ("RE: …") from the
+ * original (learn.microsoft.com/graph/api/message-reply: "message: any writeable properties to
+ * update in the reply message"), so the node's message goes without them; CC and BCC add to the
+ * derived recipients.
  */
 export function replyMessage(message: GraphMessage): GraphMessage {
 	const rest = { ...message };
@@ -22,7 +23,10 @@ export function replyMessage(message: GraphMessage): GraphMessage {
 	return rest;
 }
 
-/** The JSON body of reply/replyAll and createReply/createReplyAll: `{ message }`, never `comment` besides a body. */
+/**
+ * The JSON body of reply/replyAll and createReply/createReplyAll: `{ message }`, never `comment`
+ * besides a body.
+ */
 export function replyBody(
 	message: GraphMessage,
 	attachments?: Record<string, unknown>[],
@@ -31,8 +35,9 @@ export function replyBody(
 }
 
 /**
- * One reply/replyAll request when everything fits (needs only Mail.Send, saved to Sent Items by Exchange);
- * otherwise a reply draft, its attachments (directly or through upload sessions) and send (needs Mail.ReadWrite).
+ * One reply/replyAll request when everything fits (needs only Mail.Send, saved to Sent Items by
+ * Exchange); otherwise a reply draft, its attachments (directly or through upload sessions) and
+ * send (needs Mail.ReadWrite).
  */
 export function planReply(
 	sender: string,
@@ -51,7 +56,8 @@ export function planReply(
 	const fits = sendMailJsonBytes(shell, attachments) <= MAX_SINGLE_REQUEST_BYTES;
 	const plan = { sender, message, saveToSentItems: true };
 	const action = target.replyAll ? 'replyAll' : 'reply';
-	// Graph's reply action answers 202 without a body: the node names the Message-ID (String 0x1035), unconfirmed.
+	// Graph's reply action answers 202 without a body: the node names the Message-ID (String 0x1035),
+	// unconfirmed.
 	if (fits && !attachments.some(needsUploadSession))
 		return {
 			...plan,

@@ -5,16 +5,20 @@ import type { DeliveryPlan } from './plan';
 import type { ReplyTarget } from './replyTarget';
 
 /**
- * Replies that keep the conversation, as Outlook does: the new text above the quoted original. Graph's reply
- * actions put a `comment` (HTML allowed) above the quoted original, while `message.body` replaces the whole body
- * ("Specify either a comment or the body property of the message parameter", learn.microsoft.com/graph/api
- * /message-reply; dust-tt/dust#18291). createReply's draft already holds the quoted original, so the new content
- * is put above it (learn.microsoft.com/graph/api/message-createreply).
+ * Replies that keep the conversation, as Outlook does: the new text above the quoted original.
+ * Graph's reply actions put a `comment` (HTML allowed) above the quoted original, while
+ * `message.body` replaces the whole body ("Specify either a comment or the body property of the
+ * message parameter", learn.microsoft.com/graph/api /message-reply; dust-tt/dust#18291).
+ * createReply's draft already holds the quoted original, so the new content is put above it
+ * (learn.microsoft.com/graph/api/message-createreply).
  */
 
 type Body = { contentType?: unknown; content?: unknown };
 
-/** The reply's own content as HTML: the quoted original is HTML, so a Text reply is escaped, line breaks kept. */
+/**
+ * The reply's own content as HTML: the quoted original is HTML, so a Text reply is escaped, line
+ * breaks kept.
+ */
 export function replyHtml(message: GraphMessage): string {
 	const body = (message.body ?? {}) as Body;
 	const content = typeof body.content === 'string' ? body.content : '';
@@ -29,7 +33,10 @@ export function withoutBody(message: GraphMessage): GraphMessage {
 	return rest;
 }
 
-/** `reply`/`replyAll` with the new content as `comment`, the other properties (CC, BCC, attachments) in `message`. */
+/**
+ * `reply`/`replyAll` with the new content as `comment`, the other properties (CC, BCC, attachments)
+ * in `message`.
+ */
 export function quotingReplyBody(
 	message: GraphMessage,
 	attachments: Record<string, unknown>[],
@@ -39,7 +46,9 @@ export function quotingReplyBody(
 	return { comment: replyHtml(message), message: full };
 }
 
-/** Puts `html` at the top of an HTML body: right after `<body …>` when there is one, else in front. */
+/**
+ * Puts `html` at the top of an HTML body: right after `<body …>` when there is one, else in front.
+ */
 export function prependHtml(html: string, quoted: string): string {
 	const bodyTag = /<body\b[^>]*>/i.exec(quoted);
 	const block = `<div>${html}</div>`;
@@ -61,9 +70,10 @@ function listOf(value: unknown): Recipient[] {
 }
 
 /**
- * Who gets a reply sent with Graph's reply action, derived from the original as Outlook derives it: To is the
- * original's Reply-To, else its sender; Reply to All adds its To (to To) and CC (to CC), never the replying mailbox
- * and never twice (learn.microsoft.com/graph/api/message-reply, "per RFC 2822"; RFC 5322 §3.6.3).
+ * Who gets a reply sent with Graph's reply action, derived from the original as Outlook derives it:
+ * To is the original's Reply-To, else its sender; Reply to All adds its To (to To) and CC (to CC),
+ * never the replying mailbox and never twice (learn.microsoft.com/graph/api/message-reply, "per RFC
+ * 2822"; RFC 5322 §3.6.3).
  */
 export function derivedAddressing(
 	original: Record<string, unknown>,
@@ -93,7 +103,10 @@ export function replySubject(subject: unknown): string {
 	return /^re:\s/i.test(text) ? text : `RE: ${text}`;
 }
 
-/** The addressing of a one-request reply as the output shows it: derived recipients plus the item's CC and BCC. */
+/**
+ * The addressing of a one-request reply as the output shows it: derived recipients plus the item's
+ * CC and BCC.
+ */
 export function oneRequestAddressing(
 	original: Record<string, unknown>,
 	target: ReplyTarget,

@@ -1,15 +1,18 @@
 import { excerpt } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
 
-/** The message a reply answers, in the sender mailbox, and whether everyone on it gets the answer. */
+/**
+ * The message a reply answers, in the sender mailbox, and whether everyone on it gets the answer.
+ */
 export interface ReplyTarget {
 	messageId: string;
 	replyAll: boolean;
 }
 
 /**
- * Exchange item IDs are a few hundred characters of base64 (`+ / =`) or, as immutable or URL-safe IDs, base64url
- * (`- _`); 1,024 leaves room for long ones while bounding what an expression can hand us.
+ * Exchange item IDs are a few hundred characters of base64 (`+ / =`) or, as immutable or URL-safe
+ * IDs, base64url (`- _`); 1,024 leaves room for long ones while bounding what an expression can
+ * hand us.
  */
 export const MAX_GRAPH_ID_CHARS = 1024;
 const GRAPH_ID = /^[A-Za-z0-9+/=_-]+$/;

@@ -4,13 +4,13 @@ import { withDraftPatch } from './mime';
 import { attachmentSteps, type DeliveryPlan, type DeliveryStep } from './plan';
 
 /**
- * Draft-only and scheduled delivery, as transformations of the plan `send` makes: whatever `send` supports
- * (attachments of any size, inline images) is drafted or scheduled the same way.
+ * Draft-only and scheduled delivery, as transformations of the plan `send` makes: whatever `send`
+ * supports (attachments of any size, inline images) is drafted or scheduled the same way.
  */
 
 /**
- * The draft's steps for one step of a send plan. A new step kind must say here what it becomes in a draft
- * (TypeScript's exhaustive switch points at it), e.g. a MIME send becomes a MIME draft.
+ * The draft's steps for one step of a send plan. A new step kind must say here what it becomes in a
+ * draft (TypeScript's exhaustive switch points at it), e.g. a MIME send becomes a MIME draft.
  */
 function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 	switch (step.kind) {
@@ -18,7 +18,8 @@ function asDraftSteps(step: DeliveryStep): DeliveryStep[] {
 			if (step.format === 'mime')
 				// The MIME draft carries no attachments; they are added as on the JSON draft path.
 				return [{ kind: 'createMessage', format: 'mime' }, ...attachmentSteps(step.attachments)];
-			// Each attachment here fits one request (else the plan would be a draft already): added one by one.
+			// Each attachment here fits one request (else the plan would be a draft already): added one
+			// by one.
 			return [
 				{ kind: 'createMessage', format: 'json' },
 				...step.attachments.map((source) => ({ kind: 'addAttachment' as const, source })),
@@ -43,7 +44,10 @@ function draftSteps(plan: DeliveryPlan): DeliveryStep[] {
 	return plan.steps.flatMap(asDraftSteps);
 }
 
-/** The same message as a draft that is sent at once: Graph's answer to the create names its Message-ID. */
+/**
+ * The same message as a draft that is sent at once: Graph's answer to the create names its
+ * Message-ID.
+ */
 export function sentAsDraft(plan: DeliveryPlan): DeliveryPlan {
 	return { ...plan, path: 'draft', steps: [...draftSteps(plan), { kind: 'sendDraft' }] };
 }
@@ -59,24 +63,26 @@ export function draftOnly(plan: DeliveryPlan): DeliveryPlan {
 }
 
 /**
- * Scheduled send: the draft carries the deferred send time and is then sent; Exchange holds it until that time.
- * sendMail cannot be used: it delivers at once and leaves the deferred copy in Drafts, a duplicate
- * (https://github.com/openonion/connectonion/issues/1198, fixed by creating a draft and sending it in
- * https://github.com/openonion/connectonion/pull/1221).
+ * Scheduled send: the draft carries the deferred send time and is then sent; Exchange holds it
+ * until that time. sendMail cannot be used: it delivers at once and leaves the deferred copy in
+ * Drafts, a duplicate (https://github.com/openonion/connectonion/issues/1198, fixed by creating a
+ * draft and sending it in https://github.com/openonion/connectonion/pull/1221).
  */
 export function scheduled(plan: DeliveryPlan, sendAt: string): DeliveryPlan {
-	// A MIME draft gets the deferred send time by PATCH, as its body cannot carry extended properties.
+	// A MIME draft gets the deferred send time by PATCH, as its body cannot carry extended
+	// properties.
 	const deferred = { singleValueExtendedProperties: deferredProperties(sendAt) };
 	const steps = withDraftPatch(draftSteps(plan), deferred);
 	return { ...plan, sendAt, path: 'draft', steps: [...steps, { kind: 'sendDraft' }] };
 }
 
 /**
- * PidTagDeferredSendTime (0x3FEF, PT_SYSTIME, UTC) "indicates a time when a client would like to defer sending a
- * message"; a time already past sends at once
+ * PidTagDeferredSendTime (0x3FEF, PT_SYSTIME, UTC) "indicates a time when a client would like to
+ * defer sending a message"; a time already past sends at once
  * (https://learn.microsoft.com/office/client-developer/outlook/mapi/pidtagdeferredsendtime-canonical-property,
- * [MS-OXOMSG]). PidTagDeferredDeliveryTime (0x000F) is set too, as in the deferred send checked on a live mailbox
- * (connectonion PR #1221). Extended properties are set when the message is created or updated, not by sendMail
+ * [MS-OXOMSG]). PidTagDeferredDeliveryTime (0x000F) is set too, as in the deferred send checked on
+ * a live mailbox (connectonion PR #1221). Extended properties are set when the message is created
+ * or updated, not by sendMail
  * (https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-post-singlevalueextendedproperties).
  */
 function deferredProperties(sendAt: string) {
@@ -86,7 +92,10 @@ function deferredProperties(sendAt: string) {
 	];
 }
 
-/** The body of `POST /users/{id}/messages`: the draft, with the deferred send time when it is scheduled. */
+/**
+ * The body of `POST /users/{id}/messages`: the draft, with the deferred send time when it is
+ * scheduled.
+ */
 export function draftRequestBody(plan: DeliveryPlan): GraphMessage {
 	const draft = draftMessage(plan.message, plan.saveToSentItems);
 	if (!plan.sendAt) return draft;
@@ -101,7 +110,8 @@ export function draftRequestBody(plan: DeliveryPlan): GraphMessage {
 
 /**
  * Asks Graph for immutable ids, which stay the same when the draft is sent and moves to Sent Items
- * (https://learn.microsoft.com/graph/outlook-immutable-id), so the id in the output keeps naming the message.
+ * (https://learn.microsoft.com/graph/outlook-immutable-id), so the id in the output keeps naming
+ * the message.
  */
 export const IMMUTABLE_ID_HEADERS: Record<string, string> = { Prefer: 'IdType="ImmutableId"' };
 
@@ -111,7 +121,10 @@ export function statusOf(plan: DeliveryPlan): 'sent' | 'draft' | 'scheduled' {
 	return plan.sendAt ? 'scheduled' : 'sent';
 }
 
-/** Drafts and scheduled sends are created with Mail.ReadWrite; the field named is where the user asked for it. */
+/**
+ * Drafts and scheduled sends are created with Mail.ReadWrite; the field named is where the user
+ * asked for it.
+ */
 export function readWriteMissing(plan: DeliveryPlan): InputError | undefined {
 	const status = statusOf(plan);
 	if (status === 'sent') return undefined;
@@ -125,7 +138,10 @@ export function readWriteMissing(plan: DeliveryPlan): InputError | undefined {
 	);
 }
 
-/** The output's status and the time that goes with it: when sent, when the draft was created, or when it goes. */
+/**
+ * The output's status and the time that goes with it: when sent, when the draft was created, or
+ * when it goes.
+ */
 export function resultFields(
 	plan: DeliveryPlan,
 	at: string,

@@ -5,8 +5,9 @@ import { InputError } from '../../shared/text/inputError';
 const FIELD = 'Send At';
 /** Bounds the work a hostile value can cause before it is parsed. */
 const MAX_TEXT_LENGTH = 64;
-// Date, then optional time with optional fraction, then optional offset: what n8n's date picker, ISO 8601 strings
-// and Luxon's toISO() produce ("2026-05-01", "2026-05-01T09:30", "2026-05-01 09:30:00.000+02:00").
+// Date, then optional time with optional fraction, then optional offset: what n8n's date picker,
+// ISO 8601 strings and Luxon's toISO() produce ("2026-05-01", "2026-05-01T09:30", "2026-05-01
+// 09:30:00.000+02:00").
 const ISO =
 	/^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -14,8 +15,8 @@ const HINT =
 	'Give an ISO 8601 date and time such as 2026-05-01T09:30:00 (in the workflow time zone) or 2026-05-01T09:30:00+02:00, or a date from an expression such as {{ $now.plus(1, "hour") }}.';
 
 /**
- * Luxon's DateTime (what n8n expressions such as `$now` return), recognised by its shape: it comes from n8n's copy
- * of Luxon, whose class need not be the one this package loads.
+ * Luxon's DateTime (what n8n expressions such as `$now` return), recognised by its shape: it comes
+ * from n8n's copy of Luxon, whose class need not be the one this package loads.
  */
 interface DateTimeLike {
 	isValid: boolean;
@@ -27,7 +28,8 @@ function isDateTimeLike(value: unknown): value is DateTimeLike {
 	return typeof v === 'object' && v !== null && typeof v.toMillis === 'function';
 }
 
-// UTC offsets in use run from -12:00 to +14:00 (Line Islands); ISO 8601 allows no minute field over 59.
+// UTC offsets in use run from -12:00 to +14:00 (Line Islands); ISO 8601 allows no minute field
+// over 59.
 const MAX_OFFSET_MINUTES = 14 * 60;
 
 function offsetMs(offset: string, text: string): number {
@@ -65,15 +67,17 @@ function parseText(text: string, timeZone: string): number {
 	const local = DateTime.fromObject(wall, { zone: timeZone });
 	if (!local.isValid)
 		throw new InputError(FIELD, `The workflow time zone ${JSON.stringify(timeZone)} is unknown.`);
-	// Daylight-saving changes as RFC 5545 §3.3.5 reads local times: a skipped time takes the offset before the gap
-	// (Luxon's answer), a repeated one means its first occurrence.
+	// Daylight-saving changes as RFC 5545 §3.3.5 reads local times: a skipped time takes the offset
+	// before the gap (Luxon's answer), a repeated one means its first occurrence.
 	return Math.min(
 		...local.getPossibleOffsets().map((dt: DateTime) => dt.toMillis()),
 		local.toMillis(),
 	);
 }
 
-/** The instant an item's Send At names, in milliseconds since the epoch; undefined when it is empty. */
+/**
+ * The instant an item's Send At names, in milliseconds since the epoch; undefined when it is empty.
+ */
 export function sendAtMillis(value: unknown, timeZone: string): number | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (value instanceof Date) {
@@ -94,15 +98,18 @@ export function sendAtMillis(value: unknown, timeZone: string): number | undefin
 	return parseText(value, timeZone);
 }
 
-/** UTC, whole seconds: the form Graph's SystemTime extended properties take (2026-05-01T07:30:00Z). */
+/**
+ * UTC, whole seconds: the form Graph's SystemTime extended properties take (2026-05-01T07:30:00Z).
+ */
 export function utcIso(millis: number): string {
 	return new Date(millis).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
- * Send At as a UTC ISO time that Exchange will hold the message until. A time without an offset is in the
- * workflow's time zone (Workflow Settings › Timezone, else the instance's GENERIC_TIMEZONE), as n8n's date picker
- * shows it. The past is refused (Exchange would send at once), and so is more than a year ahead.
+ * Send At as a UTC ISO time that Exchange will hold the message until. A time without an offset is
+ * in the workflow's time zone (Workflow Settings › Timezone, else the instance's GENERIC_TIMEZONE),
+ * as n8n's date picker shows it. The past is refused (Exchange would send at once), and so is more
+ * than a year ahead.
  */
 export function sendAtOf(value: unknown, timeZone: string, now = Date.now()): string | undefined {
 	const at = sendAtMillis(value, timeZone);

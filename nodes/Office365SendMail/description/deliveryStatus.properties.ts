@@ -2,7 +2,9 @@ import type { INodeProperties } from 'n8n-workflow';
 
 const SHOW = { show: { operation: ['getDeliveryStatus'] } };
 
-/** Get Delivery Status: which message to look up, how long to wait for a final status, and Dry Run. */
+/**
+ * Get Delivery Status: which message to look up, how long to wait for a final status, and Dry Run.
+ */
 export const deliveryStatusProperties: INodeProperties[] = [
 	{
 		displayName:

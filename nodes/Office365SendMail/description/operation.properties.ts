@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
- * What the node does with each item. Workflows saved before this parameter existed have no value for it and get
- * the default, `send`, which is exactly what they did before.
+ * What the node does with each item. Workflows saved before this parameter existed have no value
+ * for it and get the default, `send`, which is exactly what they did before.
  */
 export const operationProperty: INodeProperties = {
 	displayName: 'Operation',

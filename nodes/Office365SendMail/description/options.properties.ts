@@ -231,7 +231,8 @@ export const optionsProperty: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description: "Whether to keep a copy in the sender mailbox's Sent Items",
-			// Graph's reply action always saves the reply to Sent Items (https://learn.microsoft.com/graph/api/message-reply).
+			// Graph's reply action always saves the reply to Sent Items
+			// (https://learn.microsoft.com/graph/api/message-reply).
 			displayOptions: { hide: { '/operation': ['reply'] } },
 		},
 		{

@@ -34,13 +34,19 @@ function graphClientOf(run: RunContext): GraphClient {
 	});
 }
 
-/** Unknown outcomes a retry must report rather than repeat: a delivery, or (for Create Draft) the draft itself. */
+/**
+ * Unknown outcomes a retry must report rather than repeat: a delivery, or (for Create Draft) the
+ * draft itself.
+ */
 function mustNotRepeat(item: PreparedItem, failure: ItemFailure): boolean {
 	if (failure.status === 'deliveryUnknown') return true;
 	return item.operation === 'createDraft' && failure.json.errorCode === 'DraftMayExist';
 }
 
-/** One item: skipped when an earlier attempt of this execution delivered it, otherwise its plan is executed. */
+/**
+ * One item: skipped when an earlier attempt of this execution delivered it, otherwise its plan is
+ * executed.
+ */
 async function deliverOne(
 	run: RunContext,
 	graph: GraphClient,
@@ -58,8 +64,9 @@ async function deliverOne(
 		return { state: 'done', index, output: sentItem(item, input, delivered), delivered };
 	}
 	const needsReadWrite = item.plan.path === 'draft';
-	// Roles come from Entra app permissions; with Exchange RBAC for Applications the token has none and Exchange
-	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
+	// Roles come from Entra app permissions; with Exchange RBAC for Applications the token has none
+	// and Exchange decides, so only a token that lists roles without Mail.ReadWrite is refused up
+	// front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
 		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
 	const send = () => executePlan(graph, withoutNeedlessProbe(item.plan, roles));
@@ -88,8 +95,9 @@ async function deliverOne(
 }
 
 /**
- * Phases 3 and 4, sign in and deliver: one token for the run (cached per credential across runs), then the ready
- * items at most `maxConcurrency` per mailbox. Without Continue On Fail, no new item starts after a failure.
+ * Phases 3 and 4, sign in and deliver: one token for the run (cached per credential across runs),
+ * then the ready items at most `maxConcurrency` per mailbox. Without Continue On Fail, no new item
+ * starts after a failure.
  */
 export async function deliverAll(
 	run: RunContext,

@@ -6,18 +6,21 @@ import type { ItemFailure } from './errors';
 import type { PreparedItem } from './operations/types';
 
 /**
- * What a delivering attempt of one item ended with: delivered, or an unknown outcome that must not be repeated.
+ * What a delivering attempt of one item ended with: delivered, or an unknown outcome that must not
+ * be repeated.
  */
 export type LedgerEntry = { delivered: Delivery } | { unknown: ItemFailure };
 
 /**
- * n8n's Retry On Fail runs the node again, with every item, in the same execution. This process-wide ledger
- * remembers which items an earlier attempt already delivered, so a retry does not send them again.
+ * n8n's Retry On Fail runs the node again, with every item, in the same execution. This
+ * process-wide ledger remembers which items an earlier attempt already delivered, so a retry does
+ * not send them again.
  *
- * It is sized and evicted by execution, never by entry: a sequential scan larger than an entry-wise cache would
- * evict exactly the entries the retry needs next. A run reserves room for all its items before the first
- * request; when that room cannot be made without dropping an execution that may still retry, the run is refused
- * before anything is sent (a clear error instead of a silent resend later).
+ * It is sized and evicted by execution, never by entry: a sequential scan larger than an entry-wise
+ * cache would evict exactly the entries the retry needs next. A run reserves room for all its items
+ * before the first request; when that room cannot be made without dropping an execution that may
+ * still retry, the run is refused before anything is sent (a clear error instead of a silent resend
+ * later).
  */
 export interface LedgerScope {
 	executionId: string;
@@ -26,9 +29,9 @@ export interface LedgerScope {
 }
 
 /**
- * An item's slot: the digest of the message it delivered (a changed message is a new message) and the outcome.
- * A delivery is kept as its JSON text: one string instead of an object graph, and no reference to the run's
- * output, which n8n may free once the execution ends.
+ * An item's slot: the digest of the message it delivered (a changed message is a new message) and
+ * the outcome. A delivery is kept as its JSON text: one string instead of an object graph, and no
+ * reference to the run's output, which n8n may free once the execution ends.
  */
 type Slot = { digest: string; delivered: string } | { digest: string; unknown: ItemFailure };
 
@@ -46,8 +49,9 @@ interface ExecutionRecord {
 /** Entries live one hour after the execution's last delivery. */
 const TTL_MS = 60 * 60 * 1000;
 /**
- * n8n starts the next try at most 5 s after a failed one (n8n-core's WorkflowExecute caps Wait Between Tries
- * at 5000 ms and Max Tries at 5), so an execution idle for a minute has no retry coming and may make room.
+ * n8n starts the next try at most 5 s after a failed one (n8n-core's WorkflowExecute caps Wait
+ * Between Tries at 5000 ms and Max Tries at 5), so an execution idle for a minute has no retry
+ * coming and may make room.
  */
 const RETRY_GRACE_MS = 60 * 1000;
 const DEFAULT_MAX_ITEMS = 250_000;
@@ -66,9 +70,9 @@ function maxItems(): number {
 const runKey = (scope: LedgerScope) => `${scope.nodeId}\n${scope.runIndex}`;
 
 /**
- * What makes two attempts the same delivery: operation, mailbox, message, attachments, and what the steps aim at
- * (a reply's target message, a scheduled time), so a retry with another Message ID or Send At is a new delivery.
- * 16 bytes of SHA-256 (as 22 base64 characters) keep the slot small.
+ * What makes two attempts the same delivery: operation, mailbox, message, attachments, and what the
+ * steps aim at (a reply's target message, a scheduled time), so a retry with another Message ID or
+ * Send At is a new delivery. 16 bytes of SHA-256 (as 22 base64 characters) keep the slot small.
  */
 function fingerprint(item: PreparedItem): string {
 	const attachments = item.attachments.map((a) => [a.name, a.size, a.contentType, a.inline]);
@@ -125,10 +129,11 @@ function forgetRun(executionId: string, key: string): void {
 }
 
 /**
- * Reserves room for one attempt of a node run with `items` messages, before any is sent, and marks the
- * execution active until the returned `finish` is called. Throws when the room cannot be made. An attempt
- * that finished with every item done is not retried by n8n (WorkflowExecute retries a node that threw or whose
- * first item is an error), so its slots go at once; a failed attempt keeps them for the retry.
+ * Reserves room for one attempt of a node run with `items` messages, before any is sent, and marks
+ * the execution active until the returned `finish` is called. Throws when the room cannot be made.
+ * An attempt that finished with every item done is not retried by n8n (WorkflowExecute retries a
+ * node that threw or whose first item is an error), so its slots go at once; a failed attempt keeps
+ * them for the retry.
  */
 export function beginAttempt(
 	scope: LedgerScope | undefined,
@@ -172,7 +177,8 @@ export function recall(
 export function remember(scope: LedgerScope | undefined, item: PreparedItem, entry: LedgerEntry) {
 	if (!scope) return;
 	const record = executions.get(scope.executionId);
-	// Only an attempt that reserved its room (beginAttempt) records; the reservation bounds the memory.
+	// Only an attempt that reserved its room (beginAttempt) records; the reservation bounds the
+	// memory.
 	if (!record) return;
 	const key = runKey(scope);
 	const slots = record.runs.get(key) ?? new Map<number, Slot>();

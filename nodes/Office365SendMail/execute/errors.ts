@@ -41,7 +41,10 @@ interface RequestIds {
 	clientRequestId: string;
 }
 
-/** What every translator gets: the node, the item's context, "Item N" and the fields every failure carries. */
+/**
+ * What every translator gets: the node, the item's context, "Item N" and the fields every failure
+ * carries.
+ */
 interface Scope {
 	node: INode;
 	ctx: ItemContext;
@@ -149,7 +152,8 @@ function draftFailure(scope: Scope, error: DraftMayExistError): ItemFailure {
 
 function networkFailure(scope: Scope, error: NetworkError): ItemFailure {
 	const message = `${scope.prefix}: cannot reach ${error.host} (${sayNetworkCodes(error.code)}) during ${error.operation}; nothing was sent for this step. Check the network, proxy (HTTPS_PROXY) and the credential's Cloud.`;
-	// Not `code: error.code`: n8n would replace the whole message for a code such as ECONNREFUSED (networkWords.ts).
+	// Not `code: error.code`: n8n would replace the whole message for a code such as ECONNREFUSED
+	// (networkWords.ts).
 	const response: JsonObject = {
 		code: 'NetworkError',
 		networkCode: error.code,
@@ -163,8 +167,9 @@ function networkFailure(scope: Scope, error: NetworkError): ItemFailure {
 }
 
 /**
- * Every failure becomes an n8n error that names the item and, for input, the field, and says how to fix it.
- * Input problems are NodeOperationError; Microsoft's answers are NodeApiError and keep Graph's code and request-id.
+ * Every failure becomes an n8n error that names the item and, for input, the field, and says how to
+ * fix it. Input problems are NodeOperationError; Microsoft's answers are NodeApiError and keep
+ * Graph's code and request-id.
  */
 export function toItemFailure(node: INode, error: unknown, ctx: ItemContext): ItemFailure {
 	const itemIndex = ctx.index;

@@ -37,7 +37,8 @@ function runOptions(ctx: IExecuteFunctions): Pick<RunContext, 'maxConcurrency' |
 function ledgerScope(ctx: IExecuteFunctions): LedgerScope | undefined {
 	const executionId = ctx.getExecutionId?.();
 	const node = ctx.getNode();
-	// Only Retry On Fail runs a node again in the same execution; without it there is nothing to remember.
+	// Only Retry On Fail runs a node again in the same execution; without it there is nothing to
+	// remember.
 	if (!executionId || !node.retryOnFail) return undefined;
 	// A loop that runs this node again in the same execution is a new run, not a retry.
 	const read = outcomeOfSync(() => ctx.getWorkflowDataProxy(0).$runIndex as unknown);
@@ -64,8 +65,9 @@ async function runContext(
 }
 
 /**
- * The node's execute: validate and plan every item → Dry Run previews → sign in → deliver → output. Each phase
- * takes the items' outcomes and returns them; the Continue On Fail policy is applied in the phases and in output.
+ * The node's execute: validate and plan every item → Dry Run previews → sign in → deliver → output.
+ * Each phase takes the items' outcomes and returns them; the Continue On Fail policy is applied in
+ * the phases and in output.
  */
 export async function executeSendMail(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = outcomeOfSync(() => operationOf(this));

@@ -16,13 +16,15 @@ export interface RunContext {
 	maxConcurrency: number;
 	timeoutMs: number;
 	continueOnFail: boolean;
-	/** Where deliveries are remembered across n8n's retries; undefined when n8n gives no execution id. */
+	/**
+	 * Where deliveries are remembered across n8n's retries; undefined when n8n gives no execution id.
+	 */
 	ledger?: LedgerScope;
 }
 
 /**
- * Where one item stands. Each phase (validate → preview → sign in → deliver → output) takes the list and returns
- * it with some items moved on; an item never moves back.
+ * Where one item stands. Each phase (validate → preview → sign in → deliver → output) takes the
+ * list and returns it with some items moved on; an item never moves back.
  */
 export type ItemOutcome =
 	| { state: 'ready'; index: number; item: PreparedItem }
@@ -46,7 +48,9 @@ export function failed(
 	return { state: 'failed', index, failure };
 }
 
-/** Without Continue On Fail the first failure ends the run: nothing was delivered before this phase. */
+/**
+ * Without Continue On Fail the first failure ends the run: nothing was delivered before this phase.
+ */
 export function stopUnlessContinuing(run: RunContext, outcome: ItemOutcome): void {
 	if (outcome.state === 'failed' && !run.continueOnFail) throw outcome.failure.error;
 }

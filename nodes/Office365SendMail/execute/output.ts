@@ -43,7 +43,8 @@ export function sentItem(
 		clientRequestId: delivery.clientRequestId,
 		...when,
 	};
-	// Every delivered item names its Message-ID and whether Exchange confirmed it (docs/MESSAGE-ID.md).
+	// Every delivered item names its Message-ID and whether Exchange confirmed it
+	// (docs/MESSAGE-ID.md).
 	json.internetMessageId = delivery.internetMessageId ?? null;
 	json.internetMessageIdConfirmed = delivery.internetMessageIdConfirmed ?? false;
 	for (const field of ['conversationId', 'id', 'webLink'] as const) {
@@ -71,9 +72,10 @@ export function previewItem(
 }
 
 /**
- * n8n's WorkflowExecute replaces the json of every output item that carries `error` with `{ error: message }`, which
- * would drop status, itemIndex, field and the request ids under "Continue (using regular output)". Only the error
- * output ("Continue (using error output)") needs `error`, to route the item, so it is set only then.
+ * n8n's WorkflowExecute replaces the json of every output item that carries `error` with `{ error:
+ * message }`, which would drop status, itemIndex, field and the request ids under "Continue (using
+ * regular output)". Only the error output ("Continue (using error output)") needs `error`, to route
+ * the item, so it is set only then.
  */
 export function failedItem(node: INode, index: number, failure: ItemFailure): INodeExecutionData {
 	const json = { status: failure.status, error: failure.error.message, ...failure.json };
@@ -83,8 +85,9 @@ export function failedItem(node: INode, index: number, failure: ItemFailure): IN
 }
 
 /**
- * n8n discards the output of a node that throws, so the error of a partly delivered run must say itself which items
- * went out; a retry of the execution will not send them again (execute/deliveryLedger.ts).
+ * n8n discards the output of a node that throws, so the error of a partly delivered run must say
+ * itself which items went out; a retry of the execution will not send them again
+ * (execute/deliveryLedger.ts).
  */
 function partlyDelivered(failure: ItemFailure, outcomes: ItemOutcome[]): void {
 	const delivered = outcomes.flatMap((o) =>
@@ -101,7 +104,10 @@ function partlyDelivered(failure: ItemFailure, outcomes: ItemOutcome[]): void {
 	failure.json.deliveredItems = delivered;
 }
 
-/** Phase 5, output: one item per input item, in input order and paired; or the first failure, thrown. */
+/**
+ * Phase 5, output: one item per input item, in input order and paired; or the first failure,
+ * thrown.
+ */
 export function outputItems(run: RunContext, outcomes: ItemOutcome[]): INodeExecutionData[] {
 	const firstFailure = outcomes.find((o) => o.state === 'failed');
 	if (firstFailure?.state === 'failed' && !run.continueOnFail) {

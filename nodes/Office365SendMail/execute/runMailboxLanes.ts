@@ -1,16 +1,21 @@
 /**
- * The per-run mailbox limit: the items of one node run for one mailbox start at most `perMailbox` at a time, and
- * different mailboxes proceed in parallel up to `total`. The process-wide limit (every run of this n8n process) is
- * processMailboxGate in nodes/shared/transport/mailboxGate.ts; both follow Graph's 4 concurrent requests per app
- * and mailbox (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+ * The per-run mailbox limit: the items of one node run for one mailbox start at most `perMailbox`
+ * at a time, and different mailboxes proceed in parallel up to `total`. The process-wide limit
+ * (every run of this n8n process) is processMailboxGate in nodes/shared/transport/mailboxGate.ts;
+ * both follow Graph's 4 concurrent requests per app and mailbox
+ * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
  *
- * Waiting tasks are queued per mailbox and started in arrival order among the mailboxes that have room, so one
- * start costs O(mailboxes), not O(waiting items): a single scan over every waiting item made 10,000 items to one
- * mailbox cost about a second of CPU and 50,000 about 20 s (docs/BENCHMARKS.md).
+ * Waiting tasks are queued per mailbox and started in arrival order among the mailboxes that have
+ * room, so one start costs O(mailboxes), not O(waiting items): a single scan over every waiting
+ * item made 10,000 items to one mailbox cost about a second of CPU and 50,000 about 20 s
+ * (docs/BENCHMARKS.md).
  */
 export class RunMailboxLanes {
 	private readonly active = new Map<string, number>();
-	/** Per mailbox, waiting starts in arrival order; `head` is the next one (the array is not shifted). */
+	/**
+	 * Per mailbox, waiting starts in arrival order; `head` is the next one (the array is not
+	 * shifted).
+	 */
 	private readonly queues = new Map<
 		string,
 		{ waiting: { seq: number; start: () => void }[]; head: number }

@@ -17,9 +17,9 @@ export interface Validated {
 }
 
 /**
- * Phase 1, validate and plan: every item is read and planned before any request, so bad input never reaches the
- * network. Sign-in overlaps with validating the other items (a token request takes a round trip or two); bad
- * input alone never causes a request.
+ * Phase 1, validate and plan: every item is read and planned before any request, so bad input never
+ * reaches the network. Sign-in overlaps with validating the other items (a token request takes a
+ * round trip or two); bad input alone never causes a request.
  */
 export async function validateAll(run: RunContext): Promise<Validated> {
 	const outcomes: ItemOutcome[] = [];
@@ -36,8 +36,8 @@ export async function validateAll(run: RunContext): Promise<Validated> {
 		outcomes.push(outcome);
 		if (!signIn && prepared.ok && !prepared.value.dryRun)
 			signIn = outcomeOf(() => acquireToken(run.settings, { timeoutMs: run.timeoutMs }));
-		// Reading items awaits only microtasks: let the sign-in's network I/O (and the rest of n8n) run between
-		// batches, or a large input starves the token request until its timeout.
+		// Reading items awaits only microtasks: let the sign-in's network I/O (and the rest of n8n) run
+		// between batches, or a large input starves the token request until its timeout.
 		if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
 	}
 	return { outcomes, signIn };

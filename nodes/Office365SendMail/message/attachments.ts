@@ -11,7 +11,10 @@ import {
 	MAX_FILE_NAME_CHARS,
 } from './limits';
 
-/** One attachment, described from n8n's binary metadata; the bytes are read only when the message is sent. */
+/**
+ * One attachment, described from n8n's binary metadata; the bytes are read only when the message is
+ * sent.
+ */
 export interface AttachmentSource {
 	/** The item's binary property it comes from. */
 	property: string;
@@ -31,7 +34,10 @@ function tooMany(count: number, field: string): InputError {
 	);
 }
 
-/** "a, b" → ["a", "b"]; `*` stands for every binary property of the item. Bounded before it is split. */
+/**
+ * "a, b" → ["a", "b"]; `*` stands for every binary property of the item. Bounded before it is
+ * split.
+ */
 export function parsePropertyList(value: unknown, field: string, available: string[]): string[] {
 	if (value === undefined || value === null || value === '') return [];
 	const list = listEntries(value, field);
@@ -72,16 +78,17 @@ export function isMediaType(text: string): boolean {
 }
 
 /**
- * The one content-ID rule: header-safe, bounded, and without < or > (Content-ID: <id>, RFC 2045 §7: an angle
- * bracket inside would end the header's value early).
+ * The one content-ID rule: header-safe, bounded, and without < or > (Content-ID: <id>, RFC 2045 §7:
+ * an angle bracket inside would end the header's value early).
  */
 export function isContentId(text: string): boolean {
 	return text.length <= MAX_CONTENT_ID_CHARS && !unsafeCharOf(text) && !/[<>]/.test(text);
 }
 
 /**
- * File name, content type and content ID go into the attachment's MIME headers (Content-Type, Content-Disposition,
- * Content-ID), so each is bounded and header-safe; they come from binary metadata that any earlier node can set.
+ * File name, content type and content ID go into the attachment's MIME headers (Content-Type,
+ * Content-Disposition, Content-ID), so each is bounded and header-safe; they come from binary
+ * metadata that any earlier node can set.
  */
 export function checkAttachmentMetadata(
 	source: Pick<AttachmentSource, 'property' | 'name' | 'contentType' | 'contentId'>,

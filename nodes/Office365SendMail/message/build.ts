@@ -2,10 +2,16 @@ import type { AttachmentSource } from './attachments';
 import type { InternetHeader } from './headers';
 import { toGraphRecipients, type Recipient } from '../../shared/address/recipients';
 
-/** Everything one item asks for, validated. Pure data: no I/O happens in this module; delivery/ plans the requests. */
+/**
+ * Everything one item asks for, validated. Pure data: no I/O happens in this module; delivery/
+ * plans the requests.
+ */
 export interface MessageInput {
 	subject: string;
-	/** htmlAndText: bodyContent is the HTML, textContent the plain-text alternative (multipart/alternative). */
+	/**
+	 * htmlAndText: bodyContent is the HTML, textContent the plain-text alternative
+	 * (multipart/alternative).
+	 */
 	bodyContentType: 'html' | 'text' | 'htmlAndText';
 	bodyContent: string;
 	textContent?: string;
@@ -24,7 +30,10 @@ export interface MessageInput {
 
 export type GraphMessage = Record<string, unknown>;
 
-/** The `message` resource for sendMail or a draft, without attachments (https://learn.microsoft.com/graph/api/resources/message). */
+/**
+ * The `message` resource for sendMail or a draft, without attachments
+ * (https://learn.microsoft.com/graph/api/resources/message).
+ */
 export function buildGraphMessage(input: MessageInput): GraphMessage {
 	const message: GraphMessage = {
 		subject: input.subject,
@@ -50,7 +59,10 @@ export function buildGraphMessage(input: MessageInput): GraphMessage {
 	return message;
 }
 
-/** A fileAttachment as sendMail and `POST …/attachments` take it (https://learn.microsoft.com/graph/api/resources/fileattachment). */
+/**
+ * A fileAttachment as sendMail and `POST …/attachments` take it
+ * (https://learn.microsoft.com/graph/api/resources/fileattachment).
+ */
 export function fileAttachmentJson(
 	source: AttachmentSource,
 	bytes: Buffer,
@@ -68,7 +80,10 @@ export function fileAttachmentJson(
 	return json;
 }
 
-/** The `AttachmentItem` of createUploadSession (https://learn.microsoft.com/graph/api/attachment-createuploadsession). */
+/**
+ * The `AttachmentItem` of createUploadSession
+ * (https://learn.microsoft.com/graph/api/attachment-createuploadsession).
+ */
 export function uploadSessionItem(source: AttachmentSource): Record<string, unknown> {
 	const item: Record<string, unknown> = {
 		attachmentType: 'file',
@@ -84,12 +99,14 @@ export function uploadSessionItem(source: AttachmentSource): Record<string, unkn
 }
 
 // Drafts are sent with `…/send`, which has no saveToSentItems parameter
-// (https://learn.microsoft.com/graph/api/message-send). MAPI PidTagDeleteAfterSubmit (0x0E01) carries it: "the
-// original message is to be deleted after it is sent" ([MS-OXPROPS] 2.669, defined in [MS-OXOMSG] 2.2.3.8), set as a
-// Graph single-value extended property on the draft.
+// (https://learn.microsoft.com/graph/api/message-send). MAPI PidTagDeleteAfterSubmit (0x0E01)
+// carries it: "the original message is to be deleted after it is sent" ([MS-OXPROPS] 2.669, defined
+// in [MS-OXOMSG] 2.2.3.8), set as a Graph single-value extended property on the draft.
 const DELETE_AFTER_SUBMIT = { id: 'Boolean 0x0E01', value: 'true' };
 
-/** The message for `POST /users/{id}/messages` (a draft); attachments are added to it afterwards. */
+/**
+ * The message for `POST /users/{id}/messages` (a draft); attachments are added to it afterwards.
+ */
 export function draftMessage(message: GraphMessage, saveToSentItems: boolean): GraphMessage {
 	return saveToSentItems
 		? message
@@ -102,6 +119,7 @@ export function sendMailBody(
 	attachments?: Record<string, unknown>[],
 ): Record<string, unknown> {
 	const full = attachments && attachments.length ? { ...message, attachments } : message;
-	// "Specify it only if the parameter is false" (https://learn.microsoft.com/graph/api/user-sendmail).
+	// "Specify it only if the parameter is false"
+	// (https://learn.microsoft.com/graph/api/user-sendmail).
 	return saveToSentItems ? { message: full } : { message: full, saveToSentItems: false };
 }

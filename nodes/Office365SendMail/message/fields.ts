@@ -13,7 +13,10 @@ import { parseOneRecipient, type Recipient } from '../../shared/address/recipien
 
 export { messageIdListOf, messageIdOf } from './messageId';
 
-/** Pure validators for single node fields: each turns an expression's value into a checked value or an InputError. */
+/**
+ * Pure validators for single node fields: each turns an expression's value into a checked value or
+ * an InputError.
+ */
 
 export function asText(value: unknown, field: string, { allowEmpty = true } = {}): string {
 	if (value === undefined || value === null) return '';
@@ -92,7 +95,8 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 			'No sender mailbox: fill in Sender, or set Default Sender Mailbox in the credential.',
 		);
 	}
-	// isMailboxId is ASCII only and bounded, so the string checked here is the one that goes into the URL.
+	// isMailboxId is ASCII only and bounded, so the string checked here is the one that goes into the
+	// URL.
 	if (!isMailboxId(sender))
 		throw new InputError('Sender', `${excerpt(sender)} is not a valid mailbox. ${MAILBOX_HINT}`);
 	if (!isSenderAllowed(settings.allowedSenders, sender)) {
@@ -105,9 +109,10 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 }
 
 /**
- * From: the node's From Address / From Name, else the credential's Sender Display Name for the sender (node
- * values win). The "needs an address" error is for a From Name typed in the node; the credential's name is
- * left out for an object-ID sender, because the message would need an address Graph does not tell us.
+ * From: the node's From Address / From Name, else the credential's Sender Display Name for the
+ * sender (node values win). The "needs an address" error is for a From Name typed in the node; the
+ * credential's name is left out for an object-ID sender, because the message would need an address
+ * Graph does not tell us.
  */
 export function fromOf(
 	options: IDataObject,
@@ -123,7 +128,8 @@ export function fromOf(
 	const fallback = settings.senderName;
 	if (address) {
 		const parsed = parseOneRecipient(address, 'From Address');
-		// Normalised once (NFC); this exact string is checked and sent, so no later step can turn it into another.
+		// Normalised once (NFC); this exact string is checked and sent, so no later step can turn it
+		// into another.
 		const from = parsed.address.normalize('NFC');
 		if (!isSenderAllowed(settings.allowedSenders, from)) {
 			throw new InputError(

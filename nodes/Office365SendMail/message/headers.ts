@@ -9,7 +9,8 @@ export interface InternetHeader {
 
 // RFC 5322 field name: printable US-ASCII except ':'.
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
-// Graph takes only custom headers, named x-… (learn.microsoft.com/graph/api/resources/internetmessageheader).
+// Graph takes only custom headers, named x-…
+// (learn.microsoft.com/graph/api/resources/internetmessageheader).
 const CUSTOM_PREFIX = /^x-/i;
 
 /** The one rule for custom header names, for Graph's JSON and the MIME builder alike. */
@@ -45,7 +46,8 @@ function headerValue(value: unknown, name: string, field: string): string {
 	if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
 		throw new InputError(field, `Header "${name}" must have a text value.`);
 	const text = String(value);
-	// "Name: value" on one line (RFC 5322 §2.1.1); Graph documents no folding of custom header values.
+	// "Name: value" on one line (RFC 5322 §2.1.1); Graph documents no folding of custom header
+	// values.
 	const room = MAX_HEADER_LINE_CHARS - name.length - 2;
 	if (text.length > room)
 		throw new InputError(

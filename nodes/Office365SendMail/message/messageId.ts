@@ -2,16 +2,17 @@ import { excerpt, headerSafe } from '../../shared/text/headerSafe';
 import { InputError } from '../../shared/text/inputError';
 import { MAX_MESSAGE_IDS, MAX_MESSAGE_ID_CHARS, MAX_MESSAGE_ID_LIST_CHARS } from './limits';
 
-// RFC 5322 §3.6.4 msg-id = "<" id-left "@" id-right ">": id-left a dot-atom-text, id-right a dot-atom-text or
-// a no-fold-literal "[…]"; RFC 6532 §3.2 allows UTF-8 in atext.
+// RFC 5322 §3.6.4 msg-id = "<" id-left "@" id-right ">": id-left a dot-atom-text, id-right a
+// dot-atom-text or a no-fold-literal "[…]"; RFC 6532 §3.2 allows UTF-8 in atext.
 const ATEXT = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~\\u0080-\\uffff]+";
 const DOT_ATOM = `${ATEXT}(?:\\.${ATEXT})*`;
 const MSG_ID = new RegExp(`^<${DOT_ATOM}@(?:${DOT_ATOM}|\\[[\\x21-\\x5a\\x5e-\\x7e]*\\])>$`);
 
 /**
  * The one rule for message IDs, used by the JSON and the MIME paths alike.
- * One message ID for In-Reply-To, References or a reply's target, as `<id-left@id-right>`. Accepts it with or
- * without the angle brackets (many sources drop them) and returns the bracketed form that goes into the header.
+ * One message ID for In-Reply-To, References or a reply's target, as `<id-left@id-right>`. Accepts
+ * it with or without the angle brackets (many sources drop them) and returns the bracketed form
+ * that goes into the header.
  */
 export function messageIdOf(value: unknown, field: string): string {
 	if (typeof value !== 'string' || !value.trim())
@@ -36,7 +37,10 @@ export function messageIdOf(value: unknown, field: string): string {
 	return id;
 }
 
-/** A list of message IDs (References): text separated by spaces or commas, or a list; bounded before splitting. */
+/**
+ * A list of message IDs (References): text separated by spaces or commas, or a list; bounded before
+ * splitting.
+ */
 export function messageIdListOf(value: unknown, field: string): string[] {
 	if (value === undefined || value === null || value === '') return [];
 	if (typeof value === 'string' && value.length > MAX_MESSAGE_ID_LIST_CHARS)

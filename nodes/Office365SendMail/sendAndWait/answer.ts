@@ -11,7 +11,10 @@ export const FREE_TEXT_FIELDS: FormField[] = [
 	{ label: 'Response', type: 'textarea', placeholder: '', required: true, options: [] },
 ];
 
-/** `approved` from the signed link: only the two values the mail can contain, and false only with two buttons. */
+/**
+ * `approved` from the signed link: only the two values the mail can contain, and false only with
+ * two buttons.
+ */
 export function approvalOf(config: SendAndWaitConfig, query: IDataObject): boolean | undefined {
 	if (query.approved === 'true') return true;
 	if (query.approved === 'false' && config.double) return false;
@@ -60,7 +63,10 @@ function fieldValue(field: FormField, raw: unknown): { value?: string | number; 
 	}
 }
 
-/** Reads the POSTed form (parsed by n8n as application/x-www-form-urlencoded) into the output's `data`. */
+/**
+ * Reads the POSTed form (parsed by n8n as application/x-www-form-urlencoded) into the output's
+ * `data`.
+ */
 export function answerOf(config: SendAndWaitConfig, query: IDataObject, body: unknown): Answer {
 	if (!body || typeof body !== 'object' || Array.isArray(body))
 		return { ok: false, reason: 'The request did not contain the form.' };

@@ -3,7 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { InputError } from '../../shared/text/inputError';
 import { MAX_FIELD_OPTIONS, MAX_FIELDS, MAX_LABEL_CHARS, MAX_MESSAGE_CHARS } from './limits';
 
-/** Reads one node parameter; the execute and webhook contexts differ only in how the item is chosen. */
+/**
+ * Reads one node parameter; the execute and webhook contexts differ only in how the item is chosen.
+ */
 export type ParameterReader = (name: string, fallback: unknown) => unknown;
 
 export type ResponseType = 'approval' | 'freeText' | 'customForm';
@@ -35,8 +37,9 @@ export interface SendAndWaitConfig {
 
 const FIELD_TYPES: FieldType[] = ['date', 'dropdown', 'email', 'number', 'text', 'textarea'];
 /**
- * Labels are the keys of the answer object: `__proto__` would set its prototype instead of a key (the answer is
- * lost); n8n-workflow treats all three as unsafe object keys (its isSafeObjectProperty).
+ * Labels are the keys of the answer object: `__proto__` would set its prototype instead of a key
+ * (the answer is lost); n8n-workflow treats all three as unsafe object keys (its
+ * isSafeObjectProperty).
  */
 const RESERVED_LABELS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -120,7 +123,10 @@ function formFields(raw: unknown): FormField[] {
 	});
 }
 
-/** Reads and checks the Send-and-Wait parameters; throws InputError naming the field before anything is sent. */
+/**
+ * Reads and checks the Send-and-Wait parameters; throws InputError naming the field before anything
+ * is sent.
+ */
 export function readSendAndWaitConfig(read: ParameterReader): SendAndWaitConfig {
 	const message = text(read('message', ''), 'Message', MAX_MESSAGE_CHARS).trim();
 	if (!message)

@@ -11,7 +11,10 @@ export function escapeHtml(value: string): string {
 		.replace(/'/g, '&#39;');
 }
 
-/** Plain text as HTML paragraphs: escaped, line breaks kept (n8n's editor may store them as a literal "\n"). */
+/**
+ * Plain text as HTML paragraphs: escaped, line breaks kept (n8n's editor may store them as a
+ * literal "\n").
+ */
 export function textToHtml(value: string): string {
 	return escapeHtml(value.replace(/\\n/g, '\n')).replace(/\r?\n/g, '<br>');
 }
@@ -20,7 +23,9 @@ export const ATTRIBUTION = 'This message was sent automatically with n8n';
 export const CONFIRM_FIELD = 'confirm';
 /** The query parameter of the resume links that names one wait of the node. */
 export const WAIT_PARAMETER = 'wait';
-/** Form inputs are named like n8n's own forms (field-0, field-1, …); labels may hold any character. */
+/**
+ * Form inputs are named like n8n's own forms (field-0, field-1, …); labels may hold any character.
+ */
 export const fieldName = (index: number): string => `field-${index}`;
 
 export interface ResumeLinks {
@@ -44,7 +49,8 @@ export function buttonsOf(config: SendAndWaitConfig, links: ResumeLinks): Button
 	return [approve, { label: config.disapproveLabel, url: links.secondary, primary: false }];
 }
 
-// Table layout and inline styles: Outlook desktop renders mail with Word's engine, which ignores most CSS.
+// Table layout and inline styles: Outlook desktop renders mail with Word's engine, which ignores
+// most CSS.
 function buttonHtml(b: ButtonLink): string {
 	const colors = b.primary
 		? 'background:#0f6cbd;color:#ffffff;border:1px solid #0f6cbd'

@@ -4,14 +4,14 @@ import { outcomeOfSync } from '../../shared/outcome';
 import { messageIdOf } from '../message/messageId';
 
 /**
- * The question mail's Message-ID in the answered item. n8n drops the node's output when it resumes a waiting
- * execution (its waiting-webhook handler pops the node's last run before calling webhook()), so what execute()
- * learnt must travel another way:
- * - the resume links carry the Message-ID the node stamped (`mid`); n8n signs the whole link, so it cannot be
- *   changed, and every link names the mail it came in;
- * - what the delivery found out (Exchange's Message-ID with Confirm Message-ID) is kept in the node's execution
- *   context (`getContext('node')`), which n8n stores with the waiting execution, and read back by the webhook for
- *   the wait the link belongs to.
+ * The question mail's Message-ID in the answered item. n8n drops the node's output when it resumes
+ * a waiting execution (its waiting-webhook handler pops the node's last run before calling
+ * webhook()), so what execute() learnt must travel another way:
+ * - the resume links carry the Message-ID the node stamped (`mid`); n8n signs the whole link, so it
+ *   cannot be changed, and every link names the mail it came in;
+ * - what the delivery found out (Exchange's Message-ID with Confirm Message-ID) is kept in the
+ *   node's execution context (`getContext('node')`), which n8n stores with the waiting execution,
+ *   and read back by the webhook for the wait the link belongs to.
  */
 export const MESSAGE_ID_PARAMETER = 'mid';
 const CONTEXT_KEY = 'sendAndWaitQuestion';
@@ -25,7 +25,10 @@ interface Remembered extends QuestionIdentity {
 	wait: string;
 }
 
-/** Before sending: the wait token of the question mail being sent, so that its delivery can be matched later. */
+/**
+ * Before sending: the wait token of the question mail being sent, so that its delivery can be
+ * matched later.
+ */
 export function rememberQuestion(ctx: IExecuteFunctions, wait: string): void {
 	ctx.getContext('node')[CONTEXT_KEY] = JSON.stringify({ wait });
 }
@@ -50,15 +53,18 @@ function parse(value: unknown): Partial<Remembered> | undefined {
 	return parsed.value as Partial<Remembered>;
 }
 
-/** A Message-ID in the shape the node writes; anything else (an unsigned link edited by hand) is no ID. */
+/**
+ * A Message-ID in the shape the node writes; anything else (an unsigned link edited by hand) is no
+ * ID.
+ */
 function asId(value: unknown): string | null {
 	const id = outcomeOfSync(() => messageIdOf(value, 'Message-ID'));
 	return id.ok ? id.value : null;
 }
 
 /**
- * The node's own context as the waiting execution stored it, read through n8n's expression `$(node).context`,
- * the way n8n's own Form node reads execution data in its waiting webhook.
+ * The node's own context as the waiting execution stored it, read through n8n's expression
+ * `$(node).context`, the way n8n's own Form node reads execution data in its waiting webhook.
  */
 function rememberedOf(ctx: IWebhookFunctions): Partial<Remembered> | undefined {
 	const expression = `{{ $(${JSON.stringify(ctx.getNode().name)}).context[${JSON.stringify(CONTEXT_KEY)}] }}`;
@@ -67,8 +73,8 @@ function rememberedOf(ctx: IWebhookFunctions): Partial<Remembered> | undefined {
 }
 
 /**
- * The identity of the question a link answers: what the delivery found when the link is the one it sent, else the
- * Message-ID the link names, unconfirmed.
+ * The identity of the question a link answers: what the delivery found when the link is the one it
+ * sent, else the Message-ID the link names, unconfirmed.
  */
 export function questionIdentity(
 	ctx: IWebhookFunctions,

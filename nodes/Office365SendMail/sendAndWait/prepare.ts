@@ -20,16 +20,20 @@ export interface SendAndWaitMessage {
 	wait: string;
 }
 
-/** Functions that n8n versions differ in: present in 1.123 and 2.8, feature-checked so a later removal is no crash. */
+/**
+ * Functions that n8n versions differ in: present in 1.123 and 2.8, feature-checked so a later
+ * removal is no crash.
+ */
 interface ResumeUrlFunctions {
 	getSignedResumeUrl?: (parameters?: Record<string, string>) => string;
 	setSignatureValidationRequired?: () => void;
 }
 
 /**
- * The links in the mail. n8n signs them (HMAC over the URL, checked by its waiting-webhook handler before our
- * webhook runs), so the `approved` value cannot be changed by whoever holds a link. Without signing support the
- * unsigned resume URL ($execution.resumeUrl + the node ID, the path of our webhooks) is used.
+ * The links in the mail. n8n signs them (HMAC over the URL, checked by its waiting-webhook handler
+ * before our webhook runs), so the `approved` value cannot be changed by whoever holds a link.
+ * Without signing support the unsigned resume URL ($execution.resumeUrl + the node ID, the path of
+ * our webhooks) is used.
  */
 function resumeLinks(
 	ctx: IExecuteFunctions,
@@ -50,10 +54,12 @@ function resumeLinks(
 			return u.toString();
 		};
 	}
-	// Each wait gets its own token: a node that asks again in the same execution (a loop) must not find its new
-	// question already marked answered. Signing covers it, so a link cannot borrow another wait's token.
+	// Each wait gets its own token: a node that asks again in the same execution (a loop) must not
+	// find its new question already marked answered. Signing covers it, so a link cannot borrow
+	// another wait's token.
 	const wait = randomBytes(12).toString('base64url');
-	// The mail's own Message-ID, for the answered item (sendAndWait/identity.ts); signed with the rest.
+	// The mail's own Message-ID, for the answered item (sendAndWait/identity.ts); signed with the
+	// rest.
 	const common = {
 		[WAIT_PARAMETER]: wait,
 		...(messageId ? { [MESSAGE_ID_PARAMETER]: messageId } : {}),
@@ -66,7 +72,10 @@ function resumeLinks(
 	};
 }
 
-/** The question's parameters, checked (Subject, the question, Limit Wait Time) before anything is built. */
+/**
+ * The question's parameters, checked (Subject, the question, Limit Wait Time) before anything is
+ * built.
+ */
 export interface CheckedQuestion {
 	subject: string;
 	config: SendAndWaitConfig;
@@ -81,7 +90,10 @@ export function checkQuestion(ctx: IExecuteFunctions, itemIndex: number): Checke
 	return { subject, config: readSendAndWaitConfig(read), waitTill: sendAndWaitWaitTill(read) };
 }
 
-/** The question mail of a checked question; its links name `messageId`, the ID the mail will be stamped with. */
+/**
+ * The question mail of a checked question; its links name `messageId`, the ID the mail will be
+ * stamped with.
+ */
 export function questionMail(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -93,9 +105,10 @@ export function questionMail(
 }
 
 /**
- * Builds the question mail of "Send and Wait for Response" for one item, after checking every Send-and-Wait
- * parameter. Nothing is sent here: the caller sends `html` as the body with its usual pipeline (sender, To,
- * Allowed Senders, options), stamped with `messageId`, then calls `putExecutionToWait(waitTill)`.
+ * Builds the question mail of "Send and Wait for Response" for one item, after checking every
+ * Send-and-Wait parameter. Nothing is sent here: the caller sends `html` as the body with its usual
+ * pipeline (sender, To, Allowed Senders, options), stamped with `messageId`, then calls
+ * `putExecutionToWait(waitTill)`.
  */
 export function prepareSendAndWait(
 	ctx: IExecuteFunctions,

@@ -7,8 +7,8 @@ import { MAX_WAIT_MS } from './limits';
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 
 /**
- * When the wait ends without an answer, from Options › Limit Wait Time (n8n's own option shape). Without the option
- * the execution waits until someone answers (n8n's WAIT_INDEFINITELY).
+ * When the wait ends without an answer, from Options › Limit Wait Time (n8n's own option shape).
+ * Without the option the execution waits until someone answers (n8n's WAIT_INDEFINITELY).
  */
 export function sendAndWaitWaitTill(read: ParameterReader, now = Date.now()): Date {
 	const limit = (read('options.limitWaitTime.values', {}) ?? {}) as IDataObject;

@@ -14,9 +14,10 @@ import { confirmationPage, formPage, messagePage, WAIT_PARAMETER } from './html'
 import { questionIdentity } from './identity';
 
 /**
- * The resume endpoints: n8n's waiting-webhook server routes <webhook-waiting base>/<execution>/<node ID> here while
- * the execution waits (restartWebhook). GET shows a page; only POST can resume. Other methods (HEAD from scanners)
- * match no entry, so n8n answers them itself and never resumes.
+ * The resume endpoints: n8n's waiting-webhook server routes <webhook-waiting
+ * base>/<execution>/<node ID> here while the execution waits (restartWebhook). GET shows a page;
+ * only POST can resume. Other methods (HEAD from scanners) match no entry, so n8n answers them
+ * itself and never resumes.
  */
 export const sendAndWaitWebhooks: IWebhookDescription[] = ['GET', 'POST'].map((httpMethod) => ({
 	name: 'default',
@@ -28,7 +29,8 @@ export const sendAndWaitWebhooks: IWebhookDescription[] = ['GET', 'POST'].map((h
 	isFullPath: true,
 }));
 
-// Pages carry the signed link in their URL: no referrer, no caching, no indexing, no framing, no scripts.
+// Pages carry the signed link in their URL: no referrer, no caching, no indexing, no framing, no
+// scripts.
 const PAGE_HEADERS: Record<string, string> = {
 	'Content-Type': 'text/html; charset=utf-8',
 	'Cache-Control': 'no-store',
@@ -46,16 +48,19 @@ function send(res: ServerResponse, status: number, html: string, withBody = true
 }
 
 /**
- * Answers already recorded, so a second POST that arrives while n8n is still resuming the first sees "already
- * answered" instead of starting a second run: the first answer wins. In this process by default; in queue mode in
- * n8n's Redis, so two webhook processes that get a POST each at the same moment still record one. Later requests
- * are refused by n8n itself (the execution is no longer waiting). Each wait has its own key (the link's wait
- * token), so a node that asks again in a loop is answered again, and a link of an answered wait stays refused.
- * Links without a token, sent by earlier versions, share one key per execution and node, which expires so such a
- * loop can be answered again.
+ * Answers already recorded, so a second POST that arrives while n8n is still resuming the first
+ * sees "already answered" instead of starting a second run: the first answer wins. In this process
+ * by default; in queue mode in n8n's Redis, so two webhook processes that get a POST each at the
+ * same moment still record one. Later requests are refused by n8n itself (the execution is no
+ * longer waiting). Each wait has its own key (the link's wait token), so a node that asks again in
+ * a loop is answered again, and a link of an answered wait stays refused. Links without a token,
+ * sent by earlier versions, share one key per execution and node, which expires so such a loop can
+ * be answered again.
  */
 const UNTOKENED_TTL_MS = 10 * 60_000;
-/** Longer than any wait a link can still answer: an old link stays refused when the node asks again. */
+/**
+ * Longer than any wait a link can still answer: an old link stays refused when the node asks again.
+ */
 const TOKENED_TTL_MS = 30 * 24 * 60 * 60_000;
 
 /** The wait this request answers, and how long its answered-mark is kept. */
@@ -93,7 +98,9 @@ function alreadyAnsweredPage(res: ServerResponse, isHead: boolean): IWebhookResp
 	return pageOnly(res, isHead, 409, 'Already answered', text);
 }
 
-/** Queue mode's Redis did not answer: nothing is recorded, so the person can send the answer again. */
+/**
+ * Queue mode's Redis did not answer: nothing is recorded, so the person can send the answer again.
+ */
 // The page is public: it does not say where Redis is or why it failed.
 function unavailable(res: ServerResponse, isHead: boolean): IWebhookResponseData {
 	const text =
@@ -119,8 +126,8 @@ function showPage(config: SendAndWaitConfig, query: IDataObject): { status: numb
 }
 
 /**
- * The node's webhook(): GET/HEAD render, POST with a valid answer resumes with `{ data }` and the question mail's
- * `internetMessageId` and `internetMessageIdConfirmed` (sendAndWait/identity.ts).
+ * The node's webhook(): GET/HEAD render, POST with a valid answer resumes with `{ data }` and the
+ * question mail's `internetMessageId` and `internetMessageIdConfirmed` (sendAndWait/identity.ts).
  */
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();

@@ -50,7 +50,10 @@ export function parseSimple(text: string): ParsedAddress | undefined {
 	return name ? { address: named[2], name } : { address: named[2] };
 }
 
-/** email-addresses (RFC 5322 with RFC 6532), for comments, escapes and obsolete forms; its cost is budgeted. */
+/**
+ * email-addresses (RFC 5322 with RFC 6532), for comments, escapes and obsolete forms; its cost is
+ * budgeted.
+ */
 function parseFull(text: string, field: string, budget: ParseBudget): ParsedAddress {
 	budget.fullParseChars += text.length;
 	if (budget.fullParseChars > MAX_FULL_PARSE_CHARS) {
@@ -123,8 +126,9 @@ export function parseAddressEntry(text: string, field: string, budget: ParseBudg
 }
 
 /**
- * Splits on commas and semicolons outside quotes, angle brackets and comments (Outlook uses ";"), refusing
- * deep comment nesting and too many entries as it goes, so a hostile value costs one linear pass.
+ * Splits on commas and semicolons outside quotes, angle brackets and comments (Outlook uses ";"),
+ * refusing deep comment nesting and too many entries as it goes, so a hostile value costs one
+ * linear pass.
  */
 export function splitAddressList(text: string, field: string, counted = 0): string[] {
 	const parts: string[] = [];

@@ -75,8 +75,9 @@ function fromObject(
 }
 
 /**
- * Accepts what workflows produce: a string list ("a@x.com; Bob <b@y.com>", `"Last, First" <c@z.com>`), an array of
- * strings or of {address, name} objects (from expressions), or nothing. Sizes are checked before any parsing.
+ * Accepts what workflows produce: a string list ("a@x.com; Bob <b@y.com>", `"Last, First"
+ * <c@z.com>`), an array of strings or of {address, name} objects (from expressions), or nothing.
+ * Sizes are checked before any parsing.
  */
 export function parseRecipients(value: unknown, field: string): Recipient[] {
 	if (value === undefined || value === null || value === '') return [];
@@ -138,7 +139,9 @@ export function dedupeRecipients(lists: Recipient[][]): Recipient[][] {
 	);
 }
 
-/** "Name <address>" with RFC 5322 quoting when the name needs it; just the address without a name. */
+/**
+ * "Name <address>" with RFC 5322 quoting when the name needs it; just the address without a name.
+ */
 export function formatRecipient(r: Recipient): string {
 	if (!r.name) return r.address;
 	const needsQuotes = /[^\p{L}\p{N} !#$%&'*+\-/=?^_`{|}~]/u.test(r.name);

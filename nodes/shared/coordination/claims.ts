@@ -1,17 +1,20 @@
 import { BoundedMap } from '../boundedMap';
 
 /**
- * Short-lived claims on a name ("this process is sending the message with key K"), shared by everyone who could
- * act on the same name: the n8n process without queue mode, every worker through Redis in queue mode.
- * The value says what the holder knows (pending, sent, unknown); only the holder whose value is still current
- * may change or free it.
+ * Short-lived claims on a name ("this process is sending the message with key K"), shared by
+ * everyone who could act on the same name: the n8n process without queue mode, every worker through
+ * Redis in queue mode. The value says what the holder knows (pending, sent, unknown); only the
+ * holder whose value is still current may change or free it.
  */
 export type ClaimResult = { claimed: true } | { claimed: false; value: string };
 
 export interface ClaimStore {
 	/** Takes `name` for `ttlMs` when nobody holds it; otherwise tells the holder's value. */
 	claim(name: string, value: string, ttlMs: number): Promise<ClaimResult>;
-	/** Replaces the value of a claim still holding `expected` (false when it expired or another holds it). */
+	/**
+	 * Replaces the value of a claim still holding `expected` (false when it expired or another holds
+	 * it).
+	 */
 	update(name: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
 	/** Frees a claim still holding `expected`. */
 	release(name: string, expected: string): Promise<void>;
@@ -19,10 +22,15 @@ export interface ClaimStore {
 	peek(name: string): Promise<string | undefined>;
 }
 
-/** Beyond this many claims the least recently used go first (bounds the memory any input can take). */
+/**
+ * Beyond this many claims the least recently used go first (bounds the memory any input can take).
+ */
 const MAX_CLAIMS = 100_000;
 
-/** The claims of one n8n process (no queue mode): a bounded map whose entries expire with their claim. */
+/**
+ * The claims of one n8n process (no queue mode): a bounded map whose entries expire with their
+ * claim.
+ */
 export class MemoryClaims implements ClaimStore {
 	private readonly entries = new BoundedMap<string, string>(MAX_CLAIMS);
 

@@ -7,9 +7,10 @@ import { closeRedis } from './redisConnection';
 import { queueRedisSettings, redisIdentity } from './redisSettings';
 
 /**
- * What several executions of the node share: claims (Idempotency Key, Send and Wait answers) and the per-mailbox
- * request gate. Without queue mode they live in this process; in queue mode in n8n's Redis, so every worker and
- * webhook process sees the same. Chosen from the environment at first use (n8n sets it before starting).
+ * What several executions of the node share: claims (Idempotency Key, Send and Wait answers) and
+ * the per-mailbox request gate. Without queue mode they live in this process; in queue mode in
+ * n8n's Redis, so every worker and webhook process sees the same. Chosen from the environment at
+ * first use (n8n sets it before starting).
  */
 export interface Coordination {
 	scope: 'process' | 'redis';
@@ -42,7 +43,10 @@ export function coordination(env: Record<string, string | undefined> = process.e
 	return shared.coordination;
 }
 
-/** Forgets this process's claims and closes Redis: what a restarted n8n process starts from (tests use it). */
+/**
+ * Forgets this process's claims and closes Redis: what a restarted n8n process starts from (tests
+ * use it).
+ */
 export async function resetCoordination(): Promise<void> {
 	processClaims.clear();
 	shared = undefined;

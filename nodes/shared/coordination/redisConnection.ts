@@ -10,8 +10,9 @@ const COMMAND_TIMEOUT_MS = 5_000;
 export type RedisClient = Redis | Cluster;
 
 /**
- * Redis is configured (n8n runs in queue mode) but did not answer. Nothing that depends on it was done, so the
- * caller fails its item rather than risk a duplicate. The message names the place, never the password.
+ * Redis is configured (n8n runs in queue mode) but did not answer. Nothing that depends on it was
+ * done, so the caller fails its item rather than risk a duplicate. The message names the place,
+ * never the password.
  */
 export class RedisUnavailableError extends Error {
 	constructor(
@@ -45,8 +46,8 @@ function optionsOf(settings: RedisSettings): RedisOptions {
 		commandTimeout: COMMAND_TIMEOUT_MS,
 		maxRetriesPerRequest: 0,
 		enableOfflineQueue: false,
-		// No silent reconnect loop: a lost connection is dropped and the next call connects anew (and fails its
-		// item clearly when Redis is still away).
+		// No silent reconnect loop: a lost connection is dropped and the next call connects anew (and
+		// fails its item clearly when Redis is still away).
 		retryStrategy: () => null,
 	};
 }
@@ -61,7 +62,8 @@ function open(settings: RedisSettings): Connection {
 				enableOfflineQueue: false,
 			})
 		: new Redis({ ...options, host: settings.host, port: settings.port });
-	// Without a listener ioredis prints every connection error; the caller sees them as RedisUnavailableError.
+	// Without a listener ioredis prints every connection error; the caller sees them as
+	// RedisUnavailableError.
 	client.on('error', () => undefined);
 	const connection: Connection = {
 		identity: redisIdentity(settings),
@@ -78,7 +80,10 @@ function open(settings: RedisSettings): Connection {
 	return connection;
 }
 
-/** Runs `fn` with the process's connection to this Redis; any failure to reach it is a RedisUnavailableError. */
+/**
+ * Runs `fn` with the process's connection to this Redis; any failure to reach it is a
+ * RedisUnavailableError.
+ */
 export async function withRedis<T>(
 	settings: RedisSettings,
 	fn: (client: RedisClient) => Promise<T>,

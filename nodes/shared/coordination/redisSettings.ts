@@ -1,8 +1,9 @@
 /**
- * The Redis that n8n itself uses in queue mode, read from n8n's own environment variables (docs.n8n.io,
- * "Queue mode environment variables": QUEUE_BULL_REDIS_HOST, _PORT, _USERNAME, _PASSWORD, _DB, _TLS,
- * _CLUSTER_NODES, QUEUE_BULL_PREFIX; EXECUTIONS_MODE=queue turns queue mode on). Every worker runs the node, so
- * every worker has them. Without queue mode there is no Redis to share and this returns undefined.
+ * The Redis that n8n itself uses in queue mode, read from n8n's own environment variables
+ * (docs.n8n.io, "Queue mode environment variables": QUEUE_BULL_REDIS_HOST, _PORT, _USERNAME,
+ * _PASSWORD, _DB, _TLS, _CLUSTER_NODES, QUEUE_BULL_PREFIX; EXECUTIONS_MODE=queue turns queue mode
+ * on). Every worker runs the node, so every worker has them. Without queue mode there is no Redis
+ * to share and this returns undefined.
  */
 export interface RedisSettings {
 	host: string;
@@ -58,7 +59,10 @@ export function redisPlace(settings: RedisSettings): string {
 	return nodes.map((n) => `${n.host}:${n.port}`).join(', ');
 }
 
-/** Two settings that would open the same connection (the password included, so a changed one reconnects). */
+/**
+ * Two settings that would open the same connection (the password included, so a changed one
+ * reconnects).
+ */
 export function redisIdentity(settings: RedisSettings): string {
 	return JSON.stringify(settings);
 }

@@ -3,7 +3,10 @@ import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'n
 import { outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from './errors';
 
-/** A certificate credential ready for msal-node: the key decrypted in memory, thumbprints computed, never typed. */
+/**
+ * A certificate credential ready for msal-node: the key decrypted in memory, thumbprints computed,
+ * never typed.
+ */
 export interface CertificateMaterial {
 	certificatePem: string;
 	/** Unencrypted PKCS#8 PEM, kept in memory only. */
@@ -25,7 +28,8 @@ export function normalizePem(text: string): { label: string; pem: string }[] {
 	const blocks: { label: string; pem: string }[] = [];
 	for (const match of unescaped.matchAll(PEM_BLOCK)) {
 		const label = match[1];
-		// Flattened with spaces, legacy encryption headers share the line with the base64: give each its own line.
+		// Flattened with spaces, legacy encryption headers share the line with the base64: give each
+		// its own line.
 		const inner = match[2].replace(/\b(Proc-Type|DEK-Info):[ \t]*(\S+)[ \t]+/g, '$1: $2\n');
 		// Encrypted legacy PEMs ("Proc-Type:" headers) carry header lines that must survive.
 		const lines = inner
@@ -73,8 +77,8 @@ function readPrivateKey(text: string, passphrase: string): KeyObject {
 			'The Private Key field holds no PEM private key. Paste the key from "-----BEGIN PRIVATE KEY-----" (or "ENCRYPTED PRIVATE KEY" / "RSA PRIVATE KEY") to its END line.',
 		);
 	}
-	// Said from the PEM itself: without a passphrase, Node 20 (OpenSSL 3) reports an encrypted key only as
-	// "interrupted or cancelled", not as ERR_MISSING_PASSPHRASE.
+	// Said from the PEM itself: without a passphrase, Node 20 (OpenSSL 3) reports an encrypted key
+	// only as "interrupted or cancelled", not as ERR_MISSING_PASSPHRASE.
 	if (
 		!passphrase &&
 		(block.label === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type:\s*4,ENCRYPTED/im.test(block.pem))

@@ -3,16 +3,21 @@ import { outcomeOfSync } from '../outcome';
 import { CredentialConfigError } from './errors';
 import { isMailboxId, MAILBOX_HINT } from './identifiers';
 
-/** Values the credential supplies when the node leaves From Name / Reply To empty (admins set them once per mailbox). */
+/**
+ * Values the credential supplies when the node leaves From Name / Reply To empty (admins set them
+ * once per mailbox).
+ */
 export interface SenderDefaults {
 	senderName?: string;
 	replyTo: Recipient[];
 }
 
-// A display name ends up in the From header; RFC 5322 §2.1.1 limits a header line to 998 characters, and no
-// one needs more than a few dozen for a name. Checked before anything else looks at the text.
+// A display name ends up in the From header; RFC 5322 §2.1.1 limits a header line to 998
+// characters, and no one needs more than a few dozen for a name. Checked before anything else looks
+// at the text.
 const MAX_SENDER_NAME_CHARS = 256;
-// Bounds the address parser's work: 2,000 characters hold dozens of addresses, more than a reply-to needs.
+// Bounds the address parser's work: 2,000 characters hold dozens of addresses, more than a reply-to
+// needs.
 const MAX_REPLY_TO_CHARS = 2_000;
 
 function optionalText(raw: Record<string, unknown>, field: string, label: string): string {
@@ -50,7 +55,8 @@ function replyToOf(raw: Record<string, unknown>): Recipient[] {
 			`Default Reply-To is ${text.length} characters long; the limit is ${MAX_REPLY_TO_CHARS}. Enter fewer addresses.`,
 		);
 	}
-	// The node's own address parser, so the credential accepts exactly what the node's Reply To accepts.
+	// The node's own address parser, so the credential accepts exactly what the node's Reply To
+	// accepts.
 	const parsed = outcomeOfSync(() => parseRecipients(text, 'Default Reply-To'));
 	if (!parsed.ok) {
 		const reason = parsed.error instanceof Error ? parsed.error.message : 'is not valid';

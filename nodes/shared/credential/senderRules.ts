@@ -40,9 +40,10 @@ export function parseSenderRules(raw: unknown): SenderRule[] {
 }
 
 /**
- * A refused entry as the error quotes it. An entry with an "@" was meant as an address and is quoted like other
- * input (a short excerpt); anything else may be a value pasted into the wrong field, such as a client secret
- * (which never contains "@"), so only its first characters and its length are shown.
+ * A refused entry as the error quotes it. An entry with an "@" was meant as an address and is
+ * quoted like other input (a short excerpt); anything else may be a value pasted into the wrong
+ * field, such as a client secret (which never contains "@"), so only its first characters and its
+ * length are shown.
  */
 function quoted(entry: string): string {
 	return entry.includes('@') ? excerpt(entry) : excerpt(entry, SHOWN_OF_OTHER_ENTRY);
@@ -50,17 +51,18 @@ function quoted(entry: string): string {
 const SHOWN_OF_OTHER_ENTRY = 4;
 
 /**
- * Case folding for A–Z only. Unicode lower-casing maps other characters onto ASCII letters (the Kelvin sign
- * U+212A becomes "k"), which would let "\u212Aate@contoso.com" pass a rule for kate@contoso.com while the
- * message is sent from a different string.
+ * Case folding for A–Z only. Unicode lower-casing maps other characters onto ASCII letters (the
+ * Kelvin sign U+212A becomes "k"), which would let "\u212Aate@contoso.com" pass a rule for
+ * kate@contoso.com while the message is sent from a different string.
  */
 export function asciiLower(value: string): string {
 	return value.replace(/[A-Z]+/g, (s) => s.toLowerCase());
 }
 
 /**
- * Empty rules allow every mailbox: then the Exchange Online policy (RBAC for Applications) governs. The caller
- * checks the exact string it sends; a domain rule matches only one plain "@" with that domain after it.
+ * Empty rules allow every mailbox: then the Exchange Online policy (RBAC for Applications) governs.
+ * The caller checks the exact string it sends; a domain rule matches only one plain "@" with that
+ * domain after it.
  */
 export function isSenderAllowed(rules: SenderRule[], mailbox: string): boolean {
 	if (rules.length === 0) return true;

@@ -27,11 +27,17 @@ export interface GraphSettings {
 	senderMailbox?: string;
 	allowedSenders: SenderRule[];
 	testRecipient?: string;
-	/** A mailbox the app must NOT be able to send from; the credential test probes it to prove the Exchange scoping. */
+	/**
+	 * A mailbox the app must NOT be able to send from; the credential test probes it to prove the
+	 * Exchange scoping.
+	 */
 	scopeCheckMailbox?: string;
 	/** Display name for From when the node's From Name is empty (node values win). */
 	senderName?: string;
-	/** Reply-To addresses when the node's Reply To is empty (node values win); empty list when not set. */
+	/**
+	 * Reply-To addresses when the node's Reply To is empty (node values win); empty list when not
+	 * set.
+	 */
 	replyTo: Recipient[];
 	/** Hash of every field that affects the token: a changed secret never reuses a cached token. */
 	cacheKey: string;
@@ -206,7 +212,8 @@ export function readGraphSettings(raw: Raw): GraphSettings {
 			`Default Sender Mailbox is not a valid mailbox. ${MAILBOX_HINT}`,
 		);
 	}
-	// Checked by the credential test only: a bad Test Recipient must not stop the node, which never uses it.
+	// Checked by the credential test only: a bad Test Recipient must not stop the node, which never
+	// uses it.
 	const testRecipient = text(raw, 'testRecipient').replace(/^.*<(.+)>$/, '$1');
 	const core = {
 		cloud: cloudValue,

@@ -4,11 +4,12 @@ import type { ICredentialTestRequest, IHttpRequestOptions } from 'n8n-workflow';
 export const CREDENTIAL_TEST_HEADER = 'x-o365-send-mail-credential-test';
 
 /**
- * The marker's value is this function, not a string. A workflow can set any header to any text (HTTP Request
- * node, "Predefined Credential Type"), but workflow data is JSON and cannot hold a function, let alone this one.
- * n8n's credential tester hands the declarative `test.request` to n8n-core's RoutingNode, which keeps
- * non-expression values as they are, so only that path brings the function to `authenticate`. JSON.stringify
- * drops it, so the editor's copy of the credential type only learns that a test exists.
+ * The marker's value is this function, not a string. A workflow can set any header to any text
+ * (HTTP Request node, "Predefined Credential Type"), but workflow data is JSON and cannot hold a
+ * function, let alone this one. n8n's credential tester hands the declarative `test.request` to
+ * n8n-core's RoutingNode, which keeps non-expression values as they are, so only that path brings
+ * the function to `authenticate`. JSON.stringify drops it, so the editor's copy of the credential
+ * type only learns that a test exists.
  */
 function credentialTestCapability(): string {
 	return 'n8n credential test';
@@ -18,7 +19,8 @@ export function credentialTestRequest(): ICredentialTestRequest {
 	return {
 		request: {
 			method: 'GET',
-			// Replaced in authenticate() by the tenant's own sign-in metadata URL; never receives a token.
+			// Replaced in authenticate() by the tenant's own sign-in metadata URL; never receives a
+			// token.
 			url: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
 			headers: { [CREDENTIAL_TEST_HEADER]: credentialTestCapability as unknown as string },
 		},
@@ -38,7 +40,8 @@ export function readTestMarker(headers: IHttpRequestOptions['headers']): {
 		if (key.toLowerCase() === CREDENTIAL_TEST_HEADER) markers.push(value);
 		else rest[key] = value;
 	}
-	// Any copy of the header that is not the function (e.g. one added in the other letter case) spoils it.
+	// Any copy of the header that is not the function (e.g. one added in the other letter case)
+	// spoils it.
 	const marker: TestMarker =
 		markers.length === 0
 			? 'absent'

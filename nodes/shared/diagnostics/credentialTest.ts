@@ -20,14 +20,23 @@ export interface CredentialTestReport {
 	summary: string;
 	roles: string[];
 	mailboxProbe?: 'reachable';
-	/** The scope probe's finding, when Mailbox Outside the App's Scope is set (only passing ones get here). */
+	/**
+	 * The scope probe's finding, when Mailbox Outside the App's Scope is set (only passing ones get
+	 * here).
+	 */
 	scopeProbe?: SetupFinding;
 	/** Days left on the certificate; undefined for a client secret. */
 	certificateDaysLeft?: number;
-	/** Whether the app can read the Default Sender Mailbox (the Mail Trigger's need): a finding, never a failure. */
+	/**
+	 * Whether the app can read the Default Sender Mailbox (the Mail Trigger's need): a finding, never
+	 * a failure.
+	 */
 	readProbe?: SetupFinding;
 	testMessage?: { recipient: string; requestId?: string };
-	/** Whether message trace (Get Delivery Status) looks usable, read from the token; optional, never a failure. */
+	/**
+	 * Whether message trace (Get Delivery Status) looks usable, read from the token; optional, never
+	 * a failure.
+	 */
 	messageTrace: string;
 }
 
@@ -38,10 +47,11 @@ function failOn(finding: Finding): void {
 }
 
 /**
- * What the credential test runs (n8n runs it when the credential is saved, and again on Retry): the checks Check
- * Setup runs for the credential and its Default Sender Mailbox (diagnostics/checks), first those the input alone
- * settles, then those that ask Microsoft, each in Check Setup's order; the first failing finding is thrown as a
- * CredentialTestFailure with that finding's words. Its message never contains a secret, key, passphrase or token.
+ * What the credential test runs (n8n runs it when the credential is saved, and again on Retry): the
+ * checks Check Setup runs for the credential and its Default Sender Mailbox (diagnostics/checks),
+ * first those the input alone settles, then those that ask Microsoft, each in Check Setup's order;
+ * the first failing finding is thrown as a CredentialTestFailure with that finding's words. Its
+ * message never contains a secret, key, passphrase or token.
  */
 export async function runCredentialTest(
 	raw: Record<string, unknown>,
@@ -61,7 +71,10 @@ export async function runCredentialTest(
 	return report(run, settings, found);
 }
 
-/** Test Recipient is the credential test's own field: it needs a sender and one address, before any request. */
+/**
+ * Test Recipient is the credential test's own field: it needs a sender and one address, before any
+ * request.
+ */
 function checkTestRecipient(settings: GraphSettings): void {
 	if (!settings.testRecipient) return;
 	if (!isMailboxId(settings.testRecipient))
@@ -110,8 +123,8 @@ async function report(
 }
 
 /**
- * What was verified. n8n's editor shows its own fixed success banner, so the summary also goes into the test
- * message, where the admin can read it.
+ * What was verified. n8n's editor shows its own fixed success banner, so the summary also goes into
+ * the test message, where the admin can read it.
  */
 function verifiedParts(
 	settings: GraphSettings,

@@ -4,7 +4,10 @@ import { GraphApiError } from '../transport/graphErrors';
 import { graphUnreachable } from './checks/unanswered';
 import { adviseGraphError } from './graphAdvice';
 
-/** Why the credential test failed, as a stable name (tests and docs use it) plus the admin-facing message. */
+/**
+ * Why the credential test failed, as a stable name (tests and docs use it) plus the admin-facing
+ * message.
+ */
 export class CredentialTestFailure extends Error {
 	constructor(
 		readonly reason: string,
@@ -16,8 +19,8 @@ export class CredentialTestFailure extends Error {
 }
 
 /**
- * Turns a failed Graph call of the test message (after every check passed) into the failure an admin can act on,
- * in the words the checks use for the same answers.
+ * Turns a failed Graph call of the test message (after every check passed) into the failure an
+ * admin can act on, in the words the checks use for the same answers.
  */
 export function failFromGraph(error: unknown, settings: GraphSettings, mailbox: string): never {
 	if (error instanceof GraphApiError) {

@@ -1,6 +1,8 @@
 import type { GraphApiError } from '../transport/graphErrors';
 
-/** Short, stable names for Graph failures; tests and the README's troubleshooting table use them. */
+/**
+ * Short, stable names for Graph failures; tests and the README's troubleshooting table use them.
+ */
 export type GraphFailureReason =
 	| 'tokenRejected'
 	| 'noPermissions'
@@ -47,8 +49,9 @@ interface Rule {
 }
 
 /**
- * Retry-After longer than the retry policy waits fails the item at once, without retries; Graph's text then already
- * says what Microsoft asked for (the transport adds it), so only the "after several retries" is left out.
+ * Retry-After longer than the retry policy waits fails the item at once, without retries; Graph's
+ * text then already says what Microsoft asked for (the transport adds it), so only the "after
+ * several retries" is left out.
  */
 /** After several retries, or at once when Microsoft asked for a wait longer than the node waits. */
 function refusal(error: GraphApiError, afterRetries: string, atOnce: string): string {
@@ -69,9 +72,11 @@ const MAILBOX_NOT_FOUND = ['ErrorInvalidUser', 'ResourceNotFound', 'Request_Reso
 /** First match wins; the order matters where a status and a code could both match. */
 const RULES: Rule[] = [
 	{
-		// One request over Graph's 4 MB limit (plans stay under it, so a proxy or a changed limit is the likely
-		// cause); it says nothing about the mailbox's MaxSendSize, which Graph reports as ErrorMessageSizeExceeded.
-		// https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682 (the 4 MB request limit)
+		// One request over Graph's 4 MB limit (plans stay under it, so a proxy or a changed limit is
+		// the likely cause); it says nothing about the mailbox's MaxSendSize, which Graph reports as
+		// ErrorMessageSizeExceeded.
+		// https://github.com/microsoftgraph/microsoft-graph-docs-contrib/issues/682 (the 4 MB request
+		// limit)
 		reason: 'requestTooLarge',
 		applies: (e) => e.status === 413,
 		text: (e) =>

@@ -6,17 +6,21 @@ import { GraphApiError } from '../transport/graphErrors';
 import { adviseGraphError } from './graphAdvice';
 import { daysLeft } from '../setupChecks/credentialExpiry';
 
-/** A setup finding (the one type Check Setup outputs) whose outcome has a stable name (tests and docs use it). */
+/**
+ * A setup finding (the one type Check Setup outputs) whose outcome has a stable name (tests and
+ * docs use it).
+ */
 export type SetupFinding = Finding & { reason: string };
 
 /**
- * The mailbox probe: `POST /users/{mailbox}/sendMail` with a message that has NO recipients. Graph checks the
- * token, the permission, that the mailbox exists and has Exchange Online, and the app's Exchange scoping
- * (access policy / RBAC for Applications) before it looks at recipients, then refuses the message with
- * 400 ErrorInvalidRecipients ("A message can't be sent because it contains no recipients"). A message without
- * recipients cannot be delivered to anyone, and saveToSentItems=false keeps no copy; so the probe proves the
- * sending path without sending mail and needs no permission beyond Mail.Send.
- * Resolves when Exchange would let the app send; otherwise rejects with Graph's error.
+ * The mailbox probe: `POST /users/{mailbox}/sendMail` with a message that has NO recipients. Graph
+ * checks the token, the permission, that the mailbox exists and has Exchange Online, and the app's
+ * Exchange scoping (access policy / RBAC for Applications) before it looks at recipients, then
+ * refuses the message with 400 ErrorInvalidRecipients ("A message can't be sent because it contains
+ * no recipients"). A message without recipients cannot be delivered to anyone, and
+ * saveToSentItems=false keeps no copy; so the probe proves the sending path without sending mail
+ * and needs no permission beyond Mail.Send. Resolves when Exchange would let the app send;
+ * otherwise rejects with Graph's error.
  */
 export async function probeMailbox(graph: GraphClient, mailbox: string): Promise<void> {
 	const outcome = await outcomeOf(() =>
@@ -54,10 +58,11 @@ const SCOPE_DELAY =
 	'Changes take effect after 30 minutes to 2 hours (RBAC for Applications) or up to an hour (application access policy); after that, click Retry in the credential dialog or run Check Setup again.';
 
 /**
- * Probes a mailbox the app must NOT reach. Meaningful only after the sender probe passed with the same token:
- * the app can send, so a 403 ErrorAccessDenied for this mailbox can only come from the Exchange scoping
- * (https://learn.microsoft.com/exchange/permissions-exo/application-rbac,
- * https://learn.microsoft.com/graph/auth-limit-mailbox-access). Network errors reject, as for the sender probe.
+ * Probes a mailbox the app must NOT reach. Meaningful only after the sender probe passed with the
+ * same token: the app can send, so a 403 ErrorAccessDenied for this mailbox can only come from the
+ * Exchange scoping (https://learn.microsoft.com/exchange/permissions-exo/application-rbac,
+ * https://learn.microsoft.com/graph/auth-limit-mailbox-access). Network errors reject, as for the
+ * sender probe.
  */
 export async function probeScope(
 	graph: GraphClient,
@@ -102,7 +107,10 @@ export async function probeScope(
 	};
 }
 
-/** Days left on the credential's certificate, counted as Check Setup's credentialExpiry counts them; undefined for a client secret. */
+/**
+ * Days left on the credential's certificate, counted as Check Setup's credentialExpiry counts them;
+ * undefined for a client secret.
+ */
 export function certificateDaysLeft(settings: GraphSettings, now = new Date()): number | undefined {
 	if (settings.auth.kind !== 'certificate') return undefined;
 	return daysLeft(settings.auth.certificate.notAfter, now);

@@ -6,11 +6,12 @@ import { adviseGraphError } from './graphAdvice';
 import type { SetupFinding } from './probes';
 
 /**
- * Whether the app can read the mailbox, as the Office 365 Mail Trigger does: `GET …/mailFolders/inbox/messages`
- * for one message's id. Reading needs the application permission Mail.Read (or Mail.ReadWrite), which the same
- * Exchange scoping as sending limits (https://learn.microsoft.com/graph/api/user-list-messages,
- * https://learn.microsoft.com/exchange/permissions-exo/application-rbac). Sending does not need it, so the
- * result is a finding, never a failure; it never throws.
+ * Whether the app can read the mailbox, as the Office 365 Mail Trigger does: `GET
+ * …/mailFolders/inbox/messages` for one message's id. Reading needs the application permission
+ * Mail.Read (or Mail.ReadWrite), which the same Exchange scoping as sending limits
+ * (https://learn.microsoft.com/graph/api/user-list-messages,
+ * https://learn.microsoft.com/exchange/permissions-exo/application-rbac). Sending does not need it,
+ * so the result is a finding, never a failure; it never throws.
  */
 export async function probeRead(
 	graph: GraphClient,

@@ -1,13 +1,16 @@
 import type { GraphSettings } from '../credential/settings';
 import type { TokenClaims } from '../tokenClaims';
 
-/** The application permission of Exchange message trace in Microsoft Graph (Get Delivery Status). */
+/**
+ * The application permission of Exchange message trace in Microsoft Graph (Get Delivery Status).
+ */
 export const TRACE_PERMISSION = 'ExchangeMessageTrace.Read.All';
 
 /**
- * What the token says about message trace, without a request: global cloud only (the national cloud table of
- * https://learn.microsoft.com/graph/api/messagetracingroot-list-messagetraces) and the permission in the token.
- * `undefined` when only a request can tell (the token lists the permission, or lists no roles at all).
+ * What the token says about message trace, without a request: global cloud only (the national cloud
+ * table of https://learn.microsoft.com/graph/api/messagetracingroot-list-messagetraces) and the
+ * permission in the token. `undefined` when only a request can tell (the token lists the
+ * permission, or lists no roles at all).
  */
 export function traceFromToken(
 	settings: Pick<GraphSettings, 'cloud' | 'cloudLabel'>,

@@ -5,16 +5,19 @@ import { outcomeOfSync } from '../outcome';
 import { failed, passed, type Finding } from './finding';
 
 /**
- * How long the credential's sign-in material stays valid. A certificate's end date is in its PEM; a client
- * secret's is not readable with app-only Mail.Send (it sits on the application object, which needs
- * Application.Read.All), so for secrets the finding only reminds the admin to note the date.
+ * How long the credential's sign-in material stays valid. A certificate's end date is in its PEM; a
+ * client secret's is not readable with app-only Mail.Send (it sits on the application object, which
+ * needs Application.Read.All), so for secrets the finding only reminds the admin to note the date.
  */
 export const WARN_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RENEW =
 	'Create a new certificate, upload its public part in Entra admin center › App registrations › <your app> › Certificates & secrets › Certificates › Upload certificate, put the new certificate and key into this credential, then delete the old certificate there.';
 
-/** Whole days until `notAfter`, rounded down (the credential test and Check Setup count the same way). */
+/**
+ * Whole days until `notAfter`, rounded down (the credential test and Check Setup count the same
+ * way).
+ */
 export function daysLeft(notAfter: Date, now: Date): number {
 	return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
 }

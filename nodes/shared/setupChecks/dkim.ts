@@ -2,16 +2,18 @@ import type { DnsAnswer, DnsLookup } from './dnsLookup';
 import { failed, passed, type Finding } from './finding';
 
 /**
- * DKIM of a custom domain in Microsoft 365: two CNAME records, selector1._domainkey and selector2._domainkey,
- * pointing at keys Microsoft publishes and rotates
+ * DKIM of a custom domain in Microsoft 365: two CNAME records, selector1._domainkey and
+ * selector2._domainkey, pointing at keys Microsoft publishes and rotates
  * (https://learn.microsoft.com/defender-office-365/email-authentication-dkim-configure).
  *
  * Two target formats are in use:
  * - older: selector1-<domain-with-dashes>._domainkey.<initial domain>, e.g.
- *   selector1-contoso-com._domainkey.contoso.onmicrosoft.com (onmicrosoft.us / partner.onmschina.cn in the
- *   national clouds: assumption from their initial-domain suffixes);
- * - newer (domains set up from May 2025): selector1-<domain-with-dashes>[suffix]._domainkey.<initial domain
- *   prefix>.<partition>-v1.dkim.mail.microsoft, e.g. selector1-contoso-com01i._domainkey.contoso.n-v1.dkim.mail.microsoft.
+ *   selector1-contoso-com._domainkey.contoso.onmicrosoft.com (onmicrosoft.us / partner.onmschina.cn
+ *   in the national clouds: assumption from their initial-domain suffixes);
+ * - newer (domains set up from May 2025):
+ *   selector1-<domain-with-dashes>[suffix]._domainkey.<initial domain
+ *   prefix>.<partition>-v1.dkim.mail.microsoft, e.g.
+ *   selector1-contoso-com01i._domainkey.contoso.n-v1.dkim.mail.microsoft.
  * Only one selector signs at a time; both must exist so key rotation works.
  */
 const MICROSOFT_DKIM_HOSTS =

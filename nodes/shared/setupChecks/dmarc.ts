@@ -3,10 +3,10 @@ import { failed, passed, type Finding } from './finding';
 import { isInitialDomain } from './senderDomain';
 
 /**
- * DMARC of the sender's domain (RFC 7489): a TXT record "v=DMARC1; p=…" at _dmarc.<domain>. Without one at
- * the domain, receivers use the organizational domain's record (RFC 7489 §6.6.3); lacking the Public Suffix
- * List here, parents are tried label by label down to two labels (at most 4 more queries).
- * https://learn.microsoft.com/defender-office-365/email-authentication-dmarc-configure
+ * DMARC of the sender's domain (RFC 7489): a TXT record "v=DMARC1; p=…" at _dmarc.<domain>. Without
+ * one at the domain, receivers use the organizational domain's record (RFC 7489 §6.6.3); lacking
+ * the Public Suffix List here, parents are tried label by label down to two labels (at most 4 more
+ * queries). https://learn.microsoft.com/defender-office-365/email-authentication-dmarc-configure
  */
 const DMARC_RECORD = /^v\s*=\s*DMARC1\s*(;|$)/i;
 const MAX_PARENTS = 4;
@@ -35,9 +35,10 @@ function tag(record: string, name: string): string | undefined {
 }
 
 /**
- * The tenant's initial domain (*.onmicrosoft.com) lives in Microsoft's DNS: there is no DNS host to add a record at.
- * Its DMARC record is added in the Microsoft 365 admin center (Settings › Domains › the domain › DNS records › Add
- * record), per learn.microsoft.com/defender-office-365/email-authentication-dmarc-configure.
+ * The tenant's initial domain (*.onmicrosoft.com) lives in Microsoft's DNS: there is no DNS host to
+ * add a record at. Its DMARC record is added in the Microsoft 365 admin center (Settings › Domains
+ * › the domain › DNS records › Add record), per
+ * learn.microsoft.com/defender-office-365/email-authentication-dmarc-configure.
  */
 const INITIAL_FIX = (domain: string, value: string) =>
 	`${domain} is the tenant's initial domain, whose DNS Microsoft runs: add or change the record in the Microsoft 365 admin center (Settings › Domains › ${domain} › DNS records), type TXT, name _dmarc, value "${value}", not at a DNS host. For mail to people outside the organisation, prefer a custom domain of your own with SPF, DKIM and DMARC.`;

@@ -3,9 +3,10 @@ import { Resolver } from 'node:dns/promises';
 import { outcomeOf } from '../outcome';
 
 /**
- * DNS reads for the mail-authentication checks, through Node's resolver (c-ares), which uses the system's DNS
- * servers unless a list is given. Every answer is one of three kinds, because a DNS failure (SERVFAIL, timeout,
- * refused) says nothing about the domain and must not be reported as a missing record.
+ * DNS reads for the mail-authentication checks, through Node's resolver (c-ares), which uses the
+ * system's DNS servers unless a list is given. Every answer is one of three kinds, because a DNS
+ * failure (SERVFAIL, timeout, refused) says nothing about the domain and must not be reported as a
+ * missing record.
  */
 export type DnsAnswer =
 	| { kind: 'found'; records: string[] }
@@ -13,7 +14,9 @@ export type DnsAnswer =
 	| { kind: 'unknown'; reason: string };
 
 export interface DnsOptions {
-	/** Servers as "ip" or "ip:port" (tests use "127.0.0.1:<port>"); default: the system's resolvers. */
+	/**
+	 * Servers as "ip" or "ip:port" (tests use "127.0.0.1:<port>"); default: the system's resolvers.
+	 */
 	servers?: string[];
 	/** Time for one query, all retries included. Default 4000 ms. */
 	timeoutMs?: number;
@@ -29,8 +32,8 @@ export interface DnsLookup {
 const DEFAULT_TIMEOUT_MS = 4000;
 const MAX_TIMEOUT_MS = 30000;
 
-// Hostname syntax (RFC 1035 §2.3.4 sizes; "_" allowed for _dmarc/_domainkey). Names read from DNS data (SPF
-// includes) are checked before they are queried.
+// Hostname syntax (RFC 1035 §2.3.4 sizes; "_" allowed for _dmarc/_domainkey). Names read from DNS
+// data (SPF includes) are checked before they are queried.
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
 export function isQueryableName(name: string): boolean {
@@ -64,7 +67,8 @@ async function query<T>(
 	toText: (record: T) => string,
 ): Promise<DnsAnswer> {
 	const timeoutMs = Math.min(Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 100), MAX_TIMEOUT_MS);
-	// Two tries share the budget; c-ares doubles the wait on each retry, so a third of it goes to the first.
+	// Two tries share the budget; c-ares doubles the wait on each retry, so a third of it goes to the
+	// first.
 	const resolver = new Resolver({ timeout: Math.ceil(timeoutMs / 3), tries: 2 });
 	if (opts.servers?.length) resolver.setServers(opts.servers);
 	// A hard deadline on top of c-ares' own timers: cancel() rejects the query with ECANCELLED.

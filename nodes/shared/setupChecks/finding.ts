@@ -1,8 +1,8 @@
 /**
- * One result of a setup check (diagnostics/checks): the Check Setup operation outputs one item per finding, and
- * the credential test throws the first failing one's message. A finding never throws: a scheduled workflow reads
- * `ok` and `severity` and alerts the admin, so every problem (and every question the checks could not answer)
- * becomes data.
+ * One result of a setup check (diagnostics/checks): the Check Setup operation outputs one item per
+ * finding, and the credential test throws the first failing one's message. A finding never throws:
+ * a scheduled workflow reads `ok` and `severity` and alerts the admin, so every problem (and every
+ * question the checks could not answer) becomes data.
  */
 export type FindingSeverity = 'info' | 'warning' | 'error';
 
@@ -16,16 +16,23 @@ export interface Finding {
 	detail: string;
 	/** What to do about it; empty when nothing needs doing. */
 	fix: string;
-	/** Stable name of the outcome where callers branch on it (e.g. "scopeNotInEffect"); not part of the node's output. */
+	/**
+	 * Stable name of the outcome where callers branch on it (e.g. "scopeNotInEffect"); not part of
+	 * the node's output.
+	 */
 	reason?: string;
 	/**
-	 * The detail already says what to do, in the words the Send Mail node uses for the same failure (sign-in and
-	 * Graph advice); `fix` then only adds the step after it. Not part of the node's output.
+	 * The detail already says what to do, in the words the Send Mail node uses for the same failure
+	 * (sign-in and Graph advice); `fix` then only adds the step after it. Not part of the node's
+	 * output.
 	 */
 	fixInDetail?: boolean;
 }
 
-/** The one text of a finding: what the credential test shows for it, and Check Setup's detail and fix. */
+/**
+ * The one text of a finding: what the credential test shows for it, and Check Setup's detail and
+ * fix.
+ */
 export function findingMessage(finding: Finding): string {
 	return finding.fixInDetail || !finding.fix ? finding.detail : `${finding.detail} ${finding.fix}`;
 }
@@ -48,7 +55,10 @@ export function failed(
 	return { check, ok: false, severity, detail, fix };
 }
 
-/** A check that could not run because an earlier one failed or its input is missing: not a finding by itself. */
+/**
+ * A check that could not run because an earlier one failed or its input is missing: not a finding
+ * by itself.
+ */
 export function notChecked(check: string, detail: string, fix = ''): Finding {
 	return { check, ok: false, severity: 'info', detail, fix };
 }

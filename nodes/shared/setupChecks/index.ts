@@ -1,4 +1,7 @@
-/** Check Setup findings that need no Graph call: sender-domain mail authentication (DNS) and credential expiry. */
+/**
+ * Check Setup findings that need no Graph call: sender-domain mail authentication (DNS) and
+ * credential expiry.
+ */
 export { checkCredentialExpiry, type CredentialExpiryInput } from './credentialExpiry';
 export { createDnsLookup, type DnsAnswer, type DnsLookup, type DnsOptions } from './dnsLookup';
 export {

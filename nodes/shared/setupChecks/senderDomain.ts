@@ -10,8 +10,8 @@ import { isQueryableName } from './dnsLookup';
  * - GCC High and DoD: spf.protection.office365.us —
  *   https://learn.microsoft.com/microsoft-365/enterprise/dns-records-for-office-365-gcc-high and
  *   https://learn.microsoft.com/microsoft-365/enterprise/dns-records-for-office-365-dod
- * - 21Vianet: spf.protection.partner.outlook.cn — the DNS-host guides for Office 365 operated by 21Vianet,
- *   https://learn.microsoft.com/microsoft-365/admin/services-in-china/
+ * - 21Vianet: spf.protection.partner.outlook.cn — the DNS-host guides for Office 365 operated by
+ *   21Vianet, https://learn.microsoft.com/microsoft-365/admin/services-in-china/
  */
 export const MICROSOFT_SPF_INCLUDE: Record<Exclude<CloudName, 'custom'>, string> = {
 	global: 'spf.protection.outlook.com',

@@ -2,12 +2,13 @@ import { isQueryableName, type DnsLookup } from './dnsLookup';
 import { failed, passed, type Finding } from './finding';
 
 /**
- * SPF of the sender's domain (RFC 7208): exactly one "v=spf1" TXT record, which authorizes Exchange Online by
- * including Microsoft's SPF domain, directly or through other includes/redirects.
+ * SPF of the sender's domain (RFC 7208): exactly one "v=spf1" TXT record, which authorizes Exchange
+ * Online by including Microsoft's SPF domain, directly or through other includes/redirects.
  *
- * Bounded work: RFC 7208 §4.6.4 allows at most 10 DNS-querying terms (include, a, mx, ptr, exists, redirect)
- * per evaluation; past that receivers return permerror. The walk counts them the same way and stops at the
- * limit, so a record can never make us send more than 11 queries (the domain's own TXT + 10).
+ * Bounded work: RFC 7208 §4.6.4 allows at most 10 DNS-querying terms (include, a, mx, ptr, exists,
+ * redirect) per evaluation; past that receivers return permerror. The walk counts them the same way
+ * and stops at the limit, so a record can never make us send more than 11 queries (the domain's own
+ * TXT + 10).
  */
 const LOOKUP_LIMIT = 10;
 const SPF_RECORD = /^v=spf1(\s|$)/i;
@@ -16,14 +17,22 @@ const COUNTED = new Set(['include', 'a', 'mx', 'ptr', 'exists', 'redirect']);
 interface Walk {
 	lookups: number;
 	foundInclude?: string;
-	/** Another Microsoft cloud's SPF domain: authorizes that cloud's servers, not this credential's. */
+	/**
+	 * Another Microsoft cloud's SPF domain: authorizes that cloud's servers, not this credential's.
+	 */
 	otherCloud?: string;
 	overLimit: boolean;
 	/** Why the walk could not finish (DNS failure). */
 	unknown?: string;
-	/** Includes/redirects whose domain has no SPF record: a permerror for receivers (RFC 7208 §5.2, §6.1). */
+	/**
+	 * Includes/redirects whose domain has no SPF record: a permerror for receivers (RFC 7208 §5.2,
+	 * §6.1).
+	 */
 	broken: string[];
-	/** The first include/redirect whose target is no domain name: a syntax error, permerror (RFC 7208 §4.6). */
+	/**
+	 * The first include/redirect whose target is no domain name: a syntax error, permerror (RFC 7208
+	 * §4.6).
+	 */
 	invalid?: { term: string; target: string; record: string };
 }
 
@@ -103,7 +112,8 @@ async function evaluate(
 	targets: Targets,
 ): Promise<void> {
 	const all = terms(record);
-	// redirect= applies only when the record has no "all" term, and after every mechanism (RFC 7208 §6.1).
+	// redirect= applies only when the record has no "all" term, and after every mechanism (RFC 7208
+	// §6.1).
 	const redirect = all.some((t) => t.name === 'all')
 		? undefined
 		: all.find((t) => t.name === 'redirect');
@@ -119,7 +129,10 @@ async function evaluate(
 
 export interface SpfInput {
 	domain: string;
-	/** Microsoft SPF domains that count as authorizing Exchange Online (one per cloud; all for Custom). */
+	/**
+	 * Microsoft SPF domains that count as authorizing Exchange Online (one per cloud; all for
+	 * Custom).
+	 */
 	accepted: string[];
 	/** The other clouds' Microsoft SPF domains: named in the finding instead of being queried. */
 	otherClouds?: string[];

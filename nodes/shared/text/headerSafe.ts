@@ -1,11 +1,11 @@
 import { InputError } from './inputError';
 
 /**
- * The one check for every string that ends up in a MIME header or a name (display names, file names, content
- * types, content IDs, categories, custom header values): a CR or LF there would start a new header line.
- * Refused: C0 controls and DEL, C1 controls (with U+0085 NEXT LINE), U+2028 LINE SEPARATOR and U+2029 PARAGRAPH
- * SEPARATOR (mail clients and JSON-to-MIME converters may treat them as line ends), and unpaired surrogates
- * (they have no UTF-8 encoding, RFC 3629 §3).
+ * The one check for every string that ends up in a MIME header or a name (display names, file
+ * names, content types, content IDs, categories, custom header values): a CR or LF there would
+ * start a new header line. Refused: C0 controls and DEL, C1 controls (with U+0085 NEXT LINE),
+ * U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (mail clients and JSON-to-MIME converters
+ * may treat them as line ends), and unpaired surrogates (they have no UTF-8 encoding, RFC 3629 §3).
  */
 const UNSAFE =
 	/[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -33,8 +33,9 @@ export function unsafeCharOf(text: string): { index: number; code: number } | un
 }
 
 /**
- * Returns `text` when it is header-safe; otherwise an InputError for `field` that says what (`what`, e.g.
- * `The display name of entry 2`), which character and where. The bad text itself is not quoted.
+ * Returns `text` when it is header-safe; otherwise an InputError for `field` that says what
+ * (`what`, e.g. `The display name of entry 2`), which character and where. The bad text itself is
+ * not quoted.
  */
 export function headerSafe(text: string, field: string, what: string): string {
 	const bad = unsafeCharOf(text);
@@ -49,9 +50,9 @@ const ESCAPE =
 	/[\u0000-\u001f\u007f-\u009f\u2028\u2029"\\]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
- * A short, quoted, escaped excerpt of input for an error message: never more than `max` characters of it, so a
- * megabyte of input does not become a megabyte of error (and of execution log), and control characters are shown
- * as \uXXXX instead of breaking the message.
+ * A short, quoted, escaped excerpt of input for an error message: never more than `max` characters
+ * of it, so a megabyte of input does not become a megabyte of error (and of execution log), and
+ * control characters are shown as \uXXXX instead of breaking the message.
  */
 export function excerpt(text: string, max = 48, quoted = true): string {
 	const cut = text.length > max ? text.slice(0, max) : text;
@@ -61,8 +62,8 @@ export function excerpt(text: string, max = 48, quoted = true): string {
 				? `${quoted ? '\\' : ''}${c}`
 				: `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
 		)
-		// n8n's editor shows error messages as HTML and drops anything in <…> (a quoted "Jane <jane@contoso.com>"
-		// lost the address): angle brackets are shown as the look-alike ‹ ›.
+		// n8n's editor shows error messages as HTML and drops anything in <…> (a quoted "Jane
+		// <jane@contoso.com>" lost the address): angle brackets are shown as the look-alike ‹ ›.
 		.replace(/</g, '‹')
 		.replace(/>/g, '›');
 	const q = quoted ? '"' : '';

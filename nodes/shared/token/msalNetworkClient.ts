@@ -6,7 +6,10 @@ import { outcomeOf, outcomeOfSync } from '../outcome';
 import { TransportError, type HttpClient, type HttpResponse } from '../transport/httpClient';
 import { withRetries, type GiveUp, type RetryPolicy, type Verdict } from '../transport/retry';
 
-/** Why a token call had no usable answer; msal-node only reports "network_error", so we keep the detail. */
+/**
+ * Why a token call had no usable answer; msal-node only reports "network_error", so we keep the
+ * detail.
+ */
 export type TokenNetworkFailure =
 	| { kind: 'unreachable'; host: string; code: string; proxy?: string }
 	| { kind: 'timeout'; host: string; timeoutMs: number }
@@ -14,15 +17,18 @@ export type TokenNetworkFailure =
 	| { kind: 'unavailable'; host: string; status: number; aadsts?: string; retryAfterMs?: number };
 
 /**
- * The settings and the outcome of one token call. msal-node calls its network module without any per-call
- * context, and one msal application serves a credential for the life of the process, so each call carries its
- * own context through AsyncLocalStorage: the Request Timeout of this run applies, and concurrent calls never
- * see each other's failure.
+ * The settings and the outcome of one token call. msal-node calls its network module without any
+ * per-call context, and one msal application serves a credential for the life of the process, so
+ * each call carries its own context through AsyncLocalStorage: the Request Timeout of this run
+ * applies, and concurrent calls never see each other's failure.
  */
 export interface TokenCall {
 	timeoutMs: number;
 	retry: RetryPolicy;
-	/** False for the credential test: an admin waiting on Save should hear about a timeout once, not twice. */
+	/**
+	 * False for the credential test: an admin waiting on Save should hear about a timeout once, not
+	 * twice.
+	 */
 	retryTimeouts: boolean;
 	failure?: TokenNetworkFailure;
 }
@@ -35,10 +41,11 @@ export function runTokenCall<T>(call: TokenCall, fn: () => Promise<T>): Promise<
 }
 
 /**
- * msal-node's network seam (`system.networkClient`): every token request goes through the package's HTTP client,
- * so proxy settings apply, and transient answers are retried here, before msal-node sees them: msal-node
- * remembers a 429/5xx (or any answer with Retry-After) for up to an hour and then refuses to call again
- * (ThrottlingUtils in @azure/msal-common). Token requests change nothing at Microsoft, so repeating them is safe.
+ * msal-node's network seam (`system.networkClient`): every token request goes through the package's
+ * HTTP client, so proxy settings apply, and transient answers are retried here, before msal-node
+ * sees them: msal-node remembers a 429/5xx (or any answer with Retry-After) for up to an hour and
+ * then refuses to call again (ThrottlingUtils in @azure/msal-common). Token requests change nothing
+ * at Microsoft, so repeating them is safe.
  */
 export class MsalNetworkClient implements INetworkModule {
 	constructor(
@@ -87,7 +94,8 @@ export class MsalNetworkClient implements INetworkModule {
 			call.failure = { kind: 'badResponse', host, status: response.status };
 			throw new Error(`non-JSON answer (HTTP ${response.status}) from ${host}`);
 		}
-		// Without Retry-After: a remembered one would make msal-node refuse this credential for up to an hour.
+		// Without Retry-After: a remembered one would make msal-node refuse this credential for up to
+		// an hour.
 		const headers = { ...response.headers };
 		delete headers['retry-after'];
 		return { headers, body: parsed.value, status: response.status };
@@ -113,7 +121,10 @@ function transportVerdict(
 	};
 }
 
-/** 429 or 5xx, after the retries: not handed to msal-node, which would remember it and refuse this credential. */
+/**
+ * 429 or 5xx, after the retries: not handed to msal-node, which would remember it and refuse this
+ * credential.
+ */
 function unavailableVerdict(
 	call: TokenCall,
 	response: HttpResponse,

@@ -2,7 +2,10 @@ import type { GraphSettings } from '../credential/settings';
 import { isGuid } from '../credential/identifiers';
 import type { TokenFailureReason } from './tokenErrors';
 
-/** What to tell an Entra admin about one AADSTS code: the stable reason, the words, the field to fix. */
+/**
+ * What to tell an Entra admin about one AADSTS code: the stable reason, the words, the field to
+ * fix.
+ */
 export interface TokenAdvice {
 	reason: TokenFailureReason;
 	text: string;
@@ -64,8 +67,8 @@ const identityBusy: Advise = () => ({
 });
 
 /**
- * AADSTS codes with their own advice; other codes get a generic refusal with Microsoft's lookup link.
- * Codes: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
+ * AADSTS codes with their own advice; other codes get a generic refusal with Microsoft's lookup
+ * link. Codes: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
 const ADVICE: Record<string, Advise> = {
 	AADSTS90002: tenantNotFound,

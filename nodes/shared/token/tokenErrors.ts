@@ -3,7 +3,9 @@ import type { TokenNetworkFailure } from './msalNetworkClient';
 import { sayNetworkCodes } from '../transport/networkWords';
 import { adviceForCode } from './tokenAdvice';
 
-/** Short, stable names for what went wrong; tests and the README's troubleshooting table use them. */
+/**
+ * Short, stable names for what went wrong; tests and the README's troubleshooting table use them.
+ */
 export type TokenFailureReason =
 	| 'tenantNotFound'
 	| 'tenantMalformed'
@@ -24,7 +26,10 @@ export type TokenFailureReason =
 	| 'badResponse'
 	| 'refused';
 
-/** A token could not be obtained. `message` is written for an admin; it never contains a secret or token. */
+/**
+ * A token could not be obtained. `message` is written for an admin; it never contains a secret or
+ * token.
+ */
 export class TokenError extends Error {
 	constructor(
 		readonly reason: TokenFailureReason,
@@ -96,7 +101,9 @@ function networkTokenError(failure: TokenNetworkFailure): TokenError {
 	}
 }
 
-/** Turns an msal-node error (or a network failure behind it) into advice an Entra admin can act on. */
+/**
+ * Turns an msal-node error (or a network failure behind it) into advice an Entra admin can act on.
+ */
 export function describeTokenFailure(
 	error: unknown,
 	settings: GraphSettings,

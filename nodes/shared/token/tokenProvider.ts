@@ -19,11 +19,17 @@ export interface AccessToken {
 }
 
 export interface AcquireOptions {
-	/** A new msal application, never any cache: what the credential test uses, so a rotated secret shows at once. */
+	/**
+	 * A new msal application, never any cache: what the credential test uses, so a rotated secret
+	 * shows at once.
+	 */
 	fresh?: boolean;
 	/** Skip msal-node's token cache (used once after Graph answers 401). */
 	forceRefresh?: boolean;
-	/** Applies to this call's token requests, whether or not the credential's msal application is cached. */
+	/**
+	 * Applies to this call's token requests, whether or not the credential's msal application is
+	 * cached.
+	 */
 	timeoutMs?: number;
 	http?: HttpClient;
 }
@@ -37,26 +43,30 @@ const TOKEN_RETRY: RetryPolicy = {
 };
 const MAX_CACHED_CREDENTIALS = 100;
 /**
- * A refused token (Graph 401, or 403 right after admin consent was granted) asks for a fresh one. At most one
- * such forced refresh per credential every 10 s: a mailbox that stays refused must not turn every item of
- * every run into a token request.
+ * A refused token (Graph 401, or 403 right after admin consent was granted) asks for a fresh one.
+ * At most one such forced refresh per credential every 10 s: a mailbox that stays refused must not
+ * turn every item of every run into a token request.
  */
 const FORCED_REFRESH_INTERVAL_MS = 10_000;
-/** msal-node's default renewal margin (tokenRenewalOffsetSeconds, 300 s): a token this close to expiry is renewed. */
+/**
+ * msal-node's default renewal margin (tokenRenewalOffsetSeconds, 300 s): a token this close to
+ * expiry is renewed.
+ */
 const RENEWAL_MARGIN_MS = 5 * 60_000;
 
 /**
- * Everything the process keeps for one credential (keyed by GraphSettings.cacheKey, a hash of every field that
- * affects the token), for the life of the n8n process, so that a token is fetched once per lifetime for all
- * items and executions (msal-node caches tokens per application instance).
+ * Everything the process keeps for one credential (keyed by GraphSettings.cacheKey, a hash of every
+ * field that affects the token), for the life of the n8n process, so that a token is fetched once
+ * per lifetime for all items and executions (msal-node caches tokens per application instance).
  */
 interface CredentialEntry {
 	app: ConfidentialClientApplication;
 	/**
-	 * The last token, handed out without asking msal-node while msal-node itself would still serve it from its
-	 * cache (more than RENEWAL_MARGIN_MS before expiry, not past refresh_in). The node asks for the token before
-	 * every Graph request, and even a cache hit in msal-node costs about 0.5 ms of CPU (authority resolution,
-	 * cache-key filtering, correlation ids), which measurably slowed a 1,000-message run (docs/BENCHMARKS.md).
+	 * The last token, handed out without asking msal-node while msal-node itself would still serve it
+	 * from its cache (more than RENEWAL_MARGIN_MS before expiry, not past refresh_in). The node asks
+	 * for the token before every Graph request, and even a cache hit in msal-node costs about 0.5 ms
+	 * of CPU (authority resolution, cache-key filtering, correlation ids), which measurably slowed a
+	 * 1,000-message run (docs/BENCHMARKS.md).
 	 */
 	last?: AccessToken;
 	/** Single flight: parallel items of one credential share one token request (one per kind). */
@@ -83,8 +93,8 @@ function msalConfig(settings: GraphSettings, network: MsalNetworkClient): Config
 		};
 	}
 	if (settings.cloud === 'custom') {
-		// Known Microsoft hosts have metadata built into msal-node; a custom host would otherwise trigger
-		// instance discovery at login.microsoftonline.com, so give msal-node the metadata.
+		// Known Microsoft hosts have metadata built into msal-node; a custom host would otherwise
+		// trigger instance discovery at login.microsoftonline.com, so give msal-node the metadata.
 		const host = new URL(settings.authorityHost).host;
 		auth.knownAuthorities = [host];
 		auth.authorityMetadata = JSON.stringify({

@@ -30,7 +30,9 @@ export interface GraphRequest {
 	 * refused with 404 once sent). 'notIfSent': repeat only when Microsoft says it was not processed.
 	 */
 	replay: 'always' | 'notIfSent';
-	/** True when a success delivers mail: an unknown outcome is then reported as "delivery unknown". */
+	/**
+	 * True when a success delivers mail: an unknown outcome is then reported as "delivery unknown".
+	 */
 	delivers?: boolean;
 }
 
@@ -48,15 +50,15 @@ export interface GraphClientOptions {
 	retry: RetryPolicy;
 	signal?: AbortSignal;
 	/**
-	 * The mailbox gate to use: by default the one every client shares (the process-wide gate, or in n8n queue
-	 * mode the one in Redis that every worker shares); tests may pass their own.
+	 * The mailbox gate to use: by default the one every client shares (the process-wide gate, or in
+	 * n8n queue mode the one in Redis that every worker shares); tests may pass their own.
 	 */
 	gate?: RequestGate;
 }
 
 /**
- * `{graph}/v1.0/users/{mailbox}/{segments…}`: the one place where mailbox and ids are encoded into a URL.
- * The mailbox was validated (UPN or GUID) before it got here.
+ * `{graph}/v1.0/users/{mailbox}/{segments…}`: the one place where mailbox and ids are encoded into
+ * a URL. The mailbox was validated (UPN or GUID) before it got here.
  */
 export function graphUserUrl(
 	graphEndpoint: string,
@@ -67,7 +69,10 @@ export function graphUserUrl(
 	return `${graphEndpoint}/v1.0/users/${encodeURIComponent(mailbox)}${tail}`;
 }
 
-/** The only module that knows Graph's URL layout and how requests are authenticated, gated and retried. */
+/**
+ * The only module that knows Graph's URL layout and how requests are authenticated, gated and
+ * retried.
+ */
 export class GraphClient {
 	private readonly gate: RequestGate;
 	/** Tenant and app of the last token seen: the gate's scope (the limit is per app and mailbox). */
@@ -126,9 +131,9 @@ export class GraphClient {
 	}
 
 	/**
-	 * One exchange, plus one repeat with a fresh token after a 401, or after a 403 about permissions: both are
-	 * refused before anything was processed, and a fresh token may carry permissions granted (admin consent)
-	 * since the cached one was issued.
+	 * One exchange, plus one repeat with a fresh token after a 401, or after a 403 about permissions:
+	 * both are refused before anything was processed, and a fresh token may carry permissions granted
+	 * (admin consent) since the cached one was issued.
 	 */
 	private async sendOnce(call: Call): Promise<Outcome<HttpResponse>> {
 		const { req } = call;
@@ -148,7 +153,10 @@ export class GraphClient {
 		return await this.exchange(call);
 	}
 
-	/** Sends the request once, holding one of the mailbox's slots in the process-wide gate while it runs. */
+	/**
+	 * Sends the request once, holding one of the mailbox's slots in the process-wide gate while it
+	 * runs.
+	 */
 	private async exchange(call: Call): Promise<Outcome<HttpResponse>> {
 		const { req, timeoutMs } = call;
 		const headers: Record<string, string> = {
@@ -163,7 +171,8 @@ export class GraphClient {
 		let release: (() => void) | undefined;
 		if (call.gateKey) {
 			const deadline = call.started + this.options.retry.maxTotalMs;
-			// A slot is held at most as long as the request may take, plus a margin (a dead worker's slot frees).
+			// A slot is held at most as long as the request may take, plus a margin (a dead worker's slot
+			// frees).
 			const lease = timeoutMs + 60_000;
 			const admitted = await outcomeOf(() =>
 				this.gate.acquire(call.gateKey!, deadline, signal, lease),
@@ -180,8 +189,9 @@ export class GraphClient {
 			);
 			return sent;
 		} finally {
-			// After a 429 the mailbox is paused a few promise steps later (beforeWait, once the verdict is read):
-			// the freed slot waits for the next event-loop turn, so no waiting request slips in before the pause.
+			// After a 429 the mailbox is paused a few promise steps later (beforeWait, once the verdict
+			// is read): the freed slot waits for the next event-loop turn, so no waiting request slips in
+			// before the pause.
 			if (release && sent?.ok && sent.value.status === 429) setImmediate(release);
 			else release?.();
 		}
@@ -196,7 +206,10 @@ export class GraphClient {
 	}
 }
 
-/** A request that could not get a slot in time: said in words, with what Microsoft asked for when it paused. */
+/**
+ * A request that could not get a slot in time: said in words, with what Microsoft asked for when it
+ * paused.
+ */
 function gateError(call: Call, error: unknown): unknown {
 	if (!(error instanceof GateTimeoutError)) return error;
 	const { req, clientRequestId } = call;

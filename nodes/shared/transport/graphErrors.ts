@@ -17,7 +17,9 @@ export class GraphApiError extends Error {
 		readonly operation: string,
 		/** How many times the request was sent (1 = no retry). */
 		readonly attempts = 1,
-		/** What Microsoft's last Retry-After asked for, when it was longer than the retry policy waits. */
+		/**
+		 * What Microsoft's last Retry-After asked for, when it was longer than the retry policy waits.
+		 */
 		readonly retryAfterMs?: number,
 	) {
 		super(`${operation}: ${status} ${code}: ${graphMessage}`);
@@ -26,8 +28,9 @@ export class GraphApiError extends Error {
 }
 
 /**
- * The request left this machine and no trustworthy answer came back (timeout after the body was sent,
- * connection reset, 500/502/504). Microsoft may or may not have acted on it; resending could duplicate a mail.
+ * The request left this machine and no trustworthy answer came back (timeout after the body was
+ * sent, connection reset, 500/502/504). Microsoft may or may not have acted on it; resending could
+ * duplicate a mail.
  */
 export class DeliveryUnknownError extends Error {
 	constructor(
@@ -42,8 +45,9 @@ export class DeliveryUnknownError extends Error {
 }
 
 /**
- * The request could not be sent at all (DNS, refused connection, TLS, proxy), even after retries. When the
- * failure was the proxy's (down, or refusing the tunnel), `host` names the proxy ("the proxy http://host:port").
+ * The request could not be sent at all (DNS, refused connection, TLS, proxy), even after retries.
+ * When the failure was the proxy's (down, or refusing the tunnel), `host` names the proxy ("the
+ * proxy http://host:port").
  */
 export class NetworkError extends Error {
 	constructor(

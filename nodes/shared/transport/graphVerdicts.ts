@@ -6,7 +6,9 @@ import { TransportError, type HttpResponse } from './httpClient';
 import type { MailboxPause } from './mailboxGate';
 import { isNotProcessedStatus, type GiveUp, type Verdict } from './retry';
 
-/** One logical Graph request across its attempts: the same client-request-id and payload every time. */
+/**
+ * One logical Graph request across its attempts: the same client-request-id and payload every time.
+ */
 export interface Call {
 	req: GraphRequest;
 	clientRequestId: string;
@@ -29,7 +31,9 @@ function final(error: unknown): Failure {
 	return { done: false, repeatable: false, giveUp: () => error };
 }
 
-/** No HTTP answer: repeat only what cannot have reached Microsoft, or what is harmless to repeat. */
+/**
+ * No HTTP answer: repeat only what cannot have reached Microsoft, or what is harmless to repeat.
+ */
 export function transportVerdict(call: Call, error: unknown): Failure {
 	if (!(error instanceof TransportError) || error.code === 'ECANCELLED') return final(error);
 	const { req, clientRequestId } = call;
@@ -51,7 +55,10 @@ export function transportVerdict(call: Call, error: unknown): Failure {
 	};
 }
 
-/** A non-2xx answer: 429/503 were not processed; 500/502/504 may have been, so only safe requests repeat. */
+/**
+ * A non-2xx answer: 429/503 were not processed; 500/502/504 may have been, so only safe requests
+ * repeat.
+ */
 export function statusVerdict(call: Call, response: HttpResponse): Failure {
 	const { req, clientRequestId } = call;
 	const { status, headers } = response;

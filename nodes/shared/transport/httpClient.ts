@@ -7,16 +7,16 @@ import { getProxyForUrl } from 'proxy-from-env';
 import { BoundedMap } from '../boundedMap';
 
 /**
- * The package's one HTTP seam: an injected interface returning {status, headers, body} that never throws on an
- * HTTP status, so tests can put a real local server behind it. Used for tokens (as msal-node's networkClient),
- * Graph and uploads.
+ * The package's one HTTP seam: an injected interface returning {status, headers, body} that never
+ * throws on an HTTP status, so tests can put a real local server behind it. Used for tokens (as
+ * msal-node's networkClient), Graph and uploads.
  *
- * Why our own client instead of n8n's httpRequest helper: exactly-once delivery needs to know whether a
- * request body had left this process when a connection failed ("not sent" can be retried, "sent, no answer"
- * must not be), and uploads need byte-exact control. Proxies: every URL is https, so proxy-from-env takes the
- * first set of npm_config_https_proxy, https_proxy / HTTPS_PROXY, npm_config_proxy, all_proxy / ALL_PROXY
- * (lower-case before upper-case), and goes direct to hosts matched by npm_config_no_proxy or no_proxy /
- * NO_PROXY; HTTP_PROXY is never used for https URLs.
+ * Why our own client instead of n8n's httpRequest helper: exactly-once delivery needs to know
+ * whether a request body had left this process when a connection failed ("not sent" can be retried,
+ * "sent, no answer" must not be), and uploads need byte-exact control. Proxies: every URL is https,
+ * so proxy-from-env takes the first set of npm_config_https_proxy, https_proxy / HTTPS_PROXY,
+ * npm_config_proxy, all_proxy / ALL_PROXY (lower-case before upper-case), and goes direct to hosts
+ * matched by npm_config_no_proxy or no_proxy / NO_PROXY; HTTP_PROXY is never used for https URLs.
  */
 export interface HttpRequest {
 	method: string;
@@ -38,8 +38,8 @@ export interface HttpClient {
 }
 
 /**
- * A request that got no HTTP answer. `bodySent` tells whether the whole request had been handed to the
- * network: when false the service cannot have acted on it, when true the outcome is unknown.
+ * A request that got no HTTP answer. `bodySent` tells whether the whole request had been handed to
+ * the network: when false the service cannot have acted on it, when true the outcome is unknown.
  */
 export class TransportError extends Error {
 	constructor(
@@ -47,7 +47,10 @@ export class TransportError extends Error {
 		readonly code: string,
 		readonly bodySent: boolean,
 		readonly timedOut: boolean,
-		/** The proxy (scheme, host and port only) when the failure was the proxy's: down, or refusing the tunnel. */
+		/**
+		 * The proxy (scheme, host and port only) when the failure was the proxy's: down, or refusing
+		 * the tunnel.
+		 */
 		readonly proxy?: string,
 	) {
 		super(message);
@@ -86,8 +89,9 @@ function routeFor(url: string): Route {
 }
 
 /**
- * https-proxy-agent hands a refused CONNECT (407, 403, 502…) to the request as if the target had answered it.
- * That answer is the proxy's, not Microsoft's: it becomes a TransportError naming the proxy ("EPROXY407").
+ * https-proxy-agent hands a refused CONNECT (407, 403, 502…) to the request as if the target had
+ * answered it. That answer is the proxy's, not Microsoft's: it becomes a TransportError naming the
+ * proxy ("EPROXY407").
  */
 function proxyRefusal(req: HttpRequest, route: Route, status: number): TransportError {
 	return new TransportError(
@@ -148,8 +152,8 @@ class Exchange {
 			this.timedOut = true;
 			this.request.destroy(new Error(`no answer within ${req.timeoutMs} ms`));
 		}, req.timeoutMs);
-		// The socket keeps the process alive while the request runs; the timer alone must not (a finished test file
-		// or n8n shutting down would otherwise wait for it).
+		// The socket keeps the process alive while the request runs; the timer alone must not (a
+		// finished test file or n8n shutting down would otherwise wait for it).
 		this.timer.unref();
 		req.signal?.addEventListener('abort', this.onAbort, { once: true });
 	}

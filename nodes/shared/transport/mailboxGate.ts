@@ -11,19 +11,22 @@ import {
 } from './laneLimit';
 
 /**
- * Process-wide admission to Outlook mail resources: at most 4 concurrent requests per app and mailbox, shared by
- * every execution of this n8n process (one webhook execution per mail is the common pattern, and Graph answers
- * the fifth concurrent request 429 ApplicationThrottled whichever execution sent it). Source: "4 concurrent
- * requests" per app ID and mailbox, https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
+ * Process-wide admission to Outlook mail resources: at most 4 concurrent requests per app and
+ * mailbox, shared by every execution of this n8n process (one webhook execution per mail is the
+ * common pattern, and Graph answers the fifth concurrent request 429 ApplicationThrottled whichever
+ * execution sent it). Source: "4 concurrent requests" per app ID and mailbox,
+ * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
  *
- * A 429 pauses the whole mailbox for its Retry-After: requests of other items wait too instead of being sent
- * into the same throttle and spending their own retries. Microsoft throttles the client, not the one request:
- * "limits any further requests from that client for a period of time", https://learn.microsoft.com/graph/throttling
- * A 503 (service unavailable or overloaded, https://learn.microsoft.com/graph/errors) is no verdict on this app's
- * use of the mailbox and does not come here: only the refused request waits.
+ * A 429 pauses the whole mailbox for its Retry-After: requests of other items wait too instead of
+ * being sent into the same throttle and spending their own retries. Microsoft throttles the client,
+ * not the one request: "limits any further requests from that client for a period of time",
+ * https://learn.microsoft.com/graph/throttling A 503 (service unavailable or overloaded,
+ * https://learn.microsoft.com/graph/errors) is no verdict on this app's use of the mailbox and does
+ * not come here: only the refused request waits.
  *
- * The number of slots adapts per mailbox (laneLimit.ts): other processes of the same app (n8n queue-mode
- * workers) share Microsoft's 4, and a 429 naming the MailboxConcurrency limit is how this process learns it.
+ * The number of slots adapts per mailbox (laneLimit.ts): other processes of the same app (n8n
+ * queue-mode workers) share Microsoft's 4, and a 429 naming the MailboxConcurrency limit is how
+ * this process learns it.
  */
 export const GRAPH_MAILBOX_CONCURRENCY = 4;
 
@@ -70,9 +73,9 @@ interface Lane {
 }
 
 /**
- * Beyond this many mailboxes with state, the least recently used one without requests forgets what it learned,
- * throttled or not (bounds memory; a later request to a forgotten throttled mailbox at worst meets Microsoft's 429
- * again, which pauses it anew).
+ * Beyond this many mailboxes with state, the least recently used one without requests forgets what
+ * it learned, throttled or not (bounds memory; a later request to a forgotten throttled mailbox at
+ * worst meets Microsoft's 429 again, which pauses it anew).
  */
 export const MAX_MAILBOX_LANES = 10_000;
 
@@ -89,8 +92,8 @@ export class MailboxGate {
 	) {}
 
 	/**
-	 * Waits for a slot (and for any pause to end); resolves to the function that frees the slot. Fails at once
-	 * with GateTimeoutError when a pause lasts beyond `deadline`.
+	 * Waits for a slot (and for any pause to end); resolves to the function that frees the slot.
+	 * Fails at once with GateTimeoutError when a pause lasts beyond `deadline`.
 	 */
 	async acquire(key: string, deadline: number, signal?: AbortSignal): Promise<() => void> {
 		const lane = this.lane(key);
@@ -137,8 +140,8 @@ export class MailboxGate {
 	}
 
 	/**
-	 * Holds every request for `key` until `pause.until` (a later pause wins). A 429 about the mailbox's
-	 * concurrency also takes the mailbox one slot less.
+	 * Holds every request for `key` until `pause.until` (a later pause wins). A 429 about the
+	 * mailbox's concurrency also takes the mailbox one slot less.
 	 */
 	pause(key: string, pause: MailboxPause): void {
 		const lane = this.lane(key);
@@ -149,8 +152,8 @@ export class MailboxGate {
 	}
 
 	/**
-	 * Forgets every pause and learned limit (tests use it to start from a clean process state); requests in
-	 * flight keep their slots.
+	 * Forgets every pause and learned limit (tests use it to start from a clean process state);
+	 * requests in flight keep their slots.
 	 */
 	clearPauses(): void {
 		for (const [key, lane] of [...this.lanes.live()]) {
@@ -179,8 +182,10 @@ export class MailboxGate {
 	}
 
 	/**
-	 * After a request ends, one slot more when the lane is busy and has gone long enough without a concurrency
-	 * 429. Deferred to the next turn of the event loop: the slot is freed before the caller has read the answer,
+	 * After a request ends, one slot more when the lane is busy and has gone long enough without a
+	 * concurrency
+	 * 429. Deferred to the next turn of the event loop: the slot is freed before the caller has read
+	 *      the answer,
 	 * and a 429 reaches pause() within the same turn, so by then it has counted.
 	 */
 	private checkRaise(key: string, lane: Lane): void {
@@ -197,7 +202,10 @@ export class MailboxGate {
 		});
 	}
 
-	/** Starts waiters while there is room, fails those a pause would keep past their deadline, forgets idle lanes. */
+	/**
+	 * Starts waiters while there is room, fails those a pause would keep past their deadline, forgets
+	 * idle lanes.
+	 */
 	private pump(key: string, lane: Lane): void {
 		clearTimeout(lane.timer);
 		lane.timer = undefined;
@@ -235,10 +243,11 @@ export class MailboxGate {
 }
 
 /**
- * The process-wide cap per mailbox (the per-run limit is RunMailboxLanes, execute/runMailboxLanes.ts). In queue
- * mode every worker is its own process with its own gate; each learns its share of the mailbox from Microsoft's
- * concurrency 429s (laneLimit.ts). O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4) sets a hard cap per process instead
- * (e.g. 2 with two workers: no 429 to learn from). Anything else keeps 4.
+ * The process-wide cap per mailbox (the per-run limit is RunMailboxLanes,
+ * execute/runMailboxLanes.ts). In queue mode every worker is its own process with its own gate;
+ * each learns its share of the mailbox from Microsoft's concurrency 429s (laneLimit.ts).
+ * O365_SEND_MAIL_MAILBOX_CONCURRENCY (1–4) sets a hard cap per process instead (e.g. 2 with two
+ * workers: no 429 to learn from). Anything else keeps 4.
  */
 export function processWideMailboxCap(
 	value = process.env.O365_SEND_MAIL_MAILBOX_CONCURRENCY,
@@ -253,8 +262,9 @@ export function processWideMailboxCap(
 export const processMailboxGate = new MailboxGate(processWideMailboxCap());
 
 /**
- * The gate key of a Graph URL: Graph host, tenant and app (the limit is per app and mailbox) and the mailbox from
- * the `/users/{mailbox}/` segment; undefined for URLs that name no mailbox (they are not gated).
+ * The gate key of a Graph URL: Graph host, tenant and app (the limit is per app and mailbox) and
+ * the mailbox from the `/users/{mailbox}/` segment; undefined for URLs that name no mailbox (they
+ * are not gated).
  */
 export function mailboxKeyOf(url: string, scope: string): string | undefined {
 	const parsed = new URL(url);

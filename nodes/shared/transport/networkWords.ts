@@ -1,8 +1,9 @@
 /**
- * n8n rewrites any node or credential-test error whose message contains one of the Node.js error codes it knows
- * (ECONNREFUSED, ENOTFOUND, ECONNRESET, …; n8n-workflow NodeError COMMON_ERRORS, matched as a case-insensitive
- * substring) into a generic sentence such as "The service refused the connection - perhaps it is offline", and
- * our diagnosis (which host, which setting to check) would be lost. So those codes are said in words.
+ * n8n rewrites any node or credential-test error whose message contains one of the Node.js error
+ * codes it knows (ECONNREFUSED, ENOTFOUND, ECONNRESET, …; n8n-workflow NodeError COMMON_ERRORS,
+ * matched as a case-insensitive substring) into a generic sentence such as "The service refused the
+ * connection - perhaps it is offline", and our diagnosis (which host, which setting to check) would
+ * be lost. So those codes are said in words.
  */
 const CODE_WORDS: Record<string, string> = {
 	ECONNREFUSED: 'connection refused',
@@ -34,7 +35,10 @@ function proxyWords(status: string): string {
 	return `the proxy refused the tunnel, HTTP ${status}`;
 }
 
-/** Replaces every network error code n8n would rewrite (e.g. "ECONNREFUSED") with words ("connection refused"). */
+/**
+ * Replaces every network error code n8n would rewrite (e.g. "ECONNREFUSED") with words ("connection
+ * refused").
+ */
 export function sayNetworkCodes(text: string): string {
 	return text
 		.replace(PATTERN, (code) => CODE_WORDS[code] ?? 'network error')

@@ -13,10 +13,10 @@ import {
 import type { RequestGate } from './requestGate';
 
 /**
- * Takes a slot when the mailbox is not paused and fewer than ARGV[2] unexpired holders exist. Holders are a
- * sorted set scored by lease end, so a worker that died holding a slot frees it when its lease ends. Redis's own
- * clock (TIME) decides expiry, so workers' clocks do not matter. Returns {1} when taken, {0} when full, and
- * {-1, ms, pause} while the mailbox is paused.
+ * Takes a slot when the mailbox is not paused and fewer than ARGV[2] unexpired holders exist.
+ * Holders are a sorted set scored by lease end, so a worker that died holding a slot frees it when
+ * its lease ends. Redis's own clock (TIME) decides expiry, so workers' clocks do not matter.
+ * Returns {1} when taken, {0} when full, and {-1, ms, pause} while the mailbox is paused.
  */
 const ACQUIRE = `
 local p = redis.call('PTTL', KEYS[2])
@@ -34,15 +34,19 @@ return {0}`;
 /** A later pause wins; an earlier one does not shorten it. */
 const PAUSE = `if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1]) end return 1`;
 
-/** Between two looks at a full mailbox: short, so a freed slot is taken within a few ms, and jittered. */
+/**
+ * Between two looks at a full mailbox: short, so a freed slot is taken within a few ms, and
+ * jittered.
+ */
 const POLL_MS = 4;
 const DEFAULT_LEASE_MS = 10 * 60_000;
 
 /**
- * Graph's 4 concurrent requests per app and mailbox held exactly across every n8n worker (queue mode), instead
- * of each worker learning its share from 429s. In front of Redis each process keeps its own MailboxGate, so at
- * most 4 requests per mailbox of one process ever wait on Redis. A 429's Retry-After pauses the mailbox for all.
- * Source for the limit: https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
+ * Graph's 4 concurrent requests per app and mailbox held exactly across every n8n worker (queue
+ * mode), instead of each worker learning its share from 429s. In front of Redis each process keeps
+ * its own MailboxGate, so at most 4 requests per mailbox of one process ever wait on Redis. A 429's
+ * Retry-After pauses the mailbox for all. Source for the limit:
+ * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
  */
 export class RedisMailboxGate implements RequestGate {
 	private readonly local: MailboxGate;
@@ -72,7 +76,8 @@ export class RedisMailboxGate implements RequestGate {
 		return () => {
 			if (released) return;
 			released = true;
-			// Commands on one connection run in order: the next local waiter's ACQUIRE sees this slot free.
+			// Commands on one connection run in order: the next local waiter's ACQUIRE sees this slot
+			// free.
 			void withRedis(this.settings, (redis) => redis.zrem(keys.holders, holder)).catch(
 				() => undefined, // the lease frees it
 			);
@@ -80,7 +85,9 @@ export class RedisMailboxGate implements RequestGate {
 		};
 	}
 
-	/** Resolves once Redis holds the pause (callers need not wait: the local gate holds it at once). */
+	/**
+	 * Resolves once Redis holds the pause (callers need not wait: the local gate holds it at once).
+	 */
 	async pause(key: string, pause: MailboxPause): Promise<void> {
 		this.local.pause(key, pause);
 		const ms = Math.max(1, Math.round(pause.until - Date.now()));

@@ -1,7 +1,8 @@
 /**
- * The package's one retry policy and loop, used for Graph requests and token requests alike. Microsoft says a
- * request answered 429 or 503 was not processed and may be repeated after `Retry-After` seconds (which can be
- * fractional), otherwise with exponential back-off: https://learn.microsoft.com/graph/throttling
+ * The package's one retry policy and loop, used for Graph requests and token requests alike.
+ * Microsoft says a request answered 429 or 503 was not processed and may be repeated after
+ * `Retry-After` seconds (which can be fractional), otherwise with exponential back-off:
+ * https://learn.microsoft.com/graph/throttling
  */
 export interface RetryPolicy {
 	/** Retries after the first attempt. */
@@ -9,11 +10,14 @@ export interface RetryPolicy {
 	/** No retry is started that would begin later than this since the request started. */
 	maxTotalMs: number;
 	baseDelayMs: number;
-	/** The longest single wait. A Retry-After above it is not waited for: the request fails and says so. */
+	/**
+	 * The longest single wait. A Retry-After above it is not waited for: the request fails and says
+	 * so.
+	 */
 	maxDelayMs: number;
 	/**
-	 * The shortest wait, even when Retry-After is 0: repeating at once would only add load to a service that has
-	 * just refused. Defaults to MIN_DELAY_MS.
+	 * The shortest wait, even when Retry-After is 0: repeating at once would only add load to a
+	 * service that has just refused. Defaults to MIN_DELAY_MS.
 	 */
 	minDelayMs?: number;
 }
@@ -33,7 +37,10 @@ export function isNotProcessedStatus(status: number): boolean {
 	return status === 429 || status === 503;
 }
 
-/** `Retry-After` as seconds (fractional allowed) or an HTTP date; undefined when absent or unreadable. */
+/**
+ * `Retry-After` as seconds (fractional allowed) or an HTTP date; undefined when absent or
+ * unreadable.
+ */
 export function parseRetryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
 	if (!value) return undefined;
 	const trimmed = value.trim();
@@ -44,8 +51,9 @@ export function parseRetryAfterMs(value: string | undefined, now = Date.now()): 
 }
 
 /**
- * Exponential back-off with "equal jitter": uniformly in [c/2, c] where c = min(max, base·2^attempt). Half of
- * the wait is fixed so a retry never comes back almost at once; the other half spreads clients apart.
+ * Exponential back-off with "equal jitter": uniformly in [c/2, c] where c = min(max,
+ * base·2^attempt). Half of the wait is fixed so a retry never comes back almost at once; the other
+ * half spreads clients apart.
  */
 export function backoffMs(
 	attempt: number,
@@ -56,7 +64,10 @@ export function backoffMs(
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** The wait before retry number `attempt + 1`: Retry-After when given (at least minDelayMs), else back-off. */
+/**
+ * The wait before retry number `attempt + 1`: Retry-After when given (at least minDelayMs), else
+ * back-off.
+ */
 export function delayBeforeRetryMs(
 	attempt: number,
 	retryAfter: string | undefined,

@@ -1,21 +1,26 @@
 import { BoundedMap } from '../boundedMap';
 
 /**
- * Process-wide budget for Exchange message trace: Microsoft accepts 100 requests per 5 minutes (a running window,
- * per tenant) and answers the rest 429. Sources: "This API has a throttling limit of 100 requests per 5 minutes",
- * https://learn.microsoft.com/graph/api/exchangemessagetrace-getdetailsbyrecipient, and "A maximum of 100 query
- * requests will be accepted within 5 minutes running window",
+ * Process-wide budget for Exchange message trace: Microsoft accepts 100 requests per 5 minutes (a
+ * running window, per tenant) and answers the rest 429. Sources: "This API has a throttling limit
+ * of 100 requests per 5 minutes",
+ * https://learn.microsoft.com/graph/api/exchangemessagetrace-getdetailsbyrecipient, and "A maximum
+ * of 100 query requests will be accepted within 5 minutes running window",
  * https://learn.microsoft.com/powershell/module/exchange/get-messagetracedetailv2
  *
- * One lane per Graph host and tenant, shared by every item and execution of this n8n process (as the mailbox gate
- * is for mail): a request takes a slot when fewer than 100 were started in the last 5 minutes, otherwise it waits
- * for the oldest to leave the window. A 429 pauses the lane for its Retry-After: other processes of the tenant
- * (queue-mode workers, scripts) use the same budget, and Microsoft's answer is the only way to learn of them.
+ * One lane per Graph host and tenant, shared by every item and execution of this n8n process (as
+ * the mailbox gate is for mail): a request takes a slot when fewer than 100 were started in the
+ * last 5 minutes, otherwise it waits for the oldest to leave the window. A 429 pauses the lane for
+ * its Retry-After: other processes of the tenant (queue-mode workers, scripts) use the same budget,
+ * and Microsoft's answer is the only way to learn of them.
  */
 export const TRACE_BUDGET_REQUESTS = 100;
 export const TRACE_BUDGET_WINDOW_MS = 5 * 60_000;
 
-/** A request could not start before its deadline: the budget is spent (or Microsoft paused the tenant). */
+/**
+ * A request could not start before its deadline: the budget is spent (or Microsoft paused the
+ * tenant).
+ */
 export class TraceBudgetError extends Error {
 	constructor(
 		/** When the next request could start. */
@@ -40,7 +45,10 @@ interface Lane {
 	tail: Promise<void>;
 }
 
-/** Beyond this many tenants, the least recently used whose window is empty and who are not paused are forgotten. */
+/**
+ * Beyond this many tenants, the least recently used whose window is empty and who are not paused
+ * are forgotten.
+ */
 const MAX_LANES = 1_000;
 
 export class TraceBudget {
@@ -58,8 +66,8 @@ export class TraceBudget {
 	}
 
 	/**
-	 * Waits for a slot, in order of arrival, and counts the request. Fails with TraceBudgetError, without waiting,
-	 * when the slot would come after `deadline`.
+	 * Waits for a slot, in order of arrival, and counts the request. Fails with TraceBudgetError,
+	 * without waiting, when the slot would come after `deadline`.
 	 */
 	async acquire(key: string, deadline: number, signal?: AbortSignal): Promise<void> {
 		const lane = this.lane(key);
@@ -75,7 +83,9 @@ export class TraceBudget {
 		lane.pausedUntil = Math.max(lane.pausedUntil, until);
 	}
 
-	/** When a request of `key` could start now (tests and Check Setup read it; nothing is counted). */
+	/**
+	 * When a request of `key` could start now (tests and Check Setup read it; nothing is counted).
+	 */
 	nextFreeAt(key: string): number {
 		const lane = this.lanes.get(key);
 		return lane ? this.freeAt(lane) : this.now();

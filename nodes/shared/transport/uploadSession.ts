@@ -3,15 +3,18 @@ import type { Readable } from 'node:stream';
 import type { GraphClient } from './graphClient';
 
 /**
- * Outlook upload sessions take the bytes in order, in ranges "up to 4 MB each time"; the server answers 200 with
- * `nextExpectedRanges: ["{start}"]` until the last range, which gets 201
+ * Outlook upload sessions take the bytes in order, in ranges "up to 4 MB each time"; the server
+ * answers 200 with `nextExpectedRanges: ["{start}"]` until the last range, which gets 201
  * (https://learn.microsoft.com/graph/outlook-large-attachments,
- * https://learn.microsoft.com/graph/api/resources/uploadsession). 3.75 MiB keeps every chunk under 4 MB in
- * either unit and on a 320 KiB boundary.
+ * https://learn.microsoft.com/graph/api/resources/uploadsession). 3.75 MiB keeps every chunk under
+ * 4 MB in either unit and on a 320 KiB boundary.
  */
 export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
 
-/** Yields exactly `size`-byte buffers (the last may be shorter) from a stream, holding at most one chunk. */
+/**
+ * Yields exactly `size`-byte buffers (the last may be shorter) from a stream, holding at most one
+ * chunk.
+ */
 export async function* fixedChunks(stream: Readable, size: number): AsyncGenerator<Buffer> {
 	let parts: Buffer[] = [];
 	let length = 0;
@@ -41,14 +44,15 @@ export class UploadSessionError extends Error {
 }
 
 /**
- * PUTs the stream to a pre-authenticated upload URL. The URL is used verbatim and never gets the bearer token:
- * it carries its own, and the host is outlook.office.com, not Graph. The stream is read one chunk at a time, so
- * memory stays flat whatever the file size.
+ * PUTs the stream to a pre-authenticated upload URL. The URL is used verbatim and never gets the
+ * bearer token: it carries its own, and the host is outlook.office.com, not Graph. The stream is
+ * read one chunk at a time, so memory stays flat whatever the file size.
  *
- * The chunks do not go through the process-wide mailbox gate: the URL names the mailbox as Outlook's
- * `Users('{id}@{tenant}')`, which cannot be matched to the UPN or id in the Graph URLs of the same mailbox, and
- * one item's chunks are sequential, so an upload adds at most one request per item on top of what the gate
- * admits. A 429 on a chunk is retried after its Retry-After like any other request.
+ * The chunks do not go through the process-wide mailbox gate: the URL names the mailbox as
+ * Outlook's `Users('{id}@{tenant}')`, which cannot be matched to the UPN or id in the Graph URLs of
+ * the same mailbox, and one item's chunks are sequential, so an upload adds at most one request per
+ * item on top of what the gate admits. A 429 on a chunk is retried after its Retry-After like any
+ * other request.
  */
 export async function uploadStream(
 	graph: GraphClient,
@@ -102,9 +106,9 @@ export async function uploadStream(
 }
 
 /**
- * The first byte the session expects next. Upload responses are not uniform in this property's casing
- * (https://github.com/microsoftgraph/msgraph-sdk-serviceissues/issues/39), so either is read, as Microsoft's
- * JavaScript SDK does in its LargeFileUploadTask.
+ * The first byte the session expects next. Upload responses are not uniform in this property's
+ * casing (https://github.com/microsoftgraph/msgraph-sdk-serviceissues/issues/39), so either is
+ * read, as Microsoft's JavaScript SDK does in its LargeFileUploadTask.
  */
 export function readNextExpected(body: Buffer): number | undefined {
 	try {

@@ -4,7 +4,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-// E2E_REPO_DIR: run against another checkout of this package (debugging aid); default: this repository.
+// E2E_REPO_DIR: run against another checkout of this package (debugging aid); default: this
+// repository.
 const REPO_DIR = process.env.E2E_REPO_DIR
 	? path.resolve(process.env.E2E_REPO_DIR)
 	: path.resolve(__dirname, '..', '..', '..');

@@ -20,8 +20,9 @@ function httpRequest(url, opts = {}) {
 		h['content-length'] = Buffer.byteLength(payload);
 	}
 	return new Promise((resolve, reject) => {
-		// agent false: a fresh connection per request. Node's global agent keeps sockets alive, and reusing one that
-		// n8n closed as idle ends in "socket hang up" (seen on a machine with a load average of 20).
+		// agent false: a fresh connection per request. Node's global agent keeps sockets alive, and
+		// reusing one that n8n closed as idle ends in "socket hang up" (seen on a machine with a load
+		// average of 20).
 		const options = { method, headers: h, ca, timeout: timeoutMs, agent: false };
 		const req = lib.request(u, options, (res) => {
 			const chunks = [];

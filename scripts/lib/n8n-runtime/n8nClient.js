@@ -63,11 +63,17 @@ class N8nClient {
 	async nodeTypes() {
 		return this.get('/types/nodes.json');
 	}
-	/** POST /rest/api-keys (checked on n8n 2.30.8 and 2.41.1): returns the created key; the secret is in `rawApiKey`. */
+	/**
+	 * POST /rest/api-keys (checked on n8n 2.30.8 and 2.41.1): returns the created key; the secret is
+	 * in `rawApiKey`.
+	 */
 	async createApiKey(label, scopes) {
 		return this.post('/rest/api-keys', { label, scopes, expiresAt: null });
 	}
-	/** A request to the public API (/api/v1/…) with X-N8N-API-KEY (no cookie). Resolves {status, json, text}. */
+	/**
+	 * A request to the public API (/api/v1/…) with X-N8N-API-KEY (no cookie). Resolves {status, json,
+	 * text}.
+	 */
 	async publicApi(method, p, apiKey, body) {
 		const headers = { accept: 'application/json' };
 		if (apiKey) headers['x-n8n-api-key'] = apiKey;

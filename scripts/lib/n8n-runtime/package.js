@@ -70,7 +70,10 @@ async function packRepo(outDir) {
 	return { tarball, files, size: info[0].size };
 }
 
-/** `npm i` flags of the tarball route; docker/Dockerfile runs the same (test/unit/docker.test.ts checks). */
+/**
+ * `npm i` flags of the tarball route; docker/Dockerfile runs the same (test/unit/docker.test.ts
+ * checks).
+ */
 const COMMUNITY_INSTALL_FLAGS = [
 	'--ignore-scripts',
 	'--no-audit',
@@ -81,8 +84,8 @@ const COMMUNITY_INSTALL_FLAGS = [
 
 /**
  * Installs the tarball like a community package: `npm i <tarball>` in <userFolder>/.n8n/nodes.
- * Peer dependencies (n8n-workflow) are not installed: n8n strips them too and resolves n8n-workflow from
- * its own node_modules (NODE_PATH), so the package shares n8n's classes.
+ * Peer dependencies (n8n-workflow) are not installed: n8n strips them too and resolves n8n-workflow
+ * from its own node_modules (NODE_PATH), so the package shares n8n's classes.
  */
 /**
  * @param {string} userFolder

@@ -1,6 +1,9 @@
 // @ts-check
 'use strict';
-/** Processes and temp dirs: everything we start is tracked and stopped by its own PID / process group */
+/**
+ * Processes and temp dirs: everything we start is tracked and stopped by its own PID / process
+ * group
+ */
 const fs = require('node:fs');
 const path = require('node:path');
 const os = require('node:os');
@@ -124,7 +127,10 @@ class ManagedProcess {
 		return this.exitCode === undefined && this.exitSignal === undefined;
 	}
 
-	/** Resolves with the matching line; rejects on timeout or process exit, with the last output lines. */
+	/**
+	 * Resolves with the matching line; rejects on timeout or process exit, with the last output
+	 * lines.
+	 */
 	waitForLine(pattern, timeoutMs, what) {
 		const existing = this.lines.find((l) => pattern.test(l));
 		if (existing) return Promise.resolve(existing);
@@ -160,7 +166,10 @@ class ManagedProcess {
 		});
 	}
 
-	/** Stops the whole process group: stopSignal, then SIGKILL after graceMs. Stays tracked until it is gone. */
+	/**
+	 * Stops the whole process group: stopSignal, then SIGKILL after graceMs. Stays tracked until it
+	 * is gone.
+	 */
 	async stop(graceMs = 15000) {
 		if (!this.stopping) {
 			this.stopping = (async () => {
@@ -216,7 +225,9 @@ let shuttingDown = false;
 function isShuttingDown() {
 	return shuttingDown;
 }
-/** Stops every managed process and removes temp dirs on exit, SIGINT, SIGTERM and uncaught errors. */
+/**
+ * Stops every managed process and removes temp dirs on exit, SIGINT, SIGTERM and uncaught errors.
+ */
 function installExitHandlers(onSignal) {
 	if (handlersInstalled) return;
 	handlersInstalled = true;

@@ -33,7 +33,9 @@ async function installDebianPackages(pkgs, why) {
 	log(`installed ${pkgs.join(' ')} (${elapsed(t)})`);
 }
 
-/** Installs Debian packages when a binary is missing: { '/usr/bin/redis-server': 'redis-server' }. */
+/**
+ * Installs Debian packages when a binary is missing: { '/usr/bin/redis-server': 'redis-server' }.
+ */
 async function ensureDebianPackages(binToPkg) {
 	const missing = Object.entries(binToPkg).filter(([bin]) => !fs.existsSync(bin));
 	if (!missing.length) return;
@@ -83,7 +85,10 @@ function findPostgresBinDir() {
 	return versions.length ? path.join(base, versions[0], 'bin') : undefined;
 }
 
-/** A throw-away PostgreSQL cluster on 127.0.0.1:<random port>, trust auth, superuser `n8n`, DB `n8n`. */
+/**
+ * A throw-away PostgreSQL cluster on 127.0.0.1:<random port>, trust auth, superuser `n8n`, DB
+ * `n8n`.
+ */
 async function startPostgres({ dir, logFile }) {
 	let binDir = findPostgresBinDir();
 	if (!binDir) {
@@ -157,7 +162,9 @@ async function startPostgres({ dir, logFile }) {
 	return mp;
 }
 
-/** Environment of every process of a queue-mode n8n (main and workers) on this PostgreSQL and Redis. */
+/**
+ * Environment of every process of a queue-mode n8n (main and workers) on this PostgreSQL and Redis.
+ */
 function queueModeEnv({ pg, redis }) {
 	return {
 		EXECUTIONS_MODE: 'queue',

@@ -37,7 +37,10 @@ function simulatorCredentialData(sim, overrides = {}) {
 	};
 }
 
-/** @param {{ scenario?: string, port?: number, logFile?: string, env?: Record<string, string>, timeoutMs?: number }} [options] */
+/**
+ * @param {{ scenario?: string, port?: number, logFile?: string, env?: Record<string, string>,
+ * timeoutMs?: number }} [options]
+ */
 async function startSimulator({
 	scenario = 'demo',
 	port = 0,

@@ -18,7 +18,10 @@ function freePort() {
 	});
 }
 
-/** Environment for child processes: drops npm's npm_config_* and outer N8N_* settings so they cannot leak in. */
+/**
+ * Environment for child processes: drops npm's npm_config_* and outer N8N_* settings so they cannot
+ * leak in.
+ */
 /**
  * @param {Record<string, string | undefined>} [extra]
  * @returns {Record<string, string | undefined>}
@@ -35,7 +38,10 @@ function cleanEnv(extra = {}) {
 	return { ...env, ...extra };
 }
 
-/** Runs a command to completion. Resolves {code, stdout, stderr}; rejects on timeout. Output also goes to logFile. */
+/**
+ * Runs a command to completion. Resolves {code, stdout, stderr}; rejects on timeout. Output also
+ * goes to logFile.
+ */
 function run(cmd, args, opts = {}) {
 	const { timeoutMs = 600000, logFile, name = path.basename(cmd), ...spawnOpts } = opts;
 	const mp = spawnManaged(name, cmd, args, { ...spawnOpts, logFile });

@@ -1,4 +1,9 @@
-/** The simulator speaks what @azure/msal-node actually sends (https://learn.microsoft.com/entra/identity-platform/certificate-credentials, https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node): secret and certificate. */
+/**
+ * The simulator speaks what @azure/msal-node actually sends
+ * (https://learn.microsoft.com/entra/identity-platform/certificate-credentials,
+ * https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node):
+ * secret and certificate.
+ */
 import * as crypto from 'node:crypto';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import {

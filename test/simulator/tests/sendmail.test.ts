@@ -444,7 +444,8 @@ describe('simulated Graph sendMail', () => {
 	});
 
 	it('throttles the 5th and 6th concurrent request for one app + mailbox with 429 + Retry-After', async () => {
-		// All 6 are held until all have arrived: the first 4 hold their slots, whatever the machine's load.
+		// All 6 are held until all have arrived: the first 4 hold their slots, whatever the machine's
+		// load.
 		sim.gatherRequests({ path: /\/sendMail$/, count: 6 });
 		const results = await Promise.all(
 			Array.from({ length: 6 }, () =>

@@ -1,6 +1,9 @@
 import { DEMO, getToken, graph, simpleMessage, useSimulator } from '..';
 
-/** Sent Items (after its delay), the extended-property filter, and the Message-ID switch of the simulated Exchange. */
+/**
+ * Sent Items (after its delay), the extended-property filter, and the Message-ID switch of the
+ * simulated Exchange.
+ */
 
 const SENDER = DEMO.sender.userPrincipalName;
 const user = `/users/${encodeURIComponent(SENDER)}`;

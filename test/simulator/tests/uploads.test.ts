@@ -80,7 +80,8 @@ describe('simulated large-attachment flow (draft → upload session → send)', 
 			nextExpectedRanges: ['0-'],
 		});
 		const uploadUrl = session.json.uploadUrl as string;
-		// Like outlook.office.com vs graph.microsoft.com: another origin than Graph, and Graph does not serve it.
+		// Like outlook.office.com vs graph.microsoft.com: another origin than Graph, and Graph does not
+		// serve it.
 		expect(new URL(uploadUrl).origin).toBe(sim.uploadOrigin);
 		expect(sim.uploadOrigin).not.toBe(sim.url);
 		const onGraph = new URL(uploadUrl);

@@ -1,8 +1,9 @@
 /**
- * The $filter subset message trace documents: eq on id, messageId, senderAddress, recipientAddress, status,
- * subject, fromIP, toIP; ge and le on receivedDateTime; clauses joined with `and`
+ * The $filter subset message trace documents: eq on id, messageId, senderAddress, recipientAddress,
+ * status, subject, fromIP, toIP; ge and le on receivedDateTime; clauses joined with `and`
  * (https://learn.microsoft.com/graph/api/messagetracingroot-list-messagetraces, property table of
- * https://learn.microsoft.com/graph/api/resources/exchangemessagetrace). String literals use OData's doubled quote.
+ * https://learn.microsoft.com/graph/api/resources/exchangemessagetrace). String literals use
+ * OData's doubled quote.
  */
 import { GraphError } from '../errors';
 import type { TraceRowView } from './rows';
@@ -87,7 +88,10 @@ export function parseFilter(text: string): Clause[] {
 	}
 }
 
-/** eq compares case-insensitively for addresses and Message-IDs (SMTP addresses are matched so by Exchange). */
+/**
+ * eq compares case-insensitively for addresses and Message-IDs (SMTP addresses are matched so by
+ * Exchange).
+ */
 export function matches(row: TraceRowView, clauses: Clause[]): boolean {
 	return clauses.every((c) => {
 		if (c.field === 'receivedDateTime') {

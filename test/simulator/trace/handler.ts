@@ -1,10 +1,12 @@
 /**
  * Message trace in Microsoft Graph v1.0:
- *   GET /v1.0/admin/exchange/tracing/messageTraces?$filter=…&$top=…          (messagetracingroot-list-messagetraces)
+ *   GET /v1.0/admin/exchange/tracing/messageTraces?$filter=…&$top=…
+ *       (messagetracingroot-list-messagetraces)
  *   GET /v1.0/admin/exchange/tracing/messageTraces/{id}/getDetailsByRecipient(recipientAddress='…')
- *                                                                             (exchangemessagetrace-getdetailsbyrecipient)
- * Checks in this order (the order is the simulator's choice): cloud and the Transport Data Platform prerequisite,
- * the ExchangeMessageTrace.Read.All permission, the budget of 100 requests per 5 minutes per tenant, the query.
+ *       (exchangemessagetrace-getdetailsbyrecipient)
+ * Checks in this order (the order is the simulator's choice): cloud and the Transport Data Platform
+ * prerequisite, the ExchangeMessageTrace.Read.All permission, the budget of 100 requests per 5
+ * minutes per tenant, the query.
  */
 import type { RequestContext } from '../context';
 import { GraphError } from '../errors';
@@ -17,32 +19,37 @@ import { eventsOf, traceRowsOf, type TraceRow } from './rows';
 export const TRACE_ROLE = 'ExchangeMessageTrace.Read.All';
 const PREFIX = ['admin', 'exchange', 'tracing', 'messagetraces'];
 const DAY_MS = 24 * 60 * 60_000;
-/** "The default page size for this API is 1000 …; $top … within the range of 1 and 5000" (list-messagetraces). */
+/**
+ * "The default page size for this API is 1000 …; $top … within the range of 1 and 5000"
+ * (list-messagetraces).
+ */
 const DEFAULT_TOP = 1000;
 const MAX_TOP = 5000;
 
 function checkAccess(ctx: RequestContext, token: AppToken): void {
 	const availability = ctx.core.state.trace.availabilityOf(token.tenantId);
-	// Global service only (the national cloud table of list-messagetraces); what a national Graph answers is
-	// not documented: the simulator answers as for any unknown segment (assumption).
+	// Global service only (the national cloud table of list-messagetraces); what a national Graph
+	// answers is not documented: the simulator answers as for any unknown segment (assumption).
 	if (availability === 'nationalCloud') throw segmentNotFound('exchange');
-	// Quoted from office365itpros.com/2026/01/27/message-trace-api (the tenant lacks the service principal of
-	// Microsoft's Transport Data Platform app).
+	// Quoted from office365itpros.com/2026/01/27/message-trace-api (the tenant lacks the service
+	// principal of Microsoft's Transport Data Platform app).
 	if (availability === 'noServicePrincipal')
 		throw new GraphError(
 			401,
 			'Unauthorized',
 			'Service principal-less Authentication failed: the service principal for App ID 8bd644d1-64a1-4d4b-ae52-2e0cbf64e373 was not found. Please create a service principal for this app in your tenant. Provisioning may take several hours to complete.',
 		);
-	// Permission: ExchangeMessageTrace.Read.All (both pages); the 403 wording is the simulator's (assumption).
+	// Permission: ExchangeMessageTrace.Read.All (both pages); the 403 wording is the simulator's
+	// (assumption).
 	if (!token.roles.includes(TRACE_ROLE))
 		throw new GraphError(
 			403,
 			'Forbidden',
 			`Missing role permissions on the request. API requires one of '${TRACE_ROLE}'. Roles on the request '${token.roles.join(',')}'.`,
 		);
-	// "This API has a throttling limit of 100 requests per 5 minutes" (getDetailsByRecipient); Graph's 429 carries
-	// Retry-After (https://learn.microsoft.com/graph/throttling); the body is the generic one.
+	// "This API has a throttling limit of 100 requests per 5 minutes" (getDetailsByRecipient);
+	// Graph's 429 carries Retry-After (https://learn.microsoft.com/graph/throttling); the body is the
+	// generic one.
 	const retryAfter = ctx.core.state.trace.admit(token.tenantId);
 	if (retryAfter !== undefined) {
 		ctx.core.state.counters.throttled++;
@@ -69,7 +76,10 @@ export function handleMessageTrace(ctx: RequestContext, token: AppToken): SimRes
 	throw segmentNotFound(tail[tail.length - 1]);
 }
 
-/** Without a receivedDateTime range the last 48 hours are searched; a range over 10 days is refused (assumption: Get-MessageTraceV2's rules). */
+/**
+ * Without a receivedDateTime range the last 48 hours are searched; a range over 10 days is refused
+ * (assumption: Get-MessageTraceV2's rules).
+ */
 function window(clauses: Clause[]): void {
 	const ge = clauses.find((c) => c.field === 'receivedDateTime' && c.op === 'ge');
 	const le = clauses.find((c) => c.field === 'receivedDateTime' && c.op === 'le');
@@ -106,7 +116,8 @@ function listPage(ctx: RequestContext, token: AppToken): SimResponse {
 		'@odata.context': `${ctx.core.url}/v1.0/$metadata#admin/exchange/tracing/messageTraces`,
 		value: page.map((r) => r.view),
 	};
-	// "apply the entire URL returned in @odata.nextLink … This URL includes any query parameters" (list-messagetraces).
+	// "apply the entire URL returned in @odata.nextLink … This URL includes any query parameters"
+	// (list-messagetraces).
 	if (skip + top < rows.length) {
 		const next = new URLSearchParams(ctx.query);
 		next.set('$skiptoken', String(skip + top));

@@ -1,6 +1,7 @@
 /**
- * Message trace rows made from the simulator's outbox (its stand-in for Exchange transport): one row per sent
- * message and recipient, as exchangeMessageTrace has them (https://learn.microsoft.com/graph/api/resources/exchangemessagetrace).
+ * Message trace rows made from the simulator's outbox (its stand-in for Exchange transport): one
+ * row per sent message and recipient, as exchangeMessageTrace has them
+ * (https://learn.microsoft.com/graph/api/resources/exchangemessagetrace).
  */
 import * as crypto from 'node:crypto';
 
@@ -82,8 +83,8 @@ export function traceRowsOf(state: SimState, tenantId: string, now = Date.now())
 }
 
 /**
- * The detail events of one recipient: received from the app, submitted, then its fate; a recipient whose status is
- * not final yet has no outcome event.
+ * The detail events of one recipient: received from the app, submitted, then its fate; a recipient
+ * whose status is not final yet has no outcome event.
  */
 export function eventsOf(row: TraceRow): Record<string, string>[] {
 	const at = (offsetMs: number) => new Date(row.sentAt + offsetMs).toISOString();

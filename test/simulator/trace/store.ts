@@ -1,7 +1,7 @@
 /**
- * The simulated tenant's message trace settings and observations: how long before a sent message shows in the
- * trace and before its status is final, each recipient's fate, the per-tenant request budget, and whether trace
- * is available at all. Cleared by the simulator's reset().
+ * The simulated tenant's message trace settings and observations: how long before a sent message
+ * shows in the trace and before its status is final, each recipient's fate, the per-tenant request
+ * budget, and whether trace is available at all. Cleared by the simulator's reset().
  */
 import { isFateName, type FateName } from './fates';
 
@@ -57,8 +57,8 @@ export class TraceStore {
 	}
 
 	/**
-	 * Counts a request against the tenant's window; returns the seconds until one is free again when the budget is
-	 * spent (the request is then refused and not counted), else undefined.
+	 * Counts a request against the tenant's window; returns the seconds until one is free again when
+	 * the budget is spent (the request is then refused and not counted), else undefined.
 	 */
 	admit(tenantId: string, now = Date.now()): number | undefined {
 		const key = tenantId.toLowerCase();

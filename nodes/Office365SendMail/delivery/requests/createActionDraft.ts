@@ -20,7 +20,10 @@ function recipientsOf(value: unknown): string[] {
 	});
 }
 
-/** What the reply draft says about itself: its id, the identity the sent reply keeps, the quoted original. */
+/**
+ * What the reply draft says about itself: its id, the identity the sent reply keeps, the quoted
+ * original.
+ */
 function replyDraftOf(response: GraphResponse): Pick<RunState, 'draftId' | 'draft' | 'quoted'> {
 	const json = jsonOf(response);
 	const id = text(json.id);
@@ -43,8 +46,9 @@ function replyDraftOf(response: GraphResponse): Pick<RunState, 'draftId' | 'draf
 /**
  * `POST /users/{id}/messages/{message-id}/createReply|createReplyAll` with `{ message }`
  * (https://learn.microsoft.com/graph/api/message-createreply,
- * https://learn.microsoft.com/graph/api/message-createreplyall): 201 and the draft, with the recipients and subject
- * Outlook derived. Without the body when quoting, so the draft keeps the quoted original. Needs Mail.ReadWrite.
+ * https://learn.microsoft.com/graph/api/message-createreplyall): 201 and the draft, with the
+ * recipients and subject Outlook derived. Without the body when quoting, so the draft keeps the
+ * quoted original. Needs Mail.ReadWrite.
  */
 export const createActionDraft: GraphCall<StepOf<'createActionDraft'>> = {
 	async describe(step, at) {

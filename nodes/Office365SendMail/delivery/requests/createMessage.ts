@@ -8,8 +8,9 @@ import { delivery, identityOf } from './types';
 import { draftUrl, JSON_HEADERS, userUrl, type At, type GraphCall } from './types';
 
 /**
- * `POST /users/{id}/messages`: a draft from the JSON message, or from base64 MIME without attachments
- * (https://learn.microsoft.com/graph/api/user-post-messages). 201 with the draft: its id and Message-ID.
+ * `POST /users/{id}/messages`: a draft from the JSON message, or from base64 MIME without
+ * attachments (https://learn.microsoft.com/graph/api/user-post-messages). 201 with the draft: its
+ * id and Message-ID.
  */
 export const createMessage: GraphCall<StepOf<'createMessage'>> = {
 	async describe(step, at) {

@@ -11,7 +11,9 @@ import type { StepOf } from '../plan';
 import { jsonOf, text } from './types';
 import type { GraphCall, RequestDescription, Run } from './types';
 
-/** Pauses between polls: quick at first (the copy is usually there within seconds), then every 2 s. */
+/**
+ * Pauses between polls: quick at first (the copy is usually there within seconds), then every 2 s.
+ */
 const POLL_DELAYS_MS = [250, 500, 1000, 2000];
 
 /** `GET /users/{id}/mailFolders/{folder}/messages?$filter=…`: the marked message, at most one. */
@@ -54,7 +56,10 @@ async function lookUp(run: Run, request: RequestDescription): Promise<FoundMessa
 	return found;
 }
 
-/** Repeats the lookup until the copy is found or `waitMs` has passed; undefined is "not yet", not "not sent". */
+/**
+ * Repeats the lookup until the copy is found or `waitMs` has passed; undefined is "not yet", not
+ * "not sent".
+ */
 async function poll(run: Run, request: RequestDescription, waitMs: number) {
 	const deadline = Date.now() + waitMs;
 	for (let attempt = 0; ; attempt++) {
@@ -69,9 +74,10 @@ async function poll(run: Run, request: RequestDescription, waitMs: number) {
 
 /**
  * The marked message in Sent Items ("filtered by single-value extended property",
- * https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get). As a probe before the send, a
- * missing Mail.Read fails the item before anything is sent (the marker is new, so nothing is found); after it,
- * repeated until the sent copy appears (Confirm Message-ID, delivery/confirm.ts).
+ * https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get). As a probe before
+ * the send, a missing Mail.Read fails the item before anything is sent (the marker is new, so
+ * nothing is found); after it, repeated until the sent copy appears (Confirm Message-ID,
+ * delivery/confirm.ts).
  */
 export const listMessages: GraphCall<StepOf<'listMessages'>> = {
 	async describe(step, at) {

@@ -11,8 +11,9 @@ import { delivery, jsonOf } from './types';
 import { inlineAttachments, JSON_HEADERS, userUrl, type At, type GraphCall } from './types';
 
 /**
- * Graph answers 404 ErrorItemNotFound for an ID that is not a message of this mailbox (another mailbox's, deleted,
- * or moved: Exchange IDs change with the folder unless immutable IDs are used). The fix is in the input.
+ * Graph answers 404 ErrorItemNotFound for an ID that is not a message of this mailbox (another
+ * mailbox's, deleted, or moved: Exchange IDs change with the folder unless immutable IDs are used).
+ * The fix is in the input.
  */
 export function unknownMessage(error: unknown, plan: DeliveryPlan, target: ReplyTarget): unknown {
 	if (!(error instanceof GraphApiError) || error.status !== 404) return error;
@@ -38,10 +39,11 @@ function readOriginal(at: At, target: ReplyTarget) {
 }
 
 /**
- * `POST /users/{id}/messages/{message-id}/reply|replyAll` (https://learn.microsoft.com/graph/api/message-reply,
- * https://learn.microsoft.com/graph/api/message-replyall): `{ message }`, whose body replaces the quoted original,
- * or `{ comment, message }` to keep it. 202 without a body. It counts as delivering: an unclear answer is reported,
- * never blindly repeated.
+ * `POST /users/{id}/messages/{message-id}/reply|replyAll`
+ * (https://learn.microsoft.com/graph/api/message-reply,
+ * https://learn.microsoft.com/graph/api/message-replyall): `{ message }`, whose body replaces the
+ * quoted original, or `{ comment, message }` to keep it. 202 without a body. It counts as
+ * delivering: an unclear answer is reported, never blindly repeated.
  */
 export const messageAction: GraphCall<StepOf<'messageAction'>> = {
 	async describe(step, at) {
@@ -66,7 +68,8 @@ export const messageAction: GraphCall<StepOf<'messageAction'>> = {
 		const sent = await outcomeOf(() => send(action));
 		if (!sent.ok) throw unknownMessage(sent.error, plan, target);
 		state.delivered = delivery(sent.value, []);
-		// Best effort: the reply is sent, so a refused read (Mail.Send only) leaves the addressing unknown.
+		// Best effort: the reply is sent, so a refused read (Mail.Send only) leaves the addressing
+		// unknown.
 		const read = await outcomeOf(() => send(original));
 		if (read.ok) state.delivered.reply = oneRequestAddressing(jsonOf(read.value), target, plan);
 	},

@@ -6,7 +6,10 @@ type PatchStep = StepOf<'patchMessage'>;
 
 const ABOVE_QUOTED = '{the new content above the quoted original createReply returned}';
 
-/** The reply's content above the quoted original that createReply put in the draft (delivery/replyQuote.ts). */
+/**
+ * The reply's content above the quoted original that createReply put in the draft
+ * (delivery/replyQuote.ts).
+ */
 function aboveQuoted(at: At) {
 	const content = at.known
 		? prependHtml(replyHtml(at.plan.message), at.known.quoted)
@@ -15,8 +18,9 @@ function aboveQuoted(at: At) {
 }
 
 /**
- * `PATCH /users/{id}/messages/{draft-id}` (https://learn.microsoft.com/graph/api/message-update): what MIME cannot
- * carry, or a reply above the quoted original. The same PATCH twice leaves the same draft.
+ * `PATCH /users/{id}/messages/{draft-id}` (https://learn.microsoft.com/graph/api/message-update):
+ * what MIME cannot carry, or a reply above the quoted original. The same PATCH twice leaves the
+ * same draft.
  */
 export const patchMessage: GraphCall<PatchStep> = {
 	async describe(step, at) {

@@ -4,7 +4,10 @@ import type { StepOf } from '../plan';
 import { delivery } from './types';
 import { draftUrl, type GraphCall } from './types';
 
-/** `POST /users/{id}/messages/{draft-id}/send` (https://learn.microsoft.com/graph/api/message-send): 202. */
+/**
+ * `POST /users/{id}/messages/{draft-id}/send`
+ * (https://learn.microsoft.com/graph/api/message-send): 202.
+ */
 export const sendDraft: GraphCall<StepOf<'sendDraft'>> = {
 	async describe(_step, at) {
 		return [

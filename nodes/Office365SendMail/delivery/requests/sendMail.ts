@@ -6,8 +6,9 @@ import { delivery } from './types';
 import { inlineAttachments, JSON_HEADERS, userUrl, type GraphCall } from './types';
 
 /**
- * `POST /users/{id}/sendMail`: the JSON `{ message, saveToSentItems }` with the attachments inline, or the base64
- * MIME message as a text/plain body (https://learn.microsoft.com/graph/api/user-sendmail,
+ * `POST /users/{id}/sendMail`: the JSON `{ message, saveToSentItems }` with the attachments inline,
+ * or the base64 MIME message as a text/plain body
+ * (https://learn.microsoft.com/graph/api/user-sendmail,
  * https://learn.microsoft.com/graph/outlook-send-mime-message). 202 without a body.
  */
 export const sendMail: GraphCall<StepOf<'sendMail'>> = {

@@ -10,8 +10,8 @@ import { fileAttachmentJson } from '../../message/build';
 import type { DeliveryPlan, DeliveryStep } from '../plan';
 
 /**
- * One Graph request, as the real run sends it (delivery/execute.ts) and Dry Run shows it (delivery/render.ts).
- * Both read the same description, so what Dry Run shows is what a run sends.
+ * One Graph request, as the real run sends it (delivery/execute.ts) and Dry Run shows it
+ * (delivery/render.ts). Both read the same description, so what Dry Run shows is what a run sends.
  */
 export interface RequestDescription {
 	/** How errors name the request, e.g. "sendMail" or "create draft". */
@@ -23,17 +23,28 @@ export interface RequestDescription {
 	body?: { json: unknown } | { text: string };
 	/** False only for pre-authenticated upload URLs, which must never get the bearer token. */
 	authenticated: boolean;
-	/** 'always': repeating is harmless; 'notIfSent': only when Microsoft says it was not processed. */
+	/**
+	 * 'always': repeating is harmless; 'notIfSent': only when Microsoft says it was not processed.
+	 */
 	replay: GraphRequest['replay'];
-	/** A success delivers mail (or creates a draft): an unclear answer is reported, never blindly repeated. */
+	/**
+	 * A success delivers mail (or creates a draft): an unclear answer is reported, never blindly
+	 * repeated.
+	 */
 	delivers?: boolean;
 	/** The same request again until the answer names what is looked for, for at most this long. */
 	repeatForMs?: number;
-	/** A read after the send whose failure changes nothing: Dry Run lists only what delivers the message. */
+	/**
+	 * A read after the send whose failure changes nothing: Dry Run lists only what delivers the
+	 * message.
+	 */
 	bestEffort?: boolean;
 }
 
-/** What requests are built from: the plan, and what earlier answers told (absent in Dry Run: placeholders). */
+/**
+ * What requests are built from: the plan, and what earlier answers told (absent in Dry Run:
+ * placeholders).
+ */
 export interface At {
 	graphEndpoint: string;
 	plan: DeliveryPlan;
@@ -117,7 +128,10 @@ export interface MessageIdentity {
 	id?: string;
 	/** The RFC 5322 Message-ID recipients see. */
 	internetMessageId?: string;
-	/** True only when the Message-ID came from Exchange (a draft's answer, or the sent copy read back). */
+	/**
+	 * True only when the Message-ID came from Exchange (a draft's answer, or the sent copy read
+	 * back).
+	 */
 	internetMessageIdConfirmed?: boolean;
 	conversationId?: string;
 	webLink?: string;
@@ -125,7 +139,9 @@ export interface MessageIdentity {
 	reply?: ReplyAddressing;
 }
 
-/** What the delivering request answered; notes explain anything unusual about how it was delivered. */
+/**
+ * What the delivering request answered; notes explain anything unusual about how it was delivered.
+ */
 export interface Delivery extends MessageIdentity {
 	requestId?: string;
 	clientRequestId: string;
@@ -133,7 +149,10 @@ export interface Delivery extends MessageIdentity {
 	notes: string[];
 }
 
-/** What the steps of one plan share: the draft they work on and the answer of the delivering request. */
+/**
+ * What the steps of one plan share: the draft they work on and the answer of the delivering
+ * request.
+ */
 export interface RunState {
 	draftId?: string;
 	/** What Graph said about the draft when it was created. */

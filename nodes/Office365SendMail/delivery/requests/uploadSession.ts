@@ -12,7 +12,10 @@ import { draftUrl, JSON_HEADERS, type GraphCall, type RequestDescription } from 
 const UPLOAD_URL =
 	'{uploadUrl from createUploadSession, pre-authenticated: no Authorization header}';
 
-/** The PUTs of the file, in the ranges uploadStream sends (UPLOAD_CHUNK_BYTES each, the last shorter). */
+/**
+ * The PUTs of the file, in the ranges uploadStream sends (UPLOAD_CHUNK_BYTES each, the last
+ * shorter).
+ */
 function chunks(source: AttachmentSource): RequestDescription[] {
 	const count = Math.ceil(source.size / UPLOAD_CHUNK_BYTES);
 	const puts: RequestDescription[] = [];
@@ -35,9 +38,10 @@ function chunks(source: AttachmentSource): RequestDescription[] {
 }
 
 /**
- * `POST /users/{id}/messages/{draft-id}/attachments/createUploadSession`, then the file in ranges to the
- * pre-authenticated upload URL it returns (https://learn.microsoft.com/graph/outlook-large-attachments). The real
- * run streams the ranges (shared/transport/uploadSession.ts), one chunk in memory at a time.
+ * `POST /users/{id}/messages/{draft-id}/attachments/createUploadSession`, then the file in ranges
+ * to the pre-authenticated upload URL it returns
+ * (https://learn.microsoft.com/graph/outlook-large-attachments). The real run streams the ranges
+ * (shared/transport/uploadSession.ts), one chunk in memory at a time.
  */
 export const uploadSession: GraphCall<StepOf<'uploadSession'>> = {
 	async describe({ source }, at) {

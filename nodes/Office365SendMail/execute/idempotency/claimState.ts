@@ -2,7 +2,9 @@ import { outcomeOfSync } from '../../../shared/outcome';
 import type { Delivery } from '../../delivery/execute';
 import type { KeyedMessage } from './lookup';
 
-/** What later deliveries with the key output: the first delivery's identity, as far as it is known. */
+/**
+ * What later deliveries with the key output: the first delivery's identity, as far as it is known.
+ */
 export interface FirstDelivery {
 	id?: string;
 	internetMessageId?: string;
@@ -16,8 +18,9 @@ export interface FirstDelivery {
 }
 
 /**
- * A claim's value. `pending`: its owner is delivering now. `sent`: delivered, here is what to output.
- * `unknown`: the owner got no clear answer; whoever comes next looks in the mailbox, never sends blindly.
+ * A claim's value. `pending`: its owner is delivering now. `sent`: delivered, here is what to
+ * output. `unknown`: the owner got no clear answer; whoever comes next looks in the mailbox, never
+ * sends blindly.
  */
 export type ClaimState =
 	| { s: 'pending'; o: string }

@@ -22,15 +22,19 @@ import { findKeyedMessage, readPermissionMissing } from './lookup';
 import { findKey } from './lookupBatch';
 
 /**
- * How long each kind of claim lives. A pending claim is renewed while its delivery runs, so a worker that dies
- * frees the key after PENDING_TTL_MS. A sent claim answers repeats without a request for a while; after it the
- * mailbox answers (30 days and more). An unknown claim makes others look in the mailbox instead of sending; once
- * it ends, a key whose message never appeared is free to be sent.
+ * How long each kind of claim lives. A pending claim is renewed while its delivery runs, so a
+ * worker that dies frees the key after PENDING_TTL_MS. A sent claim answers repeats without a
+ * request for a while; after it the mailbox answers (30 days and more). An unknown claim makes
+ * others look in the mailbox instead of sending; once it ends, a key whose message never appeared
+ * is free to be sent.
  */
 const PENDING_TTL_MS = 2 * 60_000;
 const SENT_TTL_MS = 60 * 60_000;
 const UNKNOWN_TTL_MS = 10 * 60_000;
-/** After an unclear send, how long to look for the copy at most (Sent Items can lag the send by seconds). */
+/**
+ * After an unclear send, how long to look for the copy at most (Sent Items can lag the send by
+ * seconds).
+ */
 const UNCLEAR_LOOK_MS = 30_000;
 const LOOK_DELAYS_MS = [250, 500, 1000, 2000];
 
@@ -73,7 +77,10 @@ async function settle(k: Keyed, mine: string, first: FirstDelivery, notes?: stri
 		);
 }
 
-/** This execution holds the claim: look in the mailbox, then send, and leave the claim saying what happened. */
+/**
+ * This execution holds the claim: look in the mailbox, then send, and leave the claim saying what
+ * happened.
+ */
 async function asHolder(
 	k: Keyed,
 	mine: string,
@@ -112,7 +119,10 @@ async function asHolder(
 	}
 }
 
-/** No clear answer: the mailbox says whether it went out. Not found → the claim stays "unknown", nothing is resent. */
+/**
+ * No clear answer: the mailbox says whether it went out. Not found → the claim stays "unknown",
+ * nothing is resent.
+ */
 async function resolveUnclear(
 	k: Keyed,
 	mine: string,
@@ -133,7 +143,10 @@ async function resolveUnclear(
 	throw error;
 }
 
-/** Another execution holds the claim: wait for its outcome, or look in the mailbox when that was unclear. */
+/**
+ * Another execution holds the claim: wait for its outcome, or look in the mailbox when that was
+ * unclear.
+ */
 async function asFollower(k: Keyed, value: string): Promise<KeyedDelivery | undefined> {
 	const held = parseClaim(value);
 	if (held.s === 'sent') return deduplicated(held.d);
@@ -149,9 +162,9 @@ async function asFollower(k: Keyed, value: string): Promise<KeyedDelivery | unde
 }
 
 /**
- * Delivers an item that has an Idempotency Key at most once per sender mailbox: a claim (in this process, or in
- * n8n's Redis in queue mode) covers the moments before the sent copy is in the mailbox; the mailbox, searched for
- * the key's marker, is the record after that.
+ * Delivers an item that has an Idempotency Key at most once per sender mailbox: a claim (in this
+ * process, or in n8n's Redis in queue mode) covers the moments before the sent copy is in the
+ * mailbox; the mailbox, searched for the key's marker, is the record after that.
  */
 export async function deliverKeyed(
 	run: RunContext,
@@ -161,7 +174,8 @@ export async function deliverKeyed(
 	send: () => Promise<Delivery>,
 ): Promise<KeyedDelivery> {
 	const hash = item.idempotency!.hash;
-	// Roles come from Entra app permissions; with RBAC for Applications the token has none and Exchange decides.
+	// Roles come from Entra app permissions; with RBAC for Applications the token has none and
+	// Exchange decides.
 	if (roles && !roles.some((r) => READ_ROLES.includes(r)))
 		throw readPermissionMissing(item.sender, ' (the token lists neither)');
 	const { claims } = coordination();

@@ -10,7 +10,10 @@ import { deliverKeyed } from './deliverKeyed';
 
 export { planKeyLookups } from './lookupBatch';
 
-/** Runs the item's plan; with an Idempotency Key, at most once per key and sender mailbox (deliverKeyed.ts). */
+/**
+ * Runs the item's plan; with an Idempotency Key, at most once per key and sender mailbox
+ * (deliverKeyed.ts).
+ */
 export async function deliverPlan(
 	run: RunContext,
 	graph: GraphClient,
@@ -23,8 +26,9 @@ export async function deliverPlan(
 }
 
 /**
- * A repeat of a key: the first delivery's output with `deduplicated: true`, not an error. It carries no
- * `delivered`, so nothing counts as sent now (Send and Wait does not wait for an answer to a mail it did not send).
+ * A repeat of a key: the first delivery's output with `deduplicated: true`, not an error. It
+ * carries no `delivered`, so nothing counts as sent now (Send and Wait does not wait for an answer
+ * to a mail it did not send).
  */
 export function deduplicatedOutcome(
 	item: PreparedItem,
@@ -34,7 +38,8 @@ export function deduplicatedOutcome(
 	if (delivery.deduplicated !== true) return undefined;
 	const output = sentItem(item, input, delivery);
 	output.json.deduplicated = true;
-	// Known only for sent messages: a draft or a time not recorded is left out rather than shown empty.
+	// Known only for sent messages: a draft or a time not recorded is left out rather than shown
+	// empty.
 	for (const field of ['sentAt', 'createdAt', 'submittedAt', 'clientRequestId'])
 		if (output.json[field] === '') delete output.json[field];
 	return { state: 'done', index: item.index, output };

@@ -5,7 +5,10 @@ import { InputError } from '../../../shared/text/inputError';
 
 export const KEY_FIELD = 'Idempotency Key';
 
-/** Keys are hashed, so their length costs nothing later; the bound keeps an accidental whole document out. */
+/**
+ * Keys are hashed, so their length costs nothing later; the bound keeps an accidental whole
+ * document out.
+ */
 const MAX_KEY_CHARS = 1000;
 
 /** The option's value: text (or a number from an expression), trimmed; empty means no key. */

@@ -5,7 +5,10 @@ import { markerFilter } from '../../delivery/findSent';
 import { InputError } from '../../../shared/text/inputError';
 import { KEY_FIELD } from './key';
 
-/** A message of the sender mailbox that carries the key's marker: sent, held for Send At, or a draft. */
+/**
+ * A message of the sender mailbox that carries the key's marker: sent, held for Send At, or a
+ * draft.
+ */
 export interface KeyedMessage {
 	id: string;
 	internetMessageId?: string;
@@ -19,9 +22,10 @@ export interface KeyedMessage {
 export const KEYED_SELECT = 'id,internetMessageId,conversationId,webLink,sentDateTime,isDraft';
 
 /**
- * One request over the whole mailbox (Sent Items, Drafts, Outbox and any folder a copy was moved to):
- * `GET /users/{id}/messages` with the documented single-value extended property filter
- * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, whose example filters /messages).
+ * One request over the whole mailbox (Sent Items, Drafts, Outbox and any folder a copy was moved
+ * to): `GET /users/{id}/messages` with the documented single-value extended property filter
+ * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, whose example filters
+ * /messages).
  */
 export function keyedMessagesUrl(
 	graph: Pick<GraphClient, 'userUrl'>,
@@ -32,7 +36,10 @@ export function keyedMessagesUrl(
 	return `${graph.userUrl(sender, 'messages')}?${query}`;
 }
 
-/** The permission, named with the admin step: Mail.ReadBasic excludes extended properties (learn: permissions-reference). */
+/**
+ * The permission, named with the admin step: Mail.ReadBasic excludes extended properties (learn:
+ * permissions-reference).
+ */
 export function readPermissionMissing(sender: string, detail: string): InputError {
 	return new InputError(
 		KEY_FIELD,

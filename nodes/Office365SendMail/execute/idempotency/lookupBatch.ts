@@ -9,9 +9,10 @@ import { findKeyedMessage, KEYED_SELECT, keyedMessageOf, type KeyedMessage } fro
 /** Keys per combined lookup at most: a URL of about 5,000 characters. */
 export const KEYS_PER_LOOKUP = 20;
 /**
- * How long a "not in the mailbox" of a combined lookup may stand in for the look after the claim. The look can
- * come before this run's claim; another sender's claim lives on after its send (an hour once settled, at least
- * 90 s if it could not be settled), longer than this, so a message sent in between is still seen through its claim.
+ * How long a "not in the mailbox" of a combined lookup may stand in for the look after the claim.
+ * The look can come before this run's claim; another sender's claim lives on after its send (an
+ * hour once settled, at least 90 s if it could not be settled), longer than this, so a message sent
+ * in between is still seen through its claim.
  */
 export const LOOKUP_FRESH_MS = 30_000;
 
@@ -22,8 +23,9 @@ interface Answer {
 }
 
 /**
- * Per Graph endpoint and tenant, how many keys a combined lookup may carry: Microsoft publishes no limit for the
- * clauses of this filter or the URL's length, so each 400 (or 414) halves it; below 2, every key is asked alone.
+ * Per Graph endpoint and tenant, how many keys a combined lookup may carry: Microsoft publishes no
+ * limit for the clauses of this filter or the URL's length, so each 400 (or 414) halves it; below
+ * 2, every key is asked alone.
  */
 const limits = new Map<string, number>();
 
@@ -32,11 +34,12 @@ function keysPerLookup(scope: string): number {
 }
 
 /**
- * The keyed items of one run and sender mailbox, looked up in the mailbox up to KEYS_PER_LOOKUP at a time, in
- * the order the run delivers them, instead of one lookup per message. The filter is an `or` of the documented
- * single-value extended property filter (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get);
- * Microsoft documents the filter for one value, so when Graph refuses the combination (400) the keys of that
- * request are looked up alone and later requests carry half as many keys.
+ * The keyed items of one run and sender mailbox, looked up in the mailbox up to KEYS_PER_LOOKUP at
+ * a time, in the order the run delivers them, instead of one lookup per message. The filter is an
+ * `or` of the documented single-value extended property filter
+ * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get); Microsoft documents the
+ * filter for one value, so when Graph refuses the combination (400) the keys of that request are
+ * looked up alone and later requests carry half as many keys.
  */
 class SenderLookups {
 	private readonly answers = new Map<string, Answer>();
@@ -50,13 +53,17 @@ class SenderLookups {
 		private readonly hashes: string[],
 	) {}
 
-	/** The key's message, or undefined when the mailbox has none; each answer of a combined lookup serves once. */
+	/**
+	 * The key's message, or undefined when the mailbox has none; each answer of a combined lookup
+	 * serves once.
+	 */
 	async find(hash: string): Promise<KeyedMessage | undefined> {
 		if (!this.answers.has(hash) && !this.inFlight.has(hash)) this.startBatch(hash);
 		await this.inFlight.get(hash);
 		const answer = this.answers.get(hash);
 		this.answers.delete(hash);
-		// Ask for the next keys while these are sent, so no item waits for a lookup (one slot of the mailbox's 4).
+		// Ask for the next keys while these are sent, so no item waits for a lookup (one slot of the
+		// mailbox's 4).
 		if (this.answers.size < keysPerLookup(this.scope) / 2 && !this.inFlight.size) this.startBatch();
 		if (answer && Date.now() - answer.at <= LOOKUP_FRESH_MS) return answer.found;
 		return await findKeyedMessage(this.graph, this.sender, hash);
@@ -94,7 +101,8 @@ class SenderLookups {
 				replay: 'always',
 			}),
 		);
-		// Any failure: each key is looked up alone, which reports its own error (a 403 names the permission).
+		// Any failure: each key is looked up alone, which reports its own error (a 403 names the
+		// permission).
 		if (!answer.ok) {
 			const { error } = answer;
 			if (error instanceof GraphApiError && (error.status === 400 || error.status === 414))
@@ -119,14 +127,18 @@ class SenderLookups {
 	}
 }
 
-/** Two messages per key fit in one page (a draft and its sent copy); a fuller page is read as cut short. */
+/**
+ * Two messages per key fit in one page (a draft and its sent copy); a fuller page is read as cut
+ * short.
+ */
 function topFor(batch: string[]): number {
 	return batch.length * 2;
 }
 
 /**
- * `GET /users/{mailbox}/messages` with an `or` of the documented filter, one clause per key, and the marker
- * expanded ($expand of a single-value extended property, same page) so each message names its key.
+ * `GET /users/{mailbox}/messages` with an `or` of the documented filter, one clause per key, and
+ * the marker expanded ($expand of a single-value extended property, same page) so each message
+ * names its key.
  */
 export function combinedLookupUrl(
 	graph: Pick<GraphClient, 'userUrl'>,
@@ -175,7 +187,9 @@ export function planKeyLookups(run: RunContext, graph: GraphClient, items: Prepa
 	runs.set(run, lookups);
 }
 
-/** The item's key in its mailbox: through the run's combined lookups when planned, otherwise alone. */
+/**
+ * The item's key in its mailbox: through the run's combined lookups when planned, otherwise alone.
+ */
 export async function findKey(
 	run: RunContext,
 	graph: GraphClient,

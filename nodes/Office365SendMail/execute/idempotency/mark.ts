@@ -15,8 +15,9 @@ function markedPlan(plan: DeliveryPlan, hash: string): DeliveryPlan {
 }
 
 /**
- * Reads the item's Idempotency Key and marks its message with the key's hash, so a later run finds it in the
- * mailbox. A message kept nowhere cannot be found: Save to Sent Items off is refused (Create Draft keeps its draft).
+ * Reads the item's Idempotency Key and marks its message with the key's hash, so a later run finds
+ * it in the mailbox. A message kept nowhere cannot be found: Save to Sent Items off is refused
+ * (Create Draft keeps its draft).
  */
 export function withIdempotency(item: PreparedItem, options: IDataObject): PreparedItem {
 	const key = idempotencyKeyOf(options);
@@ -30,7 +31,10 @@ export function withIdempotency(item: PreparedItem, options: IDataObject): Prepa
 	return { ...item, plan: markedPlan(item.plan, hash), idempotency: { key, hash } };
 }
 
-/** The item as planned by its operation, with its Idempotency Key applied (read from the item's Options). */
+/**
+ * The item as planned by its operation, with its Idempotency Key applied (read from the item's
+ * Options).
+ */
 export function withItemKey(ctx: IExecuteFunctions, item: PreparedItem): PreparedItem {
 	const options = (ctx.getNodeParameter('options', item.index, {}) ?? {}) as IDataObject;
 	return withIdempotency(item, options);

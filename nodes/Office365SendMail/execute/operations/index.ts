@@ -10,9 +10,9 @@ import { sendAndWait } from './sendAndWait';
 import type { MessageOperation, MessageOperationSpec, StandaloneOperationSpec } from './types';
 
 /**
- * Every operation of the node, by its `operation` value: message operations read, plan and summarise one item
- * each and go through the delivery phases; standalone ones run on their own. A new operation is one folder here
- * and one line in this table.
+ * Every operation of the node, by its `operation` value: message operations read, plan and
+ * summarise one item each and go through the delivery phases; standalone ones run on their own. A
+ * new operation is one folder here and one line in this table.
  */
 const OPERATIONS: Record<MessageOperation, MessageOperationSpec<unknown>> &
 	Record<'checkSetup' | 'getDeliveryStatus', StandaloneOperationSpec> = {
@@ -27,8 +27,8 @@ const OPERATIONS: Record<MessageOperation, MessageOperationSpec<unknown>> &
 export type OperationName = keyof typeof OPERATIONS;
 
 /**
- * The node's operation. It takes no expressions (noDataExpression), so it is the same for every item; workflows
- * saved before the parameter existed get its default, `send`.
+ * The node's operation. It takes no expressions (noDataExpression), so it is the same for every
+ * item; workflows saved before the parameter existed get its default, `send`.
  */
 export function operationOf(ctx: IExecuteFunctions): OperationName {
 	const value = ctx.getNodeParameter('operation', 0, 'send');

@@ -31,7 +31,8 @@ import {
 import { parseHeaders } from '../../message/headers';
 import type { PreparedItem } from './types';
 
-// The readers of item fields that several operations share; each operation reads its own in its folder.
+// The readers of item fields that several operations share; each operation reads its own in its
+// folder.
 
 export type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
 
@@ -123,7 +124,10 @@ export function optionsAndSender(
 	return { options, sender };
 }
 
-/** The options every composed message shares (send, draft, reply), read and validated in the editor's order. */
+/**
+ * The options every composed message shares (send, draft, reply), read and validated in the
+ * editor's order.
+ */
 export function commonInput(
 	options: IDataObject,
 	sender: string,
@@ -144,7 +148,10 @@ export function commonInput(
 	};
 }
 
-/** The node's Reply To when it lists anyone, else the credential's Default Reply-To (node values win). */
+/**
+ * The node's Reply To when it lists anyone, else the credential's Default Reply-To (node values
+ * win).
+ */
 function replyToOf(options: IDataObject, settings: GraphSettings): Recipient[] {
 	const given = parseRecipients(options.replyTo, 'Reply To');
 	return given.length > 0 ? given : settings.replyTo;
@@ -163,8 +170,9 @@ export function itemFlags(
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /**
- * Attachments read through n8n's binary helpers, so memory, filesystem and S3 binary modes all work: binary
- * data stored by id is streamed from its store; in-memory (base64) data is decoded from the item.
+ * Attachments read through n8n's binary helpers, so memory, filesystem and S3 binary modes all
+ * work: binary data stored by id is streamed from its store; in-memory (base64) data is decoded
+ * from the item.
  */
 export async function binarySource(
 	ctx: IExecuteFunctions,
@@ -201,14 +209,16 @@ export async function binarySource(
 		inline,
 		contentId: inline ? property : undefined,
 		readAll: () => ctx.helpers.getBinaryDataBuffer(itemIndex, binary),
-		// In upload-chunk units: filesystem mode then reads one chunk per read (not 60 × 64 KiB) and has the next chunk
-		// read while the current one is being PUT; stores without a chunk size ignore it.
+		// In upload-chunk units: filesystem mode then reads one chunk per read (not 60 × 64 KiB) and
+		// has the next chunk read while the current one is being PUT; stores without a chunk size
+		// ignore it.
 		openStream: async () =>
 			binary.id
 				? await ctx.helpers.getBinaryStream(binary.id, UPLOAD_CHUNK_BYTES)
 				: Readable.from([await ctx.helpers.getBinaryDataBuffer(itemIndex, binary)]),
 	};
-	// Metadata comes from whichever node made the file; it goes into MIME headers, so it is checked here.
+	// Metadata comes from whichever node made the file; it goes into MIME headers, so it is checked
+	// here.
 	checkAttachmentMetadata(source, field);
 	return source;
 }

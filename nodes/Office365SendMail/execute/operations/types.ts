@@ -6,7 +6,10 @@ import type { DeliveryPlan } from '../../delivery/plan';
 import type { AttachmentSource } from '../../message/attachments';
 import type { MessageInput } from '../../message/build';
 
-/** The node's operations that deliver a message per item (Check Setup and Get Delivery Status send none). */
+/**
+ * The node's operations that deliver a message per item (Check Setup and Get Delivery Status send
+ * none).
+ */
 export type MessageOperation = 'send' | 'reply' | 'createDraft' | 'sendAndWait';
 
 /** One item, fully validated and planned; nothing has been sent. */
@@ -19,13 +22,17 @@ export interface PreparedItem {
 	plan: DeliveryPlan;
 	dryRun: boolean;
 	passThroughBinary: boolean;
-	/** Idempotency Key: the key and its hash, the value of the marker the message carries (execute/idempotency). */
+	/**
+	 * Idempotency Key: the key and its hash, the value of the marker the message carries
+	 * (execute/idempotency).
+	 */
 	idempotency?: { key: string; hash: string };
 }
 
 /**
- * An operation that delivers one message per item through the run's phases (validate → Dry Run → sign in →
- * deliver → output). `read` takes everything from n8n; `plan` is pure, so plan choice is tested without n8n.
+ * An operation that delivers one message per item through the run's phases (validate → Dry Run →
+ * sign in → deliver → output). `read` takes everything from n8n; `plan` is pure, so plan choice is
+ * tested without n8n.
  */
 export interface MessageOperationSpec<Fields> {
 	kind: 'message';

@@ -44,10 +44,11 @@ function rootHeaders(input: MimeMessageInput): Array<{ key: string; value: strin
 
 /**
  * The message as RFC 5322 bytes and as the base64 body Graph's MIME sendMail / create-message take
- * (learn.microsoft.com/graph/api/user-sendmail, "Send message in MIME format"). Pure: no network, no files.
- * MailComposer (nodemailer, the library n8n's Send Email node is built on) does the encoding: RFC 2047 words,
- * quoted-printable/base64 bodies, multipart/alternative + related + mixed nesting and header folding.
- * Takes validated input: the node's fields were checked by message/ (or validateMimeInput, for other callers).
+ * (learn.microsoft.com/graph/api/user-sendmail, "Send message in MIME format"). Pure: no network,
+ * no files. MailComposer (nodemailer, the library n8n's Send Email node is built on) does the
+ * encoding: RFC 2047 words, quoted-printable/base64 bodies, multipart/alternative + related + mixed
+ * nesting and header folding. Takes validated input: the node's fields were checked by message/ (or
+ * validateMimeInput, for other callers).
  */
 export async function buildMime(
 	input: MimeMessageInput,
@@ -88,8 +89,9 @@ export async function buildMime(
 		disableUrlAccess: true,
 	});
 	const root = composer.compile();
-	// A MIME send has no SMTP envelope: Exchange takes the Bcc recipients from the Bcc header and removes
-	// the header on the way out (MS-OXCMAIL 2.1.3.1.1.2: outbound MIME writers must not copy Bcc).
+	// A MIME send has no SMTP envelope: Exchange takes the Bcc recipients from the Bcc header and
+	// removes the header on the way out (MS-OXCMAIL 2.1.3.1.1.2: outbound MIME writers must not copy
+	// Bcc).
 	root.keepBcc = true;
 	const mime = await root.build();
 	const base64 = mime.toString('base64');

@@ -25,11 +25,17 @@ export function assertCustomHeaderName(name: string, field: string): string {
 // Inside <…> of RFC 2369 a URI may not contain "<", ">", whitespace or controls.
 const URI_CHARS = /^[^\s<>"\x00-\x1f\x7f]+$/;
 
-/** The one-click unsubscribe rule: RFC 8058 §3.1 has the receiver POST to an https: URI of List-Unsubscribe. */
+/**
+ * The one-click unsubscribe rule: RFC 8058 §3.1 has the receiver POST to an https: URI of
+ * List-Unsubscribe.
+ */
 export const ONE_CLICK_NEEDS_HTTPS =
 	'One-click unsubscribe (RFC 8058) needs an https: link in List-Unsubscribe; add one or turn One-Click off.';
 
-/** List-Unsubscribe URIs: only https: and mailto:, and an https: one for one-click (ONE_CLICK_NEEDS_HTTPS). */
+/**
+ * List-Unsubscribe URIs: only https: and mailto:, and an https: one for one-click
+ * (ONE_CLICK_NEEDS_HTTPS).
+ */
 export function checkUnsubscribeUris(uris: string[], oneClick: boolean, field: string): string[] {
 	const checked = uris.map((raw) => {
 		const uri = assertOneLine(raw, field).trim();

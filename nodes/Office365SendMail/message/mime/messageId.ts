@@ -5,9 +5,9 @@ import { InputError } from '../../../shared/text/inputError';
 import { assertOneLine } from './guards';
 
 /**
- * A new Message-ID `<time.random@domain>` for a sender (address or bare domain). 128 random bits make
- * collisions a non-issue (RFC 5322 §3.6.4: the generator guarantees uniqueness); the domain is the sender's
- * so the right-hand side is one we own, as RFC 5322 recommends.
+ * A new Message-ID `<time.random@domain>` for a sender (address or bare domain). 128 random bits
+ * make collisions a non-issue (RFC 5322 §3.6.4: the generator guarantees uniqueness); the domain is
+ * the sender's so the right-hand side is one we own, as RFC 5322 recommends.
  */
 export function newMessageId(senderDomainOrAddress: string): string {
 	// The WHATWG domain parser drops CR/LF/TAB silently; refuse them instead of guessing.

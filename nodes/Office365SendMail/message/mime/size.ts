@@ -21,10 +21,10 @@ function utf8(text: string | undefined): number {
 }
 
 /**
- * An upper bound for the base64 request body, known before any attachment is read, so the caller can pick
- * the ≤ 4 MB MIME path or the upload-session path up front. Attachments are exact (base64, 76-char lines);
- * bodies and headers are bounded: quoted-printable is at most 3 characters per byte plus soft breaks,
- * RFC 2047 encoded words at most 2 per byte plus framing.
+ * An upper bound for the base64 request body, known before any attachment is read, so the caller
+ * can pick the ≤ 4 MB MIME path or the upload-session path up front. Attachments are exact (base64,
+ * 76-char lines); bodies and headers are bounded: quoted-printable is at most 3 characters per byte
+ * plus soft breaks, RFC 2047 encoded words at most 2 per byte plus framing.
  */
 export function estimateEncodedSize(input: MimeMessageInput): number {
 	const addresses = [

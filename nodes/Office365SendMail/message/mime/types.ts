@@ -1,14 +1,18 @@
 import type { Readable } from 'node:stream';
 
-/** A mailbox as the MIME builder takes it; structurally the same as the Recipient of nodes/shared/address. */
+/**
+ * A mailbox as the MIME builder takes it; structurally the same as the Recipient of
+ * nodes/shared/address.
+ */
 export interface MimeAddress {
 	address: string;
 	name?: string;
 }
 
 /**
- * One attachment. `bytes` or `stream`: a stream must state its `size` so that the encoded size can be
- * known before anything is read. Inline parts carry the `contentId` the HTML body refers to as cid:….
+ * One attachment. `bytes` or `stream`: a stream must state its `size` so that the encoded size can
+ * be known before anything is read. Inline parts carry the `contentId` the HTML body refers to as
+ * cid:….
  */
 export interface MimeAttachment {
 	name: string;
@@ -26,8 +30,8 @@ export interface MimeHeader {
 }
 
 /**
- * A validated message: built from the fields message/ checked (header-safe text, addresses, message IDs, X-
- * headers, unsubscribe URIs), or passed through validateMimeInput.
+ * A validated message: built from the fields message/ checked (header-safe text, addresses, message
+ * IDs, X- headers, unsubscribe URIs), or passed through validateMimeInput.
  */
 export interface MimeMessageInput {
 	/** Message-ID to stamp, `<id@domain>`; make one with newMessageId(). */

@@ -46,8 +46,9 @@ function checkAttachment(a: MimeAttachment, i: number): MimeAttachment {
 }
 
 /**
- * Checks every value that reaches a header with the rules message/ applies to the node's fields, for MIME input
- * that was not built from them; buildMime itself takes validated input and checks nothing again.
+ * Checks every value that reaches a header with the rules message/ applies to the node's fields,
+ * for MIME input that was not built from them; buildMime itself takes validated input and checks
+ * nothing again.
  */
 export function validateMimeInput(input: MimeMessageInput): MimeMessageInput {
 	const inReplyTo = input.inReplyTo ? messageIdOf(input.inReplyTo, 'In-Reply-To') : undefined;

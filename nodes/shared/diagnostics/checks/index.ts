@@ -26,9 +26,10 @@ const credentialExpiryCheck: SetupCheck = {
 };
 
 /**
- * The checks of the credential and its sender, in the order Check Setup outputs them and the credential test
- * runs them: one finding each, one wording each. Check Setup adds the sender domain's DNS checks and message
- * trace after these; the credential test throws the first failing finding's message (findingMessage).
+ * The checks of the credential and its sender, in the order Check Setup outputs them and the
+ * credential test runs them: one finding each, one wording each. Check Setup adds the sender
+ * domain's DNS checks and message trace after these; the credential test throws the first failing
+ * finding's message (findingMessage).
  */
 export const CREDENTIAL_CHECKS: SetupCheck[] = [
 	signInCheck,

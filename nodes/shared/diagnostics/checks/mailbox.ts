@@ -8,7 +8,10 @@ import type { SetupCheck } from './run';
 import { skippedAfterSignIn } from './signIn';
 import { graphUnreachable } from './unanswered';
 
-/** The sender probe: Exchange accepts a message without recipients from the mailbox, so nothing is delivered. */
+/**
+ * The sender probe: Exchange accepts a message without recipients from the mailbox, so nothing is
+ * delivered.
+ */
 export const senderProbeCheck: SetupCheck = {
 	id: 'senderProbe',
 	local: (input) => input.sender.problem,
@@ -48,8 +51,8 @@ const SCOPE_EMPTY = notChecked(
 );
 
 /**
- * A mailbox the app must NOT reach. A refusal proves the scoping only after the app was shown to be able to send
- * at all, so the check needs a sender and waits for the sender probe.
+ * A mailbox the app must NOT reach. A refusal proves the scoping only after the app was shown to be
+ * able to send at all, so the check needs a sender and waits for the sender probe.
  */
 export const scopeProbeCheck: SetupCheck = {
 	id: 'scopeProbe',
@@ -97,7 +100,9 @@ export const scopeProbeCheck: SetupCheck = {
 	},
 };
 
-/** Whether the app can read the sender mailbox (the Mail Trigger's need): a note, never a failure. */
+/**
+ * Whether the app can read the sender mailbox (the Mail Trigger's need): a note, never a failure.
+ */
 export const mailReadCheck: SetupCheck = {
 	id: 'mailRead',
 	run: async (run) => {

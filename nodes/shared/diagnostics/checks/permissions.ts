@@ -10,8 +10,8 @@ const ADD_MAIL_SEND =
 	'In Entra admin center › App registrations › your app › API permissions, add Microsoft Graph › Application permissions › Mail.Send (not the Delegated one)';
 
 /**
- * Exchange RBAC for Applications grants Mail.Send outside Entra (the token then carries no such role), and
- * Entra grants add to it, so "add Mail.Send in Entra" would undo a deliberate scoping
+ * Exchange RBAC for Applications grants Mail.Send outside Entra (the token then carries no such
+ * role), and Entra grants add to it, so "add Mail.Send in Entra" would undo a deliberate scoping
  * (https://learn.microsoft.com/exchange/permissions-exo/application-rbac).
  */
 const RBAC_CAVEAT = (mailbox: string) =>
@@ -85,9 +85,9 @@ function fromRefusal(
 }
 
 /**
- * Exchange decides, not the token: an app scoped through RBAC for Applications has no Mail.Send role in its token
- * and still sends, so a passing sender probe settles `permissions`. A tenant-wide Entra grant that no scoping was
- * shown to limit is a warning.
+ * Exchange decides, not the token: an app scoped through RBAC for Applications has no Mail.Send
+ * role in its token and still sends, so a passing sender probe settles `permissions`. A tenant-wide
+ * Entra grant that no scoping was shown to limit is a warning.
  */
 async function judge(run: CheckRun): Promise<Finding> {
 	const { token } = await run.signedIn();

@@ -12,14 +12,20 @@ export interface SenderChoice {
 	mailbox: string;
 	/** Where it came from, as the editor names the field: "Default Sender Mailbox" or "Sender". */
 	label: string;
-	/** Why the mailbox must not be probed (missing, malformed, not in Allowed Senders); undefined when it may. */
+	/**
+	 * Why the mailbox must not be probed (missing, malformed, not in Allowed Senders); undefined when
+	 * it may.
+	 */
 	problem?: Finding;
 }
 
 export interface CheckInput {
 	/** The credential as read, or why it could not be read (the signIn finding says so). */
 	read: Outcome<GraphSettings>;
-	/** The credential's fields as stored: the certificate's expiry is told even when the credential is unusable. */
+	/**
+	 * The credential's fields as stored: the certificate's expiry is told even when the credential is
+	 * unusable.
+	 */
 	raw: Record<string, unknown>;
 	sender: SenderChoice;
 	http: HttpClient;
@@ -33,8 +39,8 @@ export interface Session {
 }
 
 /**
- * One check: its id (the `check` of its finding), what the input alone tells before any request (a finding there
- * settles the check), and what it asks Microsoft otherwise.
+ * One check: its id (the `check` of its finding), what the input alone tells before any request (a
+ * finding there settles the check), and what it asks Microsoft otherwise.
  */
 export interface SetupCheck {
 	id: string;
@@ -43,8 +49,8 @@ export interface SetupCheck {
 }
 
 /**
- * One run of the checks: each check's finding is computed once, whoever asks first (permissions reads the probes'
- * findings), and sign-in happens once for all.
+ * One run of the checks: each check's finding is computed once, whoever asks first (permissions
+ * reads the probes' findings), and sign-in happens once for all.
  */
 export class CheckRun {
 	/** Graph's refusal of the sender probe, for telling a missing permission from other refusals. */
@@ -62,7 +68,9 @@ export class CheckRun {
 		return this.input.read.ok ? this.input.read.value : undefined;
 	}
 
-	/** The finding of check `id`: its local one when there is one, else the outcome of its requests. */
+	/**
+	 * The finding of check `id`: its local one when there is one, else the outcome of its requests.
+	 */
 	result(id: string): Promise<Finding> {
 		let found = this.results.get(id);
 		if (!found) {

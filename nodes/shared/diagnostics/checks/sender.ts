@@ -21,7 +21,10 @@ export function noSender(): Finding {
 	};
 }
 
-/** Allowed Senders applies to the checks as it does to sending: a mailbox the credential excludes is not probed. */
+/**
+ * Allowed Senders applies to the checks as it does to sending: a mailbox the credential excludes is
+ * not probed.
+ */
 export function senderNotAllowed(label: string, mailbox: string, rules: SenderRule[]): Finding {
 	return {
 		...failed(

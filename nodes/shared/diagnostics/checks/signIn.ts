@@ -9,14 +9,18 @@ import { GraphClient } from '../../transport/graphClient';
 import type { CheckInput, CheckRun, Session, SetupCheck } from './run';
 import { unanswered } from './unanswered';
 
-// One retry, and an answer within seconds: a scheduled Check Setup never hangs, nor does the credential dialog.
+// One retry, and an answer within seconds: a scheduled Check Setup never hangs, nor does the
+// credential dialog.
 const CHECK_TIMEOUT_MS = 20_000;
 const CHECK_RETRY = { maxRetries: 1, maxTotalMs: 15_000, baseDelayMs: 500, maxDelayMs: 5_000 };
 
 /** After the credential is corrected: what runs the checks again. */
 const SAVE_AGAIN = 'save it (saving runs the credential test; Retry repeats it)';
 
-/** The credential cannot be read: the credential test's words for the field, or why no credential is there. */
+/**
+ * The credential cannot be read: the credential test's words for the field, or why no credential is
+ * there.
+ */
 function unusable(error: unknown): Finding {
 	if (error instanceof CredentialConfigError)
 		return {

@@ -3,8 +3,9 @@ import { DeliveryUnknownError, NetworkError } from '../../transport/graphErrors'
 import { sayNetworkCodes } from '../../transport/networkWords';
 
 /**
- * A check that got no answer (network, timeout, an unexpected failure): the question stays open, which is not a
- * finding about the setup. Our own errors never carry secrets; the text is cut short all the same.
+ * A check that got no answer (network, timeout, an unexpected failure): the question stays open,
+ * which is not a finding about the setup. Our own errors never carry secrets; the text is cut short
+ * all the same.
  */
 export function unanswered(error: unknown): string {
 	if (error instanceof NetworkError || error instanceof DeliveryUnknownError)
@@ -13,7 +14,10 @@ export function unanswered(error: unknown): string {
 	return `Unknown: the check could not run (${message.slice(0, 300)}).`;
 }
 
-/** Graph did not answer a probe (network, timeout): the credential test cannot pass, Check Setup cannot tell. */
+/**
+ * Graph did not answer a probe (network, timeout): the credential test cannot pass, Check Setup
+ * cannot tell.
+ */
 export function graphUnreachable(check: string, graphEndpoint: string, error: unknown): Finding {
 	if (!(error instanceof NetworkError || error instanceof DeliveryUnknownError))
 		return {

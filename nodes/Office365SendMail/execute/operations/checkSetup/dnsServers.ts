@@ -3,12 +3,13 @@ import { isIP } from 'node:net';
 import type { DnsOptions } from '../../../../shared/setupChecks';
 
 /**
- * Test hook: DNS servers for the sender-domain checks. Normally unset, and Node's resolver uses the system's DNS
- * (/etc/resolv.conf, or the container's), which is what an admin expects. The tests and the end-to-end suite set
- * it to the local DNS test server (127.0.0.1:<port>), because the system resolver cannot be pointed at a test
- * zone without root. It is an environment variable and not a node parameter, so a workflow cannot send DNS
- * queries to hosts of its choosing; only whoever starts n8n can set it. Read on each run (it costs nothing), so a
- * test can start its DNS server on a free port after the package is loaded.
+ * Test hook: DNS servers for the sender-domain checks. Normally unset, and Node's resolver uses the
+ * system's DNS (/etc/resolv.conf, or the container's), which is what an admin expects. The tests
+ * and the end-to-end suite set it to the local DNS test server (127.0.0.1:<port>), because the
+ * system resolver cannot be pointed at a test zone without root. It is an environment variable and
+ * not a node parameter, so a workflow cannot send DNS queries to hosts of its choosing; only
+ * whoever starts n8n can set it. Read on each run (it costs nothing), so a test can start its DNS
+ * server on a free port after the package is loaded.
  */
 export const DNS_SERVERS_ENV = 'OFFICE365_SEND_MAIL_DNS_SERVERS';
 

@@ -20,10 +20,11 @@ const text = (raw: ICredentialDataDecryptedObject, field: string): string =>
 	typeof raw[field] === 'string' ? (raw[field] as string) : '';
 
 /**
- * Every check of the setup, in a fixed order: the credential's checks (diagnostics/checks: signIn, permissions,
- * senderProbe, scopeProbe, mailRead, credentialExpiry; the credential test runs the same ones with the same
- * words), then spf, dkim, dmarc and messageTrace (optional: Get Delivery Status). Nothing here throws: a
- * credential that cannot be read becomes the signIn finding, and the checks that need it say they were not run.
+ * Every check of the setup, in a fixed order: the credential's checks (diagnostics/checks: signIn,
+ * permissions, senderProbe, scopeProbe, mailRead, credentialExpiry; the credential test runs the
+ * same ones with the same words), then spf, dkim, dmarc and messageTrace (optional: Get Delivery
+ * Status). Nothing here throws: a credential that cannot be read becomes the signIn finding, and
+ * the checks that need it say they were not run.
  */
 export async function runSetupChecks(ctx: IExecuteFunctions): Promise<Finding[]> {
 	const got = await outcomeOf(() => ctx.getCredentials(CREDENTIAL_TYPE));

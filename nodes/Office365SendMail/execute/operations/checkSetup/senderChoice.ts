@@ -15,9 +15,9 @@ import { failed } from '../../../../shared/setupChecks';
 export type { SenderChoice };
 
 /**
- * The node's Sender of the first item, else the credential's Default Sender Mailbox: the mailbox a Send with the
- * same settings would use. Allowed Senders applies here as it does for sending, so Check Setup never probes a
- * mailbox the credential's owner excluded.
+ * The node's Sender of the first item, else the credential's Default Sender Mailbox: the mailbox a
+ * Send with the same settings would use. Allowed Senders applies here as it does for sending, so
+ * Check Setup never probes a mailbox the credential's owner excluded.
  */
 export function chooseSender(
 	ctx: IExecuteFunctions,

@@ -15,9 +15,9 @@ const TIMEOUT_MS = 20_000;
 const RETRY = traceClientRetry(TIMEOUT_MS);
 
 /**
- * Whether Get Delivery Status can work: an optional feature, so every outcome is `info`, never a warning or an
- * error. When the token does not rule it out, one list request of the last hour asks Microsoft (it counts against
- * the tenant's 100 trace requests per 5 minutes).
+ * Whether Get Delivery Status can work: an optional feature, so every outcome is `info`, never a
+ * warning or an error. When the token does not rule it out, one list request of the last hour asks
+ * Microsoft (it counts against the tenant's 100 trace requests per 5 minutes).
  */
 export async function traceFinding(settings: GraphSettings, http: HttpClient): Promise<Finding> {
 	const signedIn = await outcomeOf(() => acquireToken(settings, { timeoutMs: TIMEOUT_MS, http }));

@@ -5,8 +5,8 @@ import { itemFlags } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /**
- * Create Draft: the message Send would send, with the same fields, options and attachments of any size, created
- * in the sender's Drafts folder and left there (needs Mail.ReadWrite, not Mail.Send).
+ * Create Draft: the message Send would send, with the same fields, options and attachments of any
+ * size, created in the sender's Drafts folder and left there (needs Mail.ReadWrite, not Mail.Send).
  */
 export function planCreateDraft(fields: SendFields): PreparedItem {
 	const { index, sender, input, attachments, options } = fields;

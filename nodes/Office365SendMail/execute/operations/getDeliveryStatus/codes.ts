@@ -1,6 +1,6 @@
 /**
- * Plain words for what Exchange Online reports per recipient. The codes and their causes are Microsoft's:
- * "Email non-delivery reports and SMTP errors in Exchange Online",
+ * Plain words for what Exchange Online reports per recipient. The codes and their causes are
+ * Microsoft's: "Email non-delivery reports and SMTP errors in Exchange Online",
  * https://learn.microsoft.com/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online
  * (one page per code under it), and the sending limits,
  * https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits
@@ -102,7 +102,9 @@ const STATUSES: Record<string, Explanation> = {
 	},
 };
 
-/** Meaning and fix for a recipient: the NDR code wins when Exchange gave one, otherwise the status. */
+/**
+ * Meaning and fix for a recipient: the NDR code wins when Exchange gave one, otherwise the status.
+ */
 export function explain(status: string, code: string | null): Explanation {
 	if (code && CODES[code]) return CODES[code];
 	if (code && status === 'failed')

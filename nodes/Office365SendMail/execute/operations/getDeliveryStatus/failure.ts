@@ -14,8 +14,9 @@ function budgetWords(error: TraceBudgetError): string {
 }
 
 /**
- * A failed item in words: message trace that cannot be used (permission, prerequisite, cloud) and a spent budget
- * get their own messages; everything else is said as for the other operations, naming the trace permission.
+ * A failed item in words: message trace that cannot be used (permission, prerequisite, cloud) and a
+ * spent budget get their own messages; everything else is said as for the other operations, naming
+ * the trace permission.
  */
 export function traceFailure(
 	node: INode,

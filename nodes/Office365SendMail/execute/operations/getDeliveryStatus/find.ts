@@ -4,19 +4,25 @@ import { odataString, type TraceApi, type TraceRow } from './traceApi';
 
 /**
  * Message trace keeps 90 days and answers at most 10 days per query
- * (https://learn.microsoft.com/graph/api/messagetracingroot-list-messagetraces, Get-MessageTraceV2's "10 days
- * worth of data per query"): the window is built around the item's sentAt, or the last 10 days without one.
+ * (https://learn.microsoft.com/graph/api/messagetracingroot-list-messagetraces,
+ * Get-MessageTraceV2's "10 days worth of data per query"): the window is built around the item's
+ * sentAt, or the last 10 days without one.
  */
 const DAY_MS = 24 * 60 * 60_000;
 const MAX_WINDOW_MS = 10 * DAY_MS;
 /** Before sentAt: clocks differ between n8n and Exchange. */
 const BEFORE_SENT_MS = 5 * 60_000;
-/** After sentAt for the search: Exchange receives a message within seconds to minutes of the send. */
+/**
+ * After sentAt for the search: Exchange receives a message within seconds to minutes of the send.
+ */
 export const SEARCH_AFTER_SENT_MS = 60 * 60_000;
 
 export interface Found {
 	rows: TraceRow[];
-	/** How the message was found: its Message-ID, or the search by sender, subject, recipients and time. */
+	/**
+	 * How the message was found: its Message-ID, or the search by sender, subject, recipients and
+	 * time.
+	 */
 	foundBy: 'messageId' | 'search';
 	notes: string[];
 }
@@ -41,7 +47,10 @@ export function messageIdFilter(messageId: string, window: Window): string {
 	return `messageId eq ${odataString(messageId)} and ${timeFilter(window)}`;
 }
 
-/** The search for a message whose Message-ID Exchange replaced: sender (when it is an address), subject, time. */
+/**
+ * The search for a message whose Message-ID Exchange replaced: sender (when it is an address),
+ * subject, time.
+ */
 export function searchFilter(lookup: TraceLookup, window: Window): string {
 	const parts: string[] = [];
 	if (!isGuid(lookup.sender)) parts.push(`senderAddress eq ${odataString(lookup.sender)}`);
@@ -50,7 +59,10 @@ export function searchFilter(lookup: TraceLookup, window: Window): string {
 	return parts.join(' and ');
 }
 
-/** Rows of the one message among the search results that went to all the item's recipients, nearest to sentAt. */
+/**
+ * Rows of the one message among the search results that went to all the item's recipients, nearest
+ * to sentAt.
+ */
 function pickMessage(
 	rows: TraceRow[],
 	lookup: TraceLookup,
@@ -70,8 +82,9 @@ function pickMessage(
 }
 
 /**
- * Finds the item's message: by Message-ID first; when that finds nothing and the Message-ID was not confirmed
- * (false, or unknown because the item does not say), by sender, subject, recipients and time window.
+ * Finds the item's message: by Message-ID first; when that finds nothing and the Message-ID was not
+ * confirmed (false, or unknown because the item does not say), by sender, subject, recipients and
+ * time window.
  */
 export async function findMessage(
 	api: TraceApi,

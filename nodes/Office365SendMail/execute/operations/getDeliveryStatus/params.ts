@@ -6,7 +6,10 @@ import { InputError } from '../../../../shared/text/inputError';
 import { MAX_RECIPIENTS } from '../../../../shared/address/limits';
 
 export const MAX_WAIT_SECONDS = 600;
-/** A subject longer than this is not put into the filter (a header line is 998 characters, RFC 5322). */
+/**
+ * A subject longer than this is not put into the filter (a header line is 998 characters, RFC
+ * 5322).
+ */
 const MAX_FILTER_SUBJECT_CHARS = 998;
 const MAX_ADDRESS_CHARS = 320;
 const MAX_LIST_CHARS = MAX_RECIPIENTS * MAX_ADDRESS_CHARS;
@@ -39,7 +42,10 @@ function waitSecondsOf(value: unknown): number {
 	return n;
 }
 
-/** `Jane <jane@contoso.com>`, `jane@contoso.com` or {address}: the address, lower-case; anything else is skipped. */
+/**
+ * `Jane <jane@contoso.com>`, `jane@contoso.com` or {address}: the address, lower-case; anything
+ * else is skipped.
+ */
 function addressOf(entry: unknown): string | undefined {
 	const raw =
 		typeof entry === 'string'
@@ -76,7 +82,10 @@ function sentAtOf(value: unknown): number | undefined {
 	return Number.isNaN(at) ? undefined : at;
 }
 
-/** One item's parameters, checked before any request; the search hints come from the input item (Send's output). */
+/**
+ * One item's parameters, checked before any request; the search hints come from the input item
+ * (Send's output).
+ */
 export function readLookup(
 	ctx: IExecuteFunctions,
 	index: number,

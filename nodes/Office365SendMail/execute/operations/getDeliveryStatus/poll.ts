@@ -7,18 +7,24 @@ import { isFinal, latestPerRecipient, NEEDS_DETAILS, recipientStatus, statusItem
 import type { TraceApi, TraceRow } from './traceApi';
 
 /**
- * Polling spends the tenant's 100 requests per 5 minutes: the first look again after 5 s, then 1.5 times longer
- * each time, at most a minute apart, so one item waiting 10 minutes costs about 15 requests.
+ * Polling spends the tenant's 100 requests per 5 minutes: the first look again after 5 s, then 1.5
+ * times longer each time, at most a minute apart, so one item waiting 10 minutes costs about 15
+ * requests.
  */
 const FIRST_POLL_MS = 5_000;
 const MAX_POLL_MS = 60_000;
-/** However short Wait Seconds is, a request may wait this long for the budget (or a Retry-After). */
+/**
+ * However short Wait Seconds is, a request may wait this long for the budget (or a Retry-After).
+ */
 const MIN_BUDGET_WAIT_MS = 60_000;
 
 const allFinal = (rows: TraceRow[]): boolean =>
 	rows.length > 0 && latestPerRecipient(rows).every((row) => isFinal(row.status));
 
-/** Looks again: by the Message-ID the trace showed once the message was found, else as the first time. */
+/**
+ * Looks again: by the Message-ID the trace showed once the message was found, else as the first
+ * time.
+ */
 async function lookAgain(
 	api: TraceApi,
 	lookup: TraceLookup,
@@ -32,8 +38,9 @@ async function lookAgain(
 }
 
 /**
- * One item's delivery status: find the message, look again until every recipient has a final status or Wait
- * Seconds are over, then read the detail events of the recipients that were not delivered (for their NDR code).
+ * One item's delivery status: find the message, look again until every recipient has a final status
+ * or Wait Seconds are over, then read the detail events of the recipients that were not delivered
+ * (for their NDR code).
  */
 export async function deliveryStatusOf(
 	api: TraceApi,

@@ -8,9 +8,9 @@ import { detailsUrl, listUrl } from './traceApi';
 const get = (url: string) => ({ method: 'GET', url, headers: {} });
 
 /**
- * Dry Run: the trace requests a real run starts with, without a token or a request. The search by sender and
- * subject is shown when a real run could need it; detail requests only happen for recipients that were not
- * delivered, so they are shown with placeholders.
+ * Dry Run: the trace requests a real run starts with, without a token or a request. The search by
+ * sender and subject is shown when a real run could need it; detail requests only happen for
+ * recipients that were not delivered, so they are shown with placeholders.
  */
 export function previewJson(settings: GraphSettings, lookup: TraceLookup): IDataObject {
 	const now = Date.now();

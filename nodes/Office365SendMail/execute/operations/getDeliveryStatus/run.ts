@@ -54,7 +54,10 @@ function prepare(ctx: IExecuteFunctions, settings: GraphSettings): Outcome[] {
 	});
 }
 
-/** Signs in once, then looks up every prepared item at once; their requests share the tenant's trace budget. */
+/**
+ * Signs in once, then looks up every prepared item at once; their requests share the tenant's trace
+ * budget.
+ */
 async function lookUpAll(
 	ctx: IExecuteFunctions,
 	settings: GraphSettings,
@@ -85,9 +88,9 @@ function output(node: INode, o: Outcome): INodeExecutionData {
 }
 
 /**
- * Get Delivery Status: one output item per input item with the message's status per recipient, from Exchange
- * Online's message trace. Without Continue On Fail the first failure stops the node (nothing was sent, so
- * nothing is lost).
+ * Get Delivery Status: one output item per input item with the message's status per recipient, from
+ * Exchange Online's message trace. Without Continue On Fail the first failure stops the node
+ * (nothing was sent, so nothing is lost).
  */
 export async function executeGetDeliveryStatus(
 	ctx: IExecuteFunctions,

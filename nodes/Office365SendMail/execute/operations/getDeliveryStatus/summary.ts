@@ -4,8 +4,9 @@ import { explain } from './codes';
 import type { TraceEvent, TraceRow } from './traceApi';
 
 /**
- * Statuses of exchangeMessageTrace (https://learn.microsoft.com/graph/api/resources/exchangemessagetrace):
- * gettingStatus and pending may still change; the others are final.
+ * Statuses of exchangeMessageTrace
+ * (https://learn.microsoft.com/graph/api/resources/exchangemessagetrace): gettingStatus and pending
+ * may still change; the others are final.
  */
 const NOT_FINAL = new Set(['pending', 'gettingStatus']);
 const DELIVERED = new Set(['delivered', 'expanded']);

@@ -11,8 +11,9 @@ import {
 import { permissionMissing, servicePrincipalMissing } from './words';
 
 /**
- * Message trace in Microsoft Graph v1.0: GET /admin/exchange/tracing/messageTraces ($filter eq on messageId,
- * senderAddress, recipientAddress, subject, status; receivedDateTime ge/le; $top 1–5000; @odata.nextLink),
+ * Message trace in Microsoft Graph v1.0: GET /admin/exchange/tracing/messageTraces ($filter eq on
+ * messageId, senderAddress, recipientAddress, subject, status; receivedDateTime ge/le; $top
+ * 1–5000; @odata.nextLink),
  * https://learn.microsoft.com/graph/api/messagetracingroot-list-messagetraces, and GET
  * /admin/exchange/tracing/messageTraces/{id}/getDetailsByRecipient(recipientAddress='…'),
  * https://learn.microsoft.com/graph/api/exchangemessagetrace-getdetailsbyrecipient
@@ -27,7 +28,9 @@ export interface TraceRow {
 	receivedDateTime: string;
 }
 
-/** One event of a recipient's trace (exchangeMessageTraceDetail); the NDR text is in `description`. */
+/**
+ * One event of a recipient's trace (exchangeMessageTraceDetail); the NDR text is in `description`.
+ */
 export interface TraceEvent {
 	event: string;
 	action: string;
@@ -36,7 +39,10 @@ export interface TraceEvent {
 }
 
 export const TRACE_PATH = '/v1.0/admin/exchange/tracing/messageTraces';
-/** Pages followed per search: a search for one message that finds more rows than this is not narrow enough. */
+/**
+ * Pages followed per search: a search for one message that finds more rows than this is not narrow
+ * enough.
+ */
 const MAX_PAGES = 5;
 const PAGE_SIZE = 1000;
 /** 429s and 503s repeated per request (each repeat goes through the budget again). */
@@ -79,7 +85,10 @@ function eventOf(value: Record<string, unknown>): TraceEvent {
 	};
 }
 
-/** Trace requests of one run in flight at once: items are looked up together, their requests queue here. */
+/**
+ * Trace requests of one run in flight at once: items are looked up together, their requests queue
+ * here.
+ */
 const MAX_IN_FLIGHT = 4;
 
 export class TraceApi {
@@ -96,7 +105,10 @@ export class TraceApi {
 		private readonly signal?: AbortSignal,
 	) {}
 
-	/** Every row the filter finds, following @odata.nextLink on Graph's own origin, at most MAX_PAGES pages. */
+	/**
+	 * Every row the filter finds, following @odata.nextLink on Graph's own origin, at most MAX_PAGES
+	 * pages.
+	 */
 	async list(filter: string, deadline: number, top = PAGE_SIZE): Promise<TraceRow[]> {
 		const rows: TraceRow[] = [];
 		let url: string | undefined = listUrl(this.graph.graphEndpoint, filter, top);
@@ -121,7 +133,9 @@ export class TraceApi {
 		return value.map(eventOf);
 	}
 
-	/** One GET through the tenant's budget; 429 pauses the budget for its Retry-After and is repeated. */
+	/**
+	 * One GET through the tenant's budget; 429 pauses the budget for its Retry-After and is repeated.
+	 */
 	private async get(
 		url: string,
 		operation: string,
@@ -177,8 +191,9 @@ function parse(response: GraphResponse): Record<string, unknown> {
 }
 
 /**
- * Microsoft's refusals in words. 401 naming the missing service principal: the Transport Data Platform
- * prerequisite (the text is quoted in office365itpros.com/2026/01/27/message-trace-api); 403: the permission.
+ * Microsoft's refusals in words. 401 naming the missing service principal: the Transport Data
+ * Platform prerequisite (the text is quoted in office365itpros.com/2026/01/27/message-trace-api);
+ * 403: the permission.
  */
 function translate(error: unknown, clientId: string): unknown {
 	if (!(error instanceof GraphApiError)) return error;
@@ -189,8 +204,9 @@ function translate(error: unknown, clientId: string): unknown {
 }
 
 /**
- * The Graph client's retry policy for trace requests: no retries inside the client, since every repeat must go
- * through the tenant's trace budget, and a maxDelayMs of 0 hands Microsoft's Retry-After to it instead of waiting.
+ * The Graph client's retry policy for trace requests: no retries inside the client, since every
+ * repeat must go through the tenant's trace budget, and a maxDelayMs of 0 hands Microsoft's
+ * Retry-After to it instead of waiting.
  */
 export function traceClientRetry(timeoutMs: number): RetryPolicy {
 	return { maxRetries: 0, maxTotalMs: timeoutMs, baseDelayMs: 1_000, maxDelayMs: 0, minDelayMs: 0 };

@@ -4,12 +4,18 @@ import { TRACE_PERMISSION } from '../../../../shared/diagnostics/traceAvailabili
 
 export { TRACE_PERMISSION };
 
-/** Microsoft's "Transport Data Platform" app, whose service principal message trace needs in the tenant. */
+/**
+ * Microsoft's "Transport Data Platform" app, whose service principal message trace needs in the
+ * tenant.
+ */
 export const TRANSPORT_DATA_PLATFORM_APP_ID = '8bd644d1-64a1-4d4b-ae52-2e0cbf64e373';
 
 export type TraceUnavailableReason = 'permission' | 'servicePrincipal' | 'cloud';
 
-/** Why message trace cannot be used with this credential, in words, and what the admin does about it. */
+/**
+ * Why message trace cannot be used with this credential, in words, and what the admin does about
+ * it.
+ */
 export class TraceUnavailableError extends Error {
 	constructor(
 		readonly reason: TraceUnavailableReason,
@@ -38,7 +44,10 @@ export function servicePrincipalMissing(graphSaid: string): TraceUnavailableErro
 	);
 }
 
-/** Message trace exists in the global cloud only (learn: messagetracingroot-list-messagetraces, "national cloud deployments"). */
+/**
+ * Message trace exists in the global cloud only (learn: messagetracingroot-list-messagetraces,
+ * "national cloud deployments").
+ */
 export function nationalCloud(cloud: CloudName, label: string): TraceUnavailableError | undefined {
 	if (cloud === 'global' || cloud === 'custom') return undefined;
 	return new TraceUnavailableError(

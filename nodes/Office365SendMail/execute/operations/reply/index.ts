@@ -28,7 +28,10 @@ export interface ReplyFields {
 	attachments: AttachmentSource[];
 	/** The new content goes above the quoted original (Quote Original, on by default). */
 	quote: boolean;
-	/** The item's Options: Confirm Message-ID and the run flags are checked after the message, in plan. */
+	/**
+	 * The item's Options: Confirm Message-ID and the run flags are checked after the message, in
+	 * plan.
+	 */
 	options: IDataObject;
 }
 
@@ -75,7 +78,8 @@ export async function readReply(
 	settings: GraphSettings,
 ): Promise<ReplyFields> {
 	const { options, sender } = optionsAndSender(ctx, index, settings);
-	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
+	// Fields are checked in the editor's order, so the first problem reported is the first one on
+	// screen.
 	const target = targetOf(ctx, index);
 	const body = bodyOf(ctx, index);
 	const input: MessageInput = {
@@ -83,7 +87,8 @@ export async function readReply(
 		subject: '',
 		...body,
 		...commonInput(options, sender, settings),
-		// Graph's reply action always keeps the reply in Sent Items (https://learn.microsoft.com/graph/api/message-reply).
+		// Graph's reply action always keeps the reply in Sent Items
+		// (https://learn.microsoft.com/graph/api/message-reply).
 		saveToSentItems: true,
 	};
 	const attachments = await attachmentsOf(ctx, index, options);
@@ -105,7 +110,10 @@ export async function readReply(
 export const DERIVED_RECIPIENTS =
 	"as Outlook derives them: the original's Reply-To, else its sender; Reply to All adds its To and CC recipients (not the sender mailbox)";
 
-/** Reply: answer a message of the sender mailbox (its sender, or everyone on it), in its conversation. */
+/**
+ * Reply: answer a message of the sender mailbox (its sender, or everyone on it), in its
+ * conversation.
+ */
 export function planReplyItem(fields: ReplyFields): PreparedItem {
 	const { index, sender, input, target, attachments, quote, options } = fields;
 	const identity = { messageId: messageIdFor(input, sender), quote };
@@ -115,8 +123,9 @@ export function planReplyItem(fields: ReplyFields): PreparedItem {
 }
 
 /**
- * The output's message fields for a reply: the recipients and subject Graph returned on the reply draft; after the
- * one-request reply action (which returns nothing) how Outlook derives them, and the CC/BCC the item added.
+ * The output's message fields for a reply: the recipients and subject Graph returned on the reply
+ * draft; after the one-request reply action (which returns nothing) how Outlook derives them, and
+ * the CC/BCC the item added.
  */
 export function replySummary(item: PreparedItem, delivery?: Delivery): IDataObject {
 	const step = item.plan.steps.find(

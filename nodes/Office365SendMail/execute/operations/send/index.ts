@@ -35,9 +35,14 @@ export interface SendFields {
 	mime: MimeOptions;
 	attachments: AttachmentSource[];
 	/** Send At, in UTC; Create Draft does not read it. */
-	/** The item's Options: Send At, Confirm Message-ID and the run flags are checked after the message, in plan. */
+	/**
+	 * The item's Options: Send At, Confirm Message-ID and the run flags are checked after the
+	 * message, in plan.
+	 */
 	options: IDataObject;
-	/** The workflow's time zone, for a Send At without an offset; absent where Send At does not apply. */
+	/**
+	 * The workflow's time zone, for a Send At without an offset; absent where Send At does not apply.
+	 */
 	timezone?: string;
 }
 
@@ -49,7 +54,8 @@ function unsubscribeOf(
 	options: IDataObject,
 ): Pick<MimeOptions, 'listUnsubscribe' | 'listUnsubscribeOneClick'> {
 	const raw = asText(options.listUnsubscribe, UNSUBSCRIBE);
-	// Checked whole, before trimming, so a line break anywhere is refused rather than silently cut off.
+	// Checked whole, before trimming, so a line break anywhere is refused rather than silently cut
+	// off.
 	const text = raw.length > MAX_LIST_TEXT_CHARS ? raw : assertOneLine(raw, UNSUBSCRIBE).trim();
 	const oneClick = asBoolean(options.listUnsubscribeOneClick, ONE_CLICK) ?? false;
 	if (text.length > MAX_LIST_TEXT_CHARS)
@@ -72,8 +78,8 @@ function unsubscribeOf(
 }
 
 /**
- * The threading and unsubscribe options (In-Reply-To, References, List-Unsubscribe), checked before any request.
- * References defaults to In-Reply-To (RFC 5322 §3.6.4).
+ * The threading and unsubscribe options (In-Reply-To, References, List-Unsubscribe), checked before
+ * any request. References defaults to In-Reply-To (RFC 5322 §3.6.4).
  */
 export function mimeOptionsOf(options: IDataObject): MimeOptions {
 	const given = asText(options.inReplyTo, 'In-Reply-To').trim();
@@ -95,7 +101,8 @@ export async function readSend(
 	readSendAt = true,
 ): Promise<SendFields> {
 	const { options, sender } = optionsAndSender(ctx, index, settings);
-	// Fields are checked in the editor's order, so the first problem reported is the first one on screen.
+	// Fields are checked in the editor's order, so the first problem reported is the first one on
+	// screen.
 	const recipients = recipientsOf(ctx, index, options);
 	const input: MessageInput = {
 		...recipients,
@@ -115,7 +122,10 @@ export async function readSend(
 	};
 }
 
-/** The Message-ID to stamp and, when the message needs MIME, the MIME content and what a draft PATCH adds. */
+/**
+ * The Message-ID to stamp and, when the message needs MIME, the MIME content and what a draft PATCH
+ * adds.
+ */
 export function identityOf(input: MessageInput, extras: MimeOptions, sender: string): PlanIdentity {
 	const messageId = messageIdFor(input, sender);
 	if (!needsMime(input, extras)) return { messageId };

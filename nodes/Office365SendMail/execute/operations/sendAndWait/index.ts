@@ -14,7 +14,10 @@ import { sendAndWaitWaitTill } from '../../../sendAndWait/waitTill';
 import { commonInput, itemFlags, recipientsOf } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
-/** The question mail's fields: the question from n8n's resume URL, the recipients and the mail options. */
+/**
+ * The question mail's fields: the question from n8n's resume URL, the recipients and the mail
+ * options.
+ */
 export type SendAndWaitFields = Pick<PreparedItem, 'index' | 'sender' | 'input'> & {
 	/** The mail options Send and Wait offers; Dry Run is read after the message, in plan. */
 	options: IDataObject;
@@ -23,8 +26,9 @@ export type SendAndWaitFields = Pick<PreparedItem, 'index' | 'sender' | 'input'>
 };
 
 /**
- * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its stored options
- * (attachments, read receipts…), which the editor hides for this operation and which must not act unseen.
+ * Only the mail options Send and Wait offers are read: a workflow switched from Send keeps its
+ * stored options (attachments, read receipts…), which the editor hides for this operation and which
+ * must not act unseen.
  */
 function mailOptionsOf(ctx: IExecuteFunctions, index: number): IDataObject {
 	const all = (ctx.getNodeParameter('options', index, {}) ?? {}) as IDataObject;
@@ -35,8 +39,9 @@ function mailOptionsOf(ctx: IExecuteFunctions, index: number): IDataObject {
 }
 
 /**
- * Send and Wait for Response: the question mail, built from n8n's resume URL, planned like any other message so
- * Allowed Senders, Dry Run, errors naming the field and the Retry On Fail ledger apply to it.
+ * Send and Wait for Response: the question mail, built from n8n's resume URL, planned like any
+ * other message so Allowed Senders, Dry Run, errors naming the field and the Retry On Fail ledger
+ * apply to it.
  */
 export async function readSendAndWait(
 	ctx: IExecuteFunctions,
@@ -91,9 +96,10 @@ export function sendAndWaitItems(items: INodeExecutionData[]): INodeExecutionDat
 }
 
 /**
- * After delivery: when the question really went out (now, or in an earlier attempt that Retry On Fail remembers),
- * the execution waits for the answer; n8n then replaces this node's output with the answer. A Dry Run preview or a
- * refused item (Continue On Fail) is output as it is, without waiting for a mail nobody received.
+ * After delivery: when the question really went out (now, or in an earlier attempt that Retry On
+ * Fail remembers), the execution waits for the answer; n8n then replaces this node's output with
+ * the answer. A Dry Run preview or a refused item (Continue On Fail) is output as it is, without
+ * waiting for a mail nobody received.
  */
 export async function waitForAnswer(
 	ctx: IExecuteFunctions,
