@@ -62,10 +62,14 @@ async function deliverOne(
 	// decides, so only a token that lists roles without Mail.ReadWrite is refused up front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
 		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
-	const send = () => executePlan(graph, withoutNeedlessProbe(item.plan, roles));
-	const sent = await outcomeOf(() => deliverPlan(run, graph, item, roles, send));
+	// Only a marked plan (Confirm Message-ID) can hold the permission probe that the token's roles may make needless.
+	const plan = item.plan.marker ? withoutNeedlessProbe(item.plan, roles) : item.plan;
+	const send = () => executePlan(graph, plan);
+	// Only an item with an Idempotency Key goes through the key's claim and lookup.
+	const keyed = item.idempotency !== undefined;
+	const sent = await outcomeOf(() => (keyed ? deliverPlan(run, graph, item, roles, send) : send()));
 	if (sent.ok) {
-		const repeat = deduplicatedOutcome(item, input, sent.value);
+		const repeat = keyed ? deduplicatedOutcome(item, input, sent.value) : undefined;
 		if (repeat) return repeat;
 		remember(run.ledger, item, { delivered: sent.value });
 		return {
@@ -129,7 +133,7 @@ async function deliverReady(
 
 	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
 	const graph = graphClientOf(run);
-	planKeyLookups(run, graph, ready);
+	if (ready.some((item) => item.idempotency)) planKeyLookups(run, graph, ready);
 	const lanes = new RunMailboxLanes(run.maxConcurrency, TOTAL_CONCURRENCY);
 	const results = new Map<number, ItemOutcome>();
 	let stop = false;
