@@ -49,7 +49,8 @@ async function deliverOne(
 ): Promise<ItemOutcome> {
 	const { index } = item;
 	const input = run.items[index];
-	const earlier = recall(run.ledger, item);
+	// The ledger exists only under Retry On Fail (executeSendMail.ts); without it nothing is recalled or remembered.
+	const earlier = run.ledger && recall(run.ledger, item);
 	if (earlier && 'unknown' in earlier) return { state: 'failed', index, failure: earlier.unknown };
 	if (earlier) {
 		const note =
@@ -71,7 +72,7 @@ async function deliverOne(
 	if (sent.ok) {
 		const repeat = keyed ? deduplicatedOutcome(item, input, sent.value) : undefined;
 		if (repeat) return repeat;
-		remember(run.ledger, item, { delivered: sent.value });
+		if (run.ledger) remember(run.ledger, item, { delivered: sent.value });
 		return {
 			state: 'done',
 			index,
@@ -86,7 +87,7 @@ async function deliverOne(
 		item,
 		needsReadWrite ? 'Mail.ReadWrite' : 'Mail.Send',
 	);
-	if (outcome.state === 'failed' && mustNotRepeat(item, outcome.failure))
+	if (run.ledger && outcome.state === 'failed' && mustNotRepeat(item, outcome.failure))
 		remember(run.ledger, item, { unknown: outcome.failure });
 	return outcome;
 }
@@ -102,7 +103,9 @@ export async function deliverAll(
 ): Promise<ItemOutcome[]> {
 	const ready = outcomes.flatMap((o) => (o.state === 'ready' ? [o.item] : []));
 	if (!ready.length) return outcomes;
-	const attempt = outcomeOfSync(() => beginAttempt(run.ledger, ready.length));
+	const { ledger } = run;
+	if (!ledger) return await deliverReady(run, outcomes, ready, signIn);
+	const attempt = outcomeOfSync(() => beginAttempt(ledger, ready.length));
 	if (!attempt.ok)
 		return outcomes.map((o) =>
 			o.state === 'ready' ? failed(run, o.index, attempt.error, o.item) : o,
