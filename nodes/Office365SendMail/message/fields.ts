@@ -95,7 +95,8 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 	// isMailboxId is ASCII only and bounded, so the string checked here is the one that goes into the URL.
 	if (!isMailboxId(sender))
 		throw new InputError('Sender', `${excerpt(sender)} is not a valid mailbox. ${MAILBOX_HINT}`);
-	if (!isSenderAllowed(settings.allowedSenders, sender)) {
+	// No Allowed Senders allows every mailbox: the rules are consulted only when the credential lists some.
+	if (settings.allowedSenders.length && !isSenderAllowed(settings.allowedSenders, sender)) {
 		throw new InputError(
 			'Sender',
 			`Mailbox ${excerpt(sender, 254)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
@@ -125,7 +126,7 @@ export function fromOf(
 		const parsed = parseOneRecipient(address, 'From Address');
 		// Normalised once (NFC); this exact string is checked and sent, so no later step can turn it into another.
 		const from = parsed.address.normalize('NFC');
-		if (!isSenderAllowed(settings.allowedSenders, from)) {
+		if (settings.allowedSenders.length && !isSenderAllowed(settings.allowedSenders, from)) {
 			throw new InputError(
 				'From Address',
 				`${excerpt(from)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}).`,
