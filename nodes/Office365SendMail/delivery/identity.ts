@@ -1,8 +1,8 @@
-import type { GraphMessage, MessageInput } from '../message/build';
+import { draftMessage, type GraphMessage, type MessageInput } from '../message/build';
 import { markerProperty, type FoundMessage } from './findSent';
 import { newMessageId } from '../message/messageId';
 import type { DeliveryPlan } from './plan';
-import { draftRequestBody } from './schedule';
+import { withDeferredSend } from './schedule';
 
 /**
  * The Message-ID every message gets before any request, so the output can name it without reading the mailbox.
@@ -55,7 +55,9 @@ export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
 
 /** The JSON draft: internetMessageId is "updatable only if isDraft = true" (message resource), so it is set here. */
 export function draftJson(plan: DeliveryPlan): GraphMessage {
-	const draft = markedMessage(plan, draftRequestBody(plan));
+	const body = draftMessage(plan.message, plan.saveToSentItems);
+	// Only a scheduled send's draft carries a deferred send time (delivery/schedule.ts).
+	const draft = markedMessage(plan, plan.sendAt ? withDeferredSend(body, plan.sendAt) : body);
 	return plan.messageId ? { ...draft, internetMessageId: plan.messageId } : draft;
 }
 
