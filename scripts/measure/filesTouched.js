@@ -2,7 +2,7 @@
 // Locality measure: which product files (nodes/, credentials/) run code for ONE Send with a 5 MB
 // attachment.
 //
-//   node scripts/measure/filesTouched.js [--no-build] [--list] [--json FILE]
+//   node scripts/measure/filesTouched.js [--no-build] [--list] [--functions] [--json FILE]
 //
 // The Send runs through n8n-core's WorkflowExecute (the compiled test harness, .build/) against the
 // Graph simulator in this process, with V8 precise coverage (inspector Profiler, call counts).
@@ -24,12 +24,13 @@ const PRODUCT = ['nodes', 'credentials'].map((d) => `${build(d)}${path.sep}`);
 const ATTACHMENT_BYTES = 5 * 1024 * 1024;
 
 function parseArgs(argv) {
-	const args = { child: false, build: true, list: false, json: undefined };
+	const args = { child: false, build: true, list: false, functions: false, json: undefined };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		if (a === '--child') args.child = true;
 		else if (a === '--no-build') args.build = false;
 		else if (a === '--list') args.list = true;
+		else if (a === '--functions') args.functions = true;
 		else if (a === '--json') args.json = path.resolve(argv[++i]);
 		else throw new Error(`unknown argument ${a}`);
 	}
@@ -65,22 +66,26 @@ function post(session, method, params = {}) {
 	);
 }
 
-/** Product files with a function (not the module itself, not a TypeScript helper) that ran. */
-function touchedFiles(coverage) {
-	const files = new Set();
+/**
+ * Product file → names of its functions (not the module itself, not a TypeScript helper) that ran.
+ */
+function touchedFunctions(coverage) {
+	const files = new Map();
 	for (const script of coverage.result) {
 		if (!script.url.startsWith('file://')) continue;
 		const file = new URL(script.url).pathname;
 		if (!PRODUCT.some((dir) => file.startsWith(dir))) continue;
 		// The module's own (CommonJS wrapper) function starts at offset 0; it is listed only when it
 		// ran.
-		const ran = script.functions.some(
+		const ran = script.functions.filter(
 			(f) =>
 				f.ranges[0].startOffset > 0 && f.ranges[0].count > 0 && !f.functionName.startsWith('__'),
 		);
-		if (ran) files.add(path.relative(build('.'), file).replace(/\.js$/, '.ts'));
+		if (ran.length === 0) continue;
+		const names = ran.map((f) => f.functionName || '(anonymous)');
+		files.set(path.relative(build('.'), file).replace(/\.js$/, '.ts'), names);
 	}
-	return [...files].sort();
+	return files;
 }
 
 async function measure(args) {
@@ -107,13 +112,19 @@ async function measure(args) {
 			subject: 'measure',
 		});
 		const coverage = await post(session, 'Profiler.takePreciseCoverage');
-		const files = touchedFiles(coverage);
+		const ran = touchedFunctions(coverage);
+		const files = [...ran.keys()].sort();
 		const folders = [...new Set(files.map((f) => path.dirname(f)))].sort();
 		const result = { attachmentBytes: ATTACHMENT_BYTES, via: sent.via, files, folders };
 		process.stdout.write(
 			`One Send with a 5 MB attachment (via ${sent.via}): ${files.length} product files in ${folders.length} folders.\n`,
 		);
-		if (args.list) for (const f of files) process.stdout.write(`  ${f}\n`);
+		if (args.list || args.functions) {
+			for (const f of files) {
+				const names = args.functions ? `: ${ran.get(f).join(', ')}` : '';
+				process.stdout.write(`  ${f}${names}\n`);
+			}
+		}
 		if (args.json) fs.writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`);
 	} finally {
 		await post(session, 'Profiler.stopPreciseCoverage');

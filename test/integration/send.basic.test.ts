@@ -81,3 +81,31 @@ test('a changed secret is not served from the cache', async () => {
 	expect(t.sim.counters.tokenRequests).toBe(2);
 	expect(t.sim.outbox).toHaveLength(1);
 });
+
+test('options an expression leaves empty ask for nothing: one JSON sendMail, sent now, no key and no lookup', async () => {
+	const result = await runSendMail({
+		credentials: t.credentials(),
+		items: [{ json: {} }],
+		parameters: {
+			toRecipients: 'ada@example.com',
+			subject: 'Empty options',
+			bodyContent: '<p>Hello</p>',
+			options: {
+				idempotencyKey: '',
+				confirmMessageId: '',
+				sendAt: '',
+				references: '',
+				listUnsubscribe: '',
+				headers: '',
+			},
+		},
+	});
+	expect(result.errorMessage).toBeUndefined();
+	expect(result.items[0].json).toMatchObject({ status: 'sent', internetMessageIdConfirmed: false });
+	expect(result.items[0].json.deduplicated).toBeUndefined();
+	const graph = t.sim.requests.filter((r) => r.kind === 'graph');
+	expect(graph.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST sendMail']);
+	expect(t.sim.outbox).toHaveLength(1);
+	expect(t.sim.outbox[0].mime).toBeUndefined();
+	expect(t.sim.outbox[0].internetMessageId).toBe(result.items[0].json.internetMessageId);
+});

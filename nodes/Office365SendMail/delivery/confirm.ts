@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { asBoolean } from '../message/fields';
 import { InputError } from '../../shared/text/inputError';
-import { markerProperty, newMarker, type FoundMessage } from './findSent';
+import { markerProperty, newMarker } from './findSent';
 import { idempotencyKeyOf, keyHash } from '../execute/idempotency/key';
 import { withDraftPatch } from './mime';
 import type { DeliveryPlan, DeliveryStep } from './plan';
@@ -88,33 +88,4 @@ export function withoutNeedlessProbe(plan: DeliveryPlan, roles?: string[]): Deli
 		...plan,
 		steps: plan.steps.filter((s) => !(s.kind === 'listMessages' && s.role === 'probe')),
 	};
-}
-
-/**
- * The output's Message-ID and whether it came from Exchange, with a note where Exchange's differs
- * from ours.
- */
-export function confirmedIdentity(
-	plan: DeliveryPlan,
-	draft: { internetMessageId?: string } | undefined,
-	found: FoundMessage | undefined,
-	notes: string[],
-): { internetMessageId?: string; internetMessageIdConfirmed: boolean } & Partial<
-	Omit<FoundMessage, 'folder'>
-> {
-	const fromExchange = found?.internetMessageId ?? draft?.internetMessageId;
-	if (plan.messageId && fromExchange && fromExchange !== plan.messageId)
-		notes.push(
-			`Exchange used the Message-ID ${fromExchange} instead of the one the node set (${plan.messageId}); the output shows Exchange's.`,
-		);
-	if (plan.steps.some((s) => s.kind === 'listMessages' && s.role === 'findSent') && !found)
-		notes.push(
-			"The sent copy did not appear in Sent Items in time, so the Message-ID is the node's and not confirmed. The message was sent; do not send it again.",
-		);
-	if (found) {
-		const { id, internetMessageId, conversationId, webLink } = found;
-		return { id, internetMessageId, conversationId, webLink, internetMessageIdConfirmed: true };
-	}
-	if (fromExchange) return { internetMessageId: fromExchange, internetMessageIdConfirmed: true };
-	return { internetMessageId: plan.messageId, internetMessageIdConfirmed: false };
 }

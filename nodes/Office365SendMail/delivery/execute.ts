@@ -1,7 +1,7 @@
 import { outcomeOf } from '../../shared/outcome';
 import type { GraphClient } from '../../shared/transport/graphClient';
 import { GraphApiError } from '../../shared/transport/graphErrors';
-import { confirmedIdentity } from './confirm';
+import { confirmedIdentity } from './identity';
 import type { DeliveryPlan, DeliveryStep } from './plan';
 import {
 	callOf,

@@ -1,8 +1,8 @@
-import type { GraphMessage, MessageInput } from '../message/build';
-import { markerProperty } from './findSent';
-import { newMessageId } from '../message/mime';
+import { draftMessage, type GraphMessage, type MessageInput } from '../message/build';
+import { markerProperty, type FoundMessage } from './findSent';
+import { newMessageId } from '../message/messageId';
 import type { DeliveryPlan } from './plan';
-import { draftRequestBody } from './schedule';
+import { withDeferredSend } from './schedule';
 
 /**
  * The Message-ID every message gets before any request, so the output can name it without reading
@@ -61,6 +61,34 @@ export function sendMailMessage(plan: DeliveryPlan): GraphMessage {
  * is set here.
  */
 export function draftJson(plan: DeliveryPlan): GraphMessage {
-	const draft = markedMessage(plan, draftRequestBody(plan));
+	const body = draftMessage(plan.message, plan.saveToSentItems);
+	// Only a scheduled send's draft carries a deferred send time (delivery/schedule.ts).
+	const draft = markedMessage(plan, plan.sendAt ? withDeferredSend(body, plan.sendAt) : body);
 	return plan.messageId ? { ...draft, internetMessageId: plan.messageId } : draft;
+}
+
+/** The output's Message-ID and whether it came from Exchange, with a note where Exchange's differs from ours. */
+export function confirmedIdentity(
+	plan: DeliveryPlan,
+	draft: { internetMessageId?: string } | undefined,
+	found: FoundMessage | undefined,
+	notes: string[],
+): { internetMessageId?: string; internetMessageIdConfirmed: boolean } & Partial<
+	Omit<FoundMessage, 'folder'>
+> {
+	const fromExchange = found?.internetMessageId ?? draft?.internetMessageId;
+	if (plan.messageId && fromExchange && fromExchange !== plan.messageId)
+		notes.push(
+			`Exchange used the Message-ID ${fromExchange} instead of the one the node set (${plan.messageId}); the output shows Exchange's.`,
+		);
+	if (plan.steps.some((s) => s.kind === 'listMessages' && s.role === 'findSent') && !found)
+		notes.push(
+			"The sent copy did not appear in Sent Items in time, so the Message-ID is the node's and not confirmed. The message was sent; do not send it again.",
+		);
+	if (found) {
+		const { id, internetMessageId, conversationId, webLink } = found;
+		return { id, internetMessageId, conversationId, webLink, internetMessageIdConfirmed: true };
+	}
+	if (fromExchange) return { internetMessageId: fromExchange, internetMessageIdConfirmed: true };
+	return { internetMessageId: plan.messageId, internetMessageIdConfirmed: false };
 }

@@ -16,19 +16,6 @@ export interface MimeOptions {
 /** The MIME message of a plan, without attachments (they are read only when a request is made). */
 export type MimeContent = Omit<MimeMessageInput, 'attachments'>;
 
-/**
- * Standard headers (In-Reply-To, References, List-Unsubscribe) and multipart bodies exist only in
- * MIME.
- */
-export function needsMime(input: MessageInput, options: MimeOptions): boolean {
-	return (
-		input.bodyContentType === 'htmlAndText' ||
-		!!options.inReplyTo ||
-		!!options.references?.length ||
-		!!options.listUnsubscribe?.length
-	);
-}
-
 function bodiesOf(input: MessageInput): Pick<MimeMessageInput, 'html' | 'text'> {
 	if (input.bodyContentType === 'text') return { text: input.bodyContent };
 	if (input.bodyContentType === 'html') return { html: input.bodyContent };

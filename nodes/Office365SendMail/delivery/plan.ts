@@ -88,6 +88,12 @@ export interface DeliveryPlan {
 	marker?: string;
 }
 
+/** What the output's `status` says the plan did once it ran. */
+export function statusOf(plan: DeliveryPlan): 'sent' | 'draft' | 'scheduled' {
+	if (plan.steps.some((s) => s.kind === 'keepDraft')) return 'draft';
+	return plan.sendAt ? 'scheduled' : 'sent';
+}
+
 /**
  * How the message is identified and, for MIME, written; without it the plan is the plain JSON one.
  */

@@ -1,7 +1,7 @@
-import { draftMessage, type GraphMessage } from '../message/build';
+import type { GraphMessage } from '../message/build';
 import { InputError } from '../../shared/text/inputError';
 import { withDraftPatch } from './mime';
-import { attachmentSteps, type DeliveryPlan, type DeliveryStep } from './plan';
+import { attachmentSteps, statusOf, type DeliveryPlan, type DeliveryStep } from './plan';
 
 /**
  * Draft-only and scheduled delivery, as transformations of the plan `send` makes: whatever `send`
@@ -92,19 +92,14 @@ function deferredProperties(sendAt: string) {
 	];
 }
 
-/**
- * The body of `POST /users/{id}/messages`: the draft, with the deferred send time when it is
- * scheduled.
- */
-export function draftRequestBody(plan: DeliveryPlan): GraphMessage {
-	const draft = draftMessage(plan.message, plan.saveToSentItems);
-	if (!plan.sendAt) return draft;
+/** A scheduled send's draft body (`POST /users/{id}/messages`) with its deferred send time. */
+export function withDeferredSend(draft: GraphMessage, sendAt: string): GraphMessage {
 	const existing = Array.isArray(draft.singleValueExtendedProperties)
 		? (draft.singleValueExtendedProperties as unknown[])
 		: [];
 	return {
 		...draft,
-		singleValueExtendedProperties: [...existing, ...deferredProperties(plan.sendAt)],
+		singleValueExtendedProperties: [...existing, ...deferredProperties(sendAt)],
 	};
 }
 
@@ -114,12 +109,6 @@ export function draftRequestBody(plan: DeliveryPlan): GraphMessage {
  * the message.
  */
 export const IMMUTABLE_ID_HEADERS: Record<string, string> = { Prefer: 'IdType="ImmutableId"' };
-
-/** What the output's `status` says the plan did once it ran. */
-export function statusOf(plan: DeliveryPlan): 'sent' | 'draft' | 'scheduled' {
-	if (plan.steps.some((s) => s.kind === 'keepDraft')) return 'draft';
-	return plan.sendAt ? 'scheduled' : 'sent';
-}
 
 /**
  * Drafts and scheduled sends are created with Mail.ReadWrite; the field named is where the user
@@ -136,22 +125,4 @@ export function readWriteMissing(plan: DeliveryPlan): InputError | undefined {
 		field,
 		`${what} creates the message in the sender's Drafts folder, which needs the Mail.ReadWrite application permission (with admin consent)${besides}. Add it in Entra admin center › App registrations › API permissions.`,
 	);
-}
-
-/**
- * The output's status and the time that goes with it: when sent, when the draft was created, or
- * when it goes.
- */
-export function resultFields(
-	plan: DeliveryPlan,
-	at: string,
-): { status: string } & Record<string, string> {
-	switch (statusOf(plan)) {
-		case 'draft':
-			return { status: 'draft', createdAt: at };
-		case 'scheduled':
-			return { status: 'scheduled', sendAt: plan.sendAt ?? '', submittedAt: at };
-		case 'sent':
-			return { status: 'sent', sentAt: at };
-	}
 }

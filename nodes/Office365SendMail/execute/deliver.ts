@@ -55,7 +55,8 @@ async function deliverOne(
 ): Promise<ItemOutcome> {
 	const { index } = item;
 	const input = run.items[index];
-	const earlier = recall(run.ledger, item);
+	// The ledger exists only under Retry On Fail (executeSendMail.ts); without it nothing is recalled or remembered.
+	const earlier = run.ledger && recall(run.ledger, item);
 	if (earlier && 'unknown' in earlier) return { state: 'failed', index, failure: earlier.unknown };
 	if (earlier) {
 		const note =
@@ -69,12 +70,16 @@ async function deliverOne(
 	// front.
 	if (needsReadWrite && roles && !roles.includes('Mail.ReadWrite'))
 		return failed(run, index, readWriteMissing(item.plan) ?? READ_WRITE_MISSING, item);
-	const send = () => executePlan(graph, withoutNeedlessProbe(item.plan, roles));
-	const sent = await outcomeOf(() => deliverPlan(run, graph, item, roles, send));
+	// Only a marked plan (Confirm Message-ID) can hold the permission probe that the token's roles may make needless.
+	const plan = item.plan.marker ? withoutNeedlessProbe(item.plan, roles) : item.plan;
+	const send = () => executePlan(graph, plan);
+	// Only an item with an Idempotency Key goes through the key's claim and lookup.
+	const keyed = item.idempotency !== undefined;
+	const sent = await outcomeOf(() => (keyed ? deliverPlan(run, graph, item, roles, send) : send()));
 	if (sent.ok) {
-		const repeat = deduplicatedOutcome(item, input, sent.value);
+		const repeat = keyed ? deduplicatedOutcome(item, input, sent.value) : undefined;
 		if (repeat) return repeat;
-		remember(run.ledger, item, { delivered: sent.value });
+		if (run.ledger) remember(run.ledger, item, { delivered: sent.value });
 		return {
 			state: 'done',
 			index,
@@ -89,7 +94,7 @@ async function deliverOne(
 		item,
 		needsReadWrite ? 'Mail.ReadWrite' : 'Mail.Send',
 	);
-	if (outcome.state === 'failed' && mustNotRepeat(item, outcome.failure))
+	if (run.ledger && outcome.state === 'failed' && mustNotRepeat(item, outcome.failure))
 		remember(run.ledger, item, { unknown: outcome.failure });
 	return outcome;
 }
@@ -106,7 +111,9 @@ export async function deliverAll(
 ): Promise<ItemOutcome[]> {
 	const ready = outcomes.flatMap((o) => (o.state === 'ready' ? [o.item] : []));
 	if (!ready.length) return outcomes;
-	const attempt = outcomeOfSync(() => beginAttempt(run.ledger, ready.length));
+	const { ledger } = run;
+	if (!ledger) return await deliverReady(run, outcomes, ready, signIn);
+	const attempt = outcomeOfSync(() => beginAttempt(ledger, ready.length));
 	if (!attempt.ok)
 		return outcomes.map((o) =>
 			o.state === 'ready' ? failed(run, o.index, attempt.error, o.item) : o,
@@ -137,7 +144,7 @@ async function deliverReady(
 
 	const roles = signedIn.value.claims.hasRolesClaim ? signedIn.value.claims.roles : undefined;
 	const graph = graphClientOf(run);
-	planKeyLookups(run, graph, ready);
+	if (ready.some((item) => item.idempotency)) planKeyLookups(run, graph, ready);
 	const lanes = new RunMailboxLanes(run.maxConcurrency, TOTAL_CONCURRENCY);
 	const results = new Map<number, ItemOutcome>();
 	let stop = false;

@@ -1,10 +1,9 @@
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { attachmentSummaries } from '../delivery/plan';
+import { attachmentSummaries, statusOf, type DeliveryPlan } from '../delivery/plan';
 import type { Delivery } from '../delivery/execute';
 import { mimeExcerptOf } from '../delivery/mimePreview';
 import type { PreviewRequest } from '../delivery/render';
-import { resultFields } from '../delivery/schedule';
 import { formatRecipient } from '../../shared/address/recipients';
 import type { ItemFailure } from './errors';
 import type { ItemOutcome, RunContext } from './outcomes';
@@ -27,6 +26,18 @@ function withBinary(item: PreparedItem, input: INodeExecutionData, json: IDataOb
 	const out: INodeExecutionData = { json, pairedItem: { item: item.index } };
 	if (item.passThroughBinary && input.binary) out.binary = input.binary;
 	return out;
+}
+
+/** The output's status and the time that goes with it: when sent, when the draft was created, or when it goes. */
+function resultFields(plan: DeliveryPlan, at: string): { status: string } & Record<string, string> {
+	switch (statusOf(plan)) {
+		case 'draft':
+			return { status: 'draft', createdAt: at };
+		case 'scheduled':
+			return { status: 'scheduled', sendAt: plan.sendAt ?? '', submittedAt: at };
+		case 'sent':
+			return { status: 'sent', sentAt: at };
+	}
 }
 
 export function sentItem(

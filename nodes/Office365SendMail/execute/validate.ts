@@ -1,12 +1,16 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { outcomeOf, type Outcome } from '../../shared/outcome';
 import { acquireToken, type AccessToken } from '../../shared/token/tokenProvider';
 import { renderPlan } from '../delivery/render';
 import { previewItem } from './output';
-import { withItemKey } from './idempotency/mark';
+import { withIdempotency } from './idempotency/mark';
 import { failed, stopUnlessContinuing, type ItemOutcome, type RunContext } from './outcomes';
 import { messageOperation } from './operations';
+import { isGiven } from './operations/sharedReaders';
+import type { PreparedItem } from './operations/types';
 
 const YIELD_EVERY = 100;
 
@@ -14,6 +18,12 @@ export interface Validated {
 	outcomes: ItemOutcome[];
 	/** Sign-in, started with the first valid item that will really be sent. */
 	signIn?: Promise<Outcome<AccessToken>>;
+}
+
+/** The item as planned by its operation, with its Idempotency Key applied when the item's Options give one. */
+function withItemKey(run: RunContext, item: PreparedItem): PreparedItem {
+	const options = (run.ctx.getNodeParameter('options', item.index, {}) ?? {}) as IDataObject;
+	return isGiven(options.idempotencyKey) ? withIdempotency(item, options) : item;
 }
 
 /**
@@ -27,7 +37,7 @@ export async function validateAll(run: RunContext): Promise<Validated> {
 	const operation = messageOperation(run.operation);
 	for (let index = 0; index < run.items.length; index++) {
 		const prepared = await outcomeOf(async () =>
-			withItemKey(run.ctx, operation.plan(await operation.read(run.ctx, index, run.settings))),
+			withItemKey(run, operation.plan(await operation.read(run.ctx, index, run.settings))),
 		);
 		const outcome: ItemOutcome = prepared.ok
 			? { state: 'ready', index, item: prepared.value }

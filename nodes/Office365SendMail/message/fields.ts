@@ -99,7 +99,8 @@ export function senderOf(value: unknown, settings: GraphSettings): string {
 	// URL.
 	if (!isMailboxId(sender))
 		throw new InputError('Sender', `${excerpt(sender)} is not a valid mailbox. ${MAILBOX_HINT}`);
-	if (!isSenderAllowed(settings.allowedSenders, sender)) {
+	// No Allowed Senders allows every mailbox: the rules are consulted only when the credential lists some.
+	if (settings.allowedSenders.length && !isSenderAllowed(settings.allowedSenders, sender)) {
 		throw new InputError(
 			'Sender',
 			`Mailbox ${excerpt(sender, 254)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}). Use an allowed mailbox or ask the credential's owner to add it.`,
@@ -131,7 +132,7 @@ export function fromOf(
 		// Normalised once (NFC); this exact string is checked and sent, so no later step can turn it
 		// into another.
 		const from = parsed.address.normalize('NFC');
-		if (!isSenderAllowed(settings.allowedSenders, from)) {
+		if (settings.allowedSenders.length && !isSenderAllowed(settings.allowedSenders, from)) {
 			throw new InputError(
 				'From Address',
 				`${excerpt(from)} is not in the credential's Allowed Senders (${describeSenderRules(settings.allowedSenders)}).`,

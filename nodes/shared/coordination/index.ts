@@ -26,7 +26,14 @@ const inProcess: Coordination = {
 };
 let shared: { identity: string; coordination: Coordination } | undefined;
 
+/** n8n's queue mode, the one mode with a Redis to share (the rule queueRedisSettings applies too). */
+function isQueueMode(env: Record<string, string | undefined>): boolean {
+	return (env.EXECUTIONS_MODE ?? '').trim() === 'queue';
+}
+
 export function coordination(env: Record<string, string | undefined> = process.env): Coordination {
+	// Without queue mode the Redis settings are not read at all.
+	if (!isQueueMode(env)) return inProcess;
 	const settings = queueRedisSettings(env);
 	if (!settings) return inProcess;
 	const identity = redisIdentity(settings);

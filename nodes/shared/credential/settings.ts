@@ -53,6 +53,11 @@ function text(raw: Raw, field: string): string {
 	return value.trim();
 }
 
+/** A field left empty: its feature (Allowed Senders) is then not in use and its parser need not run. */
+function given(value: unknown): boolean {
+	return value !== undefined && value !== null && value !== '';
+}
+
 /** Accepts an https origin ("https://host[:port]", optional trailing slash) and nothing else. */
 function httpsOrigin(raw: Raw, field: string, label: string): string {
 	const value = text(raw, field);
@@ -227,7 +232,7 @@ export function readGraphSettings(raw: Raw): GraphSettings {
 		...core,
 		cloudLabel: hosts.label,
 		senderMailbox: senderMailbox || undefined,
-		allowedSenders: parseSenderRules(raw.allowedSenders),
+		allowedSenders: given(raw.allowedSenders) ? parseSenderRules(raw.allowedSenders) : [],
 		testRecipient: testRecipient || undefined,
 		scopeCheckMailbox: readScopeCheckMailbox(raw, senderMailbox || undefined),
 		...readSenderDefaults(raw),

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { withConfirmation } from '../../delivery/confirm';
 import type { DeliveryPlan } from '../../delivery/plan';
@@ -29,13 +29,4 @@ export function withIdempotency(item: PreparedItem, options: IDataObject): Prepa
 		);
 	const hash = keyHash(key);
 	return { ...item, plan: markedPlan(item.plan, hash), idempotency: { key, hash } };
-}
-
-/**
- * The item as planned by its operation, with its Idempotency Key applied (read from the item's
- * Options).
- */
-export function withItemKey(ctx: IExecuteFunctions, item: PreparedItem): PreparedItem {
-	const options = (ctx.getNodeParameter('options', item.index, {}) ?? {}) as IDataObject;
-	return withIdempotency(item, options);
 }

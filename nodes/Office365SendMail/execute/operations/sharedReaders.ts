@@ -18,6 +18,8 @@ import {
 	parsePropertyList,
 	type AttachmentSource,
 } from '../../message/attachments';
+import { confirmationOf, confirmed } from '../../delivery/confirm';
+import type { DeliveryPlan } from '../../delivery/plan';
 import type { MessageInput } from '../../message/build';
 import {
 	asBoolean,
@@ -35,6 +37,14 @@ import type { PreparedItem } from './types';
 // folder.
 
 export type Recipients = Pick<MessageInput, 'to' | 'cc' | 'bcc'>;
+
+/**
+ * Whether an option was given: n8n leaves an unset option out, and an expression may give null or ''. Every
+ * feature reads an absent value as "not asked", so its module is called only for a given one.
+ */
+export function isGiven(value: unknown): boolean {
+	return value !== undefined && value !== null && value !== '';
+}
 
 export function recipientsOf(
 	ctx: IExecuteFunctions,
@@ -143,7 +153,7 @@ export function commonInput(
 			'Request Delivery Receipt',
 		),
 		categories: categoriesOf(options.categories),
-		headers: parseHeaders(options.headers),
+		headers: isGiven(options.headers) ? parseHeaders(options.headers) : [],
 		saveToSentItems: asBoolean(options.saveToSentItems, 'Save to Sent Items') ?? true,
 	};
 }
@@ -155,6 +165,11 @@ export function commonInput(
 function replyToOf(options: IDataObject, settings: GraphSettings): Recipient[] {
 	const given = parseRecipients(options.replyTo, 'Reply To');
 	return given.length > 0 ? given : settings.replyTo;
+}
+
+/** The plan with what confirms its Message-ID, when the item's Options ask for Confirm Message-ID. */
+export function confirmedIfAsked(plan: DeliveryPlan, options: IDataObject): DeliveryPlan {
+	return isGiven(options.confirmMessageId) ? confirmed(plan, confirmationOf(options)) : plan;
 }
 
 /** Run-shaping flags of an item (not part of the message). */

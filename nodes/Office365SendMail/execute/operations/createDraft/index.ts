@@ -1,7 +1,6 @@
-import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import { draftOnly } from '../../../delivery/schedule';
 import { planSendNow, readSend, type SendFields } from '../send';
-import { itemFlags } from '../sharedReaders';
+import { confirmedIfAsked, itemFlags } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /**
@@ -10,7 +9,7 @@ import type { MessageOperationSpec, PreparedItem } from '../types';
  */
 export function planCreateDraft(fields: SendFields): PreparedItem {
 	const { index, sender, input, attachments, options } = fields;
-	const plan = draftOnly(confirmed(planSendNow(fields), confirmationOf(options)));
+	const plan = draftOnly(confirmedIfAsked(planSendNow(fields), options));
 	return {
 		index,
 		operation: 'createDraft',

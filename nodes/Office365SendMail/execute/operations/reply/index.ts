@@ -7,7 +7,6 @@ import {
 } from '../../../../shared/address/recipients';
 import type { GraphSettings } from '../../../../shared/credential/settings';
 import { InputError } from '../../../../shared/text/inputError';
-import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import type { Delivery } from '../../../delivery/execute';
 import { messageIdFor } from '../../../delivery/identity';
 import { planReply } from '../../../delivery/replyPlan';
@@ -15,7 +14,13 @@ import { graphMessageIdOf, type ReplyTarget } from '../../../delivery/replyTarge
 import type { AttachmentSource } from '../../../message/attachments';
 import { buildGraphMessage, type MessageInput } from '../../../message/build';
 import { asBoolean, asText } from '../../../message/fields';
-import { attachmentsOf, commonInput, itemFlags, optionsAndSender } from '../sharedReaders';
+import {
+	attachmentsOf,
+	commonInput,
+	confirmedIfAsked,
+	itemFlags,
+	optionsAndSender,
+} from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 import { MAX_RECIPIENTS } from '../../../../shared/address/limits';
 
@@ -118,7 +123,7 @@ export function planReplyItem(fields: ReplyFields): PreparedItem {
 	const { index, sender, input, target, attachments, quote, options } = fields;
 	const identity = { messageId: messageIdFor(input, sender), quote };
 	const planned = planReply(sender, buildGraphMessage(input), target, attachments, identity);
-	const plan = confirmed(planned, confirmationOf(options));
+	const plan = confirmedIfAsked(planned, options);
 	return { index, operation: 'reply', sender, input, attachments, plan, ...itemFlags(options) };
 }
 

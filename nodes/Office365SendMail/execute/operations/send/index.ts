@@ -2,9 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../../shared/credential/settings';
 import { InputError } from '../../../../shared/text/inputError';
-import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import { messageIdFor } from '../../../delivery/identity';
-import { draftPatchOf, mimeContentOf, needsMime, type MimeOptions } from '../../../delivery/mime';
+import { draftPatchOf, mimeContentOf, type MimeOptions } from '../../../delivery/mime';
 import { planDelivery, type DeliveryPlan, type PlanIdentity } from '../../../delivery/plan';
 import { scheduled } from '../../../delivery/schedule';
 import { sendAtOf } from '../../../delivery/sendAt';
@@ -20,7 +19,9 @@ import {
 import {
 	attachmentsOf,
 	commonInput,
+	confirmedIfAsked,
 	contentOf,
+	isGiven,
 	itemFlags,
 	optionsAndSender,
 	recipientsOf,
@@ -56,7 +57,8 @@ function unsubscribeOf(
 	const raw = asText(options.listUnsubscribe, UNSUBSCRIBE);
 	// Checked whole, before trimming, so a line break anywhere is refused rather than silently cut
 	// off.
-	const text = raw.length > MAX_LIST_TEXT_CHARS ? raw : assertOneLine(raw, UNSUBSCRIBE).trim();
+	const text =
+		raw === '' || raw.length > MAX_LIST_TEXT_CHARS ? raw : assertOneLine(raw, UNSUBSCRIBE).trim();
 	const oneClick = asBoolean(options.listUnsubscribeOneClick, ONE_CLICK) ?? false;
 	if (text.length > MAX_LIST_TEXT_CHARS)
 		throw new InputError(
@@ -84,7 +86,9 @@ function unsubscribeOf(
 export function mimeOptionsOf(options: IDataObject): MimeOptions {
 	const given = asText(options.inReplyTo, 'In-Reply-To').trim();
 	const inReplyTo = given ? messageIdOf(given, 'In-Reply-To') : undefined;
-	const listed = messageIdListOf(options.references, 'References');
+	const listed = isGiven(options.references)
+		? messageIdListOf(options.references, 'References')
+		: [];
 	const references = listed.length ? listed : inReplyTo ? [inReplyTo] : [];
 	return {
 		...(inReplyTo ? { inReplyTo } : {}),
@@ -123,6 +127,19 @@ export async function readSend(
 }
 
 /**
+ * Standard headers (In-Reply-To, References, List-Unsubscribe) and multipart bodies exist only in
+ * MIME.
+ */
+function needsMime(input: MessageInput, options: MimeOptions): boolean {
+	return (
+		input.bodyContentType === 'htmlAndText' ||
+		!!options.inReplyTo ||
+		!!options.references?.length ||
+		!!options.listUnsubscribe?.length
+	);
+}
+
+/**
  * The Message-ID to stamp and, when the message needs MIME, the MIME content and what a draft PATCH
  * adds.
  */
@@ -145,16 +162,18 @@ export function planSendNow(fields: SendFields): DeliveryPlan {
 export function planSend(fields: SendFields): PreparedItem {
 	const now = planSendNow(fields);
 	// A time without an offset is in the workflow's time zone, which n8n's date picker shows.
-	const sendAt = fields.timezone ? sendAtOf(fields.options.sendAt, fields.timezone) : undefined;
+	const { timezone, options } = fields;
+	const sendAt =
+		timezone && isGiven(options.sendAt) ? sendAtOf(options.sendAt, timezone) : undefined;
 	const plan = sendAt ? scheduled(now, sendAt) : now;
-	const { index, sender, input, attachments, options } = fields;
+	const { index, sender, input, attachments } = fields;
 	return {
 		index,
 		operation: 'send',
 		sender,
 		input,
 		attachments,
-		plan: confirmed(plan, confirmationOf(options)),
+		plan: confirmedIfAsked(plan, options),
 		...itemFlags(options),
 	};
 }

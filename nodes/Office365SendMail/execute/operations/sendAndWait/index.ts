@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { GraphSettings } from '../../../../shared/credential/settings';
-import { confirmationOf, confirmed } from '../../../delivery/confirm';
 import { messageIdFor } from '../../../delivery/identity';
 import { planDelivery } from '../../../delivery/plan';
 import { buildGraphMessage, type MessageInput } from '../../../message/build';
@@ -11,7 +10,7 @@ import { rememberDelivery, rememberQuestion } from '../../../sendAndWait/identit
 import { checkQuestion, questionMail } from '../../../sendAndWait/prepare';
 import { SEND_AND_WAIT_MAIL_OPTIONS } from '../../../sendAndWait/properties';
 import { sendAndWaitWaitTill } from '../../../sendAndWait/waitTill';
-import { commonInput, itemFlags, recipientsOf } from '../sharedReaders';
+import { commonInput, confirmedIfAsked, itemFlags, recipientsOf } from '../sharedReaders';
 import type { MessageOperationSpec, PreparedItem } from '../types';
 
 /**
@@ -77,7 +76,7 @@ export function planSendAndWait({
 	const planned = planDelivery(sender, buildGraphMessage(input), input.saveToSentItems, [], {
 		messageId,
 	});
-	const plan = confirmed(planned, confirmationOf(options));
+	const plan = confirmedIfAsked(planned, options);
 	return {
 		index,
 		operation: 'sendAndWait',
