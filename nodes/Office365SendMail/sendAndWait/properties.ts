@@ -3,10 +3,9 @@ import { SEND_AND_WAIT_OPERATION, type INodeProperties } from 'n8n-workflow';
 import { optionsProperty } from '../description/options.properties';
 
 /**
- * Parameters of "Send and Wait for Response". Names and values follow n8n's built-in Send-and-Wait
- * nodes (Outlook, Gmail: responseType, approvalOptions.values, formFields.values,
- * options.limitWaitTime), so a workflow author finds the same fields. Sender, To and Subject are
- * the node's existing parameters; only the body differs (`message`).
+ * Parameters of "Send and Wait for Response", named as in n8n's own Send-and-Wait nodes (Outlook,
+ * Gmail: responseType, approvalOptions.values, formFields.values, options.limitWaitTime) so authors
+ * find the same fields. Sender, To and Subject are the node's own; only the body (`message`) differs.
  */
 const showFor = (responseType: string[]) => ({
 	show: { operation: [SEND_AND_WAIT_OPERATION], responseType },
@@ -216,9 +215,8 @@ const formOptions: INodeProperties[] = [
 ];
 
 /**
- * Mail options that make sense for a question mail: not attachments or inline images (the mail is
- * only the question), not Max Concurrency or Pass Through Binary (one mail per execution). Dry Run
- * does not wait.
+ * Mail options that suit a question mail: no attachments or inline images (the mail is only the
+ * question), no Max Concurrency or Pass Through Binary (one mail per execution); Dry Run does not wait.
  */
 export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'bccRecipients',
