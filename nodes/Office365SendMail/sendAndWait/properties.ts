@@ -5,7 +5,7 @@ import { optionsProperty } from '../description/options.properties';
 /**
  * Parameters of "Send and Wait for Response", named as in n8n's own Send-and-Wait nodes (Outlook,
  * Gmail: responseType, approvalOptions.values, formFields.values, options.limitWaitTime) so authors
- * find the same fields. Sender, To and Subject are the node's own; only the body (`message`) differs.
+ * find the same fields. Sender, To, Subject are the node's own; only the body (`message`) differs.
  */
 const showFor = (responseType: string[]) => ({
 	show: { operation: [SEND_AND_WAIT_OPERATION], responseType },
@@ -216,7 +216,7 @@ const formOptions: INodeProperties[] = [
 
 /**
  * Mail options that suit a question mail: no attachments or inline images (the mail is only the
- * question), no Max Concurrency or Pass Through Binary (one mail per execution); Dry Run does not wait.
+ * question), no Max Concurrency or Pass Through Binary (one mail per execution); no wait in Dry Run.
  */
 export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'bccRecipients',
