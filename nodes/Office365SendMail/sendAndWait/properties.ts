@@ -216,7 +216,7 @@ const formOptions: INodeProperties[] = [
 
 /**
  * Mail options that suit a question mail: no attachments or inline images (the mail is only the
- * question), no Max Concurrency or Pass Through Binary (one mail per execution); no wait in Dry Run.
+ * question), no Max Concurrency or Pass Through Binary (one mail per execution); Dry Run: no wait.
  */
 export const SEND_AND_WAIT_MAIL_OPTIONS = [
 	'bccRecipients',
