@@ -5,7 +5,7 @@ import { MIME_HEADERS, mimeBody } from '../mime';
 import type { StepOf } from '../plan';
 import { IMMUTABLE_ID_HEADERS } from '../schedule';
 import { delivery, identityOf } from './types';
-import { draftUrl, JSON_HEADERS, userUrl, type At, type GraphCall } from './types';
+import { deliveringPost, draftUrl, JSON_HEADERS, userUrl, type At, type GraphCall } from './types';
 
 /**
  * `POST /users/{id}/messages`: a draft from the JSON message, or from base64 MIME without
@@ -14,15 +14,8 @@ import { draftUrl, JSON_HEADERS, userUrl, type At, type GraphCall } from './type
  */
 export const createMessage: GraphCall<StepOf<'createMessage'>> = {
 	async describe(step, at) {
-		const request = {
-			label: 'create draft',
-			method: 'POST' as const,
-			url: userUrl(at, 'messages'),
-			authenticated: true,
-			replay: 'notIfSent' as const,
-			// An unclear answer leaves a draft that may exist: reported, never blindly repeated.
-			delivers: true,
-		};
+		// An unclear answer leaves a draft that may exist: reported, never blindly repeated.
+		const request = deliveringPost('create draft', userUrl(at, 'messages'));
 		if (step.format === 'mime') {
 			const headers = { ...MIME_HEADERS, ...IMMUTABLE_ID_HEADERS };
 			return [{ ...request, headers, body: { text: await mimeBody(at.plan, []) } }];

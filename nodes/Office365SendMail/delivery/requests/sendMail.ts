@@ -3,7 +3,7 @@ import { sendMailMessage } from '../identity';
 import { MIME_HEADERS, mimeBody } from '../mime';
 import type { StepOf } from '../plan';
 import { delivery } from './types';
-import { inlineAttachments, JSON_HEADERS, userUrl, type GraphCall } from './types';
+import { deliveringPost, inlineAttachments, JSON_HEADERS, userUrl, type GraphCall } from './types';
 
 /**
  * `POST /users/{id}/sendMail`: the JSON `{ message, saveToSentItems }` with the attachments inline,
@@ -13,14 +13,7 @@ import { inlineAttachments, JSON_HEADERS, userUrl, type GraphCall } from './type
  */
 export const sendMail: GraphCall<StepOf<'sendMail'>> = {
 	async describe(step, at) {
-		const request = {
-			label: 'sendMail',
-			method: 'POST' as const,
-			url: userUrl(at, 'sendMail'),
-			authenticated: true,
-			replay: 'notIfSent' as const,
-			delivers: true,
-		};
+		const request = deliveringPost('sendMail', userUrl(at, 'sendMail'));
 		if (step.format === 'mime') {
 			const text = await mimeBody(at.plan, step.attachments);
 			return [{ ...request, headers: MIME_HEADERS, body: { text } }];

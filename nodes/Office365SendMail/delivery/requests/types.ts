@@ -65,6 +65,21 @@ export interface GraphCall<S extends DeliveryStep> {
 	run(requests: RequestDescription[], step: S, run: Run): Promise<void>;
 }
 
+/**
+ * A POST that delivers mail or creates a draft: never repeated unless Microsoft says it was not
+ * processed, and an unclear answer is reported rather than retried.
+ */
+export function deliveringPost(label: string, url: string) {
+	return {
+		label,
+		method: 'POST' as const,
+		url,
+		authenticated: true,
+		replay: 'notIfSent' as const,
+		delivers: true,
+	};
+}
+
 export const JSON_HEADERS: Record<string, string> = { 'Content-Type': 'application/json' };
 
 /** Stands for the draft's id in Dry Run, where no draft exists. */

@@ -1,8 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import type { GraphClient } from '../../../shared/transport/graphClient';
-import type { Delivery } from '../../delivery/execute';
-import type { ItemOutcome, RunContext } from '../outcomes';
+import type { ItemOutcome } from '../outcomes';
 import { sentItem } from '../output';
 import type { PreparedItem } from '../operations/types';
 import type { KeyedDelivery } from './claimState';
@@ -14,16 +12,8 @@ export { planKeyLookups } from './lookupBatch';
  * Runs the item's plan; with an Idempotency Key, at most once per key and sender mailbox
  * (deliverKeyed.ts).
  */
-export async function deliverPlan(
-	run: RunContext,
-	graph: GraphClient,
-	item: PreparedItem,
-	roles: string[] | undefined,
-	send: () => Promise<Delivery>,
-): Promise<KeyedDelivery> {
-	if (!item.idempotency) return await send();
-	return await deliverKeyed(run, graph, item, roles, send);
-}
+export const deliverPlan: typeof deliverKeyed = async (run, graph, item, roles, send) =>
+	item.idempotency ? await deliverKeyed(run, graph, item, roles, send) : await send();
 
 /**
  * A repeat of a key: the first delivery's output with `deduplicated: true`, not an error. It
