@@ -72,7 +72,9 @@ async function waitStatus(client, install, id, want, timeoutMs = 30000) {
 		`execution ${id} ${want}`,
 		async () => {
 			last = await executionOf(client, install, id).catch(() => undefined);
-			return last && last.status === want;
+			// n8n 1.x can report `success` while the stored run data is still the one saved at the
+			// wait (the node's input): an answered execution counts once its answer is stored.
+			return last && last.status === want && (want !== 'success' || answerStored(last));
 		},
 		{ timeoutMs, intervalMs: 300 },
 	);
@@ -149,6 +151,12 @@ async function scan(client, install, links, executionId) {
 		`after the scanner the execution is ${ex.status}, expected waiting`,
 	);
 	return `${links.length} link(s): GET ×3 → 200, HEAD → ${[...new Set(seen.filter((s) => typeof s === 'string'))].join(', ')}; still waiting`;
+}
+
+function answerStored(ex) {
+	const runs = ex.data?.resultData?.runData?.Ask ?? [];
+	const items = runs[runs.length - 1]?.data?.main?.[0] ?? [];
+	return items.some((i) => i.json && 'data' in i.json);
 }
 
 function answerOf(ex) {
