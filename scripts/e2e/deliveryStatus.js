@@ -116,16 +116,9 @@ async function runDeliveryStatusSection({ R, leg, runtime, install, sim, ctx }) 
 	try {
 		let env;
 		await steps.req('n8n starts with the package', async () => {
-			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
-				logFile: path.join(ctx.logsDir, `${leg.id}-deliverystatus-npm-i.log`),
-			});
-			({ env, n8n } = await c.startN8nFor(
-				{ runtime, install, leg, sim },
-				{
-					userFolder,
-					name: `n8n-${leg.id}-deliverystatus`,
-					logFile: path.join(ctx.logsDir, `${leg.id}-deliverystatus-n8n.log`),
-				},
+			({ env, n8n } = await c.startWithPackage(
+				{ runtime, install, leg, sim, ctx },
+				{ userFolder, label: 'deliverystatus' },
 			));
 			return n8n.baseUrl;
 		});
