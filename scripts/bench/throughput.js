@@ -138,27 +138,16 @@ function summarize(runs) {
 async function caseThroughput(sim, t, { messages, reps, log }) {
 	const nodeRuns = [];
 	const floorRuns = [];
+	const timed = async (runs, what, label, runCase) => {
+		log(`case ${label}, ${messages} messages`);
+		const r = await runCase(sim, t, { count: messages, concurrency: 4, prefix: `c1-${what}` });
+		log(`  ${(r.ms / 1000).toFixed(2)} s, ${(r.cpuMs / messages).toFixed(2)} ms CPU per message`);
+		runs.push(r);
+	};
 	for (let rep = 1; rep <= reps; rep++) {
-		log(`case 1a: node, ${messages} messages, maxConcurrency 4 (run ${rep}/${reps})`);
-		const node = await runNodeCase(sim, t, {
-			count: messages,
-			concurrency: 4,
-			prefix: `c1-node-r${rep}`,
-		});
-		log(
-			`  ${(node.ms / 1000).toFixed(2)} s, ${(node.cpuMs / messages).toFixed(2)} ms CPU per message`,
-		);
-		nodeRuns.push(node);
-		log(`case 1c: floor, ${messages} messages, 4 workers (run ${rep}/${reps})`);
-		const floor = await runFloorCase(sim, t, {
-			count: messages,
-			concurrency: 4,
-			prefix: `c1-floor-r${rep}`,
-		});
-		log(
-			`  ${(floor.ms / 1000).toFixed(2)} s, ${(floor.cpuMs / messages).toFixed(2)} ms CPU per message`,
-		);
-		floorRuns.push(floor);
+		const run = `(run ${rep}/${reps})`;
+		await timed(nodeRuns, `node-r${rep}`, `1a: node, maxConcurrency 4 ${run}`, runNodeCase);
+		await timed(floorRuns, `floor-r${rep}`, `1c: floor, 4 workers ${run}`, runFloorCase);
 	}
 	log(`case 1b: node one at a time (maxConcurrency 1), ${messages} messages`);
 	const sequential = await runNodeCase(sim, t, {
