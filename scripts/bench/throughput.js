@@ -71,20 +71,20 @@ async function serverTime(sim) {
 	return sends.reduce((sum, q) => sum + (q.finishedAt - q.startedAt), 0) / sends.length;
 }
 
+/** What a run sent, failed and cost, and what the simulator counted meanwhile. */
+function outcome(r, counters) {
+	const { ms, cpuMs, sent, failed, failures } = r;
+	const { throttled, graphRequests, faultsInjected } = counters;
+	return { ms, cpuMs, sent, failed, failures, throttled, graphRequests, faultsInjected };
+}
+
 async function runNodeCase(sim, t, opts) {
 	await sim.reset();
 	clearTokenCache();
 	const r = await withCpu(() => nodeSendMail(t, opts));
 	const counters = await sim.counters();
 	return {
-		ms: r.ms,
-		cpuMs: r.cpuMs,
-		sent: r.sent,
-		failed: r.failed,
-		failures: r.failures,
-		throttled: counters.throttled,
-		graphRequests: counters.graphRequests,
-		faultsInjected: counters.faultsInjected,
+		...outcome(r, counters),
 		tokenRequests: counters.tokenRequests,
 		maxInFlight: counters.maxInFlight,
 		...(await delivery(sim, opts.prefix, opts.count)),
@@ -100,14 +100,7 @@ async function runFloorCase(sim, t, { count, concurrency, prefix }) {
 	);
 	const counters = await sim.counters();
 	return {
-		ms: r.ms,
-		cpuMs: r.cpuMs,
-		sent: count - r.failed,
-		failed: r.failed,
-		failures: r.statuses,
-		throttled: counters.throttled,
-		graphRequests: counters.graphRequests,
-		faultsInjected: counters.faultsInjected,
+		...outcome({ ...r, sent: count - r.failed, failures: r.statuses }, counters),
 		tokenRequests: counters.tokenRequests,
 		maxInFlight: counters.maxInFlight,
 		...(await delivery(sim, prefix, count)),
@@ -196,14 +189,7 @@ async function caseFaults(sim, t, { messages, log }) {
 	);
 	const counters = await sim.counters();
 	const result = {
-		ms: r.ms,
-		cpuMs: r.cpuMs,
-		sent: r.sent,
-		failed: r.failed,
-		failures: r.failures,
-		throttled: counters.throttled,
-		graphRequests: counters.graphRequests,
-		faultsInjected: counters.faultsInjected,
+		...outcome(r, counters),
 		retries: counters.graphRequests - messages,
 		...(await delivery(sim, 'c2-node', messages)),
 	};
