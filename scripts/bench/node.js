@@ -30,26 +30,28 @@ function tally(items) {
 	return { sent, failed: items.length - sent, failures };
 }
 
-/**
- * `count` plain messages (subject "<prefix> <i>", one recipient, tiny HTML body) through the node.
- */
-async function nodeSendMail(t, { count, concurrency, prefix, options = {} }) {
-	const items = Array.from({ length: count }, (_, i) => ({ json: { i } }));
-	const parameters = {
-		toRecipients: 'bob@example.com',
-		subject: `={{ "${prefix} " + $json.i }}`,
-		bodyContent: 'x',
-		options: { maxConcurrency: concurrency, ...options },
-	};
+/** Runs the node once on `items`, each failure on its output; `ms` is the run's wall time. */
+async function timedSendMail(t, items, parameters) {
 	const started = performance.now();
 	const startedAt = Date.now();
 	const result = await runSendMail({
 		credentials: t.credentials(),
 		items,
-		parameters,
+		parameters: { toRecipients: 'bob@example.com', bodyContent: 'x', ...parameters },
 		onError: 'continueRegularOutput',
 	});
-	const ms = performance.now() - started;
+	return { ms: performance.now() - started, startedAt, result };
+}
+
+/**
+ * `count` plain messages (subject "<prefix> <i>", one recipient, tiny HTML body) through the node.
+ */
+async function nodeSendMail(t, { count, concurrency, prefix, options = {} }) {
+	const items = Array.from({ length: count }, (_, i) => ({ json: { i } }));
+	const { ms, startedAt, result } = await timedSendMail(t, items, {
+		subject: `={{ "${prefix} " + $json.i }}`,
+		options: { maxConcurrency: concurrency, ...options },
+	});
 	if (result.status !== 'success' && !result.items.length)
 		throw new Error(`workflow ${result.status}: ${result.errorMessage}`);
 	return {
@@ -64,20 +66,10 @@ async function nodeSendMail(t, { count, concurrency, prefix, options = {} }) {
 /** One message with one file attachment (n8n binary data, filesystem mode) through the node. */
 async function nodeSendFile(t, { file, fileName, mimeType, subject }) {
 	const items = [{ json: {}, binary: { file: { file, fileName, mimeType } } }];
-	const parameters = {
-		toRecipients: 'bob@example.com',
+	const { ms, result } = await timedSendMail(t, items, {
 		subject,
-		bodyContent: 'x',
 		options: { attachments: 'file' },
-	};
-	const started = performance.now();
-	const result = await runSendMail({
-		credentials: t.credentials(),
-		items,
-		parameters,
-		onError: 'continueRegularOutput',
 	});
-	const ms = performance.now() - started;
 	const counts = tally(result.items);
 	if (counts.sent !== 1)
 		throw new Error(

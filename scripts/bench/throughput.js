@@ -71,20 +71,20 @@ async function serverTime(sim) {
 	return sends.reduce((sum, q) => sum + (q.finishedAt - q.startedAt), 0) / sends.length;
 }
 
+/** What a run sent, failed and cost, and what the simulator counted meanwhile. */
+function outcome(r, counters) {
+	const { ms, cpuMs, sent, failed, failures } = r;
+	const { throttled, graphRequests, faultsInjected } = counters;
+	return { ms, cpuMs, sent, failed, failures, throttled, graphRequests, faultsInjected };
+}
+
 async function runNodeCase(sim, t, opts) {
 	await sim.reset();
 	clearTokenCache();
 	const r = await withCpu(() => nodeSendMail(t, opts));
 	const counters = await sim.counters();
 	return {
-		ms: r.ms,
-		cpuMs: r.cpuMs,
-		sent: r.sent,
-		failed: r.failed,
-		failures: r.failures,
-		throttled: counters.throttled,
-		graphRequests: counters.graphRequests,
-		faultsInjected: counters.faultsInjected,
+		...outcome(r, counters),
 		tokenRequests: counters.tokenRequests,
 		maxInFlight: counters.maxInFlight,
 		...(await delivery(sim, opts.prefix, opts.count)),
@@ -100,14 +100,7 @@ async function runFloorCase(sim, t, { count, concurrency, prefix }) {
 	);
 	const counters = await sim.counters();
 	return {
-		ms: r.ms,
-		cpuMs: r.cpuMs,
-		sent: count - r.failed,
-		failed: r.failed,
-		failures: r.statuses,
-		throttled: counters.throttled,
-		graphRequests: counters.graphRequests,
-		faultsInjected: counters.faultsInjected,
+		...outcome({ ...r, sent: count - r.failed, failures: r.statuses }, counters),
 		tokenRequests: counters.tokenRequests,
 		maxInFlight: counters.maxInFlight,
 		...(await delivery(sim, prefix, count)),
@@ -138,27 +131,16 @@ function summarize(runs) {
 async function caseThroughput(sim, t, { messages, reps, log }) {
 	const nodeRuns = [];
 	const floorRuns = [];
+	const timed = async (runs, what, label, runCase) => {
+		log(`case ${label}, ${messages} messages`);
+		const r = await runCase(sim, t, { count: messages, concurrency: 4, prefix: `c1-${what}` });
+		log(`  ${(r.ms / 1000).toFixed(2)} s, ${(r.cpuMs / messages).toFixed(2)} ms CPU per message`);
+		runs.push(r);
+	};
 	for (let rep = 1; rep <= reps; rep++) {
-		log(`case 1a: node, ${messages} messages, maxConcurrency 4 (run ${rep}/${reps})`);
-		const node = await runNodeCase(sim, t, {
-			count: messages,
-			concurrency: 4,
-			prefix: `c1-node-r${rep}`,
-		});
-		log(
-			`  ${(node.ms / 1000).toFixed(2)} s, ${(node.cpuMs / messages).toFixed(2)} ms CPU per message`,
-		);
-		nodeRuns.push(node);
-		log(`case 1c: floor, ${messages} messages, 4 workers (run ${rep}/${reps})`);
-		const floor = await runFloorCase(sim, t, {
-			count: messages,
-			concurrency: 4,
-			prefix: `c1-floor-r${rep}`,
-		});
-		log(
-			`  ${(floor.ms / 1000).toFixed(2)} s, ${(floor.cpuMs / messages).toFixed(2)} ms CPU per message`,
-		);
-		floorRuns.push(floor);
+		const run = `(run ${rep}/${reps})`;
+		await timed(nodeRuns, `node-r${rep}`, `1a: node, maxConcurrency 4 ${run}`, runNodeCase);
+		await timed(floorRuns, `floor-r${rep}`, `1c: floor, 4 workers ${run}`, runFloorCase);
 	}
 	log(`case 1b: node one at a time (maxConcurrency 1), ${messages} messages`);
 	const sequential = await runNodeCase(sim, t, {
@@ -207,14 +189,7 @@ async function caseFaults(sim, t, { messages, log }) {
 	);
 	const counters = await sim.counters();
 	const result = {
-		ms: r.ms,
-		cpuMs: r.cpuMs,
-		sent: r.sent,
-		failed: r.failed,
-		failures: r.failures,
-		throttled: counters.throttled,
-		graphRequests: counters.graphRequests,
-		faultsInjected: counters.faultsInjected,
+		...outcome(r, counters),
 		retries: counters.graphRequests - messages,
 		...(await delivery(sim, 'c2-node', messages)),
 	};

@@ -249,15 +249,11 @@ async function runCheckSetupSection({ R, leg, runtime, install, sim, ctx }) {
 		});
 		let env;
 		await steps.req('n8n starts with the package and the DNS test hook', async () => {
-			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
-				logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-npm-i.log`),
-			});
-			({ env, n8n } = await c.startN8nFor(
-				{ runtime, install, leg, sim },
+			({ env, n8n } = await c.startWithPackage(
+				{ runtime, install, leg, sim, ctx },
 				{
 					userFolder,
-					name: `n8n-${leg.id}-checksetup`,
-					logFile: path.join(ctx.logsDir, `${leg.id}-checksetup-n8n.log`),
+					label: 'checksetup',
 					extra: { OFFICE365_SEND_MAIL_DNS_SERVERS: dns.address },
 				},
 			));

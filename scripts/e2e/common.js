@@ -1,6 +1,7 @@
 'use strict';
 /** Helpers shared by the e2e sections. */
 const fs = require('node:fs');
+const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 
@@ -148,6 +149,19 @@ async function startN8nFor({ runtime, install, leg, sim }, { userFolder, name, l
 }
 
 /**
+ * Installs the packed package into `userFolder` as n8n installs community packages, then starts
+ * the leg's n8n for it (`on`: runtime, install, leg, sim, ctx); logs are named after `label`.
+ */
+async function startWithPackage(on, { userFolder, label, extra }) {
+	const log = (what) => path.join(on.ctx.logsDir, `${on.leg.id}-${label}-${what}.log`);
+	await rt.installCommunityPackage(userFolder, on.ctx.tarball, on.runtime, {
+		logFile: log('npm-i'),
+	});
+	const name = `n8n-${on.leg.id}-${label}`;
+	return startN8nFor(on, { userFolder, name, logFile: log('n8n'), extra });
+}
+
+/**
  * POST /rest/credentials with our credential type; returns { id, name, type } as tests and nodes
  * name it.
  */
@@ -292,6 +306,7 @@ module.exports = {
 	expectTestError,
 	credentialTestChecks,
 	startN8nFor,
+	startWithPackage,
 	createCredential,
 	importWorkflows,
 	executeWorkflow,

@@ -13,7 +13,7 @@ const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
-const { manualTriggerNode, mainTo, node } = require('./workflows');
+const { manualTriggerNode, graphNode, workflowOf } = require('./workflows');
 
 // 2.8.4 and the newest leg; 2.30.8 would repeat them.
 const LEGS = ['2.8.4', '2.41.1'];
@@ -29,29 +29,21 @@ const FATES = {
 };
 
 function deliveryStatusWorkflow({ id, nodeType, cred }) {
-	const trigger = manualTriggerNode();
-	const credentials = { microsoftGraphClientCredentialsApi: { id: cred.id, name: cred.name } };
 	const mail = (name, position, parameters) =>
-		node({ name, type: nodeType, typeVersion: 1, position, parameters, credentials });
-	return {
-		id,
-		name: 'E2E Send then Get Delivery Status',
-		active: false,
-		settings: {},
-		connections: { [trigger.name]: mainTo('Send'), Send: mainTo('Delivery Status') },
-		nodes: [
-			trigger,
-			mail('Send', [300, 300], {
-				operation: 'send',
-				toRecipients: Object.keys(FATES).join(', '),
-				subject: 'E2E delivery status',
-				bodyContent: 'Four recipients, four fates.',
-				bodyContentType: 'text',
-			}),
-			// Only the operation: Internet Message ID keeps its default expression, as in the editor.
-			mail('Delivery Status', [600, 300], { operation: 'getDeliveryStatus' }),
-		],
-	};
+		graphNode({ name, type: nodeType, typeVersion: 1, position, parameters, cred });
+	const nodes = [
+		manualTriggerNode(),
+		mail('Send', [300, 300], {
+			operation: 'send',
+			toRecipients: Object.keys(FATES).join(', '),
+			subject: 'E2E delivery status',
+			bodyContent: 'Four recipients, four fates.',
+			bodyContentType: 'text',
+		}),
+		// Only the operation: Internet Message ID keeps its default expression, as in the editor.
+		mail('Delivery Status', [600, 300], { operation: 'getDeliveryStatus' }),
+	];
+	return workflowOf({ id, name: 'E2E Send then Get Delivery Status', nodes, settings: {} });
 }
 
 async function simulatorSetup(steps, sim) {
@@ -116,16 +108,9 @@ async function runDeliveryStatusSection({ R, leg, runtime, install, sim, ctx }) 
 	try {
 		let env;
 		await steps.req('n8n starts with the package', async () => {
-			await rt.installCommunityPackage(userFolder, ctx.tarball, runtime, {
-				logFile: path.join(ctx.logsDir, `${leg.id}-deliverystatus-npm-i.log`),
-			});
-			({ env, n8n } = await c.startN8nFor(
-				{ runtime, install, leg, sim },
-				{
-					userFolder,
-					name: `n8n-${leg.id}-deliverystatus`,
-					logFile: path.join(ctx.logsDir, `${leg.id}-deliverystatus-n8n.log`),
-				},
+			({ env, n8n } = await c.startWithPackage(
+				{ runtime, install, leg, sim, ctx },
+				{ userFolder, label: 'deliverystatus' },
 			));
 			return n8n.baseUrl;
 		});

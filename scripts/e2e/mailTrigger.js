@@ -12,6 +12,7 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
+const { graphNode, workflowOf } = require('./workflows');
 const c = require('./common');
 
 const LEGS = ['2.8.4', '2.41.1'];
@@ -24,36 +25,26 @@ const POLL_WAIT_MS = 150_000;
 const IN_REPLY_TO = 'String 0x1042';
 
 function answerWorkflow({ tag, cred }) {
-	const node = (name, type, position, parameters) => ({
-		id: crypto.randomUUID(),
-		name,
-		type: `${rt.PACKAGE_NAME}.${type}`,
-		typeVersion: 1,
-		position,
-		parameters,
-		credentials: { [rt.CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
-	});
-	return {
-		name: `E2E mail trigger ${tag}`,
-		nodes: [
-			node('Mail Trigger', 'office365MailTrigger', [0, 0], {
-				pollTimes: { item: [{ mode: 'everyMinute' }] },
-				mailbox: MAILBOX,
-				folder: 'inbox',
-				options: { subjectContains: tag },
-			}),
-			node('Reply', rt.NODE_TYPE, [300, 0], {
-				operation: 'reply',
-				sender: '={{ $json.mailbox }}',
-				messageId: '={{ $json.id }}',
-				bodyContentType: 'text',
-				bodyContent: '=Thanks, we received "{{ $json.subject }}".',
-			}),
-		],
-		connections: { 'Mail Trigger': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] } },
-		active: false,
-		settings: { saveDataSuccessExecution: 'all' },
-	};
+	const type = (name) => `${rt.PACKAGE_NAME}.${name}`;
+	const ours = (name, typeName, position, parameters) =>
+		graphNode({ name, type: type(typeName), typeVersion: 1, position, parameters, cred });
+	const nodes = [
+		ours('Mail Trigger', 'office365MailTrigger', [0, 0], {
+			pollTimes: { item: [{ mode: 'everyMinute' }] },
+			mailbox: MAILBOX,
+			folder: 'inbox',
+			options: { subjectContains: tag },
+		}),
+		ours('Reply', rt.NODE_TYPE, [300, 0], {
+			operation: 'reply',
+			sender: '={{ $json.mailbox }}',
+			messageId: '={{ $json.id }}',
+			bodyContentType: 'text',
+			bodyContent: '=Thanks, we received "{{ $json.subject }}".',
+		}),
+	];
+	const settings = { saveDataSuccessExecution: 'all' };
+	return workflowOf({ name: `E2E mail trigger ${tag}`, nodes, settings });
 }
 
 /** A received message in alerts@ whose Message-ID we know. */

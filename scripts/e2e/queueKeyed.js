@@ -9,24 +9,16 @@
  *   counters.
  */
 const path = require('node:path');
-const crypto = require('node:crypto');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
+const { node, sendMailNode, webhookNode, workflowOf } = require('./workflows');
 
 /**
  * Webhook (body {tag, keys}) → Code (one item per key) → Office 365 Send Mail with Idempotency Key
  * {{$json.key}}.
  */
-function keyedWebhookWorkflow({
-	name,
-	nodeType,
-	typeVersion,
-	credentialId,
-	credentialName,
-	webhookPath,
-}) {
-	const node = (fields) => ({ id: crypto.randomUUID(), ...fields });
+function keyedWebhookWorkflow({ name, webhookPath, ...sendMail }) {
 	const jsCode = [
 		'const body = $input.first().json.body;',
 		'return body.keys.map((key, i) => ({',
@@ -34,20 +26,7 @@ function keyedWebhookWorkflow({
 		'}));',
 	].join('\n');
 	const nodes = [
-		node({
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 300],
-			webhookId: crypto.randomUUID(),
-			parameters: {
-				httpMethod: 'POST',
-				path: webhookPath,
-				responseMode: 'lastNode',
-				responseData: 'allEntries',
-				options: {},
-			},
-		}),
+		webhookNode(webhookPath),
 		node({
 			name: 'One item per key',
 			type: 'n8n-nodes-base.code',
@@ -55,11 +34,8 @@ function keyedWebhookWorkflow({
 			position: [320, 300],
 			parameters: { jsCode },
 		}),
-		node({
-			name: 'Office 365 Send Mail',
-			type: nodeType,
-			typeVersion,
-			position: [660, 300],
+		sendMailNode({
+			...sendMail,
 			parameters: {
 				sender: '',
 				toRecipients: '={{ $json.to }}',
@@ -68,20 +44,9 @@ function keyedWebhookWorkflow({
 				bodyContent: 'Keyed e2e message.',
 				options: { idempotencyKey: '={{ $json.key }}' },
 			},
-			credentials: {
-				microsoftGraphClientCredentialsApi: { id: credentialId, name: credentialName },
-			},
 		}),
 	];
-	const to = (n) => ({ main: [[{ node: n, type: 'main', index: 0 }]] });
-	return {
-		name,
-		active: false,
-		nodes,
-		connections: { Webhook: to(nodes[1].name), [nodes[1].name]: to(nodes[2].name) },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+	return workflowOf({ name, nodes });
 }
 
 /** The n8n install's own `flatted` (execution data is stored flattened). */
@@ -246,4 +211,4 @@ async function runKeyedQueueChecks({ steps, sim, client, install, cred, nodeType
 	);
 }
 
-module.exports = { runKeyedQueueChecks, keyedWebhookWorkflow };
+module.exports = { runKeyedQueueChecks };

@@ -7,10 +7,10 @@
  * or alone (off). A second workflow sends with Confirm Message-ID while the simulator overwrites
  * client Message-IDs: the output must name the one Exchange stored.
  */
-const crypto = require('node:crypto');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
+const { sendMailNode, webhookNode, workflowOf } = require('./workflows');
 
 // Graph extended property that becomes the reply's In-Reply-To header ([MS-OXOMSG] 2.2.1.24
 // PidTagInReplyToId).
@@ -20,43 +20,12 @@ const MESSAGE_ID_PROPERTY = 'String 0x1035';
 const QUOTED_TEXT = 'Please pay the invoice';
 
 /** Webhook → one Office 365 Send Mail node; the webhook answers with the node's output. */
-function hookWorkflow({ name, nodeType, typeVersion, cred, webhookPath, nodeName, parameters }) {
-	return {
-		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: webhookPath,
-					responseMode: 'lastNode',
-					responseData: 'allEntries',
-					options: {},
-				},
-			},
-			{
-				id: crypto.randomUUID(),
-				name: nodeName,
-				type: nodeType,
-				typeVersion,
-				position: [300, 0],
-				parameters,
-				credentials: { [rt.CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
-			},
-		],
-		connections: { Webhook: { main: [[{ node: nodeName, type: 'main', index: 0 }]] } },
-		active: false,
-		settings: { executionOrder: 'v1' },
-	};
+function hookWorkflow(name, webhookPath, sendMail) {
+	return workflowOf({ name, nodes: [webhookNode(webhookPath), sendMailNode(sendMail)] });
 }
 
 const REPLY = {
-	nodeName: 'Reply',
+	name: 'Reply',
 	parameters: {
 		operation: 'reply',
 		messageId: '={{ $json.body.messageId }}',
@@ -67,7 +36,7 @@ const REPLY = {
 	},
 };
 const SEND_CONFIRMED = {
-	nodeName: 'Send',
+	name: 'Send',
 	parameters: {
 		operation: 'send',
 		toRecipients: 'ada@example.com',
@@ -185,20 +154,11 @@ async function runReplySection({ R, leg, sim, shared }) {
 			c.CREDENTIAL_NAME,
 			rt.simulatorCredentialData(sim),
 		);
-		const common = { nodeType, typeVersion, cred };
-		await c.createActive(
-			client,
-			hookWorkflow({ ...common, ...REPLY, name: `E2E reply ${tag}`, webhookPath }),
-		);
-		await c.createActive(
-			client,
-			hookWorkflow({
-				...common,
-				...SEND_CONFIRMED,
-				name: `E2E send ${tag}`,
-				webhookPath: sendPath,
-			}),
-		);
+		const common = { nodeType, typeVersion, credentialId: cred.id, credentialName: cred.name };
+		const reply = hookWorkflow(`E2E reply ${tag}`, webhookPath, { ...common, ...REPLY });
+		await c.createActive(client, reply);
+		const send = hookWorkflow(`E2E send ${tag}`, sendPath, { ...common, ...SEND_CONFIRMED });
+		await c.createActive(client, send);
 		return `message ${messageId.slice(0, 16)}…, /webhook/${webhookPath}, /webhook/${sendPath}`;
 	});
 	if (steps.blocked) return;

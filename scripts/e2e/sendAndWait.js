@@ -12,49 +12,31 @@ const path = require('node:path');
 const rt = require('../lib/n8n-runtime');
 const { assert } = require('./reporter');
 const c = require('./common');
+const { sendMailNode, webhookNode, workflowOf } = require('./workflows');
 
 const SCANNER_UA = 'Mozilla/5.0 (compatible; Microsoft Defender Safe Links scanner)';
 const SCREENSHOT = path.join(rt.REPO_DIR, 'docs', 'images', 'send-and-wait-confirm.png');
 
 function askWorkflow({ name, nodeType, typeVersion, cred, webhookPath, parameters }) {
-	return {
+	const ask = sendMailNode({
+		name: 'Ask',
+		nodeType,
+		typeVersion,
+		credentialId: cred.id,
+		credentialName: cred.name,
+		webhookId: crypto.randomUUID(),
+		parameters: {
+			operation: 'sendAndWait',
+			toRecipients: 'approver@example.com',
+			subject: '={{ "Approval " + $json.body.tag }}',
+			...parameters,
+		},
+	});
+	return workflowOf({
 		name,
-		nodes: [
-			{
-				id: crypto.randomUUID(),
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: webhookPath,
-					responseMode: 'onReceived',
-					options: {},
-				},
-			},
-			{
-				id: crypto.randomUUID(),
-				name: 'Ask',
-				type: nodeType,
-				typeVersion,
-				position: [300, 0],
-				webhookId: crypto.randomUUID(),
-				parameters: {
-					operation: 'sendAndWait',
-					toRecipients: 'approver@example.com',
-					subject: '={{ "Approval " + $json.body.tag }}',
-					...parameters,
-				},
-				credentials: { [rt.CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
-			},
-		],
-		connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] } },
-		// n8n 1.x stores `active` as given and refuses a workflow without it.
-		active: false,
+		nodes: [webhookNode(webhookPath, 'onReceived'), ask],
 		settings: { saveManualExecutions: true, saveDataSuccessExecution: 'all' },
-	};
+	});
 }
 
 /** The execution with its run data; n8n's REST API sends `data` serialised with flatted. */

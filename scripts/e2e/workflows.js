@@ -7,6 +7,8 @@
  */
 const crypto = require('node:crypto');
 
+const CREDENTIAL_TYPE = 'microsoftGraphClientCredentialsApi';
+
 /**
  * Deterministic pseudo-random bytes (xorshift32). Must stay self-contained: its source is embedded
  * in a Code node.
@@ -91,21 +93,34 @@ function manualTriggerNode(name = 'When clicking ‘Execute workflow’') {
 	});
 }
 
+/** A node of this package using the Graph credential `cred` ({ id, name }). */
+function graphNode({ cred, ...fields }) {
+	return node({ ...fields, credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } } });
+}
+
 function sendMailNode({
 	nodeType,
 	typeVersion,
 	credentialId,
 	credentialName,
+	name = 'Office 365 Send Mail',
 	position = [660, 300],
-	parameters,
+	...fields
 }) {
+	const cred = { id: credentialId, name: credentialName };
+	return graphNode({ name, type: nodeType, typeVersion, position, ...fields, cred });
+}
+
+/** A POST Webhook trigger; `lastNode` answers with every item of the workflow's last node. */
+function webhookNode(path, responseMode = 'lastNode') {
+	const answer = responseMode === 'lastNode' ? { responseData: 'allEntries' } : {};
 	return node({
-		name: 'Office 365 Send Mail',
-		type: nodeType,
-		typeVersion,
-		position,
-		parameters,
-		credentials: { microsoftGraphClientCredentialsApi: { id: credentialId, name: credentialName } },
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 300],
+		webhookId: crypto.randomUUID(),
+		parameters: { httpMethod: 'POST', path, responseMode, ...answer, options: {} },
 	});
 }
 
@@ -114,17 +129,20 @@ function mainTo(...names) {
 	return { main: [names.map((n) => ({ node: n, type: 'main', index: 0 }))] };
 }
 
-/** An inactive workflow as the editor exports it (execution order v1, nothing pinned). */
-function workflowOf({ id, name, nodes, connections }) {
-	return {
-		id,
-		name,
-		active: false,
-		nodes,
-		connections,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+/** Connections wiring `nodes` one after another. */
+function lineOf(nodes) {
+	return Object.fromEntries(nodes.slice(1).map((n, i) => [nodes[i].name, mainTo(n.name)]));
+}
+
+/** An inactive workflow as the editor exports it (nothing pinned; by default wired in a line). */
+function workflowOf({
+	id,
+	name,
+	nodes,
+	connections = lineOf(nodes),
+	settings = { executionOrder: 'v1' },
+}) {
+	return { id, name, active: false, nodes, connections, settings, pinData: {} };
 }
 
 /**
@@ -167,15 +185,7 @@ function triggerCodeSendWorkflow({
 			},
 		}),
 	];
-	return workflowOf({
-		id,
-		name,
-		nodes,
-		connections: {
-			[nodes[0].name]: mainTo(nodes[1].name),
-			[nodes[1].name]: mainTo(nodes[2].name),
-		},
-	});
+	return workflowOf({ id, name, nodes });
 }
 
 /**
@@ -211,20 +221,7 @@ function webhookSendWorkflow({
 }) {
 	return triggerCodeSendWorkflow({
 		...workflow,
-		trigger: node({
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 300],
-			webhookId: crypto.randomUUID(),
-			parameters: {
-				httpMethod: 'POST',
-				path: webhookPath,
-				responseMode: 'lastNode',
-				responseData: 'allEntries',
-				options: {},
-			},
-		}),
+		trigger: webhookNode(webhookPath),
 		codeJs: codeNodeJs({
 			items,
 			seed,
@@ -285,7 +282,9 @@ module.exports = {
 	manualTriggerNode,
 	mainTo,
 	workflowOf,
+	graphNode,
 	sendMailNode,
+	webhookNode,
 	e2eAttachmentBytes,
 	attachmentPlan,
 	manualSendWorkflow,
