@@ -68,6 +68,13 @@ class Reporter {
 		};
 	}
 
+	/** The failed checks again, one line each, so the end of a long log names them. */
+	failureLines() {
+		return this.results
+			.filter((r) => r.status === 'FAIL')
+			.map((r) => `FAILED ${r.name}: ${String(r.error || '').split('\n')[0].slice(0, 300)}`);
+	}
+
 	summaryLine() {
 		return `${this.passed} passed, ${this.failed} failed`;
 	}

@@ -199,6 +199,7 @@ async function main() {
 		path.join(artifactsDir, 'results.json'),
 		`${JSON.stringify({ took_ms: Date.now() - t0, results: R.results }, null, 2)}\n`,
 	);
+	for (const line of R.failureLines()) process.stdout.write(`${line}\n`);
 	if (R.skipped) process.stdout.write(`(${R.skipped} skipped because a step they need failed)\n`);
 	process.stdout.write(`${R.summaryLine()}\n`);
 	return R.failed ? 1 : 0;
