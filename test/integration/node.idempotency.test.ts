@@ -237,3 +237,19 @@ test('Exchange RBAC for Applications (no roles in the token) without Mail.Read: 
 	expect(allowed.items[0].json.status).toBe('sent');
 	expect(t.sim.outbox).toHaveLength(1);
 });
+
+test('Dry Run with a key shows the mailbox lookup first, the request a real run makes, and sends nothing', async () => {
+	const preview = await run([{ json: { order: 11 } }], { options: { dryRun: true } });
+	expect(t.sim.counters.graphRequests).toBe(0);
+	const requests = preview.items[0].json.requests as { method: string; url: string }[];
+	expect(requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+	const [lookup, send] = requests;
+	const [path, query] = lookup.url.split('?');
+	expect(path).toMatch(LOOKUP);
+	expect(decodeURIComponent(query)).toContain(`ep/value eq '${keyHash('order-11')}'`);
+	expect(send.url).toMatch(/\/sendMail$/);
+
+	await run([{ json: { order: 11 } }]);
+	expect(lookups().map((r) => r.path)).toEqual([new URL(path).pathname]);
+	expect(t.sim.outbox).toHaveLength(1);
+});

@@ -62,7 +62,9 @@ export async function previewAll(run: RunContext, outcomes: ItemOutcome[]): Prom
 			continue;
 		}
 		const { item, index } = outcome;
-		const requests = await outcomeOf(() => renderPlan(run.settings.graphEndpoint, item.plan));
+		const requests = await outcomeOf(() =>
+			renderPlan(run.settings.graphEndpoint, item.plan, item.idempotency?.hash),
+		);
 		const result: ItemOutcome = requests.ok
 			? { state: 'done', index, output: previewItem(item, run.items[index], requests.value) }
 			: failed(run, index, requests.error, item);

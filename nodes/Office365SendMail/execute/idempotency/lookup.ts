@@ -1,7 +1,8 @@
 import { outcomeOf } from '../../../shared/outcome';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { GraphApiError } from '../../../shared/transport/graphErrors';
-import { markerFilter } from '../../delivery/findSent';
+import { graphRequest } from '../../delivery/requests';
+import { keyLookup } from '../../delivery/requests/keyLookup';
 import { InputError } from '../../../shared/text/inputError';
 import { KEY_FIELD } from './key';
 
@@ -17,23 +18,6 @@ export interface KeyedMessage {
 	/** Graph's sentDateTime; only meaningful once the message is no longer a draft. */
 	sentAt?: string;
 	isDraft: boolean;
-}
-
-export const KEYED_SELECT = 'id,internetMessageId,conversationId,webLink,sentDateTime,isDraft';
-
-/**
- * One request over the whole mailbox (Sent Items, Drafts, Outbox and any folder a copy was moved
- * to): `GET /users/{id}/messages` with the documented single-value extended property filter
- * (learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get, whose example filters
- * /messages).
- */
-export function keyedMessagesUrl(
-	graph: Pick<GraphClient, 'userUrl'>,
-	sender: string,
-	hash: string,
-) {
-	const query = `$filter=${encodeURIComponent(markerFilter(hash))}&$select=${KEYED_SELECT}&$top=1`;
-	return `${graph.userUrl(sender, 'messages')}?${query}`;
 }
 
 /**
@@ -58,13 +42,7 @@ export async function findKeyedMessage(
 	hash: string,
 ): Promise<KeyedMessage | undefined> {
 	const answer = await outcomeOf(() =>
-		graph.request({
-			operation: 'look for the Idempotency Key in the mailbox',
-			method: 'GET',
-			url: keyedMessagesUrl(graph, sender, hash),
-			authenticated: true,
-			replay: 'always',
-		}),
+		graph.request(graphRequest(keyLookup(graph.graphEndpoint, sender, [hash]))),
 	);
 	if (!answer.ok) {
 		const { error } = answer;

@@ -1,10 +1,12 @@
 import { outcomeOf, outcomeOfSync } from '../../../shared/outcome';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { GraphApiError } from '../../../shared/transport/graphErrors';
-import { MARKER_PROPERTY_ID, markerFilter } from '../../delivery/findSent';
+import { MARKER_PROPERTY_ID } from '../../delivery/findSent';
+import { graphRequest } from '../../delivery/requests';
+import { keyLookup, keyLookupTop } from '../../delivery/requests/keyLookup';
 import type { RunContext } from '../outcomes';
 import type { PreparedItem } from '../operations/types';
-import { findKeyedMessage, KEYED_SELECT, keyedMessageOf, type KeyedMessage } from './lookup';
+import { findKeyedMessage, keyedMessageOf, type KeyedMessage } from './lookup';
 
 /** Keys per combined lookup at most: a URL of about 5,000 characters. */
 export const KEYS_PER_LOOKUP = 20;
@@ -93,13 +95,7 @@ class SenderLookups {
 	private async lookUp(batch: string[]): Promise<void> {
 		const at = Date.now();
 		const answer = await outcomeOf(() =>
-			this.graph.request({
-				operation: `look for ${batch.length} Idempotency Keys in the mailbox`,
-				method: 'GET',
-				url: combinedLookupUrl(this.graph, this.sender, batch),
-				authenticated: true,
-				replay: 'always',
-			}),
+			this.graph.request(graphRequest(keyLookup(this.graph.graphEndpoint, this.sender, batch))),
 		);
 		// Any failure: each key is looked up alone, which reports its own error (a 403 names the
 		// permission).
@@ -121,39 +117,10 @@ class SenderLookups {
 			if (hash && message && batch.includes(hash) && !found.has(hash)) found.set(hash, message);
 		}
 		// A full page may have left messages out: keys not in it get no "not found" from this answer.
-		const complete = list.length < topFor(batch);
+		const complete = list.length < keyLookupTop(batch);
 		for (const hash of batch)
 			if (found.has(hash) || complete) this.answers.set(hash, { at, found: found.get(hash) });
 	}
-}
-
-/**
- * Two messages per key fit in one page (a draft and its sent copy); a fuller page is read as cut
- * short.
- */
-function topFor(batch: string[]): number {
-	return batch.length * 2;
-}
-
-/**
- * `GET /users/{mailbox}/messages` with an `or` of the documented filter, one clause per key, and
- * the marker expanded ($expand of a single-value extended property, same page) so each message
- * names its key.
- */
-export function combinedLookupUrl(
-	graph: Pick<GraphClient, 'userUrl'>,
-	sender: string,
-	hashes: string[],
-): string {
-	const filter = hashes.map((h) => markerFilter(h)).join(' or ');
-	const expand = `singleValueExtendedProperties($filter=id eq '${MARKER_PROPERTY_ID}')`;
-	const query = [
-		`$filter=${encodeURIComponent(filter)}`,
-		`$select=${KEYED_SELECT}`,
-		`$expand=${encodeURIComponent(expand)}`,
-		`$top=${topFor(hashes)}`,
-	].join('&');
-	return `${graph.userUrl(sender, 'messages')}?${query}`;
 }
 
 function markerValueOf(record: unknown): string | undefined {
