@@ -305,17 +305,20 @@ export interface RunSendMailOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	/** Node settings such as Retry On Fail (retryOnFail, maxTries, waitBetweenTries). */
 	settings?: ChainStep['settings'];
+	/** The node's name; "Send Mail" when not given. */
+	nodeName?: string;
 }
 
 /** Runs Source → Office 365 Send Mail (named "Send Mail") through n8n-core's WorkflowExecute. */
 export async function runSendMail(options: RunSendMailOptions): Promise<RunResult> {
 	const { credentials, items, parameters, onError, settings } = options;
+	const name = options.nodeName ?? 'Send Mail';
 	const { run, items: out } = await runChain(credentials, items, [
-		{ name: 'Send Mail', id: 'send', parameters, onError, settings },
+		{ name, id: 'send', parameters, onError, settings },
 	]);
-	const task = run.data.resultData.runData['Send Mail']?.[0];
+	const task = run.data.resultData.runData[name]?.[0];
 	const error = (task?.error ?? run.data.resultData.error) as Error | undefined;
-	return { run, status: run.status, items: out['Send Mail'], errorMessage: error?.message, error };
+	return { run, status: run.status, items: out[name], errorMessage: error?.message, error };
 }
 
 export function readJson<T>(path: string): T {

@@ -75,9 +75,13 @@ class PageResponse {
 }
 
 /** Asks, and checks that the execution waits with one question mail in the outbox. */
-async function ask(options: IDataObject = {}): Promise<{ result: RunResult; links: URL[] }> {
+async function ask(
+	options: IDataObject = {},
+	nodeName?: string,
+): Promise<{ result: RunResult; links: URL[] }> {
 	const parameters = { ...ASK, options } as INodeParameters;
-	const result = await runSendMail({ credentials: t.credentials(), items: [{}], parameters });
+	const credentials = t.credentials();
+	const result = await runSendMail({ credentials, items: [{}], parameters, nodeName });
 	expect(result.errorMessage).toBeUndefined();
 	expect(result.status).toBe('waiting');
 	return { result, links: linksIn(lastMail().message.body.content as string) };
@@ -96,8 +100,8 @@ async function answer(
 	expect(signatureValid(link)).toBe(true);
 	const [, , executionId] = link.pathname.split('/');
 	const data = structuredClone(result.run.data) as IRunExecutionData;
-	data.resultData.runData['Send Mail'].pop();
 	const node = data.executionData!.nodeExecutionStack[0].node;
+	data.resultData.runData[node.name].pop();
 	const workflow = new Workflow({
 		id: 'wf-test',
 		nodes: [{ ...node, credentials: { [CREDENTIAL_TYPE]: { id: 'cred-1', name: 'Graph' } } }],
@@ -192,6 +196,17 @@ test('a link of another wait of the node names its own mail, never the remembere
 	expect(json.internetMessageId).toBe(firstId);
 	expect(json.internetMessageIdConfirmed).toBe(false);
 });
+
+test.each(['Ask {{ the boss }}', 'Ask \'Ops\' \\ "now" }}{{ $json'])(
+	'a node named %j still answers with the confirmed Message-ID (its name is quoted inside the expression that reads the context)',
+	async (nodeName) => {
+		t.sim.setExchangeBehaviour({ messageIds: 'overwrite', sentItemsDelayMs: 0 });
+		const asked = await ask({ confirmMessageId: true }, nodeName);
+		const json = await answer(asked, asked.links[0]);
+		expect(json.internetMessageId).toBe(t.sim.outbox[0].internetMessageId);
+		expect(json.internetMessageIdConfirmed).toBe(true);
+	},
+);
 
 test('the signature covers the Message-ID: a link whose mid was changed fails n8n’s check', async () => {
 	const { links } = await ask();

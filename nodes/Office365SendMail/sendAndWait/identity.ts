@@ -63,11 +63,19 @@ function asId(value: unknown): string | null {
 }
 
 /**
+ * A string literal for an n8n expression: JSON's quoting, with braces escaped, since n8n finds the
+ * end of an expression at the first `}}` even inside a string (node names may contain them).
+ */
+function jsLiteral(value: string): string {
+	return JSON.stringify(value).replace(/[{}]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
+
+/**
  * The node's own context as the waiting execution stored it, read through n8n's expression
  * `$(node).context`, the way n8n's own Form node reads execution data in its waiting webhook.
  */
 function rememberedOf(ctx: IWebhookFunctions): Partial<Remembered> | undefined {
-	const expression = `{{ $(${JSON.stringify(ctx.getNode().name)}).context[${JSON.stringify(CONTEXT_KEY)}] }}`;
+	const expression = `{{ $(${jsLiteral(ctx.getNode().name)}).context[${jsLiteral(CONTEXT_KEY)}] }}`;
 	const value = outcomeOfSync(() => ctx.evaluateExpression(expression, 0));
 	return value.ok ? parse(value.value) : undefined;
 }
