@@ -69,16 +69,47 @@ async function sendMailOutput(client, install, id) {
 	};
 }
 
-/** The newest execution of the workflow with the wanted status (the list is newest first). */
-async function executionOf(client, workflowId, status) {
+/** The workflow's executions, newest first (at most `limit`). */
+async function executionsOf(client, workflowId, limit) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	for (let attempt = 0; attempt < 60; attempt++) {
-		const list = await client.get(`/rest/executions?filter=${filter}&limit=20`);
-		const found = (list.results || list).find((e) => e.status === status);
-		if (found) return found;
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-	throw new Error(`no ${status} execution of workflow ${workflowId} listed`);
+	const list = await client.get(`/rest/executions?filter=${filter}&limit=${limit}`);
+	return list.results || list;
+}
+
+async function newestExecutionId(client, workflowId) {
+	const [newest] = await executionsOf(client, workflowId, 1);
+	return newest ? Number(newest.id) : 0;
+}
+
+/** Waits until `count` executions newer than `since` have finished; their ids. */
+async function finishedExecutionsAfter(client, workflowId, since, count) {
+	let ids = [];
+	await rt.waitFor(
+		`${count} finished executions of workflow ${workflowId}`,
+		async () => {
+			const list = (await executionsOf(client, workflowId, count + 20)).filter(
+				(e) => Number(e.id) > since,
+			);
+			ids = list.filter((e) => ['success', 'error', 'crashed'].includes(e.status)).map((e) => e.id);
+			return ids.length >= count;
+		},
+		{ timeoutMs: 180000, intervalMs: 1000 },
+	);
+	return ids;
+}
+
+/** The newest execution of the workflow with the wanted status. */
+async function executionOf(client, workflowId, status) {
+	let found;
+	await rt.waitFor(
+		`a ${status} execution of workflow ${workflowId}`,
+		async () => {
+			found = (await executionsOf(client, workflowId, 20)).find((e) => e.status === status);
+			return Boolean(found);
+		},
+		{ timeoutMs: 30000, intervalMs: 500 },
+	);
+	return found;
 }
 
 const tagged = async (sim, tag) =>
@@ -180,24 +211,37 @@ async function runKeyedQueueChecks({ steps, sim, client, install, cred, nodeType
 			// 50 ms per Graph request, so requests of both workers overlap and a 5th at once would
 			// get 429.
 			await sim.rpc('setGraphLatency', 50);
+			const since = await newestExecutionId(client, wf.id);
 			const answers = await Promise.all(
 				Array.from({ length: 50 }, (_, i) =>
-					rt.httpRequest(url(), {
-						method: 'POST',
-						body: { tag, keys: [`${tag}-k${i % 10}`] },
-						timeoutMs: 300000,
-					}),
+					rt
+						.httpRequest(url(), {
+							method: 'POST',
+							body: { tag, keys: [`${tag}-k${i % 10}`] },
+							timeoutMs: 150000,
+						})
+						.catch((e) => ({ status: 0, error: e.message })),
 				),
 			).finally(() => sim.rpc('setGraphLatency', 0));
-			const bad = answers.filter((a) => a.status !== 200);
+			const bad = answers.filter((a) => a.status !== 200 && a.status !== 0);
 			assert(
 				!bad.length,
 				`${bad.length} webhook calls failed: ${bad.map((a) => a.status).join(',')}`,
 			);
-			const items = answers.flatMap((a) => (Array.isArray(a.json) ? a.json : [a.json]));
+			// The outcome of each execution, as n8n stored it: in queue mode the main answers a webhook
+			// when the worker's job-finished message reaches it, and under load n8n 2.8.4 lost one
+			// (every job finished on the workers; the main kept one request open).
+			const lost = answers.filter((a) => a.status === 0).length;
+			const ids = await finishedExecutionsAfter(client, wf.id, since, 50);
+			const outputs = await Promise.all(ids.map((id) => sendMailOutput(client, install, id)));
 			assert(
-				items.every((j) => j && j.status === 'sent'),
-				'every execution outputs status sent',
+				outputs.every((o) => o.status === 'success'),
+				`statuses ${outputs.map((o) => o.status).join(',')}`,
+			);
+			const items = outputs.flatMap((o) => o.items);
+			assert(
+				items.length === 50 && items.every((j) => j && j.status === 'sent'),
+				`${items.length} outputs, statuses ${[...new Set(items.map((j) => j && j.status))]}`,
 			);
 			const dedup = items.filter((j) => j.deduplicated === true).length;
 			const mails = await tagged(sim, tag);
@@ -206,7 +250,10 @@ async function runKeyedQueueChecks({ steps, sim, client, install, cred, nodeType
 			const after = await sim.counters();
 			const throttled = after.throttled - before.throttled;
 			assert(throttled === 0, `${throttled} × 429 in the simulator's counters`);
-			return `10 mails, 40 deduplicated, 0 × 429, peak ${JSON.stringify(after.maxInFlightByMailbox)} in flight`;
+			const lostNote = lost
+				? `; ${lost} webhook answer(s) lost by n8n's main, read from the execution`
+				: '';
+			return `10 mails, 40 deduplicated, 0 × 429, peak ${JSON.stringify(after.maxInFlightByMailbox)} in flight${lostNote}`;
 		},
 	);
 }
