@@ -74,16 +74,70 @@ async function repliesFor(sim, tag) {
 	});
 }
 
-async function waitReplies(sim, tag, count) {
-	let got = [];
-	await rt.waitFor(
-		`${count} replies for ${tag}`,
-		async () => {
-			got = await repliesFor(sim, tag);
-			return got.length >= count;
-		},
-		{ timeoutMs: POLL_WAIT_MS, intervalMs: 1000 },
+/**
+ * What the trigger did, for a failure message: its requests to the mailbox (seconds before now,
+ * status) and the executions of its workflow.
+ */
+async function whatHappened(sim, client, workflowId) {
+	const now = Date.now();
+	const requests = (await mailboxRequests(sim).catch(() => [])).map(
+		(r) =>
+			`${r.method} ${r.path.split('/').slice(-2).join('/')} ${r.status} -${Math.round((now - r.startedAt) / 1000)}s`,
 	);
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const list = client
+		? await client
+				.get(`/rest/executions?filter=${filter}&limit=10`)
+				.catch((e) => ({ error: e.message }))
+		: {};
+	const executions = (list.results || []).map(
+		(e) => `${e.id} ${e.mode} ${e.status} ${e.startedAt}`,
+	);
+	return `mailbox requests: ${requests.slice(-12).join('; ') || 'none'}; executions: ${executions.join('; ') || JSON.stringify(list).slice(0, 200)}`;
+}
+
+/** The trigger's requests to the watched mailbox, as the simulator recorded them. */
+async function mailboxRequests(sim) {
+	const all = await sim.getJson('requests.json');
+	return all.filter(
+		(r) => r.kind === 'graph' && String(r.mailbox).toLowerCase() === MAILBOX.toLowerCase(),
+	);
+}
+
+/**
+ * Waits for the trigger's first poll after `since`: it sets where new mail starts. n8n runs it as
+ * it activates the workflow, and 2.41 can answer the activation request before it has run.
+ */
+async function firstPoll(sim, since) {
+	let first;
+	await rt.waitFor(
+		'the trigger’s first poll',
+		async () => {
+			first = (await mailboxRequests(sim)).find(
+				(r) => r.startedAt >= since && /\/delta$/.test(r.path) && r.status === 200,
+			);
+			return Boolean(first);
+		},
+		{ timeoutMs: 60_000, intervalMs: 250 },
+	);
+	return first.startedAt;
+}
+
+async function waitReplies(sim, tag, count, trigger) {
+	let got = [];
+	await rt
+		.waitFor(
+			`${count} replies for ${tag}`,
+			async () => {
+				got = await repliesFor(sim, tag);
+				return got.length >= count;
+			},
+			{ timeoutMs: POLL_WAIT_MS, intervalMs: 1000 },
+		)
+		.catch(async (e) => {
+			const seen = await whatHappened(sim, trigger.client, trigger.workflowId);
+			throw new Error(`${e.message} (${got.length} so far); ${seen}`);
+		});
 	return got;
 }
 
@@ -100,6 +154,7 @@ async function runMailTriggerSection({ R, leg, runtime, install, sim, ctx }) {
 		});
 	const tag = c.unique('mt');
 	const mail = {};
+	const trigger = {};
 	let n8n;
 	try {
 		await steps.req(
@@ -122,15 +177,20 @@ async function runMailTriggerSection({ R, leg, runtime, install, sim, ctx }) {
 				'e2e mail trigger',
 				rt.simulatorCredentialData(sim),
 			);
+			const since = Date.now();
 			const wf = await c.createActive(client, answerWorkflow({ tag, cred }));
-			return `workflow ${wf.id} active, watching ${MAILBOX}`;
+			const activated = Date.now();
+			Object.assign(trigger, { client, workflowId: wf.id });
+			const polled = await firstPoll(sim, since);
+			const lag = ((polled - activated) / 1000).toFixed(1);
+			return `workflow ${wf.id} active, watching ${MAILBOX}; first poll ${lag} s after the activation answered`;
 		});
 		await steps.req(
 			'two new messages are answered once each, in their thread; older mail is not',
 			async () => {
 				mail.first = await deliver(sim, tag, 'first');
 				mail.second = await deliver(sim, tag, 'second');
-				const replies = await waitReplies(sim, tag, 2);
+				const replies = await waitReplies(sim, tag, 2, trigger);
 				// One more poll: nothing is answered twice.
 				await rt.sleep(65_000);
 				const after = await repliesFor(sim, tag);
@@ -147,7 +207,9 @@ async function runMailTriggerSection({ R, leg, runtime, install, sim, ctx }) {
 			n8n = undefined;
 			mail.third = await deliver(sim, tag, 'third');
 			({ n8n } = await start(2));
-			await waitReplies(sim, tag, 3);
+			trigger.client = new rt.N8nClient(n8n.baseUrl);
+			await trigger.client.login(rt.DEFAULT_OWNER.email, rt.DEFAULT_OWNER.password);
+			await waitReplies(sim, tag, 3, trigger);
 			await rt.sleep(65_000);
 			const all = await repliesFor(sim, tag);
 			const expected = [mail.first, mail.second, mail.third].map((m) => m.internetMessageId);
