@@ -72,7 +72,12 @@ class Reporter {
 	failureLines() {
 		return this.results
 			.filter((r) => r.status === 'FAIL')
-			.map((r) => `FAILED ${r.name}: ${String(r.error || '').split('\n')[0].slice(0, 300)}`);
+			.map(
+				(r) =>
+					`FAILED ${r.name}: ${String(r.error || '')
+						.split('\n')[0]
+						.slice(0, 300)}`,
+			);
 	}
 
 	summaryLine() {
