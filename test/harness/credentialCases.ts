@@ -83,6 +83,16 @@ function forgedToken(claims: Record<string, unknown>): string {
 
 const FOREIGN_TENANT = '0b0b0b0b-1111-4222-8333-444444444444';
 
+/** The simulator answers the next sign-in with an app-only token issued by tenant `tid`. */
+export function answerTokenOfTenant(w: CredentialWorld, tid: string): void {
+	const claims = { tid, appid: w.t.clientId, roles: ['Mail.Send'], aud: w.sim.graphEndpoint };
+	w.sim.injectFault({
+		match: { kind: 'token' },
+		status: 200,
+		body: { token_type: 'Bearer', expires_in: 3599, access_token: forgedToken(claims) },
+	});
+}
+
 export const FAILURE_CASES: FailureCase[] = [
 	// ---- tenant -----------------------------------------------------------------------------------
 	{
@@ -550,21 +560,7 @@ export const FAILURE_CASES: FailureCase[] = [
 			'Copy the tenant ID again',
 		],
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) =>
-			w.sim.injectFault({
-				match: { kind: 'token' },
-				status: 200,
-				body: {
-					token_type: 'Bearer',
-					expires_in: 3599,
-					access_token: forgedToken({
-						tid: FOREIGN_TENANT,
-						appid: w.t.clientId,
-						roles: ['Mail.Send'],
-						aud: w.sim.graphEndpoint,
-					}),
-				},
-			}),
+		arrange: (w) => answerTokenOfTenant(w, FOREIGN_TENANT),
 		// The node does not read the token: Graph refuses it.
 		node: () => ['Microsoft Graph refused the access token', 'InvalidAuthenticationToken'],
 	},

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { DNS_SERVERS_ENV } from '../../nodes/Office365SendMail/execute/operations/checkSetup/dnsServers';
+import { answerTokenOfTenant } from '../harness/credentialCases';
 import { testCredential } from '../harness/credentialTest';
 import { appCredentials, certCredentials, type CredentialWorld } from '../harness/credentialWorld';
 import { runSendMail } from '../harness/engine';
@@ -37,13 +38,6 @@ interface Row {
 	arrange?: (w: CredentialWorld) => void;
 }
 
-/** An unsigned JWT shaped like an app-only token, for the "token of another tenant" answer. */
-function tokenOfTenant(tid: string, w: CredentialWorld): string {
-	const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-	const claims = { tid, appid: w.t.clientId, roles: ['Mail.Send'], aud: w.sim.graphEndpoint };
-	return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.${part({ s: 'unsigned' })}`;
-}
-
 const FOREIGN_TENANT = randomUUID();
 
 const ROWS: Row[] = [
@@ -71,16 +65,7 @@ const ROWS: Row[] = [
 		check: 'signIn',
 		fixInDetail: false,
 		credentials: (w) => w.t.credentials(),
-		arrange: (w) =>
-			w.sim.injectFault({
-				match: { kind: 'token' },
-				status: 200,
-				body: {
-					token_type: 'Bearer',
-					expires_in: 3599,
-					access_token: tokenOfTenant(FOREIGN_TENANT, w),
-				},
-			}),
+		arrange: (w) => answerTokenOfTenant(w, FOREIGN_TENANT),
 	},
 	{
 		title: 'Default Sender Mailbox not in Allowed Senders',
